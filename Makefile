@@ -1,0 +1,33 @@
+# kg — the two commands of the README, and their helpers.
+#   make demo   build the graph of the bundled example articles and print a report
+#   make test   install test dependencies, start the servers, run the whole suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STORE  ?= kg-store
+# password of the throw-away Neo4j server the tests start (override for your own server)
+NEO4J_PASSWORD ?= kg-test-password
+export NEO4J_PASSWORD
+
+.PHONY: demo test install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/kg build examples/articles --store $(STORE)
+	$(BIN)/kg report --store $(STORE)
+
+test: install
+	PYTHON=$(BIN)/python scripts/run-tests $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(STORE) .run

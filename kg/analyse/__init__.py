@@ -1,0 +1,1 @@
+"""Network analysis over the knowledge graph, as plain functions over networkx graphs."""

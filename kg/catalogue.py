@@ -1,0 +1,166 @@
+"""The relation catalogue (``schemas/catalogue.toml``), read once.
+
+Every relation name, Neo4j relationship type, node label, RDF property and
+polarity used anywhere in kg comes from here.
+
+>>> cat = load()
+>>> cat.relation("attacks").polarity
+-1
+>>> cat.relation("holds_position").label
+'HOLDS_POSITION'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .paths import SCHEMAS
+
+CATALOGUE_PATH = SCHEMAS / "catalogue.toml"
+_LABEL_RE = re.compile(r"^[A-Z][A-Za-z_]*$")
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is inconsistent, or a name is not declared in it."""
+
+
+@dataclass(frozen=True)
+class EntityType:
+    name: str
+    label: str
+    rdf: str
+    aligned: tuple[str, ...] = ()
+    ner: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationType:
+    name: str
+    label: str
+    rdf: str
+    domain: tuple[str, ...] | None  # None means any type
+    range: tuple[str, ...] | None
+    symmetric: bool = False
+    polarity: int = 0
+    cameo: str | None = None
+    plover: str | None = None
+    aligned: tuple[str, ...] = ()
+    stance: bool = False
+    structural: bool = False
+
+    def allows(self, subject_type: str, object_type: str) -> bool:
+        return (self.domain is None or subject_type in self.domain) and (
+            self.range is None or object_type in self.range
+        )
+
+
+@dataclass
+class Catalogue:
+    namespaces: dict[str, str]
+    entity_types: dict[str, EntityType]
+    relations: dict[str, RelationType]  # extracted relations
+    structural: dict[str, RelationType]  # edges kg adds itself
+    _by_ner: dict[str, str] = field(default_factory=dict)
+
+    def relation(self, name: str) -> RelationType:
+        try:
+            return self.relations.get(name) or self.structural[name]
+        except KeyError:
+            raise CatalogueError(f"relation {name!r} is not in the catalogue {CATALOGUE_PATH}") from None
+
+    def entity_type(self, name: str) -> EntityType:
+        try:
+            return self.entity_types[name]
+        except KeyError:
+            raise CatalogueError(f"entity type {name!r} is not in the catalogue {CATALOGUE_PATH}") from None
+
+    def type_for_ner(self, ner_label: str) -> str | None:
+        """The entity type for a spaCy NER label, or None if kg does not keep it."""
+        return self._by_ner.get(ner_label)
+
+    def expand(self, curie: str) -> str:
+        """``kg:attacks`` -> full IRI."""
+        prefix, _, local = curie.partition(":")
+        try:
+            return self.namespaces[prefix] + local
+        except KeyError:
+            raise CatalogueError(f"unknown prefix in {curie!r}") from None
+
+    def by_label(self, label: str) -> RelationType:
+        for r in (*self.relations.values(), *self.structural.values()):
+            if r.label == label:
+                return r
+        raise CatalogueError(f"relationship type {label!r} is not in the catalogue")
+
+
+def _tuple(v) -> tuple[str, ...] | None:
+    if v == "*" or v is None:
+        return None
+    return tuple(v)
+
+
+def parse(data: dict) -> Catalogue:
+    """Build and check a :class:`Catalogue` from the parsed TOML."""
+    types = {
+        name: EntityType(
+            name=name,
+            label=d["label"],
+            rdf=d["rdf"],
+            aligned=tuple(d.get("aligned", ())),
+            ner=tuple(d.get("ner", ())),
+        )
+        for name, d in data.get("entity_types", {}).items()
+    }
+
+    def rel(name: str, d: dict, structural: bool) -> RelationType:
+        return RelationType(
+            name=name,
+            label=d["label"],
+            rdf=d["rdf"],
+            domain=_tuple(d.get("domain", "*")),
+            range=_tuple(d.get("range", "*")),
+            symmetric=bool(d.get("symmetric", False)),
+            polarity=int(d.get("polarity", 0)),
+            cameo=d.get("cameo"),
+            plover=d.get("plover"),
+            aligned=tuple(d.get("aligned", ())),
+            stance=bool(d.get("stance", False)),
+            structural=structural,
+        )
+
+    rels = {n: rel(n, d, False) for n, d in data.get("relations", {}).items()}
+    struct = {n: rel(n, d, True) for n, d in data.get("structural", {}).items()}
+    cat = Catalogue(namespaces=dict(data.get("namespaces", {})), entity_types=types, relations=rels, structural=struct)
+    _check(cat)
+    cat._by_ner = {ner: t.name for t in types.values() for ner in t.ner}
+    return cat
+
+
+def _check(cat: Catalogue) -> None:
+    seen_labels: dict[str, str] = {}
+    for t in cat.entity_types.values():
+        if not _LABEL_RE.match(t.label):
+            raise CatalogueError(f"entity type {t.name}: label {t.label!r} is not a plain identifier")
+        cat.expand(t.rdf)
+    for r in (*cat.relations.values(), *cat.structural.values()):
+        if not re.fullmatch(r"[A-Z][A-Z_]*", r.label):
+            raise CatalogueError(f"relation {r.name}: label {r.label!r} must be UPPER_SNAKE")
+        if r.label in seen_labels:
+            raise CatalogueError(f"relation {r.name}: label {r.label} already used by {seen_labels[r.label]}")
+        seen_labels[r.label] = r.name
+        if r.polarity not in (-1, 0, 1):
+            raise CatalogueError(f"relation {r.name}: polarity must be -1, 0 or +1")
+        for t in (r.domain or ()) + (r.range or ()):
+            if t not in cat.entity_types:
+                raise CatalogueError(f"relation {r.name}: unknown entity type {t!r}")
+        cat.expand(r.rdf)
+
+
+@lru_cache(maxsize=None)
+def load(path: Path | str = CATALOGUE_PATH) -> Catalogue:
+    with open(path, "rb") as fh:
+        return parse(tomllib.load(fh))

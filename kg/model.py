@@ -1,0 +1,163 @@
+"""The one data model that flows between stages.
+
+Everything that crosses a stage boundary is one of these dataclasses, and an
+:class:`ArticleGraph` serialises to one JSON object per line (JSON Lines),
+described by ``schemas/article-graph.schema.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any, Iterable, Iterator
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of an article's text (hex), used for ids and change detection."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class Article:
+    """One article as read from a file, a JSON line or stdin."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None  # ISO 8601 date or datetime, as given
+    url: str | None = None
+    source: str | None = None  # where it was read: "path" or "path:line"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def hash(self) -> str:
+        return content_hash((self.title or "") + "\n" + self.text)
+
+
+@dataclass
+class Skipped:
+    """An input that could not become an article, and why."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Evidence:
+    """Where a fact was read: the sentence and the character span in the article."""
+
+    article_id: str
+    sentence: str
+    start: int  # character offsets into the article text
+    end: int
+    extractor: str = ""
+    confidence: float = 1.0
+
+
+@dataclass
+class Entity:
+    id: str  # stable id, see kg.ids.entity_id
+    name: str  # canonical name
+    type: str  # catalogue entity type: Person, Organization, GPE, ...
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Mention:
+    entity_id: str
+    text: str
+    start: int
+    end: int
+    sentence_start: int = 0
+
+
+@dataclass
+class Relation:
+    subject: str  # entity id
+    predicate: str  # relation name from the catalogue
+    object: str  # entity id
+    evidence: Evidence
+    confidence: float = 1.0
+    modality: str = "asserted"  # asserted | intent | possible | reported
+    negated: bool = False
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.subject, self.predicate, self.object)
+
+
+@dataclass
+class Quote:
+    speaker: str | None  # entity id, None when unattributed
+    text: str
+    cue: str
+    evidence: Evidence
+    kind: str = "direct"  # direct | reported
+    about: list[str] = field(default_factory=list)  # entity ids
+    confidence: float = 1.0
+
+
+@dataclass
+class ArticleGraph:
+    """Everything extracted from one article."""
+
+    article: Article
+    entities: list[Entity] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    def entity(self, entity_id: str) -> Entity | None:
+        for e in self.entities:
+            if e.id == entity_id:
+                return e
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ArticleGraph":
+        def rel(r: dict[str, Any]) -> Relation:
+            return Relation(**{**r, "evidence": Evidence(**r["evidence"])})
+
+        def quote(q: dict[str, Any]) -> Quote:
+            return Quote(**{**q, "evidence": Evidence(**q["evidence"])})
+
+        return cls(
+            article=Article(**d["article"]),
+            entities=[Entity(**e) for e in d.get("entities", [])],
+            mentions=[Mention(**m) for m in d.get("mentions", [])],
+            relations=[rel(r) for r in d.get("relations", [])],
+            quotes=[quote(q) for q in d.get("quotes", [])],
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def write_jsonl(graphs: Iterable[ArticleGraph], fh: IO[str]) -> int:
+    n = 0
+    for g in graphs:
+        fh.write(g.to_json())
+        fh.write("\n")
+        n += 1
+    return n
+
+
+def read_jsonl(fh: IO[str], source: str = "<stream>") -> Iterator[ArticleGraph | Skipped]:
+    """Read ArticleGraphs back; a bad line becomes a :class:`Skipped`, never an exception."""
+    for lineno, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            yield ArticleGraph.from_dict(json.loads(line))
+        except (ValueError, TypeError, KeyError) as exc:
+            yield Skipped(source=source, line=lineno, reason=f"not an ArticleGraph: {exc}")

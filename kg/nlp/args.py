@@ -1,0 +1,121 @@
+"""Shared dependency-tree helpers: arguments of a predicate, and what entity a token names."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from . import attrs
+
+_REL_PRONOUNS = {"who", "which", "that", "whom"}
+_OBJECT_CONTROL = {"urge", "call", "ask", "press", "deter", "help", "force", "persuade", "encourage", "allow",
+                   "invite", "tell", "warn", "prevent", "stop", "enable", "order", "push", "pressure"}
+_MODIFIER_DEPS = ("compound", "poss", "amod", "nmod")
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    return [tok, *tok.conjuncts]
+
+
+def entity_of(doc: Doc, tok: Token) -> str | None:
+    """The entity a noun phrase headed by ``tok`` names: itself, or an entity modifier
+    ("the Trump administration" -> Trump, "Russian forces" -> Russia)."""
+    eid = attrs.entity_of(doc, tok.i)
+    if eid:
+        return eid
+    if tok.pos_ in ("NOUN", "PROPN"):
+        for child in tok.children:
+            if child.dep_ in _MODIFIER_DEPS:
+                eid = attrs.entity_of(doc, child.i)
+                if eid:
+                    return eid
+    return None
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def logical_subjects(verb: Token, depth: int = 0) -> list[Token]:
+    """Who does ``verb``: its subject, the agent of a passive, or the controller of
+    an infinitive/gerund ("deter Russia from attacking" -> Russia)."""
+    if depth > 4:
+        return []
+    if depth == 0 and is_passive(verb):
+        agents = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        return conjuncts(agents[0]) if agents else []
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj") or (depth > 0 and c.dep_ == "nsubjpass"):
+            if c.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
+                return conjuncts(verb.head)
+            return conjuncts(c)
+    head = verb.head
+    if head is verb:
+        return []
+    if verb.dep_ == "conj":
+        return logical_subjects(head, depth + 1)
+    if verb.dep_ == "xcomp":
+        objs = [c for c in head.children if c.dep_ == "dobj"]
+        if objs and head.lemma_ in _OBJECT_CONTROL:
+            return conjuncts(objs[0])
+        return logical_subjects(head, depth + 1)
+    if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        gov = head.head
+        objs = [c for c in gov.children if c.dep_ == "dobj"]
+        if objs:
+            return conjuncts(objs[0])
+        return logical_subjects(gov, depth + 1)
+    if verb.dep_ in ("advcl", "acomp"):
+        return logical_subjects(head, depth + 1)
+    return []
+
+
+def logical_objects(verb: Token) -> list[Token]:
+    """What ``verb`` is done to: the direct object, or the subject of a passive."""
+    if is_passive(verb):
+        return [t for c in verb.children if c.dep_ == "nsubjpass" for t in conjuncts(c)]
+    return [t for c in verb.children if c.dep_ in ("dobj", "dative") for t in conjuncts(c)]
+
+
+def prep_objects(tok: Token, prep: str) -> list[Token]:
+    return [t for c in tok.children if c.dep_ == "prep" and c.lower_ == prep
+            for p in c.children if p.dep_ == "pobj" for t in conjuncts(p)]
+
+
+def controller_chain(tok: Token):
+    """``tok`` and the words that govern it through infinitives, gerunds and
+    adjectival complements ("would be willing to send": send, willing, be)."""
+    node = tok
+    for _ in range(6):
+        yield node
+        if node.dep_ in ("xcomp", "acomp", "conj") and node.head is not node:
+            node = node.head
+        elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
+            node = node.head.head
+        else:
+            return
+
+
+def modality_and_negation(tok: Token, modality_words: dict[str, str], neg_governors) -> tuple[str, bool]:
+    modality, negated = "asserted", False
+    for i, node in enumerate(controller_chain(tok)):
+        if i > 0 and node.lemma_ in neg_governors:
+            negated = True
+        if i > 0 and node.lemma_ in modality_words and modality == "asserted":
+            modality = modality_words[node.lemma_]
+        for c in node.children:
+            if c.dep_ == "neg" and (i == 0 or node.dep_ != "conj"):
+                negated = True
+            if c.dep_ in ("aux", "auxpass") and c.lower_ in modality_words and modality == "asserted":
+                modality = modality_words[c.lower_]
+    return modality, negated
+
+
+def hit(doc: Doc, predicate: str, subject: str, obj: str, tokens: list[Token], extractor: str,
+        confidence: float, modality: str = "asserted", **extra) -> attrs.RelationHit:
+    """A relation found in ``doc``, with the character span covering ``tokens`` and their sentence."""
+    first = min(tokens, key=lambda t: t.i)
+    last = max(tokens, key=lambda t: t.i)
+    sent = first.sent
+    return attrs.RelationHit(subject=subject, predicate=predicate, object=obj, start=first.idx,
+                             end=last.idx + len(last.text), sent_start=sent.start_char, sent_end=sent.end_char,
+                             extractor=extractor, confidence=confidence, modality=modality, attrs=dict(extra))

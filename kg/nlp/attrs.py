@@ -1,0 +1,97 @@
+"""Custom attributes kg's spaCy components set on ``Doc`` (all under ``doc._``).
+
+- ``kg_entities``: entity id -> :class:`EntityInfo` (canonical name, type, aliases)
+- ``kg_token_entity``: token index -> entity id, for tokens inside entity mentions
+- ``kg_coref``: token index -> entity id, for pronouns and role nouns resolved by coreference
+- ``kg_mentions``: list of :class:`MentionInfo`
+- ``kg_positions``: list of :class:`RelationHit` (holds_position, office_of, member_of)
+- ``kg_relations``: list of :class:`RelationHit` from the relation extractor
+- ``kg_quotes``: list of :class:`QuoteHit`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+
+@dataclass
+class EntityInfo:
+    id: str
+    name: str
+    type: str
+    aliases: set[str] = field(default_factory=set)
+
+
+@dataclass
+class MentionInfo:
+    entity_id: str
+    start: int  # token indices
+    end: int
+
+
+@dataclass
+class RelationHit:
+    subject: str
+    predicate: str
+    object: str
+    start: int  # character span of the evidence inside the doc
+    end: int
+    sent_start: int  # character span of the sentence
+    sent_end: int
+    extractor: str
+    confidence: float
+    modality: str = "asserted"
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class QuoteHit:
+    speaker: str | None
+    start: int  # character span of the quoted text
+    end: int
+    cue: str
+    kind: str  # direct | reported
+    sent_start: int
+    sent_end: int
+    about: list[str] = field(default_factory=list)
+    confidence: float = 0.8
+
+
+_DEFAULTS = {
+    "kg_entities": dict,
+    "kg_token_entity": dict,
+    "kg_coref": dict,
+    "kg_mentions": list,
+    "kg_positions": list,
+    "kg_relations": list,
+    "kg_quotes": list,
+}
+
+
+def register() -> None:
+    for name, factory in _DEFAULTS.items():
+        if not Doc.has_extension(name):
+            # getter-free attributes whose default must not be shared between docs
+            Doc.set_extension(name, default=None)
+
+
+def get(doc: Doc, name: str):
+    """The attribute, created empty on first use."""
+    value = getattr(doc._, name)
+    if value is None:
+        value = _DEFAULTS[name]()
+        setattr(doc._, name, value)
+    return value
+
+
+def entity_of(doc: Doc, i: int) -> str | None:
+    """Entity id a token refers to: a coreference link first, then the mention it is in."""
+    coref = doc._.kg_coref or {}
+    if i in coref:
+        return coref[i]
+    return (doc._.kg_token_entity or {}).get(i)
+
+
+register()

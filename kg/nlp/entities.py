@@ -1,0 +1,222 @@
+"""``kg_entities``: document-level entity resolution.
+
+Turns spaCy's entity mentions into one entity per actor in the document:
+short and long forms merge ("Healey" joins "John Healey" and takes its PERSON
+label, so "Healey"/ORG disappears), titles are stripped, demonyms and country
+aliases map to countries (Russian -> Russia, UK/Britain -> United Kingdom),
+acronyms in parentheses join their long form, and money/percent mentions are
+normalised ("20bn" after "£" becomes "£20bn"; "2.5 per cent" becomes "2.5%").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .. import catalogue, ids
+from . import attrs, countries, lexicon
+
+_CURRENCY = {"£", "$", "€", "¥"}
+_PERCENT_RE = re.compile(r"^\s*([\d.,]+)\s*(?:%|per\s*cent|percent)", re.I)
+_ACRONYM_STOP = {"of", "for", "the", "and", "on", "in", "to", "a", "&"}
+
+
+def _clean(span: Span, titles: frozenset[str], strip_titles: bool) -> str:
+    words = [t.text for t in span if not t.is_space]
+    while words and words[0].lower() in ("the", "a", "an"):
+        words.pop(0)
+    if words and words[-1] in ("'s", "’s", "'", "’"):
+        words.pop()
+    if strip_titles:
+        while len(words) > 1 and words[0].lower().rstrip(".") in titles:
+            words.pop(0)
+    text = " ".join(words)
+    return re.sub(r"\s*-\s*", "-", ids.normalise_name(text))
+
+
+def _quantity(doc: Doc, ent: Span) -> tuple[str, int]:
+    """Normalised quantity text and the (possibly extended) start token."""
+    start = ent.start
+    if start > 0 and doc[start - 1].text in _CURRENCY:
+        start -= 1
+    m = _PERCENT_RE.match(ent.text)
+    if m:
+        return m.group(1) + "%", start
+    return "".join(t.text_with_ws for t in doc[start : ent.end]).strip(), start
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_STOP).upper()
+
+
+class EntityResolver:
+    """Resolve entity mentions within one document. Assigns ``doc._.kg_entities``,
+    ``doc._.kg_token_entity`` and ``doc._.kg_mentions``."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.cat = catalogue.load()
+        self.titles = lexicon.load().titles
+
+    def _typed(self, doc: Doc, ent: Span) -> tuple[str, str, int] | None:
+        """(canonical name, kg type, start token) for a mention, or None to drop it."""
+        label = ent.label_
+        if label == "OFFICE":
+            return (ent.ent_id_ or _clean(ent, self.titles, False).title()), "Office", ent.start
+        if label in ("MONEY", "PERCENT"):
+            text, start = _quantity(doc, ent)
+            return text, "Quantity", start
+        kg_type = self.cat.type_for_ner(label)
+        if kg_type is None:
+            return None
+        name = _clean(ent, self.titles, strip_titles=(label == "PERSON"))
+        if not name:
+            return None
+        if label == "NORP":
+            country = countries.demonym(name)
+            if country:
+                return country, "GPE", ent.start
+            if ent.root.tag_ not in ("NNPS", "NNS"):
+                return None  # an adjective that names no country ("European")
+            return name, "Group", ent.start
+        if label in ("GPE", "LOC", "ORG", "FAC"):
+            country = countries.lookup(name)
+            if country:
+                return country, "GPE", ent.start
+        return name, kg_type, ent.start
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
+        in_ent = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        for ent in doc.ents:
+            typed = self._typed(doc, ent)
+            if typed:
+                name, kg_type, start = typed
+                mentions.append((start, ent.end, name, kg_type, ent.label_))
+            # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
+            # in front of an office names the organisation the office belongs to
+            i = ent.start - 1
+            if ent.label_ == "OFFICE" and i >= 0 and i not in in_ent and doc[i].pos_ == "PROPN" \
+                    and doc[i].text[:1].isupper() and not doc[i].is_sent_start:
+                mentions.append((i, i + 1, doc[i].text, "Organization", "ORG"))
+        mentions.sort()
+
+        # Person clusters: full names (2+ words) absorb surname-only mentions.
+        full_by_surname: dict[str, set[str]] = defaultdict(set)
+        for _, _, name, kg_type, _ in mentions:
+            if kg_type == "Person" and " " in name:
+                full_by_surname[name.split()[-1].casefold()].add(name)
+        # Label voting per name: a name seen as PERSON anywhere is a person.
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for _, _, name, kg_type, _ in mentions:
+            votes[name.casefold()][kg_type] += 1
+
+        def canonical(name: str, kg_type: str) -> tuple[str, str]:
+            if kg_type in ("Person", "Organization", "Group") and " " not in name:
+                fulls = full_by_surname.get(name.casefold(), set())
+                if len(fulls) == 1:
+                    return next(iter(fulls)), "Person"
+            v = votes[name.casefold()]
+            if kg_type in ("Organization", "Group") and v["Person"] > 0:
+                return name, "Person"
+            if " " in name and kg_type == "Person":
+                # "Donald J. Trump" -> "Donald Trump" when that is the surname's only full form
+                fulls = full_by_surname.get(name.split()[-1].casefold(), set())
+                shortest = min(fulls, key=len) if fulls else name
+                if shortest.split()[0] == name.split()[0]:
+                    return shortest, "Person"
+            return name, kg_type
+
+        entities: dict[str, attrs.EntityInfo] = {}
+        token_entity: dict[int, str] = {}
+        out_mentions: list[attrs.MentionInfo] = []
+        for start, end, name, kg_type, _ in mentions:
+            cname, ctype = canonical(name, kg_type)
+            eid = ids.entity_id(cname, ctype)
+            info = entities.setdefault(eid, attrs.EntityInfo(eid, cname, ctype))
+            surface = doc[start:end].text
+            if surface != cname:
+                info.aliases.add(surface)
+            out_mentions.append(attrs.MentionInfo(eid, start, end))
+            for i in range(start, end):
+                token_entity[i] = eid
+
+        self._acronyms(doc, entities, token_entity, out_mentions)
+        self._propagate(doc, entities, token_entity, out_mentions)
+        doc._.kg_entities = entities
+        doc._.kg_token_entity = token_entity
+        doc._.kg_mentions = out_mentions
+        return doc
+
+    def _propagate(self, doc, entities, token_entity, mentions) -> None:
+        """Proper nouns the model missed that repeat a name already found ("Healey" after
+        "John Healey", "Labour" in "Two Labour MPs") become mentions of that entity."""
+        index: dict[tuple[str, ...], str] = {}
+        for e in entities.values():
+            if e.type in ("Quantity", "Office"):
+                continue
+            for form in (e.name, *e.aliases):
+                index.setdefault(tuple(form.casefold().split()), e.id)
+            if e.type == "Person" and " " in e.name:
+                index.setdefault((e.name.split()[-1].casefold(),), e.id)
+        if not index:
+            return
+        longest = max(len(k) for k in index)
+        i = 0
+        while i < len(doc):
+            if i in token_entity or doc[i].pos_ != "PROPN":
+                i += 1
+                continue
+            for n in range(min(longest, len(doc) - i), 0, -1):
+                key = tuple(t.text.casefold() for t in doc[i : i + n])
+                eid = index.get(key)
+                if eid and not any(j in token_entity for j in range(i, i + n)):
+                    mentions.append(attrs.MentionInfo(eid, i, i + n))
+                    for j in range(i, i + n):
+                        token_entity[j] = eid
+                    i += n - 1
+                    break
+            i += 1
+        mentions.sort(key=lambda m: m.start)
+
+    def _acronyms(self, doc, entities, token_entity, mentions) -> None:
+        """'Long Name (LN)': the acronym mention joins the long form's entity."""
+        by_start = {m.start: m for m in mentions}
+        for m in list(mentions):
+            j = m.end
+            if j + 2 < len(doc) and doc[j].text == "(" and doc[j + 2].text == ")" and doc[j + 1].is_upper:
+                acro = doc[j + 1].text
+                long = entities[m.entity_id]
+                if _initials(long.name) != acro:
+                    continue
+                other = by_start.get(j + 1)
+                if other is not None:
+                    other.entity_id = m.entity_id
+                else:
+                    mentions.append(attrs.MentionInfo(m.entity_id, j + 1, j + 2))
+                token_entity[j + 1] = m.entity_id
+                long.aliases.add(acro)
+        # drop entities whose every mention moved
+        used = {m.entity_id for m in mentions}
+        for eid in [e for e in entities if e not in used]:
+            del entities[eid]
+        # mentions of the same acronym elsewhere in the text
+        acro_map = {a: e.id for e in entities.values() for a in e.aliases if a.isupper() and len(a) >= 2}
+        for m in mentions:
+            text = doc[m.start : m.end].text
+            if text in acro_map and m.entity_id != acro_map[text]:
+                old = m.entity_id
+                m.entity_id = acro_map[text]
+                for i in range(m.start, m.end):
+                    token_entity[i] = m.entity_id
+                if all(x.entity_id != old for x in mentions):
+                    entities.pop(old, None)
+
+
+@Language.factory("kg_entities", assigns=["doc._.kg_entities", "doc._.kg_token_entity", "doc._.kg_mentions"],
+                  requires=["doc.ents"])
+def make_entity_resolver(nlp: Language, name: str) -> EntityResolver:
+    return EntityResolver(nlp, name)

@@ -1,0 +1,50 @@
+"""The cue lexicon (``pipelines/lexicon.toml``), checked against the relation catalogue."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .. import catalogue
+from ..paths import PIPELINES
+
+LEXICON_PATH = PIPELINES / "lexicon.toml"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, dict[str, str]]  # lemma -> slot -> relation
+    nouns: dict[str, dict[str, str]]
+    negation_governors: frozenset[str]
+    modality: dict[str, str]  # word -> intent | possible | obligation
+    quote_cues: frozenset[str]
+    titles: frozenset[str]
+
+
+@lru_cache(maxsize=None)
+def load(path: Path | str = LEXICON_PATH) -> Lexicon:
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    cat = catalogue.load()
+    for section in ("verbs", "nouns"):
+        for lemma, slots in data.get(section, {}).items():
+            for slot, rel in slots.items():
+                if rel not in cat.relations:
+                    raise catalogue.CatalogueError(
+                        f"{path}: [{section}] {lemma}.{slot} names relation {rel!r}, "
+                        f"which is not in {catalogue.CATALOGUE_PATH}"
+                    )
+    modality = {}
+    for kind, words in data.get("modality", {}).items():
+        for w in words:
+            modality.setdefault(w, kind)
+    return Lexicon(
+        verbs=data.get("verbs", {}),
+        nouns=data.get("nouns", {}),
+        negation_governors=frozenset(data.get("negation", {}).get("governors", ())),
+        modality=modality,
+        quote_cues=frozenset(data.get("quotes", {}).get("cues", ())),
+        titles=frozenset(data.get("names", {}).get("titles", ())),
+    )

@@ -1,0 +1,76 @@
+"""``kg_office_ruler`` and ``kg_paragraphs``: two small token-level components.
+
+``kg_office_ruler`` labels offices and roles (``OFFICE``) from a patterns file
+(spaCy EntityRuler format; the pattern's ``id`` is the office's canonical
+name). Unlike the stock ruler with ``overwrite_ents``, a model entity that only
+partly overlaps an office is trimmed, not dropped: "Labour MPs" (ORG) becomes
+"Labour" (ORG) + "MPs" (OFFICE).
+
+``kg_paragraphs`` starts a new sentence after every line break, so a caption
+or a headline is never parsed as part of the next sentence.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+LABEL = "OFFICE"
+
+
+class OfficeRuler:
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.matcher = Matcher(nlp.vocab)
+        self.ids: dict[str, str] = {}
+        self._n = 0
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        for p in patterns:
+            key = f"{LABEL}_{self._n}"
+            self._n += 1
+            self.ids[key] = p.get("id") or ""
+            self.matcher.add(key, [p["pattern"]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        offices = []
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            offices.append(Span(doc, start, end, label=LABEL, span_id=self.ids.get(key, "")))
+        if not offices:
+            return doc
+        offices = filter_spans(offices)
+        covered = {i for s in offices for i in range(s.start, s.end)}
+        kept = []
+        for ent in doc.ents:
+            toks = [i for i in range(ent.start, ent.end) if i not in covered]
+            if len(toks) == len(ent):
+                kept.append(ent)
+            elif toks and toks == list(range(toks[0], toks[-1] + 1)) and not doc[toks[0]].is_punct:
+                kept.append(Span(doc, toks[0], toks[-1] + 1, label=ent.label_))
+        doc.ents = filter_spans(kept + offices)
+        return doc
+
+
+class Paragraphs:
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        for tok in doc[1:]:
+            prev = doc[tok.i - 1]
+            if ("\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)) and not tok.is_space:
+                tok.is_sent_start = True
+        return doc
+
+
+@Language.factory("kg_office_ruler", assigns=["doc.ents", "token.ent_type"], requires=["doc.ents"])
+def make_office_ruler(nlp: Language, name: str) -> OfficeRuler:
+    return OfficeRuler(nlp, name)
+
+
+@Language.factory("kg_paragraphs", assigns=["token.is_sent_start"])
+def make_paragraphs(nlp: Language, name: str) -> Paragraphs:
+    return Paragraphs(nlp, name)

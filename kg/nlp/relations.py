@@ -1,0 +1,141 @@
+"""``kg_relations``: typed relations between entities from dependency patterns.
+
+A verb or noun from the cue lexicon (``pipelines/lexicon.toml``) links its
+logical subject to the entity in the slot the lexicon names. Handles passive
+voice ("was attacked by"), coordination ("the UK and France backed Kyiv"),
+control ("deter Russia from attacking Ukraine", "urged Germany to support"),
+relative clauses ("Poland, which plans to reach 4.7%"), noun phrases ("Russia's
+invasion of Ukraine", "launched an attack on Kyiv", "held talks with"),
+negation (no edge from "refused to support", "did not back") and modality
+("would be willing to send" is recorded as intent, not fact).
+Every relation is checked against the catalogue's domain and range.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from .. import catalogue
+from . import args, attrs, lexicon
+
+EXTRACTOR = "kg_relations"
+_SPENDING_VERBS = {"reach", "raise", "increase", "hit", "spend", "commit", "boost", "lift", "meet"}
+
+
+class RelationExtractor:
+    def __init__(self, nlp: Language, name: str, confidence: float = 0.75):
+        self.name = name
+        self.base = confidence
+        self.lex = lexicon.load()
+        self.cat = catalogue.load()
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.ents = doc._.kg_entities or {}
+        self.coref = doc._.kg_coref or {}
+        hits: list[attrs.RelationHit] = []
+        seen: set[tuple] = set()
+        for tok in doc:
+            if tok.pos_ in ("VERB", "AUX") and tok.lemma_ in self.lex.verbs:
+                found = self._verb(doc, tok, self.lex.verbs[tok.lemma_])
+            elif tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in self.lex.nouns:
+                found = self._noun(doc, tok, self.lex.nouns[tok.lemma_])
+            else:
+                found = []
+            if tok.pos_ == "VERB" and tok.lemma_ in _SPENDING_VERBS:
+                found += self._spending(doc, tok)
+            for h in found:
+                key = (h.subject, h.predicate, h.object, h.start)
+                if key not in seen:
+                    seen.add(key)
+                    hits.append(h)
+        doc._.kg_relations = hits
+        return doc
+
+    # -- patterns ---------------------------------------------------------
+
+    def _verb(self, doc: Doc, verb: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
+        subjects = args.logical_subjects(verb)
+        if not subjects:
+            return []
+        out = []
+        for slot, rel in slots.items():
+            if slot == "dobj":
+                objects = args.logical_objects(verb)
+            else:  # the prepositional phrase may hang on the verb or on its object
+                objects = args.prep_objects(verb, slot) or [
+                    t for o in args.logical_objects(verb) for t in args.prep_objects(o, slot)]
+            if slot == "dobj" and not objects:
+                continue
+            out += self._emit(doc, rel, subjects, objects, verb, verb)
+        return out
+
+    def _noun(self, doc: Doc, noun: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
+        subjects = [c for c in noun.children if c.dep_ in ("poss", "amod", "compound")
+                    and (e := args.entity_of(doc, c)) and self.ents.get(e) and self.ents[e].type != "Quantity"]
+        gov = noun.head
+        if not subjects and noun.dep_ == "dobj" and gov.pos_ in ("VERB", "AUX"):
+            # "launched an attack on", "was given a budget" (the passive's subject receives it)
+            subjects = ([t for c in gov.children if c.dep_ == "nsubjpass" for t in args.conjuncts(c)]
+                        if args.is_passive(gov) else args.logical_subjects(gov))
+        if not subjects:
+            return []
+        out = []
+        for slot, rel in slots.items():
+            if slot == "amount":
+                objects = [t for t in noun.subtree if t.i < noun.i and (e := args.entity_of(doc, t))
+                           and self.ents.get(e) and self.ents[e].type == "Quantity"][:1]
+            else:
+                objects = args.prep_objects(noun, slot)
+            if not objects and noun.dep_ == "dobj" and slot != "amount":
+                objects = args.prep_objects(gov, slot)  # "held talks with X" parsed on the verb
+            scope = gov if noun.dep_ == "dobj" and gov.pos_ in ("VERB", "AUX") else noun
+            out += self._emit(doc, rel, subjects, objects, noun, scope)
+        return out
+
+    def _spending(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """'plans to raise spending to 2.5% of GDP', 'Poland, which plans to reach 4.7%'."""
+        sent = verb.sent.text.lower()
+        if "gdp" not in sent and "spending" not in sent:
+            return []
+        targets = [t for t in (*args.logical_objects(verb), *args.prep_objects(verb, "to"))
+                   if (e := args.entity_of(doc, t)) and self.ents[e].type == "Quantity" and self.ents[e].name.endswith("%")]
+        if not targets:
+            return []
+        subjects = args.logical_subjects(verb)
+        return self._emit(doc, "spending_target", subjects, targets, verb, verb)
+
+    # -- output -----------------------------------------------------------
+
+    def _emit(self, doc, rel, subjects, objects, trigger, scope) -> list[attrs.RelationHit]:
+        """Relations from every subject to every object; ``scope`` is the word whose
+        auxiliaries and governors decide negation and modality."""
+        rtype = self.cat.relation(rel)
+        modality, negated = args.modality_and_negation(scope, self.lex.modality, self.lex.negation_governors)
+        if negated:
+            return []
+        out = []
+        for s_tok in subjects:
+            s = args.entity_of(doc, s_tok)
+            for o_tok in objects:
+                o = args.entity_of(doc, o_tok)
+                if not s or not o or s == o or s not in self.ents or o not in self.ents:
+                    continue
+                if not rtype.allows(self.ents[s].type, self.ents[o].type):
+                    continue
+                conf = self.base
+                if s_tok.i in self.coref or o_tok.i in self.coref:
+                    conf -= 0.15
+                if modality != "asserted":
+                    conf -= 0.1
+                subj, obj = (min(s, o), max(s, o)) if rtype.symmetric else (s, o)
+                out.append(args.hit(doc, rel, subj, obj, [s_tok, trigger, o_tok], EXTRACTOR, round(conf, 2),
+                                    modality, trigger=trigger.lemma_))
+        return out
+
+
+@Language.factory("kg_relations", assigns=["doc._.kg_relations"],
+                  requires=["doc._.kg_entities", "doc._.kg_coref", "token.dep", "token.lemma"],
+                  default_config={"confidence": 0.75})
+def make_relations(nlp: Language, name: str, confidence: float) -> RelationExtractor:
+    return RelationExtractor(nlp, name, confidence)

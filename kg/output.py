@@ -1,0 +1,48 @@
+"""Render a :class:`~kg.stores.base.Result` as a table, JSON or CSV (like sqlite-utils)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+from .stores.base import Result
+
+
+def _cell(v, width: int | None = None) -> str:
+    s = "" if v is None else str(v)
+    s = " ".join(s.split())
+    if width and len(s) > width:
+        s = s[: width - 1] + "…"
+    return s
+
+
+def table(result: Result, max_width: int | None = None) -> str:
+    cols = result.columns
+    if not cols:
+        return "(no columns)"
+    term = max_width or shutil.get_terminal_size((120, 20)).columns
+    limit = max(12, term // max(1, len(cols)) - 3) if len(cols) > 1 else None
+    rows = [[_cell(v, limit) for v in r] for r in result.rows]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)), line]
+    out += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in rows]
+    return "\n".join(out)
+
+
+def to_json(result: Result) -> str:
+    return json.dumps(result.dicts(), ensure_ascii=False, indent=2, default=str)
+
+
+def to_csv(result: Result) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(result.columns)
+    w.writerows(result.rows)
+    return buf.getvalue()
+
+
+def render(result: Result, fmt: str = "table") -> str:
+    return {"table": table, "json": to_json, "csv": to_csv}[fmt](result)

@@ -1,0 +1,39 @@
+"""Exports: graph files for Gephi/networkx (GraphML, GEXF, node-link JSON) and
+RDF files (Turtle, N-Triples, N-Quads, TriG) from a store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from ..analyse.graph import actor_graph
+
+GRAPH_FORMATS = ("graphml", "gexf", "json")
+RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+               "trig": ox.RdfFormat.TRIG}
+FORMATS = (*GRAPH_FORMATS, *RDF_FORMATS)
+
+
+def export(store, fmt: str, out: str | Path) -> dict[str, int]:
+    """Write the store's graph to ``out`` in ``fmt``; returns what was written."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt in RDF_FORMATS:
+        union = fmt in ("ttl", "nt")  # triple formats: merge the article graphs
+        with open(out, "wb") as fh:
+            store.dump(RDF_FORMATS[fmt], fh, union=union)
+        return {"bytes": out.stat().st_size}
+    if fmt not in GRAPH_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    G = actor_graph(store)
+    if fmt == "graphml":
+        nx.write_graphml(G, out)
+    elif fmt == "gexf":
+        nx.write_gexf(G, out)
+    else:
+        with open(out, "w", encoding="utf-8") as fh:
+            json.dump(nx.node_link_data(G, edges="edges"), fh, ensure_ascii=False, indent=1)
+    return {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}

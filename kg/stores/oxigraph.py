@@ -1,0 +1,162 @@
+"""The embedded default: a persistent Oxigraph store on disk (pyoxigraph).
+
+One named graph per article; loading is idempotent (an article whose content
+hash is already stored is skipped; a changed one has its graph dropped and
+rewritten). SPARQL queries see the union of all article graphs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from .. import catalogue, ids
+from ..model import ArticleGraph
+from . import rdfterms
+from .base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
+
+_UPDATE_WORDS = ("insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with")
+
+
+def term_value(term):
+    """A pyoxigraph term as a plain Python value (literals typed, IRIs as strings)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt.endswith(("#integer", "#int", "#long")):
+            return int(term.value)
+        if dt.endswith(("#double", "#decimal", "#float")):
+            return float(term.value)
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+def _is_update(text: str) -> bool:
+    body = "\n".join(line for line in text.splitlines() if not line.strip().lower().startswith(("prefix", "base", "#")))
+    first = body.strip().split(None, 1)[0].lower() if body.strip() else ""
+    return first in _UPDATE_WORDS
+
+
+class OxigraphStore(Store):
+    name = "oxigraph"
+
+    def __init__(self, path: str | os.PathLike | None = None, base: str = ids.DEFAULT_BASE, read_only: bool = False):
+        self.path = Path(path) if path else None
+        self.base = base
+        try:
+            if self.path is None:
+                self.store = ox.Store()
+            elif read_only:
+                self.store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the embedded store at {self.path}: {exc}") from None
+        self._kg = catalogue.load().namespaces["kg"]
+
+    # -- load ---------------------------------------------------------------
+
+    def article_hashes(self) -> dict[str, str]:
+        q = f"SELECT ?id ?h WHERE {{ GRAPH ?g {{ ?a <{self._kg}articleId> ?id ; <{self._kg}contentHash> ?h }} }}"
+        return {s["id"].value: s["h"].value for s in self.store.query(q)}
+
+    def load(self, graphs: Iterable[ArticleGraph], batch_size: int = 200) -> LoadStats:
+        stats = LoadStats()
+        known = self.article_hashes()
+        batch: list[ox.Quad] = []
+        drop: list[ox.NamedNode] = []
+
+        def flush():
+            for g in drop:
+                self.store.remove_graph(g)
+            if batch:
+                self.store.bulk_extend(batch)
+            drop.clear()
+            batch.clear()
+
+        for g in graphs:
+            aid = g.article.id
+            if known.get(aid) == g.article.hash:
+                stats.articles_unchanged += 1
+                continue
+            gn = ox.NamedNode(ids.graph_iri(aid, self.base))
+            if aid in known:
+                stats.articles_replaced += 1
+                drop.append(gn)
+            quads = rdfterms.graph_quads(g, self.base)
+            batch.extend(quads)
+            stats.records_written += len(quads)
+            stats.articles_loaded += 1
+            known[aid] = g.article.hash
+            if stats.articles_loaded % batch_size == 0:
+                flush()
+        flush()
+        self.store.flush()
+        return stats
+
+    # -- query --------------------------------------------------------------
+
+    def query(self, text: str, *, write: bool = False) -> Result:
+        if _is_update(text):
+            if not write:
+                raise ReadOnlyError("SPARQL Update refused on the query path; pass --write to modify the store")
+            try:
+                self.store.update(text)
+            except SyntaxError as exc:
+                raise StoreError(f"SPARQL syntax error: {exc}") from None
+            return Result(["updated"], [[True]])
+        try:
+            res = self.store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from None
+        if isinstance(res, ox.QueryBoolean):
+            return Result(["answer"], [[bool(res)]])
+        if isinstance(res, ox.QuerySolutions):
+            cols = [v.value for v in res.variables]
+            return Result(cols, [[term_value(sol[c]) for c in cols] for sol in res])
+        # CONSTRUCT / DESCRIBE
+        return Result(["subject", "predicate", "object"],
+                      [[term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res])
+
+    def stats(self) -> dict[str, int]:
+        def count(q):
+            return int(next(iter(self.store.query(q, use_default_graph_as_union=True)))[0].value)
+
+        kg = self._kg
+        return {
+            "quads": len(self.store),
+            "articles": count(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a <{kg}articleId> ?x }}"),
+            "entities": count(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e <{kg}entityId> ?x }}"),
+            "relations": count(f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ ?r a <{kg}Assertion> }}"),
+            "quotes": count(f"SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE {{ ?q a <{kg}Quote> }}"),
+        }
+
+    def dump(self, fmt: ox.RdfFormat, out, union: bool = False) -> None:
+        """Serialise the store; ``union`` merges all named graphs (for triple formats)."""
+        if union:
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
+            ox.serialize(sorted(triples, key=str), out, fmt)
+        else:
+            self.store.dump(out, fmt)
+
+    def quads(self):
+        return iter(self.store)
+
+    def close(self) -> None:
+        try:
+            self.store.flush()
+        except Exception:  # read-only or in-memory store
+            pass
+        del self.store
+
+
+@register("oxigraph")
+def _open(path=None, **kw) -> OxigraphStore:
+    return OxigraphStore(path, **kw)

@@ -1,0 +1,139 @@
+"""ArticleGraph -> RDF quads, in the article's own named graph.
+
+Vocabulary comes only from the catalogue (classes, relation properties) and
+the ``kg:`` namespace declared there. Each article's statements live in the
+named graph ``ids.graph_iri(article_id)``, so re-loading a changed article
+replaces exactly what it said.
+
+Every extracted relation is written twice: as a direct triple
+(``:healey kg:holdsPosition :defence-secretary``) for simple queries, and as a
+reified ``kg:Assertion`` (rdf:subject/predicate/object) carrying its evidence
+and ``prov:wasDerivedFrom`` the article.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from .. import catalogue, ids
+from ..model import ArticleGraph
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class Terms:
+    """Named nodes for the ontology terms kg writes, built from the catalogue."""
+
+    def __init__(self, cat: catalogue.Catalogue):
+        self.cat = cat
+        self.kg = cat.namespaces["kg"]
+        x = cat.expand
+        self.type = NamedNode(RDF + "type")
+        self.rdf_subject, self.rdf_predicate, self.rdf_object = (NamedNode(RDF + n) for n in ("subject", "predicate", "object"))
+        self.label = NamedNode(x("rdfs:label"))
+        self.alt_label = NamedNode(x("skos:altLabel"))
+        self.derived = NamedNode(x("prov:wasDerivedFrom"))
+        self.headline = NamedNode(x("schema:headline"))
+        self.date = NamedNode(x("schema:datePublished"))
+        self.url = NamedNode(x("schema:url"))
+        self.text = NamedNode(x("schema:text"))
+        self.assertion = NamedNode(self.kg + "Assertion")
+        self.classes = {name: NamedNode(x(t.rdf)) for name, t in cat.entity_types.items()}
+        self.props = {name: NamedNode(x(r.rdf)) for name, r in {**cat.relations, **cat.structural}.items()}
+
+    def kgp(self, local: str) -> NamedNode:
+        return NamedNode(self.kg + local)
+
+
+@lru_cache(maxsize=4)
+def terms(path=catalogue.CATALOGUE_PATH) -> Terms:
+    return Terms(catalogue.load(path))
+
+
+def _lit(value) -> Literal:
+    if isinstance(value, bool):
+        return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return Literal(repr(value), datatype=NamedNode(XSD + "double"))
+    return Literal(str(value))
+
+
+def _clean(text: str) -> str:
+    # RDF literals cannot hold lone surrogates; control characters are kept.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> list[Quad]:
+    t = terms()
+    a = g.article
+    gn = NamedNode(ids.graph_iri(a.id, base))
+    art = NamedNode(ids.article_iri(a.id, base))
+    out: list[Quad] = []
+
+    def add(s, p, o):
+        out.append(Quad(s, p, o, gn))
+
+    add(art, t.type, t.classes["Article"])
+    add(art, t.kgp("articleId"), _lit(_clean(a.id)))
+    add(art, t.kgp("contentHash"), _lit(a.hash))
+    if a.title:
+        add(art, t.headline, _lit(_clean(a.title)))
+    if a.date:
+        add(art, t.date, _lit(_clean(a.date)))
+    if a.url:
+        add(art, t.url, _lit(_clean(a.url)))
+    if a.source:
+        add(art, t.kgp("source"), _lit(_clean(a.source)))
+
+    node = {}
+    for e in g.entities:
+        n = node[e.id] = NamedNode(ids.entity_iri(e.id, base))
+        add(n, t.type, t.classes.get(e.type, t.classes["Group"]))
+        add(n, t.label, _lit(_clean(e.name)))
+        add(n, t.kgp("entityId"), _lit(_clean(e.id)))
+        for alias in e.aliases:
+            add(n, t.alt_label, _lit(_clean(alias)))
+        add(art, t.props["mentions"], n)
+
+    for i, r in enumerate(g.relations):
+        if r.subject not in node or r.object not in node:
+            continue
+        s, p, o = node[r.subject], t.props[r.predicate], node[r.object]
+        add(s, p, o)
+        ev = r.evidence
+        asn = NamedNode(ids.assertion_iri(a.id, f"{r.subject}|{r.predicate}|{r.object}|{ev.start}|{ev.end}|{i}", base))
+        add(asn, t.type, t.assertion)
+        add(asn, t.rdf_subject, s)
+        add(asn, t.rdf_predicate, p)
+        add(asn, t.rdf_object, o)
+        add(asn, t.kgp("sentence"), _lit(_clean(ev.sentence)))
+        add(asn, t.kgp("start"), _lit(ev.start))
+        add(asn, t.kgp("end"), _lit(ev.end))
+        add(asn, t.kgp("confidence"), _lit(float(r.confidence)))
+        add(asn, t.kgp("extractor"), _lit(ev.extractor))
+        add(asn, t.kgp("modality"), _lit(r.modality))
+        add(asn, t.derived, art)
+
+    for q in g.quotes:
+        ev = q.evidence
+        qn = NamedNode(ids.entity_iri(ids.quote_id(a.id, ev.start, ev.end), base))
+        add(qn, t.type, t.classes["Quote"])
+        add(qn, t.text, _lit(_clean(q.text)))
+        add(qn, t.kgp("cue"), _lit(q.cue))
+        add(qn, t.kgp("quoteKind"), _lit(q.kind))
+        add(qn, t.kgp("sentence"), _lit(_clean(ev.sentence)))
+        add(qn, t.kgp("start"), _lit(ev.start))
+        add(qn, t.kgp("end"), _lit(ev.end))
+        add(qn, t.kgp("confidence"), _lit(float(q.confidence)))
+        add(qn, t.props["quoted_in"], art)
+        if q.speaker in node:
+            add(node[q.speaker], t.props["said"], qn)
+        for about in q.about:
+            if about in node:
+                add(qn, t.props["about"], node[about])
+    return out

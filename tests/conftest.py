@@ -1,0 +1,49 @@
+"""Shared fixtures: the real spaCy pipeline, the example corpus built into a real
+on-disk Oxigraph store, and the shared third-party data (by path, never copied)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "articles"
+SHARED_DATA = Path(os.environ.get("KG_SHARED_DATA", ROOT.parent / "shared" / "data"))
+HEALEY = SHARED_DATA / "articles" / "healey-us-backstop.txt"
+
+
+def shared(path: str) -> Path:
+    """A file under ../shared/data, or a skip that says where it was looked for."""
+    p = SHARED_DATA / path
+    if not p.exists():
+        pytest.skip(f"shared data not found: {p} (set KG_SHARED_DATA to the shared/data folder)")
+    return p
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def example_graphs(nlp):
+    from kg import read
+    from kg.pipeline import Counts, extract
+
+    counts = Counts()
+    graphs = list(extract(read.read([str(EXAMPLES)]), nlp, counts=counts))
+    return graphs, counts
+
+
+@pytest.fixture(scope="session")
+def example_store(tmp_path_factory, example_graphs):
+    from kg.stores import open_store
+
+    path = tmp_path_factory.mktemp("store") / "kg-store"
+    with open_store("oxigraph", path=str(path)) as st:
+        st.load(example_graphs[0])
+    return path

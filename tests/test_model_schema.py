@@ -1,0 +1,57 @@
+"""The JSONL interchange: real output validates against the JSON Schema and round-trips."""
+
+import io
+import json
+
+import jsonschema
+
+from kg import catalogue, model
+from kg.paths import SCHEMAS
+
+SCHEMA = json.loads((SCHEMAS / "article-graph.schema.json").read_text("utf-8"))
+
+
+def test_real_output_validates_against_the_schema(example_graphs):
+    graphs, counts = example_graphs
+    assert counts.extracted == len(graphs) >= 12
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    cat = catalogue.load()
+    for g in graphs:
+        data = json.loads(g.to_json())
+        errors = sorted(validator.iter_errors(data), key=str)
+        assert not errors, f"{g.article.id}: {errors[0].message} at {list(errors[0].path)}"
+        assert all(r["predicate"] in cat.relations for r in data["relations"])
+        assert all(e["type"] in cat.entity_types for e in data["entities"])
+
+
+def test_schema_rejects_a_broken_line():
+    bad = {"article": {"id": "a", "text": "x"}, "entities": [{"id": "no-slash", "name": "", "type": "Person",
+                                                                "aliases": []}],
+           "mentions": [], "relations": [], "quotes": []}
+    errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(bad))
+    assert errors
+
+
+def test_jsonl_round_trip(example_graphs):
+    graphs = example_graphs[0][:3]
+    buf = io.StringIO()
+    assert model.write_jsonl(graphs, buf) == 3
+    buf.seek(0)
+    back = list(model.read_jsonl(buf))
+    assert [b.to_json() for b in back] == [g.to_json() for g in graphs]
+
+
+def test_bad_jsonl_line_is_skipped_with_line_number(example_graphs):
+    good = example_graphs[0][0].to_json()
+    buf = io.StringIO(good + "\n{not json\n" + good + "\n")
+    items = list(model.read_jsonl(buf, source="x.jsonl"))
+    assert isinstance(items[1], model.Skipped) and items[1].line == 2
+    assert isinstance(items[0], model.ArticleGraph) and isinstance(items[2], model.ArticleGraph)
+
+
+def test_evidence_offsets_point_into_the_article(example_graphs):
+    for g in example_graphs[0]:
+        for q in g.quotes:
+            assert g.article.text[q.evidence.start : q.evidence.end] == q.text
+        for m in g.mentions:
+            assert g.article.text[m.start : m.end] == m.text

@@ -1,0 +1,145 @@
+"""Each spaCy component on hand-picked sentences, including the hard cases."""
+
+import pytest
+
+from kg.extract import doc_to_graph
+from kg.model import Article
+
+
+def graph(nlp, text):
+    return doc_to_graph(nlp(text), Article(id="t", text=text))
+
+
+def rels(g, pred=None):
+    return {(r.subject, r.predicate, r.object): r for r in g.relations if pred in (None, r.predicate)}
+
+
+def test_pipeline_is_the_model_plus_kg_components(nlp):
+    assert nlp.pipe_names[:2] == ["tok2vec", "tagger"]
+    for name in ("kg_offices", "kg_entities", "kg_positions", "kg_coref", "kg_relations", "kg_quotes"):
+        assert name in nlp.pipe_names
+    assert nlp.pipe_names.index("kg_paragraphs") < nlp.pipe_names.index("parser")
+
+
+def test_model_can_be_chosen_and_missing_model_is_a_clear_error():
+    from kg.nlp import PipelineError, load_pipeline
+
+    with pytest.raises(PipelineError, match="no_such_model"):
+        load_pipeline(model="no_such_model")
+
+
+def test_office_premodifier_and_apposition(nlp):
+    g = graph(nlp, "Defence Secretary John Healey met Pete Hegseth, the US Defense Secretary, in London.")
+    r = rels(g, "holds_position")
+    assert ("person/john-healey", "holds_position", "office/defence-secretary") in r
+    assert ("person/pete-hegseth", "holds_position", "office/defense-secretary") in r
+    assert ("office/defense-secretary", "office_of", "gpe/united-states") in rels(g, "office_of")
+
+
+def test_x_the_y_of_z(nlp):
+    g = graph(nlp, "The talks were chaired by Mark Rutte, the Secretary General of NATO.")
+    assert ("person/mark-rutte", "holds_position", "office/secretary-general") in rels(g)
+    assert ("office/secretary-general", "office_of", "organization/nato") in rels(g)
+
+
+def test_party_mps(nlp):
+    g = graph(nlp, "Two Labour MPs, Laura Kyrke-Smith and Melanie Ward, argued that the plans were too timid.")
+    r = rels(g)
+    for p in ("person/laura-kyrke-smith", "person/melanie-ward"):
+        assert (p, "holds_position", "office/mp") in r
+        assert (p, "member_of", "organization/labour") in r
+
+
+def test_short_form_joins_long_form_and_takes_person_label(nlp):
+    g = graph(nlp, "John Healey spoke in London. Later, Healey said the plan was sound.")
+    assert [e.id for e in g.entities if "healey" in e.id] == ["person/john-healey"]
+
+
+def test_demonyms_and_country_aliases(nlp):
+    g = graph(nlp, "British and Russian officials met. The UK and Britain are one country, as is the U.S. with America.")
+    ids = {e.id for e in g.entities}
+    assert {"gpe/united-kingdom", "gpe/russia", "gpe/united-states"} <= ids
+    assert not any(i in ids for i in ("gpe/uk", "gpe/britain", "group/british", "gpe/u-s"))
+
+
+def test_active_and_passive_voice(nlp):
+    a = graph(nlp, "Russia attacked Ukraine in February.")
+    p = graph(nlp, "Ukraine was attacked by Russia in February.")
+    assert ("gpe/russia", "attacks", "gpe/ukraine") in rels(a)
+    assert ("gpe/russia", "attacks", "gpe/ukraine") in rels(p)
+
+
+def test_coordination(nlp):
+    g = graph(nlp, "France and Germany criticised Russia and Belarus.")
+    r = rels(g, "criticises")
+    for s in ("gpe/france", "gpe/germany"):
+        for o in ("gpe/russia", "gpe/belarus"):
+            assert (s, "criticises", o) in r
+
+
+def test_negation_gives_no_edge(nlp):
+    g = graph(nlp, "Hungary refused to support Ukraine. Germany did not back France.")
+    assert not rels(g, "supports")
+
+
+def test_modality_is_recorded_as_intent(nlp):
+    g = graph(nlp, "Keir Starmer said the United Kingdom would be willing to support Ukraine.")
+    (r,) = [r for r in g.relations if r.predicate == "supports"]
+    assert r.modality == "intent"
+    assert r.subject == "gpe/united-kingdom" and r.object == "gpe/ukraine"
+
+
+def test_control_gives_the_subject(nlp):
+    g = graph(nlp, "Only the United States can deter Russia from attacking Ukraine again.")
+    assert ("gpe/russia", "attacks", "gpe/ukraine") in rels(g)
+    assert ("gpe/united-states", "deters", "gpe/russia") in rels(g)
+
+
+def test_noun_relations(nlp):
+    g = graph(nlp, "Russia launched an attack on Ukraine. Keir Starmer held talks with Emmanuel Macron.")
+    assert ("gpe/russia", "attacks", "gpe/ukraine") in rels(g)
+    assert ("person/emmanuel-macron", "negotiates_with", "person/keir-starmer") in rels(g)  # symmetric: sorted
+
+
+def test_direct_quote_speaker_after_and_pronoun(nlp):
+    text = ('John Healey visited Kyiv on Monday.\n"We will stand with Ukraine for as long as it takes," he said.\n'
+            '"Our support is unwavering and it will not end," said Healey.')
+    g = graph(nlp, text)
+    quotes = [q for q in g.quotes if q.kind == "direct"]
+    assert len(quotes) == 2
+    assert all(q.speaker == "person/john-healey" for q in quotes)
+    assert quotes[0].text.startswith("We will stand with Ukraine")
+    assert "gpe/ukraine" in quotes[0].about
+
+
+def test_unattributed_paragraph_quote_carries_speaker(nlp):
+    text = ('Emmanuel Macron said Europe must do more.\n'
+            '"The Europeans have to step up and carry a much larger share of the load."')
+    g = graph(nlp, text)
+    q = [q for q in g.quotes if q.kind == "direct"][0]
+    assert q.speaker == "person/emmanuel-macron"
+
+
+def test_reported_speech(nlp):
+    g = graph(nlp, "Emmanuel Macron warned that Russia would test the resolve of Europe.")
+    (q,) = g.quotes
+    assert q.kind == "reported" and q.cue == "warn" and q.speaker == "person/emmanuel-macron"
+    assert q.text.startswith("Russia would test")
+
+
+def test_role_noun_resolves_to_office_holder(nlp):
+    text = ("Prime Minister Keir Starmer arrived in Washington. The Prime Minister held talks with "
+            "President Donald Trump.")
+    g = graph(nlp, text)
+    assert ("person/donald-trump", "negotiates_with", "person/keir-starmer") in rels(g)
+
+
+def test_money_keeps_currency_and_percent_is_normalised(nlp):
+    g = graph(nlp, "The agency will be given a £20bn budget. Poland plans to raise defence spending to 4.7 per cent of GDP.")
+    names = {e.name for e in g.entities if e.type == "Quantity"}
+    assert "£20bn" in names and "4.7%" in names
+
+
+def test_empty_and_odd_text_does_not_fail(nlp):
+    for text in ["", " ", '"', '""', "\n\n\n", "{}`)) DETACH DELETE n //", "\x00\x01 control"]:
+        graph(nlp, text)
