@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Iterable
 
 from . import model
-from .pipeline import Counts, extract as _extract_stream, read_and_extract
+from .pipeline import Counts, read_and_extract
 from .stores import Result, open_store
 from .stores import files as _files
 
@@ -32,11 +32,22 @@ def _batch(config: str | None) -> int:
     return batch_size(config)
 
 
+def _graphs(inputs, counts: Counts, *, model_name, config, stdin, workers: int):
+    """ArticleGraphs for ``inputs``, in this process or over ``workers`` processes."""
+    if workers > 1:
+        from . import read as reader
+        from .pipeline import extract_parallel
+
+        return extract_parallel(reader.read(inputs, stdin=stdin), workers=workers, config=config,
+                                model_name=model_name, batch_size=_batch(config), counts=counts)
+    return read_and_extract(inputs, _nlp(model_name, config), batch_size=_batch(config), counts=counts, stdin=stdin)
+
+
 def extract(inputs: Iterable[str], output: IO[str], *, model_name: str | None = None, config: str | None = None,
-            stdin=None) -> Counts:
+            stdin=None, workers: int = 1) -> Counts:
     """Read ``inputs``, run the NLP pipeline, write one ArticleGraph per line to ``output``."""
     counts = Counts()
-    graphs = read_and_extract(inputs, _nlp(model_name, config), batch_size=_batch(config), counts=counts, stdin=stdin)
+    graphs = _graphs(inputs, counts, model_name=model_name, config=config, stdin=stdin, workers=workers)
     model.write_jsonl(graphs, output)
     return counts
 
@@ -46,12 +57,11 @@ def open_embedded(store: str | Path = DEFAULT_STORE, read_only: bool = False):
 
 
 def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_name: str | None = None,
-          config: str | None = None, stdin=None) -> Counts:
+          config: str | None = None, stdin=None, workers: int = 1) -> Counts:
     """Read, extract and load ``inputs`` into the embedded store at ``store``."""
     counts = Counts()
     with open_embedded(store) as st:
-        graphs = read_and_extract(inputs, _nlp(model_name, config), batch_size=_batch(config), counts=counts,
-                                  stdin=stdin)
+        graphs = _graphs(inputs, counts, model_name=model_name, config=config, stdin=stdin, workers=workers)
         stats = st.load(graphs)
     counts.loaded = stats.articles_loaded
     counts.unchanged = stats.articles_unchanged
@@ -96,4 +106,4 @@ def stats(*, store: str | Path = DEFAULT_STORE) -> dict[str, int]:
         return st.stats()
 
 
-__all__ = ["build", "extract", "export", "load", "query", "stats", "Counts", "_extract_stream"]
+__all__ = ["build", "extract", "export", "load", "query", "stats", "Counts"]

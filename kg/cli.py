@@ -42,6 +42,8 @@ _store_option = click.option("--store", default=api.DEFAULT_STORE, show_default=
 _model_options = [
     click.option("--model", "model_name", default=None, help="spaCy model package to load (env KG_SPACY_MODEL)."),
     click.option("--config", default=None, type=click.Path(exists=True), help="Pipeline config (.cfg)."),
+    click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                 help="Worker processes for the NLP (each loads the pipeline once)."),
 ]
 
 
@@ -91,9 +93,9 @@ def main(ctx, debug, quiet):
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
 @_with(_model_options)
 @click.pass_context
-def extract(ctx, inputs, output, report_path, model_name, config):
+def extract(ctx, inputs, output, report_path, model_name, config, workers):
     """Extract ArticleGraphs from INPUTS (files, directories, globs, - for stdin) as JSON Lines."""
-    counts = api.extract(inputs, output, model_name=model_name, config=config, stdin=sys.stdin)
+    counts = api.extract(inputs, output, model_name=model_name, config=config, stdin=sys.stdin, workers=workers)
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 
@@ -104,9 +106,9 @@ def extract(ctx, inputs, output, report_path, model_name, config):
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
 @_with(_model_options)
 @click.pass_context
-def build(ctx, inputs, store, report_path, model_name, config):
+def build(ctx, inputs, store, report_path, model_name, config, workers):
     """Read, extract and load INPUTS into the embedded store."""
-    counts = api.build(inputs, store=store, model_name=model_name, config=config, stdin=sys.stdin)
+    counts = api.build(inputs, store=store, model_name=model_name, config=config, stdin=sys.stdin, workers=workers)
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 

@@ -119,3 +119,12 @@ def test_real_subprocess_extract_on_the_healey_article(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert any("We must rearm Britain" in r["q"] for r in json.loads(proc.stdout))
+
+
+def test_two_workers_give_the_same_graphs_as_one(tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    r1 = CliRunner().invoke(main, ["extract", str(EXAMPLES), "-o", str(one)])
+    r2 = CliRunner().invoke(main, ["extract", str(EXAMPLES), "-o", str(two), "--workers", "2"])
+    assert r1.exit_code == 0 and r2.exit_code == 0, r2.output
+    assert one.read_text() == two.read_text()
+    assert len(one.read_text().splitlines()) == 14
