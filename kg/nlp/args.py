@@ -115,7 +115,7 @@ def hit(doc: Doc, predicate: str, subject: str, obj: str, tokens: list[Token], e
     """A relation found in ``doc``, with the character span covering ``tokens`` and their sentence."""
     first = min(tokens, key=lambda t: t.i)
     last = max(tokens, key=lambda t: t.i)
-    sent = first.sent
+    sent = attrs.sentence(first)
     return attrs.RelationHit(subject=subject, predicate=predicate, object=obj, start=first.idx,
                              end=last.idx + len(last.text), sent_start=sent.start_char, sent_end=sent.end_char,
                              extractor=extractor, confidence=confidence, modality=modality, attrs=dict(extra))

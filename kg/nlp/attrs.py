@@ -86,6 +86,19 @@ def get(doc: Doc, name: str):
     return value
 
 
+def sentence(tok):
+    """The sentence of a token, in O(1): ``Token.sent`` walks the whole document every call."""
+    doc = tok.doc
+    index = doc.user_data.get("kg_sent_of")
+    if index is None or len(index) != len(doc):
+        index = []
+        for n, s in enumerate(doc.sents):
+            index.extend([(s.start, s.end)] * (s.end - s.start))
+        doc.user_data["kg_sent_of"] = index
+    start, end = index[tok.i]
+    return doc[start:end]
+
+
 def entity_of(doc: Doc, i: int) -> str | None:
     """Entity id a token refers to: a coreference link first, then the mention it is in."""
     coref = doc._.kg_coref or {}

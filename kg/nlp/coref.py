@@ -46,7 +46,7 @@ class Coreference:
         last_speaker: tuple[str, int] | None = None  # (entity, sentence) of the last speech-verb subject
 
         def sent_no(tok):
-            return sent_index[tok.sent.start]
+            return sent_index[attrs.sentence(tok).start]
 
         for tok in doc:
             eid = tok_ent.get(tok.i)

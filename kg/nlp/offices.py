@@ -13,7 +13,9 @@ or a headline is never parsed as part of the next sentence.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+import itertools
+
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -23,20 +25,45 @@ LABEL = "OFFICE"
 class OfficeRuler:
     def __init__(self, nlp: Language, name: str):
         self.name = name
+        self.tokenizer = nlp.tokenizer
         self.matcher = Matcher(nlp.vocab)
+        # token patterns that only compare lower-case text run as a (much faster) phrase matcher
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.ids: dict[str, str] = {}
         self._n = 0
+
+    @staticmethod
+    def _phrases(pattern) -> list[str] | None:
+        """The phrases a LOWER-only token pattern matches, or None if it is not that simple."""
+        options = []
+        for tok in pattern:
+            if set(tok) != {"LOWER"}:
+                return None
+            v = tok["LOWER"]
+            if isinstance(v, str):
+                options.append([v])
+            elif isinstance(v, dict) and set(v) == {"IN"}:
+                options.append(list(v["IN"]))
+            else:
+                return None
+        return [" ".join(words) for words in itertools.product(*options)]
 
     def add_patterns(self, patterns: list[dict]) -> None:
         for p in patterns:
             key = f"{LABEL}_{self._n}"
             self._n += 1
             self.ids[key] = p.get("id") or ""
-            self.matcher.add(key, [p["pattern"]])
+            phrases = self._phrases(p["pattern"])
+            docs = [self.tokenizer(ph) for ph in phrases] if phrases else None
+            if docs and all(len(d) == len(p["pattern"]) for d in docs):
+                self.phrases.add(key, docs)
+            else:
+                self.matcher.add(key, [p["pattern"]])
 
     def __call__(self, doc: Doc) -> Doc:
         offices = []
-        for match_id, start, end in self.matcher(doc):
+        matches = [*self.phrases(doc), *(self.matcher(doc) if len(self.matcher) else [])]
+        for match_id, start, end in matches:
             key = doc.vocab.strings[match_id]
             offices.append(Span(doc, start, end, label=LABEL, span_id=self.ids.get(key, "")))
         if not offices:

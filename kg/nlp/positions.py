@@ -32,7 +32,7 @@ class PositionExtractor:
             return ents[eid].type if eid in ents else None
 
         def add(pred, s, o, toks, conf, **extra):
-            key = (pred, s, o, toks[0].sent.start)
+            key = (pred, s, o, attrs.sentence(toks[0]).start)
             if s and o and s != o and key not in seen:
                 seen.add(key)
                 hits.append(args.hit(doc, pred, s, o, toks, EXTRACTOR, conf, **extra))

@@ -37,19 +37,24 @@ class QuoteExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         self.ents = doc._.kg_entities or {}
+        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        self.sents = list(doc.sents)
+        self.sent_index = {s.start: i for i, s in enumerate(self.sents)}
+        self.mention_spans = [(m.entity_id, doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
+                              for m in doc._.kg_mentions or []]
         hits: list[attrs.QuoteHit] = []
         for tok in doc:
             if tok.pos_ == "VERB" and tok.lemma_ in self.cues:
                 hits += self._reported(doc, tok)
         quoted = []
-        for m in _QUOTE_RE.finditer(doc.text):
+        for m in _QUOTE_RE.finditer(self.text):
             g = 1 if m.group(1) is not None else 2
             quoted.append((m.start(g), m.end(g)))
         # reported speech that is itself a direct quote ('"We must rearm," he said') is kept as the direct one
         hits = [h for h in hits if not any(s - 1 <= h.start and h.end <= e + 1 for s, e in quoted)]
         covered = [(h.start, h.end) for h in hits]
         for start, end in quoted:
-            if len(doc.text[start:end].split()) < self.min_words:
+            if len(self.text[start:end].split()) < self.min_words:
                 continue
             if any(_overlap(start, end, s, e) > 0.5 * (end - start) for s, e in covered):
                 continue  # a quoted phrase inside reported speech already captured
@@ -84,19 +89,20 @@ class QuoteExtractor:
             speaker = self._speaker(doc, verb)
             if speaker is None:
                 continue
-            sent = verb.sent
+            sent = attrs.sentence(verb)
             out.append(attrs.QuoteHit(speaker=speaker, start=doc[left].idx, end=doc[right].idx + len(doc[right]),
                                       cue=verb.lemma_, kind="reported", sent_start=sent.start_char,
                                       sent_end=sent.end_char, confidence=0.8))
         return out
 
     def _direct(self, doc: Doc, start: int, end: int, previous: list[attrs.QuoteHit]) -> attrs.QuoteHit | None:
-        while end > start and doc.text[end - 1] in " ,;:\n":
+        while end > start and self.text[end - 1] in " ,;:\n":
             end -= 1  # '"We must rearm Britain," he said': the comma belongs to the sentence
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return None
-        sents = sorted({t.sent.start: t.sent for t in (span[0], span[-1])}.values(), key=lambda s: s.start)
+        sents = sorted({s.start: s for s in (attrs.sentence(span[0]), attrs.sentence(span[-1]))}.values(),
+                       key=lambda s: s.start)
         s_start, s_end = sents[0].start_char, sents[-1].end_char
         cue, speaker, conf = "", None, 0.9
         for sent in sents:
@@ -116,11 +122,10 @@ class QuoteExtractor:
 
     def _carried(self, doc: Doc, span, previous: list[attrs.QuoteHit]) -> tuple[str | None, str]:
         """Speaker of an unattributed quote: the last speaker in the paragraph or the sentences before."""
-        first_sent = span[0].sent
-        sents = list(doc.sents)
-        idx = next(i for i, s in enumerate(sents) if s.start == first_sent.start)
+        sents = self.sents
+        idx = self.sent_index[attrs.sentence(span[0]).start]
         window_start = sents[max(0, idx - self.carry)].start_char
-        para_start = doc.text.rfind("\n", 0, span.start_char) + 1
+        para_start = self.text.rfind("\n", 0, span.start_char) + 1
         lo = min(window_start, para_start)
         candidates = [h for h in previous if h.speaker and lo <= h.start < span.start_char]
         if candidates:
@@ -136,11 +141,10 @@ class QuoteExtractor:
 
     def _about(self, doc: Doc, h: attrs.QuoteHit) -> list[str]:
         out: list[str] = []
-        for m in doc._.kg_mentions or []:
-            s, e = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
-            if h.start <= s and e <= h.end and m.entity_id != h.speaker and m.entity_id not in out:
-                if self.ents.get(m.entity_id) and self.ents[m.entity_id].type not in ("Quantity",):
-                    out.append(m.entity_id)
+        for eid, s, e in self.mention_spans:
+            if h.start <= s and e <= h.end and eid != h.speaker and eid not in out:
+                if self.ents.get(eid) and self.ents[eid].type not in ("Quantity",):
+                    out.append(eid)
         return out
 
 

@@ -95,7 +95,7 @@ class RelationExtractor:
 
     def _spending(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
         """'plans to raise spending to 2.5% of GDP', 'Poland, which plans to reach 4.7%'."""
-        sent = verb.sent.text.lower()
+        sent = attrs.sentence(verb).text.lower()
         if "gdp" not in sent and "spending" not in sent:
             return []
         targets = [t for t in (*args.logical_objects(verb), *args.prep_objects(verb, "to"))
