@@ -135,6 +135,11 @@ class EntityResolver:
         out_mentions: list[attrs.MentionInfo] = []
         for start, end, name, kg_type, _ in mentions:
             cname, ctype = canonical(name, kg_type)
+            # a mention's span is the name itself: no leading article, no possessive
+            while end - start > 1 and doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+            while end - start > 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
+                end -= 1
             eid = ids.entity_id(cname, ctype)
             info = entities.setdefault(eid, attrs.EntityInfo(eid, cname, ctype))
             surface = doc[start:end].text

@@ -21,6 +21,7 @@ class Lexicon:
     modality: dict[str, str]  # word -> intent | possible | obligation
     quote_cues: frozenset[str]
     titles: frozenset[str]
+    attachments: dict[tuple[str, str, str], str]
 
 
 @lru_cache(maxsize=None)
@@ -28,6 +29,12 @@ def load(path: Path | str = LEXICON_PATH) -> Lexicon:
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
     cat = catalogue.load()
+    attachments = {}
+    for key, rel in data.get("attachments", {}).items():
+        s_type, how, o_type = key.split(".")
+        if rel not in cat.relations:
+            raise catalogue.CatalogueError(f"{path}: [attachments] {key} names relation {rel!r}, not in the catalogue")
+        attachments[(s_type, how, o_type)] = rel
     for section in ("verbs", "nouns"):
         for lemma, slots in data.get(section, {}).items():
             for slot, rel in slots.items():
@@ -47,4 +54,5 @@ def load(path: Path | str = LEXICON_PATH) -> Lexicon:
         modality=modality,
         quote_cues=frozenset(data.get("quotes", {}).get("cues", ())),
         titles=frozenset(data.get("names", {}).get("titles", ())),
+        attachments=attachments,
     )

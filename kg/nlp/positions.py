@@ -69,14 +69,18 @@ class PositionExtractor:
         nxt = ent.end
         if nxt < len(doc) and etype(attrs.entity_of(doc, nxt)) == "Person":
             span = next((e for e in doc.ents if e.start <= nxt < e.end), doc[nxt : nxt + 1])
-            holders += self._person_chain(doc, span.root, etype) or [attrs.entity_of(doc, nxt)]
+            if ent.root.tag_ in ("NNS", "NNPS"):  # "defence secretaries John Healey and Pete Hegseth"
+                holders += self._person_chain(doc, span.root, etype)
+            holders += [attrs.entity_of(doc, nxt)] if not holders else []
         root = ent.root
         # apposition in either direction, and a person list in apposition ("Two Labour MPs, A and B")
+        plural = root.tag_ in ("NNS", "NNPS")
         for c in root.children:
-            if c.dep_ == "appos":
-                holders += [h for h in self._person_chain(doc, c, etype) if h not in holders]
-        if root.dep_ == "appos":
-            holders += [h for h in self._person_chain(doc, root.head, etype) if h not in holders]
+            if c.dep_ == "appos":  # "the Prime Minister, Keir Starmer"; "Two Labour MPs, A and B"
+                chain = self._person_chain(doc, c, etype)
+                holders += [h for h in (chain if plural else chain[:1]) if h not in holders]
+        if root.dep_ == "appos":  # "John Healey, the Defence Secretary" (not the people listed after him)
+            holders += [h for h in self._person_chain(doc, root.head, etype)[:1] if h not in holders]
         # copula: "X is/was/became the Y"
         if root.dep_ in ("attr", "oprd") and root.head.lemma_ in ("be", "become", "remain", "serve", "appoint", "name"):
             subj = [c for c in root.head.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -93,7 +97,7 @@ class PositionExtractor:
         owners: list[tuple[str, object]] = []
         i = ent.start - 1
         # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
-        while i >= 0 and (doc[i].text in ("'s", "’s", "and", ",") or attrs.entity_of(doc, i)):
+        while i >= 0 and (doc[i].text in ("'s", "’s", "and") or attrs.entity_of(doc, i)):
             eid = attrs.entity_of(doc, i)
             if eid and etype(eid) in ("GPE", "Organization", "Group"):
                 if eid not in [o for o, _ in owners]:

@@ -29,8 +29,10 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 
 class QuoteExtractor:
-    def __init__(self, nlp: Language, name: str, min_words: int = 4, carry_sentences: int = 2):
+    def __init__(self, nlp: Language, name: str, min_words: int = 4, carry_sentences: int = 2,
+                 unattributed: bool = False):
         self.name = name
+        self.unattributed = unattributed
         self.min_words = min_words
         self.carry = carry_sentences
         self.cues = lexicon.load().quote_cues
@@ -46,6 +48,8 @@ class QuoteExtractor:
         for tok in doc:
             if tok.pos_ == "VERB" and tok.lemma_ in self.cues:
                 hits += self._reported(doc, tok)
+            elif tok.lower_ == "according" and tok.dep_ == "prep":
+                hits += self._according(doc, tok)
         quoted = []
         for m in _QUOTE_RE.finditer(self.text):
             g = 1 if m.group(1) is not None else 2
@@ -54,7 +58,7 @@ class QuoteExtractor:
         hits = [h for h in hits if not any(s - 1 <= h.start and h.end <= e + 1 for s, e in quoted)]
         covered = [(h.start, h.end) for h in hits]
         for start, end in quoted:
-            if len(self.text[start:end].split()) < self.min_words:
+            if len(self.text[start:end].split()) < 2:
                 continue
             if any(_overlap(start, end, s, e) > 0.5 * (end - start) for s, e in covered):
                 continue  # a quoted phrase inside reported speech already captured
@@ -67,33 +71,81 @@ class QuoteExtractor:
         doc._.kg_quotes = hits
         return doc
 
-    def _speaker(self, doc: Doc, verb: Token) -> str | None:
-        for s in args.logical_subjects(verb):
-            eid = args.entity_of(doc, s)
-            if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
-                return eid
+    def _speaker_of(self, doc: Doc, tok: Token) -> str | None:
+        """The entity a speaker phrase names: itself, or whom a spokesperson speaks for
+        ("a spokeswoman for Hillary Clinton", "the Kremlin spokesman")."""
+        eid = args.entity_of(doc, tok)
+        if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
+            return eid
+        for c in tok.children:
+            inner = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ in ("for", "of") \
+                else ([c] if c.dep_ in ("compound", "poss") else [])
+            for t in inner:
+                eid = args.entity_of(doc, t)
+                if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
+                    return eid
         return None
 
+    def _speaker(self, doc: Doc, verb: Token) -> tuple[str | None, bool]:
+        """(speaker entity, whether the verb has a nominal speaker at all)."""
+        nominal = False
+        for s in args.logical_subjects(verb):
+            eid = self._speaker_of(doc, s)
+            if eid:
+                return eid, True
+            nominal = nominal or s.pos_ in ("NOUN", "PROPN")
+        return None, nominal
+
+    def _hit(self, doc: Doc, left: int, right: int, cue: Token, speaker: str | None, kind: str,
+             confidence: float) -> attrs.QuoteHit | None:
+        while left <= right and (doc[left].dep_ == "mark" or doc[left].is_punct or doc[left].is_space):
+            left += 1
+        while right >= left and (doc[right].is_punct or doc[right].is_space) and doc[right].text not in ('"', "”"):
+            right -= 1
+        if right - left + 1 < 3:
+            return None
+        sent = attrs.sentence(cue)
+        return attrs.QuoteHit(speaker=speaker, start=doc[left].idx, end=doc[right].idx + len(doc[right]),
+                              cue=cue.lemma_, kind=kind, sent_start=sent.start_char, sent_end=sent.end_char,
+                              confidence=confidence)
+
     def _reported(self, doc: Doc, verb: Token) -> list[attrs.QuoteHit]:
+        """'X said (that) ...', and the cue in the middle: '..., Graham said, since ...'."""
+        speaker, nominal = self._speaker(doc, verb)
+        if speaker is None and not (nominal and self.unattributed):
+            return []  # no entity speaks ("it is said that", "sources said" unless unattributed quotes are kept)
+        conf = 0.8 if speaker else 0.5
         out = []
         for c in verb.children:
-            if c.dep_ != "ccomp":
-                continue
-            left, right = c.left_edge.i, c.right_edge.i
-            while left <= right and (doc[left].dep_ == "mark" or doc[left].is_punct or doc[left].is_space):
-                left += 1
-            while right >= left and (doc[right].is_punct or doc[right].is_space) and doc[right].text not in ('"', "”"):
-                right -= 1
-            if right - left + 1 < 3:
-                continue
-            speaker = self._speaker(doc, verb)
-            if speaker is None:
-                continue
-            sent = attrs.sentence(verb)
-            out.append(attrs.QuoteHit(speaker=speaker, start=doc[left].idx, end=doc[right].idx + len(doc[right]),
-                                      cue=verb.lemma_, kind="reported", sent_start=sent.start_char,
-                                      sent_end=sent.end_char, confidence=0.8))
+            if c.dep_ == "ccomp":
+                hit = self._hit(doc, c.left_edge.i, c.right_edge.i, verb, speaker, "reported", conf)
+                if hit:
+                    out.append(hit)
+        if not out and verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+            head = verb.head
+            left, right = head.left_edge.i, head.right_edge.i
+            if verb.left_edge.i > left:  # content before the cue, or around it
+                right = right if head.right_edge.i > verb.right_edge.i else verb.left_edge.i - 1
+                hit = self._hit(doc, left, right, verb, speaker, "reported", conf - 0.1)
+                if hit:
+                    out.append(hit)
         return out
+
+    def _according(self, doc: Doc, tok: Token) -> list[attrs.QuoteHit]:
+        """'..., according to X': the clause is what X says."""
+        sources = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"
+                   for p in c.children if p.dep_ == "pobj"]
+        head = tok.head
+        if not sources or head.pos_ not in ("VERB", "AUX"):
+            return []
+        speaker = self._speaker_of(doc, sources[0])
+        left, right = head.left_edge.i, head.right_edge.i
+        if tok.left_edge.i == left:
+            left = tok.right_edge.i + 1
+        elif tok.right_edge.i >= right - 1:
+            right = tok.left_edge.i - 1
+        hit = self._hit(doc, left, right, tok, speaker, "reported", 0.7 if speaker else 0.5)
+        return [hit] if hit else []
 
     def _direct(self, doc: Doc, start: int, end: int, previous: list[attrs.QuoteHit]) -> attrs.QuoteHit | None:
         while end > start and self.text[end - 1] in " ,;:\n":
@@ -108,13 +160,15 @@ class QuoteExtractor:
         for sent in sents:
             for tok in sent:
                 if (tok.idx < start - 1 or tok.idx > end) and tok.pos_ == "VERB" and tok.lemma_ in self.cues:
-                    speaker = self._speaker(doc, tok)
+                    speaker = self._speaker(doc, tok)[0]
                     if speaker:
                         cue = tok.lemma_
                         break
             if speaker:
                 break
         if speaker is None:
+            if len(span) < self.min_words + 1:
+                return None  # a short unattributed phrase in quotes is a scare quote, not a quotation
             speaker, cue = self._carried(doc, span, previous)
             conf = 0.7 if speaker else 0.3
         return attrs.QuoteHit(speaker=speaker, start=start, end=end, cue=cue, kind="direct",
@@ -134,7 +188,7 @@ class QuoteExtractor:
         for sent in reversed(sents[max(0, idx - self.carry) : idx]):
             for tok in sent:
                 if tok.pos_ == "VERB" and tok.lemma_ in self.cues:
-                    sp = self._speaker(doc, tok)
+                    sp = self._speaker(doc, tok)[0]
                     if sp:
                         return sp, tok.lemma_
         return None, ""
@@ -149,6 +203,6 @@ class QuoteExtractor:
 
 
 @Language.factory("kg_quotes", assigns=["doc._.kg_quotes"], requires=["doc._.kg_entities", "doc._.kg_coref"],
-                  default_config={"min_words": 4, "carry_sentences": 2})
-def make_quotes(nlp: Language, name: str, min_words: int, carry_sentences: int) -> QuoteExtractor:
-    return QuoteExtractor(nlp, name, min_words, carry_sentences)
+                  default_config={"min_words": 4, "carry_sentences": 2, "unattributed": False})
+def make_quotes(nlp: Language, name: str, min_words: int, carry_sentences: int, unattributed: bool) -> QuoteExtractor:
+    return QuoteExtractor(nlp, name, min_words, carry_sentences, unattributed)

@@ -49,6 +49,11 @@ class RelationExtractor:
                 if key not in seen:
                     seen.add(key)
                     hits.append(h)
+        for h in self._attachments(doc):
+            key = (h.subject, h.predicate, h.object, h.start)
+            if key not in seen:
+                seen.add(key)
+                hits.append(h)
         doc._.kg_relations = hits
         return doc
 
@@ -56,6 +61,10 @@ class RelationExtractor:
 
     def _verb(self, doc: Doc, verb: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
         subjects = args.logical_subjects(verb)
+        if not subjects and args.is_passive(verb) and any(slot != "dobj" for slot in slots):
+            # "was born in Ohio": with no agent, the passive subject goes with a prepositional slot
+            subjects = [t for c in verb.children if c.dep_ == "nsubjpass" for t in args.conjuncts(c)]
+            slots = {k: v for k, v in slots.items() if k != "dobj"}
         if not subjects:
             return []
         out = []
@@ -74,6 +83,10 @@ class RelationExtractor:
         subjects = [c for c in noun.children if c.dep_ in ("poss", "amod", "compound")
                     and (e := args.entity_of(doc, c)) and self.ents.get(e) and self.ents[e].type != "Quantity"]
         gov = noun.head
+        if not subjects and noun.dep_ == "appos" and args.entity_of(doc, gov):
+            subjects = [gov]  # "Ferraro, a native of Bethany"
+        if not subjects and noun.dep_ == "attr" and gov.lemma_ == "be":
+            subjects = [c for c in gov.children if c.dep_ == "nsubj"]  # "Booth was the assassin of Lincoln"
         if not subjects and noun.dep_ == "dobj" and gov.pos_ in ("VERB", "AUX"):
             # "launched an attack on", "was given a budget" (the passive's subject receives it)
             subjects = ([t for c in gov.children if c.dep_ == "nsubjpass" for t in args.conjuncts(c)]
@@ -91,6 +104,31 @@ class RelationExtractor:
                 objects = args.prep_objects(gov, slot)  # "held talks with X" parsed on the verb
             scope = gov if noun.dep_ == "dobj" and gov.pos_ in ("VERB", "AUX") else noun
             out += self._emit(doc, rel, subjects, objects, noun, scope)
+        return out
+
+    def _attachments(self, doc: Doc) -> list[attrs.RelationHit]:
+        """Relations read off how two mentions attach: apposition, 'in'/'of'/'from' phrases, compounds."""
+        table = self.lex.attachments
+        out = []
+        for m in doc._.kg_mentions or []:
+            info = self.ents.get(m.entity_id)
+            if info is None:
+                continue
+            root = doc[m.start : m.end].root
+            for c in root.children:
+                if c.dep_ == "appos" or (c.dep_ == "compound" and c.i < m.start):
+                    targets, how = [c], c.dep_
+                elif c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
+                    targets, how = [p for p in c.children if p.dep_ == "pobj"], c.lower_
+                else:
+                    continue
+                for t in targets:
+                    o = args.entity_of(doc, t)
+                    if not o or o == m.entity_id or o not in self.ents:
+                        continue
+                    rel = table.get((info.type, how, self.ents[o].type))
+                    if rel:
+                        out += self._emit(doc, rel, [root], [t], root, root)
         return out
 
     def _spending(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
