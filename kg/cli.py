@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 
 import click
@@ -39,6 +40,14 @@ def _fmt_option(f):
 
 _store_option = click.option("--store", default=api.DEFAULT_STORE, show_default=True, type=click.Path(),
                              help="Directory of the embedded store (env KG_STORE).")
+_neo4j_option = click.option("--neo4j", "neo4j", default=None, metavar="URI",
+                             help="Use the Neo4j server at URI (bolt://...) instead of the embedded store; "
+                                  "credentials from NEO4J_USER / NEO4J_PASSWORD.")
+_sparql_option = click.option("--sparql-endpoint", "sparql_endpoint", default=None, metavar="URL",
+                              help="Use the SPARQL 1.1 server at URL (query endpoint or server root, e.g. "
+                                   "http://127.0.0.1:7878) instead of the embedded store.")
+_batch_option = click.option("--batch-size", default=None, type=click.IntRange(1),
+                             help="Neo4j: rows per write transaction (default 5000).")
 _model_options = [
     click.option("--model", "model_name", default=None, help="spaCy model package to load (env KG_SPACY_MODEL)."),
     click.option("--config", default=None, type=click.Path(exists=True), help="Pipeline config (.cfg)."),
@@ -103,12 +112,16 @@ def extract(ctx, inputs, output, report_path, model_name, config, workers):
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_store_option
+@_neo4j_option
+@_sparql_option
+@_batch_option
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
 @_with(_model_options)
 @click.pass_context
-def build(ctx, inputs, store, report_path, model_name, config, workers):
-    """Read, extract and load INPUTS into the embedded store."""
-    counts = api.build(inputs, store=store, model_name=model_name, config=config, stdin=sys.stdin, workers=workers)
+def build(ctx, inputs, store, neo4j, sparql_endpoint, batch_size, report_path, model_name, config, workers):
+    """Read, extract and load INPUTS into the embedded store (or Neo4j with --neo4j)."""
+    counts = api.build(inputs, store=store, model_name=model_name, config=config, stdin=sys.stdin, workers=workers,
+                       neo4j=neo4j, batch_size=batch_size, sparql_endpoint=sparql_endpoint)
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 
@@ -116,10 +129,13 @@ def build(ctx, inputs, store, report_path, model_name, config, workers):
 @main.command()
 @click.argument("jsonl", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @_store_option
+@_neo4j_option
+@_sparql_option
+@_batch_option
 @click.pass_context
-def load(ctx, jsonl, store):
-    """Load ArticleGraph JSON Lines (from `kg extract`) into the store."""
-    counts = api.load(jsonl, store=store)
+def load(ctx, jsonl, store, neo4j, sparql_endpoint, batch_size):
+    """Load ArticleGraph JSON Lines (from `kg extract`) into the store (or Neo4j with --neo4j)."""
+    counts = api.load(jsonl, store=store, neo4j=neo4j, batch_size=batch_size, sparql_endpoint=sparql_endpoint)
     _summary(counts, ctx.obj["quiet"], None)
     _exit(ctx, counts)
 
@@ -127,26 +143,43 @@ def load(ctx, jsonl, store):
 @main.command()
 @click.argument("text", required=False)
 @click.option("--sparql", "sparql", default=None, help="SPARQL query text.")
+@click.option("--cypher", "cypher", default=None, help="Cypher query text (Neo4j: --neo4j URI or env NEO4J_URI).")
 @click.option("--name", default=None, help=f"A named query from schemas/queries ({', '.join(queries.names())}).")
-@click.option("--write", is_flag=True, help="Allow SPARQL Update (refused otherwise).")
+@click.option("--write", is_flag=True, help="Allow SPARQL Update / Cypher writes (refused otherwise).")
 @_store_option
+@_neo4j_option
+@_sparql_option
 @_fmt_option
-def query(text, sparql, name, write, store, fmt):
-    """Ask the store a SPARQL query (the catalogue's prefixes need no PREFIX lines)."""
+def query(text, sparql, cypher, name, write, store, neo4j, sparql_endpoint, fmt):
+    """Ask the store a SPARQL query (the catalogue's prefixes need no PREFIX lines), or Neo4j a Cypher one."""
+    if cypher and not neo4j:
+        neo4j = os.environ.get("NEO4J_URI")
+        if not neo4j:
+            raise click.UsageError("--cypher needs a Neo4j server: --neo4j bolt://host:7687 or env NEO4J_URI")
+    if neo4j:
+        if sparql:
+            raise click.UsageError("--sparql runs on the embedded store; with --neo4j use --cypher")
+        q = cypher or text or (queries.named(name, "cypher") if name else None)
+        if not q:
+            raise click.UsageError("give a query: --cypher 'MATCH ...', --name NAME or TEXT")
+        click.echo(output.render(api.query(q, neo4j=neo4j, write=write), fmt))
+        return
     q = sparql or text or (queries.named(name) if name else None)
     if not q:
         raise click.UsageError("give a query: --sparql 'SELECT ...', --name NAME or TEXT")
-    click.echo(output.render(api.query(queries.with_prefixes(q), store=store, write=write), fmt))
+    click.echo(output.render(api.query(queries.with_prefixes(q), store=store, write=write,
+                                       sparql_endpoint=sparql_endpoint), fmt))
 
 
 @main.command()
 @click.option("--format", "fmt", required=True, type=click.Choice(api._files.FORMATS))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @_store_option
+@_sparql_option
 @click.pass_context
-def export(ctx, fmt, output, store):
-    """Export the store as a graph file (GraphML, GEXF, JSON) or RDF (Turtle, N-Triples, N-Quads, TriG)."""
-    info = api.export(fmt, output, store=store)
+def export(ctx, fmt, output, store, sparql_endpoint):
+    """Export the store as a graph file (GraphML, GEXF, JSON) or RDF (Turtle, N-Triples, N-Quads, TriG, JSON-LD)."""
+    info = api.export(fmt, output, store=store, sparql_endpoint=sparql_endpoint)
     if not ctx.obj["quiet"]:
         click.echo(f"wrote {output}: " + " ".join(f"{k} {v}" for k, v in info.items()), err=True)
 
@@ -163,13 +196,160 @@ def report(store):
 
 @main.command()
 @_store_option
+@_neo4j_option
+@_sparql_option
 @_fmt_option
-def stats(store, fmt):
-    """Counts of articles, entities, relations, quotes and quads in the store."""
+def stats(store, neo4j, sparql_endpoint, fmt):
+    """Counts of articles, entities, relations, quotes and quads (or nodes, relationships) in the store."""
     from .stores.base import Result
 
-    s = api.stats(store=store)
+    s = api.stats(store=store, neo4j=neo4j, sparql_endpoint=sparql_endpoint)
     click.echo(output.render(Result(list(s), [list(s.values())]), fmt))
+
+
+from .evaluate import DATASETS as _EVAL_DATASETS  # noqa: E402  (light: no spaCy until a command runs)
+
+
+@main.command(name="eval")
+@click.argument("dataset", type=click.Choice(_EVAL_DATASETS))
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--limit", default=None, type=click.IntRange(1), help="Evaluate on the first N documents only.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.option("--model", "model_name", default=None, help="spaCy model package to load (env KG_SPACY_MODEL).")
+@click.option("--config", default=None, type=click.Path(exists=True), help="Pipeline config (.cfg).")
+def eval_(dataset, path, limit, as_json, model_name, config):
+    """Score extraction on a gold DATASET file/folder at PATH: precision, recall, F1 (pipelines/eval/DATASET.toml)."""
+    report = api.evaluate(dataset, path, limit, model_name=model_name, config=config)
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else report.table())
+
+
+# -- analyses and resolution curation (thin wrappers over kg.api; see kg/analyse/commands.py) --------
+
+_window_options = [
+    click.option("--since", default=None, metavar="DATE", help="Only evidence from articles dated on/after DATE."),
+    click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE."),
+    click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows."),
+]
+
+
+def _show(ctx, result, fmt, summary_keys=()) -> None:
+    click.echo(output.render(result, fmt))
+    if fmt == "table" and not ctx.obj["quiet"]:
+        for k in summary_keys:
+            v = result.summary.get(k)
+            if v not in (None, [], {}):
+                click.echo(f"{k}: {json.dumps(v, ensure_ascii=False, default=str)}", err=True)
+
+
+@main.command()
+@_store_option
+@_sparql_option
+@_with(_window_options)
+@_fmt_option
+@click.pass_context
+def alliances(ctx, store, sparql_endpoint, since, until, top, fmt):
+    """Blocs (signed partition and cooperation communities), each actor's strongest allies and adversaries
+    with evidence; structural balance, frustration and bridges on stderr."""
+    res = api.alliances(store=store, since=since, until=until, top=top or 20, sparql_endpoint=sparql_endpoint)
+    _show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"))
+
+
+@main.command()
+@_store_option
+@_sparql_option
+@_with(_window_options)
+@click.option("--stances", is_flag=True, help="The actor x issue stance matrix instead of office holders.")
+@_fmt_option
+@click.pass_context
+def positions(ctx, store, sparql_endpoint, since, until, top, stances, fmt):
+    """Office holders (post, organisation or country, first/last date, sentence), or --stances."""
+    _show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances,
+                             sparql_endpoint=sparql_endpoint), fmt)
+
+
+@main.command()
+@_store_option
+@_sparql_option
+@_with(_window_options)
+@_fmt_option
+@click.pass_context
+def centrality(ctx, store, sparql_endpoint, since, until, top, fmt):
+    """Degree, evidence, PageRank, betweenness and k-core of the actors, by PageRank."""
+    _show(ctx, api.centrality(store=store, since=since, until=until, top=top or 20,
+                              sparql_endpoint=sparql_endpoint), fmt)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@_store_option
+@_sparql_option
+@_with(_window_options)
+@_fmt_option
+@click.pass_context
+def path(ctx, source, target, store, sparql_endpoint, since, until, top, fmt):
+    """The shortest chain of relations from SOURCE to TARGET (names, aliases or ids), with sentences."""
+    _show(ctx, api.path(source, target, store=store, since=since, until=until, top=top,
+                        sparql_endpoint=sparql_endpoint), fmt)
+
+
+@main.command()
+@click.argument("actor")
+@click.option("--radius", default=1, show_default=True, type=click.IntRange(1, 3), help="Steps from ACTOR.")
+@_store_option
+@_sparql_option
+@_with(_window_options)
+@_fmt_option
+@click.pass_context
+def ego(ctx, actor, radius, store, sparql_endpoint, since, until, top, fmt):
+    """The relations around ACTOR (its ego network), strongest first, with a sentence each."""
+    _show(ctx, api.ego(actor, store=store, since=since, until=until, radius=radius, top=top,
+                       sparql_endpoint=sparql_endpoint), fmt)
+
+
+@main.command()
+@_store_option
+@_sparql_option
+@_with(_window_options)
+@_fmt_option
+@click.pass_context
+def actors(ctx, store, sparql_endpoint, since, until, top, fmt):
+    """Actors with type, aliases, article count and first/last article date."""
+    _show(ctx, api.actors(store=store, since=since, until=until, top=top, sparql_endpoint=sparql_endpoint), fmt)
+
+
+_curation_option = click.option("--curation", default=None, type=click.Path(dir_okay=False),
+                                 help="Curation file (default STORE/curation.toml).")
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@_store_option
+@_curation_option
+@_fmt_option
+@click.pass_context
+def merge(ctx, source, target, store, curation, fmt):
+    """Record that SOURCE is the same actor as TARGET (names or ids); later builds and loads apply it."""
+    res = api.merge(source, target, store=store, curation=curation)
+    _show(ctx, res, fmt)
+    if not ctx.obj["quiet"]:
+        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
+
+
+@main.command()
+@click.argument("entity")
+@click.argument("names", nargs=-1)
+@_store_option
+@_curation_option
+@_fmt_option
+@click.pass_context
+def split(ctx, entity, names, store, curation, fmt):
+    """Record that NAMES (every other name, if none) are not ENTITY; undoes merges into it."""
+    res = api.split(entity, names, store=store, curation=curation)
+    _show(ctx, res, fmt)
+    if not ctx.obj["quiet"]:
+        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -84,6 +84,9 @@ def open_store(name: str, **options) -> Store:
     """Open a store by plugin name: ``open_store("oxigraph", path="kg-store")``."""
     from . import oxigraph  # noqa: F401  (registers the built-in stores)
 
+    if name == "neo4j":
+        from . import neo4j  # noqa: F401  (imports the driver only when asked for)
+
     try:
         factory = _REGISTRY[name]
     except KeyError:

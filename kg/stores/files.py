@@ -1,5 +1,8 @@
 """Exports: graph files for Gephi/networkx (GraphML, GEXF, node-link JSON) and
-RDF files (Turtle, N-Triples, N-Quads, TriG) from a store."""
+RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) from a store.
+
+JSON-LD is written by rdflib with ``schemas/context.jsonld`` (generated from
+the catalogue by :mod:`kg.ontology`), one ``@graph`` per article."""
 
 from __future__ import annotations
 
@@ -14,7 +17,22 @@ from ..analyse.graph import actor_graph
 GRAPH_FORMATS = ("graphml", "gexf", "json")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
                "trig": ox.RdfFormat.TRIG}
-FORMATS = (*GRAPH_FORMATS, *RDF_FORMATS)
+FORMATS = (*GRAPH_FORMATS, *RDF_FORMATS, "jsonld")
+
+
+def _jsonld(store, out: Path) -> None:
+    import io
+
+    import rdflib
+
+    from ..ontology import CONTEXT_PATH
+
+    buf = io.BytesIO()
+    store.dump(ox.RdfFormat.N_QUADS, buf)
+    ds = rdflib.Dataset()
+    ds.parse(data=buf.getvalue().decode("utf-8"), format="nquads")
+    context = json.loads(CONTEXT_PATH.read_text("utf-8"))["@context"]
+    ds.serialize(destination=str(out), format="json-ld", context=context, encoding="utf-8")
 
 
 def export(store, fmt: str, out: str | Path) -> dict[str, int]:
@@ -25,6 +43,9 @@ def export(store, fmt: str, out: str | Path) -> dict[str, int]:
         union = fmt in ("ttl", "nt")  # triple formats: merge the article graphs
         with open(out, "wb") as fh:
             store.dump(RDF_FORMATS[fmt], fh, union=union)
+        return {"bytes": out.stat().st_size}
+    if fmt == "jsonld":
+        _jsonld(store, out)
         return {"bytes": out.stat().st_size}
     if fmt not in GRAPH_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")

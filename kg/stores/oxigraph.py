@@ -160,3 +160,6 @@ class OxigraphStore(Store):
 @register("oxigraph")
 def _open(path=None, **kw) -> OxigraphStore:
     return OxigraphStore(path, **kw)
+
+
+from . import sparql as _sparql  # noqa: E402,F401  (registers the remote "sparql" store, also built in)

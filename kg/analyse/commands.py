@@ -1,0 +1,212 @@
+"""The analysis verbs of :mod:`kg.api` (``kg alliances``, ``kg positions``, ``kg centrality``,
+``kg path``, ``kg ego``, ``kg actors``, ``kg merge``, ``kg split``).
+
+Each opens the store read-only, builds the actor graph (optionally for a date window) and returns an
+:class:`Analysis`: a table (``columns``/``rows``, rendered by :mod:`kg.output`) plus a ``summary``
+dict. For the full structures use :mod:`kg.analyse.alliances`, ``positions`` and ``centrality``.
+
+>>> from kg import api                                             # doctest: +SKIP
+>>> api.alliances(store="kg-store", top=10).summary["balance"]       # doctest: +SKIP
+{'triangles': 3, 'balanced': 2, 'ratio': 0.6667}
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..stores.base import Result
+from . import alliances as _al
+from . import centrality as _ce
+from . import positions as _po
+from .graph import actor_graph, find_actor
+
+DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
+
+
+@dataclass
+class Analysis(Result):
+    """A tabular answer plus a summary of the whole analysis."""
+
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _open(store, sparql_endpoint):
+    from ..stores import open_store
+
+    if sparql_endpoint:
+        return open_store("sparql", endpoint=sparql_endpoint, read_only=True)
+    if not Path(store).exists():
+        raise FileNotFoundError(f"no store at {store} (build one with `kg build ... --store {store}`)")
+    return open_store("oxigraph", path=str(store), read_only=True)
+
+
+def graph(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
+          sparql_endpoint: str | None = None):
+    """The actor graph of a store (with evidence lists), for a date window."""
+    with _open(store, sparql_endpoint) as st:
+        return actor_graph(st, since=since, until=until, evidence=True)
+
+
+def _sentence(evidence: list[dict]) -> str:
+    for e in sorted(evidence, key=lambda e: -float(e.get("confidence", 0))):
+        if e.get("sentence"):
+            return e["sentence"]
+    return ""
+
+
+def _label(G, n):
+    return G.nodes[n].get("label", n) if n in G else n
+
+
+def alliances(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
+              top: int | None = 20, sparql_endpoint: str | None = None, seed: int = 0) -> Analysis:
+    """Blocs, strongest allies and adversaries of each actor (with one evidence sentence each), ranked by
+    the strength of their signed ties. ``summary``: balance, frustration, blocs, bridges."""
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    S = _al.signed_graph(G)
+    parts, frus = _al.signed_partition(S, seed=seed)
+    side = _al.bloc_of(parts)
+    coop = _al.bloc_of(_al.blocs(S, seed=seed))
+    actors = sorted((n for n in S if S.degree(n)), key=lambda n: (-S.degree(n, weight=None),
+                    -sum(abs(d["weight"]) for d in S[n].values()), n))
+    if top:
+        actors = actors[:top]
+    rows = []
+    for n in actors:
+        al, ad = _al.allies(S, n, 3), _al.adversaries(S, n, 3)
+        rows.append([side.get(n, ""), coop.get(n, ""), _label(G, n), G.nodes[n].get("type", ""),
+                     "; ".join(f"{r['label']} ({r['weight']:g})" for r in al),
+                     "; ".join(f"{r['label']} ({r['weight']:g})" for r in ad),
+                     _sentence([e for r in al + ad for e in r["evidence"]])])
+    order = {id(r): i for i, r in enumerate(rows)}
+    rows.sort(key=lambda r: (r[0] if r[0] != "" else 1e9, order[id(r)]))
+    bridges = [{"source": _label(G, b["source"]), "target": _label(G, b["target"]), "weight": b["weight"],
+                "sentence": _sentence(b["evidence"])} for b in _al.bridges(S, parts)[:top or None]]
+    summary = {"actors": sum(1 for n in S if S.degree(n)), "ties": S.number_of_edges(),
+               "balance": _al.balance(S), "frustration": frus,
+               "blocs": [sorted(_label(G, n) for n in p) for p in parts if len(p) > 1],
+               "bridges": bridges}
+    return Analysis(["bloc", "coop_bloc", "actor", "type", "allies", "adversaries", "evidence"], rows, summary)
+
+
+def positions(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
+              top: int | None = None, stances: bool = False, sparql_endpoint: str | None = None) -> Analysis:
+    """Office holders (who holds which post of which organisation or country, first/last date, the
+    sentence), or with ``stances`` the actor × issue stance matrix with counts and sentences."""
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    if stances:
+        rs = _po.stance_matrix(G)[:top or None]
+        return Analysis(["actor", "issue", "stance", "supports", "opposes", "evidence"],
+                        [[r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"],
+                          " | ".join(r["sentences"][:2])] for r in rs], {"cells": len(rs)})
+    rs = _po.office_holders(G)[:top or None]
+    return Analysis(["holder", "office", "of", "evidence", "first", "last", "sentence"],
+                    [[r["holder"], r["office"], r["of"], r["evidence"], r["first"], r["last"],
+                      (r["sentences"] or [""])[0]] for r in rs], {"holders": len(rs)})
+
+
+def centrality(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
+               top: int | None = 20, sparql_endpoint: str | None = None) -> Analysis:
+    """Degree, evidence, PageRank, betweenness and k-core of each actor, by PageRank."""
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    rs = _ce.centrality(G, top=top)
+    cols = ["actor", "type", "degree", "evidence", "pagerank", "betweenness", "core"]
+    return Analysis(cols, [[r[c] for c in cols] for r in rs], {"actors": len(rs)})
+
+
+def path(source: str, target: str, *, store: str | Path = DEFAULT_STORE, since: str | None = None,
+         until: str | None = None, sparql_endpoint: str | None = None, top: int | None = None) -> Analysis:
+    """The shortest chain of relations between two actors (names, aliases or ids), with the sentences."""
+    import networkx as nx
+
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    a, b = find_actor(G, source), find_actor(G, target)
+    try:
+        steps = _ce.path(G, a, b)
+    except nx.NetworkXNoPath:
+        raise ValueError(f"no path between {_label(G, a)} and {_label(G, b)}") from None
+    except nx.NodeNotFound as exc:
+        raise ValueError(str(exc)) from None
+    return Analysis(["step", "subject", "relation", "object", "sentence"],
+                    [[i, s["source_label"], s["predicate"], s["target_label"], (s["sentences"] or [""])[0]]
+                     for i, s in enumerate(steps, 1)], {"source": a, "target": b, "length": len(steps)})
+
+
+def ego(actor: str, *, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
+        radius: int = 1, top: int | None = None, sparql_endpoint: str | None = None) -> Analysis:
+    """The relations around an actor (within ``radius`` steps), strongest first, with a sentence each."""
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    n = find_actor(G, actor)
+    E = _ce.ego(G, n, radius=radius)
+    edges = sorted(E.edges(data=True), key=lambda e: (-e[2].get("weight", 1), e[0], e[1], e[2]["predicate"]))
+    rows = [[_label(G, u), d["predicate"], _label(G, v), d.get("polarity", 0), d.get("weight", 1),
+             _sentence(d.get("evidence", []))] for u, v, d in edges[:top or None]]
+    return Analysis(["subject", "relation", "object", "polarity", "evidence", "sentence"], rows,
+                    {"actor": n, "nodes": E.number_of_nodes(), "edges": E.number_of_edges()})
+
+
+def actors(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
+           top: int | None = None, types: tuple[str, ...] | None = None,
+           sparql_endpoint: str | None = None) -> Analysis:
+    """Actors with their type, aliases, article count and first/last article date, most mentioned first."""
+    from .. import catalogue
+    from .graph import ACTOR_TYPES
+
+    cat = catalogue.load()
+    kg, skos = cat.namespaces["kg"], cat.namespaces["skos"]
+    with _open(store, sparql_endpoint) as st:
+        G = actor_graph(st, since=since, until=until)
+        aliases: dict[str, set[str]] = {}
+        for r in st.query(f"SELECT DISTINCT ?id ?alias WHERE {{ GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{skos}altLabel> ?alias }} }}").dicts():
+            aliases.setdefault(r["id"], set()).add(str(r["alias"]))
+    keep = types or ACTOR_TYPES
+    nodes = [n for n, d in G.nodes(data=True) if d.get("type") in keep
+             and (not (since or until) or (d.get("first") and d["last"] >= (since or "") and
+                                           d["first"] <= (until or "9999")))]
+    nodes.sort(key=lambda n: (-G.nodes[n].get("articles", 0), n))
+    rows = [[n, G.nodes[n]["label"], G.nodes[n]["type"],
+             "; ".join(sorted(a for a in aliases.get(n, ()) if a != G.nodes[n]["label"])),
+             G.nodes[n].get("articles", 0), G.nodes[n].get("first", ""), G.nodes[n].get("last", "")]
+            for n in nodes[:top or None]]
+    return Analysis(["id", "name", "type", "aliases", "articles", "first", "last"], rows, {"actors": len(nodes)})
+
+
+def _curation(store, curation_path):
+    from ..curation import Curation
+
+    return Curation.load(curation_path or store)
+
+
+def _actor_id(name: str, store, sparql_endpoint) -> str:
+    if "/" in name:
+        return name
+    try:
+        return find_actor(graph(store=store, sparql_endpoint=sparql_endpoint), name)
+    except FileNotFoundError:
+        raise ValueError(f"{name!r} is not an id (type/slug) and there is no store to look it up in") from None
+
+
+def merge(source: str, target: str, *, store: str | Path = DEFAULT_STORE, curation: str | Path | None = None,
+          sparql_endpoint: str | None = None) -> Analysis:
+    """Record in the curation file that ``source`` is the same actor as ``target`` (names or ids);
+    every later build or load rewrites ``source`` to ``target``."""
+    s, t = _actor_id(source, store, sparql_endpoint), _actor_id(target, store, sparql_endpoint)
+    cur = _curation(store, curation)
+    cur.merge(s, t)
+    p = cur.save(cur.path or Path(store))
+    return Analysis(["merged", "into"], [[a, b] for a, b in sorted(cur.merges.items())], {"curation": str(p)})
+
+
+def split(entity: str, names: tuple[str, ...] | list[str] = (), *, store: str | Path = DEFAULT_STORE,
+          curation: str | Path | None = None, sparql_endpoint: str | None = None) -> Analysis:
+    """Record in the curation file that ``names`` (all other names, when none are given) are not
+    ``entity``; undoes merges into it. Every later build or load honours it."""
+    e = _actor_id(entity, store, sparql_endpoint)
+    cur = _curation(store, curation)
+    cur.split(e, list(names))
+    p = cur.save(cur.path or Path(store))
+    return Analysis(["id", "kept apart"], [[i, "; ".join(n) or "(every other name)"]
+                                            for i, n in sorted(cur.splits.items())], {"curation": str(p)})

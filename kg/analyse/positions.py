@@ -1,0 +1,147 @@
+"""Positions: who holds which post, and who stands where on which issue.
+
+>>> import networkx as nx
+>>> from kg.analyse.graph import add_relation
+>>> G = nx.MultiDiGraph()
+>>> G.add_node("person/tony-blair", label="Tony Blair", type="Person")
+>>> G.add_node("office/prime-minister", label="Prime Minister", type="Office")
+>>> G.add_node("gpe/united-kingdom", label="United Kingdom", type="GPE")
+>>> said = "The UK's Prime Minister, Tony Blair, said ..."
+>>> add_relation(G, "person/tony-blair", "holds_position", "office/prime-minister", article="a1",
+...              date="2005-01-10", sentence=said)
+>>> add_relation(G, "office/prime-minister", "office_of", "gpe/united-kingdom", article="a1", sentence=said)
+>>> [(r["holder"], r["office"], r["of"], r["first"]) for r in office_holders(G)]
+[('Tony Blair', 'Prime Minister', 'United Kingdom', '2005-01-10')]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from .. import catalogue
+from .graph import ACTOR_TYPES, in_window
+
+__all__ = ["office_holders", "stance_matrix", "stances_by_actor"]
+
+
+def _label(G, n) -> str:
+    return str(G.nodes[n].get("label", n)) if n in G else str(n)
+
+
+def _articles(d: dict) -> set[str]:
+    if "evidence" in d:
+        return {e["article"] for e in d["evidence"] if e.get("article")}
+    return {a for a in str(d.get("articles", "")).split("|") if a}
+
+
+def _sentences(d: dict, limit: int | None = 3) -> list[str]:
+    out: list[str] = []
+    for e in d.get("evidence", []):
+        s = e.get("sentence")
+        if s and s not in out:
+            out.append(s)
+    return out[:limit] if limit else out
+
+
+def _evidence(d: dict, since, until) -> list[dict] | None:
+    if "evidence" not in d:
+        return None
+    return [e for e in d["evidence"] if in_window(e.get("date"), since, until)]
+
+
+def office_holders(G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None,
+                   person: str | None = None) -> list[dict]:
+    """One row per (holder, office): the organisation or country the post belongs to (from the
+    ``office_of`` edges seen in the same articles, else anywhere), first and last article date,
+    evidence count and the sentences behind it. Most evidenced first.
+
+    See the module example.
+    """
+    rows = []
+    for u, v, d in G.edges(data=True):
+        if d.get("predicate") != "holds_position" or (person and u != person):
+            continue
+        evs = _evidence(d, since, until)
+        if evs is not None and not evs:
+            continue
+        if evs is None and not (in_window(d.get("first"), since, None) and in_window(d.get("last"), None, until)):
+            if since or until:
+                continue
+        arts = {e["article"] for e in evs if e.get("article")} if evs is not None else _articles(d)
+        sents = {e.get("sentence") for e in evs if e.get("sentence")} if evs is not None else set()
+        same_sentence, same_article = defaultdict(int), defaultdict(int)
+        for _, org, od in G.out_edges(v, data=True):
+            if od.get("predicate") != "office_of":
+                continue
+            for e in od.get("evidence", []):
+                if e.get("sentence") in sents:
+                    same_sentence[org] += 1
+            if arts & _articles(od):
+                same_article[org] += len(arts & _articles(od))
+        # the post's organisation: said in the same sentence (without sentences: in the same articles)
+        orgs = same_sentence if sents else same_article
+        of = sorted(orgs, key=lambda o: (-orgs[o], o))
+        dates = sorted(e["date"] for e in evs if e.get("date")) if evs is not None else \
+            [x for x in (d.get("first"), d.get("last")) if x]
+        rows.append({"holder_id": u, "holder": _label(G, u), "office_id": v, "office": _label(G, v),
+                     "of_id": of[0] if of else "", "of": _label(G, of[0]) if of else "",
+                     "evidence": len(evs) if evs is not None else d.get("weight", 1),
+                     "articles": len(arts), "first": dates[0] if dates else "", "last": dates[-1] if dates else "",
+                     "sentences": [e["sentence"] for e in evs if e.get("sentence")][:3] if evs is not None
+                     else _sentences(d)})
+    rows.sort(key=lambda r: (-r["evidence"], r["holder"], r["office"]))
+    return rows
+
+
+def stance_matrix(G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None,
+                  types: tuple[str, ...] | None = ACTOR_TYPES) -> list[dict]:
+    """Actor × issue stances from the catalogue's ``stance = true`` relations (supports/opposes).
+
+    One row per (actor, issue) with the counts for and against, the overall stance
+    (``supports``, ``opposes`` or ``mixed``) and the sentences behind it; most evidenced first.
+
+    >>> from kg.analyse.graph import add_relation
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("p", label="P", type="Person"); G.add_node("i", label="Brexit", type="Issue")
+    >>> add_relation(G, "p", "supports", "i", sentence="P backs Brexit.")
+    >>> add_relation(G, "p", "opposes", "i", sentence="P rejects Brexit.")
+    >>> r = stance_matrix(G)[0]; (r["actor"], r["issue"], r["supports"], r["opposes"], r["stance"])
+    ('P', 'Brexit', 1, 1, 'mixed')
+    """
+    cat = catalogue.load()
+    stance_rel = {name: rt.polarity for name, rt in cat.relations.items() if rt.stance}
+    cells: dict[tuple, dict] = {}
+    for u, v, d in G.edges(data=True):
+        p = d.get("predicate")
+        if p not in stance_rel or (types and G.nodes[u].get("type") not in types):
+            continue
+        evs = _evidence(d, since, until)
+        n = len(evs) if evs is not None else d.get("weight", 1)
+        if not n:
+            continue
+        c = cells.setdefault((u, v), {"actor_id": u, "actor": _label(G, u), "issue_id": v, "issue": _label(G, v),
+                                      "supports": 0, "opposes": 0, "sentences": []})
+        c["supports" if stance_rel[p] > 0 else "opposes"] += n
+        for e in (evs if evs is not None else []):
+            if e.get("sentence") and e["sentence"] not in c["sentences"]:
+                c["sentences"].append(e["sentence"])
+    rows = []
+    for c in cells.values():
+        c["stance"] = "mixed" if c["supports"] and c["opposes"] else ("supports" if c["supports"] else "opposes")
+        rows.append(c)
+    rows.sort(key=lambda r: (-(r["supports"] + r["opposes"]), r["actor"], r["issue"]))
+    return rows
+
+
+def stances_by_actor(rows: list[dict]) -> dict[str, dict[str, str]]:
+    """The stance matrix as ``{actor: {issue: stance}}``.
+
+    >>> stances_by_actor([{"actor": "P", "issue": "Brexit", "stance": "mixed"}])
+    {'P': {'Brexit': 'mixed'}}
+    """
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in rows:
+        out[r["actor"]][r["issue"]] = r["stance"]
+    return dict(out)

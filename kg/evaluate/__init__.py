@@ -1,0 +1,43 @@
+"""Extraction quality: run the real pipeline on a gold file in its published format and score it.
+
+One module per dataset (``conll04``, ``kbp37``, ``polnear``, ``crossre``), each with ``load`` (the
+gold file as plain records) and ``evaluate(path, nlp, mapping, limit)``; :mod:`.scoring` holds what
+they share. How our catalogue relations become each dataset's labels is data, in
+``pipelines/eval/<dataset>.toml``.
+
+>>> from kg.evaluate import evaluate                                   # doctest: +SKIP
+>>> r = evaluate("conll04", "../shared/data/external/conll04/conll04_dev.json", limit=20)  # doctest: +SKIP
+>>> r.metric("strict micro").f1                                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from .scoring import LabelMap, MappingError, Metric, Report, Score, load_mapping
+
+DATASETS = ("conll04", "kbp37", "polnear", "crossre")
+
+
+def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, nlp=None, mapping: str | Path | None = None,
+             model_name: str | None = None, config: str | None = None) -> Report:
+    """Score kg's extraction on the gold file/directory ``path`` of ``dataset`` (first ``limit`` documents)."""
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{path}: no such file or directory")
+    if limit is not None and limit < 1:
+        raise ValueError("limit must be a positive number of documents")
+    labels = load_mapping(dataset, mapping)
+    if nlp is None:
+        from ..nlp import load_pipeline
+
+        nlp = load_pipeline(config=config, model=model_name)
+    from ..nlp import batch_size
+
+    module = importlib.import_module(f"{__name__}.{dataset}")
+    return module.evaluate(path, nlp, labels, limit=limit, batch_size=batch_size(config))
+
+
+__all__ = ["DATASETS", "evaluate", "LabelMap", "MappingError", "Metric", "Report", "Score", "load_mapping"]

@@ -1,0 +1,352 @@
+"""Cross-article entity resolution: one actor, one id, across articles.
+
+Runs between extract and load (``ArticleGraph -> resolve -> sink``). Inside one
+article ``kg_entities`` already joins "Starmer" to "Keir Starmer"; across
+articles this stage does, using
+
+- the Person full names already known (from the store, the alias table and the
+  articles seen so far in this run),
+- a persistent alias table next to the store (``<store>/aliases.json``) that
+  remembers how names resolved (acronyms and short forms of organisations too),
+- the curation file (:mod:`kg.curation`), whose merges and splits always win.
+
+Rules, in order: titles are stripped ("Sir Keir Starmer", "Mr Starmer"); a full
+name resolves to a known full name with the same surname and a compatible first
+name (equal, an initial, or close by rapidfuzz: "Volodymyr Zelenskyy" ->
+"Volodymyr Zelensky"), never across different first names (David Miliband and
+Ed Miliband stay two people); a bare surname resolves only when exactly one known
+full name has it (two known Milibands: "Miliband" stays unresolved); other
+types resolve through the alias table. Ids stay :func:`kg.ids.entity_id` of the
+canonical name, so they are stable.
+
+Mentions, relation subjects/objects, quote speakers and ``about`` lists are all
+rewritten together. An article whose resolution changed since it was loaded is
+reloaded (its content hash carries a fingerprint of the resolution).
+
+>>> from kg.model import Article, ArticleGraph, Entity
+>>> r = Resolver()
+>>> r.learn_name("person/keir-starmer", "Keir Starmer")
+>>> g = ArticleGraph(Article(id="a", text="Mr Starmer spoke."), entities=[Entity("person/starmer", "Starmer", "Person")])
+>>> r.resolve(g).entities[0].id
+'person/keir-starmer'
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import defaultdict
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import catalogue, ids
+from .curation import Curation
+from .model import Article, ArticleGraph, Entity, content_hash
+
+log = logging.getLogger("kg")
+
+ALIASES_FILE = "aliases.json"
+_NAME_TYPES = ("Person",)
+_FUZZ = 88  # rapidfuzz ratio for "the same name, spelled differently"
+
+
+def _titles() -> frozenset[str]:
+    try:
+        from .nlp import lexicon
+
+        return lexicon.load().titles
+    except Exception:  # pragma: no cover - lexicon missing
+        return frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady", "dr"})
+
+
+_TITLES: frozenset[str] | None = None
+
+
+def person_name(name: str) -> str:
+    """A person's name without titles, possessives or stray punctuation.
+
+    >>> person_name("Sir Keir Starmer"), person_name("Mr Starmer's"), person_name("Prime Minister Tony Blair")
+    ('Keir Starmer', 'Starmer', 'Tony Blair')
+    """
+    global _TITLES
+    if _TITLES is None:
+        _TITLES = _titles()
+    words = ids.normalise_name(name).replace("’", "'").split()
+    if words and words[-1].endswith(("'s", "'")):
+        words[-1] = re.sub(r"'s?$", "", words[-1])
+    while len(words) > 1 and words[0].casefold().rstrip(".") in _TITLES:
+        words.pop(0)
+    return " ".join(w for w in words if w)
+
+
+def _first_compatible(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    a, b = a.casefold().rstrip("."), b.casefold().rstrip(".")
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return fuzz.ratio(a, b) >= _FUZZ and a[0] == b[0]
+
+
+def _type_of_id(entity_id: str) -> str | None:
+    prefix = entity_id.partition("/")[0]
+    for name in catalogue.load().entity_types:
+        if name.lower() == prefix:
+            return name
+    return None
+
+
+class _ResolvedArticle(Article):
+    """An Article whose content hash also covers how its entities were resolved, so a changed
+    resolution (a new curation, a newly known full name) reloads the article."""
+
+    _resolution: str = ""
+
+    @property
+    def hash(self) -> str:  # type: ignore[override]
+        base = content_hash((self.title or "") + "\n" + self.text)
+        return content_hash(base + "\n" + self._resolution) if self._resolution else base
+
+
+class Resolver:
+    """Resolves entity ids across articles. See the module docstring for the rules."""
+
+    def __init__(self, curation: Curation | None = None, path: str | Path | None = None):
+        self.curation = curation or Curation()
+        self.path = Path(path) if path else None
+        self.people: dict[str, str] = {}  # person id -> full name
+        self.names: dict[str, tuple[str, str]] = {}  # id -> (canonical name, type)
+        self.aliases: dict[str, str] = {}  # "Type|alias" -> id
+        self.ambiguous: set[str] = set()
+        self._by_surname: dict[str, set[str]] = defaultdict(set)
+        self.offices: dict[str, set[str]] = defaultdict(set)  # person id -> office ids held
+        if self.path and self.path.exists():
+            self._load_table(self.path)
+
+    # -- knowledge -----------------------------------------------------------
+
+    def _load_table(self, path: Path) -> None:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for pid, name in data.get("people", {}).items():
+            self.learn_name(pid, name)
+        for i, (name, type_) in data.get("names", {}).items():
+            self.names.setdefault(i, (name, type_))
+        self.aliases.update(data.get("aliases", {}))
+        self.ambiguous.update(data.get("ambiguous", []))
+
+    def save(self, path: str | Path | None = None) -> Path | None:
+        """Write the alias table (people, names, aliases) to ``path`` or where it was read from."""
+        p = Path(path) if path else self.path
+        if p is None:
+            return None
+        p.parent.mkdir(parents=True, exist_ok=True)
+        data = {"people": dict(sorted(self.people.items())),
+                "names": {k: list(v) for k, v in sorted(self.names.items())},
+                "aliases": dict(sorted(self.aliases.items())), "ambiguous": sorted(self.ambiguous)}
+        p.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        return p
+
+    def learn_name(self, entity_id: str, name: str, type_: str = "Person") -> None:
+        """Know an entity (a Person with a full name becomes a resolution target)."""
+        self.names.setdefault(entity_id, (name, type_))
+        if type_ != "Person":
+            return
+        clean = person_name(name)
+        if len(clean.split()) < 2:
+            return
+        pid = ids.entity_id(clean, "Person")  # "Sir Keir Starmer" is known as person/keir-starmer
+        if pid in self.people or self.curation.target(pid) != pid or self.curation.target(entity_id) != entity_id:
+            return  # known already, or merged away by the user: not a target
+        if self.candidates(clean):
+            return  # a variant of a known name ("Donald J. Trump" after "Donald Trump")
+        self.people[pid] = clean
+        self.names[pid] = (clean, "Person")
+        self._by_surname[clean.split()[-1].casefold()].add(pid)
+
+    def learn_alias(self, type_: str, alias: str, entity_id: str) -> None:
+        key = f"{type_}|{alias.casefold()}"
+        if key in self.ambiguous:
+            return
+        have = self.aliases.get(key)
+        if have is None:
+            self.aliases[key] = entity_id
+        elif have != entity_id:
+            del self.aliases[key]
+            self.ambiguous.add(key)
+
+    def learn_store(self, store) -> None:
+        """Know the entities (and non-person aliases) an RDF store already holds."""
+        cat = catalogue.load()
+        kg, rdfs = cat.namespaces["kg"], cat.namespaces["rdfs"]
+        by_class = {cat.expand(t.rdf): n for n, t in cat.entity_types.items()}
+        try:
+            rows = store.query(f"""SELECT DISTINCT ?id ?label ?class WHERE {{
+                GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class }} }}""").dicts()
+        except Exception as exc:  # Neo4j and friends: the alias table alone
+            log.debug("resolve: store not readable as SPARQL (%s)", exc)
+            return
+        for r in sorted(rows, key=lambda r: (str(r["id"]), str(r["label"]))):
+            t = by_class.get(r["class"])
+            if t and t not in ("Article", "Quote"):
+                self.learn_name(str(r["id"]), str(r["label"]), t)
+
+    def learn_graph(self, g: ArticleGraph) -> None:
+        """Know the full names and aliases in one (resolved or raw) article graph."""
+        for r in g.relations:
+            if r.predicate == "holds_position" and r.subject in self.people:
+                self.offices[r.subject].add(r.object)
+        for e in g.entities:
+            self.learn_name(e.id, e.name, e.type)
+            if e.type not in _NAME_TYPES and e.type not in ("Quantity", "Office"):
+                for a in e.aliases:
+                    if a and a.casefold() != e.name.casefold():
+                        self.learn_alias(e.type, ids.normalise_name(a), e.id)
+
+    # -- decisions -------------------------------------------------------------
+
+    def candidates(self, name: str, type_: str = "Person") -> list[str]:
+        """Known person ids that ``name`` may refer to (exact, same-surname compatible, or unique surname).
+
+        >>> r = Resolver(); r.learn_name("person/ed-miliband", "Ed Miliband"); r.learn_name("person/david-miliband", "David Miliband")
+        >>> r.candidates("Miliband"), r.candidates("Mr Ed Miliband")
+        (['person/david-miliband', 'person/ed-miliband'], ['person/ed-miliband'])
+        """
+        from rapidfuzz import fuzz
+
+        clean = person_name(name)
+        words = clean.split()
+        if not words:
+            return []
+        exact = ids.entity_id(clean, "Person")
+        if exact in self.people:
+            return [exact]
+        if len(words) == 1:
+            return sorted(self._by_surname.get(words[0].casefold(), ()))
+        first, last = words[0], words[-1]
+        out = set()
+        for sur, pids in self._by_surname.items():
+            if sur != last.casefold() and fuzz.ratio(sur, last.casefold()) < _FUZZ:
+                continue
+            for pid in pids:
+                known = self.people[pid].split()
+                if _first_compatible(first, known[0]):
+                    out.add(pid)
+        return sorted(out)
+
+    def target(self, e: Entity, offices: set[str] | None = None) -> tuple[str, str, str]:
+        """(id, name, type) that entity ``e`` resolves to. ``offices``: the posts ``e`` holds in its
+        article, which pick among several known people with its surname ("Blair", Prime Minister)."""
+        cur = self.curation
+        tid, tname, ttype = e.id, e.name, e.type
+        if cur.target(e.id) != e.id:
+            tid = cur.target(e.id)
+        else:
+            found = None
+            if e.type == "Person":
+                c = self.candidates(e.name)
+                if len(c) > 1 and offices:
+                    c = [p for p in c if self.offices.get(p, set()) & offices] or c
+                if len(c) == 1:
+                    found = c[0]
+                elif not c:
+                    key = f"Person|{person_name(e.name).casefold()}"
+                    found = self.aliases.get(key)
+            else:
+                found = self.aliases.get(f"{e.type}|{ids.normalise_name(e.name).casefold()}")
+            if found and found != e.id and not cur.keeps_apart(found, e.name) \
+                    and not cur.keeps_apart(found, person_name(e.name)):
+                tid = cur.target(found)
+        if tid == e.id:
+            return tid, tname, ttype
+        name, type_ = self.names.get(tid, (None, None))
+        if tid in self.people:
+            name, type_ = self.people[tid], "Person"
+        return tid, name or tname, type_ or _type_of_id(tid) or ttype
+
+    def pending(self, g: ArticleGraph) -> bool:
+        """Whether ``g`` has a bare person surname no known full name explains yet (resolve it later)."""
+        return any(e.type == "Person" and len(person_name(e.name).split()) == 1 and not self.candidates(e.name)
+                   and self.curation.target(e.id) == e.id for e in g.entities)
+
+    # -- rewriting -------------------------------------------------------------
+
+    def resolve(self, g: ArticleGraph) -> ArticleGraph:
+        """A copy of ``g`` with every entity id resolved and every reference rewritten."""
+        mapping: dict[str, str] = {}
+        merged: dict[str, Entity] = {}
+        held: dict[str, set[str]] = defaultdict(set)
+        for r in g.relations:
+            if r.predicate == "holds_position":
+                held[r.subject].add(r.object)
+        for e in g.entities:
+            tid, tname, ttype = self.target(e, held.get(e.id))
+            mapping[e.id] = tid
+            ent = merged.get(tid)
+            if ent is None:
+                ent = merged[tid] = Entity(id=tid, name=tname, type=ttype, aliases=[])
+            for a in [*e.aliases, e.name]:
+                if a and a != ent.name and a not in ent.aliases:
+                    ent.aliases.append(a)
+        for ent in merged.values():
+            ent.aliases.sort()
+        changed = {k: v for k, v in mapping.items() if k != v}
+        if not changed:
+            return g
+
+        def m(i):
+            return mapping.get(i, i) if i is not None else None
+
+        rels = []
+        for r in g.relations:
+            s, o = m(r.subject), m(r.object)
+            if s == o and r.subject != r.object:
+                continue  # "Starmer met Keir Starmer": one actor after resolution
+            rels.append(replace(r, subject=s, object=o))
+        quotes = [replace(q, speaker=m(q.speaker), about=list(dict.fromkeys(m(a) for a in q.about)))
+                  for q in g.quotes]
+        mentions = [replace(x, entity_id=m(x.entity_id)) for x in g.mentions]
+        art = _ResolvedArticle(**{f.name: getattr(g.article, f.name) for f in fields(Article)})
+        art._resolution = json.dumps(sorted(changed.items()))
+        return ArticleGraph(article=art, entities=list(merged.values()), mentions=mentions, relations=rels,
+                            quotes=quotes)
+
+    def stream(self, graphs: Iterable[ArticleGraph]) -> Iterator[ArticleGraph]:
+        """Resolve a stream of article graphs. Articles with a bare surname that no full name seen so
+        far explains wait until the end of the stream, so input order does not matter for them."""
+        held: list[ArticleGraph] = []
+        for g in graphs:
+            for e in g.entities:  # full names are knowledge whatever the order
+                if e.type == "Person":
+                    self.learn_name(e.id, e.name, e.type)
+            if self.pending(g):
+                held.append(g)
+                continue
+            out = self.resolve(g)
+            self.learn_graph(out)
+            yield out
+        for g in held:
+            out = self.resolve(g)
+            self.learn_graph(out)
+            yield out
+
+
+def for_store(store_dir: str | Path | None, store=None, curation: str | Path | None = None) -> Resolver:
+    """The resolver for a build into ``store_dir`` (alias table and curation file kept there; a
+    ``curation`` path overrides), knowing what the open ``store`` holds."""
+    cur = Curation.load(curation if curation else store_dir)
+    r = Resolver(cur, Path(store_dir) / ALIASES_FILE if store_dir else None)
+    if store is not None:
+        r.learn_store(store)
+    return r
+
+
+def resolve_stream(graphs: Iterable[ArticleGraph], resolver: Resolver) -> Iterator[ArticleGraph]:
+    """``resolver.stream(graphs)``, saving the alias table when the stream is done."""
+    try:
+        yield from resolver.stream(graphs)
+    finally:
+        resolver.save()

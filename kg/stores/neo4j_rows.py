@@ -1,0 +1,155 @@
+"""ArticleGraphs -> parameter rows for the Neo4j loader (pure Python, no driver).
+
+Everything read from an article (names, sentences, quotes, ids) ends up in
+these rows, which travel to Neo4j as query *parameters*. The only names that
+are formatted into Cypher text are node labels and relationship types, and
+those come from the catalogue and pass :func:`label` first.
+
+The graph written (see :mod:`kg.stores.neo4j` for how it is replaced):
+
+- ``(:Article {id, title, date, url, source, contentHash})``
+- ``(:Entity:<catalogue label> {id, name, type})``, one node per entity id
+- ``(:Article)-[:MENTIONS {aliases}]->(:Entity)``, aliases as used by that article
+- ``(:Assertion {id, article_id, subject, predicate, object, sentence, start,
+  end, confidence, extractor, modality, negated})``, one per extracted relation
+  (the evidence; same ids as the RDF store's ``kg:Assertion``)
+- ``(:Entity)-[:<catalogue type> {evidence, confidence, articles}]->(:Entity)``,
+  ONE relationship per (subject, type, object), aggregated over articles:
+  number of assertions, best confidence, sorted supporting article ids
+- ``(:Quote {id, article_id, text, cue, kind, sentence, start, end,
+  confidence})`` with ``(speaker)-[:SAID]->``, ``-[:ABOUT]->(entity)`` and
+  ``-[:QUOTED_IN]->(:Article)``
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .. import catalogue, ids
+from ..model import ArticleGraph
+from .base import StoreError
+
+ENTITY = "Entity"  # every entity node carries it besides its catalogue label
+ASSERTION = "Assertion"  # evidence nodes, as kg:Assertion in RDF
+
+_LABEL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def label(name: str, *, rel: bool = False) -> str:
+    """``name`` if it is safe to format into Cypher as a label (or relationship type), else StoreError."""
+    if not (_TYPE_RE if rel else _LABEL_RE).fullmatch(name or ""):
+        raise StoreError(f"refusing {'relationship type' if rel else 'label'} {name!r}: not a plain identifier")
+    return name
+
+
+@dataclass(frozen=True)
+class Names:
+    """Labels and relationship types the loader uses, all from the catalogue."""
+
+    article: str
+    quote: str
+    mentions: str
+    said: str
+    about: str
+    quoted_in: str
+    entity_labels: dict[str, str]  # entity type -> label
+    rel_types: dict[str, str]  # relation name -> relationship type
+
+
+@lru_cache(maxsize=4)
+def names(path=catalogue.CATALOGUE_PATH) -> Names:
+    cat = catalogue.load(path)
+    et, st = cat.entity_types, cat.structural
+    return Names(
+        article=label(et["Article"].label), quote=label(et["Quote"].label),
+        mentions=label(st["mentions"].label, rel=True), said=label(st["said"].label, rel=True),
+        about=label(st["about"].label, rel=True), quoted_in=label(st["quoted_in"].label, rel=True),
+        entity_labels={n: label(t.label) for n, t in et.items() if n not in ("Article", "Quote")},
+        rel_types={n: label(r.label, rel=True) for n, r in cat.relations.items()},
+    )
+
+
+def clean(value):
+    """Strings as Neo4j can store them (lone surrogates replaced, as in the RDF store)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+@dataclass
+class Rows:
+    """The rows of one write transaction: a whole number of articles."""
+
+    replaced: list[str] = field(default_factory=list)  # article ids whose old contributions go first
+    articles: list[dict] = field(default_factory=list)
+    entities: dict[str, dict[str, dict]] = field(default_factory=dict)  # label -> id -> row
+    mentions: list[dict] = field(default_factory=list)
+    assertions: list[dict] = field(default_factory=list)
+    edges: dict[str, dict[tuple[str, str], dict]] = field(default_factory=dict)  # type -> (s, o) -> row
+    quotes: dict[str, dict] = field(default_factory=dict)
+    said: list[dict] = field(default_factory=list)
+    about: list[dict] = field(default_factory=list)
+    article_ids: set[str] = field(default_factory=set)
+
+    @property
+    def size(self) -> int:
+        return len(self.mentions) + len(self.assertions) + len(self.quotes)
+
+    def __bool__(self) -> bool:
+        return bool(self.articles or self.replaced)
+
+    def add(self, g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> None:
+        n = names()
+        a = g.article
+        aid = clean(a.id)
+        self.article_ids.add(a.id)
+        props = {"id": aid, "contentHash": a.hash}
+        for k in ("title", "date", "url", "source"):
+            if getattr(a, k):
+                props[k] = clean(getattr(a, k))
+        self.articles.append(props)
+
+        known: dict[str, list[str]] = {}
+        for e in g.entities:
+            etype = e.type if e.type in n.entity_labels else "Group"  # as the RDF mapping does
+            self.entities.setdefault(n.entity_labels[etype], {})[e.id] = {
+                "id": clean(e.id), "name": clean(e.name), "type": etype}
+            known.setdefault(e.id, []).extend(clean(x) for x in e.aliases)
+        self.mentions += [{"a": aid, "e": clean(eid), "aliases": sorted(set(al))} for eid, al in known.items()]
+
+        for i, r in enumerate(g.relations):
+            if r.subject not in known or r.object not in known or r.predicate not in n.rel_types:
+                continue
+            ev = r.evidence
+            key = f"{r.subject}|{r.predicate}|{r.object}|{ev.start}|{ev.end}|{i}"
+            s, o = clean(r.subject), clean(r.object)
+            self.assertions.append({
+                "id": ids.assertion_iri(a.id, key, base=""), "article_id": aid, "subject": s,
+                "predicate": r.predicate, "object": o, "sentence": clean(ev.sentence), "start": ev.start,
+                "end": ev.end, "confidence": float(r.confidence), "extractor": clean(ev.extractor),
+                "modality": clean(r.modality), "negated": bool(r.negated)})
+            edge = self.edges.setdefault(n.rel_types[r.predicate], {}).setdefault(
+                (s, o), {"s": s, "o": o, "n": 0, "conf": float(r.confidence), "aids": set()})
+            edge["n"] += 1
+            edge["conf"] = max(edge["conf"], float(r.confidence))
+            edge["aids"].add(aid)
+
+        for q in g.quotes:
+            ev = q.evidence
+            qid = ids.quote_id(a.id, ev.start, ev.end)
+            self.quotes.setdefault(qid, {
+                "id": qid, "article_id": aid, "text": clean(q.text), "cue": clean(q.cue), "kind": clean(q.kind),
+                "sentence": clean(ev.sentence), "start": ev.start, "end": ev.end,
+                "confidence": float(q.confidence)})
+            if q.speaker in known:
+                self.said.append({"s": clean(q.speaker), "q": qid})
+            self.about += [{"q": qid, "e": clean(x)} for x in dict.fromkeys(q.about) if x in known]
+
+    def entity_rows(self) -> dict[str, list[dict]]:
+        return {lab: list(rows.values()) for lab, rows in self.entities.items()}
+
+    def edge_rows(self) -> dict[str, list[dict]]:
+        return {t: [{**r, "aids": sorted(r["aids"])} for r in rows.values()] for t, rows in self.edges.items()}

@@ -1,0 +1,193 @@
+"""Cross-article entity resolution (kg.resolve) and the curation file (kg.curation)."""
+
+import doctest
+import json
+
+import pytest
+
+from kg import api, curation, resolve
+from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation, write_jsonl
+from kg.resolve import Resolver
+from tests.conftest import shared
+
+
+def test_docstring_examples():
+    for mod in (resolve, curation):
+        res = doctest.testmod(mod)
+        assert res.failed == 0 and res.attempted > 0
+
+
+def _article(aid, *people, rel=None, quote_by=None, date="2025-01-01"):
+    """An ArticleGraph naming ``people`` (Person entities), optionally with one relation and one quote."""
+    ents = [Entity(f"person/{'-'.join(p.lower().split())}", p, "Person") for p in people]
+    ents.append(Entity("gpe/united-kingdom", "United Kingdom", "GPE"))
+    text = " ".join(people) + " spoke."
+    ev = Evidence(aid, text, 0, len(text))
+    g = ArticleGraph(Article(id=aid, text=text, date=date), entities=ents,
+                     mentions=[Mention(e.id, e.name, 0, len(e.name)) for e in ents])
+    if rel:
+        g.relations.append(Relation(ents[rel[0]].id, rel[1], ents[rel[2]].id, ev))
+    if quote_by is not None:
+        g.quotes.append(Quote(ents[quote_by].id, "x", "said", ev, about=[e.id for e in ents]))
+    return g
+
+
+def _ids(g):
+    return sorted(e.id for e in g.entities if e.type == "Person")
+
+
+def test_starmer_variants_become_one_actor_and_every_reference_is_rewritten():
+    r = Resolver()
+    graphs = [_article("1", "Keir Starmer"), _article("2", "Mr Starmer", rel=(0, "visits", 1), quote_by=0),
+              _article("3", "Sir Keir Starmer"), _article("4", "Starmer")]
+    out = list(r.stream(graphs))
+    assert {i for g in out for i in _ids(g)} == {"person/keir-starmer"}
+    g2 = next(g for g in out if g.article.id == "2")
+    assert g2.relations[0].subject == "person/keir-starmer"
+    assert g2.quotes[0].speaker == "person/keir-starmer" and "person/keir-starmer" in g2.quotes[0].about
+    assert {m.entity_id for m in g2.mentions} == {"person/keir-starmer", "gpe/united-kingdom"}
+    assert "Mr Starmer" in g2.entities[0].aliases and g2.entities[0].name == "Keir Starmer"
+    # the input graphs are not modified
+    assert graphs[1].relations[0].subject == "person/mr-starmer"
+
+
+def test_bare_surname_before_the_full_name_still_resolves():
+    out = list(Resolver().stream([_article("1", "Starmer"), _article("2", "Keir Starmer")]))
+    assert [_ids(g) for g in out] == [["person/keir-starmer"], ["person/keir-starmer"]]
+
+
+def test_two_milibands_stay_two_people_and_the_bare_surname_stays_unmerged():
+    r = Resolver()
+    out = list(r.stream([_article("1", "Ed Miliband"), _article("2", "David Miliband"),
+                         _article("3", "Miliband"), _article("4", "Mr Ed Miliband"), _article("5", "D. Miliband")]))
+    assert [_ids(g) for g in out] == [["person/ed-miliband"], ["person/david-miliband"], ["person/miliband"],
+                                      ["person/ed-miliband"], ["person/david-miliband"]]
+
+
+def test_one_known_miliband_takes_the_surname_other_first_names_never_merge():
+    out = list(Resolver().stream([_article("1", "Ed Miliband"), _article("2", "Miliband"),
+                                  _article("3", "David Miliband")]))
+    ids = [_ids(g) for g in out]
+    assert ids[0] == ["person/ed-miliband"] and ids[2] == ["person/david-miliband"]
+
+
+def test_spelling_variants_merge_by_similarity_but_not_across_first_names():
+    out = list(Resolver().stream([_article("1", "Volodymyr Zelensky"), _article("2", "Volodymyr Zelenskyy"),
+                                  _article("3", "Donald Trump"), _article("4", "Donald J. Trump"),
+                                  _article("5", "Melania Trump")]))
+    assert [_ids(g)[0] for g in out] == ["person/volodymyr-zelensky", "person/volodymyr-zelensky",
+                                         "person/donald-trump", "person/donald-trump", "person/melania-trump"]
+
+
+def test_same_surname_disambiguated_by_the_office_held():
+    r = Resolver()
+    pm = Entity("office/prime-minister", "Prime Minister", "Office")
+    g1 = _article("1", "Tony Blair", "Cherie Blair")
+    g1.entities.append(pm)
+    g1.relations.append(Relation("person/tony-blair", "holds_position", pm.id, Evidence("1", "", 0, 1)))
+    g2 = _article("2", "Blair")
+    g2.entities.append(pm)
+    g2.relations.append(Relation("person/blair", "holds_position", pm.id, Evidence("2", "", 0, 1)))
+    g3 = _article("3", "Blair")
+    out = list(r.stream([g1, g2, g3]))
+    assert _ids(out[1]) == ["person/tony-blair"]
+    assert _ids(out[2]) == ["person/blair"]  # no office to go by: ambiguous, unmerged
+
+
+def test_organisation_aliases_persist_in_the_alias_table(tmp_path):
+    eu = ArticleGraph(Article(id="1", text="t"), entities=[Entity("organization/european-union", "European Union",
+                                                                  "Organization", aliases=["EU"])])
+    r = Resolver(path=tmp_path / "aliases.json")
+    list(r.stream([eu]))
+    r.save()
+    r2 = Resolver(path=tmp_path / "aliases.json")
+    g = ArticleGraph(Article(id="2", text="t"), entities=[Entity("organization/eu", "EU", "Organization")])
+    assert r2.resolve(g).entities[0].id == "organization/european-union"
+    assert "person/keir-starmer" not in json.loads((tmp_path / "aliases.json").read_text())["people"]
+
+
+def test_curation_merge_and_split_win(tmp_path):
+    cur = curation.Curation()
+    cur.merge("person/mr-nobody", "person/keir-starmer")
+    cur.split("person/ed-miliband", ["Miliband"])
+    cur.save(tmp_path)
+    cur = curation.Curation.load(tmp_path)
+    assert cur.merges == {"person/mr-nobody": "person/keir-starmer"} and cur.splits == {"person/ed-miliband": ["Miliband"]}
+    r = Resolver(cur)
+    out = list(r.stream([_article("1", "Keir Starmer"), _article("2", "Mr Nobody"), _article("3", "Ed Miliband"),
+                         _article("4", "Miliband")]))
+    assert [_ids(g) for g in out] == [["person/keir-starmer"], ["person/keir-starmer"], ["person/ed-miliband"],
+                                      ["person/miliband"]]
+    with pytest.raises(ValueError):
+        cur.merge("person/keir-starmer", "person/mr-nobody")  # would make a cycle
+
+
+def test_resolution_changes_reload_the_article(tmp_path):
+    """The build honours a later curation: the article whose resolution changed is replaced."""
+    jsonl = tmp_path / "a.jsonl"
+    with open(jsonl, "w") as fh:
+        write_jsonl([_article("1", "Keir Starmer"), _article("2", "Mr Nobody", rel=(0, "meets", 1))], fh)
+    store = tmp_path / "store"
+    first = api.load([str(jsonl)], store=str(store))
+    assert first.loaded == 2
+    again = api.load([str(jsonl)], store=str(store))
+    assert again.unchanged == 2 and again.loaded == 0
+    cur = curation.Curation.load(store)
+    cur.merge("person/mr-nobody", "person/keir-starmer")
+    cur.save()
+    third = api.load([str(jsonl)], store=str(store))
+    assert third.loaded == 1 and third.unchanged == 1
+    ids = {r[0] for r in api.query("SELECT DISTINCT ?id WHERE { ?e <https://kg.example.org/ontology#entityId> ?id }",
+                                   store=str(store)).rows}
+    assert "person/mr-nobody" not in ids and "person/keir-starmer" in ids
+    assert (store / "aliases.json").exists()
+
+
+@pytest.fixture(scope="module")
+def bbc_resolved(nlp):
+    """BBC politics articles that name a Blair, a Brown or a Miliband, plus one constructed article about
+    Ed Miliband (the 2005 corpus knows only David), extracted and resolved."""
+    from kg import read
+    from kg.pipeline import extract
+
+    folder = shared("external/bbc/politics")
+    files = sorted(p for p in folder.glob("*.txt") if any(k in p.read_text(errors="replace")
+                                                          for k in ("Miliband", "Cherie", "Ian Blair")))
+    files += sorted(p for p in folder.glob("*.txt") if "Brown" in p.read_text(errors="replace"))[:15]
+    articles = list(read.read([str(p) for p in dict.fromkeys(files)]))
+    articles.append(Article(id="ed-miliband", text="Ed Miliband, the Labour MP, spoke in Doncaster on Friday. "
+                                                   "Mr Miliband said the party was united."))
+    raw = list(extract(articles, nlp))
+    return raw, list(Resolver().stream(raw))
+
+
+def _persons(graphs):
+    return {e.id: e for g in graphs for e in g.entities if e.type == "Person"}
+
+
+def test_bbc_milibands_stay_two_and_blairs_stay_apart(bbc_resolved):
+    raw, out = bbc_resolved
+    people = _persons(out)
+    assert "person/david-miliband" in people and "person/ed-miliband" in people
+    ed = next(g for g in out if g.article.id == "ed-miliband")
+    assert _ids(ed) == ["person/ed-miliband"]
+    assert "person/tony-blair" in people and "person/cherie-blair" in people
+    # a bare "Blair" never lands on Cherie, and Tony Blair never absorbs another first name
+    for g in out:
+        for e in g.entities:
+            if e.id == "person/tony-blair":
+                assert not any(a.split()[0] in ("Cherie", "Ian", "Euan") for a in e.aliases)
+            if e.id == "person/cherie-blair":
+                assert "Mr Blair" not in e.aliases
+
+
+def test_bbc_short_forms_join_their_full_names(bbc_resolved):
+    raw, out = bbc_resolved
+    before, after = _persons(raw), _persons(out)
+    assert len(after) < len(before)
+    assert "person/gordon-brown" in after
+    # every article that had a "Sir/Mr Firstname Surname" style variant now uses the canonical id
+    for g in out:
+        for e in g.entities:
+            if e.type == "Person":
+                assert not e.id.startswith(("person/mr-", "person/sir-", "person/mrs-"))
