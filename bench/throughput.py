@@ -1,0 +1,83 @@
+"""Throughput benchmark (issue 7): prints numbers, asserts nothing.
+
+    .venv/bin/python bench/throughput.py [--limit N] [--corpus ../shared/data/external/bbc]
+
+Measured in one run, on the same articles:
+  - bare spaCy ``nlp.pipe`` words/s with the same model and components (baseline)
+  - kg extraction words/s (the same pipeline plus kg's components and Doc -> ArticleGraph), and the ratio
+  - kg extraction with 1 and with N worker processes, and the ratio
+  - end-to-end ``kg build`` wall time into a fresh embedded store, and peak RSS
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def words_of(articles) -> int:
+    return sum(len(a.text.split()) for a in articles)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "data" / "external" / "bbc"))
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = ap.parse_args()
+
+    from kg import read
+    from kg.nlp import batch_size, load_pipeline
+    from kg.pipeline import Counts, extract, extract_parallel
+
+    if not Path(args.corpus).exists():
+        sys.exit(f"corpus not found: {args.corpus}")
+    files = sorted(str(p) for p in Path(args.corpus).rglob("*.txt"))[: args.limit]
+    articles = [a for a in read.read(files) if not isinstance(a, read.Skipped)]
+    words = words_of(articles)
+    print(f"corpus: {len(articles)} articles, {words:,} words ({args.corpus})")
+
+    nlp = load_pipeline()
+    bs = batch_size()
+    base = [n for n in nlp.pipe_names if not n.startswith("kg_")]
+    t = time.perf_counter()
+    for _ in nlp.pipe((a.text for a in articles), batch_size=bs, disable=[n for n in nlp.pipe_names if n not in base]):
+        pass
+    bare = time.perf_counter() - t
+    print(f"bare spaCy ({'+'.join(base)}): {words / bare:,.0f} words/s ({bare:.1f} s)")
+
+    t = time.perf_counter()
+    n1 = sum(1 for _ in extract(iter(articles), nlp, batch_size=bs, counts=Counts()))
+    one = time.perf_counter() - t
+    print(f"kg extraction, 1 process: {words / one:,.0f} words/s ({one:.1f} s, {n1} graphs); "
+          f"ratio to bare spaCy {bare / one:.2f} (target >= 0.85)")
+
+    t = time.perf_counter()
+    nn = sum(1 for _ in extract_parallel(iter(articles), workers=args.workers, batch_size=bs, counts=Counts()))
+    many = time.perf_counter() - t
+    print(f"kg extraction, {args.workers} processes: {words / many:,.0f} words/s ({many:.1f} s incl. worker start, "
+          f"{nn} graphs); speed-up {one / many:.2f}x (target >= 1.7x)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "kg.cli", "--quiet", "build", *([args.corpus] if args.limit is None else files),
+               "--store", str(Path(tmp) / "store"), "--workers", str(args.workers)]
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - t
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"kg build -> embedded store: {wall:.1f} s wall (target <= 60 s for the whole BBC corpus), "
+              f"exit {proc.returncode}, peak RSS of one process {rss:,.0f} MiB")
+    print(f"peak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
