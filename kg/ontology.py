@@ -60,7 +60,7 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
     "end": (("Assertion", "Quote"), "xsd:integer", None, "Character offset in the article text where the evidence ends."),
     "confidence": (("Assertion", "Quote"), "xsd:double", None, "Extractor confidence in [0, 1]."),
     "extractor": (("Assertion",), "xsd:string", None, "The component and rule that produced the assertion."),
-    "modality": (("Assertion",), "xsd:string", None, "asserted, intent, possible or reported."),
+    "modality": (("Assertion",), "xsd:string", None, "asserted, intent, possible, obligation or reported."),
     "cue": (("Quote",), "xsd:string", None, "The speech verb or cue that introduced the quote."),
     "quoteKind": (("Quote",), "xsd:string", None, "direct or reported speech."),
 }

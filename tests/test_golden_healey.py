@@ -75,3 +75,23 @@ def test_no_relation_outside_the_catalogue(healey):
     for r in healey.relations:
         rt = cat.relation(r.predicate)
         assert rt.allows(ents[r.subject], ents[r.object]), r
+
+
+def test_hegseth_holds_the_us_post_and_the_office_belongs_to_both_countries(healey):
+    rels = {(r.subject, r.predicate, r.object) for r in healey.relations}
+    assert ("person/pete-hegseth", "holds_position", "office/defence-secretary") in rels
+    assert ("office/defence-secretary", "office_of", "gpe/united-kingdom") in rels
+    assert ("office/defence-secretary", "office_of", "gpe/united-states") in rels
+
+
+def test_stance_on_peacekeeping_troops_is_intent_not_fact(healey):
+    (r,) = [r for r in healey.relations if r.predicate == "supports" and r.object == "issue/peacekeeping-troops"]
+    assert r.subject == "gpe/united-kingdom"
+    assert r.modality == "intent"
+    assert "willing to send peacekeeping troops" in r.evidence.sentence
+    assert any(e.id == "issue/peacekeeping-troops" and e.type == "Issue" for e in healey.entities)
+
+
+def test_coreference_attributes_he_said_quotes_to_healey(healey):
+    (q,) = [q for q in healey.quotes if q.text.startswith("We must rearm Britain")]
+    assert q.speaker == "person/john-healey" and q.cue == "say"

@@ -143,3 +143,12 @@ def test_money_keeps_currency_and_percent_is_normalised(nlp):
 def test_empty_and_odd_text_does_not_fail(nlp):
     for text in ["", " ", '"', '""', "\n\n\n", "{}`)) DETACH DELETE n //", "\x00\x01 control"]:
         graph(nlp, text)
+
+
+def test_stances_on_issues(nlp):
+    g = graph(nlp, "Germany backed the security guarantee. France opposed higher defence spending. "
+                   "Hungary refused to support the sanctions package.")
+    r = rels(g)
+    assert ("gpe/germany", "supports", "issue/security-guarantee") in r
+    assert ("gpe/france", "opposes", "issue/defence-spending") in r
+    assert not rels(g, "supports").keys() - {("gpe/germany", "supports", "issue/security-guarantee")}

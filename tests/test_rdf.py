@@ -162,7 +162,7 @@ def test_broken_graph_fails_with_a_readable_report(shapes, ont):
         "an article needs exactly one kg:contentHash (64 hex characters, SHA-256)",
         "evidence needs exactly one xsd:double kg:confidence in [0, 1]",
         "evidence needs exactly one integer kg:start >= 0 and <= kg:end",
-        "kg:modality is one of asserted, intent, possible, reported",
+        "kg:modality is one of asserted, intent, possible, obligation, reported",
         "an entity needs exactly one non-empty rdfs:label",
         "an assertion needs exactly one rdf:object, an entity",
     ]

@@ -77,8 +77,9 @@ def logical_objects(verb: Token) -> list[Token]:
 
 
 def prep_objects(tok: Token, prep: str) -> list[Token]:
+    """Objects of ``prep`` under ``tok``: nouns ("talks with X") and gerunds ("reservations about sending")."""
     return [t for c in tok.children if c.dep_ == "prep" and c.lower_ == prep
-            for p in c.children if p.dep_ == "pobj" for t in conjuncts(p)]
+            for p in c.children if p.dep_ in ("pobj", "pcomp") for t in conjuncts(p)]
 
 
 def controller_chain(tok: Token):

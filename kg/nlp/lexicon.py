@@ -22,6 +22,7 @@ class Lexicon:
     quote_cues: frozenset[str]
     titles: frozenset[str]
     attachments: dict[tuple[str, str, str], str]
+    stance_adjectives: dict[str, str]  # adjective -> stance relation
 
 
 @lru_cache(maxsize=None)
@@ -35,6 +36,9 @@ def load(path: Path | str = LEXICON_PATH) -> Lexicon:
         if rel not in cat.relations:
             raise catalogue.CatalogueError(f"{path}: [attachments] {key} names relation {rel!r}, not in the catalogue")
         attachments[(s_type, how, o_type)] = rel
+    for rel in data.get("stance", {}):
+        if rel not in cat.relations or not cat.relations[rel].stance:
+            raise catalogue.CatalogueError(f"{path}: [stance] {rel!r} is not a stance relation of the catalogue")
     for section in ("verbs", "nouns"):
         for lemma, slots in data.get(section, {}).items():
             for slot, rel in slots.items():
@@ -55,4 +59,5 @@ def load(path: Path | str = LEXICON_PATH) -> Lexicon:
         quote_cues=frozenset(data.get("quotes", {}).get("cues", ())),
         titles=frozenset(data.get("names", {}).get("titles", ())),
         attachments=attachments,
+        stance_adjectives={a: rel for rel, words in data.get("stance", {}).items() for a in words},
     )

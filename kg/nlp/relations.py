@@ -16,7 +16,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .. import catalogue
+from .. import catalogue, ids
 from . import args, attrs, lexicon
 
 EXTRACTOR = "kg_relations"
@@ -44,6 +44,8 @@ class RelationExtractor:
                 found = []
             if tok.pos_ == "VERB" and tok.lemma_ in _SPENDING_VERBS:
                 found += self._spending(doc, tok)
+            if tok.pos_ == "ADJ" and tok.lemma_ in self.lex.stance_adjectives:
+                found += self._stance_adjective(doc, tok)
             for h in found:
                 key = (h.subject, h.predicate, h.object, h.start)
                 if key not in seen:
@@ -106,6 +108,44 @@ class RelationExtractor:
             out += self._emit(doc, rel, subjects, objects, noun, scope)
         return out
 
+    def _stance_adjective(self, doc: Doc, adj: Token) -> list[attrs.RelationHit]:
+        """'X would be willing to send peacekeeping troops': X supports what the infinitive does."""
+        rel = self.lex.stance_adjectives[adj.lemma_]
+        out = []
+        for verb in (c for c in adj.children if c.dep_ == "xcomp"):
+            subjects = args.logical_subjects(adj) if adj.dep_ != "acomp" else args.logical_subjects(adj.head)
+            out += self._emit(doc, rel, subjects, [verb], adj, adj)
+        return out
+
+    def _issue(self, doc: Doc, tok: Token) -> str | None:
+        """An Issue entity for a stance object that names no actor ("sending peacekeeping troops")."""
+        if tok.pos_ == "VERB":  # a gerund or infinitive: the issue is what it acts on
+            objs = [c for c in tok.children if c.dep_ == "dobj"]
+            if not objs:
+                return None
+            tok = objs[0]
+        if tok.pos_ not in ("NOUN", "PROPN") or args.entity_of(doc, tok):
+            return None
+        left = tok.i
+        for c in sorted(tok.lefts, key=lambda t: -t.i):
+            if c.i == left - 1 and c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "ADJ", "PROPN") \
+                    and c.tag_ not in ("JJR", "JJS"):  # "higher defence spending" is the issue "defence spending"
+                left = c.i
+        words = [t.lemma_.lower() if t.i == tok.i else t.lower_ for t in doc[left : tok.i + 1]]
+        if tok.tag_ in ("NNS", "NNPS"):
+            words[-1] = tok.lower_  # "peacekeeping troops", not "peacekeeping troop"
+        name = " ".join(words)
+        if len(name) < 3:
+            return None
+        eid = ids.entity_id(name, "Issue")
+        info = self.ents.setdefault(eid, attrs.EntityInfo(eid, name, "Issue"))
+        if doc[left : tok.i + 1].text != name:
+            info.aliases.add(doc[left : tok.i + 1].text)
+        doc._.kg_mentions.append(attrs.MentionInfo(eid, left, tok.i + 1))
+        for i in range(left, tok.i + 1):
+            doc._.kg_token_entity[i] = eid
+        return eid
+
     def _attachments(self, doc: Doc) -> list[attrs.RelationHit]:
         """Relations read off how two mentions attach: apposition, 'in'/'of'/'from' phrases, compounds."""
         table = self.lex.attachments
@@ -157,6 +197,8 @@ class RelationExtractor:
             s = args.entity_of(doc, s_tok)
             for o_tok in objects:
                 o = args.entity_of(doc, o_tok)
+                if o is None and s and rtype.stance:
+                    o = self._issue(doc, o_tok)
                 if not s or not o or s == o or s not in self.ents or o not in self.ents:
                     continue
                 if not rtype.allows(self.ents[s].type, self.ents[o].type):
