@@ -34,6 +34,14 @@ class Counts:
     def balanced(self) -> bool:
         return self.read == self.extracted + len(self.skipped)
 
+    def add(self, graph: ArticleGraph) -> ArticleGraph:
+        """Count an extracted graph and hand it on."""
+        self.extracted += 1
+        self.entities += len(graph.entities)
+        self.relations += len(graph.relations)
+        self.quotes += len(graph.quotes)
+        return graph
+
     def skipped_by_reason(self) -> dict[str, int]:
         return dict(Counter(s.reason.split(":")[0] for s in self.skipped))
 
@@ -66,11 +74,7 @@ def extract(items: Iterable[Article | Skipped], nlp, *, batch_size: int = 32,
             log.exception("extraction failed for %s", article.source or article.id)
             _skip(counts, Skipped(source=article.source or article.id, reason=f"extraction failed: {exc}"))
             continue
-        counts.extracted += 1
-        counts.entities += len(graph.entities)
-        counts.relations += len(graph.relations)
-        counts.quotes += len(graph.quotes)
-        yield graph
+        yield counts.add(graph)
 
 
 def _skip(counts: Counts, item: Skipped) -> None:
@@ -147,11 +151,7 @@ def extract_parallel(items: Iterable[Article | Skipped], *, workers: int, config
             if kind == "skip":
                 _skip(counts, obj)
                 continue
-            counts.extracted += 1
-            counts.entities += len(obj.entities)
-            counts.relations += len(obj.relations)
-            counts.quotes += len(obj.quotes)
-            yield obj
+            yield counts.add(obj)
 
     with ctx.Pool(workers, initializer=_worker_init, initargs=(config, model_name)) as pool:
         for chunk in chunks():
