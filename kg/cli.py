@@ -279,6 +279,12 @@ def centrality(ctx, store, sparql_endpoint, since, until, top, fmt):
                               sparql_endpoint=sparql_endpoint), fmt)
 
 
+def _show_recorded(ctx, res, fmt) -> None:
+    _show(ctx, res, fmt)
+    if not ctx.obj["quiet"]:
+        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
+
+
 @main.command()
 @click.argument("source")
 @click.argument("target")
@@ -322,6 +328,12 @@ _curation_option = click.option("--curation", default=None, type=click.Path(dir_
                                  help="Curation file (default STORE/curation.toml).")
 
 
+def _show_recorded(ctx, res, fmt) -> None:
+    _show(ctx, res, fmt)
+    if not ctx.obj["quiet"]:
+        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
+
+
 @main.command()
 @click.argument("source")
 @click.argument("target")
@@ -332,9 +344,7 @@ _curation_option = click.option("--curation", default=None, type=click.Path(dir_
 def merge(ctx, source, target, store, curation, fmt):
     """Record that SOURCE is the same actor as TARGET (names or ids); later builds and loads apply it."""
     res = api.merge(source, target, store=store, curation=curation)
-    _show(ctx, res, fmt)
-    if not ctx.obj["quiet"]:
-        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
+    _show_recorded(ctx, res, fmt)
 
 
 @main.command()
@@ -347,9 +357,7 @@ def merge(ctx, source, target, store, curation, fmt):
 def split(ctx, entity, names, store, curation, fmt):
     """Record that NAMES (every other name, if none) are not ENTITY; undoes merges into it."""
     res = api.split(entity, names, store=store, curation=curation)
-    _show(ctx, res, fmt)
-    if not ctx.obj["quiet"]:
-        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
+    _show_recorded(ctx, res, fmt)
 
 
 if __name__ == "__main__":  # pragma: no cover

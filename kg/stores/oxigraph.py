@@ -37,6 +37,17 @@ def term_value(term):
     return term.value
 
 
+def query_result(res) -> Result:
+    """A pyoxigraph answer (ASK, SELECT, or CONSTRUCT/DESCRIBE triples) as a :class:`Result`."""
+    if isinstance(res, ox.QueryBoolean):
+        return Result(["answer"], [[bool(res)]])
+    if isinstance(res, ox.QuerySolutions):
+        cols = [v.value for v in res.variables]
+        return Result(cols, [[term_value(sol[c]) for c in cols] for sol in res])
+    return Result(["subject", "predicate", "object"],
+                  [[term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res])
+
+
 def _is_update(text: str) -> bool:
     body = "\n".join(line for line in text.splitlines() if not line.strip().lower().startswith(("prefix", "base", "#")))
     first = body.strip().split(None, 1)[0].lower() if body.strip() else ""
@@ -116,14 +127,7 @@ class OxigraphStore(Store):
             res = self.store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from None
-        if isinstance(res, ox.QueryBoolean):
-            return Result(["answer"], [[bool(res)]])
-        if isinstance(res, ox.QuerySolutions):
-            cols = [v.value for v in res.variables]
-            return Result(cols, [[term_value(sol[c]) for c in cols] for sol in res])
-        # CONSTRUCT / DESCRIBE
-        return Result(["subject", "predicate", "object"],
-                      [[term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res])
+        return query_result(res)
 
     def stats(self) -> dict[str, int]:
         def count(q):

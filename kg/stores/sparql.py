@@ -35,7 +35,7 @@ from .. import catalogue, ids
 from ..model import ArticleGraph
 from . import rdfterms
 from .base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
-from .oxigraph import _is_update, term_value
+from .oxigraph import _is_update, query_result
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NT = "application/n-triples"
@@ -161,14 +161,7 @@ class SparqlStore(Store):
             self._request("POST", self.update_url, None, text.encode("utf-8"),
                           {"Content-Type": "application/sparql-update; charset=utf-8"})
             return Result(["updated"], [[True]])
-        res = self._select(text)
-        if isinstance(res, ox.QueryBoolean):
-            return Result(["answer"], [[bool(res)]])
-        if isinstance(res, ox.QuerySolutions):
-            cols = [v.value for v in res.variables]
-            return Result(cols, [[term_value(sol[c]) for c in cols] for sol in res])
-        return Result(["subject", "predicate", "object"],
-                      [[term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res])
+        return query_result(self._select(text))
 
     def _count(self, where: str) -> int:
         return int(next(iter(self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")))["n"].value)
