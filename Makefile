@@ -1,6 +1,7 @@
 # kg — the two commands of the README, and their helpers.
 #   make demo   build the graph of the bundled example articles and print a report
 #   make test   install test dependencies, start the servers, run the whole suite
+#   make model  rebuild the trained relation model from ../shared/data/external (not shipped)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -10,7 +11,7 @@ STORE  ?= kg-store
 NEO4J_PASSWORD ?= kg-test-password
 export NEO4J_PASSWORD
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,12 @@ demo: install
 
 test: install
 	PYTHON=$(BIN)/python scripts/run-tests $(PYTEST_ARGS)
+
+# the trained relation model (pipelines/models/relations) from the CoNLL04 and KBP37 train splits in
+# ../shared/data/external (override with DATA=...); nothing is downloaded
+DATA ?= ../shared/data/external
+model: install
+	$(BIN)/python -m kg.train --data $(DATA)
 
 clean:
 	rm -rf $(STORE) .run

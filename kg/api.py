@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import IO, Iterable
 
 from . import model
-from .pipeline import Counts, read_and_extract
+from .pipeline import Counts
+from .read import DEFAULT_MAX_CHARS
+from .timeouts import DEFAULT_ARTICLE_TIMEOUT
 from .stores import Result, open_store
 from .stores import files as _files
 
@@ -32,23 +34,40 @@ def _batch(config: str | None) -> int:
     return batch_size(config)
 
 
-def _graphs(inputs, counts: Counts, *, model_name, config, stdin, workers: int):
-    """ArticleGraphs for ``inputs``, in this process or over ``workers`` processes."""
-    if workers > 1:
-        from . import read as reader
-        from .pipeline import extract_parallel
+def _spec(model_name, config, workers: int | None, dask: str | None = None, article_timeout: float | None = None):
+    from .pipeline import EngineSpec
 
-        return extract_parallel(reader.read(inputs, stdin=stdin), workers=workers, config=config,
-                                model_name=model_name, batch_size=_batch(config), counts=counts)
-    return read_and_extract(inputs, _nlp(model_name, config), batch_size=_batch(config), counts=counts, stdin=stdin)
+    return EngineSpec(workers=workers, dask=dask, config=config, model_name=model_name, batch_size=_batch(config),
+                      article_timeout=article_timeout)
+
+
+def _bar(desc: str, inputs=None, total: int | None = None):
+    """A progress bar on stderr (kg.progress), sized from ``inputs`` when it is on."""
+    from . import progress
+
+    if inputs is not None and progress.enabled():
+        total = progress.estimate_inputs(inputs)
+    return progress.bar(desc, total)
 
 
 def extract(inputs: Iterable[str], output: IO[str], *, model_name: str | None = None, config: str | None = None,
-            stdin=None, workers: int = 1) -> Counts:
-    """Read ``inputs``, run the NLP pipeline, write one ArticleGraph per line to ``output``."""
+            stdin=None, workers: int | None = None, dask: str | None = None,
+            max_chars: int | None = DEFAULT_MAX_CHARS,
+            article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT) -> Counts:
+    """Read ``inputs``, run the NLP pipeline, write one ArticleGraph per line to ``output``.
+
+    ``workers``: NLP processes (None: the cores; small inputs stay in this process); ``dask``: a
+    Dask scheduler address or "local" (kg.distributed). An article over ``max_chars`` characters,
+    or whose NLP takes over ``article_timeout`` seconds, is skipped (None: no limit)."""
+    from . import read as reader
+    from .pipeline import extract_stream
+
     counts = Counts()
-    graphs = _graphs(inputs, counts, model_name=model_name, config=config, stdin=stdin, workers=workers)
-    model.write_jsonl(graphs, output)
+    inputs = list(inputs)
+    with _bar("extract", inputs) as bar:
+        graphs = extract_stream(reader.read(inputs, stdin=stdin, max_chars=max_chars),
+                                _spec(model_name, config, workers, dask, article_timeout), counts=counts, bar=bar)
+        model.write_jsonl(graphs, output)
     return counts
 
 
@@ -83,14 +102,46 @@ def _resolved(graphs, st, store_dir):
     return resolve.resolve_stream(graphs, resolve.for_store(store_dir, st))
 
 
+def _ledger(ledger, store, remote: str | None, model_name, config):
+    """The build ledger (kg.ledger): ``ledger`` a path, False for none, None for its default place."""
+    import contextlib
+
+    from . import ledger as ledgers
+
+    if ledger is False:
+        return contextlib.nullcontext(None)
+    path = Path(ledger) if ledger else ledgers.default_path(store, remote)
+    return ledgers.Ledger(path, ledgers.pipeline_fingerprint(config, model_name))
+
+
 def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_name: str | None = None,
-          config: str | None = None, stdin=None, workers: int = 1, neo4j: str | None = None,
-          batch_size: int | None = None, sparql_endpoint: str | None = None) -> Counts:
-    """Read, extract and load ``inputs`` into the embedded store at ``store`` (or Neo4j at ``neo4j``)."""
+          config: str | None = None, stdin=None, workers: int | None = None, neo4j: str | None = None,
+          batch_size: int | None = None, sparql_endpoint: str | None = None, dask: str | None = None,
+          ledger: str | Path | bool | None = None, max_chars: int | None = DEFAULT_MAX_CHARS,
+          article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT) -> Counts:
+    """Read, extract and load ``inputs`` into the embedded store at ``store`` (or Neo4j at ``neo4j``,
+    or the SPARQL server at ``sparql_endpoint``).
+
+    Resumable: the ledger (kg.ledger; ``ledger`` a path, False for none) remembers what was
+    extracted, so unchanged articles are not parsed again and an interrupted build continues where
+    it stopped. ``workers``: NLP processes (None: the cores); ``dask``: a scheduler address or
+    "local". ``counts.nlp`` articles were parsed in this run, ``counts.cached`` came from the ledger.
+    An article over ``max_chars`` characters, or whose NLP takes over ``article_timeout`` seconds, is
+    skipped with that reason (None: no limit).
+    """
+    from . import read as reader
+    from .pipeline import build_into, run_key
+
     counts = Counts()
-    with _sink(store, neo4j, batch_size, sparql_endpoint=sparql_endpoint) as st:
-        graphs = _graphs(inputs, counts, model_name=model_name, config=config, stdin=stdin, workers=workers)
-        stats = st.load(_resolved(graphs, st, None if (neo4j or sparql_endpoint) else store))
+    inputs = list(inputs)
+    remote = neo4j or sparql_endpoint
+    with _sink(store, neo4j, batch_size, sparql_endpoint=sparql_endpoint) as st, \
+            _ledger(ledger, store, remote, model_name, config) as led, _bar("build", inputs) as bar:
+        stats = build_into(st, reader.read(inputs, stdin=stdin, max_chars=max_chars),
+                           _spec(model_name, config, workers, dask, article_timeout),
+                           counts=counts, ledger=led, store_dir=None if remote else store,
+                           inputs_key=run_key(inputs), bar=bar,
+                           commit_seconds=float(os.environ.get("KG_COMMIT_SECONDS", 10)))
     counts.loaded = stats.articles_loaded
     counts.unchanged = stats.articles_unchanged
     return counts
@@ -100,20 +151,22 @@ def load(jsonl_paths: Iterable[str], *, store: str | Path = DEFAULT_STORE, neo4j
          batch_size: int | None = None, sparql_endpoint: str | None = None) -> Counts:
     """Load ArticleGraph JSON Lines (the output of ``extract``) into the store (or Neo4j at ``neo4j``)."""
     counts = Counts()
+    jsonl_paths = list(jsonl_paths)
 
-    def graphs():
+    def graphs(bar):
         for path in jsonl_paths:
             with open(path, encoding="utf-8") as fh:
                 for item in model.read_jsonl(fh, source=str(path)):
                     counts.read += 1
+                    bar.update(1)
                     if isinstance(item, model.Skipped):
                         counts.skipped.append(item)
                     else:
                         counts.extracted += 1
                         yield item
 
-    with _sink(store, neo4j, batch_size, sparql_endpoint=sparql_endpoint) as st:
-        stats = st.load(_resolved(graphs(), st, None if (neo4j or sparql_endpoint) else store))
+    with _sink(store, neo4j, batch_size, sparql_endpoint=sparql_endpoint) as st, _bar("load", jsonl_paths) as bar:
+        stats = st.load(_resolved(graphs(bar), st, None if (neo4j or sparql_endpoint) else store))
     counts.loaded = stats.articles_loaded
     counts.unchanged = stats.articles_unchanged
     return counts
@@ -145,14 +198,18 @@ def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, model_
 
     Returns a :class:`kg.evaluate.Report` (``.metrics``, ``.as_dict()``, ``.table()``).
     """
+    from . import progress
     from .evaluate import evaluate as _evaluate
 
-    return _evaluate(dataset, path, limit, model_name=model_name, config=config)
+    nlp = progress.ProgressNLP(_nlp(model_name, config), f"eval {dataset}") if progress.enabled() else None
+    return _evaluate(dataset, path, limit, nlp=nlp, model_name=model_name, config=config)
 
 
 # Analyses and resolution curation (kg/analyse/commands.py): kg alliances, positions, centrality, path,
-# ego, actors, merge, split.
+# ego, actors, merge, split, changes, viz, report.
 from .analyse.commands import actors, alliances, centrality, ego, merge, path, positions, split  # noqa: E402
+from .analyse.commands import changes, report, viz  # noqa: E402
 
 __all__ = ["build", "extract", "evaluate", "export", "load", "query", "stats", "Counts",
-           "actors", "alliances", "centrality", "ego", "merge", "path", "positions", "split"]
+           "actors", "alliances", "centrality", "ego", "merge", "path", "positions", "split",
+           "changes", "report", "viz"]

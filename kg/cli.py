@@ -51,8 +51,17 @@ _batch_option = click.option("--batch-size", default=None, type=click.IntRange(1
 _model_options = [
     click.option("--model", "model_name", default=None, help="spaCy model package to load (env KG_SPACY_MODEL)."),
     click.option("--config", default=None, type=click.Path(exists=True), help="Pipeline config (.cfg)."),
-    click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-                 help="Worker processes for the NLP (each loads the pipeline once)."),
+    click.option("--workers", default=None, type=click.IntRange(1, 256),
+                 help="Worker processes for the NLP, each loading the pipeline once (default: the cores; "
+                      "inputs with few articles to parse run in one process; 1: in this process)."),
+    click.option("--max-chars", default=api.DEFAULT_MAX_CHARS, show_default=True, type=click.IntRange(1),
+                 help="Skip an article longer than this many characters (title and text), saying so."),
+    click.option("--article-timeout", default=api.DEFAULT_ARTICLE_TIMEOUT, show_default=True,
+                 type=click.FloatRange(0, min_open=True), metavar="SECONDS",
+                 help="Skip an article whose NLP takes longer than this, saying so (not enforced on --dask)."),
+    click.option("--dask", "dask", default=None, metavar="ADDRESS",
+                 help="Run the NLP on Dask workers: a scheduler address (tcp://host:8786) or 'local' for a "
+                      "LocalCluster of --workers processes (pip install 'kg[dask]'; see docs/scaling.md)."),
 ]
 
 
@@ -88,12 +97,19 @@ def _exit(ctx, counts) -> None:
 @click.group(cls=KgGroup)
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only results, no progress or summaries.")
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="Progress bars on stderr (default: when stderr is a terminal; env KG_PROGRESS=1/0).")
 @click.version_option(package_name="kg")
 @click.pass_context
-def main(ctx, debug, quiet):
+def main(ctx, debug, quiet, show_progress):
     """kg: turn news articles into a knowledge graph you can query and trust."""
+    from . import progress
+
     ctx.obj = {"debug": debug, "quiet": quiet}
+    progress.configure(False if quiet else show_progress)
     logging.basicConfig(level=logging.DEBUG if debug else logging.ERROR, format="kg: %(levelname)s: %(message)s")
+    if not debug:  # the Neo4j driver logs lost connections itself; kg reports the failure in one line
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
 
 
 @main.command()
@@ -102,9 +118,10 @@ def main(ctx, debug, quiet):
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
 @_with(_model_options)
 @click.pass_context
-def extract(ctx, inputs, output, report_path, model_name, config, workers):
+def extract(ctx, inputs, output, report_path, model_name, config, max_chars, article_timeout, workers, dask):
     """Extract ArticleGraphs from INPUTS (files, directories, globs, - for stdin) as JSON Lines."""
-    counts = api.extract(inputs, output, model_name=model_name, config=config, stdin=sys.stdin, workers=workers)
+    counts = api.extract(inputs, output, model_name=model_name, config=config, stdin=sys.stdin, workers=workers,
+                         dask=dask, max_chars=max_chars, article_timeout=article_timeout)
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 
@@ -116,12 +133,19 @@ def extract(ctx, inputs, output, report_path, model_name, config, workers):
 @_sparql_option
 @_batch_option
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
+@click.option("--ledger", "ledger", default=None, type=click.Path(dir_okay=False),
+              help="The build ledger that makes builds resumable (default STORE/ledger.sqlite; for --neo4j and "
+                   "--sparql-endpoint .kg-ledger/HOST-HASH.sqlite).")
+@click.option("--no-ledger", is_flag=True, help="Build without a ledger: parse every article, no resume.")
 @_with(_model_options)
 @click.pass_context
-def build(ctx, inputs, store, neo4j, sparql_endpoint, batch_size, report_path, model_name, config, workers):
-    """Read, extract and load INPUTS into the embedded store (or Neo4j with --neo4j)."""
+def build(ctx, inputs, store, neo4j, sparql_endpoint, batch_size, report_path, ledger, no_ledger, model_name, config,
+          max_chars, article_timeout, workers, dask):
+    """Read, extract and load INPUTS into the embedded store (or Neo4j with --neo4j). Resumable: run it
+    again after an interruption and it continues where it stopped; unchanged articles are not parsed again."""
     counts = api.build(inputs, store=store, model_name=model_name, config=config, stdin=sys.stdin, workers=workers,
-                       neo4j=neo4j, batch_size=batch_size, sparql_endpoint=sparql_endpoint)
+                       neo4j=neo4j, batch_size=batch_size, sparql_endpoint=sparql_endpoint, dask=dask,
+                       ledger=False if no_ledger else ledger, max_chars=max_chars, article_timeout=article_timeout)
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 
@@ -173,12 +197,14 @@ def query(text, sparql, cypher, name, write, store, neo4j, sparql_endpoint, fmt)
 
 @main.command()
 @click.option("--format", "fmt", required=True, type=click.Choice(api._files.FORMATS))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="File to write (a directory for --format neo4j-csv).")
 @_store_option
 @_sparql_option
 @click.pass_context
 def export(ctx, fmt, output, store, sparql_endpoint):
-    """Export the store as a graph file (GraphML, GEXF, JSON) or RDF (Turtle, N-Triples, N-Quads, TriG, JSON-LD)."""
+    """Export the store as a graph file (GraphML, GEXF, JSON; with the analysis results as attributes), RDF
+    (Turtle, N-Triples, N-Quads, TriG, JSON-LD) or neo4j-admin import CSV files (neo4j-csv, a directory)."""
     info = api.export(fmt, output, store=store, sparql_endpoint=sparql_endpoint)
     if not ctx.obj["quiet"]:
         click.echo(f"wrote {output}: " + " ".join(f"{k} {v}" for k, v in info.items()), err=True)
@@ -186,12 +212,20 @@ def export(ctx, fmt, output, store, sparql_endpoint):
 
 @main.command()
 @_store_option
-def report(store):
-    """Print a short report of the store: counts, top actors, example triples, a SPARQL answer."""
-    from .report import report as make_report
-
-    with api.open_embedded(store, read_only=True) as st:
-        click.echo(make_report(st))
+@_sparql_option
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write the full report (blocs, top actors, alliances, adversaries, office holders, stance "
+                   "heatmap, network picture) to FILE.html (self-contained) or FILE.md (pictures beside it).")
+@click.option("--top", default=15, show_default=True, type=click.IntRange(1), help="Rows per table.")
+@click.pass_context
+def report(ctx, store, sparql_endpoint, output, top):
+    """Print a short report of the store (counts, top actors, example triples, a SPARQL answer), or with
+    --output write the full corpus report as HTML or Markdown with its pictures."""
+    res = api.report(store=store, output=output, top=top, sparql_endpoint=sparql_endpoint)
+    if not output:
+        click.echo(res)
+    elif not ctx.obj["quiet"]:
+        click.echo(f"wrote {res['report']} (pictures: {res['pictures']})", err=True)
 
 
 @main.command()
@@ -243,40 +277,44 @@ def _show(ctx, result, fmt, summary_keys=()) -> None:
 
 @main.command()
 @_store_option
+@_neo4j_option
 @_sparql_option
 @_with(_window_options)
 @_fmt_option
 @click.pass_context
-def alliances(ctx, store, sparql_endpoint, since, until, top, fmt):
+def alliances(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
     """Blocs (signed partition and cooperation communities), each actor's strongest allies and adversaries
     with evidence; structural balance, frustration and bridges on stderr."""
-    res = api.alliances(store=store, since=since, until=until, top=top or 20, sparql_endpoint=sparql_endpoint)
+    res = api.alliances(store=store, since=since, until=until, top=top or 20, sparql_endpoint=sparql_endpoint,
+                        neo4j=neo4j)
     _show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"))
 
 
 @main.command()
 @_store_option
+@_neo4j_option
 @_sparql_option
 @_with(_window_options)
 @click.option("--stances", is_flag=True, help="The actor x issue stance matrix instead of office holders.")
 @_fmt_option
 @click.pass_context
-def positions(ctx, store, sparql_endpoint, since, until, top, stances, fmt):
+def positions(ctx, store, neo4j, sparql_endpoint, since, until, top, stances, fmt):
     """Office holders (post, organisation or country, first/last date, sentence), or --stances."""
     _show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances,
-                             sparql_endpoint=sparql_endpoint), fmt)
+                             sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
 
 
 @main.command()
 @_store_option
+@_neo4j_option
 @_sparql_option
 @_with(_window_options)
 @_fmt_option
 @click.pass_context
-def centrality(ctx, store, sparql_endpoint, since, until, top, fmt):
+def centrality(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
     """Degree, evidence, PageRank, betweenness and k-core of the actors, by PageRank."""
     _show(ctx, api.centrality(store=store, since=since, until=until, top=top or 20,
-                              sparql_endpoint=sparql_endpoint), fmt)
+                              sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
 
 
 def _show_recorded(ctx, res, fmt) -> None:
@@ -289,39 +327,82 @@ def _show_recorded(ctx, res, fmt) -> None:
 @click.argument("source")
 @click.argument("target")
 @_store_option
+@_neo4j_option
 @_sparql_option
 @_with(_window_options)
 @_fmt_option
 @click.pass_context
-def path(ctx, source, target, store, sparql_endpoint, since, until, top, fmt):
+def path(ctx, source, target, store, neo4j, sparql_endpoint, since, until, top, fmt):
     """The shortest chain of relations from SOURCE to TARGET (names, aliases or ids), with sentences."""
     _show(ctx, api.path(source, target, store=store, since=since, until=until, top=top,
-                        sparql_endpoint=sparql_endpoint), fmt)
+                        sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
 
 
 @main.command()
 @click.argument("actor")
 @click.option("--radius", default=1, show_default=True, type=click.IntRange(1, 3), help="Steps from ACTOR.")
 @_store_option
+@_neo4j_option
 @_sparql_option
 @_with(_window_options)
 @_fmt_option
 @click.pass_context
-def ego(ctx, actor, radius, store, sparql_endpoint, since, until, top, fmt):
+def ego(ctx, actor, radius, store, neo4j, sparql_endpoint, since, until, top, fmt):
     """The relations around ACTOR (its ego network), strongest first, with a sentence each."""
     _show(ctx, api.ego(actor, store=store, since=since, until=until, radius=radius, top=top,
-                       sparql_endpoint=sparql_endpoint), fmt)
+                       sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
 
 
 @main.command()
 @_store_option
+@_neo4j_option
 @_sparql_option
 @_with(_window_options)
 @_fmt_option
 @click.pass_context
-def actors(ctx, store, sparql_endpoint, since, until, top, fmt):
+def actors(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
     """Actors with type, aliases, article count and first/last article date."""
-    _show(ctx, api.actors(store=store, since=since, until=until, top=top, sparql_endpoint=sparql_endpoint), fmt)
+    _show(ctx, api.actors(store=store, since=since, until=until, top=top, sparql_endpoint=sparql_endpoint,
+                          neo4j=neo4j), fmt)
+
+
+@main.command()
+@click.option("--a-since", default=None, metavar="DATE", help="Window A starts on DATE.")
+@click.option("--a-until", default=None, metavar="DATE", help="Window A ends on DATE.")
+@click.option("--b-since", default=None, metavar="DATE", help="Window B starts on DATE.")
+@click.option("--b-until", default=None, metavar="DATE", help="Window B ends on DATE.")
+@click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows.")
+@_store_option
+@_neo4j_option
+@_sparql_option
+@_fmt_option
+@click.pass_context
+def changes(ctx, a_since, a_until, b_since, b_until, top, store, neo4j, sparql_endpoint, fmt):
+    """Alliances and conflicts that are new, broken, lapsed or ended from date window A to window B,
+    with a sentence each; counts and PageRank movers on stderr."""
+    _show(ctx, api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store,
+                           top=top, sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt, ("changes", "pagerank"))
+
+
+@main.command()
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Interactive HTML page to write (self-contained: no network needed to view it).")
+@click.option("--png", default=None, type=click.Path(dir_okay=False), help="Static PNG picture to write.")
+@click.option("--since", default=None, metavar="DATE", help="Only evidence from articles dated on/after DATE.")
+@click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE.")
+@click.option("--top", default=40, show_default=True, type=click.IntRange(1), help="Draw the N most central actors.")
+@_store_option
+@_neo4j_option
+@_sparql_option
+@click.pass_context
+def viz(ctx, output, png, since, until, top, store, neo4j, sparql_endpoint):
+    """Draw the alliance network: cooperation green, conflict red, blocs grouped and coloured, nodes sized
+    by PageRank, evidence sentences on hover (HTML) -- as -o FILE.html and/or --png FILE.png."""
+    res = api.viz(output, png=png, store=store, since=since, until=until, top=top, neo4j=neo4j,
+                  sparql_endpoint=sparql_endpoint)
+    if not ctx.obj["quiet"]:
+        click.echo(f"wrote {', '.join(res['written'])}: {res['actors']} actors, {res['ties']} ties, "
+                   f"{res['groups']} groups", err=True)
 
 
 _curation_option = click.option("--curation", default=None, type=click.Path(dir_okay=False),

@@ -25,6 +25,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .paths import write_atomic
+
 FILENAME = "curation.toml"
 
 
@@ -65,7 +67,7 @@ class Curation:
         for i in sorted(self.splits):
             lines += ["", "[[split]]", f"id = {json.dumps(i)}",
                       f"names = [{', '.join(json.dumps(n) for n in self.splits[i])}]"]
-        p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_atomic(p, "\n".join(lines) + "\n")
         self.path = p
         return p
 

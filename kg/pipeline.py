@@ -1,15 +1,26 @@
-"""The flow: read -> nlp -> extract -> sink, streamed in batches.
+"""The flow: read -> nlp -> extract -> resolve -> sink, streamed in chunks.
 
 Every input ends as exactly one of: extracted (and then loaded or unchanged),
 or skipped with a reason. :class:`Counts` adds them up.
+
+Where the NLP runs is an *engine*: this process, a pool of worker processes (each loads the
+pipeline once), or Dask workers (:mod:`kg.distributed`). :func:`extract_stream` drives any of them:
+articles go out in chunks, at most a few chunks per worker in flight, and graphs come back in input
+order, so memory stays flat however many articles come in and the result does not depend on the
+engine. With a :class:`kg.ledger.Ledger`, articles extracted before by the same pipeline are not
+parsed again (their stored graphs are used), which is what makes ``kg build`` resumable.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import tempfile
+import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import read as reader
@@ -18,17 +29,22 @@ from .model import Article, ArticleGraph, Skipped
 
 log = logging.getLogger("kg")
 
+AUTO_MIN_ARTICLES = 64  # default --workers: fewer articles than this to parse run in this process
+_HOLD_MAX = 2048  # articles held while deciding that (when few of them need parsing)
+
 
 @dataclass
 class Counts:
     read: int = 0  # inputs seen: articles + skipped
-    extracted: int = 0
+    extracted: int = 0  # graphs produced: parsed now (nlp) or taken from the ledger (cached)
     loaded: int = 0
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     entities: int = 0
     relations: int = 0
     quotes: int = 0
+    nlp: int = 0  # articles that went through the NLP in this run
+    cached: int = 0  # articles whose graph came from the ledger (no NLP)
 
     @property
     def balanced(self) -> bool:
@@ -48,12 +64,12 @@ class Counts:
     def as_dict(self) -> dict:
         return {"read": self.read, "extracted": self.extracted, "loaded": self.loaded, "unchanged": self.unchanged,
                 "skipped": len(self.skipped), "entities": self.entities, "relations": self.relations,
-                "quotes": self.quotes}
+                "quotes": self.quotes, "nlp": self.nlp, "cached": self.cached}
 
 
 def extract(items: Iterable[Article | Skipped], nlp, *, batch_size: int = 32,
             counts: Counts | None = None) -> Iterator[ArticleGraph]:
-    """ArticleGraphs for the articles in ``items``, streamed through ``nlp.pipe``.
+    """ArticleGraphs for the articles in ``items``, streamed through one ``nlp.pipe`` in this process.
 
     Skipped inputs are recorded in ``counts`` (and logged), never raised.
     """
@@ -65,6 +81,7 @@ def extract(items: Iterable[Article | Skipped], nlp, *, batch_size: int = 32,
             if isinstance(item, Skipped):
                 _skip(counts, item)
                 continue
+            counts.nlp += 1
             yield item.text, item
 
     for doc, article in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
@@ -87,7 +104,91 @@ def read_and_extract(inputs: Iterable[str], nlp, *, batch_size: int = 32, counts
     return extract(reader.read(inputs, stdin=stdin), nlp, batch_size=batch_size, counts=counts)
 
 
-# -- worker processes ---------------------------------------------------------------
+def extract_chunk(chunk: list[Article], nlp, batch_size: int = 32,
+                  timeout: float | None = None) -> list[ArticleGraph | Skipped]:
+    """One graph (or a Skipped saying why not) per article of ``chunk``, in order. Runs in whichever
+    process holds ``nlp``; an NLP error is narrowed down to the article that caused it, and an
+    article taking over ``timeout`` seconds is skipped as timed out (kg.timeouts)."""
+    from .timeouts import bounded_pipe
+
+    return [graph if reason is None else reader.skipped_article(article, reason)
+            for article, graph, reason in bounded_pipe(nlp, ((a.text, a) for a in chunk), doc_to_graph,
+                                                       batch_size=batch_size, timeout=timeout)]
+
+
+# -- engines: where the NLP runs --------------------------------------------------------
+
+
+def cores() -> int:
+    """CPU cores this process may use (its affinity mask, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class EngineSpec:
+    """How to run the NLP. ``workers`` None means the default: :func:`cores` processes, but this
+    process alone when fewer than :data:`AUTO_MIN_ARTICLES` articles need parsing. ``dask`` is a
+    scheduler address (``tcp://host:8786``) or ``local`` (a LocalCluster of ``workers`` processes)."""
+
+    workers: int | None = None
+    dask: str | None = None
+    config: str | None = None
+    model_name: str | None = None
+    batch_size: int = 32
+    chunk: int | None = None  # articles per chunk sent to an engine (default: see chunk_size)
+    article_timeout: float | None = None  # seconds of NLP per article (kg.timeouts); None: no limit
+
+    @property
+    def auto(self) -> bool:
+        return self.workers is None and not self.dask
+
+    @property
+    def chunk_size(self) -> int:
+        if self.chunk:
+            return self.chunk
+        if self.dask:
+            return 32
+        return self.batch_size if self.workers == 1 else 16
+
+    def open(self, expected: int | None = None):
+        """An engine for about ``expected`` articles to parse (None: many)."""
+        if self.dask:
+            from .distributed import DaskEngine
+
+            return DaskEngine(self.dask, workers=self.workers or cores(), config=self.config,
+                              model_name=self.model_name, batch_size=self.batch_size)
+        n = self.workers or cores()
+        if self.auto and expected is not None and expected < AUTO_MIN_ARTICLES:
+            n = 1
+        if n <= 1:
+            return InProcess(self)
+        return ProcessPool(n, self)
+
+
+class InProcess:
+    """The NLP in this process; the pipeline is loaded on the first chunk that needs it."""
+
+    depth = 0  # chunks in flight beyond the one being drained
+
+    def __init__(self, spec: EngineSpec, nlp=None):
+        self.spec, self.nlp = spec, nlp
+
+    def submit(self, chunk: list[Article]):
+        return chunk
+
+    def result(self, chunk: list[Article]) -> list[ArticleGraph | Skipped]:
+        if self.nlp is None:
+            from .nlp import load_pipeline
+
+            self.nlp = load_pipeline(config=self.spec.config, model=self.spec.model_name)
+        return extract_chunk(chunk, self.nlp, self.spec.batch_size, self.spec.article_timeout)
+
+    def close(self, failed: bool = False) -> None:
+        pass
+
 
 _WORKER_NLP = None
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
@@ -103,15 +204,135 @@ def _worker_init(config, model_name) -> None:
     _WORKER_NLP = load_pipeline(config=config, model=model_name)
 
 
-def _worker_run(chunk: list[Article], batch_size: int) -> list[tuple[str, object]]:
-    out: list[tuple[str, object]] = []
-    for item in extract(chunk, _WORKER_NLP, batch_size=batch_size, counts=Counts()):
-        out.append(("graph", item))
-    done = {g.article.id for kind, g in out}
-    for a in chunk:  # an article whose extraction failed in the worker comes back as a skip
-        if a.id not in done:
-            out.append(("skip", Skipped(source=a.source or a.id, reason="extraction failed in worker")))
-    return out
+def _worker_run(chunk: list[Article], batch_size: int, timeout: float | None = None) -> list[ArticleGraph | Skipped]:
+    return extract_chunk(chunk, _WORKER_NLP, batch_size, timeout)
+
+
+class ProcessPool:
+    """``workers`` spawned processes, each loading the pipeline once; at most two chunks per worker
+    in flight."""
+
+    def __init__(self, workers: int, spec: EngineSpec):
+        import multiprocessing as mp
+
+        self.spec, self.depth = spec, 2 * workers
+        self.pool = mp.get_context("spawn").Pool(workers, initializer=_worker_init,
+                                                  initargs=(spec.config, spec.model_name))
+
+    def submit(self, chunk: list[Article]):
+        return self.pool.apply_async(_worker_run, (chunk, self.spec.batch_size, self.spec.article_timeout))
+
+    def result(self, handle) -> list[ArticleGraph | Skipped]:
+        return handle.get()
+
+    def close(self, failed: bool = False) -> None:
+        if failed:
+            self.pool.terminate()
+        else:
+            self.pool.close()
+        self.pool.join()
+
+
+class _Off:
+    def update(self, n: int = 1) -> None:
+        pass
+
+
+def _chunks(items: Iterable[Article | Skipped], counts: Counts, size: int, bar) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        counts.read += 1
+        if isinstance(item, Skipped):
+            _skip(counts, item)
+            bar.update(1)
+            continue
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def extract_stream(items: Iterable[Article | Skipped], spec: EngineSpec, *, counts: Counts | None = None,
+                   ledger=None, bar=None, engine=None) -> Iterator[ArticleGraph]:
+    """ArticleGraphs for ``items`` in input order, the NLP run by the engine ``spec`` describes.
+
+    With a ``ledger``, articles it knows (same id, text and pipeline) are not parsed: their stored
+    graphs come back (``counts.cached``); freshly parsed graphs are recorded in it as they arrive.
+    ``bar`` (a :mod:`kg.progress` bar) advances by one per input.
+    """
+    counts = counts if counts is not None else Counts()
+    bar = bar if bar is not None else _Off()
+    queue: deque[list] = deque()  # [chunk, {index: cached graph}, articles to parse, engine handle]
+    pending = 0  # articles to parse not yet handed to an engine
+    failed = True
+
+    def submit_all():
+        nonlocal pending
+        for entry in queue:
+            if entry[2] and entry[3] is None:
+                entry[3] = engine.submit(entry[2])
+                counts.nlp += len(entry[2])
+        pending = 0
+
+    def finish(entry) -> Iterator[ArticleGraph]:
+        chunk, hits, misses, handle = entry
+        results: list = []
+        if misses:
+            try:
+                results = engine.result(handle)
+            except Exception as exc:  # a worker died: its articles are skipped, the run goes on
+                log.exception("a worker failed")
+                results = [Skipped(source=a.source or a.id, reason=f"worker failed: {exc}") for a in misses]
+        fresh = iter(results)
+        new: list[ArticleGraph] = []
+        out: list[ArticleGraph] = []
+        for i in range(len(chunk)):
+            if i in hits:
+                counts.cached += 1
+                out.append(hits[i])
+                continue
+            r = next(fresh)
+            if isinstance(r, Skipped):
+                _skip(counts, r)
+                bar.update(1)
+                continue
+            new.append(r)
+            out.append(r)
+        if ledger is not None and new:
+            ledger.record(new)
+        for g in out:
+            bar.update(1)
+            yield counts.add(g)
+
+    def in_flight() -> int:
+        return sum(1 for e in queue if e[3] is not None)
+
+    try:
+        for chunk in _chunks(items, counts, spec.chunk_size, bar):
+            hits = ledger.cached(chunk) if ledger is not None else {}
+            misses = [a for i, a in enumerate(chunk) if i not in hits]
+            queue.append([chunk, hits, misses, None])
+            pending += len(misses)
+            if engine is None and pending:
+                held = sum(len(e[0]) for e in queue)
+                if not spec.auto or pending >= AUTO_MIN_ARTICLES or held >= _HOLD_MAX:
+                    engine = spec.open(None if pending >= AUTO_MIN_ARTICLES else pending)
+            if engine is not None and pending:
+                submit_all()
+            while queue and (not queue[0][2] or (queue[0][3] is not None and in_flight() > engine.depth)):
+                yield from finish(queue.popleft())
+        if pending:
+            if engine is None:
+                engine = spec.open(pending)
+            submit_all()
+        while queue:
+            yield from finish(queue.popleft())
+        failed = False
+    finally:
+        if engine is not None:
+            engine.close(failed=failed)
 
 
 def extract_parallel(items: Iterable[Article | Skipped], *, workers: int, config=None, model_name=None,
@@ -121,42 +342,94 @@ def extract_parallel(items: Iterable[Article | Skipped], *, workers: int, config
     Results come back in input order; at most ``2 * workers`` chunks are in flight,
     so memory stays flat however many articles come in.
     """
-    import multiprocessing as mp
+    spec = EngineSpec(workers=workers, config=config, model_name=model_name, batch_size=batch_size, chunk=chunk_size)
+    return extract_stream(items, spec, counts=counts, engine=ProcessPool(workers, spec))
 
-    counts = counts if counts is not None else Counts()
-    ctx = mp.get_context("spawn")
-    in_flight: deque = deque()
 
-    def chunks():
-        chunk: list[Article] = []
-        for item in items:
-            counts.read += 1
-            if isinstance(item, Skipped):
-                _skip(counts, item)
-                continue
-            chunk.append(item)
-            if len(chunk) >= chunk_size:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+# -- build: extract, resolve, load, with a ledger ------------------------------------------
 
-    def drain(pair):
-        chunk, result = pair
-        try:
-            results = result.get()
-        except Exception as exc:  # a worker died: its articles are skipped, the run goes on
-            results = [("skip", Skipped(source=a.source or a.id, reason=f"worker failed: {exc}")) for a in chunk]
-        for kind, obj in results:
-            if kind == "skip":
-                _skip(counts, obj)
-                continue
-            yield counts.add(obj)
 
-    with ctx.Pool(workers, initializer=_worker_init, initargs=(config, model_name)) as pool:
-        for chunk in chunks():
-            in_flight.append((chunk, pool.apply_async(_worker_run, (chunk, batch_size))))
-            while len(in_flight) >= 2 * workers:
-                yield from drain(in_flight.popleft())
-        while in_flight:
-            yield from drain(in_flight.popleft())
+def _batches(items: Iterable, seconds: float, most: int) -> Iterator[list]:
+    """Lists of ``items``, each closed after ``seconds`` or ``most`` items, whichever comes first."""
+    batch: list = []
+    start = time.monotonic()
+    for item in items:
+        batch.append(item)
+        if len(batch) >= most or time.monotonic() - start >= seconds:
+            yield batch
+            batch, start = [], time.monotonic()
+    if batch:
+        yield batch
+
+
+def run_key(inputs: Iterable[str]) -> str | None:
+    """What identifies a build's inputs for resuming it (None for stdin: it cannot be read twice)."""
+    items = [os.fspath(i) for i in inputs]
+    if reader.STDIN in items:
+        return None
+    return json.dumps([i if any(c in i for c in "*?[") else os.path.abspath(i) for i in items])
+
+
+def _resolver_snapshot(resolver) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "aliases.json"
+        resolver.save(p)
+        return p.read_text(encoding="utf-8")
+
+
+def _resolver_from_snapshot(text: str, store_dir):
+    from . import resolve
+    from .curation import Curation
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "aliases.json"
+        p.write_text(text, encoding="utf-8")
+        r = resolve.Resolver(Curation.load(store_dir), p)
+    r.path = Path(store_dir) / resolve.ALIASES_FILE if store_dir else None
+    return r
+
+
+def run_resolver(st, store_dir, ledger=None, inputs_key: str | None = None):
+    """(resolver, run id) for a build. An interrupted build of the same inputs resumes with the
+    resolver state its start had (not what the store learned from its partial load), so the
+    resolved graphs, and the store, end identical to an uninterrupted build's."""
+    from . import resolve
+
+    if ledger is None or inputs_key is None:
+        return resolve.for_store(store_dir, st), None
+    prior = ledger.unfinished_run(inputs_key)
+    if prior is not None and prior[1] is not None:
+        log.info("resuming the interrupted build (run %s)", prior[0])
+        return _resolver_from_snapshot(prior[1], store_dir), prior[0]
+    r = resolve.for_store(store_dir, st)
+    return r, ledger.start_run(inputs_key, _resolver_snapshot(r))
+
+
+def build_into(st, items: Iterable[Article | Skipped], spec: EngineSpec, *, counts: Counts, ledger=None,
+               store_dir=None, inputs_key: str | None = None, bar=None, commit_seconds: float = 10.0,
+               commit_most: int = 1000, engine=None):
+    """Extract ``items``, resolve them and load them into the open store ``st``.
+
+    The store commits at least every ``commit_seconds`` (or ``commit_most`` articles), and the
+    ledger marks those articles loaded right after; an interrupted build loses at most that much.
+    Returns the store's :class:`~kg.stores.base.LoadStats`, summed. ``engine``: an open engine to
+    use (and close) instead of opening the one ``spec`` describes.
+    """
+    from . import resolve
+    from .stores.base import LoadStats
+
+    resolver, run_id = run_resolver(st, store_dir, ledger, inputs_key)
+    graphs = extract_stream(items, spec, counts=counts, ledger=ledger, bar=bar, engine=engine)
+    total = LoadStats()
+    for batch in _batches(resolve.resolve_stream(graphs, resolver), commit_seconds, commit_most):
+        s = st.load(batch)
+        total.articles_loaded += s.articles_loaded
+        total.articles_unchanged += s.articles_unchanged
+        total.articles_replaced += s.articles_replaced
+        total.records_written += s.records_written
+        total.errors.extend(s.errors)
+        if ledger is not None:
+            ledger.mark_loaded(batch)
+    if ledger is not None and run_id is not None:
+        ledger.finish_run(run_id)
+    return total

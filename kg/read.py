@@ -14,11 +14,19 @@ Rules shared by all readers:
   ``content_hash(text)[:20]``, so the same text gets the same id whether it was
   read from a ``.txt`` file, from a JSON line without an id or from stdin.
 * ``\\r\\n`` becomes ``\\n``; the text is otherwise kept exactly as given,
-  because later stages index into :attr:`Article.text` by character offset.
+  because later stages index into :attr:`Article.text` by character offset,
+  except that a lone surrogate (from a ``\\ud800`` escape in JSON, or stdin
+  decoded with ``surrogateescape``) becomes U+FFFD, one character for one: no
+  UTF-8 encoder (spaCy's, a store's, a JSON writer's) accepts it.
 * ``Article.source`` is the path as given, ``"path:N"`` for the N-th line of a
   JSON Lines file (or N-th item of a JSON list) and ``"<stdin>"`` for stdin.
 * Nothing is read twice in one call: the same file reached through two inputs,
-  or through a symlink, is read once.
+  or through a symlink, is read once; an id already read in this call (from any
+  file) is a Skipped "duplicate id", so a later article never silently replaces
+  an earlier one in the store.
+* Every article is bounded: a file over *max_bytes*, a JSON record nested more
+  than :data:`MAX_JSON_DEPTH` levels or an article over *max_chars* characters
+  (title and text) is a Skipped saying which limit it broke.
 """
 
 from __future__ import annotations
@@ -41,6 +49,8 @@ Result = Article | Skipped
 Reader = Callable[..., Iterator[Result]]
 
 DEFAULT_MAX_BYTES = 20_000_000
+DEFAULT_MAX_CHARS = 1_000_000  # characters of title + text; spaCy's own default max_length
+MAX_JSON_DEPTH = 64  # nesting of one JSON record; deeper ones would overflow the stack downstream
 STDIN = "-"
 STDIN_SOURCE = "<stdin>"
 ID_LENGTH = 20  # hex digits of the content hash used when no id is given
@@ -270,6 +280,8 @@ def record_to_article(record: Any, path: str, line: int | None = None) -> Result
 
     if not isinstance(record, dict):
         return skip(f"expected a JSON object, got {_json_type(record)}")
+    if _nested_deeper_than(record, MAX_JSON_DEPTH):
+        return skip(f"too deeply nested: over {MAX_JSON_DEPTH} levels of arrays and objects")
     text_key, text = _pick(record, TEXT_KEYS)
     if text_key is None or text is None:
         return skip("missing text: no 'text', 'body' or 'content' field")
@@ -295,6 +307,18 @@ def record_to_article(record: Any, path: str, line: int | None = None) -> Result
         meta=_extra_fields(record, {"id", text_key, title_key, *STRING_KEYS}),
         **fields,
     )
+
+
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects in *value* nest more than *limit* levels (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _pick(record: dict[str, Any], keys: Iterable[str]) -> tuple[str | None, Any]:
@@ -599,6 +623,7 @@ def read(
     inputs: Iterable[str],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
     stdin: IO[str] | None = None,
 ) -> Iterator[Article | Skipped]:
     """Yield an Article for each readable article and a Skipped for each input that isn't.
@@ -606,17 +631,76 @@ def read(
     *inputs* are file paths, directories (walked recursively in sorted order,
     skipping hidden entries and files without a reader), glob patterns
     (``**`` recurses) and ``-`` for *stdin* (default ``sys.stdin``). Files are
-    read one at a time and results yielded as they come.
+    read one at a time and results yielded as they come. An article over
+    *max_chars* characters (title and text; None: no limit) or with an id
+    already read in this call is a Skipped.
     """
     if isinstance(inputs, (str, os.PathLike)):  # read("a.txt") means one input, not 5
         inputs = [inputs]
     seen: set[Any] = set()
+    first_at: dict[str, str] = {}  # article id -> where it was first read
     for item in inputs:
         item = os.fspath(item)
         if item == STDIN:
-            yield from read_stdin(stdin if stdin is not None else sys.stdin, max_bytes=max_bytes)
+            results = read_stdin(stdin if stdin is not None else sys.stdin, max_bytes=max_bytes)
         else:
-            yield from _read_input(item, max_bytes, seen)
+            results = _read_input(item, max_bytes, seen)
+        for result in results:
+            yield _admit(result, max_chars, first_at)
+
+
+def _admit(result: Result, max_chars: int | None, first_at: dict[str, str]) -> Result:
+    """*result* without lone surrogates, or a Skipped if it is an article over *max_chars* or with
+    an id read before."""
+    if isinstance(result, Skipped):
+        result.source, result.reason = _replace_surrogates(result.source), _replace_surrogates(result.reason)
+        return result
+    result = _without_surrogates(result)
+    size = len(result.text) + len(result.title or "")
+    if max_chars is not None and size > max_chars:
+        return skipped_article(result, f"too large: {size:,} characters, over the {max_chars:,}-character limit")
+    where = result.source or result.id
+    if result.id in first_at:
+        return skipped_article(result, f"duplicate id {result.id} (first at {first_at[result.id]})")
+    first_at[result.id] = where
+    return result
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _without_surrogates(article: Article) -> Article:
+    """The article with each lone surrogate in its text, fields and meta replaced by U+FFFD.
+
+    (A file name with bytes that are not UTF-8 reaches ``source`` as surrogates too.)"""
+    for f in ("id", "text", "title", "date", "url", "source"):
+        setattr(article, f, _replace_surrogates(getattr(article, f)))
+    if article.meta:
+        article.meta = _replace_surrogates(article.meta)
+    return article
+
+
+def skipped_article(article: Article, reason: str) -> Skipped:
+    """A Skipped for an article that was read but is not used: its file and line, and *reason*.
+
+    ``Article.source`` is ``"path:N"`` for the N-th line or item of a file; the
+    Skipped has ``source="path", line=N`` like the readers' own.
+    """
+    source = article.source or article.id
+    path, sep, number = source.rpartition(":")
+    if sep and path and number.isascii() and number.isdigit() and (reader_for(path) or path == STDIN_SOURCE):
+        return Skipped(path, reason, int(number))
+    return Skipped(source, reason)
 
 
 def _read_input(item: str, max_bytes: int, seen: set[Any]) -> Iterator[Result]:

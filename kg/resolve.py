@@ -43,6 +43,7 @@ from typing import Iterable, Iterator
 
 from . import catalogue, ids
 from .curation import Curation
+from .paths import write_atomic
 from .model import Article, ArticleGraph, Entity, content_hash
 
 log = logging.getLogger("kg")
@@ -147,7 +148,7 @@ class Resolver:
         data = {"people": dict(sorted(self.people.items())),
                 "names": {k: list(v) for k, v in sorted(self.names.items())},
                 "aliases": dict(sorted(self.aliases.items())), "ambiguous": sorted(self.ambiguous)}
-        p.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_atomic(p, json.dumps(data, ensure_ascii=False, indent=1))
         return p
 
     def learn_name(self, entity_id: str, name: str, type_: str = "Person") -> None:

@@ -22,6 +22,16 @@ def shared(path: str) -> Path:
     return p
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _ledger_dir(tmp_path_factory):
+    """Ledgers of builds into servers go to a temp dir, not the working directory."""
+    mp = pytest.MonkeyPatch()
+    if "KG_LEDGER_DIR" not in os.environ:
+        mp.setenv("KG_LEDGER_DIR", str(tmp_path_factory.mktemp("ledgers")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from kg.nlp import load_pipeline

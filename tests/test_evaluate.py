@@ -299,3 +299,31 @@ def test_cli_eval_table_and_errors(tmp_path):
     bad.write_text("{}")
     res = CliRunner().invoke(main, ["eval", "conll04", str(bad)])
     assert res.exit_code == 1 and "expected a JSON list" in res.stderr
+
+
+# ------------------------------------------------- with the trained relation model
+
+
+def _relation_model_or_skip(nlp):
+    if not nlp.get_pipe("kg_relation_model").enabled:
+        pytest.skip("no trained relation model in pipelines/models/relations: build it with `make model`; "
+                    "the scores below are the rules' alone")
+
+
+def test_trained_relation_model_lifts_conll04_and_kbp37_recall(nlp):
+    """On dev sentences the model was not trained on, rules + model find more gold relations than the
+    rules alone, at a precision that stays useful."""
+    _relation_model_or_skip(nlp)
+    both = evaluate("conll04", shared(CONLL), limit=80, nlp=nlp)
+    with nlp.select_pipes(disable=["kg_relation_model"]):
+        rules = evaluate("conll04", shared(CONLL), limit=80, nlp=nlp)
+    assert both.metric("strict micro").tp >= 2 * rules.metric("strict micro").tp
+    assert both.metric("strict micro").f1 > rules.metric("strict micro").f1 + 0.1
+    assert both.metric("strict micro").precision >= 0.35
+
+    both = evaluate("kbp37", shared(KBP), limit=500, nlp=nlp)  # 62 gold per:title + per:employee_of
+    with nlp.select_pipes(disable=["kg_relation_model"]):
+        rules = evaluate("kbp37", shared(KBP), limit=500, nlp=nlp)
+    assert both.metric("micro").recall > rules.metric("micro").recall + 0.1
+    assert both.metric("per:title").tp >= rules.metric("per:title").tp
+    assert both.metric("micro").precision >= 0.35

@@ -172,7 +172,8 @@ def test_changed_article_replaces_only_its_contributions(neo):
     # the shared edge survives, recomputed from A's new evidence and B's
     meets = neo.query("MATCH (:Person {id: $s})-[r:MEETS]->(:Person {id: $o}) RETURN properties(r)",
                       params={"s": STARMER.id, "o": TRUMP.id}).rows
-    assert meets == [[{"evidence": 2, "confidence": 0.75, "articles": ["a", "b"]}]]
+    assert meets == [[{"evidence": 2, "confidence": 0.75, "articles": ["a", "b"], "articleEvidence": [1, 1],
+                       "articleConfidence": [0.7, 0.75]}]]
     # what only A's old version said is gone: the attack, Ukraine, A's old quote
     assert neo.query("MATCH ()-[r:ATTACKS]->() RETURN count(r)").rows == [[0]]
     assert neo.query("MATCH (e:Entity {id: $id}) RETURN count(e)", params={"id": UKRAINE.id}).rows == [[0]]

@@ -15,10 +15,12 @@ def rels(g, pred=None):
 
 
 def test_pipeline_is_the_model_plus_kg_components(nlp):
-    assert nlp.pipe_names[:2] == ["tok2vec", "tagger"]
+    # component_names: with [kg] parse = "selected" the parse pipes are disabled, run by kg_parse
+    assert nlp.component_names[:2] == ["tok2vec", "tagger"]
     for name in ("kg_offices", "kg_entities", "kg_positions", "kg_coref", "kg_relations", "kg_quotes"):
         assert name in nlp.pipe_names
-    assert nlp.pipe_names.index("kg_paragraphs") < nlp.pipe_names.index("parser")
+    assert nlp.component_names.index("kg_paragraphs") < nlp.component_names.index("parser")
+    assert nlp.component_names.index("kg_paragraphs") < nlp.component_names.index("senter")
 
 
 def test_model_can_be_chosen_and_missing_model_is_a_clear_error():

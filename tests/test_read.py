@@ -242,10 +242,18 @@ def test_jsonl_duplicate_id(tmp_path):
     assert skips(results) == [Skipped(path, "duplicate id x (first at line 1)", 3)]
 
 
-def test_jsonl_duplicate_ids_are_per_file(tmp_path):
-    a = write(tmp_path, "a.jsonl", jsonl({"id": "x", "text": "a"}))
-    b = write(tmp_path, "b.jsonl", jsonl({"id": "x", "text": "b"}))
-    assert len(articles(read([a, b]))) == 2
+def test_duplicate_id_across_files_is_skipped_not_replaced(tmp_path):
+    # Loading both would silently replace the first article's graph with the second's.
+    a = write(tmp_path, "a.jsonl", jsonl({"id": "x", "text": "a"}, {"text": "same text"}))
+    b = write(tmp_path, "b.jsonl", jsonl({"text": "other"}, {"id": "x", "text": "b"}))
+    c = write(tmp_path, "c.txt", "same text")  # no id: the hash of the text, as for line 2 of a.jsonl
+    results = list(read([a, b, c]))
+    assert [r.text for r in articles(results)] == ["a", "same text", "other"]
+    first = content_hash("same text")[:20]
+    assert skips(results) == [Skipped(b, f"duplicate id x (first at {a}:1)", 2),
+                              Skipped(c, f"duplicate id {first} (first at {a}:2)")]
+    # each call to read() is one run: reading the same files again is not a duplicate
+    assert len(articles(read([b]))) == 2
 
 
 def test_jsonl_empty_file(tmp_path):
@@ -278,6 +286,65 @@ def test_jsonl_line_over_limit(tmp_path):
     assert [a.text for a in articles(results)] == ["short", "fine"]
     assert skips(results) == [Skipped(path, "line is over the 100-byte limit", 2)]
     assert articles(results)[1].source == f"{path}:3"
+
+
+def test_article_over_max_chars_is_skipped_with_its_line(tmp_path):
+    path = write(tmp_path, "a.jsonl", jsonl({"text": "x" * 90, "title": "t" * 11}, {"text": "y" * 100}))
+    txt = write(tmp_path, "big.txt", "z" * 101)
+    results = list(read([path, txt, "-"], max_chars=100, stdin=io.StringIO("s" * 101)))
+    assert skips(results) == [
+        Skipped(path, "too large: 101 characters, over the 100-character limit", 1),
+        Skipped(txt, "too large: 101 characters, over the 100-character limit"),
+        Skipped("<stdin>", "too large: 101 characters, over the 100-character limit"),
+    ]
+    assert [a.text for a in articles(results)] == ["y" * 100]
+    assert len(articles(read([txt], max_chars=None))) == 1
+
+
+def test_default_max_chars_is_spacys_max_length():
+    from kg.read import DEFAULT_MAX_CHARS
+    from spacy.language import Language
+
+    assert DEFAULT_MAX_CHARS == Language().max_length == 1_000_000
+
+
+@pytest.mark.parametrize("depth, ok", [(63, True), (64, False), (5000, False)])
+def test_deeply_nested_record(tmp_path, depth, ok):
+    # the record itself is level 1; depth-1 arrays inside it reach level `depth`
+    line = '{"text": "Nested.", "x": ' + "[" * depth + "]" * depth + "}"
+    result = only(read_jsonl(write(tmp_path, "a.jsonl", line + "\n")))
+    if ok:
+        assert isinstance(result, Article)
+        assert isinstance(result.meta["x"], list)
+    elif depth < 900:
+        assert result == Skipped(result.source, "too deeply nested: over 64 levels of arrays and objects", 1)
+    else:  # too deep for the JSON parser itself
+        assert result.reason.startswith("invalid JSON: maximum recursion depth exceeded")
+
+
+def test_nested_record_in_a_json_array(tmp_path):
+    doc = json.dumps([{"text": "ok"}, {"text": "deep", "meta": {"a": [[[[[[[[[[[]]]]]]]]]]]}}])
+    path = write(tmp_path, "a.json", doc.replace("[[[[[[[[[[[]]]]]]]]]]]", "[" * 70 + "]" * 70))
+    ok, deep = read_json(path)
+    assert ok.text == "ok" and deep == Skipped(path, "too deeply nested: over 64 levels of arrays and objects", 2)
+
+
+def test_lone_surrogates_become_replacement_characters_one_for_one(tmp_path):
+    # JSON can escape a lone surrogate; no UTF-8 encoder (spaCy's tokenizer, the stores) accepts one
+    line = '{"id": "s\\ud800", "title": "t\\udfff", "text": "a\\ud800b\\udfff\\ud800c", "x": ["\\udc80"]}'
+    art = only(read([write(tmp_path, "a.jsonl", line + "\n")]))
+    assert (art.id, art.title, art.text, art.meta) == ("s\ufffd", "t\ufffd", "a\ufffdb\ufffd\ufffdc", {"x": ["\ufffd"]})
+    art = only(read(["-"], stdin=io.StringIO("caf\udce9 ok")))  # stdin decoded with surrogateescape
+    assert art.text == "caf\ufffd ok"
+    art.text.encode("utf-8")
+
+
+def test_file_name_that_is_not_utf8(tmp_path):
+    name = os.fsdecode(b"bad-\xff.txt")
+    write(tmp_path, name, "Text.")
+    art, skip = read([str(tmp_path), str(tmp_path / os.fsdecode(b"missing-\xfe.txt"))])
+    assert art.source == str(tmp_path / "bad-\ufffd.txt") and art.text == "Text."
+    assert skip.source == str(tmp_path / "missing-\ufffd.txt")
 
 
 def test_ndjson_extension(tmp_path):

@@ -29,7 +29,7 @@ import networkx as nx
 from .graph import ACTOR_TYPES, in_window
 
 __all__ = ["signed_graph", "blocs", "frustration", "signed_partition", "balance", "allies", "adversaries",
-           "bridges", "bloc_of"]
+           "bridges", "bloc_of", "tie_changes", "CHANGES"]
 
 
 def signed_graph(G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None,
@@ -265,3 +265,41 @@ def bridges(S: nx.Graph, partition, *, sign: int | None = 1) -> list[dict]:
                     "weight": d["weight"], "evidence": d.get("evidence", [])})
     out.sort(key=lambda r: (-abs(r["weight"]), r["source"], r["target"]))
     return out
+
+
+# what happened to a tie between two windows, keyed by (sign before, sign after); 0 = no tie
+CHANGES = {(0, 1): "new alliance", (-1, 1): "reconciled", (1, -1): "broken alliance",
+           (1, 0): "lapsed alliance", (0, -1): "new conflict", (-1, 0): "ended conflict"}
+
+
+def tie_changes(before: nx.Graph, after: nx.Graph) -> list[dict]:
+    """How the signed ties changed from one signed network to another (for example two date windows of
+    :func:`signed_graph`): new alliances, broken ones (cooperation turned to conflict), lapsed ones (no
+    longer seen), reconciliations, new and ended conflicts (the kinds in :data:`CHANGES`). One row per
+    pair whose sign changed, with both weights and the evidence of the window that shows the tie (the
+    later one when both do); ordered by kind as in :data:`CHANGES`, then by the size of the change.
+
+    >>> A = nx.Graph([("a", "b", {"weight": 1.0}), ("a", "c", {"weight": 2.0}), ("c", "d", {"weight": -1.0})])
+    >>> B = nx.Graph([("a", "b", {"weight": 1.5}), ("a", "c", {"weight": -0.5}), ("b", "d", {"weight": 0.8})])
+    >>> [(r["source"], r["target"], r["change"]) for r in tie_changes(A, B)]
+    [('b', 'd', 'new alliance'), ('a', 'c', 'broken alliance'), ('c', 'd', 'ended conflict')]
+    """
+    def sign(S, pair):
+        return (1 if S.edges[pair]["weight"] > 0 else -1) if S.has_edge(*pair) else 0
+
+    order = {kind: i for i, kind in enumerate(CHANGES.values())}
+    rows = []
+    pairs = {tuple(sorted(e)) for e in before.edges} | {tuple(sorted(e)) for e in after.edges}
+    for pair in pairs:
+        key = (sign(before, pair), sign(after, pair))
+        if key not in CHANGES:
+            continue
+        wa = before.edges[pair]["weight"] if before.has_edge(*pair) else 0.0
+        wb = after.edges[pair]["weight"] if after.has_edge(*pair) else 0.0
+        shown = after if after.has_edge(*pair) else before
+        label = lambda n: (after.nodes[n] if n in after else before.nodes[n]).get("label", n)  # noqa: E731
+        rows.append({"source": pair[0], "target": pair[1], "source_label": label(pair[0]),
+                     "target_label": label(pair[1]), "change": CHANGES[key], "before": wa, "after": wb,
+                     "evidence": shown.edges[pair].get("evidence", [])})
+    rows.sort(key=lambda r: (order[r["change"]], -abs(r["after"] - r["before"]), r["source"], r["target"]))
+    return rows

@@ -33,9 +33,11 @@ class Analysis(Result):
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def _open(store, sparql_endpoint):
+def _open(store, sparql_endpoint, neo4j=None):
     from ..stores import open_store
 
+    if neo4j:
+        return open_store("neo4j", uri=neo4j)
     if sparql_endpoint:
         return open_store("sparql", endpoint=sparql_endpoint, read_only=True)
     if not Path(store).exists():
@@ -44,9 +46,10 @@ def _open(store, sparql_endpoint):
 
 
 def graph(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-          sparql_endpoint: str | None = None):
-    """The actor graph of a store (with evidence lists), for a date window."""
-    with _open(store, sparql_endpoint) as st:
+          sparql_endpoint: str | None = None, neo4j: str | None = None):
+    """The actor graph of a store (with evidence lists), for a date window: the embedded store at
+    ``store``, or the SPARQL server at ``sparql_endpoint``, or the Neo4j server at ``neo4j``."""
+    with _open(store, sparql_endpoint, neo4j) as st:
         return actor_graph(st, since=since, until=until, evidence=True)
 
 
@@ -62,10 +65,11 @@ def _label(G, n):
 
 
 def alliances(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-              top: int | None = 20, sparql_endpoint: str | None = None, seed: int = 0) -> Analysis:
+              top: int | None = 20, sparql_endpoint: str | None = None, seed: int = 0,
+              neo4j: str | None = None) -> Analysis:
     """Blocs, strongest allies and adversaries of each actor (with one evidence sentence each), ranked by
     the strength of their signed ties. ``summary``: balance, frustration, blocs, bridges."""
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
     S = _al.signed_graph(G)
     parts, frus = _al.signed_partition(S, seed=seed)
     side = _al.bloc_of(parts)
@@ -93,10 +97,11 @@ def alliances(*, store: str | Path = DEFAULT_STORE, since: str | None = None, un
 
 
 def positions(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-              top: int | None = None, stances: bool = False, sparql_endpoint: str | None = None) -> Analysis:
+              top: int | None = None, stances: bool = False, sparql_endpoint: str | None = None,
+              neo4j: str | None = None) -> Analysis:
     """Office holders (who holds which post of which organisation or country, first/last date, the
     sentence), or with ``stances`` the actor × issue stance matrix with counts and sentences."""
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
     if stances:
         rs = _po.stance_matrix(G)[:top or None]
         return Analysis(["actor", "issue", "stance", "supports", "opposes", "evidence"],
@@ -109,20 +114,21 @@ def positions(*, store: str | Path = DEFAULT_STORE, since: str | None = None, un
 
 
 def centrality(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-               top: int | None = 20, sparql_endpoint: str | None = None) -> Analysis:
+               top: int | None = 20, sparql_endpoint: str | None = None, neo4j: str | None = None) -> Analysis:
     """Degree, evidence, PageRank, betweenness and k-core of each actor, by PageRank."""
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
     rs = _ce.centrality(G, top=top)
     cols = ["actor", "type", "degree", "evidence", "pagerank", "betweenness", "core"]
     return Analysis(cols, [[r[c] for c in cols] for r in rs], {"actors": len(rs)})
 
 
 def path(source: str, target: str, *, store: str | Path = DEFAULT_STORE, since: str | None = None,
-         until: str | None = None, sparql_endpoint: str | None = None, top: int | None = None) -> Analysis:
+         until: str | None = None, sparql_endpoint: str | None = None, top: int | None = None,
+         neo4j: str | None = None) -> Analysis:
     """The shortest chain of relations between two actors (names, aliases or ids), with the sentences."""
     import networkx as nx
 
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
     a, b = find_actor(G, source), find_actor(G, target)
     try:
         steps = _ce.path(G, a, b)
@@ -136,9 +142,10 @@ def path(source: str, target: str, *, store: str | Path = DEFAULT_STORE, since: 
 
 
 def ego(actor: str, *, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-        radius: int = 1, top: int | None = None, sparql_endpoint: str | None = None) -> Analysis:
+        radius: int = 1, top: int | None = None, sparql_endpoint: str | None = None,
+        neo4j: str | None = None) -> Analysis:
     """The relations around an actor (within ``radius`` steps), strongest first, with a sentence each."""
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint)
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
     n = find_actor(G, actor)
     E = _ce.ego(G, n, radius=radius)
     edges = sorted(E.edges(data=True), key=lambda e: (-e[2].get("weight", 1), e[0], e[1], e[2]["predicate"]))
@@ -150,18 +157,24 @@ def ego(actor: str, *, store: str | Path = DEFAULT_STORE, since: str | None = No
 
 def actors(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
            top: int | None = None, types: tuple[str, ...] | None = None,
-           sparql_endpoint: str | None = None) -> Analysis:
+           sparql_endpoint: str | None = None, neo4j: str | None = None) -> Analysis:
     """Actors with their type, aliases, article count and first/last article date, most mentioned first."""
     from .. import catalogue
     from .graph import ACTOR_TYPES
 
     cat = catalogue.load()
     kg, skos = cat.namespaces["kg"], cat.namespaces["skos"]
-    with _open(store, sparql_endpoint) as st:
+    with _open(store, sparql_endpoint, neo4j) as st:
         G = actor_graph(st, since=since, until=until)
-        aliases: dict[str, set[str]] = {}
-        for r in st.query(f"SELECT DISTINCT ?id ?alias WHERE {{ GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{skos}altLabel> ?alias }} }}").dicts():
-            aliases.setdefault(r["id"], set()).add(str(r["alias"]))
+        if neo4j:
+            from .cypher import neo4j_aliases
+
+            aliases = neo4j_aliases(st)
+        else:
+            aliases: dict[str, set[str]] = {}
+            for r in st.query(f"SELECT DISTINCT ?id ?alias WHERE {{ GRAPH ?g {{ ?e <{kg}entityId> ?id ; "
+                              f"<{skos}altLabel> ?alias }} }}").dicts():
+                aliases.setdefault(r["id"], set()).add(str(r["alias"]))
     keep = types or ACTOR_TYPES
     nodes = [n for n, d in G.nodes(data=True) if d.get("type") in keep
              and (not (since or until) or (d.get("first") and d["last"] >= (since or "") and
@@ -172,6 +185,67 @@ def actors(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until
              G.nodes[n].get("articles", 0), G.nodes[n].get("first", ""), G.nodes[n].get("last", "")]
             for n in nodes[:top or None]]
     return Analysis(["id", "name", "type", "aliases", "articles", "first", "last"], rows, {"actors": len(nodes)})
+
+
+def changes(*, a_since: str | None = None, a_until: str | None = None, b_since: str | None = None,
+            b_until: str | None = None, store: str | Path = DEFAULT_STORE, top: int | None = None,
+            sparql_endpoint: str | None = None, neo4j: str | None = None) -> Analysis:
+    """Alliances and conflicts that appeared, broke, lapsed or ended between window A
+    (``a_since``..``a_until``) and window B (``b_since``..``b_until``), one row per tie with both
+    signed weights and a sentence (:func:`kg.analyse.alliances.tie_changes`). ``summary``: the count
+    of each kind and the actors whose PageRank rose or fell most."""
+    from .graph import window
+
+    if not any((a_since, a_until)) or not any((b_since, b_until)):
+        raise ValueError("give both windows: --a-since/--a-until and --b-since/--b-until (ISO dates)")
+    G = graph(store=store, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    A, B = window(G, a_since, a_until), window(G, b_since, b_until)
+    rows = _al.tie_changes(_al.signed_graph(A), _al.signed_graph(B))
+    counts = {kind: sum(1 for r in rows if r["change"] == kind) for kind in _al.CHANGES.values()}
+    movers = _ce.changes(A, B, top=5)["centrality"]
+    table = [[r["change"], r["source_label"], r["target_label"], r["before"], r["after"], _sentence(r["evidence"])]
+             for r in rows[:top or None]]
+    return Analysis(["change", "actor", "other", "before", "after", "evidence"], table,
+                    {"windows": {"a": [a_since, a_until], "b": [b_since, b_until]}, "changes": counts,
+                     "pagerank": [{"actor": m["actor"], "change": m["change"]} for m in movers]})
+
+
+def viz(output: str | Path | None = None, *, png: str | Path | None = None, store: str | Path = DEFAULT_STORE,
+        since: str | None = None, until: str | None = None, top: int | None = 40,
+        sparql_endpoint: str | None = None, neo4j: str | None = None, seed: int = 0) -> dict:
+    """Draw the alliance network of the ``top`` actors by PageRank: a self-contained interactive HTML page
+    at ``output`` and/or a PNG at ``png`` (:mod:`kg.viz`). Returns what was drawn and written."""
+    from .. import viz as _viz
+    from .layout import overlaps, scene
+
+    if not output and not png:
+        raise ValueError("give an HTML file to write (-o FILE.html) and/or --png FILE.png")
+    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    sc = scene(G, top=top, seed=seed)
+    window = f" ({since or '…'} to {until or '…'})" if since or until else ""
+    title = f"kg: alliances{window}"
+    written = []
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(_viz.html(sc, title=title), encoding="utf-8")
+        written.append(str(output))
+    if png:
+        written.append(str(_viz.png(sc, png, title=title)))
+    return {"actors": len(sc.nodes), "ties": len(sc.edges), "groups": len(sc.groups), "overlaps": overlaps(sc),
+            "written": written}
+
+
+def report(*, store: str | Path = DEFAULT_STORE, output: str | Path | None = None, top: int = 15,
+           sparql_endpoint: str | None = None) -> str | dict:
+    """The corpus report. Without ``output``: the short text report ``kg report`` prints (and returns
+    it). With ``output`` ending in ``.html`` or ``.md``: the full report with its pictures written
+    there (:func:`kg.report.write_report`); returns the files written."""
+    from .. import report as _report
+
+    with _open(store, sparql_endpoint) as st:
+        if output:
+            return _report.write_report(st, output, top=top)
+        return _report.report(st, top=min(top, 10))
 
 
 def _curation(store, curation_path):

@@ -14,6 +14,13 @@ sentence, confidence), which the analyses use to show why an edge is there.
 With ``since``/``until`` (ISO dates, inclusive) only evidence from articles
 published in that window counts; undated articles are then left out.
 
+One mention names one holder. The relations in :data:`ONE_HOLDER` (a post, a membership, a
+leadership) come from a mention such as "Labour leader": when the extractor gives the same
+mention (article, character span) of the same relation and object to two different subjects
+("Labour leader Tony Blair and Conservative leader Michael Howard" read as both leading Labour),
+at most one of them is right, so :func:`actor_graph` leaves all of them out (``ambiguous=True``
+keeps them).
+
 Graphs can also be built by hand, which is how the analyses are tested:
 
 >>> G = nx.MultiDiGraph()
@@ -31,6 +38,8 @@ import networkx as nx
 from .. import catalogue
 
 ACTOR_TYPES = ("Person", "Organization", "GPE", "Group")
+# relations whose one mention names one subject (catalogue names; see the module docstring)
+ONE_HOLDER = ("holds_position", "member_of", "leads", "works_for", "spokesperson_for")
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
@@ -54,11 +63,15 @@ def in_window(date: str | None, since: str | None = None, until: str | None = No
 
 
 def add_relation(G: nx.MultiDiGraph, subject: str, predicate: str, obj: str, *, sentence: str = "",
-                 article: str = "", date: str | None = None, confidence: float = 1.0) -> None:
+                 article: str = "", date: str | None = None, confidence: float = 1.0,
+                 span: tuple[int, int] | None = None) -> None:
     """Add one piece of evidence for ``subject -predicate-> obj`` to an actor graph (aggregating like
-    :func:`actor_graph`: ``weight`` counts evidence, ``confidence`` is the best one)."""
+    :func:`actor_graph`: ``weight`` counts evidence, ``confidence`` is the best one; ``span`` is the
+    evidence's character span in the article)."""
     rt = catalogue.load().relation(predicate)
     ev = {"article": article, "date": date or "", "sentence": sentence, "confidence": float(confidence)}
+    if span is not None:
+        ev.update(start=int(span[0]), end=int(span[1]))
     if G.has_edge(subject, obj, key=predicate):
         d = G.edges[subject, obj, predicate]
         d["evidence"].append(ev)
@@ -66,6 +79,27 @@ def add_relation(G: nx.MultiDiGraph, subject: str, predicate: str, obj: str, *, 
         G.add_edge(subject, obj, key=predicate, predicate=predicate, polarity=rt.polarity, evidence=[ev])
         d = G.edges[subject, obj, predicate]
     _summarise(d)
+
+
+def window(G: nx.MultiDiGraph, since: str | None = None, until: str | None = None) -> nx.MultiDiGraph:
+    """A copy of an actor graph that carries evidence lists, keeping only the evidence dated in
+    [since, until] (edges left without evidence are dropped; every node is kept).
+
+    >>> G = nx.MultiDiGraph(); G.add_nodes_from("ab", type="Person")
+    >>> add_relation(G, "a", "meets", "b", date="2025-01-01"); add_relation(G, "a", "meets", "b", date="2025-03-01")
+    >>> window(G, since="2025-02-01").edges["a", "b", "meets"]["weight"]
+    1
+    >>> window(G, until="2024-12-31").number_of_edges()
+    0
+    """
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(G.nodes(data=True))
+    for u, v, k, d in G.edges(keys=True, data=True):
+        evs = [e for e in d.get("evidence", []) if in_window(e.get("date"), since, until)]
+        if evs:
+            H.add_edge(u, v, key=k, **{**d, "evidence": evs})
+            _summarise(H.edges[u, v, k])
+    return H
 
 
 def _summarise(d: dict) -> None:
@@ -78,60 +112,109 @@ def _summarise(d: dict) -> None:
     d["last"] = dates[-1] if dates else ""
 
 
-def actor_graph(store, *, since: str | None = None, until: str | None = None,
-                evidence: bool = False) -> nx.MultiDiGraph:
-    """All entities and aggregated relations of an RDF store as a MultiDiGraph (edge key = predicate).
-
-    ``since``/``until`` keep only evidence from articles dated in that window; ``evidence`` keeps
-    the per-edge evidence list (not representable in GraphML, so off by default).
-    """
+def _sparql_source(store) -> dict:
+    """The rows :func:`actor_graph` needs, read from an RDF store (embedded or remote) by SPARQL."""
     cat = catalogue.load()
     kg = cat.namespaces["kg"]
     rdfs = cat.namespaces["rdfs"]
     schema = cat.namespaces["schema"]
-    G = nx.MultiDiGraph()
     type_by_class = {cat.expand(t.rdf): name for name, t in cat.entity_types.items()}
     # Every pattern sits inside GRAPH ?g: an entity's triples repeat in each article graph that
     # names it, and joining them over the union graph would multiply rows by that count per pattern.
-    articles = {r["id"]: int(r["n"]) for r in _sparql_rows(store, f"""
+    mentions = {r["id"]: int(r["n"]) for r in _sparql_rows(store, f"""
         SELECT ?id (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a <{schema}mentions> ?e . ?e <{kg}entityId> ?id }} }}
         GROUP BY ?id""")}
-    for r in sorted(_sparql_rows(store, f"""
+    entities = [{"id": r["id"], "label": r["label"], "type": type_by_class.get(r["class"])}
+                for r in sorted(_sparql_rows(store, f"""
         SELECT DISTINCT ?id ?label ?class WHERE {{
           GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class }} }}"""),
-                    key=lambda r: (str(r["id"]), str(r["label"]), str(r["class"]))):
-        etype = type_by_class.get(r["class"])
-        if etype is None or etype in ("Quote", "Article") or r["id"] in G:
-            continue
-        G.add_node(r["id"], label=r["label"], type=etype, articles=articles.get(r["id"], 0), first="", last="")
-    for r in _sparql_rows(store, f"""
+                    key=lambda r: (str(r["id"]), str(r["label"]), str(r["class"])))]
+    dates = {r["id"]: (r["first"], r["last"]) for r in _sparql_rows(store, f"""
         SELECT ?id (MIN(?date) AS ?first) (MAX(?date) AS ?last) WHERE {{
           GRAPH ?g {{ ?a <{schema}mentions> ?e ; <{schema}datePublished> ?date . ?e <{kg}entityId> ?id }}
-        }} GROUP BY ?id"""):
-        if r["id"] in G:
-            G.nodes[r["id"]].update(first=str(r["first"] or "")[:10], last=str(r["last"] or "")[:10])
-    by_prop = {cat.expand(rt.rdf): rt for rt in cat.relations.values()}
+        }} GROUP BY ?id""")}
+    by_prop = {cat.expand(rt.rdf): rt.name for rt in cat.relations.values()}
     # One row per assertion, read inside its article's graph.
-    rows = _sparql_rows(store, f"""
-        SELECT DISTINCT ?x ?s ?p ?o ?c ?aid ?date ?sent WHERE {{ GRAPH ?g {{
+    assertions = [{"x": r["x"], "s": r["s"], "p": by_prop.get(r["p"]), "o": r["o"], "c": r["c"], "aid": r["aid"],
+                   "date": r["date"], "sentence": r["sent"], "start": r["start"], "end": r["end"]}
+                  for r in _sparql_rows(store, f"""
+        SELECT DISTINCT ?x ?s ?p ?o ?c ?aid ?date ?sent ?start ?end WHERE {{ GRAPH ?g {{
           ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
              <{kg}confidence> ?c ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?art .
           ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
           OPTIONAL {{ ?art <{schema}datePublished> ?date }}
           OPTIONAL {{ ?x <{kg}sentence> ?sent }}
-        }} }}""")
+          OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
+        }} }}""")]
+    base = getattr(store, "base", None) or ""
+    for a in assertions:  # the same assertion ids as the Neo4j loader's (without the base IRI)
+        if base and str(a["x"]).startswith(base):
+            a["x"] = str(a["x"])[len(base):]
+    return {"entities": entities, "mentions": mentions, "dates": dates, "assertions": assertions}
+
+
+def _source(store) -> dict:
+    if getattr(store, "name", "") == "neo4j":
+        from .cypher import neo4j_source
+
+        return neo4j_source(store)
+    return _sparql_source(store)
+
+
+def ambiguous_mentions(assertions) -> set[tuple]:
+    """The (article, predicate, object, start, end) mentions of a :data:`ONE_HOLDER` relation that the
+    assertions give to more than one subject.
+
+    >>> rows = [{"aid": "a", "p": "member_of", "o": "labour", "s": s, "start": 10, "end": 16}
+    ...         for s in ("blair", "howard")]
+    >>> sorted(ambiguous_mentions(rows))
+    [('a', 'member_of', 'labour', 10, 16)]
+    """
+    subjects: dict[tuple, set] = {}
+    for r in assertions:
+        if r["p"] in ONE_HOLDER and r.get("start") is not None:
+            subjects.setdefault((str(r["aid"]), r["p"], r["o"], int(r["start"]), int(r["end"])), set()).add(r["s"])
+    return {k for k, v in subjects.items() if len(v) > 1}
+
+
+def actor_graph(store, *, since: str | None = None, until: str | None = None,
+                evidence: bool = False, ambiguous: bool = False) -> nx.MultiDiGraph:
+    """All entities and aggregated relations of a store as a MultiDiGraph (edge key = predicate).
+
+    Reads an RDF store (embedded Oxigraph or a SPARQL server) by SPARQL, or a Neo4j store by Cypher
+    (:mod:`kg.analyse.cypher`); both give the same graph for the same articles.
+    ``since``/``until`` keep only evidence from articles dated in that window; ``evidence`` keeps
+    the per-edge evidence list (not representable in GraphML, so off by default); ``ambiguous`` keeps
+    the evidence of mentions given to several holders (see the module docstring).
+    """
+    src = _source(store)
+    drop = set() if ambiguous else ambiguous_mentions(src["assertions"])
+    G = nx.MultiDiGraph()
+    for r in src["entities"]:
+        if r["type"] is None or r["type"] in ("Quote", "Article") or r["id"] in G:
+            continue
+        G.add_node(r["id"], label=r["label"], type=r["type"], articles=src["mentions"].get(r["id"], 0),
+                   first="", last="")
+    for n, (first, last) in src["dates"].items():
+        if n in G:
+            G.nodes[n].update(first=str(first or "")[:10], last=str(last or "")[:10])
     edges: dict[tuple[str, str, str], dict] = {}
-    for r in sorted(rows, key=lambda r: (str(r["date"] or ""), str(r["aid"]), str(r["x"]))):
-        rt = by_prop.get(r["p"])
-        if rt is None or r["s"] not in G or r["o"] not in G:
+    pol = {name: rt.polarity for name, rt in catalogue.load().relations.items()}
+    for r in sorted(src["assertions"], key=lambda r: (str(r["date"] or ""), str(r["aid"]), str(r["x"]))):
+        if r["p"] not in pol or r["s"] not in G or r["o"] not in G:
             continue
         date = str(r["date"] or "")[:10]
         if not in_window(date, since, until):
             continue
-        d = edges.setdefault((r["s"], r["o"], rt.name), {"predicate": rt.name, "polarity": rt.polarity,
-                                                          "evidence": []})
-        d["evidence"].append({"article": str(r["aid"]), "date": date, "sentence": str(r["sent"] or ""),
-                              "confidence": float(r["c"])})
+        has_span = r.get("start") is not None and r.get("end") is not None
+        if has_span and (str(r["aid"]), r["p"], r["o"], int(r["start"]), int(r["end"])) in drop:
+            continue
+        d = edges.setdefault((r["s"], r["o"], r["p"]), {"predicate": r["p"], "polarity": pol[r["p"]],
+                                                        "evidence": []})
+        ev = {"article": str(r["aid"]), "date": date, "sentence": str(r["sentence"] or ""), "confidence": float(r["c"])}
+        if has_span:
+            ev.update(start=int(r["start"]), end=int(r["end"]))
+        d["evidence"].append(ev)
     for (s, o, p), d in sorted(edges.items()):
         _summarise(d)
         if not evidence:

@@ -45,6 +45,13 @@ def _sentences(d: dict, limit: int | None = 3) -> list[str]:
     return out[:limit] if limit else out
 
 
+def _overlap(a: dict, b: dict) -> bool:
+    """Whether two pieces of evidence come from overlapping character spans of the same article."""
+    if a.get("start") is None or b.get("start") is None or a.get("article") != b.get("article"):
+        return False
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
 def _evidence(d: dict, since, until) -> list[dict] | None:
     if "evidence" not in d:
         return None
@@ -54,8 +61,9 @@ def _evidence(d: dict, since, until) -> list[dict] | None:
 def office_holders(G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None,
                    person: str | None = None) -> list[dict]:
     """One row per (holder, office): the organisation or country the post belongs to (from the
-    ``office_of`` edges seen in the same articles, else anywhere), first and last article date,
-    evidence count and the sentences behind it. Most evidenced first.
+    ``office_of`` evidence of the same mention -- overlapping character spans, as in "UK Chancellor
+    Gordon Brown" --, else of the same sentence, else of the same articles), first and last article
+    date, evidence count and the sentences behind it. Most evidenced first.
 
     See the module example.
     """
@@ -71,17 +79,19 @@ def office_holders(G: nx.MultiDiGraph, *, since: str | None = None, until: str |
                 continue
         arts = {e["article"] for e in evs if e.get("article")} if evs is not None else _articles(d)
         sents = {e.get("sentence") for e in evs if e.get("sentence")} if evs is not None else set()
-        same_sentence, same_article = defaultdict(int), defaultdict(int)
+        same_mention, same_sentence, same_article = defaultdict(int), defaultdict(int), defaultdict(int)
         for _, org, od in G.out_edges(v, data=True):
             if od.get("predicate") != "office_of":
                 continue
             for e in od.get("evidence", []):
                 if e.get("sentence") in sents:
                     same_sentence[org] += 1
+                same_mention[org] += sum(1 for h in evs or () if _overlap(h, e))
             if arts & _articles(od):
                 same_article[org] += len(arts & _articles(od))
-        # the post's organisation: said in the same sentence (without sentences: in the same articles)
-        orgs = same_sentence if sents else same_article
+        # the post's organisation: named in the same mention ("UK Chancellor Gordon Brown"), else in the
+        # same sentence, else (without sentences) in the same articles
+        orgs = {o: n for o, n in same_mention.items() if n} or (same_sentence if sents else same_article)
         of = sorted(orgs, key=lambda o: (-orgs[o], o))
         dates = sorted(e["date"] for e in evs if e.get("date")) if evs is not None else \
             [x for x in (d.get("first"), d.get("last")) if x]

@@ -236,6 +236,11 @@ class LabelMap:
     def label(self, predicate: str) -> tuple[str, bool] | None:
         return self.relations.get(predicate)
 
+    def trained_relation(self, label: str) -> tuple[str, bool] | None:
+        """The catalogue relation a model trained on this dataset learns for ``label`` (and whether the
+        dataset's head is its object): the first relation ``[relations]`` lists for the label."""
+        return next(((rel, inv) for rel, (lab, inv) in self.relations.items() if lab == label), None)
+
     def allows(self, label: str, subject_type: str | None, object_type: str | None) -> bool:
         subj, obj = self.types.get(label, (None, None))
         return (subj is None or subject_type in subj) and (obj is None or object_type in obj)

@@ -17,7 +17,7 @@ from spacy.language import Language
 from thinc.api import Config
 
 from ..paths import PIPELINES
-from . import attrs, coref, entities, offices, positions, quotes, relations  # noqa: F401  (registers factories)
+from . import attrs, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401  (registers factories)
 
 DEFAULT_CONFIG = PIPELINES / "kg.cfg"
 
@@ -30,8 +30,15 @@ def read_config(path: Path | str = DEFAULT_CONFIG) -> Config:
     return Config().from_disk(path, interpolate=False)
 
 
-def load_pipeline(config: Path | str | None = None, model: str | None = None) -> Language:
-    """The English model named in the config (or ``model``, or $KG_SPACY_MODEL) plus kg's components."""
+PARSE_MODES = ("all", "selected")
+
+
+def load_pipeline(config: Path | str | None = None, model: str | None = None, parse: str | None = None) -> Language:
+    """The English model named in the config (or ``model``, or $KG_SPACY_MODEL) plus kg's components.
+
+    ``parse`` (default: ``[kg] parse`` in the config, or $KG_PARSE): "all" parses every
+    sentence; "selected" parses only the sentences extraction can use (:mod:`kg.nlp.select`).
+    """
     cfg_path = Path(config or DEFAULT_CONFIG)
     cfg = read_config(cfg_path)
     kg = cfg.get("kg", {})
@@ -53,8 +60,20 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None) ->
             from srsly import read_jsonl
 
             pipe.add_patterns(list(read_jsonl(cfg_path.parent / patterns)))
+    mode = parse_mode(cfg_path, parse)
+    if mode not in PARSE_MODES:
+        raise PipelineError(f"[kg] parse = {mode!r} in {cfg_path}: choose one of {', '.join(PARSE_MODES)}")
+    tuning.tune(nlp, kg)
+    if mode == "selected" and not select.install(nlp, cfg["components"]["kg_parse"]):
+        mode = "all"
     nlp.meta.setdefault("kg", {})["config"] = str(cfg_path)
+    nlp.meta["kg"]["parse"] = mode
     return nlp
+
+
+def parse_mode(config: Path | str | None = None, parse: str | None = None) -> str:
+    """The parse mode a pipeline loads with: ``parse``, else $KG_PARSE, else ``[kg] parse``."""
+    return parse or os.environ.get("KG_PARSE") or read_config(config or DEFAULT_CONFIG).get("kg", {}).get("parse", "all")
 
 
 def batch_size(config: Path | str | None = None) -> int:

@@ -3,11 +3,18 @@
 - reported speech: a cue verb ("said", "told ... that", "warned", "argued")
   with a clausal complement; the complement is the quote, the verb's logical
   subject (after coreference) the speaker;
-- direct quotes: text between double quotes (straight or curly) of four words
+- direct quotes: text between double quotes (straight, curly, or the doubled
+  apostrophes ``''...''`` some newspapers use) of four words
   or more; the speaker is the subject of a cue verb in the same sentence
   (before or after the quote: '"...," he said', '"...," said Healey'), else the
   speaker of the previous quote or speech verb in the same paragraph or the two
   sentences before;
+- transcripts: a line opening with a speaker's name in capitals and a colon
+  ("PENCE: Well, ...") is what that person says, when the name is the surname
+  of a person in the article;
+- a speaker phrase names its entity itself, through an apposition ("the
+  state's campaign chairman, Phil Lovas, said") or as the one a spokesperson
+  speaks for;
 - ``about``: the entities the quote mentions, other than its speaker.
 """
 
@@ -20,7 +27,8 @@ from spacy.tokens import Doc, Token
 
 from . import args, attrs, lexicon
 
-_QUOTE_RE = re.compile(r'"([^"]+?)"|“([^”]+?)”')
+_QUOTE_RE = re.compile(r'"([^"]+?)"|“([^”]+?)”|\'\'([^\n]+?)\'\'')
+_TRANSCRIPT_RE = re.compile(r"^[ \t]*([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)
 _SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
 
 
@@ -50,20 +58,23 @@ class QuoteExtractor:
                 hits += self._reported(doc, tok)
             elif tok.lower_ == "according" and tok.dep_ == "prep":
                 hits += self._according(doc, tok)
-        quoted = []
+        quoted, marks = [], []
         for m in _QUOTE_RE.finditer(self.text):
-            g = 1 if m.group(1) is not None else 2
-            quoted.append((m.start(g), m.end(g)))
+            g = next(i for i in (1, 2, 3) if m.group(i) is not None)
+            quoted.append((m.start(g), m.end(g), g == 3))
+            marks.append((m.start(), m.end()))
         # reported speech that is itself a direct quote ('"We must rearm," he said') is kept as the direct one
-        hits = [h for h in hits if not any(s - 1 <= h.start and h.end <= e + 1 for s, e in quoted)]
+        hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in marks)]
+        turns = self._transcript(doc)
+        hits = [h for h in hits if not any(_overlap(h.start, h.end, t.start, t.end) for t in turns)] + turns
         covered = [(h.start, h.end) for h in hits]
-        for start, end in quoted:
+        for start, end, apostrophes in quoted:
             if len(self.text[start:end].split()) < 2:
                 continue
             if any(_overlap(start, end, s, e) > 0.5 * (end - start) for s, e in covered):
                 continue  # a quoted phrase inside reported speech already captured
             hit = self._direct(doc, start, end, hits)
-            if hit:
+            if hit and (hit.speaker or not apostrophes):  # ''...'' is a quote only with a speaker
                 hits.append(hit)
         hits.sort(key=lambda h: h.start)
         for h in hits:
@@ -72,11 +83,17 @@ class QuoteExtractor:
         return doc
 
     def _speaker_of(self, doc: Doc, tok: Token) -> str | None:
-        """The entity a speaker phrase names: itself, or whom a spokesperson speaks for
-        ("a spokeswoman for Hillary Clinton", "the Kremlin spokesman")."""
+        """The entity a speaker phrase names: itself, its apposition ("the campaign chairman, Phil
+        Lovas"), or whom a spokesperson speaks for ("a spokeswoman for Hillary Clinton", "the Kremlin
+        spokesman")."""
         eid = args.entity_of(doc, tok)
         if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
             return eid
+        for c in tok.children:
+            if c.dep_ == "appos":
+                eid = args.entity_of(doc, c)
+                if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
+                    return eid
         for c in tok.children:
             inner = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ in ("for", "of") \
                 else ([c] if c.dep_ in ("compound", "poss") else [])
@@ -129,6 +146,30 @@ class QuoteExtractor:
                 hit = self._hit(doc, left, right, verb, speaker, "reported", conf - 0.1)
                 if hit:
                     out.append(hit)
+        return out
+
+    def _transcript(self, doc: Doc) -> list[attrs.QuoteHit]:
+        """'PENCE: Well, the question ...': a turn of a transcript, when the capitalised name is the
+        surname (or the name) of a person in the article."""
+        people: dict[str, str | None] = {}
+        for e in self.ents.values():
+            if e.type == "Person":
+                for key in {e.name.casefold(), e.name.split()[-1].casefold()}:
+                    people[key] = e.id if people.get(key, e.id) == e.id else None  # two people: ambiguous
+        out = []
+        for m in _TRANSCRIPT_RE.finditer(self.text):
+            speaker = people.get(m.group(1).casefold())
+            if not speaker:
+                continue
+            start, end = m.start(2), m.end(2)
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or len(span) < 3:
+                continue
+            first, last = attrs.sentence(span[0]), attrs.sentence(span[-1])
+            out.append(attrs.QuoteHit(speaker=speaker, start=start, end=end, cue=":", kind="direct",
+                                      sent_start=first.start_char, sent_end=last.end_char, confidence=0.8))
         return out
 
     def _according(self, doc: Doc, tok: Token) -> list[attrs.QuoteHit]:

@@ -1,5 +1,12 @@
-"""Exports: graph files for Gephi/networkx (GraphML, GEXF, node-link JSON) and
-RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) from a store.
+"""Exports: graph files for Gephi/networkx (GraphML, GEXF, node-link JSON), RDF files (Turtle,
+N-Triples, N-Quads, TriG, JSON-LD) and CSV files for ``neo4j-admin database import``
+(:mod:`kg.stores.neo4j_csv`) from a store.
+
+The graph files carry the analysis results as attributes, so Gephi can colour, size and filter by
+them directly: on nodes ``bloc`` (signed partition, -1 without a signed tie), ``coop_bloc``,
+``pagerank``, ``degree``, ``betweenness``, ``core``; on edges ``polarity`` (+1 cooperation, -1
+conflict, 0 neutral), ``weight`` (evidence count) and ``signed_weight``
+(:func:`kg.analyse.annotate.annotate`).
 
 JSON-LD is written by rdflib with ``schemas/context.jsonld`` (generated from
 the catalogue by :mod:`kg.ontology`), one ``@graph`` per article."""
@@ -12,12 +19,14 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
+from ..analyse.annotate import annotate
 from ..analyse.graph import actor_graph
 
 GRAPH_FORMATS = ("graphml", "gexf", "json")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
                "trig": ox.RdfFormat.TRIG}
-FORMATS = (*GRAPH_FORMATS, *RDF_FORMATS, "jsonld")
+NEO4J_CSV = "neo4j-csv"  # a directory of CSV files, not one file
+FORMATS = (*GRAPH_FORMATS, *RDF_FORMATS, "jsonld", NEO4J_CSV)
 
 
 def _jsonld(store, out: Path) -> None:
@@ -36,8 +45,13 @@ def _jsonld(store, out: Path) -> None:
 
 
 def export(store, fmt: str, out: str | Path) -> dict[str, int]:
-    """Write the store's graph to ``out`` in ``fmt``; returns what was written."""
+    """Write the store's graph to ``out`` in ``fmt`` (a directory for ``neo4j-csv``); returns what was
+    written."""
     out = Path(out)
+    if fmt == NEO4J_CSV:
+        from . import neo4j_csv
+
+        return neo4j_csv.export(store, out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt in RDF_FORMATS:
         union = fmt in ("ttl", "nt")  # triple formats: merge the article graphs
@@ -49,7 +63,10 @@ def export(store, fmt: str, out: str | Path) -> dict[str, int]:
         return {"bytes": out.stat().st_size}
     if fmt not in GRAPH_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    G = actor_graph(store)
+    G = actor_graph(store, evidence=True)
+    annotate(G)
+    for *_, d in G.edges(data=True):  # evidence lists are not representable in GraphML/GEXF
+        del d["evidence"]
     if fmt == "graphml":
         nx.write_graphml(G, out)
     elif fmt == "gexf":

@@ -8,14 +8,21 @@ those come from the catalogue and pass :func:`label` first.
 The graph written (see :mod:`kg.stores.neo4j` for how it is replaced):
 
 - ``(:Article {id, title, date, url, source, contentHash})``
-- ``(:Entity:<catalogue label> {id, name, type})``, one node per entity id
-- ``(:Article)-[:MENTIONS {aliases}]->(:Entity)``, aliases as used by that article
+- ``(:Entity:<catalogue label> {id, name, type})``, one node per entity id;
+  ``name`` is the smallest of the names the articles that mention it give (in
+  Cypher's string order, :func:`cypher_order`), as the embedded store's
+  analyses pick the smallest label
+- ``(:Article)-[:MENTIONS {aliases, name}]->(:Entity)``, aliases and name as
+  used by that article
 - ``(:Assertion {id, article_id, subject, predicate, object, sentence, start,
   end, confidence, extractor, modality, negated})``, one per extracted relation
   (the evidence; same ids as the RDF store's ``kg:Assertion``)
-- ``(:Entity)-[:<catalogue type> {evidence, confidence, articles}]->(:Entity)``,
-  ONE relationship per (subject, type, object), aggregated over articles:
-  number of assertions, best confidence, sorted supporting article ids
+- ``(:Entity)-[:<catalogue type> {evidence, confidence, articles,
+  articleEvidence, articleConfidence}]->(:Entity)``, ONE relationship per
+  (subject, type, object), aggregated over articles: ``articles`` are the
+  supporting article ids, sorted; ``articleEvidence[i]`` / ``articleConfidence[i]``
+  the number of assertions and best confidence of ``articles[i]``;
+  ``evidence`` / ``confidence`` their sum / maximum
 - ``(:Quote {id, article_id, text, cue, kind, sentence, start, end,
   confidence})`` with ``(speaker)-[:SAID]->``, ``-[:ABOUT]->(entity)`` and
   ``-[:QUOTED_IN]->(:Article)``
@@ -72,16 +79,27 @@ def names(path=catalogue.CATALOGUE_PATH) -> Names:
     )
 
 
+def cypher_order(text: str) -> bytes:
+    """Sort key that orders strings as Cypher's ``<`` does: by UTF-16 code unit (Java's order), which differs
+    from Python's code point order for characters beyond U+FFFF. Every choice the loader makes in Python
+    (the smallest name, sorted article ids) uses it, so batch boundaries never change the outcome."""
+    return text.encode("utf-16-be", "surrogatepass")
+
+
 def clean(value):
     """Strings as Neo4j can store them (lone surrogates replaced, as in the RDF store)."""
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isascii():
         return value.encode("utf-8", "replace").decode("utf-8")
     return value
 
 
 @dataclass
 class Rows:
-    """The rows of one write transaction: a whole number of articles."""
+    """The rows of one write transaction: a whole number of articles.
+
+    Rows refer to nodes by their kg ids (``id`` property); the loader swaps
+    these for element ids once the transaction has merged the nodes.
+    """
 
     replaced: list[str] = field(default_factory=list)  # article ids whose old contributions go first
     articles: list[dict] = field(default_factory=list)
@@ -89,9 +107,9 @@ class Rows:
     mentions: list[dict] = field(default_factory=list)
     assertions: list[dict] = field(default_factory=list)
     edges: dict[str, dict[tuple[str, str], dict]] = field(default_factory=dict)  # type -> (s, o) -> row
-    quotes: dict[str, dict] = field(default_factory=dict)
-    said: list[dict] = field(default_factory=list)
-    about: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+    said: list[dict] = field(default_factory=list)  # {"a": speaker entity id, "b": quote id}
+    about: list[dict] = field(default_factory=list)  # {"a": quote id, "b": entity id}
     article_ids: set[str] = field(default_factory=set)
 
     @property
@@ -113,43 +131,64 @@ class Rows:
         self.articles.append(props)
 
         known: dict[str, list[str]] = {}
+        named: dict[str, str] = {}
         for e in g.entities:
             etype = e.type if e.type in n.entity_labels else "Group"  # as the RDF mapping does
-            self.entities.setdefault(n.entity_labels[etype], {})[e.id] = {
-                "id": clean(e.id), "name": clean(e.name), "type": etype}
+            eid, name = clean(e.id), clean(e.name)
+            rows = self.entities.setdefault(n.entity_labels[etype], {})
+            row = rows.get(eid)
+            if row is None:
+                rows[eid] = {"id": eid, "name": name, "type": etype}
+            elif cypher_order(name) < cypher_order(row["name"]):
+                row["name"] = name
+            named[e.id] = min(name, named.get(e.id, name), key=cypher_order)
             known.setdefault(e.id, []).extend(clean(x) for x in e.aliases)
-        self.mentions += [{"a": aid, "e": clean(eid), "aliases": sorted(set(al))} for eid, al in known.items()]
+        self.mentions += [{"a": aid, "b": clean(eid), "aliases": sorted(set(al)), "name": named[eid]}
+                          for eid, al in known.items()]
 
         for i, r in enumerate(g.relations):
             if r.subject not in known or r.object not in known or r.predicate not in n.rel_types:
                 continue
             ev = r.evidence
             key = f"{r.subject}|{r.predicate}|{r.object}|{ev.start}|{ev.end}|{i}"
-            s, o = clean(r.subject), clean(r.object)
+            s, o, conf = clean(r.subject), clean(r.object), float(r.confidence)
             self.assertions.append({
                 "id": ids.assertion_iri(a.id, key, base=""), "article_id": aid, "subject": s,
                 "predicate": r.predicate, "object": o, "sentence": clean(ev.sentence), "start": ev.start,
-                "end": ev.end, "confidence": float(r.confidence), "extractor": clean(ev.extractor),
+                "end": ev.end, "confidence": conf, "extractor": clean(ev.extractor),
                 "modality": clean(r.modality), "negated": bool(r.negated)})
-            edge = self.edges.setdefault(n.rel_types[r.predicate], {}).setdefault(
-                (s, o), {"s": s, "o": o, "n": 0, "conf": float(r.confidence), "aids": set()})
-            edge["n"] += 1
-            edge["conf"] = max(edge["conf"], float(r.confidence))
-            edge["aids"].add(aid)
+            per = self.edges.setdefault(n.rel_types[r.predicate], {}).setdefault((s, o), {})
+            got = per.get(aid)
+            per[aid] = [1, conf] if got is None else [got[0] + 1, max(got[1], conf)]
 
+        seen: set[str] = set()  # two quotes at one span are one Quote node (the first), with both's links
+        said: dict[tuple[str, str], None] = {}
+        about: dict[tuple[str, str], None] = {}
         for q in g.quotes:
             ev = q.evidence
             qid = ids.quote_id(a.id, ev.start, ev.end)
-            self.quotes.setdefault(qid, {
-                "id": qid, "article_id": aid, "text": clean(q.text), "cue": clean(q.cue), "kind": clean(q.kind),
-                "sentence": clean(ev.sentence), "start": ev.start, "end": ev.end,
-                "confidence": float(q.confidence)})
+            if qid not in seen:
+                seen.add(qid)
+                self.quotes.append({
+                    "id": qid, "article_id": aid, "text": clean(q.text), "cue": clean(q.cue),
+                    "kind": clean(q.kind), "sentence": clean(ev.sentence), "start": ev.start, "end": ev.end,
+                    "confidence": float(q.confidence)})
             if q.speaker in known:
-                self.said.append({"s": clean(q.speaker), "q": qid})
-            self.about += [{"q": qid, "e": clean(x)} for x in dict.fromkeys(q.about) if x in known]
+                said[(clean(q.speaker), qid)] = None
+            about.update(((qid, clean(x)), None) for x in q.about if x in known)
+        self.said += [{"a": s, "b": q} for s, q in said]
+        self.about += [{"a": q, "b": e} for q, e in about]
 
     def entity_rows(self) -> dict[str, list[dict]]:
         return {lab: list(rows.values()) for lab, rows in self.entities.items()}
 
     def edge_rows(self) -> dict[str, list[dict]]:
-        return {t: [{**r, "aids": sorted(r["aids"])} for r in rows.values()] for t, rows in self.edges.items()}
+        """type -> rows ``{s, o, aids, ns, cs}``: supporting articles sorted, with their evidence and confidence."""
+        out: dict[str, list[dict]] = {}
+        for t, rows in self.edges.items():
+            lst = out[t] = []
+            for (s, o), per in rows.items():
+                aids = sorted(per, key=cypher_order)
+                lst.append({"s": s, "o": o, "aids": aids, "ns": [per[x][0] for x in aids],
+                            "cs": [per[x][1] for x in aids]})
+        return out

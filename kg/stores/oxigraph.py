@@ -87,8 +87,8 @@ class OxigraphStore(Store):
         def flush():
             for g in drop:
                 self.store.remove_graph(g)
-            if batch:
-                self.store.bulk_extend(batch)
+            if batch:  # one transaction: a killed build leaves whole article graphs or none (bulk_extend would not)
+                self.store.extend(batch)
             drop.clear()
             batch.clear()
 

@@ -1,0 +1,172 @@
+"""A table-driven stand-in for spaCy's ``attribute_ruler`` with the same output.
+
+en_core_web_sm's attribute ruler holds 179 Matcher patterns that map the tagger's
+fine-grained tag (plus, for some, the lower-case form, the dependency label or
+"is space") to POS, morphology and lemma. spaCy runs all of them as a Matcher
+over every token and applies each match from Python; here that took ~20 % of the
+whole pipeline (45 µs a token). All but a few patterns look at one token only,
+so their combined effect is a function of those four token attributes: it is
+worked out once per distinct combination and cached, and written to the Doc as
+arrays. Patterns that span several tokens or use operators the table does not
+evaluate (regular expressions, quantifiers) still go through a Matcher holding
+just them. As in spaCy, every match is found before any is applied and later
+patterns win.
+"""
+
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.tokens._retokenize import set_token_attrs
+
+_KEY_ATTRS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+_ARRAY_ATTRS = (POS, MORPH, LEMMA)  # written as arrays; any other attribute token by token
+
+
+def _simple(token_pattern: dict) -> bool:
+    for attr, value in token_pattern.items():
+        if attr not in _KEY_ATTRS:
+            return False
+        if isinstance(value, dict) and not set(value) <= {"IN", "NOT_IN"}:
+            return False
+    return True
+
+
+class AttributeTable:
+    def __init__(self, ruler, name: str):
+        self.name = name
+        self.vocab = ruler.vocab
+        strings = self.vocab.strings
+        self.attrs = ruler.attrs  # normalised: attribute id -> value
+        self.single: list[tuple[int, list[list[tuple[int, str, object]]]]] = []
+        self.multi = Matcher(self.vocab)
+        self.multi_index: dict[int, int] = {}
+        for i, p in enumerate(ruler.patterns):
+            alts = p["patterns"]
+            if p.get("index", 0) == 0 and all(len(a) == 1 and _simple(a[0]) for a in alts):
+                tests = []
+                for a in alts:
+                    test = []
+                    for attr, value in a[0].items():
+                        col = _KEY_ATTRS[attr]
+                        if isinstance(value, dict):
+                            op = next(iter(value))
+                            test.append((col, op, frozenset(self._id(attr, v) for v in value[op])))
+                        else:
+                            test.append((col, "==", self._id(attr, value)))
+                    tests.append(test)
+                self.single.append((i, tests))
+            else:
+                key = strings.add(f"kg_attr_{i}")
+                self.multi.add(key, alts)
+                self.multi_index[key] = i
+        self.indices = ruler.indices
+        self._memo: dict[tuple, tuple[int, ...]] = {}
+        # a value no pattern names behaves like any other such value: the key keeps only named ones
+        named: list[set] = [set(), set(), set(), set()]
+        for _, tests in self.single:
+            for test in tests:
+                for col, op, value in test:
+                    named[col].update(value if isinstance(value, frozenset) else (value,))
+        self._lowers, self._deps = named[1], named[2]
+
+    def _id(self, attr: str, value):
+        if attr == "IS_SPACE":
+            return bool(value)
+        return self.vocab.strings.add(value)
+
+    def _matching(self, key: tuple) -> tuple[int, ...]:
+        """Ids of the one-token patterns a token with these (tag, lower, dep, is_space) matches."""
+        found = self._memo.get(key)
+        if found is None:
+            out = []
+            for i, tests in self.single:
+                for test in tests:
+                    ok = True
+                    for col, op, value in test:
+                        v = key[col]
+                        if op == "==":
+                            ok = v == value
+                        elif op == "IN":
+                            ok = v in value
+                        else:
+                            ok = v not in value
+                        if not ok:
+                            break
+                    if ok:
+                        out.append(i)
+                        break
+            found = self._memo[key] = tuple(out)
+        return found
+
+    def _merged(self, ids) -> dict:
+        merged: dict = {}
+        for i in sorted(ids):
+            merged.update(self.attrs[i])
+        return merged
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            return doc
+        arr = doc.to_array([TAG, LOWER, DEP, IS_SPACE, *_ARRAY_ATTRS])
+        lowers, deps = self._lowers, self._deps
+        keys = [(tag, lower if lower in lowers else -1, dep if dep in deps else -1, space)
+                for tag, lower, dep, space in zip(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(),
+                                                  (arr[:, 3] != 0).tolist())]
+        extra: dict[int, set[int]] = {}
+        for match_id, start, end in self.multi(doc, allow_missing=True):
+            i = self.multi_index[match_id]
+            extra.setdefault(start + self.indices[i] if self.indices[i] >= 0 else end + self.indices[i], set()).add(i)
+        out = arr[:, 4:].copy()
+        cache: dict[tuple, tuple] = {}
+        others: list[tuple[int, dict]] = []
+        for t, key in enumerate(keys):
+            if t in extra:
+                merged = self._merged({*self._matching(key), *extra[t]})
+                values = tuple(merged.get(a) for a in _ARRAY_ATTRS)
+                rest = {a: v for a, v in merged.items() if a not in _ARRAY_ATTRS}
+            else:
+                hit = cache.get(key)
+                if hit is None:
+                    merged = self._merged(self._matching(key))
+                    hit = cache[key] = (tuple(merged.get(a) for a in _ARRAY_ATTRS),
+                                        {a: v for a, v in merged.items() if a not in _ARRAY_ATTRS})
+                values, rest = hit
+            for col, v in enumerate(values):
+                if v is not None:
+                    out[t, col] = v
+            if rest:
+                others.append((t, rest))
+        doc.from_array(list(_ARRAY_ATTRS), out)
+        for t, rest in others:
+            set_token_attrs(doc[t], rest)
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("kg_attribute_table", assigns=["token.pos", "token.morph", "token.lemma"],
+                  default_config={"source": "attribute_ruler"})
+def make_attribute_table(nlp: Language, name: str, source: str) -> AttributeTable:
+    """Built from the pipeline's loaded attribute ruler ``source``."""
+    return AttributeTable(nlp.get_pipe(source), name)
+
+
+def replace_ruler(nlp: Language, name: str = "attribute_ruler") -> bool:
+    """Swap the pipeline's attribute ruler for the table, under the same name and position."""
+    if name not in nlp.component_names or nlp.get_pipe_meta(name).factory != "attribute_ruler":
+        return False
+    disabled = name in nlp.disabled
+    tmp = "kg_attribute_table"
+    nlp.add_pipe("kg_attribute_table", name=tmp, before=name, config={"source": name})
+    nlp.remove_pipe(name)
+    nlp.rename_pipe(tmp, name)
+    if disabled:
+        nlp.disable_pipe(name)
+    return True

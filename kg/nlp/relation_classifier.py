@@ -1,0 +1,406 @@
+"""``kg_relation_classifier``: a trained classifier of the relation between two candidate mentions.
+
+The trainable half of kg's relation model, in the style of spaCy's ``rel_component`` tutorial:
+
+- an instance generator (``kg.relation_instances.v1``) pairs the candidate mentions in
+  ``doc.spans["kg_candidates"]`` (each labelled with its kg entity type) within a sentence;
+- the model (``kg.RelationClassifier.v1``) represents a pair by pooling token vectors over the two
+  mentions and the words between them — the base model's ``doc.tensor`` (static: kg's English model
+  is not retrained) joined with a small trainable tok2vec of its own — plus the two entity types,
+  their distance and the hashed dependency path between them (:func:`path_features`), and scores
+  every catalogue relation it was trained on with a sigmoid;
+- gold data is partial: a pair is labelled only for the relations its dataset annotates
+  (``user_data["kg_relation_gold"]``), so KBP37's per:title pairs teach nothing about CoNLL04's
+  Live_In and vice versa (the loss is masked per relation).
+
+Training uses spaCy's own loop (``pipelines/relations-train.cfg``, ``python -m kg.train``); at run time
+:mod:`kg.nlp.relation_model` feeds the component kg's mentions and turns its scores into relations.
+"""
+
+from __future__ import annotations
+
+import zlib
+from bisect import bisect_right
+from collections import Counter
+from typing import Callable, Iterable, Iterator
+
+import numpy
+from spacy.language import Language
+from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc, DocBin, Span
+from spacy.training import Example
+from spacy.util import registry
+from spacy.vocab import Vocab
+from thinc.api import Linear, Model, Relu, chain, set_dropout_rate
+from thinc.types import Floats2d
+
+from .. import catalogue
+
+CANDIDATES = "kg_candidates"  # doc.spans key: candidate arguments, labelled with their kg entity type
+GOLD = "kg_relation_gold"  # reference user_data: {"known": [relations], "pairs": [[as, ae, bs, be, [pos], [known]]]}
+TENSOR = "kg_tensor"  # training user_data: the base model's doc.tensor, saved with the corpus
+SENT_STARTS = "kg_sent_starts"  # training user_data: token indices that start a sentence in kg's parse
+_DISTANCES = (0, 1, 2, 3, 4, 6, 9, 13, 20)  # lower bounds of the gap buckets, in tokens
+
+if not Doc.has_extension("kg_relation_scores"):
+    Doc.set_extension("kg_relation_scores", default=None)
+
+
+Instance = tuple[Span, Span]
+
+
+@registry.misc("kg.relation_instances.v1")
+def relation_instances(max_distance: int = 60, same_sentence: bool = True) -> Callable[[Doc], list[Instance]]:
+    """Ordered pairs of non-overlapping candidates at most ``max_distance`` tokens apart (in one sentence)."""
+
+    def get_instances(doc: Doc) -> list[Instance]:
+        if CANDIDATES not in doc.spans:
+            return []
+        spans = list(doc.spans[CANDIDATES])
+        if len(spans) < 2:
+            return []
+        if same_sentence and doc.has_annotation("SENT_START"):
+            starts = [s.start for s in doc.sents]
+            sent = [bisect_right(starts, sp.start) for sp in spans]
+        else:
+            sent = [0] * len(spans)
+        out = []
+        for i, a in enumerate(spans):
+            for j, b in enumerate(spans):
+                if sent[i] != sent[j] or (a.start < b.end and b.start < a.end):
+                    continue
+                if max(a.start, b.start) - min(a.end, b.end) > max_distance:
+                    continue
+                out.append((a, b))
+        return out
+
+    return get_instances
+
+
+def _bucket(gap: int) -> int:
+    return max(i for i, lo in enumerate(_DISTANCES) if gap >= lo)
+
+
+def path_features(a: Span, b: Span) -> list[str]:
+    """Symbolic features of how two mentions are joined: the dependency path between their heads
+    (labels up and down, the words on it, the word where the two branches meet) and the words between
+    them when they are close. Unparsed text gives none."""
+    ha, hb = a.root, b.root
+    if not ha.doc.has_annotation("DEP"):
+        return []
+    up = [ha, *ha.ancestors]
+    at = {t.i: k for k, t in enumerate(up)}
+    down = []
+    for t in (hb, *hb.ancestors):
+        if t.i in at:
+            lca = t
+            break
+        down.append(t)
+    else:
+        return ["path:none"]
+    up = up[: at[lca.i]]
+    shape = "/".join(t.dep_ for t in up) + "^" + lca.pos_ + "^" + "/".join(t.dep_ for t in reversed(down))
+    kind = f"{a.label_}>{b.label_}"
+    out = [f"path:{shape}", f"tpath:{kind}:{shape}", f"lca:{lca.lemma_.lower()}", f"tlca:{kind}:{lca.lemma_.lower()}",
+           f"lcadep:{lca.dep_}", f"len:{min(len(up) + len(down), 8)}"]
+    out += [f"up:{t.dep_}" for t in up] + [f"down:{t.dep_}" for t in down]
+    out += [f"on:{t.lemma_.lower()}" for t in (*up[1:], *down[1:])]
+    lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
+    doc = ha.doc
+    if hi - lo <= 6:
+        words = [t.lemma_.lower() for t in doc[lo:hi]]
+        out += [f"btw:{w}" for w in words] + ["seq:" + " ".join(words)]
+    else:
+        out += [f"btw2:{t.lemma_.lower()}" for t in (*doc[lo : lo + 2], *doc[hi - 2 : hi])]
+    out += [f"before:{doc[a.start - 1].lower_}" if a.start else "before:-", f"after:{doc[b.end].lower_}"
+            if b.end < len(doc) else "after:-"]
+    return out
+
+
+@registry.architectures("kg.RelationClassifier.v1")
+def relation_classifier(get_instances: Callable[[Doc], list[Instance]], tensor_width: int = 96,
+                        tok2vec: Model | None = None, path_width: int = 0, hidden_width: int = 128,
+                        dropout: float = 0.2, nO: int | None = None) -> Model[list[Doc], Floats2d]:
+    """Pair features -> ReLU hidden layer -> one logit per relation (the pipe applies the sigmoid).
+    ``path_width`` > 0 adds the :func:`path_features`, hashed into that many buckets."""
+    features = relation_features(get_instances, tensor_width, tok2vec, path_width)
+    return chain(features, Relu(nO=hidden_width, dropout=dropout), Linear(nO=nO))
+
+
+def relation_features(get_instances, tensor_width: int, tok2vec: Model | None,
+                      path_width: int = 0) -> Model[list[Doc], Floats2d]:
+    types = sorted(catalogue.load().entity_types)
+    lex = tok2vec.get_dim("nO") if tok2vec is not None else 0
+    width = tensor_width + lex
+    n_out = 3 * width + 2 * (len(types) + 1) + len(_DISTANCES) + 1 + path_width
+    return Model("kg_relation_features", _features_forward, init=_features_init,
+                 layers=[tok2vec] if tok2vec is not None else [],
+                 dims={"nO": n_out, "tensor_width": tensor_width, "lexical_width": lex, "path_width": path_width},
+                 attrs={"get_instances": get_instances, "types": types})
+
+
+def _features_init(model: Model, X: list[Doc] | None = None, Y=None) -> None:
+    if model.layers:
+        model.layers[0].initialize(X=X)
+
+
+def _features_forward(model: Model, docs: list[Doc], is_train: bool):
+    get_instances = model.attrs["get_instances"]
+    types = {t: i for i, t in enumerate(model.attrs["types"])}
+    n_types = len(types) + 1
+    tw, lw, pw = model.get_dim("tensor_width"), model.get_dim("lexical_width"), model.get_dim("path_width")
+    width = tw + lw
+    lexical, bp_lexical = (model.layers[0](docs, is_train) if model.layers else (None, None))
+    rows: list[numpy.ndarray] = []
+    plan: list[tuple[int, tuple[int, int], tuple[int, int], tuple[int, int]]] = []
+    for d, doc in enumerate(docs):
+        instances = get_instances(doc)
+        if not instances:
+            continue
+        tensor = doc.tensor
+        if tensor is None or tensor.ndim != 2 or tensor.shape != (len(doc), tw):
+            raise ValueError(f"kg_relation_classifier needs doc.tensor of shape ({len(doc)}, {tw}) from the base "
+                             f"model's tok2vec, got {getattr(tensor, 'shape', None)}")
+        tokens = numpy.asarray(tensor, dtype="f")
+        if lw:
+            tokens = numpy.hstack([tokens, model.ops.to_numpy(lexical[d])])
+        sums = numpy.vstack([numpy.zeros((1, width)), numpy.cumsum(tokens, axis=0, dtype="float64")])
+
+        def mean(s: int, e: int) -> numpy.ndarray:  # mean of tokens[s:e], from the running sums
+            return ((sums[e] - sums[s]) / (e - s)).astype("f") if e > s else numpy.zeros(width, dtype="f")
+
+        for a, b in instances:
+            lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
+            between = mean(lo, hi)
+            onehot = numpy.zeros(2 * n_types + len(_DISTANCES) + 1, dtype="f")
+            onehot[types.get(a.label_, n_types - 1)] = 1
+            onehot[n_types + types.get(b.label_, n_types - 1)] = 1
+            onehot[2 * n_types + _bucket(max(0, hi - lo))] = 1
+            onehot[-1] = float(a.start < b.start)
+            hashed = numpy.zeros(pw, dtype="f")
+            for f in path_features(a, b) if pw else ():
+                hashed[zlib.crc32(f.encode("utf8")) % pw] = 1
+            rows.append(numpy.concatenate([mean(a.start, a.end), mean(b.start, b.end), between, onehot, hashed]))
+            plan.append((d, (a.start, a.end), (b.start, b.end), (lo, hi)))
+    X = model.ops.asarray2f(numpy.vstack(rows)) if rows else model.ops.alloc2f(0, model.get_dim("nO"))
+
+    def backprop(dX: Floats2d):
+        if not lw:
+            return []
+        dX = model.ops.to_numpy(dX)
+        grads = [numpy.zeros((len(doc), lw), dtype="f") for doc in docs]
+        for row, (d, *spans) in zip(dX, plan):
+            for k, (s, e) in enumerate(spans):
+                if e > s:  # the lexical part of block k is spread evenly over the tokens it pooled
+                    grads[d][s:e] += row[k * width + tw : (k + 1) * width] / (e - s)
+        return bp_lexical([model.ops.asarray2f(g) for g in grads])
+
+    return X, backprop
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + numpy.exp(-numpy.clip(x, -30, 30)))
+
+
+class RelationClassifier(TrainablePipe):
+    """Scores every ordered candidate pair; ``doc._.kg_relation_scores`` lists
+    ``(a_start, a_end, b_start, b_end, relation, score)`` for scores at or above ``threshold``.
+    ``cfg["type_pairs"]`` keeps, per relation, the argument types it was trained on (:meth:`allows`)."""
+
+    def __init__(self, vocab: Vocab, model: Model, name: str = "kg_relation_classifier", *,
+                 threshold: float = 0.5, positive_weight: float = 1.0):
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.cfg = {"labels": [], "threshold": threshold, "positive_weight": positive_weight}
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.cfg["labels"])
+
+    @property
+    def threshold(self) -> float:
+        return float(self.cfg["threshold"])
+
+    def add_label(self, label: str) -> int:
+        if label in self.labels:
+            return 0
+        catalogue.load().relation(label)  # only catalogue relations
+        self._allow_extra_label()
+        self.cfg["labels"] = [*self.labels, label]
+        return 1
+
+    def allows(self, label: str, subject_type: str, object_type: str) -> bool:
+        """Whether the model learnt ``label`` for these argument types (any, for a model without the record)."""
+        pairs = self.cfg.get("type_pairs")
+        return pairs is None or [subject_type, object_type] in pairs.get(label, [])
+
+    def instances(self, doc: Doc) -> list[Instance]:
+        """The ordered candidate pairs the model scores for ``doc``, in the order of its output rows."""
+        return self.model.layers[0].attrs["get_instances"](doc)  # the features layer heads the chain
+
+    def predict(self, docs: Iterable[Doc]) -> Floats2d:
+        docs = list(docs)
+        return _sigmoid(self.model.ops.to_numpy(self.model.predict(docs)))
+
+    def set_annotations(self, docs: Iterable[Doc], scores) -> None:
+        row = 0
+        for doc in docs:
+            found = []
+            for a, b in self.instances(doc):
+                for j, label in enumerate(self.labels):
+                    if scores[row, j] >= self.threshold and self.allows(label, a.label_, b.label_):
+                        found.append((a.start, a.end, b.start, b.end, label, float(scores[row, j])))
+                row += 1
+            doc._.kg_relation_scores = found
+
+    def _truths(self, examples: Iterable[Example]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Gold values and the mask of relations each pair is labelled for."""
+        index = {label: j for j, label in enumerate(self.labels)}
+        truths, mask = [], []
+        for eg in examples:
+            gold = eg.reference.user_data.get(GOLD) or {}
+            default = numpy.zeros(len(index), dtype="f")
+            for rel in gold.get("known", []):
+                if rel in index:
+                    default[index[rel]] = 1
+            pairs = {tuple(p[:4]): p for p in gold.get("pairs", [])}
+            for a, b in self.instances(eg.predicted):
+                t = numpy.zeros(len(index), dtype="f")
+                m = default.copy()
+                p = pairs.get((a.start, a.end, b.start, b.end))
+                if p is not None:
+                    m = numpy.zeros(len(index), dtype="f")
+                    for rel in p[5]:
+                        if rel in index:
+                            m[index[rel]] = 1
+                    for rel in p[4]:
+                        if rel in index:
+                            t[index[rel]] = 1
+                            m[index[rel]] = 1
+                truths.append(t)
+                mask.append(m)
+        if not truths:
+            return numpy.zeros((0, len(index)), dtype="f"), numpy.zeros((0, len(index)), dtype="f")
+        return numpy.vstack(truths), numpy.vstack(mask)
+
+    def get_loss(self, examples: Iterable[Example], logits) -> tuple[float, Floats2d]:
+        """Masked binary cross-entropy; the gradient is taken with respect to the logits."""
+        truths, mask = self._truths(examples)
+        probs = _sigmoid(self.model.ops.to_numpy(logits))
+        weight = mask * numpy.where(truths > 0, float(self.cfg["positive_weight"]), 1.0)
+        eps = 1e-7
+        loss = -(weight * (truths * numpy.log(probs + eps) + (1 - truths) * numpy.log(1 - probs + eps))).sum()
+        grad = weight * (probs - truths) / max(1.0, float(mask.sum()) / max(1, len(self.labels)))
+        return float(loss), self.model.ops.asarray2f(grad.astype("f"))
+
+    def update(self, examples: Iterable[Example], *, drop: float = 0.0, sgd=None, losses=None) -> dict:
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        examples = list(examples)
+        if not any(self.instances(eg.predicted) for eg in examples):
+            return losses
+        set_dropout_rate(self.model, drop)
+        logits, backprop = self.model.begin_update([eg.predicted for eg in examples])
+        loss, grad = self.get_loss(examples, logits)
+        backprop(grad)
+        if sgd is not None:
+            self.finish_update(sgd)
+        losses[self.name] += loss
+        return losses
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,
+                   labels: list[str] | None = None) -> None:
+        if labels is None:
+            found: set[str] = set()
+            for eg in get_examples():
+                gold = eg.reference.user_data.get(GOLD) or {}
+                found.update(gold.get("known", []))
+                for p in gold.get("pairs", []):
+                    found.update(p[4])
+                    found.update(p[5])
+            labels = sorted(found)
+        for label in labels:
+            self.add_label(label)
+        self.cfg["type_pairs"] = _type_pairs(get_examples())
+        sample = []
+        for eg in get_examples():
+            if self.instances(eg.predicted):
+                sample.append(eg.predicted)
+            if len(sample) >= 10:
+                break
+        n = sum(len(self.instances(d)) for d in sample)
+        self.model.initialize(X=sample, Y=self.model.ops.alloc2f(n, len(self.labels)))
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
+        """Micro P/R/F1 over the relations each pair is labelled for (``rel_micro_*``), and per relation."""
+        examples = list(examples)
+        truths, mask = self._truths(examples)
+        scores = self.predict([eg.predicted for eg in examples]) if len(truths) else truths
+        pred = (scores >= self.threshold) & (mask > 0)
+        gold = (truths > 0) & (mask > 0)
+        out: dict[str, float] = {}
+
+        def prf(tp, fp, fn, prefix):
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            out[f"{prefix}_p"], out[f"{prefix}_r"] = p, r
+            out[f"{prefix}_f"] = 2 * p * r / (p + r) if p + r else 0.0
+
+        prf(int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum()), "rel_micro")
+        for j, label in enumerate(self.labels):
+            prf(int((pred[:, j] & gold[:, j]).sum()), int((pred[:, j] & ~gold[:, j]).sum()),
+                int((~pred[:, j] & gold[:, j]).sum()), f"rel_{label}")
+        return out
+
+
+def _type_pairs(examples: Iterable[Example], share: float = 0.01) -> dict[str, list[list[str]]]:
+    """Per relation, the (subject type, object type) pairs of at least ``share`` of its training positives
+    (and at least two): the argument types the model has learnt the relation for."""
+    counts: Counter = Counter()
+    for eg in examples:
+        types = {(s.start, s.end): s.label_ for s in eg.reference.spans.get(CANDIDATES, [])}
+        for p in (eg.reference.user_data.get(GOLD) or {}).get("pairs", []):
+            for rel in p[4]:
+                counts[(rel, types.get((p[0], p[1])), types.get((p[2], p[3])))] += 1
+    totals: Counter = Counter()
+    for (rel, _, _), n in counts.items():
+        totals[rel] += n
+    out: dict[str, list[list[str]]] = {}
+    for (rel, a, b), n in sorted(counts.items()):
+        if a and b and n >= max(2, share * totals[rel]):
+            out.setdefault(rel, []).append([a, b])
+    return out
+
+
+@Language.factory("kg_relation_classifier", assigns=["doc._.kg_relation_scores"],
+                  default_config={"threshold": 0.5, "positive_weight": 1.0},
+                  default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0})
+def make_relation_classifier(nlp: Language, name: str, model: Model, threshold: float,
+                             positive_weight: float) -> RelationClassifier:
+    return RelationClassifier(nlp.vocab, model, name, threshold=threshold, positive_weight=positive_weight)
+
+
+# ----------------------------------------------------------------- training corpus
+
+
+@registry.readers("kg.RelationCorpus.v1")
+def relation_corpus(path: str) -> Callable[[Language], Iterator[Example]]:
+    """Examples from a ``.spacy`` file written by :mod:`kg.train.relations`: the predicted doc gets kg's
+    parse (or its sentence starts), the candidates and the saved ``doc.tensor``; the reference keeps the
+    gold pairs."""
+
+    def read(nlp: Language) -> Iterator[Example]:
+        for ref in DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab):
+            words, spaces = [t.text for t in ref], [bool(t.whitespace_) for t in ref]
+            if ref.has_annotation("DEP"):  # kg's parse (its sentences come with it)
+                pred = Doc(nlp.vocab, words=words, spaces=spaces, heads=[t.head.i for t in ref],
+                           deps=[t.dep_ for t in ref], lemmas=[t.lemma_ for t in ref], pos=[t.pos_ for t in ref])
+            else:
+                starts = set(ref.user_data.get(SENT_STARTS, [0]))
+                pred = Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=[i in starts for i in range(len(ref))])
+            pred.tensor = numpy.asarray(ref.user_data[TENSOR], dtype="f")
+            pred.spans[CANDIDATES] = [Span(pred, s.start, s.end, label=s.label_) for s in ref.spans[CANDIDATES]]
+            yield Example(pred, ref)
+
+    return read

@@ -1,0 +1,81 @@
+"""Speed settings for a loaded spaCy pipeline that do not change its output.
+
+Measured on this project's machine (2-core AMD EPYC VM, en_core_web_sm 3.8,
+``bench/throughput.py``):
+
+- ``gemm = "numpy"``: thinc's ``NumpyOps`` multiplies matrices with the ``blis``
+  package by default; here that ran a (13000 x 288) x (288 x 288) product at
+  ~19 GFLOP/s against ~49 GFLOP/s for numpy's OpenBLAS on one thread, and tok2vec
+  and ner are mostly such products. The same weights through numpy give
+  identical annotations (checked token by token in ``tests/test_selective.py``).
+- the rule lemmatizer checks ``form in index`` against the model's lemma index
+  tables, which are lists (57,528 nouns): every new word form scans them. As
+  frozensets the lookup is O(1) and the lemmas are the same.
+- ``attribute_table``: en_core_web_sm's ``attribute_ruler`` runs 179 Matcher patterns
+  over every token from Python (~20 % of the pipeline here); :mod:`.attribute_table`
+  gives the same POS, morphology and lemmas from a cached table.
+- ``blas_threads``: one BLAS thread per process. With one worker per core,
+  more threads only contend; set through threadpoolctl so it holds whether or
+  not numpy was imported before the pipeline was loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from spacy.language import Language
+
+log = logging.getLogger("kg")
+
+
+def numpy_gemm(nlp: Language) -> int:
+    """Point every thinc layer of the pipeline at NumpyOps without blis. Returns the layers changed."""
+    from thinc.api import Model, NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    n = 0
+    for _, pipe in nlp.components:
+        model = getattr(pipe, "model", None)
+        if not isinstance(model, Model):
+            continue
+        for node in model.walk():
+            if type(node.ops) is NumpyOps and node.ops.use_blis:  # noqa: E721  (not CupyOps etc.)
+                node.ops = ops
+                n += 1
+    return n
+
+
+def lemma_index_sets(nlp: Language) -> None:
+    for _, pipe in nlp.components:
+        lookups = getattr(pipe, "lookups", None)
+        if lookups is None or "lemma_index" not in lookups.tables:
+            continue
+        table = lookups.get_table("lemma_index")
+        for key in list(table.keys()):
+            if isinstance(table[key], list):
+                table[key] = frozenset(table[key])
+        getattr(pipe, "cache", {}).clear()
+
+
+def blas_threads(n: int) -> None:
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - declared in setup.cfg
+        log.warning("threadpoolctl is not installed; BLAS threads left as they are")
+        return
+    threadpool_limits(limits=n, user_api="blas")
+
+
+def tune(nlp: Language, settings: dict) -> None:
+    """Apply the ``[kg]`` speed settings (``gemm``, ``attribute_table``, ``blas_threads``) to a loaded
+    pipeline, before any component takes references to the model's pipes."""
+    if settings.get("gemm", "numpy") == "numpy":
+        numpy_gemm(nlp)
+    lemma_index_sets(nlp)
+    if settings.get("attribute_table", True):
+        from .attribute_table import replace_ruler
+
+        replace_ruler(nlp)
+    threads = settings.get("blas_threads", 1)
+    if threads:
+        blas_threads(int(threads))

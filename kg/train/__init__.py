@@ -1,0 +1,1 @@
+"""Training kg's statistical components (``python -m kg.train``, ``make model``)."""

@@ -1,0 +1,55 @@
+"""``python -m kg.train``: rebuild the relation model in ``pipelines/models/relations`` from the CoNLL04 and
+KBP37 train splits (dev splits for model selection). Nothing is downloaded: the data are read from
+``--data`` (default ``../shared/data/external``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+from ..paths import ROOT
+from . import relations
+
+
+def _value(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m kg.train", description=__doc__)
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("KG_EXTERNAL_DATA", ROOT.parent / "shared" / "data" / "external")),
+                    help="folder holding conll04/ and kbp37/ (default: ../shared/data/external)")
+    ap.add_argument("--work", type=Path, default=ROOT / "build" / "relations", help="corpus and training output")
+    ap.add_argument("--output", type=Path, default=relations.MODEL_DIR, help="where the trained model goes")
+    ap.add_argument("--reuse-corpus", action="store_true", help="keep train/dev.spacy from an earlier run")
+    ap.add_argument("--config", type=Path, default=relations.CONFIG)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a training config value, e.g. training.max_epochs=5")
+    a = ap.parse_args(argv)
+
+    from ..nlp import load_pipeline, read_config
+
+    t0 = time.perf_counter()
+    corpus = {s: a.work / f"{s}.spacy" for s in ("train", "dev")}
+    nlp = load_pipeline()
+    base = os.environ.get("KG_SPACY_MODEL") or read_config().get("kg", {}).get("model", "")
+    if not (a.reuse_corpus and all(p.exists() for p in corpus.values())):
+        corpus = relations.build_corpus(nlp, a.data, a.work)
+    t1 = time.perf_counter()
+    overrides = {k: _value(v) for k, v in (kv.split("=", 1) for kv in a.set)}
+    best = relations.train(corpus, a.work / "output", a.config, overrides)
+    t2 = time.perf_counter()
+    target = relations.install(best, base, a.output)
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    print(f"model: {target} ({size / 1e6:.1f} MB); corpus {t1 - t0:.0f}s, training {t2 - t1:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
