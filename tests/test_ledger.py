@@ -74,7 +74,8 @@ def test_ledger_keys_on_text_and_pipeline(tmp_path):
         assert led.cached([g.article]) == {}
 
 
-def test_ledger_default_places(tmp_path):
+def test_ledger_default_places(tmp_path, monkeypatch):
+    monkeypatch.delenv("KG_LEDGER_DIR", raising=False)  # conftest points it at a temp dir
     assert default_path(tmp_path / "s") == tmp_path / "s" / "ledger.sqlite"
     remote = default_path(None, "bolt://neo4j:secret@db.example:7687")
     assert remote.parent.name == ".kg-ledger" and "secret" not in str(remote) and "db.example" in remote.name

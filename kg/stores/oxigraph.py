@@ -84,11 +84,18 @@ class OxigraphStore(Store):
         batch: list[ox.Quad] = []
         drop: list[ox.NamedNode] = []
 
+        existing = set(self.store.named_graphs())
+        hash_p = ox.NamedNode(f"{self._kg}contentHash")
+
         def flush():
+            # Crash safety at bulk speed: the article graphs go in with the (non-transactional) bulk
+            # loader, their content hashes after, in one small transaction. A build killed in between
+            # leaves graphs without a hash; the next build sees them as not loaded and rewrites them.
             for g in drop:
                 self.store.remove_graph(g)
-            if batch:  # one transaction: a killed build leaves whole article graphs or none (bulk_extend would not)
-                self.store.extend(batch)
+            if batch:
+                self.store.bulk_extend([q for q in batch if q.predicate != hash_p])
+                self.store.extend([q for q in batch if q.predicate == hash_p])
             drop.clear()
             batch.clear()
 
@@ -100,6 +107,8 @@ class OxigraphStore(Store):
             gn = ox.NamedNode(ids.graph_iri(aid, self.base))
             if aid in known:
                 stats.articles_replaced += 1
+                drop.append(gn)
+            elif gn in existing:  # left without its hash by an interrupted build
                 drop.append(gn)
             quads = rdfterms.graph_quads(g, self.base)
             batch.extend(quads)
