@@ -216,3 +216,24 @@ def test_trained_model_adds_no_relation_between_members_of_a_list(nlp):
     doc = nlp("The leaders of Germany, the UK, Italy, Poland and Spain attended the summit in Paris.")
     assert not [h for h in doc._.kg_relations if h.extractor == "kg_relation_model"
                 and h.predicate == "located_in" and "paris" not in h.object]
+
+
+def test_one_holder_per_office_and_one_object_per_subject():
+    from kg.nlp.relation_model import _one_holder_per_office, _one_object_each
+
+    best = {("p/a", "holds_position", "o/pm", 0): (0.9, None, _Span(5, 6)),
+            ("p/b", "holds_position", "o/pm", 0): (0.7, None, _Span(5, 6)),
+            ("p/a", "holds_position", "o/king", 0): (0.8, None, _Span(9, 10)),
+            ("p/a", "works_for", "org/x", 0): (0.6, None, None),
+            ("p/a", "works_for", "org/y", 0): (0.8, None, None),
+            ("p/a", "works_for", "org/z", 40): (0.5, None, None)}
+    kept = _one_holder_per_office(best, held={("o/king", 0)})  # the rules named the king's holder
+    assert {k for k in kept if k[1] == "holds_position"} == {("p/a", "holds_position", "o/pm", 0)}
+    kept = _one_object_each(kept, frozenset({"works_for"}))
+    assert {k[2] for k in kept if k[1] == "works_for"} == {"org/y", "org/z"}  # one per sentence
+    assert _one_object_each(best, frozenset()) == best
+
+
+class _Span:
+    def __init__(self, start, end):
+        self.start, self.end = start, end

@@ -7,7 +7,8 @@ scores every ordered pair of kg's mentions in a sentence for the relations it wa
 entity types, the model learnt the relation for those types, the two mentions are not members of one
 list ("Germany, Italy and Poland"), and the clause joining them is not negated ("did not kill"); a
 modal clause ("may have killed") records the modality. An office mention gets at most one holder
-from the model, and none when the rules found its holder or coreference resolved it to someone else.
+from the model, and none when the rules found its holder or coreference resolved it to someone else;
+for the relations in ``single_object`` a subject gets the model's best object only, per sentence.
 Where the rules found the same relation in the same sentence, the rule's relation is kept (its
 evidence names the trigger word) and takes the higher of the two confidences.
 
@@ -39,9 +40,10 @@ def model_path(path: str | Path) -> Path:
 
 
 class RelationModel:
-    def __init__(self, nlp: Language, name: str, path: str, threshold: float):
+    def __init__(self, nlp: Language, name: str, path: str, threshold: float, single_object: list[str] = ()):
         self.name = name
         self.threshold = threshold
+        self.single = frozenset(single_object)
         self.cat = catalogue.load()
         self.lex = lexicon.load()
         self.classifier = None
@@ -92,6 +94,10 @@ class RelationModel:
                 spans.setdefault((m.start, m.end), m.entity_id)
         if len(spans) < 2 or not self._tensor(doc):
             return doc
+        # a sentence left unparsed (selective parsing) has no vectors and no arcs to judge a pair by
+        spans = {k: v for k, v in spans.items() if doc.tensor[k[0] : k[1]].any()}
+        if len(spans) < 2:
+            return doc
         doc.spans[CANDIDATES] = [Span(doc, s, e, label=ents[eid].type) for (s, e), eid in sorted(spans.items())]
         try:
             instances = self.classifier.instances(doc)
@@ -118,7 +124,7 @@ class RelationModel:
                 key = (s, rel, o, attrs.sentence(doc[a.start]).start_char)
                 if key not in best or p > best[key][0]:
                     best[key] = (p, a, b)
-        best = _one_holder_per_office(best, held)
+        best = _one_object_each(_one_holder_per_office(best, held), self.single)
         if not best:
             return doc
         for key, (p, a, b) in best.items():
@@ -160,6 +166,19 @@ def _one_holder_per_office(best: dict, held: set) -> dict:
     return {k: v for k, v in best.items() if k[1] != "holds_position" or k in keep}
 
 
+def _one_object_each(best: dict, single: frozenset[str]) -> dict:
+    """For the relations in ``single``, the model's best-scoring object per subject and sentence
+    ("Costa works for the European Council", not also for every other organisation in the list)."""
+    top: dict[tuple[str, str, int], tuple[float, tuple]] = {}
+    for key, (p, _, _) in best.items():
+        if key[1] in single:
+            group = (key[0], key[1], key[3])
+            if group not in top or p > top[group][0]:
+                top[group] = (p, key)
+    keep = {key for _, key in top.values()}
+    return {k: v for k, v in best.items() if k[1] not in single or k in keep}
+
+
 def _common_ancestor(x: Token, y: Token) -> Token | None:
     up = {x.i, *(t.i for t in x.ancestors)}
     for t in (y, *y.ancestors):
@@ -170,6 +189,7 @@ def _common_ancestor(x: Token, y: Token) -> Token | None:
 
 @Language.factory("kg_relation_model", assigns=["doc._.kg_relations"],
                   requires=["doc._.kg_mentions", "doc._.kg_entities", "doc._.kg_relations"],
-                  default_config={"path": "models/relations", "threshold": 0.5})
-def make_relation_model(nlp: Language, name: str, path: str, threshold: float) -> RelationModel:
-    return RelationModel(nlp, name, path, threshold)
+                  default_config={"path": "models/relations", "threshold": 0.5, "single_object": []})
+def make_relation_model(nlp: Language, name: str, path: str, threshold: float,
+                        single_object: list[str]) -> RelationModel:
+    return RelationModel(nlp, name, path, threshold, single_object)

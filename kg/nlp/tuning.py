@@ -28,20 +28,33 @@ from spacy.language import Language
 log = logging.getLogger("kg")
 
 
+def _models(pipe):
+    """The thinc models of a component: its own, and those of pipes or models it holds (a component
+    that runs a model of its own, such as ``kg_relation_model``)."""
+    from thinc.api import Model
+
+    found = [getattr(pipe, "model", None)]
+    for value in getattr(pipe, "__dict__", {}).values():
+        found += [value, getattr(value, "model", None)]
+    seen = set()
+    for m in found:
+        if isinstance(m, Model) and id(m) not in seen:
+            seen.add(id(m))
+            yield m
+
+
 def numpy_gemm(nlp: Language) -> int:
     """Point every thinc layer of the pipeline at NumpyOps without blis. Returns the layers changed."""
-    from thinc.api import Model, NumpyOps
+    from thinc.api import NumpyOps
 
     ops = NumpyOps(use_blis=False)
     n = 0
     for _, pipe in nlp.components:
-        model = getattr(pipe, "model", None)
-        if not isinstance(model, Model):
-            continue
-        for node in model.walk():
-            if type(node.ops) is NumpyOps and node.ops.use_blis:  # noqa: E721  (not CupyOps etc.)
-                node.ops = ops
-                n += 1
+        for model in _models(pipe):
+            for node in model.walk():
+                if type(node.ops) is NumpyOps and node.ops.use_blis:  # noqa: E721  (not CupyOps etc.)
+                    node.ops = ops
+                    n += 1
     return n
 
 

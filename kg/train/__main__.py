@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     corpus = {s: a.work / f"{s}.spacy" for s in ("train", "dev")}
-    nlp = load_pipeline()
+    nlp = load_pipeline(parse="all")  # every sentence parsed: the corpus keeps each token's vector and arc
     base = os.environ.get("KG_SPACY_MODEL") or read_config().get("kg", {}).get("model", "")
     if not (a.reuse_corpus and all(p.exists() for p in corpus.values())):
         corpus = relations.build_corpus(nlp, a.data, a.work)

@@ -73,6 +73,15 @@ def _match(doc, cands, start: int, end: int) -> int | None:
     return best
 
 
+def _complete(doc, stats: CorpusStats) -> bool:
+    """Whether every token has its vector (a pipeline parsing selected sentences only leaves gaps)."""
+    t = doc.tensor
+    if t is not None and t.ndim == 2 and t.shape[0] == len(doc):
+        return True
+    stats.skipped += 1
+    return False
+
+
 def _clean_doc(doc, cands, pairs, known) -> Doc:
     """A plain copy of ``doc`` (tokens, kg's parse and sentence starts, candidates, tensor, gold) for a DocBin."""
     out = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
@@ -91,6 +100,8 @@ def conll04_docs(nlp, path: Path, stats: CorpusStats, batch_size: int = 32):
     known = {rel for rel, _ in filter(None, trained.values())}
     sents = conll04.load(path)
     for doc, sent in nlp.pipe(((s.text, s) for s in sents), as_tuples=True, batch_size=batch_size):
+        if not _complete(doc, stats):
+            continue
         offsets = token_offsets(sent.tokens)[1]
         cands = _candidates(doc)
         args = [_match(doc, cands, offsets[e["start"]][0], offsets[e["end"] - 1][1]) for e in sent.entities]
@@ -121,6 +132,8 @@ def kbp37_docs(nlp, path: Path, stats: CorpusStats, batch_size: int = 32):
     trained = {label: mapping.trained_relation(label) for label in mapping.labels}
     known = sorted({rel for rel, _ in filter(None, trained.values())})
     for doc, inst in nlp.pipe(((x.text, x) for x in kbp37.load(path)), as_tuples=True, batch_size=batch_size):
+        if not _complete(doc, stats):
+            continue
         cands = _candidates(doc)
         ends = [_overlapping(doc, cands, *inst.e1), _overlapping(doc, cands, *inst.e2)]
         label = inst.normalised(inverse)
