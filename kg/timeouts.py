@@ -12,6 +12,11 @@ The timer is ``SIGALRM``, which Python delivers between bytecodes: it interrupts
 kg's components and spaCy's models (Python code around numpy), in the main
 thread of a process (the ``kg`` command and each of its worker processes).
 Called from another thread, articles run without a time limit (logged once).
+
+The timer keeps firing every :data:`REPEAT` seconds after the limit until the
+block ends: an exception raised while Python runs a callback it guards (a
+``gc.callbacks`` hook, a ``__del__``) is printed and dropped, and a one-shot
+alarm that lands there would let the article run on without a limit.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ log = logging.getLogger("kg")
 
 T = TypeVar("T")
 DEFAULT_ARTICLE_TIMEOUT = 60.0  # seconds; a long news article takes a few
+REPEAT = 0.25  # seconds between alarms after the limit, until one interrupts the article
 
 
 class ArticleTimeout(BaseException):
@@ -62,7 +68,7 @@ def time_limit(seconds: float | None):
         return
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     _armed = True
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     try:
         yield
     finally:

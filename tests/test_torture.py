@@ -223,7 +223,28 @@ def test_the_slow_torture_line_cannot_finish_within_the_limit(nlp):
     with pytest.raises(ArticleTimeout):
         with time_limit(TIMEOUT_AT_MOST / 4):  # a quarter of the slow line's budget is not even enough for
             nlp(_slow_text(SLOW_CHARS // 4))  # a quarter of it
-    assert time.monotonic() - t0 < TIMEOUT_AT_MOST / 4 + 2  # and the limit interrupts it promptly
+    # and the limit interrupts it soon after: the alarm is handled at the next Python bytecode, so the
+    # longest stretch of compiled code in the pipeline (the NER model over the whole text) delays it
+    assert time.monotonic() - t0 < TIMEOUT_AT_MOST / 4 + 6
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_alarm_dropped_inside_a_destructor_fires_again():
+    """Python prints and drops an exception raised in ``__del__`` or a gc callback (hypothesis installs
+    one); the limit must still end the block, not let it run on unbounded."""
+    from kg.timeouts import ArticleTimeout, time_limit
+
+    class SlowToDie:
+        def __del__(self):
+            time.sleep(1.0)  # the first alarms land here and are dropped
+
+    t0 = time.monotonic()
+    with pytest.raises(ArticleTimeout):
+        with time_limit(0.2):
+            SlowToDie()
+            time.sleep(10)
+    assert time.monotonic() - t0 < 3
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_an_nlp_error_skips_only_its_article(nlp):
