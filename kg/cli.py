@@ -264,6 +264,8 @@ _window_options = [
     click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE."),
     click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows."),
 ]
+# every analysis reads whichever store holds the graph, within an optional date window
+_analysis_options = [_store_option, _neo4j_option, _sparql_option, *_window_options]
 
 
 def _show(ctx, result, fmt, summary_keys=()) -> None:
@@ -276,10 +278,7 @@ def _show(ctx, result, fmt, summary_keys=()) -> None:
 
 
 @main.command()
-@_store_option
-@_neo4j_option
-@_sparql_option
-@_with(_window_options)
+@_with(_analysis_options)
 @_fmt_option
 @click.pass_context
 def alliances(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
@@ -291,10 +290,7 @@ def alliances(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
 
 
 @main.command()
-@_store_option
-@_neo4j_option
-@_sparql_option
-@_with(_window_options)
+@_with(_analysis_options)
 @click.option("--stances", is_flag=True, help="The actor x issue stance matrix instead of office holders.")
 @_fmt_option
 @click.pass_context
@@ -305,10 +301,7 @@ def positions(ctx, store, neo4j, sparql_endpoint, since, until, top, stances, fm
 
 
 @main.command()
-@_store_option
-@_neo4j_option
-@_sparql_option
-@_with(_window_options)
+@_with(_analysis_options)
 @_fmt_option
 @click.pass_context
 def centrality(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
@@ -326,10 +319,7 @@ def _show_recorded(ctx, res, fmt) -> None:
 @main.command()
 @click.argument("source")
 @click.argument("target")
-@_store_option
-@_neo4j_option
-@_sparql_option
-@_with(_window_options)
+@_with(_analysis_options)
 @_fmt_option
 @click.pass_context
 def path(ctx, source, target, store, neo4j, sparql_endpoint, since, until, top, fmt):
@@ -341,10 +331,7 @@ def path(ctx, source, target, store, neo4j, sparql_endpoint, since, until, top, 
 @main.command()
 @click.argument("actor")
 @click.option("--radius", default=1, show_default=True, type=click.IntRange(1, 3), help="Steps from ACTOR.")
-@_store_option
-@_neo4j_option
-@_sparql_option
-@_with(_window_options)
+@_with(_analysis_options)
 @_fmt_option
 @click.pass_context
 def ego(ctx, actor, radius, store, neo4j, sparql_endpoint, since, until, top, fmt):
@@ -354,10 +341,7 @@ def ego(ctx, actor, radius, store, neo4j, sparql_endpoint, since, until, top, fm
 
 
 @main.command()
-@_store_option
-@_neo4j_option
-@_sparql_option
-@_with(_window_options)
+@_with(_analysis_options)
 @_fmt_option
 @click.pass_context
 def actors(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
