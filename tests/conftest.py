@@ -40,6 +40,22 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def nlp_model():
+    """The pipeline with the relation model `make model` builds turned on (skips where it is not built)."""
+    from kg.nlp import RELATION_MODEL_ENV, load_pipeline
+    from kg.nlp.relation_model import model_path
+
+    if not (model_path("models/relations") / "config.cfg").exists():
+        pytest.skip("no trained relation model in pipelines/models/relations: build it with `make model`")
+    mp = pytest.MonkeyPatch()
+    mp.setenv(RELATION_MODEL_ENV, "models/relations")
+    try:
+        return load_pipeline()
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
 def example_graphs(nlp):
     from kg import read
     from kg.pipeline import Counts, extract

@@ -310,9 +310,10 @@ def _relation_model_or_skip(nlp):
                     "the scores below are the rules' alone")
 
 
-def test_trained_relation_model_lifts_conll04_and_kbp37_recall(nlp):
+def test_trained_relation_model_lifts_conll04_and_kbp37_recall(nlp_model):
     """On dev sentences the model was not trained on, rules + model find more gold relations than the
     rules alone, at a precision that stays useful."""
+    nlp = nlp_model
     _relation_model_or_skip(nlp)
     both = evaluate("conll04", shared(CONLL), limit=80, nlp=nlp)
     with nlp.select_pipes(disable=["kg_relation_model"]):

@@ -190,8 +190,23 @@ def test_model_trained_on_other_token_vectors_is_disabled(rules_only, small_mode
 # ------------------------------------------------ the model `make model` builds
 
 
+def test_the_model_is_off_unless_asked_for(nlp, small_model, monkeypatch):
+    from kg.nlp import RELATION_MODEL_ENV, load_pipeline
+
+    assert not nlp.get_pipe("kg_relation_model").enabled  # the default pipeline: rules only
+    monkeypatch.setenv(RELATION_MODEL_ENV, str(small_model))
+    with_model = load_pipeline()
+    assert with_model.get_pipe("kg_relation_model").enabled
+    found = {(h.subject, h.predicate, h.object, h.extractor)
+             for h in with_model("Peter Brown is an engineer at Boeing in Seattle.")._.kg_relations}
+    assert ("person/peter-brown", "works_for", "organization/boeing", "kg_relation_model") in found, found
+    assert not [h for h in nlp("Peter Brown is an engineer at Boeing in Seattle.")._.kg_relations
+                if h.predicate == "works_for"]
+
+
 @needs_model
-def test_pipeline_runs_the_trained_model(nlp):
+def test_pipeline_runs_the_trained_model(nlp_model):
+    nlp = nlp_model
     assert nlp.get_pipe("kg_relation_model").enabled
     assert nlp.pipe_names.index("kg_relations") < nlp.pipe_names.index("kg_relation_model")
 
@@ -203,7 +218,8 @@ def test_pipeline_runs_the_trained_model(nlp):
     ("Mark Rutte, the NATO Secretary General, said the agreement would make the alliance stronger.",
      ("person/mark-rutte", "works_for", "organization/nato")),
 ])
-def test_trained_model_finds_what_the_rules_miss(nlp, text, expected):
+def test_trained_model_finds_what_the_rules_miss(nlp_model, text, expected):
+    nlp = nlp_model
     with nlp.select_pipes(disable=["kg_relation_model"]):
         assert expected not in {(h.subject, h.predicate, h.object) for h in nlp(text)._.kg_relations}
     found = {(h.subject, h.predicate, h.object): h for h in nlp(text)._.kg_relations}
@@ -212,7 +228,8 @@ def test_trained_model_finds_what_the_rules_miss(nlp, text, expected):
 
 
 @needs_model
-def test_trained_model_adds_no_relation_between_members_of_a_list(nlp):
+def test_trained_model_adds_no_relation_between_members_of_a_list(nlp_model):
+    nlp = nlp_model
     doc = nlp("The leaders of Germany, the UK, Italy, Poland and Spain attended the summit in Paris.")
     assert not [h for h in doc._.kg_relations if h.extractor == "kg_relation_model"
                 and h.predicate == "located_in" and "paris" not in h.object]

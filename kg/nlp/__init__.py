@@ -20,6 +20,9 @@ from ..paths import PIPELINES
 from . import attrs, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401  (registers factories)
 
 DEFAULT_CONFIG = PIPELINES / "kg.cfg"
+# a trained relation model to run (a directory, relative to pipelines/ or absolute; "" for none),
+# overriding ``path`` of the config's kg_relation_model component
+RELATION_MODEL_ENV = "KG_RELATION_MODEL"
 
 
 class PipelineError(RuntimeError):
@@ -34,7 +37,8 @@ PARSE_MODES = ("all", "selected")
 
 
 def load_pipeline(config: Path | str | None = None, model: str | None = None, parse: str | None = None) -> Language:
-    """The English model named in the config (or ``model``, or $KG_SPACY_MODEL) plus kg's components.
+    """The English model named in the config (or ``model``, or $KG_SPACY_MODEL) plus kg's components
+(the trained relation model only where the config or $KG_RELATION_MODEL names one).
 
     ``parse`` (default: ``[kg] parse`` in the config, or $KG_PARSE): "all" parses every
     sentence; "selected" parses only the sentences extraction can use (:mod:`kg.nlp.select`).
@@ -53,6 +57,8 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None, pa
     for comp in kg.get("components", []):
         settings = dict(cfg["components"][comp])
         factory = settings.pop("factory")
+        if factory == "kg_relation_model" and os.environ.get(RELATION_MODEL_ENV) is not None:
+            settings["path"] = os.environ[RELATION_MODEL_ENV]
         patterns = settings.pop("patterns", None)
         where = {k: settings.pop(k) for k in ("before", "after") if k in settings}
         pipe = nlp.add_pipe(factory, name=comp, config=settings, **where)

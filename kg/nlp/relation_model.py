@@ -49,6 +49,10 @@ class RelationModel:
         self.classifier = None
         self.path = model_path(path)
         self._nlp = nlp
+        if not str(path):
+            log.info("kg_relation_model: off (set KG_RELATION_MODEL=models/relations after `make model`); "
+                     "relations come from the rules only")
+            return
         if not (self.path / "config.cfg").exists():
             log.info("kg_relation_model: no trained relation model in %s (build it with `make model`); "
                      "relations come from the rules only", self.path)

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="override a training config value, e.g. training.max_epochs=5")
     a = ap.parse_args(argv)
 
-    from ..nlp import load_pipeline, read_config
+    from ..nlp import RELATION_MODEL_ENV, load_pipeline, read_config
 
     t0 = time.perf_counter()
     corpus = {s: a.work / f"{s}.spacy" for s in ("train", "dev")}
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     target = relations.install(best, base, a.output)
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     print(f"model: {target} ({size / 1e6:.1f} MB); corpus {t1 - t0:.0f}s, training {t2 - t1:.0f}s")
+    print(f"use it: {RELATION_MODEL_ENV}={target} kg build ...  (off by default; see pipelines/kg.cfg)")
     return 0
 
 
