@@ -310,12 +310,6 @@ def centrality(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
                               sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
 
 
-def _show_recorded(ctx, res, fmt) -> None:
-    _show(ctx, res, fmt)
-    if not ctx.obj["quiet"]:
-        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
-
-
 @main.command()
 @click.argument("source")
 @click.argument("target")

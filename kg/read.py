@@ -160,6 +160,16 @@ def _read_bytes(path: str, max_bytes: int) -> bytes | Skipped:
     return data
 
 
+def _read_decoded(path: str, max_bytes: int, html: bool = False) -> tuple[str, str] | Skipped:
+    """The file's ``(text, encoding)`` (see :func:`decode_bytes`; ``html``: its own charset declaration
+    counts), or a Skipped if it is not a regular file, too large or binary."""
+    data = _read_bytes(path, max_bytes)
+    if isinstance(data, Skipped):
+        return data
+    decoded = decode_bytes(data, declared=_declared_charset(data) if html else None)
+    return Skipped(path, "binary file") if decoded is None else decoded
+
+
 _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -251,13 +261,9 @@ def _split_title(text: str) -> tuple[str | None, str]:
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Result]:
     """Read a plain-text or Markdown file as one article."""
     source = os.fspath(path)
-    data = _read_bytes(source, max_bytes)
-    if isinstance(data, Skipped):
-        yield data
-        return
-    decoded = decode_bytes(data)
-    if decoded is None:
-        yield Skipped(source, "binary file")
+    decoded = _read_decoded(source, max_bytes)
+    if isinstance(decoded, Skipped):
+        yield decoded
         return
     text, encoding = decoded
     yield parse_plain_text(text, source, _encoding_meta(encoding))
@@ -438,13 +444,9 @@ def read_json(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     source or a Skipped.
     """
     source = os.fspath(path)
-    data = _read_bytes(source, max_bytes)
-    if isinstance(data, Skipped):
-        yield data
-        return
-    decoded = decode_bytes(data)
-    if decoded is None:
-        yield Skipped(source, "binary file")
+    decoded = _read_decoded(source, max_bytes)
+    if isinstance(decoded, Skipped):
+        yield decoded
         return
     try:
         document = json.loads(decoded[0])
@@ -526,13 +528,9 @@ def _same_words(a: str, b: str) -> bool:
 def read_html(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Result]:
     """Read an HTML page as one article, keeping only the article's own text."""
     source = os.fspath(path)
-    data = _read_bytes(source, max_bytes)
-    if isinstance(data, Skipped):
-        yield data
-        return
-    decoded = decode_bytes(data, declared=_declared_charset(data))
-    if decoded is None:
-        yield Skipped(source, "binary file")
+    decoded = _read_decoded(source, max_bytes, html=True)
+    if isinstance(decoded, Skipped):
+        yield decoded
         return
     html, encoding = decoded
     found = extract_html(normalise_newlines(html))

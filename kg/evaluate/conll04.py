@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .scoring import GoldRelation, LabelMap, RelationScorer, Report, TokenSpan, pipe, token_offsets
+from .scoring import GoldRelation, LabelMap, Report, TokenSpan, score_relations, token_offsets
 
 NAME = "conll04"
 
@@ -54,12 +54,8 @@ def load(path: str | Path, limit: int | None = None) -> list[Sentence]:
 
 
 def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None, batch_size: int = 32) -> Report:
-    sents = load(path, limit)
-    report = Report(NAME, str(path), limit=limit, headline="strict micro")
-    scorer = RelationScorer(mapping, report)
-    for doc, graph, sent in pipe(nlp, ((s.text, s) for s in sents), batch_size):
-        report.documents += 1
-        scorer.add(doc, graph, sent.id, sent.tokens, sent.gold())
+    scorer = score_relations(NAME, path, load(path, limit), nlp, mapping, limit, batch_size)
+    report = scorer.report
     if "Kill" in mapping.labels and not any(lab == "Kill" for lab, _ in mapping.relations.values()):
         report.notes.append("Kill has no counterpart in the mapping: its recall is 0 by construction")
     report.notes.append("strict = relation type + exact token spans of both arguments; relaxed = type + the gold "

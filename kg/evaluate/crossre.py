@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .scoring import GoldRelation, LabelMap, RelationScorer, Report, TokenSpan, pipe, token_offsets
+from .scoring import GoldRelation, LabelMap, Report, TokenSpan, score_relations, token_offsets
 
 NAME = "crossre"
 
@@ -29,6 +29,9 @@ class Sentence:
     @property
     def text(self) -> str:
         return token_offsets(self.tokens)[0]
+
+    def gold(self) -> list[GoldRelation]:
+        return self.relations
 
 
 def load(path: str | Path, limit: int | None = None) -> list[Sentence]:
@@ -51,11 +54,6 @@ def load(path: str | Path, limit: int | None = None) -> list[Sentence]:
 
 
 def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None, batch_size: int = 32) -> Report:
-    sents = load(path, limit)
-    report = Report(NAME, str(path), limit=limit, headline="strict micro")
-    scorer = RelationScorer(mapping, report)
-    for doc, graph, sent in pipe(nlp, ((s.text, s) for s in sents), batch_size):
-        report.documents += 1
-        scorer.add(doc, graph, sent.id, sent.tokens, sent.relations)
-    report.notes.append(f"scored labels: {', '.join(mapping.labels)}; gold relations of other labels are not counted")
+    scorer = score_relations(NAME, path, load(path, limit), nlp, mapping, limit, batch_size)
+    scorer.report.notes.append(f"scored labels: {', '.join(mapping.labels)}; gold relations of other labels are not counted")
     return scorer.finish().done()

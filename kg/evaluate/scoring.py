@@ -418,6 +418,17 @@ def pipe(nlp, items: Iterable[tuple[str, Any]], batch_size: int = 32):
         yield doc, doc_to_graph(doc, Article(id=f"eval-{n}", text=doc.text)), ctx
 
 
+def score_relations(name: str, path, sentences, nlp, mapping: "LabelMap", limit: int | None = None,
+                    batch_size: int = 32) -> "RelationScorer":
+    """kg's relations on gold sentences (each with ``text``, ``id``, ``tokens`` and ``gold()``), scored into a
+    new report; add notes to ``scorer.report``, then ``scorer.finish().done()``."""
+    scorer = RelationScorer(mapping, Report(name, str(path), limit=limit, headline="strict micro"))
+    for doc, graph, sent in pipe(nlp, ((s.text, s) for s in sentences), batch_size):
+        scorer.report.documents += 1
+        scorer.add(doc, graph, sent.id, sent.tokens, sent.gold())
+    return scorer
+
+
 @dataclass
 class PredictedRelation:
     """One of our relations in a dataset's terms: its label, and the character spans of each argument's
