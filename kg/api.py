@@ -137,7 +137,8 @@ def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_nam
     remote = neo4j or sparql_endpoint
     with _sink(store, neo4j, batch_size, sparql_endpoint=sparql_endpoint) as st, \
             _ledger(ledger, store, remote, model_name, config) as led, _bar("build", inputs) as bar:
-        stats = build_into(st, reader.read(inputs, stdin=stdin, max_chars=max_chars),
+        stats = build_into(st, reader.read(inputs, stdin=stdin, max_chars=max_chars,
+                                           exclude=[] if remote or not store else [store]),
                            _spec(model_name, config, workers, dask, article_timeout),
                            counts=counts, ledger=led, store_dir=None if remote else store,
                            inputs_key=run_key(inputs), bar=bar,

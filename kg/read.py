@@ -37,6 +37,7 @@ import functools
 import glob
 import io
 import json
+import logging
 import os
 import re
 import stat
@@ -44,6 +45,8 @@ import sys
 from typing import IO, Any, Callable, Iterable, Iterator
 
 from .model import Article, Skipped, content_hash
+
+log = logging.getLogger("kg")
 
 Result = Article | Skipped
 Reader = Callable[..., Iterator[Result]]
@@ -623,6 +626,7 @@ def read(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int | None = DEFAULT_MAX_CHARS,
     stdin: IO[str] | None = None,
+    exclude: Iterable[str] = (),
 ) -> Iterator[Article | Skipped]:
     """Yield an Article for each readable article and a Skipped for each input that isn't.
 
@@ -631,10 +635,12 @@ def read(
     (``**`` recurses) and ``-`` for *stdin* (default ``sys.stdin``). Files are
     read one at a time and results yielded as they come. An article over
     *max_chars* characters (title and text; None: no limit) or with an id
-    already read in this call is a Skipped.
+    already read in this call is a Skipped. Directories in *exclude* (the store being built, when it
+    lies inside an input directory) are not walked into.
     """
     if isinstance(inputs, (str, os.PathLike)):  # read("a.txt") means one input, not 5
         inputs = [inputs]
+    skip = frozenset(k for k in map(_file_key, map(os.fspath, exclude)) if isinstance(k, tuple))
     seen: set[Any] = set()
     first_at: dict[str, str] = {}  # article id -> where it was first read
     for item in inputs:
@@ -642,7 +648,7 @@ def read(
         if item == STDIN:
             results = read_stdin(stdin if stdin is not None else sys.stdin, max_bytes=max_bytes)
         else:
-            results = _read_input(item, max_bytes, seen)
+            results = _read_input(item, max_bytes, seen, skip)
         for result in results:
             yield _admit(result, max_chars, first_at)
 
@@ -701,32 +707,32 @@ def skipped_article(article: Article, reason: str) -> Skipped:
     return Skipped(source, reason)
 
 
-def _read_input(item: str, max_bytes: int, seen: set[Any]) -> Iterator[Result]:
+def _read_input(item: str, max_bytes: int, seen: set[Any], skip: frozenset = frozenset()) -> Iterator[Result]:
     """Results for one input that is not stdin."""
     try:
         is_dir = stat.S_ISDIR(os.stat(item).st_mode)
     except OSError as exc:
         if exc.errno == errno.ENOENT and re.search(r"[*?[]", item):
-            yield from _read_glob(item, max_bytes, seen)
+            yield from _read_glob(item, max_bytes, seen, skip)
         else:
             yield Skipped(item, _missing_reason(item, exc))
         return
     if is_dir:
-        yield from _read_files(_walk(item), item, "no readable files in directory", max_bytes, seen)
+        yield from _read_files(_walk(item, skip=skip), item, "no readable files in directory", max_bytes, seen)
     else:
         yield from _read_file(item, max_bytes, seen, explicit=True)
 
 
-def _read_glob(pattern: str, max_bytes: int, seen: set[Any]) -> Iterator[Result]:
+def _read_glob(pattern: str, max_bytes: int, seen: set[Any], skip: frozenset = frozenset()) -> Iterator[Result]:
     """Results for the files and directories a glob pattern matches."""
     matches = sorted(glob.glob(pattern, recursive=True))
     if not matches:
         yield Skipped(pattern, "no files match this pattern")
         return
-    yield from _read_files(_expand(matches), pattern, "no readable files match this pattern", max_bytes, seen)
+    yield from _read_files(_expand(matches, skip), pattern, "no readable files match this pattern", max_bytes, seen)
 
 
-def _expand(matches: list[str]) -> Iterator[str | Skipped]:
+def _expand(matches: list[str], skip: frozenset = frozenset()) -> Iterator[str | Skipped]:
     """Candidate files from sorted glob matches, walking matched directories once."""
     walked: list[str] = []
     for match in matches:
@@ -735,7 +741,7 @@ def _expand(matches: list[str]) -> Iterator[str | Skipped]:
             continue  # already covered by an enclosing directory's walk
         if os.path.isdir(match):
             walked.append(norm)
-            yield from _walk(match)
+            yield from _walk(match, skip=skip)
         elif reader_for(match):
             yield match
 
@@ -782,10 +788,11 @@ def _file_key(path: str) -> Any:
         return os.path.abspath(path)
 
 
-def _walk(top: str, ancestors: frozenset[tuple[int, int]] = frozenset()) -> Iterator[str | Skipped]:
+def _walk(top: str, ancestors: frozenset[tuple[int, int]] = frozenset(),
+          skip: frozenset[tuple[int, int]] = frozenset()) -> Iterator[str | Skipped]:
     """Files with a reader under *top*, in sorted order, as paths; problems as Skipped.
 
-    Hidden entries are skipped. Symlinks are followed, except one leading back
+    Hidden entries and directories in *skip* (device, inode) are skipped. Symlinks are followed, except one leading back
     to a directory being walked, which is a Skipped "symlink loop".
     """
     try:
@@ -794,17 +801,20 @@ def _walk(top: str, ancestors: frozenset[tuple[int, int]] = frozenset()) -> Iter
     except OSError as exc:
         yield Skipped(top, describe_os_error(exc))
         return
+    if (st.st_dev, st.st_ino) in skip:
+        log.info("not reading %s: it is the store being built", top)
+        return
     ancestors = ancestors | {(st.st_dev, st.st_ino)}
     for entry in entries:
         if entry.name.startswith("."):
             continue
         if _is_dir(entry):
-            yield from _walk_subdir(entry.path, ancestors)
+            yield from _walk_subdir(entry.path, ancestors, skip)
         elif reader_for(entry.name):
             yield entry.path
 
 
-def _walk_subdir(path: str, ancestors: frozenset[tuple[int, int]]) -> Iterator[str | Skipped]:
+def _walk_subdir(path: str, ancestors: frozenset[tuple[int, int]], skip: frozenset = frozenset()) -> Iterator[str | Skipped]:
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -813,7 +823,7 @@ def _walk_subdir(path: str, ancestors: frozenset[tuple[int, int]]) -> Iterator[s
     if (st.st_dev, st.st_ino) in ancestors:
         yield Skipped(path, f"symlink loop: {path} leads back to a directory being read")
     else:
-        yield from _walk(path, ancestors)
+        yield from _walk(path, ancestors, skip)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

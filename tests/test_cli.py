@@ -31,6 +31,16 @@ def test_build_reports_counts_that_add_up(built):
     assert counts["unchanged"] == 14 and counts["loaded"] == 0  # second build: nothing new
 
 
+def test_a_store_inside_the_input_directory_is_not_read_as_input(tmp_path):
+    (tmp_path / "a.txt").write_text("Ministers meet\n\nKeir Starmer met Emmanuel Macron in Paris on Monday.")
+    store = tmp_path / "store"
+    for run in range(2):  # the second time the store holds aliases.json, ledger.sqlite and RocksDB files
+        res = CliRunner().invoke(main, ["build", str(tmp_path), "--store", str(store)])
+        assert res.exit_code == 0, res.output
+        assert "read 1 " in res.stderr and "skipped 0" in res.stderr, res.stderr
+    assert (store / "aliases.json").exists()
+
+
 def test_build_with_bad_input_skips_reports_and_goes_on(tmp_path):
     (tmp_path / "good.txt").write_text("Ministers meet\n\nKeir Starmer met Emmanuel Macron in Paris on Monday.")
     (tmp_path / "empty.txt").write_text("   ")

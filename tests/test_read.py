@@ -736,6 +736,16 @@ def test_fifo_is_skipped_without_blocking(tmp_path):
     assert only(read([str(tmp_path)])) == skip  # also inside a directory walk
 
 
+def test_excluded_directories_are_not_walked(tmp_path):
+    write(tmp_path, "a.txt", "Title\n\nBody of a.")
+    (tmp_path / "out").mkdir()
+    write(tmp_path / "out", "aliases.json", '{"x": "y"}')
+    assert [type(r) for r in read([str(tmp_path)])] == [Article, Skipped]
+    for inputs in ([str(tmp_path)], [str(tmp_path / "*")]):
+        results = list(read(inputs, exclude=[str(tmp_path / "out")]))
+        assert [r.source for r in results] == [str(tmp_path / "a.txt")]
+
+
 def test_broken_symlink(tmp_path):
     path = str(tmp_path / "dangling.txt")
     os.symlink(tmp_path / "gone.txt", path)
