@@ -40,6 +40,39 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def neo4j_uri():
+    """The server `make test` started (or NEO4J_URI): skipped loudly without one, failed in CI."""
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        msg = ("NEO4J_URI is not set, so the Neo4j integration tests did NOT run. `make test` starts a server; "
+               "or `NEO4J_PASSWORD=... scripts/neo4j start` and export NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg)
+        pytest.skip("*** NEO4J TESTS SKIPPED *** " + msg)
+    return uri
+
+
+def wipe(st) -> None:
+    """MATCH (n) DETACH DELETE n, in chunks (a left-over big graph would not fit one transaction)."""
+    with st.driver.session(database=st.database) as s:
+        s.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
+        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
+
+
+@pytest.fixture
+def neo(neo4j_uri):
+    """The Neo4j store, empty at the start of the test and wiped after it."""
+    from kg.stores import open_store
+
+    with open_store("neo4j", uri=neo4j_uri) as st:
+        wipe(st)
+        try:
+            yield st
+        finally:
+            wipe(st)
+
+
+@pytest.fixture(scope="session")
 def nlp_model():
     """The pipeline with the relation model `make model` builds turned on (skips where it is not built)."""
     from kg.nlp import RELATION_MODEL_ENV, load_pipeline

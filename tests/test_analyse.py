@@ -502,39 +502,29 @@ def test_bbc_cli_alliances_and_positions(bbc_store):
 
 
 @pytest.mark.neo4j
-def test_analyses_answer_the_same_on_neo4j(example_graphs, example_store):
+def test_analyses_answer_the_same_on_neo4j(example_graphs, example_store, neo, neo4j_uri):
     """The example corpus loaded into Neo4j and into the embedded store: the same actor graph (read by
     Cypher and by SPARQL), and the same alliances, positions, centrality, paths and changes."""
-    import os
-
     from kg import api
     from kg.stores import open_store
-    from tests.test_neo4j import wipe
 
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip("*** NEO4J TEST SKIPPED *** NEO4J_URI is not set (make test starts a server)")
-    with open_store("neo4j", uri=uri) as neo:
-        wipe(neo)
-        try:
-            neo.load(example_graphs[0])
-            with open_store("oxigraph", path=str(example_store), read_only=True) as emb:
-                E = graph.actor_graph(emb, evidence=True)
-            N = graph.actor_graph(neo, evidence=True)
-            assert sorted(E.edges(keys=True, data=True)) == sorted(N.edges(keys=True, data=True))
-            assert dict(E.nodes(data=True)) == dict(N.nodes(data=True)) and E.number_of_edges() > 100
-            for verb, kw in [("alliances", {}), ("alliances", {"since": "2025-03-01", "until": "2025-05-31"}),
-                             ("positions", {}), ("positions", {"stances": True}), ("centrality", {"top": None}),
-                             ("changes", {"a_until": "2025-03-31", "b_since": "2025-04-01"})]:
-                a, b = getattr(api, verb)(store=example_store, **kw), getattr(api, verb)(neo4j=uri, **kw)
-                assert a.columns == b.columns and a.rows == b.rows and a.summary == b.summary, (verb, kw)
-                assert a.rows
-            a = api.path("Keir Starmer", "Vladimir Putin", store=example_store)
-            assert a.rows == api.path("Keir Starmer", "Vladimir Putin", neo4j=uri).rows
-            assert api.actors(store=example_store).rows == api.actors(neo4j=uri).rows
-            for cmd in (["alliances"], ["positions"], ["centrality"], ["ego", "Starmer"]):
-                r1 = CliRunner().invoke(main, [*cmd, "--store", str(example_store), "--json"])
-                r2 = CliRunner().invoke(main, [*cmd, "--neo4j", uri, "--json"])
-                assert r1.exit_code == r2.exit_code == 0 and json.loads(r1.stdout) == json.loads(r2.stdout), cmd
-        finally:
-            wipe(neo)
+    uri = neo4j_uri
+    neo.load(example_graphs[0])
+    with open_store("oxigraph", path=str(example_store), read_only=True) as emb:
+        E = graph.actor_graph(emb, evidence=True)
+    N = graph.actor_graph(neo, evidence=True)
+    assert sorted(E.edges(keys=True, data=True)) == sorted(N.edges(keys=True, data=True))
+    assert dict(E.nodes(data=True)) == dict(N.nodes(data=True)) and E.number_of_edges() > 100
+    for verb, kw in [("alliances", {}), ("alliances", {"since": "2025-03-01", "until": "2025-05-31"}),
+                     ("positions", {}), ("positions", {"stances": True}), ("centrality", {"top": None}),
+                     ("changes", {"a_until": "2025-03-31", "b_since": "2025-04-01"})]:
+        a, b = getattr(api, verb)(store=example_store, **kw), getattr(api, verb)(neo4j=uri, **kw)
+        assert a.columns == b.columns and a.rows == b.rows and a.summary == b.summary, (verb, kw)
+        assert a.rows
+    a = api.path("Keir Starmer", "Vladimir Putin", store=example_store)
+    assert a.rows == api.path("Keir Starmer", "Vladimir Putin", neo4j=uri).rows
+    assert api.actors(store=example_store).rows == api.actors(neo4j=uri).rows
+    for cmd in (["alliances"], ["positions"], ["centrality"], ["ego", "Starmer"]):
+        r1 = CliRunner().invoke(main, [*cmd, "--store", str(example_store), "--json"])
+        r2 = CliRunner().invoke(main, [*cmd, "--neo4j", uri, "--json"])
+        assert r1.exit_code == r2.exit_code == 0 and json.loads(r1.stdout) == json.loads(r2.stdout), cmd

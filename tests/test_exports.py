@@ -181,22 +181,14 @@ def _csv_snapshot(folder):
 
 
 @pytest.mark.neo4j
-def test_neo4j_csv_describes_the_graph_the_loader_writes(csv_dir, example_graphs):
+def test_neo4j_csv_describes_the_graph_the_loader_writes(csv_dir, example_graphs, neo):
     """The CSV files hold exactly the nodes, relationships and properties the Neo4j loader writes for the
     same articles -- except the assertions' ``negated`` flag, which the RDF store does not keep, and
     empty lists."""
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip("*** NEO4J TEST SKIPPED *** NEO4J_URI is not set")
-    from tests.test_neo4j import snapshot, wipe
+    from tests.test_neo4j import snapshot
 
-    with open_store("neo4j", uri=uri) as neo:
-        wipe(neo)
-        try:
-            neo.load(example_graphs[0])
-            loaded = snapshot(neo)
-        finally:
-            wipe(neo)
+    neo.load(example_graphs[0])
+    loaded = snapshot(neo)
 
     def norm(items, props_at):
         out = []

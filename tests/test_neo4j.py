@@ -18,38 +18,12 @@ from kg import catalogue, ids, queries
 from kg.cli import main
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
 from kg.stores import ReadOnlyError, StoreError, open_store
-from tests.conftest import HEALEY, shared
+from tests.conftest import HEALEY, shared, wipe
 
 pytestmark = pytest.mark.neo4j
 
 
 # -- fixtures --------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def neo4j_uri():
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        msg = ("NEO4J_URI is not set, so the Neo4j integration tests did NOT run. `make test` starts a server; "
-               "or `NEO4J_PASSWORD=... scripts/neo4j start` and export NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.")
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(msg)
-        pytest.skip("*** NEO4J TESTS SKIPPED *** " + msg)
-    return uri
-
-
-def wipe(st) -> None:
-    """MATCH (n) DETACH DELETE n, in chunks (a left-over big graph would not fit one transaction)."""
-    with st.driver.session(database=st.database) as s:
-        s.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
-        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
-
-
-@pytest.fixture
-def neo(neo4j_uri):
-    with open_store("neo4j", uri=neo4j_uri) as st:
-        wipe(st)
-        yield st
 
 
 def snapshot(st) -> tuple[list[str], list[str]]:

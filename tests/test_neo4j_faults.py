@@ -37,6 +37,7 @@ from kg import ids
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
 from kg.stores import StoreError, open_store
 from kg.stores import neo4j as neo4j_store
+from tests.conftest import wipe
 
 pytestmark = pytest.mark.neo4j
 
@@ -105,12 +106,6 @@ def server(tmp_path_factory):
     srv.start()
     yield srv
     srv.stop()
-
-
-def wipe(st) -> None:
-    with st.driver.session() as s:
-        s.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
-        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
 
 
 @pytest.fixture
