@@ -17,13 +17,13 @@ import json
 import logging
 import os
 import tempfile
-import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import read as reader
+from .batching import batched
 from .extract import doc_to_graph
 from .model import Article, ArticleGraph, Skipped
 
@@ -238,20 +238,15 @@ class _Off:
         pass
 
 
-def _chunks(items: Iterable[Article | Skipped], counts: Counts, size: int, bar) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
+def _admitted(items: Iterable[Article | Skipped], counts: Counts, bar) -> Iterator[Article]:
+    """The articles of ``items``; each read counted, each Skipped reported and counted."""
     for item in items:
         counts.read += 1
         if isinstance(item, Skipped):
             _skip(counts, item)
             bar.update(1)
-            continue
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        else:
+            yield item
 
 
 def extract_stream(items: Iterable[Article | Skipped], spec: EngineSpec, *, counts: Counts | None = None,
@@ -310,7 +305,7 @@ def extract_stream(items: Iterable[Article | Skipped], spec: EngineSpec, *, coun
         return sum(1 for e in queue if e[3] is not None)
 
     try:
-        for chunk in _chunks(items, counts, spec.chunk_size, bar):
+        for chunk in batched(_admitted(items, counts, bar), spec.chunk_size):
             hits = ledger.cached(chunk) if ledger is not None else {}
             misses = [a for i, a in enumerate(chunk) if i not in hits]
             queue.append([chunk, hits, misses, None])
@@ -347,19 +342,6 @@ def extract_parallel(items: Iterable[Article | Skipped], *, workers: int, config
 
 
 # -- build: extract, resolve, load, with a ledger ------------------------------------------
-
-
-def _batches(items: Iterable, seconds: float, most: int) -> Iterator[list]:
-    """Lists of ``items``, each closed after ``seconds`` or ``most`` items, whichever comes first."""
-    batch: list = []
-    start = time.monotonic()
-    for item in items:
-        batch.append(item)
-        if len(batch) >= most or time.monotonic() - start >= seconds:
-            yield batch
-            batch, start = [], time.monotonic()
-    if batch:
-        yield batch
 
 
 def run_key(inputs: Iterable[str]) -> str | None:
@@ -421,7 +403,7 @@ def build_into(st, items: Iterable[Article | Skipped], spec: EngineSpec, *, coun
     resolver, run_id = run_resolver(st, store_dir, ledger, inputs_key)
     graphs = extract_stream(items, spec, counts=counts, ledger=ledger, bar=bar, engine=engine)
     total = LoadStats()
-    for batch in _batches(resolve.resolve_stream(graphs, resolver), commit_seconds, commit_most):
+    for batch in batched(resolve.resolve_stream(graphs, resolver), commit_most, seconds=commit_seconds):
         s = st.load(batch)
         total.articles_loaded += s.articles_loaded
         total.articles_unchanged += s.articles_unchanged

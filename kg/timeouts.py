@@ -25,11 +25,12 @@ import logging
 import signal
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator
+
+from .batching import batched
 
 log = logging.getLogger("kg")
 
-T = TypeVar("T")
 DEFAULT_ARTICLE_TIMEOUT = 60.0  # seconds; a long news article takes a few
 REPEAT = 0.25  # seconds between alarms after the limit, until one interrupts the article
 
@@ -87,17 +88,6 @@ def timed_out_reason(seconds: float) -> str:
     return f"timed out: extraction took over the {seconds:g}-second limit per article"
 
 
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def bounded_pipe(nlp, items: Iterable[tuple[str, Any]], finish: Callable[[Any, Any], Any], *,
                  batch_size: int = 32, timeout: float | None = None) -> Iterator[tuple[Any, Any, str | None]]:
     """``(context, finish(doc, context), None)`` for each ``(text, context)`` in *items*, in order, or
@@ -106,7 +96,7 @@ def bounded_pipe(nlp, items: Iterable[tuple[str, Any]], finish: Callable[[Any, A
     Texts longer than spaCy's ``nlp.max_length`` are let through (the reader's ``max_chars`` is the
     size limit), so a long text is a time question, not an error.
     """
-    for batch in _batches(items, batch_size):
+    for batch in batched(items, batch_size):
         longest = max(len(text) for text, _ in batch)
         if longest > nlp.max_length:
             nlp.max_length = longest
