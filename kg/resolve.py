@@ -124,6 +124,7 @@ class Resolver:
         self.aliases: dict[str, str] = {}  # "Type|alias" -> id
         self.ambiguous: set[str] = set()
         self._by_surname: dict[str, set[str]] = defaultdict(set)
+        self._surnames: list[str] = []  # the keys of _by_surname, for rapidfuzz's batch matching
         self.offices: dict[str, set[str]] = defaultdict(set)  # person id -> office ids held
         if self.path and self.path.exists():
             self._load_table(self.path)
@@ -166,7 +167,10 @@ class Resolver:
             return  # a variant of a known name ("Donald J. Trump" after "Donald Trump")
         self.people[pid] = clean
         self.names[pid] = (clean, "Person")
-        self._by_surname[clean.split()[-1].casefold()].add(pid)
+        surname = clean.split()[-1].casefold()
+        if surname not in self._by_surname:
+            self._surnames.append(surname)
+        self._by_surname[surname].add(pid)
 
     def learn_alias(self, type_: str, alias: str, entity_id: str) -> None:
         key = f"{type_}|{alias.casefold()}"
@@ -216,7 +220,7 @@ class Resolver:
         >>> r.candidates("Miliband"), r.candidates("Mr Ed Miliband")
         (['person/david-miliband', 'person/ed-miliband'], ['person/ed-miliband'])
         """
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz, process
 
         clean = person_name(name)
         words = clean.split()
@@ -229,10 +233,11 @@ class Resolver:
             return sorted(self._by_surname.get(words[0].casefold(), ()))
         first, last = words[0], words[-1]
         out = set()
-        for sur, pids in self._by_surname.items():
-            if sur != last.casefold() and fuzz.ratio(sur, last.casefold()) < _FUZZ:
-                continue
-            for pid in pids:
+        # the known surnames equal or close to this one (one C call over all of them: a loop here cost
+        # more than the rest of a corpus load once thousands of people were known)
+        close = process.extract(last.casefold(), self._surnames, scorer=fuzz.ratio, score_cutoff=_FUZZ, limit=None)
+        for sur, _score, _i in close:
+            for pid in self._by_surname[sur]:
                 known = self.people[pid].split()
                 if _first_compatible(first, known[0]):
                     out.add(pid)
