@@ -9,7 +9,6 @@ Patterns (all on the dependency parse and the OFFICE entities from the office ru
 - party: "Labour MPs A and B" gives member_of(A, Labour) as well
 """
 
-from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span

@@ -18,7 +18,6 @@
 - ``about``: the entities the quote mentions, other than its speaker.
 """
 
-from __future__ import annotations
 
 import re
 

@@ -17,7 +17,6 @@ Training uses spaCy's own loop (``pipelines/relations-train.cfg``, ``python -m k
 :mod:`kg.nlp.relation_model` feeds the component kg's mentions and turns its scores into relations.
 """
 
-from __future__ import annotations
 
 import zlib
 from bisect import bisect_right
