@@ -55,3 +55,22 @@ def test_evidence_offsets_point_into_the_article(example_graphs):
             assert g.article.text[q.evidence.start : q.evidence.end] == q.text
         for m in g.mentions:
             assert g.article.text[m.start : m.end] == m.text
+
+
+def test_to_dict_is_what_dataclasses_asdict_gives(example_graphs):
+    import dataclasses
+
+    from kg.resolve import _ResolvedArticle
+
+    graphs = example_graphs[0]
+    for g in graphs:
+        assert g.to_dict() == dataclasses.asdict(g)
+    g = next(g for g in graphs if g.relations)
+    art = _ResolvedArticle(**{f.name: getattr(g.article, f.name) for f in dataclasses.fields(g.article)})
+    art._resolution = "not a field"
+    g = dataclasses.replace(g, article=art)
+    g.relations[0].attrs = {"nested": [{"a": 1}]}
+    d = g.to_dict()
+    assert d == dataclasses.asdict(g) and "_resolution" not in d["article"]
+    d["relations"][0]["attrs"]["nested"][0]["a"] = 2  # a copy, as asdict's
+    assert g.relations[0].attrs == {"nested": [{"a": 1}]}
