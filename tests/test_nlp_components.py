@@ -154,3 +154,25 @@ def test_stances_on_issues(nlp):
     assert ("gpe/germany", "supports", "issue/security-guarantee") in r
     assert ("gpe/france", "opposes", "issue/defence-spending") in r
     assert not rels(g, "supports").keys() - {("gpe/germany", "supports", "issue/security-guarantee")}
+
+
+def test_a_name_with_an_office_in_apposition_is_a_person_and_speaks_on(nlp):
+    # the model tags "Kemi Badenoch" GPE; her office makes her a person, and "welcomed ... and said" a
+    # speaker whom the next sentence's "She argued" continues (not the Chancellor named before her)
+    text = ("Rachel Reeves, the Chancellor, said the plan was affordable. Kemi Badenoch, the Leader of the "
+            "Opposition, welcomed the announcement and said the Conservatives would support it. She argued "
+            "that her party had been calling for the move for months.")
+    g = graph(nlp, text)
+    types = {e.name: e.type for e in g.entities}
+    assert types.get("Kemi Badenoch") == "Person", types
+    argued = [q for q in g.quotes if q.cue == "argue"]
+    assert argued and argued[0].speaker == "person/kemi-badenoch", [(q.speaker, q.text) for q in g.quotes]
+
+
+def test_a_surname_the_tagger_took_for_a_noun_is_still_the_person(nlp):
+    text = ("Donald Trump met Keir Starmer at the White House. Vance raised concerns about free speech in "
+            "Britain. Starmer replied that Britain had enjoyed free speech for a very long time.\n\n"
+            "\"We are proud of our tradition of free speech, and it is not going anywhere,\" he said.")
+    g = graph(nlp, text)
+    proud = [q for q in g.quotes if "proud of our tradition" in q.text]
+    assert proud and proud[0].speaker == "person/keir-starmer", [(q.speaker, q.text) for q in g.quotes]

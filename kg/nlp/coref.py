@@ -73,10 +73,14 @@ class Coreference:
             if target and target in ents and (ref or tok.i == 0 or tok_ent.get(tok.i - 1) != eid or tok.dep_ in _SUBJ):
                 is_subj = tok.dep_ in _SUBJ
                 recent.append((tok.i, target, is_subj, sent_no(tok)))
-                if is_subj and tok.head.lemma_ in self.cues and ents[target].type == "Person":
+                if is_subj and self._speech(tok.head) and ents[target].type == "Person":
                     last_speaker = (target, sent_no(tok))
         doc._.kg_coref = coref
         return doc
+
+    def _speech(self, verb) -> bool:
+        """A speech verb, or a verb conjoined with one ("welcomed the plan and said ...")."""
+        return verb.lemma_ in self.cues or any(c.dep_ == "conj" and c.lemma_ in self.cues for c in verb.children)
 
     def _pick(self, recent, sent, accept, prefer_subject=True):
         for i, eid, is_subj, s in reversed(recent):

@@ -47,6 +47,11 @@ def _quantity(doc: Doc, ent: Span) -> tuple[str, int]:
     return "".join(t.text_with_ws for t in doc[start : ent.end]).strip(), start
 
 
+def _office_apposition(ent: Span) -> bool:
+    """Whether the mention has an office in apposition ("X, the Defence Secretary")."""
+    return any(c.dep_ == "appos" and c.ent_type_ == "OFFICE" for c in ent.root.children)
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_STOP).upper()
 
@@ -85,6 +90,9 @@ class EntityResolver:
             country = countries.lookup(name)
             if country:
                 return country, "GPE", ent.start
+            if _office_apposition(ent) and 2 <= len(name.split()) <= 4:
+                # "Kemi Badenoch, the Leader of the Opposition": whoever holds an office is a person
+                return _clean(ent, self.titles, strip_titles=True), "Person", ent.start
         return name, kg_type, ent.start
 
     def __call__(self, doc: Doc) -> Doc:
@@ -159,6 +167,7 @@ class EntityResolver:
         """Proper nouns the model missed that repeat a name already found ("Healey" after
         "John Healey", "Labour" in "Two Labour MPs") become mentions of that entity."""
         index: dict[tuple[str, ...], str] = {}
+        people = {e.id for e in entities.values() if e.type == "Person"}
         for e in entities.values():
             if e.type in ("Quantity", "Office"):
                 continue
@@ -171,12 +180,18 @@ class EntityResolver:
         longest = max(len(k) for k in index)
         i = 0
         while i < len(doc):
-            if i in token_entity or doc[i].pos_ != "PROPN":
+            tok = doc[i]
+            # a proper noun, or a capitalised word the tagger took for a common noun ("Starmer replied"),
+            # which then has to repeat a person's name
+            noun = tok.pos_ == "NOUN" and tok.is_title
+            if i in token_entity or not (tok.pos_ == "PROPN" or noun):
                 i += 1
                 continue
             for n in range(min(longest, len(doc) - i), 0, -1):
                 key = tuple(t.text.casefold() for t in doc[i : i + n])
                 eid = index.get(key)
+                if eid and noun and eid not in people:
+                    continue
                 if eid and not any(j in token_entity for j in range(i, i + n)):
                     mentions.append(attrs.MentionInfo(eid, i, i + n))
                     for j in range(i, i + n):
