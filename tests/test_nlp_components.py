@@ -176,3 +176,13 @@ def test_a_surname_the_tagger_took_for_a_noun_is_still_the_person(nlp):
     g = graph(nlp, text)
     proud = [q for q in g.quotes if "proud of our tradition" in q.text]
     assert proud and proud[0].speaker == "person/keir-starmer", [(q.speaker, q.text) for q in g.quotes]
+
+
+def test_reported_speech_split_by_the_parser_is_one_quote_said_by_each_coordinated_speaker(nlp):
+    text = ("Two Labour MPs, Laura Kyrke-Smith and Melanie Ward, argued that plans to raise spending to 2.5 per "
+            "cent of GDP were no longer sufficient and that the UK should look to Poland.")
+    g = graph(nlp, text)
+    argued = [q for q in g.quotes if q.cue == "argue"]
+    assert {q.speaker for q in argued} == {"person/laura-kyrke-smith", "person/melanie-ward"}
+    assert {q.text for q in argued} == {"plans to raise spending to 2.5 per cent of GDP were no longer sufficient "
+                                        "and that the UK should look to Poland"}

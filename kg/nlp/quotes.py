@@ -19,6 +19,7 @@
 """
 
 
+import dataclasses
 import re
 
 from spacy.language import Language
@@ -112,6 +113,20 @@ class QuoteExtractor:
             nominal = nominal or s.pos_ in ("NOUN", "PROPN")
         return None, nominal
 
+    def _co_speakers(self, doc: Doc, verb: Token, speaker: str | None) -> list[str]:
+        """People coordinated with the speaker in the verb's subject ("A and B argued")."""
+        if speaker is None:
+            return []
+        out: list[str] = []
+        for s in args.logical_subjects(verb):
+            for t in s.subtree:
+                if t.dep_ == "conj" and args.entity_of(doc, t.head) == speaker:
+                    eid = args.entity_of(doc, t)
+                    if eid and eid != speaker and eid not in out and self.ents.get(eid) \
+                            and self.ents[eid].type == "Person":
+                        out.append(eid)
+        return out
+
     def _hit(self, doc: Doc, left: int, right: int, cue: Token, speaker: str | None, kind: str,
              confidence: float) -> attrs.QuoteHit | None:
         while left <= right and (doc[left].dep_ == "mark" or doc[left].is_punct or doc[left].is_space):
@@ -132,11 +147,22 @@ class QuoteExtractor:
             return []  # no entity speaks ("it is said that", "sources said" unless unattributed quotes are kept)
         conf = 0.8 if speaker else 0.5
         out = []
+        spans: list[list[int]] = []
         for c in verb.children:
             if c.dep_ == "ccomp":
-                hit = self._hit(doc, c.left_edge.i, c.right_edge.i, verb, speaker, "reported", conf)
-                if hit:
-                    out.append(hit)
+                left, right = c.left_edge.i, c.right_edge.i
+                # a clause the parser split in two ("argued that plans to raise spending | were no longer
+                # sufficient"): complements with nothing but punctuation or "and" between are one content
+                if spans and all(t.is_punct or t.is_space or t.dep_ == "cc" for t in doc[spans[-1][1] + 1 : left]):
+                    spans[-1][1] = right
+                else:
+                    spans.append([left, right])
+        for left, right in spans:
+            hit = self._hit(doc, left, right, verb, speaker, "reported", conf)
+            if hit:
+                out.append(hit)
+                # "Two Labour MPs, Laura Kyrke-Smith and Melanie Ward, argued ...": each of them said it
+                out += [dataclasses.replace(hit, speaker=other) for other in self._co_speakers(doc, verb, speaker)]
         if not out and verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             head = verb.head
             left, right = head.left_edge.i, head.right_edge.i
