@@ -11,6 +11,7 @@ import click
 
 from . import api, output, queries
 from .stores.base import StoreError
+from .stores.neo4j_rows import DEFAULT_BATCH
 
 EXIT_SKIPPED = 3  # the run completed, but some inputs were skipped
 
@@ -47,7 +48,7 @@ _sparql_option = click.option("--sparql-endpoint", "sparql_endpoint", default=No
                               help="Use the SPARQL 1.1 server at URL (query endpoint or server root, e.g. "
                                    "http://127.0.0.1:7878) instead of the embedded store.")
 _batch_option = click.option("--batch-size", default=None, type=click.IntRange(1),
-                             help="Neo4j: rows per write transaction (default 5000).")
+                             help=f"Neo4j: rows per write transaction (default {DEFAULT_BATCH:,}).")
 _model_options = [
     click.option("--model", "model_name", default=None, help="spaCy model package to load (env KG_SPACY_MODEL)."),
     click.option("--config", default=None, type=click.Path(exists=True), help="Pipeline config (.cfg)."),

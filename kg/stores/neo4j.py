@@ -65,12 +65,11 @@ from ..model import ArticleGraph
 from ..paths import SCHEMAS
 from . import neo4j_rows
 from .base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
-from .neo4j_rows import ASSERTION, ENTITY, Rows, clean, label
+from .neo4j_rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean, label
 
 log = logging.getLogger(__name__)
 
 CONSTRAINTS = SCHEMAS / "neo4j" / "constraints.cypher"
-DEFAULT_BATCH = 20000  # rows (mentions + relations + quotes) per transaction
 DEFAULT_ATTEMPTS = 5
 BACKOFF = 0.5  # seconds before the first retry; doubled for each further one (with +-20% jitter)
 MAX_BACKOFF = 8.0

@@ -38,6 +38,7 @@ from .. import catalogue, ids
 from ..model import ArticleGraph
 from .base import StoreError
 
+DEFAULT_BATCH = 20000  # rows (mentions + relations + quotes) per write transaction
 ENTITY = "Entity"  # every entity node carries it besides its catalogue label
 ASSERTION = "Assertion"  # evidence nodes, as kg:Assertion in RDF
 
