@@ -8,9 +8,11 @@ relation and quote. Character offsets index into ``Article.text``.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
-from . import ids
+from . import dates, ids
 from .nlp.attrs import sentence
 from .model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
 
@@ -28,17 +30,50 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
         span = doc[m.start : m.end]
         graph.mentions.append(Mention(entity_id=m.entity_id, text=span.text, start=span.start_char,
                                       end=span.end_char, sentence_start=sentence(span[0]).start_char))
-    for h in [*(doc._.kg_positions or []), *(doc._.kg_relations or [])]:
+    when = _Dates(doc, dates.anchor_of(article.date))
+    positions = doc._.kg_positions or []
+    for k, h in enumerate([*positions, *(doc._.kg_relations or [])]):
         ev = Evidence(article_id=article.id, sentence=_sentence(text, h.sent_start, h.sent_end), start=h.start,
                       end=h.end, extractor=h.extractor, confidence=h.confidence)
+        extra = dict(h.attrs)
+        if k >= len(positions):  # events have a date; offices held are states (a dateline is not when they began)
+            extra.update(when.of(h.sent_start, h.sent_end, h.start, h.end))
         graph.relations.append(Relation(subject=h.subject, predicate=h.predicate, object=h.object, evidence=ev,
-                                        confidence=h.confidence, modality=h.modality, attrs=dict(h.attrs)))
+                                        confidence=h.confidence, modality=h.modality, attrs=extra))
     for q in doc._.kg_quotes or []:
         ev = Evidence(article_id=article.id, sentence=_sentence(text, q.sent_start, q.sent_end), start=q.start,
                       end=q.end, extractor="kg_quotes", confidence=q.confidence)
         graph.quotes.append(Quote(speaker=q.speaker, text=text[q.start : q.end], cue=q.cue, evidence=ev,
                                   kind=q.kind, about=list(q.about), confidence=q.confidence))
     return graph
+
+
+class _Dates:
+    """When a relation happened: the DATE (or TIME) phrase of its sentence (the one inside the relation's span, else
+    the nearest), normalised by :func:`kg.dates.normalise` against the article's date, in the future when the
+    relation's span holds a future marker ("will meet on Friday", "is due to meet on Thursday"). Gives
+    ``{"date": ISO, "date_text": phrase}`` or nothing."""
+
+    _FUTURE = {"will", "'ll", "shall", "due", "going", "expected", "scheduled", "plans", "intends"}
+    _DAY_WORDS = re.compile(r"\b(?:today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b",
+                            re.I)
+
+    def __init__(self, doc: Doc, anchor):
+        self.doc, self.anchor = doc, anchor
+        self.ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]  # TIME: "last night"
+
+    def of(self, sent_start: int, sent_end: int, start: int, end: int) -> dict[str, str]:
+        found = [(e.start_char, e.end_char, e.text) for e in self.ents if sent_start <= e.start_char < sent_end]
+        if not found:  # the small model leaves "last night", "yesterday" untagged at times
+            found = [(sent_start + m.start(), sent_start + m.end(), m.group(0))
+                     for m in self._DAY_WORDS.finditer(self.doc.text[sent_start:sent_end])]
+        if not found:
+            return {}
+        s, e, phrase = min(found, key=lambda f: (0 if start <= f[0] < end else 1, max(start - f[1], f[0] - end, 0)))
+        span = self.doc.char_span(start, end, alignment_mode="expand")  # the relation's own clause, as far as
+        future = span is not None and any(t.lower_ in self._FUTURE for t in span)  # its span reaches
+        iso = dates.normalise(phrase, self.anchor, future=future)
+        return {"date": iso, "date_text": phrase} if iso else {}
 
 
 def quote_id(article_id: str, quote: Quote) -> str:

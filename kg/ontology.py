@@ -61,6 +61,9 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
     "confidence": (("Assertion", "Quote"), "xsd:double", None, "Extractor confidence in [0, 1]."),
     "extractor": (("Assertion",), "xsd:string", None, "The component and rule that produced the assertion."),
     "modality": (("Assertion",), "xsd:string", None, "asserted, intent, possible, obligation or reported."),
+    "eventDate": (("Assertion",), "xsd:string", None, "When the relation took place, as ISO 8601 of the precision the "
+                  "text gives (day 2025-02-28, week 2025-W09, month 2025-02 or year 2025): the sentence's date "
+                  "phrase anchored on the article's date (kg/dates.py)."),
     "cue": (("Quote",), "xsd:string", None, "The speech verb or cue that introduced the quote."),
     "quoteKind": (("Quote",), "xsd:string", None, "direct or reported speech."),
 }

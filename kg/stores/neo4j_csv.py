@@ -37,7 +37,7 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ARTICLE_HEADER = ["id:ID(Article)", "title", "date", "url", "source", "contentHash", ":LABEL"]
 ENTITY_HEADER = ["id:ID(Entity)", "name", "type", ":LABEL"]
 ASSERTION_HEADER = ["id:ID(Assertion)", "article_id", "subject", "predicate", "object", "sentence", "start:int",
-                    "end:int", "confidence:double", "extractor", "modality", ":LABEL"]
+                    "end:int", "confidence:double", "extractor", "modality", "eventDate", ":LABEL"]
 QUOTE_HEADER = ["id:ID(Quote)", "article_id", "text", "cue", "kind", "sentence", "start:int", "end:int",
                 "confidence:double", ":LABEL"]
 RELATION_HEADER = [":START_ID(Entity)", ":END_ID(Entity)", "evidence:int", "confidence:double", "articles:string[]",
@@ -83,17 +83,18 @@ def read(store, base: str | None = None) -> dict:
             m["aliases"].add(r["alias"])
     by_prop = {cat.expand(r.rdf): name for name, r in cat.relations.items()}
     assertions = []
-    for r in _rows(store, f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod WHERE {{ GRAPH ?g {{
+    for r in _rows(store, f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when WHERE {{ GRAPH ?g {{
             ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
                <{kg}confidence> ?c ; <{derived}> ?art .
             ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
             OPTIONAL {{ ?x <{kg}sentence> ?sent }} OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
-            OPTIONAL {{ ?x <{kg}extractor> ?ex }} OPTIONAL {{ ?x <{kg}modality> ?mod }} }} }}"""):
+            OPTIONAL {{ ?x <{kg}extractor> ?ex }} OPTIONAL {{ ?x <{kg}modality> ?mod }}
+            OPTIONAL {{ ?x <{kg}eventDate> ?when }} }} }}"""):
         if r["p"] in by_prop:
             assertions.append({"id": _strip(r["x"], base), "article_id": r["aid"], "subject": r["s"],
                                "predicate": by_prop[r["p"]], "object": r["o"], "sentence": r["sent"],
                                "start": r["start"], "end": r["end"], "confidence": r["c"], "extractor": r["ex"],
-                               "modality": r["mod"]})
+                               "modality": r["mod"], "eventDate": r["when"]})
     quotes: dict[str, dict] = {}
     for r in sorted(_rows(store, f"""
         SELECT DISTINCT ?q ?aid ?text ?cue ?kind ?sent ?start ?end ?c WHERE {{ GRAPH ?g {{
@@ -170,7 +171,7 @@ def export(store, out: str | Path) -> dict[str, int]:
                   key=lambda a: a["id"])
     nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in ("id", "article_id", "subject", "predicate", "object",
                                                                   "sentence", "start", "end", "confidence",
-                                                                  "extractor", "modality")] + [label(ASSERTION)]
+                                                                  "extractor", "modality", "eventDate")] + [label(ASSERTION)]
                                                 for a in asns))
     quote = label(n.quote)
     nodes(quote, QUOTE_HEADER, ([q[k] for k in ("id", "article_id", "text", "cue", "kind", "sentence", "start", "end",

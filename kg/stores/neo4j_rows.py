@@ -15,7 +15,7 @@ The graph written (see :mod:`kg.stores.neo4j` for how it is replaced):
 - ``(:Article)-[:MENTIONS {aliases, name}]->(:Entity)``, aliases and name as
   used by that article
 - ``(:Assertion {id, article_id, subject, predicate, object, sentence, start,
-  end, confidence, extractor, modality, negated})``, one per extracted relation
+  end, confidence, extractor, modality, negated[, eventDate]})``, one per extracted relation
   (the evidence; same ids as the RDF store's ``kg:Assertion``)
 - ``(:Entity)-[:<catalogue type> {evidence, confidence, articles,
   articleEvidence, articleConfidence}]->(:Entity)``, ONE relationship per
@@ -157,7 +157,8 @@ class Rows:
                 "id": ids.assertion_iri(a.id, key, base=""), "article_id": aid, "subject": s,
                 "predicate": r.predicate, "object": o, "sentence": clean(ev.sentence), "start": ev.start,
                 "end": ev.end, "confidence": conf, "extractor": clean(ev.extractor),
-                "modality": clean(r.modality), "negated": bool(r.negated)})
+                "modality": clean(r.modality), "negated": bool(r.negated),
+                **({"eventDate": clean(str(r.attrs["date"]))} if r.attrs.get("date") else {})})
             per = self.edges.setdefault(n.rel_types[r.predicate], {}).setdefault((s, o), {})
             got = per.get(aid)
             per[aid] = [1, conf] if got is None else [got[0] + 1, max(got[1], conf)]

@@ -117,6 +117,8 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> list[Quad]:
         add(asn, t.kgp("confidence"), _lit(float(r.confidence)))
         add(asn, t.kgp("extractor"), _lit(ev.extractor))
         add(asn, t.kgp("modality"), _lit(r.modality))
+        if r.attrs.get("date"):
+            add(asn, t.kgp("eventDate"), _lit(str(r.attrs["date"])))
         add(asn, t.derived, art)
 
     for q in g.quotes:
