@@ -37,7 +37,7 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
                       end=h.end, extractor=h.extractor, confidence=h.confidence)
         extra = dict(h.attrs)
         if k >= len(positions):  # events have a date; offices held are states (a dateline is not when they began)
-            extra.update(when.of(h.sent_start, h.sent_end, h.start, h.end))
+            extra.update(when.of(h.sent_start, h.sent_end, h.start, h.end, h.attrs.get("trigger")))
         graph.relations.append(Relation(subject=h.subject, predicate=h.predicate, object=h.object, evidence=ev,
                                         confidence=h.confidence, modality=h.modality, attrs=extra))
     for q in doc._.kg_quotes or []:
@@ -49,8 +49,8 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
 
 
 class _Dates:
-    """When a relation happened: the DATE (or TIME) phrase of its sentence (the one inside the relation's span, else
-    the nearest), normalised by :func:`kg.dates.normalise` against the article's date, in the future when the
+    """When a relation happened: the DATE (or TIME) phrase of its sentence (the one in the clause of the relation's
+    trigger word, else one inside the relation's span, else the nearest), normalised by :func:`kg.dates.normalise` against the article's date, in the future when the
     relation's span holds a future marker ("will meet on Friday", "is due to meet on Thursday"). Gives
     ``{"date": ISO, "date_text": phrase}`` or nothing."""
 
@@ -62,16 +62,29 @@ class _Dates:
         self.doc, self.anchor = doc, anchor
         self.ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]  # TIME: "last night"
 
-    def of(self, sent_start: int, sent_end: int, start: int, end: int) -> dict[str, str]:
-        found = [(e.start_char, e.end_char, e.text) for e in self.ents if sent_start <= e.start_char < sent_end]
+    @staticmethod
+    def _clause(tok):
+        """The verb whose clause a token is in (itself if it is one)."""
+        for _ in range(8):
+            if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+                return tok
+            tok = tok.head
+        return tok
+
+    def of(self, sent_start: int, sent_end: int, start: int, end: int, trigger: str | None = None) -> dict[str, str]:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        # the clause of the relation's trigger word ("held talks ... on Wednesday", not "attended ... on Tuesday")
+        verbs = {self._clause(t).i for t in span if t.lemma_ == trigger} if span is not None and trigger else set()
+        found = [(e.start_char, e.end_char, e.text, self._clause(e.root).i in verbs)
+                 for e in self.ents if sent_start <= e.start_char < sent_end]
         if not found:  # the small model leaves "last night", "yesterday" untagged at times
-            found = [(sent_start + m.start(), sent_start + m.end(), m.group(0))
+            found = [(sent_start + m.start(), sent_start + m.end(), m.group(0), False)
                      for m in self._DAY_WORDS.finditer(self.doc.text[sent_start:sent_end])]
         if not found:
             return {}
-        s, e, phrase = min(found, key=lambda f: (0 if start <= f[0] < end else 1, max(start - f[1], f[0] - end, 0)))
-        span = self.doc.char_span(start, end, alignment_mode="expand")  # the relation's own clause, as far as
-        future = span is not None and any(t.lower_ in self._FUTURE for t in span)  # its span reaches
+        s, e, phrase, _ = min(found, key=lambda f: (not f[3], 0 if start <= f[0] < end else 1,
+                                                    max(start - f[1], f[0] - end, 0)))
+        future = span is not None and any(t.lower_ in self._FUTURE for t in span)  # in the relation's own words
         iso = dates.normalise(phrase, self.anchor, future=future)
         return {"date": iso, "date_text": phrase} if iso else {}
 

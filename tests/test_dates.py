@@ -88,3 +88,11 @@ def test_a_future_marker_in_the_relation_picks_the_coming_weekday_and_offices_ge
     meets = [r for r in g.relations if r.predicate == "meets"]
     assert meets and meets[0].attrs.get("date") == "2025-02-27"
     assert all("date" not in r.attrs for r in g.relations if r.predicate in ("holds_position", "office_of"))
+
+
+def test_the_date_of_the_trigger_clause_wins_over_an_earlier_one(nlp):
+    text = ("Volodymyr Zelensky, the Ukrainian President, attended a dinner for leaders hosted by King "
+            "Willem-Alexander on Tuesday evening and held talks with Donald Trump on the sidelines on Wednesday.")
+    g = doc_to_graph(nlp(text), Article(id="t", text=text, date="2025-06-25"))  # a Wednesday
+    talks = [r for r in g.relations if r.predicate == "negotiates_with"]
+    assert talks and {r.attrs.get("date") for r in talks} == {"2025-06-25"}, [(r.attrs, r.subject) for r in talks]
