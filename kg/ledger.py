@@ -20,7 +20,7 @@ parsed again; its stored graph goes on to resolution and the sink as if freshly 
 sink, not the ledger, decides what to write (it compares content hashes), so an article the store
 has but the ledger lacks (killed between the store's commit and the ledger's) is compared and,
 if needed, replaced: loads are idempotent. The pipeline fingerprint covers the model (name and
-version), the config and the environment switches that override it, kg's version and the source of ``kg/nlp``, ``kg/extract.py`` and
+version), the config and the environment switches that override it, kg's version and the source of ``kg/nlp``, ``kg/extract.py``, ``kg/dates.py``, ``kg/model.py`` and
 ``pipelines/``: change any and every article is extracted again.
 """
 
@@ -106,7 +106,7 @@ def pipeline_fingerprint(config: str | os.PathLike | None = None, model_name: st
     for part in (__version__, _version("spacy"), name, _version(name), cfg.read_bytes().hex(), *switches):
         h.update(part.encode() + b"\0")
     pkg = Path(__file__).parent
-    files = [*sorted((pkg / "nlp").rglob("*.py")), pkg / "extract.py", pkg / "model.py",
+    files = [*sorted((pkg / "nlp").rglob("*.py")), pkg / "extract.py", pkg / "dates.py", pkg / "model.py",
              *sorted(p for p in Path(PIPELINES).rglob("*") if p.is_file() and "eval" not in p.parts)]
     for f in files:
         h.update(str(f.relative_to(f.parents[1])).encode() + b"\0" + f.read_bytes() + b"\0")
