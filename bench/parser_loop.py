@@ -3,7 +3,7 @@
     .venv/bin/python bench/parser_loop.py [--limit 256] [--corpus ../shared/data/external/bbc]
 
 Why it exists: setup.cfg pins spaCy to 3.8.4. The same model weights run through
-the wheels of spaCy 3.8.8 and later spend most of ``ner``'s time in the greedy
+the wheels of spaCy 3.8.9 and later (3.8.8 not measured) spend most of ``ner``'s time in the greedy
 decoding loop (perf shows the compiled loop taking and releasing the GIL for every
 state lookup), so kg's whole pipeline ran at ~0.55x the speed it has on 3.8.4.
 Run this script in a virtualenv with another spaCy (``pip install spacy==3.8.N
