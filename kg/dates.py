@@ -34,6 +34,8 @@ WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thurs
 
 _DAYS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
          "yesterday": -1, "last night": -1, "tomorrow": 1}
+#: the day words of ``_DAYS`` found in running text (the small NER model leaves some untagged)
+DAY_WORDS = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _DAYS), key=len, reverse=True)) + r")\b", re.I)
 _STEP = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH})\.?(?:,? (\d{{4}}))?$")

@@ -8,8 +8,6 @@ relation and quote. Character offsets index into ``Article.text``.
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Doc
 
 from . import dates, ids
@@ -30,7 +28,7 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
         span = doc[m.start : m.end]
         graph.mentions.append(Mention(entity_id=m.entity_id, text=span.text, start=span.start_char,
                                       end=span.end_char, sentence_start=sentence(span[0]).start_char))
-    when = _Dates(doc, dates.anchor_of(article.date))
+    when = _Dates(doc, text, dates.anchor_of(article.date))
     positions = doc._.kg_positions or []
     for k, h in enumerate([*positions, *(doc._.kg_relations or [])]):
         ev = Evidence(article_id=article.id, sentence=_sentence(text, h.sent_start, h.sent_end), start=h.start,
@@ -49,17 +47,16 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
 
 
 class _Dates:
-    """When a relation happened: the DATE (or TIME) phrase of its sentence (the one in the clause of the relation's
-    trigger word, else one inside the relation's span, else the nearest), normalised by :func:`kg.dates.normalise` against the article's date, in the future when the
-    relation's span holds a future marker ("will meet on Friday", "is due to meet on Thursday"). Gives
-    ``{"date": ISO, "date_text": phrase}`` or nothing."""
+    """When a relation happened: the DATE (or TIME) phrase of its sentence (the one in the clause of the
+    relation's trigger word, else one inside the relation's span, else the nearest), normalised by
+    :func:`kg.dates.normalise` against the article's date, in the future when the relation's span holds a
+    future marker ("will meet on Friday", "is due to meet on Thursday"). Gives ``{"date": ISO,
+    "date_text": phrase}`` or nothing."""
 
     _FUTURE = {"will", "'ll", "shall", "due", "going", "expected", "scheduled", "plans", "intends"}
-    _DAY_WORDS = re.compile(r"\b(?:today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b",
-                            re.I)
 
-    def __init__(self, doc: Doc, anchor):
-        self.doc, self.anchor = doc, anchor
+    def __init__(self, doc: Doc, text: str, anchor):
+        self.doc, self.text, self.anchor = doc, text, anchor  # text: the article's (doc.text is rebuilt per access)
         self.ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]  # TIME: "last night"
 
     @staticmethod
@@ -78,8 +75,8 @@ class _Dates:
         found = [(e.start_char, e.end_char, e.text, self._clause(e.root).i in verbs)
                  for e in self.ents if sent_start <= e.start_char < sent_end]
         if not found:  # the small model leaves "last night", "yesterday" untagged at times
-            found = [(sent_start + m.start(), sent_start + m.end(), m.group(0), False)
-                     for m in self._DAY_WORDS.finditer(self.doc.text[sent_start:sent_end])]
+            found = [(m.start(), m.end(), m.group(0), False)
+                     for m in dates.DAY_WORDS.finditer(self.text, sent_start, sent_end)]
         if not found:
             return {}
         s, e, phrase, _ = min(found, key=lambda f: (not f[3], 0 if start <= f[0] < end else 1,

@@ -13,7 +13,6 @@ just them. As in spaCy, every match is found before any is applied and later
 patterns win.
 """
 
-
 import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
 from spacy.language import Language

@@ -11,7 +11,6 @@
 Assigns ``doc._.kg_coref`` (token index -> entity id).
 """
 
-
 from spacy.language import Language
 from spacy.tokens import Doc
 

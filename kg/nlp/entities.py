@@ -8,7 +8,6 @@ acronyms in parentheses join their long form, and money/percent mentions are
 normalised ("20bn" after "£" becomes "£20bn"; "2.5 per cent" becomes "2.5%").
 """
 
-
 import re
 from collections import Counter, defaultdict
 

@@ -10,7 +10,6 @@ partly overlaps an office is trimmed, not dropped: "Labour MPs" (ORG) becomes
 or a headline is never parsed as part of the next sentence.
 """
 
-
 from spacy.language import Language
 import itertools
 

@@ -9,7 +9,6 @@ Patterns (all on the dependency parse and the OFFICE entities from the office ru
 - party: "Labour MPs A and B" gives member_of(A, Labour) as well
 """
 
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 

@@ -18,7 +18,6 @@
 - ``about``: the entities the quote mentions, other than its speaker.
 """
 
-
 import dataclasses
 import re
 

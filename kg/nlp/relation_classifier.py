@@ -17,7 +17,6 @@ Training uses spaCy's own loop (``pipelines/relations-train.cfg``, ``python -m k
 :mod:`kg.nlp.relation_model` feeds the component kg's mentions and turns its scores into relations.
 """
 
-
 import zlib
 from bisect import bisect_right
 from collections import Counter

@@ -16,7 +16,6 @@ Without a trained model the component does nothing: the pipeline loads and runs 
 a log message says how to build the model.
 """
 
-
 import logging
 from pathlib import Path
 

@@ -11,7 +11,6 @@ negation (no edge from "refused to support", "did not back") and modality
 Every relation is checked against the catalogue's domain and range.
 """
 
-
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 

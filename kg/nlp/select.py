@@ -33,7 +33,6 @@ POS or lemma, and no dependency arc (the first token is the sentence's ``ROOT``,
 the others have spaCy's "missing" head), so every dependency pattern skips them.
 """
 
-
 import logging
 
 import numpy
