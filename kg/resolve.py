@@ -125,6 +125,7 @@ class Resolver:
         self.ambiguous: set[str] = set()
         self._by_surname: dict[str, set[str]] = defaultdict(set)
         self._surnames: list[str] = []  # the keys of _by_surname, for rapidfuzz's batch matching
+        self._close: dict[str, tuple[int, list[str]]] = {}  # surname -> (_surnames compared, the close ones)
         self.offices: dict[str, set[str]] = defaultdict(set)  # person id -> office ids held
         if self.path and self.path.exists():
             self._load_table(self.path)
@@ -220,8 +221,6 @@ class Resolver:
         >>> r.candidates("Miliband"), r.candidates("Mr Ed Miliband")
         (['person/david-miliband', 'person/ed-miliband'], ['person/ed-miliband'])
         """
-        from rapidfuzz import fuzz, process
-
         clean = person_name(name)
         words = clean.split()
         if not words:
@@ -231,17 +230,27 @@ class Resolver:
             return [exact]
         if len(words) == 1:
             return sorted(self._by_surname.get(words[0].casefold(), ()))
-        first, last = words[0], words[-1]
+        first = words[0]
         out = set()
-        # the known surnames equal or close to this one (one C call over all of them: a loop here cost
-        # more than the rest of a corpus load once thousands of people were known)
-        close = process.extract(last.casefold(), self._surnames, scorer=fuzz.ratio, score_cutoff=_FUZZ, limit=None)
-        for sur, _score, _i in close:
+        for sur in self._close_surnames(words[-1].casefold()):
             for pid in self._by_surname[sur]:
                 known = self.people[pid].split()
                 if _first_compatible(first, known[0]):
                     out.add(pid)
         return sorted(out)
+
+    def _close_surnames(self, surname: str) -> list[str]:
+        """The known surnames equal or close to ``surname``. Surnames are only ever added, so each
+        query compares only those learned since it was last asked (one rapidfuzz call over them: a
+        Python loop over all of them cost more than the rest of a corpus load)."""
+        from rapidfuzz import fuzz, process
+
+        compared, close = self._close.get(surname, (0, []))
+        if compared < len(self._surnames):
+            new = process.extract(surname, self._surnames[compared:], scorer=fuzz.ratio, score_cutoff=_FUZZ, limit=None)
+            close = close + [sur for sur, _score, _i in new]
+            self._close[surname] = (len(self._surnames), close)
+        return close
 
     def target(self, e: Entity, offices: set[str] | None = None) -> tuple[str, str, str]:
         """(id, name, type) that entity ``e`` resolves to. ``offices``: the posts ``e`` holds in its
