@@ -13,7 +13,7 @@ from kg.nlp.select import Selector
 
 from tests.conftest import EXAMPLES, HEALEY, shared
 
-TRICKY = ("Y'all gonna say it ain't so, let's go. There is a man who gets it; she got ta go.\n\n"
+TRICKY = ("Y'all gonna say it ain't so, let's go. C'mon, it's nothin'. There is a man who gets it; she got ta go.\n\n"
           "Got it?  Yes  \nSomething happened to nobody. I'd have told them myself.\n")
 
 

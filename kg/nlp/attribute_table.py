@@ -6,12 +6,15 @@ fine-grained tag (plus, for some, the lower-case form, the dependency label or
 over every token and applies each match from Python; here that took ~20 % of the
 whole pipeline (45 µs a token). All but a few patterns look at one token only,
 so their combined effect is a function of those four token attributes: it is
-worked out once per distinct combination and cached, and written to the Doc as
-arrays. Patterns that span several tokens or use operators the table does not
+worked out once per distinct combination into a row of a value table, and each
+Doc gets its rows in one array operation. Patterns that span several tokens or use operators the table does not
 evaluate (regular expressions, quantifiers) still go through a Matcher holding
-just them. As in spaCy, every match is found before any is applied and later
-patterns win.
+just them, run only where a token can start one of them (a Matcher over the whole
+text evaluated their regular expressions on every token). As in spaCy, every match is
+found before any is applied and later patterns win.
 """
+
+import re
 
 import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
@@ -22,6 +25,33 @@ from spacy.tokens._retokenize import set_token_attrs
 
 _KEY_ATTRS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 _ARRAY_ATTRS = (POS, MORPH, LEMMA)  # written as arrays; any other attribute token by token
+
+
+_FIRST_ATTRS = ("TAG", "LOWER", "DEP")  # what a multi-token pattern's first token may test, for the window search
+
+
+def _first_test(token_pattern: dict):
+    """[(attribute, predicate on its string)] for a pattern's first token, or None when it tests
+    anything else (then the Matcher runs over the whole text)."""
+    tests = []
+    for attr, value in token_pattern.items():
+        if attr not in _FIRST_ATTRS:
+            return None
+        if not isinstance(value, dict):
+            tests.append((attr, value.__eq__))
+            continue
+        if len(value) != 1:
+            return None
+        op, arg = next(iter(value.items()))
+        if op == "IN":
+            tests.append((attr, frozenset(arg).__contains__))
+        elif op == "NOT_IN":
+            tests.append((attr, lambda v, s=frozenset(arg): v not in s))
+        elif op == "REGEX":
+            tests.append((attr, lambda v, rx=re.compile(arg): rx.search(v) is not None))
+        else:
+            return None
+    return tests
 
 
 def _simple(token_pattern: dict) -> bool:
@@ -42,6 +72,8 @@ class AttributeTable:
         self.single: list[tuple[int, list[list[tuple[int, str, object]]]]] = []
         self.multi = Matcher(self.vocab)
         self.multi_index: dict[int, int] = {}
+        firsts: list | None = []  # first-token tests of the multi-token patterns (None: not all known)
+        self.window = 1  # the longest multi-token pattern
         for i, p in enumerate(ruler.patterns):
             alts = p["patterns"]
             if p.get("index", 0) == 0 and all(len(a) == 1 and _simple(a[0]) for a in alts):
@@ -61,8 +93,20 @@ class AttributeTable:
                 key = strings.add(f"kg_attr_{i}")
                 self.multi.add(key, alts)
                 self.multi_index[key] = i
+                for a in alts:
+                    test = _first_test(a[0]) if a and not any("OP" in t for t in a) else None
+                    firsts = None if firsts is None or test is None else firsts + [test]
+                    self.window = max(self.window, len(a))
+        self.firsts = firsts
+        self._starts: dict[tuple[int, int, int], bool] = {}  # (tag, lower, dep) -> may start a multi pattern
         self.indices = ruler.indices
         self._memo: dict[tuple, tuple[int, ...]] = {}
+        # per token key (tag, lower, dep, is_space): a row of values to write, see _row
+        self._rows: dict[tuple, int] = {}
+        self._values = numpy.zeros((0, len(_ARRAY_ATTRS)), dtype=numpy.uint64)
+        self._set = numpy.zeros((0, len(_ARRAY_ATTRS)), dtype=bool)
+        self._rest: list[dict] = []
+        self._has_rest = numpy.zeros(0, dtype=bool)
         # a value no pattern names behaves like any other such value: the key keeps only named ones
         named: list[set] = [set(), set(), set(), set()]
         for _, tests in self.single:
@@ -100,6 +144,18 @@ class AttributeTable:
             found = self._memo[key] = tuple(out)
         return found
 
+    def _row(self, key: tuple) -> int:
+        """The row of the value table for a token key, added on first sight: the POS, MORPH and LEMMA
+        the one-token patterns give (and which of them they set), and any other attributes."""
+        merged = self._merged(self._matching(key))
+        values = [merged.get(a) for a in _ARRAY_ATTRS]
+        self._values = numpy.vstack([self._values, numpy.array([[v or 0 for v in values]], dtype=numpy.uint64)])
+        self._set = numpy.vstack([self._set, [[v is not None for v in values]]])
+        self._rest.append({a: v for a, v in merged.items() if a not in _ARRAY_ATTRS})
+        self._has_rest = numpy.append(self._has_rest, bool(self._rest[-1]))
+        row = self._rows[key] = len(self._rest) - 1
+        return row
+
     def _merged(self, ids) -> dict:
         merged: dict = {}
         for i in sorted(ids):
@@ -116,33 +172,49 @@ class AttributeTable:
                 for tag, lower, dep, space in zip(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(),
                                                   (arr[:, 3] != 0).tolist())]
         extra: dict[int, set[int]] = {}
-        for match_id, start, end in self.multi(doc, allow_missing=True):
+        for match_id, start, end in self._multi_matches(doc, arr):
             i = self.multi_index[match_id]
             extra.setdefault(start + self.indices[i] if self.indices[i] >= 0 else end + self.indices[i], set()).add(i)
-        out = arr[:, 4:].copy()
-        cache: dict[tuple, tuple] = {}
-        others: list[tuple[int, dict]] = []
-        for t, key in enumerate(keys):
-            if t in extra:
-                merged = self._merged({*self._matching(key), *extra[t]})
-                values = tuple(merged.get(a) for a in _ARRAY_ATTRS)
-                rest = {a: v for a, v in merged.items() if a not in _ARRAY_ATTRS}
-            else:
-                hit = cache.get(key)
-                if hit is None:
-                    merged = self._merged(self._matching(key))
-                    hit = cache[key] = (tuple(merged.get(a) for a in _ARRAY_ATTRS),
-                                        {a: v for a, v in merged.items() if a not in _ARRAY_ATTRS})
-                values, rest = hit
-            for col, v in enumerate(values):
-                if v is not None:
-                    out[t, col] = v
+        rows = self._rows
+        idx = [rows.get(key) for key in keys]
+        if None in idx:
+            idx = [rows[key] if key in rows else self._row(key) for key in keys]
+        idx = numpy.array(idx, dtype=numpy.int64)
+        out = numpy.where(self._set[idx], self._values[idx], arr[:, 4:])
+        others: list[tuple[int, dict]] = [(t, self._rest[idx[t]]) for t in
+                                          numpy.flatnonzero(self._has_rest[idx]).tolist() if t not in extra]
+        for t, ids in extra.items():
+            merged = self._merged({*self._matching(keys[t]), *ids})
+            for col, a in enumerate(_ARRAY_ATTRS):
+                if merged.get(a) is not None:
+                    out[t, col] = merged[a]
+            rest = {a: v for a, v in merged.items() if a not in _ARRAY_ATTRS}
             if rest:
                 others.append((t, rest))
         doc.from_array(list(_ARRAY_ATTRS), out)
         for t, rest in others:
             set_token_attrs(doc[t], rest)
         return doc
+
+    def _multi_matches(self, doc: Doc, arr) -> set[tuple[int, int, int]]:
+        """The multi-token patterns' matches: the Matcher run on a window at each token that passes a
+        pattern's first-token test (all of them when some first token tests something else)."""
+        if not self.multi_index:
+            return set()
+        if self.firsts is None:
+            return set(self.multi(doc, allow_missing=True))
+        found: set[tuple[int, int, int]] = set()
+        starts, n = self._starts, len(doc)
+        for t, key in enumerate(zip(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist())):
+            ok = starts.get(key)
+            if ok is None:
+                strings = self.vocab.strings
+                values = dict(zip(_FIRST_ATTRS, (strings[k] if k else "" for k in key)))
+                ok = starts[key] = any(all(pred(values[attr]) for attr, pred in test) for test in self.firsts)
+            if ok:
+                for match_id, start, end in self.multi(doc[t : min(n, t + self.window)], allow_missing=True):
+                    found.add((match_id, t + start, t + end))
+        return found
 
     def pipe(self, docs, batch_size: int = 128):
         for doc in docs:
