@@ -55,6 +55,35 @@ def test_tuned_model_annotates_exactly_like_stock_spacy(full):
     assert ours == theirs
 
 
+def _embed_layers(nlp):
+    return [node.get_ref("embed") for name in ("tok2vec", "ner")
+            for node in nlp.get_pipe(name).model.walk() if node.has_ref("embed")]
+
+
+def test_embed_cache_gives_the_vectors_of_the_uncached_layer():
+    """Each tok2vec's embedding stage, cached by feature row (kg/nlp/tuning.py), returns what the model's
+    own forward computes, also with a table so small that it is emptied again and again."""
+    import numpy
+
+    from kg.nlp import tuning
+
+    nlp = load_pipeline(parse="all")
+    layers = _embed_layers(nlp)
+    assert len(layers) == 2 and all(hasattr(e._func, "kg_inner") for e in layers)
+    assert tuning.embed_cache(nlp) == 0  # installed once
+    small = load_pipeline(parse="all")
+    for e in _embed_layers(small):
+        e._func = e._func.kg_inner
+    assert tuning.embed_cache(small, max_rows=300) == 2
+    docs = [nlp.make_doc(t) for t in example_texts()[:12]]
+    for cached, tiny in zip(layers, _embed_layers(small)):
+        for batch in (docs[:4], docs[4:], docs[:4]):  # the last batch is answered from the table
+            want = cached._func.kg_inner(cached, batch, False)[0]  # float32 rounding differs by batch
+            for got in (cached.predict(batch), tiny.predict(batch)):
+                assert [g.shape for g in got] == [w.shape for w in want]
+                assert all(numpy.allclose(g, w, rtol=1e-5, atol=1e-5) for g, w in zip(got, want))
+
+
 def test_one_blas_thread_per_process(full):
     from threadpoolctl import threadpool_info
 

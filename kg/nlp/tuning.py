@@ -22,6 +22,12 @@ Measured on this project's machine (2-core AMD EPYC VM, en_core_web_sm 3.8,
   next one; in a 2-worker build of the BBC corpus that page-fault churn was 17 of
   141 CPU seconds. :func:`keep_freed_memory` raises glibc's mmap and trim
   thresholds (``mallopt``) so freed blocks are reused: 2.6 s of system time.
+- ``embed_cache``: the first stage of each tok2vec (en_core_web_sm has two: the
+  shared one and the NER's own) embeds a token from its NORM, PREFIX, SUFFIX and
+  SHAPE (and SPACY, IS_SPACE): six hash-table lookups, a 576 x 288 matrix product,
+  maxout and layer norm, a third of the tok2vec's time. The result depends on those
+  values only, so :func:`embed_cache` computes it once per distinct combination
+  and looks it up after (the encoder layers, which see the context, run as before).
 - ``blas_threads``: one BLAS thread per process. With one worker per core,
   more threads only contend; set through threadpoolctl so it holds whether or
   not numpy was imported before the pipeline was loaded.
@@ -104,6 +110,97 @@ def lemma_cache(nlp: Language) -> int:
     return n
 
 
+EMBED_CACHE_ROWS = 200_000  # per embedding layer (96 floats a row: 77 MB); emptied when full
+
+
+def _cached_embed_forward(layers, inner, max_rows: int):
+    """A forward for a MultiHashEmbed chain (extract_features >> list2ragged >> with_array(hash
+    embeds) >> with_array(maxout >> layernorm) >> ragged2list) that runs the hash embeds and the
+    maxout once per distinct feature row and looks the rest up. Rows are found by a 64-bit mix of
+    their features and then compared in full, so a collision never returns another row's vector
+    (that batch goes through ``inner``). Training runs ``inner`` (and empties the table, whose rows
+    the update makes stale)."""
+    import numpy
+
+    features, _, hashes, mix, _ = layers
+    index: dict[int, int] = {}  # feature mix -> row
+    state: dict = {"vectors": None, "features": None}
+
+    def forward(model, docs, is_train: bool):
+        if is_train:
+            index.clear()
+            return inner(model, docs, is_train)
+        feats = features.predict(docs)
+        lengths = [len(f) for f in feats]
+        if not sum(lengths):
+            return inner(model, docs, is_train)
+        X = numpy.ascontiguousarray(numpy.concatenate(feats), dtype=numpy.uint64)
+        key = X[:, 0].copy()
+        for c in range(1, X.shape[1]):
+            key *= numpy.uint64(0x9E3779B97F4A7C15)
+            key ^= X[:, c]
+        uniq, first, inverse = numpy.unique(key, return_index=True, return_inverse=True)
+        found = [index.get(k, -1) for k in uniq.tolist()]
+        missing = [j for j, r in enumerate(found) if r < 0]
+        if missing:
+            if len(index) + len(missing) > max_rows:
+                index.clear()
+                found, missing = [-1] * len(found), list(range(len(found)))
+            rows_in = X[first[missing]]
+            vectors = mix.predict(hashes.predict(rows_in))
+            start = len(index)
+            _store(state, start, vectors, rows_in)
+            for i, j in enumerate(missing, start):
+                index[int(uniq[j])] = found[j] = i
+        rows = numpy.asarray(found, dtype=numpy.int64)[inverse.reshape(-1)]
+        if not numpy.array_equal(state["features"][rows], X):  # a collision of the mix: no shortcut
+            return inner(model, docs, is_train)
+        out = state["vectors"][rows]
+
+        def backprop(dY):  # pragma: no cover - inference only; training goes through inner
+            raise NotImplementedError("the cached embedding runs inference only")
+
+        return numpy.split(out, numpy.cumsum(lengths)[:-1]), backprop
+
+    forward.kg_inner = inner  # the model's own forward
+    return forward
+
+
+def _store(state: dict, start: int, vectors, features) -> None:
+    """Write rows ``start:`` of the embedding table (vectors and their feature rows), growing it by doubling."""
+    import numpy
+
+    end = start + len(vectors)
+    for name, new in (("vectors", vectors), ("features", features)):
+        have = state[name]
+        if have is None or end > len(have):
+            grown = numpy.zeros((max(2 * (0 if have is None else len(have)), end, 1024), new.shape[1]), dtype=new.dtype)
+            if have is not None and start:
+                grown[:start] = have[:start]
+            state[name] = have = grown
+        have[start:end] = new
+
+
+def embed_cache(nlp: Language, max_rows: int = EMBED_CACHE_ROWS) -> int:
+    """Give every MultiHashEmbed stage of the pipeline's tok2vec layers a table of the vectors it
+    computed, by feature row. Returns the embedding layers changed."""
+    n = 0
+    for _, pipe in nlp.components:
+        for model in _models(pipe):
+            for node in model.walk():
+                if not node.has_ref("embed"):
+                    continue
+                embed = node.get_ref("embed")
+                names = [layer.name for layer in embed.layers]
+                if hasattr(embed._func, "kg_inner") or len(names) != 5 or names[0] != "extract_features" \
+                        or names[1] != "list2ragged" or names[4] != "ragged2list" \
+                        or not names[2].startswith("with_array(") or not names[3].startswith("with_array(maxout"):
+                    continue  # another architecture (static vectors, characters): left as it is
+                embed._func = _cached_embed_forward(embed.layers, embed._func, max_rows)
+                n += 1
+    return n
+
+
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # <malloc.h>
 
 
@@ -134,13 +231,15 @@ def blas_threads(n: int) -> None:
 
 
 def tune(nlp: Language, settings: dict) -> None:
-    """Apply the ``[kg]`` speed settings (``gemm``, ``attribute_table``, ``keep_freed_memory``,
-    ``blas_threads``) to a loaded
+    """Apply the ``[kg]`` speed settings (``gemm``, ``embed_cache``, ``attribute_table``,
+    ``keep_freed_memory``, ``blas_threads``) to a loaded
     pipeline, before any component takes references to the model's pipes."""
     if settings.get("gemm", "numpy") == "numpy":
         numpy_gemm(nlp)
     lemma_index_sets(nlp)
     lemma_cache(nlp)
+    if settings.get("embed_cache", True):
+        embed_cache(nlp)
     if settings.get("attribute_table", True):
         from .attribute_table import replace_ruler
 
