@@ -94,14 +94,6 @@ def _sink(store, neo4j: str | None, batch_size: int | None = None, read_only: bo
     return open_embedded(store, read_only=read_only)
 
 
-def _resolved(graphs, st, store_dir):
-    """Cross-article entity resolution between extract and load (kg.resolve): the alias table and
-    curation file live in the embedded store's directory."""
-    from . import resolve
-
-    return resolve.resolve_stream(graphs, resolve.for_store(store_dir, st))
-
-
 def _ledger(ledger, store, remote: str | None, model_name, config):
     """The build ledger (kg.ledger): ``ledger`` a path, False for none, None for its default place."""
     import contextlib
@@ -151,6 +143,8 @@ def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_nam
 def load(jsonl_paths: Iterable[str], *, store: str | Path = DEFAULT_STORE, neo4j: str | None = None,
          batch_size: int | None = None, sparql_endpoint: str | None = None) -> Counts:
     """Load ArticleGraph JSON Lines (the output of ``extract``) into the store (or Neo4j at ``neo4j``)."""
+    from . import resolve
+
     counts = Counts()
     jsonl_paths = list(jsonl_paths)
 
@@ -167,8 +161,10 @@ def load(jsonl_paths: Iterable[str], *, store: str | Path = DEFAULT_STORE, neo4j
                         yield item
 
     with _sink(store, neo4j, batch_size, sparql_endpoint=sparql_endpoint) as st, _bar("load", jsonl_paths) as bar:
-        stats = st.load(_resolved(graphs(bar), st, None if (neo4j or sparql_endpoint) else store))
-    counts.loaded = stats.articles_loaded
+        # cross-article resolution between extract and load; alias table and curation file in the store's directory
+        resolver = resolve.for_store(None if (neo4j or sparql_endpoint) else store, st)
+        stats = st.load(resolve.resolve_stream(graphs(bar), resolver))
+    counts.loaded = stats.articles_loaded - resolver.revised  # a revision is an article already counted
     counts.unchanged = stats.articles_unchanged
     return counts
 

@@ -414,4 +414,5 @@ def build_into(st, items: Iterable[Article | Skipped], spec: EngineSpec, *, coun
             ledger.mark_loaded(batch)
     if ledger is not None and run_id is not None:
         ledger.finish_run(run_id)
+    total.articles_loaded -= resolver.revised  # a revision (Resolver.stream) is an article already counted
     return total

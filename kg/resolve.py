@@ -127,6 +127,7 @@ class Resolver:
         self._surnames: list[str] = []  # the keys of _by_surname, for rapidfuzz's batch matching
         self._close: dict[str, tuple[int, list[str]]] = {}  # surname -> (_surnames compared, the close ones)
         self.offices: dict[str, set[str]] = defaultdict(set)  # person id -> office ids held
+        self.revised = 0  # articles stream() yielded a second time, resolved anew at the end
         if self.path and self.path.exists():
             self._load_table(self.path)
 
@@ -330,23 +331,29 @@ class Resolver:
                             quotes=quotes)
 
     def stream(self, graphs: Iterable[ArticleGraph]) -> Iterator[ArticleGraph]:
-        """Resolve a stream of article graphs. Articles with a bare surname that no full name seen so
-        far explains wait until the end of the stream, so input order does not matter for them."""
-        held: list[ArticleGraph] = []
+        """Resolve a stream of article graphs, each as it comes. An article with a bare surname that no
+        full name seen so far explains is resolved again at the end of the stream (what it teaches is
+        learned only then) and, when that changes its resolution, yielded a second time: its content
+        hash covers the resolution, so a store replaces the first version. The end state is what
+        holding such articles back until the end gives, and input order does not matter for them,
+        without keeping their loading for the end. ``self.revised`` counts the second yields."""
+        held: list[tuple[ArticleGraph, str]] = []
         for g in graphs:
             for e in g.entities:  # full names are knowledge whatever the order
                 if e.type == "Person":
                     self.learn_name(e.id, e.name, e.type)
+            out = self.resolve(g)
             if self.pending(g):
-                held.append(g)
-                continue
+                held.append((g, out.article.hash))
+            else:
+                self.learn_graph(out)
+            yield out
+        for g, first in held:
             out = self.resolve(g)
             self.learn_graph(out)
-            yield out
-        for g in held:
-            out = self.resolve(g)
-            self.learn_graph(out)
-            yield out
+            if out.article.hash != first:
+                self.revised += 1
+                yield out
 
 
 def for_store(store_dir: str | Path | None, store=None, curation: str | Path | None = None) -> Resolver:

@@ -32,6 +32,14 @@ def _article(aid, *people, rel=None, quote_by=None, date="2025-01-01"):
     return g
 
 
+def _final(graphs):
+    """The last version of each article a stream yielded (a revision replaces the first), in input order."""
+    last = {}
+    for g in graphs:
+        last[g.article.id] = g
+    return list(last.values())
+
+
 def _ids(g):
     return sorted(e.id for e in g.entities if e.type == "Person")
 
@@ -40,7 +48,7 @@ def test_starmer_variants_become_one_actor_and_every_reference_is_rewritten():
     r = Resolver()
     graphs = [_article("1", "Keir Starmer"), _article("2", "Mr Starmer", rel=(0, "visits", 1), quote_by=0),
               _article("3", "Sir Keir Starmer"), _article("4", "Starmer")]
-    out = list(r.stream(graphs))
+    out = _final(r.stream(graphs))
     assert {i for g in out for i in _ids(g)} == {"person/keir-starmer"}
     g2 = next(g for g in out if g.article.id == "2")
     assert g2.relations[0].subject == "person/keir-starmer"
@@ -52,27 +60,31 @@ def test_starmer_variants_become_one_actor_and_every_reference_is_rewritten():
 
 
 def test_bare_surname_before_the_full_name_still_resolves():
-    out = list(Resolver().stream([_article("1", "Starmer"), _article("2", "Keir Starmer")]))
-    assert [_ids(g) for g in out] == [["person/keir-starmer"], ["person/keir-starmer"]]
+    r = Resolver()
+    out = list(r.stream([_article("1", "Starmer"), _article("2", "Keir Starmer"), _article("3", "Cooper")]))
+    # each article goes on at once; "Starmer" comes again, revised, once the full name is known
+    assert [(g.article.id, _ids(g)) for g in out] == [("1", ["person/starmer"]), ("2", ["person/keir-starmer"]),
+                                                      ("3", ["person/cooper"]), ("1", ["person/keir-starmer"])]
+    assert r.revised == 1 and out[0].article.hash != out[3].article.hash  # the store replaces the first version
 
 
 def test_two_milibands_stay_two_people_and_the_bare_surname_stays_unmerged():
     r = Resolver()
-    out = list(r.stream([_article("1", "Ed Miliband"), _article("2", "David Miliband"),
+    out = _final(r.stream([_article("1", "Ed Miliband"), _article("2", "David Miliband"),
                          _article("3", "Miliband"), _article("4", "Mr Ed Miliband"), _article("5", "D. Miliband")]))
     assert [_ids(g) for g in out] == [["person/ed-miliband"], ["person/david-miliband"], ["person/miliband"],
                                       ["person/ed-miliband"], ["person/david-miliband"]]
 
 
 def test_one_known_miliband_takes_the_surname_other_first_names_never_merge():
-    out = list(Resolver().stream([_article("1", "Ed Miliband"), _article("2", "Miliband"),
+    out = _final(Resolver().stream([_article("1", "Ed Miliband"), _article("2", "Miliband"),
                                   _article("3", "David Miliband")]))
     ids = [_ids(g) for g in out]
     assert ids[0] == ["person/ed-miliband"] and ids[2] == ["person/david-miliband"]
 
 
 def test_spelling_variants_merge_by_similarity_but_not_across_first_names():
-    out = list(Resolver().stream([_article("1", "Volodymyr Zelensky"), _article("2", "Volodymyr Zelenskyy"),
+    out = _final(Resolver().stream([_article("1", "Volodymyr Zelensky"), _article("2", "Volodymyr Zelenskyy"),
                                   _article("3", "Donald Trump"), _article("4", "Donald J. Trump"),
                                   _article("5", "Melania Trump")]))
     assert [_ids(g)[0] for g in out] == ["person/volodymyr-zelensky", "person/volodymyr-zelensky",
@@ -89,7 +101,7 @@ def test_same_surname_disambiguated_by_the_office_held():
     g2.entities.append(pm)
     g2.relations.append(Relation("person/blair", "holds_position", pm.id, Evidence("2", "", 0, 1)))
     g3 = _article("3", "Blair")
-    out = list(r.stream([g1, g2, g3]))
+    out = _final(r.stream([g1, g2, g3]))
     assert _ids(out[1]) == ["person/tony-blair"]
     assert _ids(out[2]) == ["person/blair"]  # no office to go by: ambiguous, unmerged
 
@@ -114,7 +126,7 @@ def test_curation_merge_and_split_win(tmp_path):
     cur = curation.Curation.load(tmp_path)
     assert cur.merges == {"person/mr-nobody": "person/keir-starmer"} and cur.splits == {"person/ed-miliband": ["Miliband"]}
     r = Resolver(cur)
-    out = list(r.stream([_article("1", "Keir Starmer"), _article("2", "Mr Nobody"), _article("3", "Ed Miliband"),
+    out = _final(r.stream([_article("1", "Keir Starmer"), _article("2", "Mr Nobody"), _article("3", "Ed Miliband"),
                          _article("4", "Miliband")]))
     assert [_ids(g) for g in out] == [["person/keir-starmer"], ["person/keir-starmer"], ["person/ed-miliband"],
                                       ["person/miliband"]]
@@ -143,6 +155,29 @@ def test_resolution_changes_reload_the_article(tmp_path):
     assert (store / "aliases.json").exists()
 
 
+def test_revised_article_replaces_its_first_version_and_counts_once(tmp_path):
+    """A bare surname loaded before its full name is known: the embedded store ends with the revision
+    only (also when both versions reach one load call), and the article counts once as loaded."""
+    from kg.stores.oxigraph import OxigraphStore
+
+    jsonl = tmp_path / "a.jsonl"
+    with open(jsonl, "w") as fh:
+        write_jsonl([_article("1", "Starmer", quote_by=0), _article("2", "Keir Starmer")], fh)
+    counts = api.load([str(jsonl)], store=str(tmp_path / "store"))
+    assert counts.loaded == 2 and counts.read == 2
+    q = "SELECT ?g ?id WHERE { GRAPH ?g { ?e <https://kg.example.org/ontology#entityId> ?id } }"
+    rows = {(g.rsplit("/", 1)[-1], i) for g, i in api.query(q, store=str(tmp_path / "store")).rows}
+    assert ("person/starmer" not in {i for _, i in rows}) and len([g for g, i in rows if i.startswith("person/")]) == 2
+    r = Resolver()
+    first, second = _article("1", "Starmer"), _article("2", "Keir Starmer")
+    versions = list(r.stream([first, second]))
+    st = OxigraphStore(None)
+    stats = st.load(versions)  # all three in one call: the first version must not survive beside the revision
+    assert stats.articles_loaded == 3 and stats.articles_replaced == 1
+    people = {s[0] for s in st.query("SELECT ?id WHERE { ?e <https://kg.example.org/ontology#entityId> ?id }").rows}
+    assert {p for p in people if p.startswith("person/")} == {"person/keir-starmer"}
+
+
 @pytest.fixture(scope="module")
 def bbc_resolved(nlp):
     """BBC politics articles that name a Blair, a Brown or a Miliband, plus one constructed article about
@@ -158,7 +193,7 @@ def bbc_resolved(nlp):
     articles.append(Article(id="ed-miliband", text="Ed Miliband, the Labour MP, spoke in Doncaster on Friday. "
                                                    "Mr Miliband said the party was united."))
     raw = list(extract(articles, nlp))
-    return raw, list(Resolver().stream(raw))
+    return raw, _final(Resolver().stream(raw))
 
 
 def _persons(graphs):

@@ -86,6 +86,7 @@ class OxigraphStore(Store):
 
         existing = set(self.store.named_graphs())
         hash_p = ox.NamedNode(f"{self._kg}contentHash")
+        in_batch: set[str] = set()  # articles whose quads wait in batch
 
         def flush():
             # Crash safety at bulk speed: the article graphs go in with the (non-transactional) bulk
@@ -98,12 +99,15 @@ class OxigraphStore(Store):
                 self.store.extend([q for q in batch if q.predicate == hash_p])
             drop.clear()
             batch.clear()
+            in_batch.clear()
 
         for g in graphs:
             aid = g.article.id
             if known.get(aid) == g.article.hash:
                 stats.articles_unchanged += 1
                 continue
+            if aid in in_batch:
+                flush()  # the same article again (a revision): its first version goes in before it is replaced
             gn = ox.NamedNode(ids.graph_iri(aid, self.base))
             if aid in known:
                 stats.articles_replaced += 1
@@ -112,6 +116,7 @@ class OxigraphStore(Store):
                 drop.append(gn)
             quads = rdfterms.graph_quads(g, self.base)
             batch.extend(quads)
+            in_batch.add(aid)
             stats.records_written += len(quads)
             stats.articles_loaded += 1
             known[aid] = g.article.hash
