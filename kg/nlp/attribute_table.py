@@ -98,7 +98,7 @@ class AttributeTable:
                     firsts = None if firsts is None or test is None else firsts + [test]
                     self.window = max(self.window, len(a))
         self.firsts = firsts
-        self._starts: dict[tuple[int, int, int], bool] = {}  # (tag, lower, dep) -> may start a multi pattern
+        self._starts: dict[tuple[str, int], int] = {}  # (attribute, value) -> first-token tests passed, see _passes
         self.indices = ruler.indices
         self._memo: dict[tuple, tuple[int, ...]] = {}
         # per token key (tag, lower, dep, is_space): a row of values to write, see _row
@@ -201,20 +201,31 @@ class AttributeTable:
         pattern's first-token test (all of them when some first token tests something else)."""
         if not self.multi_index:
             return set()
-        if self.firsts is None:
+        if self.firsts is None or len(self.firsts) > 62:
             return set(self.multi(doc, allow_missing=True))
+        passes = numpy.full(len(doc), (1 << len(self.firsts)) - 1, dtype=numpy.int64)
+        for col, attr in enumerate(_FIRST_ATTRS):  # which first-token tests each token's value passes
+            values, inverse = numpy.unique(arr[:, col], return_inverse=True)
+            passes &= numpy.array([self._passes(attr, v) for v in values.tolist()], dtype=numpy.int64)[inverse.reshape(-1)]
         found: set[tuple[int, int, int]] = set()
-        starts, n = self._starts, len(doc)
-        for t, key in enumerate(zip(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist())):
-            ok = starts.get(key)
-            if ok is None:
-                strings = self.vocab.strings
-                values = dict(zip(_FIRST_ATTRS, (strings[k] if k else "" for k in key)))
-                ok = starts[key] = any(all(pred(values[attr]) for attr, pred in test) for test in self.firsts)
-            if ok:
-                for match_id, start, end in self.multi(doc[t : min(n, t + self.window)], allow_missing=True):
-                    found.add((match_id, t + start, t + end))
+        n = len(doc)
+        for t in numpy.flatnonzero(passes).tolist():
+            for match_id, start, end in self.multi(doc[t : min(n, t + self.window)], allow_missing=True):
+                found.add((match_id, t + start, t + end))
         return found
+
+    def _passes(self, attr: str, value: int) -> int:
+        """Bit i set when the ``attr`` of a token with this value passes first-token test i (or test i
+        does not look at ``attr``)."""
+        got = self._starts.get((attr, value))
+        if got is None:
+            text = self.vocab.strings[value] if value else ""
+            got = 0
+            for i, test in enumerate(self.firsts):
+                if all(pred(text) for a, pred in test if a == attr):
+                    got |= 1 << i
+            self._starts[(attr, value)] = got
+        return got
 
     def pipe(self, docs, batch_size: int = 128):
         for doc in docs:
