@@ -71,6 +71,8 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot open the embedded store at {self.path}: {exc}") from None
         self._kg = catalogue.load().namespaces["kg"]
+        self._known: dict[str, str] | None = None  # article id -> content hash in the store, see load()
+        self._graphs: set = set()  # the named graphs when _known was read
 
     # -- load ---------------------------------------------------------------
 
@@ -79,12 +81,21 @@ class OxigraphStore(Store):
         return {s["id"].value: s["h"].value for s in self.store.query(q)}
 
     def load(self, graphs: Iterable[ArticleGraph], batch_size: int = 200) -> LoadStats:
+        try:
+            return self._load(graphs, batch_size)
+        except BaseException:
+            self._known = None  # it may name articles whose quads never went in: read it again
+            raise
+
+    def _load(self, graphs: Iterable[ArticleGraph], batch_size: int) -> LoadStats:
         stats = LoadStats()
-        known = self.article_hashes()
+        # the stored content hashes (and named graphs), read once per open store: its directory is locked
+        # to this process, every load keeps them up to date, and an update through query() forgets them
+        if self._known is None:
+            self._known, self._graphs = self.article_hashes(), set(self.store.named_graphs())
+        known, existing = self._known, self._graphs
         batch: list[ox.Quad] = []
         drop: list[ox.NamedNode] = []
-
-        existing = set(self.store.named_graphs())
         hash_p = ox.NamedNode(f"{self._kg}contentHash")
         in_batch: set[str] = set()  # articles whose quads wait in batch
 
@@ -132,6 +143,7 @@ class OxigraphStore(Store):
         if _is_update(text):
             if not write:
                 raise ReadOnlyError("SPARQL Update refused on the query path; pass --write to modify the store")
+            self._known = None
             try:
                 self.store.update(text)
             except SyntaxError as exc:
