@@ -122,7 +122,7 @@ def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_nam
     skipped with that reason (None: no limit).
     """
     from . import read as reader
-    from .pipeline import build_into, run_key
+    from .pipeline import COMMIT_SECONDS, build_into, run_key
 
     counts = Counts()
     inputs = list(inputs)
@@ -134,7 +134,7 @@ def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_nam
                            _spec(model_name, config, workers, dask, article_timeout),
                            counts=counts, ledger=led, store_dir=None if remote else store,
                            inputs_key=run_key(inputs), bar=bar,
-                           commit_seconds=float(os.environ.get("KG_COMMIT_SECONDS", 10)))
+                           commit_seconds=float(os.environ.get("KG_COMMIT_SECONDS", COMMIT_SECONDS)))
     counts.loaded = stats.articles_loaded
     counts.unchanged = stats.articles_unchanged
     return counts

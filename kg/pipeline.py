@@ -387,8 +387,13 @@ def run_resolver(st, store_dir, ledger=None, inputs_key: str | None = None):
     return r, ledger.start_run(inputs_key, _resolver_snapshot(r))
 
 
+# how often a build commits to the store (and marks the ledger): what an interruption loses at most, and
+# what is left to load when the NLP ends
+COMMIT_SECONDS = 5.0
+
+
 def build_into(st, items: Iterable[Article | Skipped], spec: EngineSpec, *, counts: Counts, ledger=None,
-               store_dir=None, inputs_key: str | None = None, bar=None, commit_seconds: float = 10.0,
+               store_dir=None, inputs_key: str | None = None, bar=None, commit_seconds: float = COMMIT_SECONDS,
                commit_most: int = 1000, engine=None):
     """Extract ``items``, resolve them and load them into the open store ``st``.
 
