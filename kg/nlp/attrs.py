@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
+import numpy
 from spacy.tokens import Doc
 
 
@@ -97,6 +99,30 @@ def sentence(tok):
         doc.user_data["kg_sent_of"] = index
     start, end = index[tok.i]
     return doc[start:end]
+
+
+def sentence_numbers(doc: Doc) -> list[int]:
+    """The number of each token's sentence, computed once per Doc."""
+    numbers = doc.user_data.get("kg_sent_no")
+    if numbers is None or len(numbers) != len(doc):
+        numbers = []
+        for n, s in enumerate(doc.sents):
+            numbers.extend([n] * (s.end - s.start))
+        doc.user_data["kg_sent_no"] = numbers
+    return numbers
+
+
+def hashes(vocab, words: Iterable[str]) -> numpy.ndarray:
+    """The string-store hashes of ``words``, for :func:`indices`."""
+    return numpy.array(sorted({vocab.strings.add(w) for w in words}), dtype=numpy.uint64)
+
+
+def indices(doc: Doc, attr: int, values: numpy.ndarray) -> list[int]:
+    """Indices, in order, of the tokens whose ``attr`` (a ``spacy.attrs`` id: LEMMA, LOWER ...) is one of
+    ``values`` (from :func:`hashes`): a component's candidates without a Token object per token."""
+    if not len(doc) or not len(values):
+        return []
+    return numpy.flatnonzero(numpy.isin(doc.to_array(attr), values)).tolist()
 
 
 def entity_of(doc: Doc, i: int) -> str | None:

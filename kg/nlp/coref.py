@@ -11,6 +11,7 @@
 Assigns ``doc._.kg_coref`` (token index -> entity id).
 """
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -28,6 +29,7 @@ class Coreference:
         self.name = name
         self.window = window
         self.cues = lexicon.load().quote_cues
+        self.pronouns = attrs.hashes(nlp.vocab, _SINGULAR | _PLURAL)
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc._.kg_entities or {}
@@ -40,13 +42,15 @@ class Coreference:
                 office_holders.add(h.subject)
         coref: dict[int, str] = {}
         recent: list[tuple[int, str, bool, int]] = []  # token i, entity, is subject, sentence index
-        sent_index = {s.start: n for n, s in enumerate(doc.sents)}
+        numbers = attrs.sentence_numbers(doc)
         last_speaker: tuple[str, int] | None = None  # (entity, sentence) of the last speech-verb subject
 
         def sent_no(tok):
-            return sent_index[attrs.sentence(tok).start]
+            return numbers[tok.i]
 
-        for tok in doc:
+        # only tokens in a mention or pronouns can refer: the others are skipped without a Token object
+        for i in sorted({*tok_ent, *attrs.indices(doc, LOWER, self.pronouns)}):
+            tok = doc[i]
             eid = tok_ent.get(tok.i)
             lower = tok.lower_
             ref = None

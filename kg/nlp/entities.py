@@ -11,7 +11,10 @@ normalised ("20bn" after "£" becomes "£20bn"; "2.5 per cent" becomes "2.5%").
 import re
 from collections import Counter, defaultdict
 
+import numpy
+from spacy.attrs import IS_TITLE, ORTH, POS
 from spacy.language import Language
+from spacy.parts_of_speech import NOUN, PROPN
 from spacy.tokens import Doc, Span
 
 from .. import catalogue, ids
@@ -177,27 +180,35 @@ class EntityResolver:
         if not index:
             return
         longest = max(len(k) for k in index)
-        i = 0
-        while i < len(doc):
-            tok = doc[i]
-            # a proper noun, or a capitalised word the tagger took for a common noun ("Starmer replied"),
-            # which then has to repeat a person's name
-            noun = tok.pos_ == "NOUN" and tok.is_title
-            if i in token_entity or not (tok.pos_ == "PROPN" or noun):
-                i += 1
+        # candidates: a proper noun, or a capitalised word the tagger took for a common noun ("Starmer
+        # replied"), which then has to repeat a person's name
+        arr = doc.to_array([POS, IS_TITLE, ORTH])
+        pos = arr[:, 0]
+        nouns = (pos == NOUN) & (arr[:, 1] != 0)
+        strings = doc.vocab.strings
+        folded: dict[int, str] = {}
+
+        def word(j: int) -> str:
+            w = folded.get(j)
+            if w is None:
+                w = folded[j] = strings[int(arr[j, 2])].casefold()
+            return w
+
+        n_doc, after = len(doc), 0  # after: the first token not inside a mention found here
+        for i in numpy.flatnonzero((pos == PROPN) | nouns).tolist():
+            if i < after or i in token_entity:
                 continue
-            for n in range(min(longest, len(doc) - i), 0, -1):
-                key = tuple(t.text.casefold() for t in doc[i : i + n])
-                eid = index.get(key)
+            noun = bool(nouns[i])
+            for n in range(min(longest, n_doc - i), 0, -1):
+                eid = index.get(tuple(word(j) for j in range(i, i + n)))
                 if eid and noun and eid not in people:
                     continue
                 if eid and not any(j in token_entity for j in range(i, i + n)):
                     mentions.append(attrs.MentionInfo(eid, i, i + n))
                     for j in range(i, i + n):
                         token_entity[j] = eid
-                    i += n - 1
+                    after = i + n
                     break
-            i += 1
         mentions.sort(key=lambda m: m.start)
 
     def _acronyms(self, doc, entities, token_entity, mentions) -> None:

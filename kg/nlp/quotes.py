@@ -21,6 +21,7 @@
 import dataclasses
 import re
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -43,6 +44,8 @@ class QuoteExtractor:
         self.min_words = min_words
         self.carry = carry_sentences
         self.cues = lexicon.load().quote_cues
+        self.cue_hashes = attrs.hashes(nlp.vocab, self.cues)
+        self.according = attrs.hashes(nlp.vocab, ["according"])
 
     def __call__(self, doc: Doc) -> Doc:
         self.ents = doc._.kg_entities or {}
@@ -52,7 +55,8 @@ class QuoteExtractor:
         self.mention_spans = [(m.entity_id, doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
                               for m in doc._.kg_mentions or []]
         hits: list[attrs.QuoteHit] = []
-        for tok in doc:
+        for i in sorted({*attrs.indices(doc, LEMMA, self.cue_hashes), *attrs.indices(doc, LOWER, self.according)}):
+            tok = doc[i]
             if tok.pos_ == "VERB" and tok.lemma_ in self.cues:
                 hits += self._reported(doc, tok)
             elif tok.lower_ == "according" and tok.dep_ == "prep":

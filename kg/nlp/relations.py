@@ -11,6 +11,7 @@ negation (no edge from "refused to support", "did not back") and modality
 Every relation is checked against the catalogue's domain and range.
 """
 
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -27,13 +28,17 @@ class RelationExtractor:
         self.base = confidence
         self.lex = lexicon.load()
         self.cat = catalogue.load()
+        # the lemmas a pattern below starts from
+        self.triggers = attrs.hashes(nlp.vocab, [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS,
+                                                 *self.lex.stance_adjectives])
 
     def __call__(self, doc: Doc) -> Doc:
         self.ents = doc._.kg_entities or {}
         self.coref = doc._.kg_coref or {}
         hits: list[attrs.RelationHit] = []
         seen: set[tuple] = set()
-        for tok in doc:
+        for i in attrs.indices(doc, LEMMA, self.triggers):
+            tok = doc[i]
             if tok.pos_ in ("VERB", "AUX") and tok.lemma_ in self.lex.verbs:
                 found = self._verb(doc, tok, self.lex.verbs[tok.lemma_])
             elif tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in self.lex.nouns:
