@@ -43,6 +43,7 @@ class Coreference:
         coref: dict[int, str] = {}
         recent: list[tuple[int, str, bool, int]] = []  # token i, entity, is subject, sentence index
         numbers = attrs.sentence_numbers(doc)
+        ent_at: dict[int, object] = {}  # token -> its entity span, filled on the first office seen
         last_speaker: tuple[str, int] | None = None  # (entity, sentence) of the last speech-verb subject
 
         def sent_no(tok):
@@ -65,7 +66,7 @@ class Coreference:
                     ref = self._pick(recent, sent_no(tok), is_person)
             elif eid is None and lower in _PLURAL and tok.pos_ == "PRON":
                 ref = self._pick(recent, sent_no(tok), lambda e: ents[e].type in _GROUP_TYPES)
-            elif eid is not None and ents.get(eid) and ents[eid].type == "Office" and self._role_noun(doc, tok):
+            elif eid is not None and ents.get(eid) and ents[eid].type == "Office" and self._role_noun(doc, tok, ent_at):
                 ref = holders.get(eid)
                 if (ref is None and tok.dep_ in _SUBJ and tok.head.lemma_ in self.cues and last_speaker
                         and last_speaker[0] in office_holders):
@@ -97,13 +98,14 @@ class Coreference:
         return None
 
     @staticmethod
-    def _role_noun(doc: Doc, tok) -> bool:
-        """An office mention used on its own as a noun phrase ("the Prime Minister said")."""
+    def _role_noun(doc: Doc, tok, ent_at: dict) -> bool:
+        """An office mention used on its own as a noun phrase ("the Prime Minister said"). ``ent_at``:
+        token -> entity span of ``doc`` (filled here when empty)."""
         if tok.i != tok.head.i and tok.dep_ == "compound":
             return False
-        if tok.ent_iob_ == "B":
-            pass
-        span = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if not ent_at:
+            ent_at.update((i, e) for e in doc.ents for i in range(e.start, e.end))
+        span = ent_at.get(tok.i)
         if span is None or tok.i != span.root.i:
             return False
         nxt = span.end

@@ -99,8 +99,9 @@ class EntityResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
-        in_ent = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        for ent in doc.ents:
+        ents = doc.ents  # a new Span object per entity on every access
+        in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
+        for ent in ents:
             typed = self._typed(doc, ent)
             if typed:
                 name, kg_type, start = typed

@@ -10,9 +10,11 @@ partly overlaps an office is trimmed, not dropped: "Labour MPs" (ORG) becomes
 or a headline is never parsed as part of the next sentence.
 """
 
-from spacy.language import Language
 import itertools
 
+import numpy
+from spacy.attrs import IS_SPACE
+from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -84,10 +86,11 @@ class Paragraphs:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        for tok in doc[1:]:
-            prev = doc[tok.i - 1]
-            if ("\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)) and not tok.is_space:
-                tok.is_sent_start = True
+        # a token's trailing whitespace is one space at most: line breaks are space tokens of their own
+        space = doc.to_array(IS_SPACE)
+        for i in numpy.flatnonzero(space[:-1]).tolist():
+            if not space[i + 1] and "\n" in doc[i].text:
+                doc[i + 1].is_sent_start = True
         return doc
 
 
