@@ -71,8 +71,6 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot open the embedded store at {self.path}: {exc}") from None
         self._kg = catalogue.load().namespaces["kg"]
-        self._known: dict[str, str] | None = None  # article id -> content hash in the store, see load()
-        self._graphs: set = set()  # the named graphs when _known was read
 
     # -- load ---------------------------------------------------------------
 
@@ -81,19 +79,7 @@ class OxigraphStore(Store):
         return {s["id"].value: s["h"].value for s in self.store.query(q)}
 
     def load(self, graphs: Iterable[ArticleGraph], batch_size: int = 200) -> LoadStats:
-        try:
-            return self._load(graphs, batch_size)
-        except BaseException:
-            self._known = None  # it may name articles whose quads never went in: read it again
-            raise
-
-    def _load(self, graphs: Iterable[ArticleGraph], batch_size: int) -> LoadStats:
         stats = LoadStats()
-        # the stored content hashes (and named graphs), read once per open store: its directory is locked
-        # to this process, every load keeps them up to date, and an update through query() forgets them
-        if self._known is None:
-            self._known, self._graphs = self.article_hashes(), set(self.store.named_graphs())
-        known, existing = self._known, self._graphs
         batch: list[ox.Quad] = []
         drop: list[ox.NamedNode] = []
         hash_p = ox.NamedNode(f"{self._kg}contentHash")
@@ -114,23 +100,26 @@ class OxigraphStore(Store):
 
         for g in graphs:
             aid = g.article.id
-            if known.get(aid) == g.article.hash:
+            if aid in in_batch:
+                flush()  # the same article again (a revision): its first version goes in before it is compared
+            gn = ox.NamedNode(ids.graph_iri(aid, self.base))
+            # the stored content hash, looked up in the article's own graph (an index lookup, not a query
+            # over the whole store)
+            stored = next((q.object.value for q in self.store.quads_for_pattern(
+                ox.NamedNode(ids.article_iri(aid, self.base)), hash_p, None, gn)), None)
+            if stored == g.article.hash:
                 stats.articles_unchanged += 1
                 continue
-            if aid in in_batch:
-                flush()  # the same article again (a revision): its first version goes in before it is replaced
-            gn = ox.NamedNode(ids.graph_iri(aid, self.base))
-            if aid in known:
+            if stored is not None:
                 stats.articles_replaced += 1
                 drop.append(gn)
-            elif gn in existing:  # left without its hash by an interrupted build
+            elif self.store.contains_named_graph(gn):  # left without its hash by an interrupted build
                 drop.append(gn)
             quads = rdfterms.graph_quads(g, self.base)
             batch.extend(quads)
             in_batch.add(aid)
             stats.records_written += len(quads)
             stats.articles_loaded += 1
-            known[aid] = g.article.hash
             if stats.articles_loaded % batch_size == 0:
                 flush()
         flush()
@@ -143,7 +132,6 @@ class OxigraphStore(Store):
         if _is_update(text):
             if not write:
                 raise ReadOnlyError("SPARQL Update refused on the query path; pass --write to modify the store")
-            self._known = None
             try:
                 self.store.update(text)
             except SyntaxError as exc:
