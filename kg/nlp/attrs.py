@@ -88,28 +88,28 @@ def get(doc: Doc, name: str):
     return value
 
 
+def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
+    """(sentence number of each token, (start, end) of each sentence), built once per Doc."""
+    index = doc.user_data.get("kg_sentences")
+    if index is None or len(index[0]) != len(doc):
+        numbers, bounds = [], []
+        for n, s in enumerate(doc.sents):
+            numbers.extend([n] * (s.end - s.start))
+            bounds.append((s.start, s.end))
+        index = doc.user_data["kg_sentences"] = (numbers, bounds)
+    return index
+
+
 def sentence(tok):
     """The sentence of a token, in O(1): ``Token.sent`` walks the whole document every call."""
-    doc = tok.doc
-    index = doc.user_data.get("kg_sent_of")
-    if index is None or len(index) != len(doc):
-        index = []
-        for n, s in enumerate(doc.sents):
-            index.extend([(s.start, s.end)] * (s.end - s.start))
-        doc.user_data["kg_sent_of"] = index
-    start, end = index[tok.i]
-    return doc[start:end]
+    numbers, bounds = _sentences(tok.doc)
+    start, end = bounds[numbers[tok.i]]
+    return tok.doc[start:end]
 
 
 def sentence_numbers(doc: Doc) -> list[int]:
-    """The number of each token's sentence, computed once per Doc."""
-    numbers = doc.user_data.get("kg_sent_no")
-    if numbers is None or len(numbers) != len(doc):
-        numbers = []
-        for n, s in enumerate(doc.sents):
-            numbers.extend([n] * (s.end - s.start))
-        doc.user_data["kg_sent_no"] = numbers
-    return numbers
+    """The number of each token's sentence."""
+    return _sentences(doc)[0]
 
 
 def hashes(vocab, words: Iterable[str]) -> numpy.ndarray:
