@@ -24,7 +24,6 @@ from typing import Iterable, Iterator
 
 from . import read as reader
 from .batching import batched
-from .extract import doc_to_graph
 from .model import Article, ArticleGraph, Skipped
 
 log = logging.getLogger("kg")
@@ -73,6 +72,8 @@ def extract(items: Iterable[Article | Skipped], nlp, *, batch_size: int = 32,
 
     Skipped inputs are recorded in ``counts`` (and logged), never raised.
     """
+    from .extract import doc_to_graph
+
     counts = counts if counts is not None else Counts()
 
     def texts():
@@ -109,6 +110,7 @@ def extract_chunk(chunk: list[Article], nlp, batch_size: int = 32,
     """One graph (or a Skipped saying why not) per article of ``chunk``, in order. Runs in whichever
     process holds ``nlp``; an NLP error is narrowed down to the article that caused it, and an
     article taking over ``timeout`` seconds is skipped as timed out (kg.timeouts)."""
+    from .extract import doc_to_graph
     from .timeouts import bounded_pipe
 
     return [graph if reason is None else reader.skipped_article(article, reason)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import spacy
-from spacy.language import Language
-from thinc.api import Config
+from typing import TYPE_CHECKING
 
 from ..paths import PIPELINES
-from . import attrs, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401  (registers factories)
+
+if TYPE_CHECKING:
+    from thinc.config import Config
+    from spacy.language import Language
+
+# spaCy and kg's components are imported by load_pipeline, not here: a build's main process (the
+# workers run the NLP) and kg.nlp.lexicon's users then start without spaCy (~1.3 s)
 
 DEFAULT_CONFIG = PIPELINES / "kg.cfg"
 # a trained relation model to run (a directory, relative to pipelines/ or absolute; "" for none),
@@ -30,6 +33,8 @@ class PipelineError(RuntimeError):
 
 
 def read_config(path: Path | str = DEFAULT_CONFIG) -> Config:
+    from thinc.config import Config  # thinc.api.Config, without importing the rest of thinc
+
     return Config().from_disk(path, interpolate=False)
 
 
@@ -43,6 +48,10 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None, pa
     ``parse`` (default: ``[kg] parse`` in the config, or $KG_PARSE): "all" parses every
     sentence; "selected" parses only the sentences extraction can use (:mod:`kg.nlp.select`).
     """
+    import spacy
+
+    from . import attrs, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401  (registers factories)
+
     cfg_path = Path(config or DEFAULT_CONFIG)
     cfg = read_config(cfg_path)
     kg = cfg.get("kg", {})
