@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -50,7 +50,22 @@ log = logging.getLogger("kg")
 
 ALIASES_FILE = "aliases.json"
 _NAME_TYPES = ("Person",)
+# articles a bare surname waits for its full name before it is loaded (Resolver.stream): fewer second
+# versions to load (the BBC corpus: 187 with none, 89 with 200, 52 with 500), but those still waiting when
+# the input ends are loaded after the NLP has finished
+STREAM_WINDOW = 200
 _FUZZ = 88  # rapidfuzz ratio for "the same name, spelled differently"
+
+
+def _close_lengths(n: int) -> range:
+    """The lengths a string may have to score ``_FUZZ`` against one of length ``n``: ``fuzz.ratio`` is
+    ``100 * (1 - indel / (n + m))`` and the Indel distance is at least ``|n - m|``, so the ratio is at most
+    ``200 * min(n, m) / (n + m)``.
+
+    >>> _close_lengths(7), _close_lengths(14)
+    (range(6, 9), range(11, 18))
+    """
+    return range((_FUZZ * n + 200 - _FUZZ - 1) // (200 - _FUZZ), (200 - _FUZZ) * n // _FUZZ + 1)
 
 
 def _titles() -> frozenset[str]:
@@ -124,8 +139,8 @@ class Resolver:
         self.aliases: dict[str, str] = {}  # "Type|alias" -> id
         self.ambiguous: set[str] = set()
         self._by_surname: dict[str, set[str]] = defaultdict(set)
-        self._surnames: list[str] = []  # the keys of _by_surname, for rapidfuzz's batch matching
-        self._close: dict[str, tuple[int, list[str]]] = {}  # surname -> (_surnames compared, the close ones)
+        self._surnames: dict[int, list[str]] = defaultdict(list)  # the keys of _by_surname by length
+        self._close: dict[str, tuple[dict[int, int], list[str]]] = {}  # surname -> (compared per length, close ones)
         self.offices: dict[str, set[str]] = defaultdict(set)  # person id -> office ids held
         self.revised = 0  # articles stream() yielded a second time, resolved anew at the end
         if self.path and self.path.exists():
@@ -171,7 +186,7 @@ class Resolver:
         self.names[pid] = (clean, "Person")
         surname = clean.split()[-1].casefold()
         if surname not in self._by_surname:
-            self._surnames.append(surname)
+            self._surnames[len(surname)].append(surname)
         self._by_surname[surname].add(pid)
 
     def learn_alias(self, type_: str, alias: str, entity_id: str) -> None:
@@ -241,16 +256,20 @@ class Resolver:
         return sorted(out)
 
     def _close_surnames(self, surname: str) -> list[str]:
-        """The known surnames equal or close to ``surname``. Surnames are only ever added, so each
-        query compares only those learned since it was last asked (one rapidfuzz call over them: a
+        """The known surnames equal or close to ``surname``. Only surnames of a length that can score
+        ``_FUZZ`` are compared (see :func:`_close_lengths`), and surnames are only ever added, so each
+        query compares only those learned since it was last asked (one rapidfuzz call per length: a
         Python loop over all of them cost more than the rest of a corpus load)."""
         from rapidfuzz import fuzz, process
 
-        compared, close = self._close.get(surname, (0, []))
-        if compared < len(self._surnames):
-            new = process.extract(surname, self._surnames[compared:], scorer=fuzz.ratio, score_cutoff=_FUZZ, limit=None)
-            close = close + [sur for sur, _score, _i in new]
-            self._close[surname] = (len(self._surnames), close)
+        compared, close = self._close.setdefault(surname, ({}, []))
+        for n in _close_lengths(len(surname)):
+            known = self._surnames.get(n, ())
+            if compared.get(n, 0) < len(known):
+                new = process.extract(surname, known[compared.get(n, 0):], scorer=fuzz.ratio,
+                                      score_cutoff=_FUZZ, limit=None)
+                close.extend(sur for sur, _score, _i in new)
+                compared[n] = len(known)
         return close
 
     def target(self, e: Entity, offices: set[str] | None = None) -> tuple[str, str, str]:
@@ -330,24 +349,38 @@ class Resolver:
         return ArticleGraph(article=art, entities=list(merged.values()), mentions=mentions, relations=rels,
                             quotes=quotes)
 
-    def stream(self, graphs: Iterable[ArticleGraph]) -> Iterator[ArticleGraph]:
-        """Resolve a stream of article graphs, each as it comes. An article with a bare surname that no
-        full name seen so far explains is resolved again at the end of the stream (what it teaches is
-        learned only then) and, when that changes its resolution, yielded a second time: its content
+    def stream(self, graphs: Iterable[ArticleGraph], window: int = STREAM_WINDOW) -> Iterator[ArticleGraph]:
+        """Resolve a stream of article graphs. An article with a bare surname that no full name seen so
+        far explains waits for ``window`` more articles (one of them often names the person), is then
+        resolved and yielded, and is resolved again at the end of the stream (what it teaches is
+        learned only then); when that changes its resolution it is yielded a second time: its content
         hash covers the resolution, so a store replaces the first version. The end state is what
-        holding such articles back until the end gives, and input order does not matter for them,
-        without keeping their loading for the end. ``self.revised`` counts the second yields."""
-        held: list[tuple[ArticleGraph, str]] = []
-        for g in graphs:
+        holding such articles back until the end gives, whatever the window and the input order, without
+        keeping their loading for the end. Yields are not in input order. ``self.revised`` counts the
+        second yields."""
+        held: list[tuple[ArticleGraph, str]] = []  # (graph, hash of the version yielded)
+        waiting: deque[tuple[int, ArticleGraph]] = deque()
+
+        def release() -> ArticleGraph:
+            g = waiting.popleft()[1]
+            out = self.resolve(g)
+            held.append((g, out.article.hash))
+            return out
+
+        for k, g in enumerate(graphs):
             for e in g.entities:  # full names are knowledge whatever the order
                 if e.type == "Person":
                     self.learn_name(e.id, e.name, e.type)
-            out = self.resolve(g)
             if self.pending(g):
-                held.append((g, out.article.hash))
+                waiting.append((k, g))
             else:
+                out = self.resolve(g)
                 self.learn_graph(out)
-            yield out
+                yield out
+            while waiting and waiting[0][0] <= k - window:
+                yield release()
+        while waiting:
+            yield release()
         for g, first in held:
             out = self.resolve(g)
             self.learn_graph(out)

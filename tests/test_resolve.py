@@ -61,11 +61,21 @@ def test_starmer_variants_become_one_actor_and_every_reference_is_rewritten():
 
 def test_bare_surname_before_the_full_name_still_resolves():
     r = Resolver()
-    out = list(r.stream([_article("1", "Starmer"), _article("2", "Keir Starmer"), _article("3", "Cooper")]))
+    articles = [_article("1", "Starmer"), _article("2", "Keir Starmer"), _article("3", "Cooper")]
+    out = list(r.stream(articles, window=0))
     # each article goes on at once; "Starmer" comes again, revised, once the full name is known
     assert [(g.article.id, _ids(g)) for g in out] == [("1", ["person/starmer"]), ("2", ["person/keir-starmer"]),
                                                       ("3", ["person/cooper"]), ("1", ["person/keir-starmer"])]
     assert r.revised == 1 and out[0].article.hash != out[3].article.hash  # the store replaces the first version
+    # with a window, "Starmer" waits for the next article, which names him: one version, no revision
+    r = Resolver()
+    out = list(r.stream(articles, window=1))
+    assert [(g.article.id, _ids(g)) for g in out] == [("2", ["person/keir-starmer"]), ("1", ["person/keir-starmer"]),
+                                                      ("3", ["person/cooper"])]
+    assert r.revised == 0
+    # whatever the window, the last versions are the same
+    finals = [{g.article.id: g.article.hash for g in Resolver().stream(articles, window=w)} for w in (0, 1, 2, 500)]
+    assert all(f == finals[0] for f in finals)
 
 
 def test_two_milibands_stay_two_people_and_the_bare_surname_stays_unmerged():
@@ -170,7 +180,7 @@ def test_revised_article_replaces_its_first_version_and_counts_once(tmp_path):
     assert ("person/starmer" not in {i for _, i in rows}) and len([g for g, i in rows if i.startswith("person/")]) == 2
     r = Resolver()
     first, second = _article("1", "Starmer"), _article("2", "Keir Starmer")
-    versions = list(r.stream([first, second]))
+    versions = list(r.stream([first, second], window=0))
     st = OxigraphStore(None)
     stats = st.load(versions)  # all three in one call: the first version must not survive beside the revision
     assert stats.articles_loaded == 3 and stats.articles_replaced == 1
