@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .model import Article, ArticleGraph, Skipped
+from .model import Article, Skipped
 
 log = logging.getLogger("kg")
 
@@ -53,14 +53,15 @@ class PipelinePlugin(_WorkerPlugin):
         self.nlp = load_pipeline(config=self.config, model=self.model_name)
 
 
-def extract_partition(chunk: list[Article], batch_size: int) -> list[ArticleGraph | Skipped]:
-    """Runs on a worker: one graph (or Skipped) per article of ``chunk``, with the worker's pipeline."""
+def extract_partition(chunk: list[Article], batch_size: int) -> list[bytes | Skipped]:
+    """Runs on a worker: one graph, packed (kg.pipeline.extract_chunk_packed), or Skipped per article of
+    ``chunk``, with the worker's pipeline."""
     from distributed import get_worker
 
-    from .pipeline import extract_chunk
+    from .pipeline import extract_chunk_packed
 
     plugin = get_worker().plugins[PLUGIN_NAME]
-    return extract_chunk(chunk, plugin.nlp, batch_size)
+    return extract_chunk_packed(chunk, plugin.nlp, batch_size)
 
 
 class DaskEngine:
@@ -93,7 +94,7 @@ class DaskEngine:
     def submit(self, chunk: list[Article]):
         return self.client.submit(extract_partition, chunk, self.batch_size, pure=False)
 
-    def result(self, future) -> list[ArticleGraph | Skipped]:
+    def result(self, future) -> list[bytes | Skipped]:
         try:
             return future.result()
         finally:

@@ -121,13 +121,16 @@ def article_key(article: Article, fingerprint: str) -> str:
     return h.hexdigest()
 
 
-def _pack(graph: ArticleGraph) -> bytes:
+def pack_graph(graph: ArticleGraph) -> bytes:
+    """A raw graph as the ledger stores it (compressed JSON, without its article), which is also how
+    worker processes send graphs back: smaller than a pickle and cheaper to take apart."""
     d = graph.to_dict()
     del d["article"]
     return zlib.compress(json.dumps(d, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass"), 6)
 
 
-def _unpack(blob: bytes, article: Article) -> ArticleGraph:
+def unpack_graph(blob: bytes, article: Article) -> ArticleGraph:
+    """The graph :func:`pack_graph` packed, for ``article``."""
     d = json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
     g = ArticleGraph.from_dict({**d, "article": {"id": article.id, "text": ""}})
     g.article = article
@@ -165,13 +168,15 @@ class Ledger:
         for i, a in enumerate(articles):
             row = rows.get(a.id)
             if row is not None and row[0] == self.key(a):
-                out[i] = _unpack(row[1], a)
+                out[i] = unpack_graph(row[1], a)
         return out
 
-    def record(self, graphs: Iterable[ArticleGraph]) -> None:
-        """Remember freshly extracted raw graphs (state ``extracted``), in one transaction."""
+    def record(self, graphs: list[ArticleGraph], packed: list[bytes | None] | None = None) -> None:
+        """Remember freshly extracted raw graphs (state ``extracted``), in one transaction. ``packed``:
+        each graph already packed (:func:`pack_graph`) as a worker sent it, or None."""
         now = time.time()
-        rows = [(g.article.id, self.key(g.article), _pack(g), now) for g in graphs]
+        packed = packed or [None] * len(graphs)
+        rows = [(g.article.id, self.key(g.article), blob or pack_graph(g), now) for g, blob in zip(graphs, packed)]
         if rows:
             with self._tx():
                 self.db.executemany(
