@@ -238,10 +238,10 @@ class ProcessPool:
         return handle.get()
 
     def close(self, failed: bool = False) -> None:
-        if failed:
-            self.pool.terminate()
-        else:
-            self.pool.close()
+        # A run closes its pool once every result is in (or it failed), and the workers hold nothing to
+        # save: ending them at once spares the interpreter teardown of each (~0.8 s with the model
+        # loaded), which a build would otherwise wait for before it loads its last articles.
+        self.pool.terminate()
         self.pool.join()
 
 
