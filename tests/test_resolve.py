@@ -236,3 +236,30 @@ def test_bbc_short_forms_join_their_full_names(bbc_resolved):
         for e in g.entities:
             if e.type == "Person":
                 assert not e.id.startswith(("person/mr-", "person/sir-", "person/mrs-"))
+
+
+def test_close_surnames_are_those_rapidfuzz_finds_among_all_known_ones():
+    """Comparing a surname only with known surnames of a length that can score _FUZZ finds exactly what
+    comparing it with every known surname finds, also for surnames learned after it was first asked."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from kg.resolve import _FUZZ
+
+    rng = random.Random(7)
+    base = ["smith", "smyth", "blair", "clarke", "miliband", "o'brien", "mcdonald", "kyrke-smith", "ab", "a",
+            "abcdefghijklmnopq", "abcdefghijklmnop"]
+
+    def variant(w):
+        i = rng.randrange(len(w))
+        return rng.choice([w[:i] + w[i + 1:], w[:i] + rng.choice("aeilnrst") + w[i:], w + "s"]) or "x"
+
+    words = base + [variant(rng.choice(base)) for _ in range(600)]
+    r, known = Resolver(), []
+    for k, w in enumerate(words):
+        r.learn_name(f"person/x-{k}", f"Xavier {w.title()}")
+        known = sorted(r._by_surname)
+        if k % 5 == 0:
+            q = rng.choice(words)
+            assert sorted(r._close_surnames(q)) == sorted(s for s in known if fuzz.ratio(q, s) >= _FUZZ), q
