@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
 
@@ -88,15 +89,25 @@ def get(doc: Doc, name: str):
     return value
 
 
+def sentence_index(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
+    """(sentence number of each token, (start, end) of each sentence), the sentences ``doc.sents``
+    gives, read from the Doc's SENT_START array (no Span per sentence, nothing cached)."""
+    n = len(doc)
+    if n == 0:
+        return [], []
+    starts = numpy.flatnonzero(doc.to_array(SENT_START).astype(numpy.int64) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    marks = numpy.zeros(n, dtype=numpy.int64)
+    marks[starts[1:]] = 1
+    return numpy.cumsum(marks).tolist(), list(zip(starts, starts[1:] + [n]))
+
+
 def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
-    """(sentence number of each token, (start, end) of each sentence), built once per Doc."""
+    """:func:`sentence_index`, built once per Doc (after the parse, which sets the final sentences)."""
     index = doc.user_data.get("kg_sentences")
     if index is None or len(index[0]) != len(doc):
-        numbers, bounds = [], []
-        for n, s in enumerate(doc.sents):
-            numbers.extend([n] * (s.end - s.start))
-            bounds.append((s.start, s.end))
-        index = doc.user_data["kg_sentences"] = (numbers, bounds)
+        index = doc.user_data["kg_sentences"] = sentence_index(doc)
     return index
 
 
@@ -110,6 +121,11 @@ def sentence(tok):
 def sentence_numbers(doc: Doc) -> list[int]:
     """The number of each token's sentence."""
     return _sentences(doc)[0]
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token of each sentence, in order."""
+    return _sentences(doc)[1]
 
 
 def hashes(vocab, words: Iterable[str]) -> numpy.ndarray:

@@ -50,8 +50,6 @@ class QuoteExtractor:
     def __call__(self, doc: Doc) -> Doc:
         self.ents = doc._.kg_entities or {}
         self.text = doc.text  # Doc.text is rebuilt from the tokens on every access
-        self.sents = list(doc.sents)
-        self.sent_index = {s.start: i for i, s in enumerate(self.sents)}
         self.mention_spans = [(m.entity_id, doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
                               for m in doc._.kg_mentions or []]
         hits: list[attrs.QuoteHit] = []
@@ -245,17 +243,17 @@ class QuoteExtractor:
 
     def _carried(self, doc: Doc, span, previous: list[attrs.QuoteHit]) -> tuple[str | None, str]:
         """Speaker of an unattributed quote: the last speaker in the paragraph or the sentences before."""
-        sents = self.sents
-        idx = self.sent_index[attrs.sentence(span[0]).start]
-        window_start = sents[max(0, idx - self.carry)].start_char
+        bounds = attrs.sentence_bounds(doc)
+        idx = attrs.sentence_numbers(doc)[span[0].i]
+        window_start = doc[bounds[max(0, idx - self.carry)][0]].idx
         para_start = self.text.rfind("\n", 0, span.start_char) + 1
         lo = min(window_start, para_start)
         candidates = [h for h in previous if h.speaker and lo <= h.start < span.start_char]
         if candidates:
             best = max(candidates, key=lambda h: h.start)
             return best.speaker, best.cue
-        for sent in reversed(sents[max(0, idx - self.carry) : idx]):
-            for tok in sent:
+        for start, end in reversed(bounds[max(0, idx - self.carry) : idx]):
+            for tok in doc[start:end]:
                 if tok.pos_ == "VERB" and tok.lemma_ in self.cues:
                     sp = self._speaker(doc, tok)[0]
                     if sp:

@@ -42,7 +42,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from .. import catalogue
-from . import coref, lexicon, offices
+from . import attrs, coref, lexicon, offices
 
 log = logging.getLogger("kg")
 
@@ -124,32 +124,26 @@ class Selector:
         n = len(doc)
         if n == 0:
             return [], []
-        arr = doc.to_array([SENT_START, LOWER, IS_TITLE])
-        starts = numpy.flatnonzero(arr[:, 0].astype(numpy.int64) == 1).tolist()
-        if not starts or starts[0] != 0:
-            starts.insert(0, 0)
-        bounds = list(zip(starts, starts[1:] + [n]))
-        sent_of = numpy.zeros(n, dtype=numpy.int64)
-        sent_of[starts[1:]] = 1
-        sent_of = numpy.cumsum(sent_of).tolist()
+        sent_of, bounds = attrs.sentence_index(doc)  # the senter's sentences (not cached: the parse may change them)
+        arr = doc.to_array([LOWER, IS_TITLE])
         refs = [0] * len(bounds)
         cue = [False] * len(bounds)
         force = [False] * len(bounds)
         in_ent = numpy.zeros(n, dtype=bool)
         names: set[int] = set()
-        lowers = arr[:, 1]
+        lowers = arr[:, 0]
         for ent in doc.ents:
             in_ent[ent.start : ent.end] = True
             s = sent_of[ent.start]
             if ent.label_ in self.kept:
                 refs[s] += 1
                 if ent.label_ not in (offices.LABEL, "MONEY", "PERCENT"):
-                    names.update(int(h) for h, title in zip(lowers[ent.start : ent.end], arr[ent.start : ent.end, 2])
+                    names.update(int(h) for h, title in zip(lowers[ent.start : ent.end], arr[ent.start : ent.end, 1])
                                  if title)
             if ent.label_ in self.always:
                 force[s] = True
         flag = self._flag
-        titles = arr[:, 2].tolist()
+        titles = arr[:, 1].tolist()
         ent_mask = in_ent.tolist()
         for i, h in enumerate(lowers.tolist()):
             f = flag(h)
