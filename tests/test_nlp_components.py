@@ -186,3 +186,17 @@ def test_reported_speech_split_by_the_parser_is_one_quote_said_by_each_coordinat
     assert {q.speaker for q in argued} == {"person/laura-kyrke-smith", "person/melanie-ward"}
     assert {q.text for q in argued} == {"plans to raise spending to 2.5 per cent of GDP were no longer sufficient "
                                         "and that the UK should look to Poland"}
+
+
+def test_indices_finds_the_tokens_whose_attribute_is_one_of_the_values(nlp):
+    from spacy.attrs import LEMMA, LOWER
+
+    from kg.nlp import attrs
+
+    doc = nlp("Healey said the Army warned that troops said nothing. Zebra! said zzz")
+    for attr, name, words in ((LOWER, "lower_", ["said", "zebra", "zzz", "the"]), (LEMMA, "lemma_", ["say", "warn"]),
+                              (LOWER, "lower_", ["absent"]), (LOWER, "lower_", ["zzz"])):
+        values = attrs.hashes(nlp.vocab, words)
+        assert attrs.indices(doc, attr, values) == [t.i for t in doc if getattr(t, name) in words]
+    assert attrs.indices(doc, LOWER, attrs.hashes(nlp.vocab, ["said"]))  # not vacuous
+    assert attrs.indices(nlp(""), LOWER, attrs.hashes(nlp.vocab, ["said"])) == []

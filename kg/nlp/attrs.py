@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 
@@ -89,6 +89,35 @@ def get(doc: Doc, name: str):
     return value
 
 
+def keep_text(nlp) -> None:
+    """Make ``nlp``'s Docs keep the text they were made from, for :func:`text`."""
+    make_doc = nlp.make_doc
+
+    def make_doc_keeping_text(text: str) -> Doc:
+        doc = make_doc(text)
+        doc.user_data["kg_text"] = text  # the same str object: no copy
+        return doc
+
+    nlp.make_doc = make_doc_keeping_text
+
+
+def text(doc: Doc) -> str:
+    """The Doc's text: the string it was made from when the pipeline kept it (:func:`keep_text`), else
+    ``Doc.text``, which spaCy rebuilds from a Token object per token on every access."""
+    kept = doc.user_data.get("kg_text")
+    return kept if kept is not None else doc.text
+
+
+def char_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """(first character, end character) of each token, built once per Doc: ``text(doc)[starts[i]:
+    ends[j - 1]]`` is the text of tokens i..j-1 (``doc[i:j].text``) without a Span or Token object."""
+    bounds = doc.user_data.get("kg_char_bounds")
+    if bounds is None or len(bounds[0]) != len(doc):
+        arr = doc.to_array([IDX, LENGTH]).astype(numpy.int64)
+        bounds = doc.user_data["kg_char_bounds"] = (arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist())
+    return bounds
+
+
 def sentence_index(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
     """(sentence number of each token, (start, end) of each sentence), the sentences ``doc.sents``
     gives, read from the Doc's SENT_START array (no Span per sentence, nothing cached)."""
@@ -129,7 +158,7 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 
 
 def hashes(vocab, words: Iterable[str]) -> numpy.ndarray:
-    """The string-store hashes of ``words``, for :func:`indices`."""
+    """The string-store hashes of ``words``, sorted, for :func:`indices`."""
     return numpy.array(sorted({vocab.strings.add(w) for w in words}), dtype=numpy.uint64)
 
 
@@ -138,15 +167,21 @@ def indices(doc: Doc, attr: int, values: numpy.ndarray) -> list[int]:
     ``values`` (from :func:`hashes`): a component's candidates without a Token object per token."""
     if not len(doc) or not len(values):
         return []
-    return numpy.flatnonzero(numpy.isin(doc.to_array(attr), values)).tolist()
+    found = doc.to_array(attr)
+    # values is sorted (hashes() sorts it): a binary search per token, several times faster than
+    # numpy.isin, which sorts the document's values on every call
+    at = numpy.minimum(numpy.searchsorted(values, found), len(values) - 1)
+    return numpy.flatnonzero(values[at] == found).tolist()
 
 
 def entity_of(doc: Doc, i: int) -> str | None:
     """Entity id a token refers to: a coreference link first, then the mention it is in."""
-    coref = doc._.kg_coref or {}
-    if i in coref:
+    ext = doc._  # a new Underscore object on every access
+    coref = ext.kg_coref
+    if coref and i in coref:
         return coref[i]
-    return (doc._.kg_token_entity or {}).get(i)
+    token_entity = ext.kg_token_entity
+    return token_entity.get(i) if token_entity else None
 
 
 register()
