@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from . import dates, ids
-from .nlp.attrs import sentence
+from .nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
 from .model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
 
 
@@ -24,10 +24,12 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
     text = article.text  # == doc.text, which spaCy rebuilds on every access
     graph = ArticleGraph(article=article)
     graph.entities = [Entity(id=e.id, name=e.name, type=e.type, aliases=sorted(e.aliases)) for e in ents.values()]
+    starts, ends = char_bounds(doc)  # of each token: no Span or Token objects per mention
+    numbers, sentences = sentence_numbers(doc), sentence_bounds(doc)
     for m in doc._.kg_mentions or []:
-        span = doc[m.start : m.end]
-        graph.mentions.append(Mention(entity_id=m.entity_id, text=span.text, start=span.start_char,
-                                      end=span.end_char, sentence_start=sentence(span[0]).start_char))
+        start, end = starts[m.start], ends[m.end - 1]
+        graph.mentions.append(Mention(entity_id=m.entity_id, text=text[start:end], start=start, end=end,
+                                      sentence_start=starts[sentences[numbers[m.start]][0]]))
     when = _Dates(doc, text, dates.anchor_of(article.date))
     positions = doc._.kg_positions or []
     for k, h in enumerate([*positions, *(doc._.kg_relations or [])]):
@@ -57,7 +59,15 @@ class _Dates:
 
     def __init__(self, doc: Doc, text: str, anchor):
         self.doc, self.text, self.anchor = doc, text, anchor  # text: the article's (doc.text is rebuilt per access)
-        self.ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]  # TIME: "last night"
+        self._ents = None
+
+    @property
+    def ents(self):
+        """The DATE and TIME ("last night") mentions, read on the first relation (Doc.ents makes a Span
+        per entity)."""
+        if self._ents is None:
+            self._ents = [e for e in self.doc.ents if e.label_ in ("DATE", "TIME")]
+        return self._ents
 
     @staticmethod
     def _clause(tok):

@@ -79,6 +79,7 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None, pa
     if mode not in PARSE_MODES:
         raise PipelineError(f"[kg] parse = {mode!r} in {cfg_path}: choose one of {', '.join(PARSE_MODES)}")
     tuning.tune(nlp, kg)
+    attrs.keep_text(nlp)
     if mode == "selected" and not select.install(nlp, cfg["components"]["kg_parse"]):
         mode = "all"
     nlp.meta.setdefault("kg", {})["config"] = str(cfg_path)

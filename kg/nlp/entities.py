@@ -142,6 +142,7 @@ class EntityResolver:
 
         entities: dict[str, attrs.EntityInfo] = {}
         token_entity: dict[int, str] = {}
+        text, (char_start, char_end) = attrs.text(doc), attrs.char_bounds(doc)
         out_mentions: list[attrs.MentionInfo] = []
         for start, end, name, kg_type, _ in mentions:
             cname, ctype = canonical(name, kg_type)
@@ -152,7 +153,7 @@ class EntityResolver:
                 end -= 1
             eid = ids.entity_id(cname, ctype)
             info = entities.setdefault(eid, attrs.EntityInfo(eid, cname, ctype))
-            surface = doc[start:end].text
+            surface = text[char_start[start] : char_end[end - 1]]  # doc[start:end].text
             if surface != cname:
                 info.aliases.add(surface)
             out_mentions.append(attrs.MentionInfo(eid, start, end))
@@ -215,9 +216,14 @@ class EntityResolver:
     def _acronyms(self, doc, entities, token_entity, mentions) -> None:
         """'Long Name (LN)': the acronym mention joins the long form's entity."""
         by_start = {m.start: m for m in mentions}
+        text, (char_start, char_end) = attrs.text(doc), attrs.char_bounds(doc)
+
+        def word(i: int) -> str:
+            return text[char_start[i] : char_end[i]]
+
         for m in list(mentions):
             j = m.end
-            if j + 2 < len(doc) and doc[j].text == "(" and doc[j + 2].text == ")" and doc[j + 1].is_upper:
+            if j + 2 < len(doc) and word(j) == "(" and word(j + 2) == ")" and doc[j + 1].is_upper:
                 acro = doc[j + 1].text
                 long = entities[m.entity_id]
                 if _initials(long.name) != acro:
@@ -235,11 +241,11 @@ class EntityResolver:
             del entities[eid]
         # mentions of the same acronym elsewhere in the text
         acro_map = {a: e.id for e in entities.values() for a in e.aliases if a.isupper() and len(a) >= 2}
-        for m in mentions:
-            text = doc[m.start : m.end].text
-            if text in acro_map and m.entity_id != acro_map[text]:
+        for m in mentions if acro_map else ():
+            surface = text[char_start[m.start] : char_end[m.end - 1]]  # doc[m.start:m.end].text
+            if surface in acro_map and m.entity_id != acro_map[surface]:
                 old = m.entity_id
-                m.entity_id = acro_map[text]
+                m.entity_id = acro_map[surface]
                 for i in range(m.start, m.end):
                     token_entity[i] = m.entity_id
                 if all(x.entity_id != old for x in mentions):

@@ -49,9 +49,9 @@ class QuoteExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         self.ents = doc._.kg_entities or {}
-        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access
-        self.mention_spans = [(m.entity_id, doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
-                              for m in doc._.kg_mentions or []]
+        self.text = attrs.text(doc)
+        starts, ends = attrs.char_bounds(doc)
+        self.mention_spans = [(m.entity_id, starts[m.start], ends[m.end - 1]) for m in doc._.kg_mentions or []]
         hits: list[attrs.QuoteHit] = []
         for i in sorted({*attrs.indices(doc, LEMMA, self.cue_hashes), *attrs.indices(doc, LOWER, self.according)}):
             tok = doc[i]
