@@ -200,3 +200,18 @@ def test_indices_finds_the_tokens_whose_attribute_is_one_of_the_values(nlp):
         assert attrs.indices(doc, attr, values) == [t.i for t in doc if getattr(t, name) in words]
     assert attrs.indices(doc, LOWER, attrs.hashes(nlp.vocab, ["said"]))  # not vacuous
     assert attrs.indices(nlp(""), LOWER, attrs.hashes(nlp.vocab, ["said"])) == []
+
+
+def test_docs_keep_their_text_and_token_character_bounds(nlp):
+    from spacy.tokens import Doc
+
+    from kg.nlp import attrs
+
+    text = "Healey  met\n\nthe NATO (North Atlantic Treaty Organization) chief “today”.  "
+    doc = nlp(text)
+    assert attrs.text(doc) is text  # kept, not rebuilt
+    starts, ends = attrs.char_bounds(doc)
+    assert [(starts[i], ends[i]) for i in range(len(doc))] == [(t.idx, t.idx + len(t)) for t in doc]
+    assert all(text[starts[i] : ends[j - 1]] == doc[i:j].text for i in range(len(doc)) for j in range(i + 1, len(doc) + 1))
+    built = Doc(nlp.vocab, words=["No", "kept", "text"], spaces=[True, True, False])
+    assert attrs.text(built) == "No kept text"  # a Doc not made by the pipeline: rebuilt
