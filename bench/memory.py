@@ -35,7 +35,7 @@ def records(corpus: str, limit: int | None, times: int):
             yield json.dumps({"id": f"{a.id}-copy{k}", "title": a.title, "text": a.text}, ensure_ascii=False)
 
 
-def _tree_rss(pid: int) -> tuple[int, int]:
+def tree_rss(pid: int) -> tuple[int, int]:
     """(sum, largest) RSS in bytes of process ``pid`` and its descendants."""
     import psutil
 
@@ -76,7 +76,7 @@ def build(corpus: str, limit: int | None, times: int, workers: int) -> dict:
         feeder.start()
         peak_sum = peak_one = 0
         while proc.poll() is None:
-            s, one = _tree_rss(proc.pid)
+            s, one = tree_rss(proc.pid)
             peak_sum, peak_one = max(peak_sum, s), max(peak_one, one)
             time.sleep(0.2)
         feeder.join()
