@@ -91,6 +91,24 @@ def test_one_blas_thread_per_process(full):
     assert blas and all(i["num_threads"] == 1 for i in blas)
 
 
+def test_loading_exempts_the_pipeline_from_cyclic_gc(tmp_path):
+    import gc
+
+    from kg.nlp import DEFAULT_CONFIG
+
+    gc.unfreeze()
+    load_pipeline(parse="all")
+    assert gc.get_freeze_count() > 50_000  # the model's objects (~90,000 with en_core_web_sm)
+    import shutil
+
+    shutil.copytree(DEFAULT_CONFIG.parent, tmp_path / "pipelines")  # the config names files beside it
+    off = tmp_path / "pipelines" / DEFAULT_CONFIG.name
+    off.write_text(DEFAULT_CONFIG.read_text().replace("freeze_gc = true", "freeze_gc = false"))
+    gc.unfreeze()
+    load_pipeline(config=off, parse="all")
+    assert gc.get_freeze_count() == 0
+
+
 def test_selected_mode_pipeline_shape(sel):
     names = sel.pipe_names
     assert sel.meta["kg"]["parse"] == "selected"

@@ -84,6 +84,8 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None, pa
         mode = "all"
     nlp.meta.setdefault("kg", {})["config"] = str(cfg_path)
     nlp.meta["kg"]["parse"] = mode
+    if kg.get("freeze_gc", True):
+        tuning.freeze_gc()  # last: the whole pipeline's objects (kg/nlp/tuning.py)
     return nlp
 
 
