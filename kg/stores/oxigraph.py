@@ -81,6 +81,7 @@ class OxigraphStore(Store):
     def load(self, graphs: Iterable[ArticleGraph], batch_size: int = 200) -> LoadStats:
         stats = LoadStats()
         batch: list[ox.Quad] = []
+        hashes: list[ox.Quad] = []
         drop: list[ox.NamedNode] = []
         hash_p = ox.NamedNode(f"{self._kg}contentHash")
         in_batch: set[str] = set()  # articles whose quads wait in batch
@@ -92,10 +93,11 @@ class OxigraphStore(Store):
             for g in drop:
                 self.store.remove_graph(g)
             if batch:
-                self.store.bulk_extend([q for q in batch if q.predicate != hash_p])
-                self.store.extend([q for q in batch if q.predicate == hash_p])
+                self.store.bulk_extend(batch)
+                self.store.extend(hashes)
             drop.clear()
             batch.clear()
+            hashes.clear()
             in_batch.clear()
 
         for g in graphs:
@@ -115,10 +117,11 @@ class OxigraphStore(Store):
                 drop.append(gn)
             elif self.store.contains_named_graph(gn):  # left without its hash by an interrupted build
                 drop.append(gn)
-            quads = rdfterms.graph_quads(g, self.base)
+            quads = rdfterms.graph_quads(g, self.base, content_hash=False)
             batch.extend(quads)
+            hashes.append(rdfterms.hash_quad(g, self.base))
             in_batch.add(aid)
-            stats.records_written += len(quads)
+            stats.records_written += len(quads) + 1
             stats.articles_loaded += 1
             if stats.articles_loaded % batch_size == 0:
                 flush()

@@ -44,8 +44,13 @@ class Terms:
         self.classes = {name: NamedNode(x(t.rdf)) for name, t in cat.entity_types.items()}
         self.props = {name: NamedNode(x(r.rdf)) for name, r in {**cat.relations, **cat.structural}.items()}
 
+        self._kgp: dict[str, NamedNode] = {}
+
     def kgp(self, local: str) -> NamedNode:
-        return NamedNode(self.kg + local)
+        node = self._kgp.get(local)
+        if node is None:
+            node = self._kgp[local] = NamedNode(self.kg + local)
+        return node
 
 
 @lru_cache(maxsize=4)
@@ -53,13 +58,16 @@ def terms(path=catalogue.CATALOGUE_PATH) -> Terms:
     return Terms(catalogue.load(path))
 
 
+_BOOLEAN, _INTEGER, _DOUBLE = (NamedNode(XSD + n) for n in ("boolean", "integer", "double"))
+
+
 def _lit(value) -> Literal:
     if isinstance(value, bool):
-        return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
+        return Literal("true" if value else "false", datatype=_BOOLEAN)
     if isinstance(value, int):
-        return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+        return Literal(str(value), datatype=_INTEGER)
     if isinstance(value, float):
-        return Literal(repr(value), datatype=NamedNode(XSD + "double"))
+        return Literal(repr(value), datatype=_DOUBLE)
     return Literal(str(value))
 
 
@@ -68,7 +76,16 @@ def _clean(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> list[Quad]:
+def hash_quad(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> Quad:
+    """The article's content hash statement (what a store compares to skip an unchanged article)."""
+    a = g.article
+    return Quad(NamedNode(ids.article_iri(a.id, base)), terms().kgp("contentHash"), _lit(a.hash),
+                NamedNode(ids.graph_iri(a.id, base)))
+
+
+def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: bool = True) -> list[Quad]:
+    """The article's statements in its named graph; without its :func:`hash_quad` if not ``content_hash``
+    (a store that writes the hashes after the graphs)."""
     t = terms()
     a = g.article
     gn = NamedNode(ids.graph_iri(a.id, base))
@@ -80,7 +97,8 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> list[Quad]:
 
     add(art, t.type, t.classes["Article"])
     add(art, t.kgp("articleId"), _lit(_clean(a.id)))
-    add(art, t.kgp("contentHash"), _lit(a.hash))
+    if content_hash:
+        out.append(hash_quad(g, base))
     if a.title:
         add(art, t.headline, _lit(_clean(a.title)))
     if a.date:
