@@ -148,3 +148,23 @@ def test_build_killed_twice_resumes_to_the_uninterrupted_store(tmp_path):
     # article is kg.resolve's business, the same with or without a ledger)
     again = api.build(files, store=store, workers=1)
     assert again.nlp == 0 and again.cached == again.read == len(files)
+
+
+def test_build_considers_full_gc_collections_less_often_and_restores_the_setting(tmp_path):
+    import gc
+
+    thresholds: list[int] = []
+
+    def record(phase, info):
+        if phase == "start":
+            thresholds.append(gc.get_threshold()[2])
+
+    before = gc.get_threshold()
+    gc.callbacks.append(record)
+    try:
+        built = api.build([str(EXAMPLES)], store=tmp_path / "store", workers=1)
+    finally:
+        gc.callbacks.remove(record)
+    assert built.loaded == 14
+    assert max(thresholds) >= 100 > before[2]  # collections ran inside pipeline.fewer_full_collections
+    assert gc.get_threshold() == before
