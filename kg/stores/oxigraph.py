@@ -83,7 +83,7 @@ class OxigraphStore(Store):
         batch: list[ox.Quad] = []
         hashes: list[ox.Quad] = []
         drop: list[ox.NamedNode] = []
-        hash_p = ox.NamedNode(f"{self._kg}contentHash")
+        hash_p = rdfterms.terms().kgp("contentHash")
         in_batch: set[str] = set()  # articles whose quads wait in batch
 
         def flush():

@@ -43,8 +43,7 @@ class Terms:
         self.assertion = NamedNode(self.kg + "Assertion")
         self.classes = {name: NamedNode(x(t.rdf)) for name, t in cat.entity_types.items()}
         self.props = {name: NamedNode(x(r.rdf)) for name, r in {**cat.relations, **cat.structural}.items()}
-
-        self._kgp: dict[str, NamedNode] = {}
+        self._kgp: dict[str, NamedNode] = {}  # kg: terms, built once
 
     def kgp(self, local: str) -> NamedNode:
         node = self._kgp.get(local)
