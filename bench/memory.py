@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def records(corpus: str, limit: int | None, times: int):
-    from kg import read
+    from kg import readers as read
 
     files = sorted(str(p) for p in Path(corpus).rglob("*.txt"))[:limit]
     articles = [a for a in read.read(files) if not isinstance(a, read.Skipped)]

@@ -36,9 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyoxigraph as ox  # noqa: E402
 
-from kg import catalogue, ids  # noqa: E402
+from kg.schema import catalogue
+from kg.schema import ids  # noqa: E402
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation  # noqa: E402
-from kg.stores import rdfterms  # noqa: E402
+from kg.stores import rdf as rdfterms  # noqa: E402
 from kg.stores.oxigraph import OxigraphStore  # noqa: E402
 
 ACTOR_TYPES = ("Person", "Organization", "GPE", "Group")

@@ -54,7 +54,8 @@ def parse_modes(articles, words: int, bs: int, rounds: int) -> tuple[float, dict
     import spacy
 
     from kg.nlp import load_pipeline, read_config
-    from kg.pipeline import Counts, extract
+    from kg.build.flow import Counts
+    from kg.build.flow import extract
 
     stock = spacy.load(read_config()["kg"]["model"])
     kg_nlp = {mode: load_pipeline(parse=mode) for mode in ("all", "selected")}
@@ -114,9 +115,10 @@ def main() -> None:
                     help="end-to-end builds to time (this machine's speed drifts: the median and range are printed)")
     args = ap.parse_args()
 
-    from kg import read
+    from kg import readers as read
     from kg.nlp import batch_size, parse_mode
-    from kg.pipeline import Counts, extract_parallel
+    from kg.build.flow import Counts
+    from kg.build.flow import extract_parallel
 
     if not Path(args.corpus).exists():
         sys.exit(f"corpus not found: {args.corpus}")

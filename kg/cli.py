@@ -9,9 +9,11 @@ import sys
 
 import click
 
-from . import api, output, queries
-from .stores.base import StoreError
-from .stores.neo4j_rows import DEFAULT_BATCH
+from kg import api
+from kg.render import tables as output
+from kg.schema import queries
+from kg.stores.base import StoreError
+from kg.stores.neo4j.rows import DEFAULT_BATCH
 
 EXIT_SKIPPED = 3  # the run completed, but some inputs were skipped
 
@@ -104,7 +106,7 @@ def _exit(ctx, counts) -> None:
 @click.pass_context
 def main(ctx, debug, quiet, show_progress):
     """kg: turn news articles into a knowledge graph you can query and trust."""
-    from . import progress
+    from kg.render import progress
 
     ctx.obj = {"debug": debug, "quiet": quiet}
     progress.configure(False if quiet else show_progress)
@@ -236,13 +238,13 @@ def report(ctx, store, sparql_endpoint, output, top):
 @_fmt_option
 def stats(store, neo4j, sparql_endpoint, fmt):
     """Counts of articles, entities, relations, quotes and quads (or nodes, relationships) in the store."""
-    from .stores.base import Result
+    from kg.stores.base import Result
 
     s = api.stats(store=store, neo4j=neo4j, sparql_endpoint=sparql_endpoint)
     click.echo(output.render(Result(list(s), [list(s.values())]), fmt))
 
 
-from .evaluate import DATASETS as _EVAL_DATASETS  # noqa: E402  (light: no spaCy until a command runs)
+from kg.evaluate import DATASETS as _EVAL_DATASETS  # noqa: E402  (light: no spaCy until a command runs)
 
 
 @main.command(name="eval")

@@ -63,7 +63,7 @@ class Evidence:
 
 @dataclass
 class Entity:
-    id: str  # stable id, see kg.ids.entity_id
+    id: str  # stable id, see kg.schema.ids.entity_id
     name: str  # canonical name
     type: str  # catalogue entity type: Person, Organization, GPE, ...
     aliases: list[str] = field(default_factory=list)

@@ -90,8 +90,9 @@ def nlp_model():
 
 @pytest.fixture(scope="session")
 def example_graphs(nlp):
-    from kg import read
-    from kg.pipeline import Counts, extract
+    from kg import readers as read
+    from kg.build.flow import Counts
+    from kg.build.flow import extract
 
     counts = Counts()
     graphs = list(extract(read.read([str(EXAMPLES)]), nlp, counts=counts))

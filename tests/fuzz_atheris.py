@@ -19,11 +19,11 @@ import tempfile
 import atheris
 
 with atheris.instrument_imports(include=["kg"]):
-    from kg import read as reader
-    from kg.extract import doc_to_graph
+    from kg import readers as reader
+    from kg.nlp.graph import doc_to_graph
     from kg.model import Article, Skipped
     from kg.nlp import load_pipeline
-    from kg.stores import rdfterms
+    from kg.stores import rdf as rdfterms
 
 NLP = load_pipeline()
 TMP = tempfile.mkdtemp(prefix="kg-atheris-")

@@ -214,7 +214,7 @@ def _article(aid, sentence, entities, relations):
 def test_one_mention_names_one_holder(tmp_path):
     """"Labour leader Tony Blair and Conservative leader Michael Howard": an extractor that gives the
     one "Labour leader" mention to both men is left out for both, in the store's actor graph."""
-    from kg import ids
+    from kg.schema import ids
     from kg.model import Entity
     from kg.stores import open_store
 
@@ -430,9 +430,10 @@ CONSERVATIVE = ["Michael Howard", "Oliver Letwin", "Liam Fox", "David Davis", "M
 def bbc_store(nlp, tmp_path_factory):
     """The example articles plus the 417 BBC politics articles, extracted once and loaded through
     kg.api.load (so cross-article resolution ran)."""
-    from kg import api, read
+    from kg import api
+    from kg import readers as read
     from kg.model import write_jsonl
-    from kg.pipeline import extract
+    from kg.build.flow import extract
     from tests.conftest import EXAMPLES, shared
 
     folder = shared("external/bbc/politics")

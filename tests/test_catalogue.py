@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from kg import catalogue
+from kg.schema import catalogue
 from kg.nlp import lexicon
 from tests.conftest import shared
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg import api, read
-from kg.pipeline import Counts, EngineSpec, build_into
+from kg import api
+from kg import readers as read
+from kg.build.flow import Counts
+from kg.build.flow import EngineSpec
+from kg.build.flow import build_into
 from tests.conftest import EXAMPLES
 from tests.test_ledger import canonical_dump
 
@@ -13,7 +16,7 @@ pytest.importorskip("distributed", reason="dask.distributed not installed: pip i
 
 
 def test_dask_local_cluster_builds_the_single_process_graph(tmp_path):
-    from kg.distributed import PLUGIN_NAME
+    from kg.build.dask import PLUGIN_NAME
 
     one = api.build([str(EXAMPLES)], store=tmp_path / "one", workers=1, ledger=False)
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from kg import dates
-from kg.extract import doc_to_graph
+from kg.nlp import dates
+from kg.nlp.graph import doc_to_graph
 from kg.model import Article
 
 WED = date(2025, 2, 26)  # a Wednesday in ISO week 9
@@ -59,7 +59,7 @@ def test_relations_carry_when_they_happened(nlp):
 
 
 def test_the_date_reaches_the_rdf_store(nlp, tmp_path):
-    from kg.queries import with_prefixes
+    from kg.schema.queries import with_prefixes
     from kg.stores import open_store
 
     text = "Russia attacked Ukraine last night."
@@ -75,7 +75,7 @@ def test_the_date_reaches_neo4j_and_the_named_query(nlp, neo):
     text = "Russia attacked Ukraine last night."
     neo.load([doc_to_graph(nlp(text), Article(id="dated", text=text, date="2025-02-26"))])
     assert neo.query("MATCH (x:Assertion) RETURN x.eventDate AS d").rows == [["2025-02-25"]]
-    from kg.queries import named
+    from kg.schema.queries import named
 
     res = neo.query(named("relations-with-evidence", "cypher"))
     assert res.columns[:5] == ["subject", "relation", "object", "modality", "date"] and res.rows[0][4] == "2025-02-25"

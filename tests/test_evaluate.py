@@ -9,9 +9,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.evaluate import DATASETS, conll04, crossre, evaluate, kbp37, polnear, scoring
-from kg.evaluate.scoring import (Accuracy, LabelMap, MappingError, Score, TokenSpan, char_to_tokens, count, jaccard,
-                                 load_mapping, macro, match_one_to_one, micro, positions, predicted_relations,
-                                 token_offsets)
+from kg.evaluate.scoring import Accuracy, LabelMap, MappingError, Score, TokenSpan, char_to_tokens, count, jaccard, load_mapping, macro, match_one_to_one, micro, positions, predicted_relations, token_offsets
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Relation
 from tests.conftest import shared
 

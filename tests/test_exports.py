@@ -14,10 +14,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg import catalogue
+from kg.schema import catalogue
 from kg.cli import main
 from kg.stores import open_store
-from kg.stores.neo4j_csv import ARRAY_DELIMITER
+from kg.export.neo4j_csv import ARRAY_DELIMITER
 
 NEO4J_LIB = Path(os.environ.get("KG_CACHE_DIR", Path.home() / ".cache" / "kg")) / "neo4j-5.26.30" / "lib"
 

@@ -2,7 +2,7 @@
 no input makes them raise. tests/fuzz_atheris.py does the same with coverage-guided atheris
 (``test_atheris_run`` runs it briefly; ``slow``).
 
-The extractor is called as ``doc_to_graph(nlp(text), article)``, not through kg.pipeline (which
+The extractor is called as ``doc_to_graph(nlp(text), article)``, not through kg.build.flow (which
 turns an exception into a skipped article), so that any exception fails the test. Lone
 surrogates are left out of its texts: the reader replaces them (tests/test_read.py), and spaCy
 cannot encode them.
@@ -22,10 +22,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kg.extract import doc_to_graph
+from kg.nlp.graph import doc_to_graph
 from kg.model import Article, ArticleGraph, Skipped
-from kg.read import read, read_html, read_json, read_jsonl
-from kg.stores import rdfterms
+from kg.readers import read
+from kg.readers import read_html
+from kg.readers import read_json
+from kg.readers import read_jsonl
+from kg.stores import rdf as rdfterms
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

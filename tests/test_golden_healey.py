@@ -2,8 +2,8 @@
 
 import pytest
 
-from kg import read
-from kg.extract import doc_to_graph
+from kg import readers as read
+from kg.nlp.graph import doc_to_graph
 from tests.conftest import HEALEY, shared
 
 
@@ -68,7 +68,7 @@ def test_starmer_willingness_is_intent_and_attributed(healey):
 
 
 def test_no_relation_outside_the_catalogue(healey):
-    from kg import catalogue
+    from kg.schema import catalogue
 
     cat = catalogue.load()
     ents = {e.id: e.type for e in healey.entities}

@@ -22,9 +22,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import catalogue, ids
+from kg.schema import catalogue
+from kg.schema import ids
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation
-from kg.stores import open_store, rdfterms
+from kg.stores import open_store
+from kg.stores import rdf as rdfterms
 from kg.stores.base import ReadOnlyError, StoreError
 
 CAT = catalogue.load()
@@ -34,7 +36,7 @@ FUNNY = ['"', "'", "`", "\\", "{", "}", "<", ">", "\n", "\r", "\t", "\x00", "\x7
          "%", "%25", "#", "?", "/", "../", ":", "@", "&", "=", "+", " ", "\u00a0", "\U0001f600", "e\u0301",
          "'''", '"""', "^^<http://x>", "@en", '" . <a> <b> <c> . "', "} ; DROP ALL ; #", "}) DETACH DELETE n //",
          "INSERT DATA { <a> <b> <c> }", "$x", "?x", "_:b", "\\u0022", "\\n"]
-# any characters but lone surrogates (the reader replaces those: see kg.read), plus the ones above
+# any characters but lone surrogates (the reader replaces those: see kg.readers), plus the ones above
 hostile = st.lists(st.one_of(st.sampled_from(FUNNY), st.text(st.characters(blacklist_categories=("Cs",)),
                                                              min_size=1, max_size=5)),
                    min_size=1, max_size=6).map("".join)

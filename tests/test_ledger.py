@@ -17,7 +17,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg import api
-from kg.ledger import Ledger, default_path
+from kg.build.ledger import Ledger
+from kg.build.ledger import default_path
 from kg.model import Article, ArticleGraph, Entity
 from tests.conftest import EXAMPLES, ROOT, shared
 
@@ -145,7 +146,7 @@ def test_build_killed_twice_resumes_to_the_uninterrupted_store(tmp_path):
     assert json.loads((store / "aliases.json").read_text()) == json.loads((ref / "aliases.json").read_text())
 
     # a fourth run parses nothing (whether resolution, now knowing the whole store, reloads an
-    # article is kg.resolve's business, the same with or without a ledger)
+    # article is kg.resolve.resolver's business, the same with or without a ledger)
     again = api.build(files, store=store, workers=1)
     assert again.nlp == 0 and again.cached == again.read == len(files)
 

@@ -5,8 +5,9 @@ import json
 
 import jsonschema
 
-from kg import catalogue, model
-from kg.paths import SCHEMAS
+from kg import model
+from kg.schema import catalogue
+from kg.resources import SCHEMAS
 
 SCHEMA = json.loads((SCHEMAS / "article-graph.schema.json").read_text("utf-8"))
 
@@ -60,7 +61,7 @@ def test_evidence_offsets_point_into_the_article(example_graphs):
 def test_to_dict_is_what_dataclasses_asdict_gives(example_graphs):
     import dataclasses
 
-    from kg.resolve import _ResolvedArticle
+    from kg.resolve.resolver import _ResolvedArticle
 
     graphs = example_graphs[0]
     for g in graphs:

@@ -14,7 +14,9 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from kg import catalogue, ids, queries
+from kg.schema import catalogue
+from kg.schema import ids
+from kg.schema import queries
 from kg.cli import main
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
 from kg.stores import ReadOnlyError, StoreError, open_store
@@ -76,7 +78,7 @@ def article_b() -> ArticleGraph:
 
 
 def test_constraints_come_from_the_cypher_file_and_name_catalogue_labels(neo):
-    from kg.stores.neo4j import read_statements
+    from kg.stores.neo4j.store import read_statements
 
     neo.ensure_schema()
     names = {r[0] for r in neo.query("SHOW CONSTRAINTS YIELD name RETURN name").rows}
@@ -207,7 +209,7 @@ def test_hostile_text_is_stored_literally_and_changes_nothing_else(neo):
 
 
 def test_labels_outside_plain_identifiers_are_refused():
-    from kg.stores.neo4j_rows import label
+    from kg.stores.neo4j.rows import label
 
     assert label("Person") == "Person" and label("HOLDS_POSITION", rel=True) == "HOLDS_POSITION"
     for bad in ("Person`) DETACH DELETE n //", "A B", "", "1X", "x-y"):
@@ -305,8 +307,8 @@ def test_parity_who_met_whom(neo, example_graphs, example_store):
 @pytest.fixture(scope="module")
 def healey_graph(nlp):
     shared("articles/healey-us-backstop.txt")
-    from kg import read
-    from kg.extract import doc_to_graph
+    from kg import readers as read
+    from kg.nlp.graph import doc_to_graph
 
     (article,) = list(read.read([str(HEALEY)]))
     return doc_to_graph(nlp(article.text), article)
@@ -375,7 +377,7 @@ def test_cli_load_and_build_into_neo4j(neo, neo4j_uri, example_graphs, tmp_path)
 def test_transient_failures_are_retried_a_bounded_number_of_times(neo, monkeypatch):
     from neo4j.exceptions import ServiceUnavailable
 
-    from kg.stores import neo4j as mod
+    from kg.stores.neo4j import store as mod
 
     calls = []
 

@@ -33,10 +33,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import ids
+from kg.schema import ids
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
 from kg.stores import StoreError, open_store
-from kg.stores import neo4j as neo4j_store
+from kg.stores.neo4j import store as neo4j_store
 from tests.conftest import wipe
 
 pytestmark = pytest.mark.neo4j
@@ -353,7 +353,7 @@ def test_concurrent_loads_that_deadlock_are_retried_and_agree(server, caplog):
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
-    caplog.set_level("WARNING", logger="kg.stores.neo4j")
+    caplog.set_level("WARNING", logger="kg.stores.neo4j.store")
     threads = [threading.Thread(target=load, args=(gs,)) for gs in (graphs, list(reversed(graphs)))]
     for t in threads:
         t.start()

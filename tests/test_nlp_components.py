@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.extract import doc_to_graph
+from kg.nlp.graph import doc_to_graph
 from kg.model import Article
 
 

@@ -41,7 +41,7 @@ def test_no_bar_when_stderr_is_not_a_terminal(tmp_path):
 
 
 def test_estimate_counts_files_and_jsonl_lines():
-    from kg.progress import estimate_inputs
+    from kg.render.progress import estimate_inputs
 
     n_txt = len([p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".html")])
     lines = sum(1 for line in (EXAMPLES / "wire-2025.jsonl").read_text().splitlines() if line.strip())

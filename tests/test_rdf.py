@@ -12,10 +12,13 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import catalogue, ids, ontology
+from kg.schema import catalogue
+from kg.schema import ids
+from kg.schema import ontology
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation
-from kg.paths import SCHEMAS
-from kg.stores import open_store, rdfterms
+from kg.resources import SCHEMAS
+from kg.stores import open_store
+from kg.stores import rdf as rdfterms
 
 RDF = rdflib.RDF
 OWL = rdflib.OWL
@@ -40,8 +43,8 @@ def _graph(quads) -> rdflib.Graph:
 
 
 def test_committed_ontology_and_context_are_generated_from_the_catalogue():
-    assert (SCHEMAS / "kg.ttl").read_text("utf-8") == ontology.turtle(), "run `python -m kg.ontology`"
-    assert (SCHEMAS / "context.jsonld").read_text("utf-8") == ontology.context_text(), "run `python -m kg.ontology`"
+    assert (SCHEMAS / "kg.ttl").read_text("utf-8") == ontology.turtle(), "run `python -m kg.schema.ontology`"
+    assert (SCHEMAS / "context.jsonld").read_text("utf-8") == ontology.context_text(), "run `python -m kg.schema.ontology`"
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +270,7 @@ def test_reloading_a_changed_article_rewrites_only_its_named_graph(names, which,
 
 
 def test_jsonld_export_uses_the_context_and_round_trips(example_store, tmp_path):
-    from kg.stores.files import export
+    from kg.export.files import export
 
     out = tmp_path / "g.jsonld"
     with open_store("oxigraph", path=str(example_store), read_only=True) as st_:

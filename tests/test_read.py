@@ -1,4 +1,4 @@
-"""Tests for kg.read, the reading stage."""
+"""Tests for kg.readers, the reading stage."""
 
 from __future__ import annotations
 
@@ -13,14 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.model import Article, Skipped, content_hash
-from kg.read import (
-    READERS,
-    read,
-    read_html,
-    read_json,
-    read_jsonl,
-    read_text,
-)
+from kg.readers import READERS
+from kg.readers import read
+from kg.readers import read_html
+from kg.readers import read_json
+from kg.readers import read_jsonl
+from kg.readers import read_text
 
 # --------------------------------------------------------------------------- #
 # helpers
@@ -302,7 +300,7 @@ def test_article_over_max_chars_is_skipped_with_its_line(tmp_path):
 
 
 def test_default_max_chars_is_spacys_max_length():
-    from kg.read import DEFAULT_MAX_CHARS
+    from kg.readers import DEFAULT_MAX_CHARS
     from spacy.language import Language
 
     assert DEFAULT_MAX_CHARS == Language().max_length == 1_000_000

@@ -1,13 +1,15 @@
-"""Cross-article entity resolution (kg.resolve) and the curation file (kg.curation)."""
+"""Cross-article entity resolution (kg.resolve.resolver) and the curation file (kg.resolve.curation)."""
 
 import doctest
 import json
 
 import pytest
 
-from kg import api, curation, resolve
+from kg import api
+from kg.resolve import curation
+from kg.resolve import resolver as resolve
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation, write_jsonl
-from kg.resolve import Resolver
+from kg.resolve.resolver import Resolver
 from tests.conftest import shared
 
 
@@ -192,8 +194,8 @@ def test_revised_article_replaces_its_first_version_and_counts_once(tmp_path):
 def bbc_resolved(nlp):
     """BBC politics articles that name a Blair, a Brown or a Miliband, plus one constructed article about
     Ed Miliband (the 2005 corpus knows only David), extracted and resolved."""
-    from kg import read
-    from kg.pipeline import extract
+    from kg import readers as read
+    from kg.build.flow import extract
 
     folder = shared("external/bbc/politics")
     files = sorted(p for p in folder.glob("*.txt") if any(k in p.read_text(errors="replace")
@@ -245,7 +247,7 @@ def test_close_surnames_are_those_rapidfuzz_finds_among_all_known_ones():
 
     from rapidfuzz import fuzz
 
-    from kg.resolve import _FUZZ
+    from kg.resolve.resolver import _FUZZ
 
     rng = random.Random(7)
     base = ["smith", "smyth", "blair", "clarke", "miliband", "o'brien", "mcdonald", "kyrke-smith", "ab", "a",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.extract import doc_to_graph
+from kg.nlp.graph import doc_to_graph
 from kg.model import Article
 from kg.nlp import PipelineError, load_pipeline
 from kg.nlp.select import Selector

@@ -19,8 +19,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import ids, model, queries
-from kg.stores import ReadOnlyError, StoreError, open_store, rdfterms
+from kg import model
+from kg.schema import ids
+from kg.schema import queries
+from kg.stores import ReadOnlyError, StoreError, open_store
+from kg.stores import rdf as rdfterms
 from kg.stores.sparql import SparqlStore, endpoints
 from tests.test_rdf import _hostile_graph, hostile
 
@@ -96,7 +99,7 @@ def test_loading_twice_changes_nothing(remote, example_graphs):
 
 
 def test_changed_article_replaces_only_its_named_graph(remote, example_graphs, nlp):
-    from kg.extract import doc_to_graph
+    from kg.nlp.graph import doc_to_graph
 
     graphs = example_graphs[0][:3]
     remote.load(graphs)

@@ -6,9 +6,10 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from kg import ids, queries
+from kg.schema import ids
+from kg.schema import queries
 from kg.stores import ReadOnlyError, open_store
-from kg.stores.files import export
+from kg.export.files import export
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_loading_twice_changes_nothing(store, example_graphs):
 
 
 def test_changed_article_replaces_only_its_own_graph(store, example_graphs, nlp):
-    from kg.extract import doc_to_graph
+    from kg.nlp.graph import doc_to_graph
 
     graphs = example_graphs[0][:3]
     store.load(graphs)

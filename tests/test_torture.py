@@ -4,7 +4,7 @@ No crash, no hang, every input accounted for: the manifest the generator writes 
 input (file, JSON line, array item, unwalkable directory entry), whether it loads or is skipped
 and why; ``kg build --report`` and the store must agree with it exactly. The default run uses a
 few hundred inputs of every kind (the 10 MB article included); the 10,000-input run is marked
-``slow``. Also here: the per-article time limit (kg.timeouts) on its own.
+``slow``. Also here: the per-article time limit (kg.build.timeouts) on its own.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import catalogue
+from kg.schema import catalogue
 from kg.model import Article, ArticleGraph, Skipped
 from torture import SLOW_CHARS, TIMEOUT_AT_MOST, generate, read_manifest, reason_class
 
@@ -54,7 +54,7 @@ def test_generator_covers_every_kind_the_issue_names(small):
 
 def test_reader_accounts_for_every_input_of_10k(tmp_path):
     """Reading alone (no NLP) over the full 10,000-input corpus: each input is what the manifest says."""
-    from kg.read import read
+    from kg.readers import read
 
     summary = generate(tmp_path, n=10_000)
     assert summary["inputs"] >= 10_000
@@ -152,7 +152,7 @@ def test_build_over_10k_torture_inputs_then_again(tmp_path, record_property):
     first = check_accounting(out, store, tmp_path / "skipped.jsonl", proc)
     print(json.dumps({**first, "seconds": round(seconds, 1)}))
     # again: the same inputs are skipped for the same reasons, the rest is unchanged, except the few
-    # whose entities now resolve differently (kg.resolve: the store's alias table grew in the first
+    # whose entities now resolve differently (kg.resolve.resolver: the store's alias table grew in the first
     # run, and a changed resolution reloads an article) -- still read = loaded + unchanged + skipped
     proc, seconds2 = _build(out / "corpus", store, tmp_path / "again.jsonl")
     again = check_accounting(out, store, tmp_path / "again.jsonl", proc)
@@ -190,7 +190,7 @@ def _slow_text(chars: int = 300_000) -> str:
 
 
 def test_an_article_over_the_time_limit_is_skipped_and_the_rest_of_its_batch_is_kept(nlp):
-    from kg.pipeline import extract_chunk
+    from kg.build.flow import extract_chunk
 
     fast = [f"Emmanuel Macron visited Kyiv on day {i}." for i in range(6)]
     chunk = _articles(fast[:3] + [_slow_text()] + fast[3:])
@@ -207,7 +207,7 @@ def test_an_article_over_the_time_limit_is_skipped_and_the_rest_of_its_batch_is_
 
 
 def test_without_a_time_limit_the_same_article_completes(nlp):
-    from kg.pipeline import extract_chunk
+    from kg.build.flow import extract_chunk
 
     [graph] = extract_chunk(_articles([_slow_text(20_000)]), nlp, timeout=None)
     assert isinstance(graph, ArticleGraph) and graph.relations
@@ -215,7 +215,8 @@ def test_without_a_time_limit_the_same_article_completes(nlp):
 
 def test_the_slow_torture_line_cannot_finish_within_the_limit(nlp):
     """The manifest's "timed out" rests on this: its 0.9 MB line needs far more than TIMEOUT_AT_MOST seconds."""
-    from kg.timeouts import ArticleTimeout, time_limit
+    from kg.build.timeouts import ArticleTimeout
+    from kg.build.timeouts import time_limit
 
     assert TIMEOUT <= TIMEOUT_AT_MOST and SLOW_CHARS < 1_000_000
     nlp.max_length = max(nlp.max_length, SLOW_CHARS)
@@ -232,7 +233,8 @@ def test_the_slow_torture_line_cannot_finish_within_the_limit(nlp):
 def test_an_alarm_dropped_inside_a_destructor_fires_again():
     """Python prints and drops an exception raised in ``__del__`` or a gc callback (hypothesis installs
     one); the limit must still end the block, not let it run on unbounded."""
-    from kg.timeouts import ArticleTimeout, time_limit
+    from kg.build.timeouts import ArticleTimeout
+    from kg.build.timeouts import time_limit
 
     class SlowToDie:
         def __del__(self):
@@ -248,7 +250,7 @@ def test_an_alarm_dropped_inside_a_destructor_fires_again():
 
 
 def test_an_nlp_error_skips_only_its_article(nlp):
-    from kg.pipeline import extract_chunk
+    from kg.build.flow import extract_chunk
 
     # a lone surrogate makes spaCy's tokenizer raise (the reader replaces them; this text skips it)
     out = extract_chunk(_articles(["Keir Starmer spoke.", "bad \ud800 text", "Donald Trump replied."]), nlp,
@@ -258,7 +260,7 @@ def test_an_nlp_error_skips_only_its_article(nlp):
 
 
 def test_a_text_over_spacys_max_length_is_a_time_question_not_an_error(nlp):
-    from kg.pipeline import extract_chunk
+    from kg.build.flow import extract_chunk
 
     saved = nlp.max_length
     nlp.max_length = 50
@@ -271,7 +273,7 @@ def test_a_text_over_spacys_max_length_is_a_time_question_not_an_error(nlp):
 
 
 def test_outside_the_main_thread_there_is_no_limit_and_no_crash(nlp):
-    from kg.pipeline import extract_chunk
+    from kg.build.flow import extract_chunk
 
     out: list = []
     t = threading.Thread(target=lambda: out.extend(extract_chunk(_articles(["Keir Starmer spoke."]), nlp, timeout=1)))

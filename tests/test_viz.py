@@ -1,4 +1,4 @@
-"""Pictures of the alliance network (kg.analyse.layout, kg.viz): the scene on constructed graphs, the
+"""Pictures of the alliance network (kg.render.layout, kg.render.viz): the scene on constructed graphs, the
 self-contained HTML page, the PNG (pixels checked), and `kg viz` on the example store."""
 
 import doctest
@@ -9,8 +9,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg import viz
-from kg.analyse import layout
+from kg.render import viz
+from kg.render import layout
 from kg.analyse.graph import add_relation
 from kg.cli import main
 

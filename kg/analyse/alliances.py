@@ -26,7 +26,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from .graph import ACTOR_TYPES, in_window
+from kg.analyse.graph import ACTOR_TYPES, in_window
 
 __all__ = ["signed_graph", "blocs", "frustration", "signed_partition", "balance", "allies", "adversaries",
            "bridges", "bloc_of", "tie_changes", "CHANGES"]

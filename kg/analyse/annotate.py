@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from . import alliances as _al
-from . import centrality as _ce
-from .graph import ACTOR_TYPES
+from kg.analyse import alliances as _al
+from kg.analyse import centrality as _ce
+from kg.analyse.graph import ACTOR_TYPES
 
 NODE_ATTRS = ("bloc", "coop_bloc", "pagerank", "degree", "betweenness", "core")
 EDGE_ATTRS = ("polarity", "weight", "signed_weight")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .graph import ACTOR_TYPES
+from kg.analyse.graph import ACTOR_TYPES
 
 __all__ = ["actor_network", "pagerank", "centrality", "ego", "path", "changes"]
 
@@ -164,7 +164,7 @@ def changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, top: int | None 
     >>> c["new"], c["flipped"]
     ([('y', 'z')], [('x', 'y')])
     """
-    from .alliances import signed_graph
+    from kg.analyse.alliances import signed_graph
 
     nb, na = actor_network(before, types=types), actor_network(after, types=types)
     eb = {tuple(sorted(e)) for e in nb.edges}

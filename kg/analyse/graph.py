@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .. import catalogue
+from kg.schema import catalogue
 
 ACTOR_TYPES = ("Person", "Organization", "GPE", "Group")
 # relations whose one mention names one subject (catalogue names; see the module docstring)
@@ -155,7 +155,7 @@ def _sparql_source(store) -> dict:
 
 def _source(store) -> dict:
     if getattr(store, "name", "") == "neo4j":
-        from .cypher import neo4j_source
+        from kg.stores.neo4j.read import neo4j_source
 
         return neo4j_source(store)
     return _sparql_source(store)
@@ -182,7 +182,7 @@ def actor_graph(store, *, since: str | None = None, until: str | None = None,
     """All entities and aggregated relations of a store as a MultiDiGraph (edge key = predicate).
 
     Reads an RDF store (embedded Oxigraph or a SPARQL server) by SPARQL, or a Neo4j store by Cypher
-    (:mod:`kg.analyse.cypher`); both give the same graph for the same articles.
+    (:mod:`kg.stores.neo4j.read`); both give the same graph for the same articles.
     ``since``/``until`` keep only evidence from articles dated in that window; ``evidence`` keeps
     the per-edge evidence list (not representable in GraphML, so off by default); ``ambiguous`` keeps
     the evidence of mentions given to several holders (see the module docstring).

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from .scoring import LabelMap, MappingError, Metric, Report, Score, load_mapping
+from kg.evaluate.scoring import LabelMap, MappingError, Metric, Report, Score, load_mapping
 
 DATASETS = ("conll04", "kbp37", "polnear", "crossre")
 
@@ -31,10 +31,10 @@ def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, nlp=No
         raise ValueError("limit must be a positive number of documents")
     labels = load_mapping(dataset, mapping)
     if nlp is None:
-        from ..nlp import load_pipeline
+        from kg.nlp import load_pipeline
 
         nlp = load_pipeline(config=config, model=model_name)
-    from ..nlp import batch_size
+    from kg.nlp import batch_size
 
     module = importlib.import_module(f"{__name__}.{dataset}")
     return module.evaluate(path, nlp, labels, limit=limit, batch_size=batch_size(config))

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .scoring import GoldRelation, LabelMap, Report, TokenSpan, score_relations, token_offsets
+from kg.evaluate.scoring import GoldRelation, LabelMap, Report, TokenSpan, score_relations, token_offsets
 
 NAME = "conll04"
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .scoring import LabelMap, Report, Score, micro, overlap, pipe, predicted_relations
+from kg.evaluate.scoring import LabelMap, Report, Score, micro, overlap, pipe, predicted_relations
 
 NAME = "kbp37"
 _LABEL_RE = re.compile(r"^([\w:/-]+)\((e[12]),(e[12])\)$")

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .scoring import Accuracy, LabelMap, Report, Score, jaccard, match_one_to_one, overlap, pipe, positions
+from kg.evaluate.scoring import Accuracy, LabelMap, Report, Score, jaccard, match_one_to_one, overlap, pipe, positions
 
 NAME = "polnear"
 _TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "the", "president", "senator", "secretary", "gen"}

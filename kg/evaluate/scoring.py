@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from .. import catalogue
-from ..paths import PIPELINES
+from kg.schema import catalogue
+from kg.resources import PIPELINES
 
 EVAL_DIR = PIPELINES / "eval"
 
@@ -410,9 +410,9 @@ class Report:
 
 
 def pipe(nlp, items: Iterable[tuple[str, Any]], batch_size: int = 32):
-    """(doc, graph, context) for each (text, context), through ``nlp.pipe`` and :func:`kg.extract.doc_to_graph`."""
-    from ..extract import doc_to_graph
-    from ..model import Article
+    """(doc, graph, context) for each (text, context), through ``nlp.pipe`` and :func:`kg.nlp.graph.doc_to_graph`."""
+    from kg.nlp.graph import doc_to_graph
+    from kg.model import Article
 
     for n, (doc, ctx) in enumerate(nlp.pipe(items, as_tuples=True, batch_size=batch_size)):
         yield doc, doc_to_graph(doc, Article(id=f"eval-{n}", text=doc.text)), ctx

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..paths import PIPELINES
+from kg.resources import PIPELINES
 
 if TYPE_CHECKING:
     from thinc.config import Config
@@ -50,7 +50,7 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None, pa
     """
     import spacy
 
-    from . import attrs, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401  (registers factories)
+    from kg.nlp import attrs, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401  (registers factories)
 
     cfg_path = Path(config or DEFAULT_CONFIG)
     cfg = read_config(cfg_path)

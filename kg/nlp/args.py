@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from . import attrs
+from kg.nlp import attrs
 
 _REL_PRONOUNS = {"who", "which", "that", "whom"}
 _OBJECT_CONTROL = {"urge", "call", "ask", "press", "deter", "help", "force", "persuade", "encourage", "allow",

@@ -15,7 +15,7 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import attrs, lexicon
+from kg.nlp import attrs, lexicon
 
 _SINGULAR = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 _OBJECTIVE = {"him", "her", "hers", "himself", "herself"}

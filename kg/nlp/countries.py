@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 
-from ..paths import PIPELINES
+from kg.resources import PIPELINES
 
 EXTRA_PATH = PIPELINES / "countries.toml"
 

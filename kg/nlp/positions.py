@@ -12,7 +12,7 @@ Patterns (all on the dependency parse and the OFFICE entities from the office ru
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import args, attrs
+from kg.nlp import args, attrs
 
 EXTRACTOR = "kg_positions"
 

@@ -25,7 +25,7 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from . import args, attrs, lexicon
+from kg.nlp import args, attrs, lexicon
 
 _QUOTE_RE = re.compile(r'"([^"]+?)"|“([^”]+?)”|\'\'([^\n]+?)\'\'')
 _TRANSCRIPT_RE = re.compile(r"^[ \t]*([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)

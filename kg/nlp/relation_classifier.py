@@ -32,7 +32,7 @@ from spacy.vocab import Vocab
 from thinc.api import Linear, Model, Relu, chain, set_dropout_rate
 from thinc.types import Floats2d
 
-from .. import catalogue
+from kg.schema import catalogue
 
 CANDIDATES = "kg_candidates"  # doc.spans key: candidate arguments, labelled with their kg entity type
 GOLD = "kg_relation_gold"  # reference user_data: {"known": [relations], "pairs": [[as, ae, bs, be, [pos], [known]]]}

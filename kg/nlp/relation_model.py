@@ -22,10 +22,10 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .. import catalogue
-from ..paths import PIPELINES
-from . import args, attrs, lexicon
-from .relation_classifier import CANDIDATES
+from kg.schema import catalogue
+from kg.resources import PIPELINES
+from kg.nlp import args, attrs, lexicon
+from kg.nlp.relation_classifier import CANDIDATES
 
 log = logging.getLogger("kg")
 EXTRACTOR = "kg_relation_model"
@@ -57,7 +57,7 @@ class RelationModel:
             return
         import spacy
 
-        from . import relation_classifier  # noqa: F401  (registers what the model's config names)
+        from kg.nlp import relation_classifier  # noqa: F401  (registers what the model's config names)
 
         self.classifier = spacy.load(self.path).get_pipe("kg_relation_classifier")
         self.width = self.classifier.model.layers[0].get_dim("tensor_width")

@@ -297,7 +297,7 @@ def tune(nlp: Language, settings: dict) -> None:
     if settings.get("embed_cache", True):
         embed_cache(nlp)
     if settings.get("attribute_table", True):
-        from .attribute_table import replace_ruler
+        from kg.nlp.attribute_table import replace_ruler
 
         replace_ruler(nlp)
     if settings.get("keep_freed_memory", True):

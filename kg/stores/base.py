@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..model import ArticleGraph
+from kg.model import ArticleGraph
 
 
 class StoreError(RuntimeError):
@@ -82,10 +82,10 @@ def register(name: str):
 
 def open_store(name: str, **options) -> Store:
     """Open a store by plugin name: ``open_store("oxigraph", path="kg-store")``."""
-    from . import oxigraph  # noqa: F401  (registers the built-in stores)
+    from kg.stores import oxigraph  # noqa: F401  (registers the built-in stores)
 
     if name == "neo4j":
-        from . import neo4j  # noqa: F401  (imports the driver only when asked for)
+        from kg.stores.neo4j import store as neo4j  # noqa: F401  (imports the driver only when asked for)
 
     try:
         factory = _REGISTRY[name]

@@ -13,10 +13,11 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .. import catalogue, ids
-from ..model import ArticleGraph
-from . import rdfterms
-from .base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
+from kg.schema import catalogue
+from kg.schema import ids
+from kg.model import ArticleGraph
+from kg.stores import rdf as rdfterms
+from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
 
 _UPDATE_WORDS = ("insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with")
 
@@ -183,4 +184,4 @@ def _open(path=None, **kw) -> OxigraphStore:
     return OxigraphStore(path, **kw)
 
 
-from . import sparql as _sparql  # noqa: E402,F401  (registers the remote "sparql" store, also built in)
+from kg.stores import sparql as _sparql  # noqa: E402,F401  (registers the remote "sparql" store, also built in)

@@ -31,11 +31,12 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from .. import catalogue, ids
-from ..model import ArticleGraph
-from . import rdfterms
-from .base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
-from .oxigraph import _is_update, query_result
+from kg.schema import catalogue
+from kg.schema import ids
+from kg.model import ArticleGraph
+from kg.stores import rdf as rdfterms
+from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
+from kg.stores.oxigraph import _is_update, query_result
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NT = "application/n-triples"

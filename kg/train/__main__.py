@@ -10,8 +10,8 @@ import os
 import time
 from pathlib import Path
 
-from ..paths import ROOT
-from . import relations
+from kg.resources import ROOT
+from kg.train import relations
 
 
 def _value(text: str):
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="override a training config value, e.g. training.max_epochs=5")
     a = ap.parse_args(argv)
 
-    from ..nlp import RELATION_MODEL_ENV, load_pipeline, read_config
+    from kg.nlp import RELATION_MODEL_ENV, load_pipeline, read_config
 
     t0 = time.perf_counter()
     corpus = {s: a.work / f"{s}.spacy" for s in ("train", "dev")}

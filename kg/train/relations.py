@@ -27,10 +27,10 @@ from pathlib import Path
 
 from spacy.tokens import Doc, DocBin, Span
 
-from ..evaluate import conll04, kbp37
-from ..evaluate.scoring import load_mapping, token_offsets
-from ..nlp.relation_classifier import CANDIDATES, GOLD, SENT_STARTS, TENSOR
-from ..paths import PIPELINES
+from kg.evaluate import conll04, kbp37
+from kg.evaluate.scoring import load_mapping, token_offsets
+from kg.nlp.relation_classifier import CANDIDATES, GOLD, SENT_STARTS, TENSOR
+from kg.resources import PIPELINES
 
 CONFIG = PIPELINES / "relations-train.cfg"
 MODEL_DIR = PIPELINES / "models" / "relations"
@@ -209,7 +209,7 @@ def train(corpus: dict[str, Path], out_dir: Path, config: Path = CONFIG, overrid
     """spaCy's training loop on the corpus; the best model by dev micro F1 is ``out_dir/model-best``."""
     from spacy.cli.train import train as spacy_train
 
-    from ..nlp import relation_classifier  # noqa: F401  (registers the factory, architecture and reader)
+    from kg.nlp import relation_classifier  # noqa: F401  (registers the factory, architecture and reader)
 
     spacy_train(config, out_dir, use_gpu=-1,
                 overrides={"paths.train": str(corpus["train"]), "paths.dev": str(corpus["dev"]), **(overrides or {})})

@@ -1,6 +1,6 @@
 """Export an RDF store as CSV files for ``neo4j-admin database import full`` (bulk loads).
 
-The files describe the same graph the Neo4j loader writes (:mod:`kg.stores.neo4j_rows`): ``:Article``,
+The files describe the same graph the Neo4j loader writes (:mod:`kg.stores.neo4j.rows`): ``:Article``,
 ``:Entity:<label>`` (named by the smallest of its names), ``:Assertion`` and ``:Quote`` nodes;
 ``MENTIONS`` with the article's aliases and name, one aggregated relationship per (subject, type,
 object) with its per-article lists and their ``evidence`` sum and best ``confidence``, and
@@ -28,8 +28,12 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import unquote
 
-from .. import catalogue
-from .neo4j_rows import ASSERTION, ENTITY, clean, label, names
+from kg.schema import catalogue
+from kg.stores.neo4j.rows import ASSERTION
+from kg.stores.neo4j.rows import ENTITY
+from kg.stores.neo4j.rows import clean
+from kg.stores.neo4j.rows import label
+from kg.stores.neo4j.rows import names
 
 ARRAY_DELIMITER = "\x1f"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

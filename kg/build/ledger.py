@@ -36,7 +36,7 @@ import zlib
 from pathlib import Path
 from typing import Iterable
 
-from .model import Article, ArticleGraph
+from kg.model import Article, ArticleGraph
 
 LEDGER_FILE = "ledger.sqlite"
 REMOTE_DIR = ".kg-ledger"
@@ -96,8 +96,8 @@ def _version(dist: str) -> str:
 def pipeline_fingerprint(config: str | os.PathLike | None = None, model_name: str | None = None) -> str:
     """A hash of everything that decides what the NLP extracts (see the module docstring). Cheap: it
     reads files and package versions and imports no spaCy."""
-    from . import __version__
-    from .paths import PIPELINES
+    from kg import __version__
+    from kg.resources import PIPELINES
 
     cfg = Path(config or Path(PIPELINES) / "kg.cfg")
     name = _model_name(cfg, model_name)
@@ -105,8 +105,8 @@ def pipeline_fingerprint(config: str | os.PathLike | None = None, model_name: st
     switches = [os.environ.get(v, "") for v in ("KG_PARSE", "KG_RELATION_MODEL")]  # override the config
     for part in (__version__, _version("spacy"), name, _version(name), cfg.read_bytes().hex(), *switches):
         h.update(part.encode() + b"\0")
-    pkg = Path(__file__).parent
-    files = [*sorted((pkg / "nlp").rglob("*.py")), pkg / "extract.py", pkg / "dates.py", pkg / "model.py",
+    pkg = Path(__file__).parents[1]
+    files = [*sorted((pkg / "nlp").rglob("*.py")), pkg / "model.py",
              *sorted(p for p in Path(PIPELINES).rglob("*") if p.is_file() and "eval" not in p.parts)]
     for f in files:
         h.update(str(f.relative_to(f.parents[1])).encode() + b"\0" + f.read_bytes() + b"\0")

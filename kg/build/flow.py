@@ -4,10 +4,10 @@ Every input ends as exactly one of: extracted (and then loaded or unchanged),
 or skipped with a reason. :class:`Counts` adds them up.
 
 Where the NLP runs is an *engine*: this process, a pool of worker processes (each loads the
-pipeline once), or Dask workers (:mod:`kg.distributed`). :func:`extract_stream` drives any of them:
+pipeline once), or Dask workers (:mod:`kg.build.dask`). :func:`extract_stream` drives any of them:
 articles go out in chunks, at most a few chunks per worker in flight, and graphs come back in input
 order, so memory stays flat however many articles come in and the result does not depend on the
-engine. With a :class:`kg.ledger.Ledger`, articles extracted before by the same pipeline are not
+engine. With a :class:`kg.build.ledger.Ledger`, articles extracted before by the same pipeline are not
 parsed again (their stored graphs are used), which is what makes ``kg build`` resumable.
 """
 
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import read as reader
-from .batching import batched
-from .model import Article, ArticleGraph, Skipped
+from kg import readers as reader
+from kg.build.batching import batched
+from kg.model import Article, ArticleGraph, Skipped
 
 log = logging.getLogger("kg")
 
@@ -74,7 +74,7 @@ def extract(items: Iterable[Article | Skipped], nlp, *, batch_size: int = 32,
 
     Skipped inputs are recorded in ``counts`` (and logged), never raised.
     """
-    from .extract import doc_to_graph
+    from kg.nlp.graph import doc_to_graph
 
     counts = counts if counts is not None else Counts()
 
@@ -111,9 +111,9 @@ def extract_chunk(chunk: list[Article], nlp, batch_size: int = 32,
                   timeout: float | None = None) -> list[ArticleGraph | Skipped]:
     """One graph (or a Skipped saying why not) per article of ``chunk``, in order. Runs in whichever
     process holds ``nlp``; an NLP error is narrowed down to the article that caused it, and an
-    article taking over ``timeout`` seconds is skipped as timed out (kg.timeouts)."""
-    from .extract import doc_to_graph
-    from .timeouts import bounded_pipe
+    article taking over ``timeout`` seconds is skipped as timed out (kg.build.timeouts)."""
+    from kg.nlp.graph import doc_to_graph
+    from kg.build.timeouts import bounded_pipe
 
     return [graph if reason is None else reader.skipped_article(article, reason)
             for article, graph, reason in bounded_pipe(nlp, ((a.text, a) for a in chunk), doc_to_graph,
@@ -143,7 +143,7 @@ class EngineSpec:
     model_name: str | None = None
     batch_size: int = 32
     chunk: int | None = None  # articles per chunk sent to an engine (default: see chunk_size)
-    article_timeout: float | None = None  # seconds of NLP per article (kg.timeouts); None: no limit
+    article_timeout: float | None = None  # seconds of NLP per article (kg.build.timeouts); None: no limit
 
     @property
     def auto(self) -> bool:
@@ -160,7 +160,7 @@ class EngineSpec:
     def open(self, expected: int | None = None):
         """An engine for about ``expected`` articles to parse (None: many)."""
         if self.dask:
-            from .distributed import DaskEngine
+            from kg.build.dask import DaskEngine
 
             return DaskEngine(self.dask, workers=self.workers or cores(), config=self.config,
                               model_name=self.model_name, batch_size=self.batch_size)
@@ -185,7 +185,7 @@ class InProcess:
 
     def result(self, chunk: list[Article]) -> list[ArticleGraph | Skipped]:
         if self.nlp is None:
-            from .nlp import load_pipeline
+            from kg.nlp import load_pipeline
 
             self.nlp = load_pipeline(config=self.spec.config, model=self.spec.model_name)
         return extract_chunk(chunk, self.nlp, self.spec.batch_size, self.spec.article_timeout)
@@ -203,7 +203,7 @@ def _worker_init(config, model_name) -> None:
     for var in _THREAD_VARS:
         os.environ[var] = "1"
     global _WORKER_NLP
-    from .nlp import load_pipeline
+    from kg.nlp import load_pipeline
 
     _WORKER_NLP = load_pipeline(config=config, model=model_name)
 
@@ -211,9 +211,9 @@ def _worker_init(config, model_name) -> None:
 def extract_chunk_packed(chunk: list[Article], nlp, batch_size: int = 32,
                          timeout: float | None = None) -> list[bytes | Skipped]:
     """:func:`extract_chunk` in the form a worker process sends back: each graph packed as the ledger
-    stores it (kg.ledger.pack_graph: compressed JSON without the article, which the receiver holds),
+    stores it (kg.build.ledger.pack_graph: compressed JSON without the article, which the receiver holds),
     a fifth of a pickle's bytes, and less work on both ends when a ledger records it."""
-    from .ledger import pack_graph
+    from kg.build.ledger import pack_graph
 
     return [r if isinstance(r, Skipped) else pack_graph(r) for r in extract_chunk(chunk, nlp, batch_size, timeout)]
 
@@ -269,9 +269,9 @@ def extract_stream(items: Iterable[Article | Skipped], spec: EngineSpec, *, coun
 
     With a ``ledger``, articles it knows (same id, text and pipeline) are not parsed: their stored
     graphs come back (``counts.cached``); freshly parsed graphs are recorded in it as they arrive.
-    ``bar`` (a :mod:`kg.progress` bar) advances by one per input.
+    ``bar`` (a :mod:`kg.render.progress` bar) advances by one per input.
     """
-    from .ledger import unpack_graph
+    from kg.build.ledger import unpack_graph
 
     counts = counts if counts is not None else Counts()
     bar = bar if bar is not None else _Off()
@@ -381,8 +381,8 @@ def _resolver_snapshot(resolver) -> str:
 
 
 def _resolver_from_snapshot(text: str, store_dir):
-    from . import resolve
-    from .curation import Curation
+    from kg.resolve import resolver as resolve
+    from kg.resolve.curation import Curation
 
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "aliases.json"
@@ -396,7 +396,7 @@ def run_resolver(st, store_dir, ledger=None, inputs_key: str | None = None):
     """(resolver, run id) for a build. An interrupted build of the same inputs resumes with the
     resolver state its start had (not what the store learned from its partial load), so the
     resolved graphs, and the store, end identical to an uninterrupted build's."""
-    from . import resolve
+    from kg.resolve import resolver as resolve
 
     if ledger is None or inputs_key is None:
         return resolve.for_store(store_dir, st), None
@@ -438,8 +438,8 @@ def build_into(st, items: Iterable[Article | Skipped], spec: EngineSpec, *, coun
     Returns the store's :class:`~kg.stores.base.LoadStats`, summed. ``engine``: an open engine to
     use (and close) instead of opening the one ``spec`` describes.
     """
-    from . import resolve
-    from .stores.base import LoadStats
+    from kg.resolve import resolver as resolve
+    from kg.stores.base import LoadStats
 
     resolver, run_id = run_resolver(st, store_dir, ledger, inputs_key)
     graphs = extract_stream(items, spec, counts=counts, ledger=ledger, bar=bar, engine=engine)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import catalogue
-from .paths import SCHEMAS
+from kg.schema import catalogue
+from kg.resources import SCHEMAS
 
 QUERY_DIR = SCHEMAS / "queries"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import write_atomic
+from kg.resources import write_atomic
 
 FILENAME = "curation.toml"
 
@@ -84,7 +84,7 @@ class Curation:
         """Keep ``names`` (every name but the canonical one, when empty) from resolving to ``entity_id``;
         a merge of ``entity_id`` into another id, or of any of ``names``' ids into it, is undone."""
         self.merges.pop(entity_id, None)
-        from .ids import slug
+        from kg.schema.ids import slug
 
         for src in [s for s, t in self.merges.items() if t == entity_id]:
             if not names or src.partition("/")[2] in {slug(n) for n in names}:

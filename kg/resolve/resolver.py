@@ -8,7 +8,7 @@ articles this stage does, using
   articles seen so far in this run),
 - a persistent alias table next to the store (``<store>/aliases.json``) that
   remembers how names resolved (acronyms and short forms of organisations too),
-- the curation file (:mod:`kg.curation`), whose merges and splits always win.
+- the curation file (:mod:`kg.resolve.curation`), whose merges and splits always win.
 
 Rules, in order: titles are stripped ("Sir Keir Starmer", "Mr Starmer"); a full
 name resolves to a known full name with the same surname and a compatible first
@@ -16,7 +16,7 @@ name (equal, an initial, or close by rapidfuzz: "Volodymyr Zelenskyy" ->
 "Volodymyr Zelensky"), never across different first names (David Miliband and
 Ed Miliband stay two people); a bare surname resolves only when exactly one known
 full name has it (two known Milibands: "Miliband" stays unresolved); other
-types resolve through the alias table. Ids stay :func:`kg.ids.entity_id` of the
+types resolve through the alias table. Ids stay :func:`kg.schema.ids.entity_id` of the
 canonical name, so they are stable.
 
 Mentions, relation subjects/objects, quote speakers and ``about`` lists are all
@@ -41,10 +41,11 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import catalogue, ids
-from .curation import Curation
-from .paths import write_atomic
-from .model import Article, ArticleGraph, Entity, content_hash
+from kg.schema import catalogue
+from kg.schema import ids
+from kg.resolve.curation import Curation
+from kg.resources import write_atomic
+from kg.model import Article, ArticleGraph, Entity, content_hash
 
 log = logging.getLogger("kg")
 
@@ -70,7 +71,7 @@ def _close_lengths(n: int) -> range:
 
 def _titles() -> frozenset[str]:
     try:
-        from .nlp import lexicon
+        from kg.nlp import lexicon
 
         return lexicon.load().titles
     except Exception:  # pragma: no cover - lexicon missing

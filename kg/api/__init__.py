@@ -12,38 +12,38 @@ import os
 from pathlib import Path
 from typing import IO, Iterable
 
-from . import model
-from .pipeline import Counts
-from .read import DEFAULT_MAX_CHARS
-from .timeouts import DEFAULT_ARTICLE_TIMEOUT
-from .stores import Result, open_store
-from .stores import files as _files
+from kg import model
+from kg.build.flow import Counts
+from kg.readers import DEFAULT_MAX_CHARS
+from kg.build.timeouts import DEFAULT_ARTICLE_TIMEOUT
+from kg.stores import Result, open_store
+from kg.export import files as _files
 
 DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
 
 
 def _nlp(model_name: str | None = None, config: str | None = None):
-    from .nlp import load_pipeline
+    from kg.nlp import load_pipeline
 
     return load_pipeline(config=config, model=model_name)
 
 
 def _batch(config: str | None) -> int:
-    from .nlp import batch_size
+    from kg.nlp import batch_size
 
     return batch_size(config)
 
 
 def _spec(model_name, config, workers: int | None, dask: str | None = None, article_timeout: float | None = None):
-    from .pipeline import EngineSpec
+    from kg.build.flow import EngineSpec
 
     return EngineSpec(workers=workers, dask=dask, config=config, model_name=model_name, batch_size=_batch(config),
                       article_timeout=article_timeout)
 
 
 def _bar(desc: str, inputs=None, total: int | None = None):
-    """A progress bar on stderr (kg.progress), sized from ``inputs`` when it is on."""
-    from . import progress
+    """A progress bar on stderr (kg.render.progress), sized from ``inputs`` when it is on."""
+    from kg.render import progress
 
     if inputs is not None and progress.enabled():
         total = progress.estimate_inputs(inputs)
@@ -57,10 +57,10 @@ def extract(inputs: Iterable[str], output: IO[str], *, model_name: str | None = 
     """Read ``inputs``, run the NLP pipeline, write one ArticleGraph per line to ``output``.
 
     ``workers``: NLP processes (None: the cores; small inputs stay in this process); ``dask``: a
-    Dask scheduler address or "local" (kg.distributed). An article over ``max_chars`` characters,
+    Dask scheduler address or "local" (kg.build.dask). An article over ``max_chars`` characters,
     or whose NLP takes over ``article_timeout`` seconds, is skipped (None: no limit)."""
-    from . import read as reader
-    from .pipeline import extract_stream
+    from kg import readers as reader
+    from kg.build.flow import extract_stream
 
     counts = Counts()
     inputs = list(inputs)
@@ -95,10 +95,10 @@ def _sink(store, neo4j: str | None, batch_size: int | None = None, read_only: bo
 
 
 def _ledger(ledger, store, remote: str | None, model_name, config):
-    """The build ledger (kg.ledger): ``ledger`` a path, False for none, None for its default place."""
+    """The build ledger (kg.build.ledger): ``ledger`` a path, False for none, None for its default place."""
     import contextlib
 
-    from . import ledger as ledgers
+    from kg.build import ledger as ledgers
 
     if ledger is False:
         return contextlib.nullcontext(None)
@@ -114,15 +114,17 @@ def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_nam
     """Read, extract and load ``inputs`` into the embedded store at ``store`` (or Neo4j at ``neo4j``,
     or the SPARQL server at ``sparql_endpoint``).
 
-    Resumable: the ledger (kg.ledger; ``ledger`` a path, False for none) remembers what was
+    Resumable: the ledger (kg.build.ledger; ``ledger`` a path, False for none) remembers what was
     extracted, so unchanged articles are not parsed again and an interrupted build continues where
     it stopped. ``workers``: NLP processes (None: the cores); ``dask``: a scheduler address or
     "local". ``counts.nlp`` articles were parsed in this run, ``counts.cached`` came from the ledger.
     An article over ``max_chars`` characters, or whose NLP takes over ``article_timeout`` seconds, is
     skipped with that reason (None: no limit).
     """
-    from . import read as reader
-    from .pipeline import COMMIT_SECONDS, build_into, run_key
+    from kg import readers as reader
+    from kg.build.flow import COMMIT_SECONDS
+    from kg.build.flow import build_into
+    from kg.build.flow import run_key
 
     counts = Counts()
     inputs = list(inputs)
@@ -143,7 +145,7 @@ def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_nam
 def load(jsonl_paths: Iterable[str], *, store: str | Path = DEFAULT_STORE, neo4j: str | None = None,
          batch_size: int | None = None, sparql_endpoint: str | None = None) -> Counts:
     """Load ArticleGraph JSON Lines (the output of ``extract``) into the store (or Neo4j at ``neo4j``)."""
-    from . import resolve
+    from kg.resolve import resolver as resolve
 
     counts = Counts()
     jsonl_paths = list(jsonl_paths)
@@ -195,8 +197,8 @@ def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, model_
 
     Returns a :class:`kg.evaluate.Report` (``.metrics``, ``.as_dict()``, ``.table()``).
     """
-    from . import progress
-    from .evaluate import evaluate as _evaluate
+    from kg.render import progress
+    from kg.evaluate import evaluate as _evaluate
 
     nlp = progress.ProgressNLP(_nlp(model_name, config), f"eval {dataset}") if progress.enabled() else None
     return _evaluate(dataset, path, limit, nlp=nlp, model_name=model_name, config=config)
@@ -204,8 +206,17 @@ def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, model_
 
 # Analyses and resolution curation (kg/analyse/commands.py): kg alliances, positions, centrality, path,
 # ego, actors, merge, split, changes, viz, report.
-from .analyse.commands import actors, alliances, centrality, ego, merge, path, positions, split  # noqa: E402
-from .analyse.commands import changes, report, viz  # noqa: E402
+from kg.api.analyses import actors
+from kg.api.analyses import alliances
+from kg.api.analyses import centrality
+from kg.api.analyses import ego
+from kg.api.analyses import merge
+from kg.api.analyses import path
+from kg.api.analyses import positions
+from kg.api.analyses import split  # noqa: E402
+from kg.api.analyses import changes
+from kg.api.analyses import report
+from kg.api.analyses import viz  # noqa: E402
 
 __all__ = ["build", "extract", "evaluate", "export", "load", "query", "stats", "Counts",
            "actors", "alliances", "centrality", "ego", "merge", "path", "positions", "split",

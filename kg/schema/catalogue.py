@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .paths import SCHEMAS
+from kg.resources import SCHEMAS
 
 CATALOGUE_PATH = SCHEMAS / "catalogue.toml"
 _LABEL_RE = re.compile(r"^[A-Z][A-Za-z_]*$")

@@ -17,8 +17,9 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from .. import catalogue, ids
-from ..model import ArticleGraph
+from kg.schema import catalogue
+from kg.schema import ids
+from kg.model import ArticleGraph
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"

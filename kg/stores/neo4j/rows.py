@@ -5,7 +5,7 @@ these rows, which travel to Neo4j as query *parameters*. The only names that
 are formatted into Cypher text are node labels and relationship types, and
 those come from the catalogue and pass :func:`label` first.
 
-The graph written (see :mod:`kg.stores.neo4j` for how it is replaced):
+The graph written (see :mod:`kg.stores.neo4j.store` for how it is replaced):
 
 - ``(:Article {id, title, date, url, source, contentHash})``
 - ``(:Entity:<catalogue label> {id, name, type})``, one node per entity id;
@@ -34,9 +34,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .. import catalogue, ids
-from ..model import ArticleGraph
-from .base import StoreError
+from kg.schema import catalogue
+from kg.schema import ids
+from kg.model import ArticleGraph
+from kg.stores.base import StoreError
 
 DEFAULT_BATCH = 20000  # rows (mentions + relations + quotes) per write transaction
 ENTITY = "Entity"  # every entity node carries it besides its catalogue label

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import queries
-from .analyse.graph import actor_graph
-from .output import table
-from .stores.base import Result
+from kg.schema import queries
+from kg.analyse.graph import actor_graph
+from kg.render.tables import table
+from kg.stores.base import Result
 
 EXAMPLE_QUERY = "positions-held"
 
@@ -51,10 +51,10 @@ REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "m
 def corpus(store, *, top: int = 15, seed: int = 0) -> dict:
     """What the file report shows, computed once: counts, the signed network and its blocs, the most
     central actors, the strongest alliances and adversaries with evidence, office holders and the
-    stance matrix, plus the :class:`kg.analyse.layout.Scene` of the network picture."""
-    from .analyse import alliances as al
-    from .analyse import positions as po
-    from .analyse.layout import scene
+    stance matrix, plus the :class:`kg.render.layout.Scene` of the network picture."""
+    from kg.analyse import alliances as al
+    from kg.analyse import positions as po
+    from kg.render.layout import scene
 
     G = actor_graph(store, evidence=True)
     sc = scene(G, top=40, seed=seed)  # annotates G: bloc, pagerank, ...
@@ -127,7 +127,7 @@ def _sections(data: dict) -> list[tuple[str, list]]:
 def _pictures(data: dict, folder, stem: str) -> dict[str, "Path"]:
     from pathlib import Path
 
-    from . import viz
+    from kg.render import viz
 
     folder = Path(folder)
     out = {"network": viz.png(data["scene"], folder / f"{stem}-network.png", title="The alliance network")}

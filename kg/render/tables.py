@@ -7,7 +7,7 @@ import io
 import json
 import shutil
 
-from .stores.base import Result
+from kg.stores.base import Result
 
 
 def _cell(v, width: int | None = None) -> str:

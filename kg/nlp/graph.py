@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from . import dates, ids
-from .nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
-from .model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
+from kg.nlp import dates
+from kg.schema import ids
+from kg.nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
+from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -51,7 +52,7 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
 class _Dates:
     """When a relation happened: the DATE (or TIME) phrase of its sentence (the one in the clause of the
     relation's trigger word, else one inside the relation's span, else the nearest), normalised by
-    :func:`kg.dates.normalise` against the article's date, in the future when the relation's span holds a
+    :func:`kg.nlp.dates.normalise` against the article's date, in the future when the relation's span holds a
     future marker ("will meet on Friday", "is due to meet on Thursday"). Gives ``{"date": ISO,
     "date_text": phrase}`` or nothing."""
 

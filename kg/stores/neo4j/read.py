@@ -1,10 +1,10 @@
 """The rows of :func:`kg.analyse.graph.actor_graph`, read from a Neo4j store by Cypher.
 
-The graph is read as the Neo4j loader writes it (see :mod:`kg.stores.neo4j_rows`):
+The graph is read as the Neo4j loader writes it (see :mod:`kg.stores.neo4j.rows`):
 ``(:Entity {id, name, type})`` nodes, ``(:Article {id, date})-[:MENTIONS]->(:Entity)``, and one
 ``(:Assertion {id, article_id, subject, predicate, object, sentence, confidence})`` node per piece
 of evidence. Only the store's public ``query`` method is used; labels and relationship types come
-from the catalogue (:func:`kg.stores.neo4j_rows.names`), never from data.
+from the catalogue (:func:`kg.stores.neo4j.rows.names`), never from data.
 
 >>> from kg.stores import open_store                               # doctest: +SKIP
 >>> from kg.analyse.graph import actor_graph                       # doctest: +SKIP
@@ -13,7 +13,10 @@ from the catalogue (:func:`kg.stores.neo4j_rows.names`), never from data.
 
 from __future__ import annotations
 
-from ..stores.neo4j_rows import ASSERTION, ENTITY, label, names
+from kg.stores.neo4j.rows import ASSERTION
+from kg.stores.neo4j.rows import ENTITY
+from kg.stores.neo4j.rows import label
+from kg.stores.neo4j.rows import names
 
 
 def neo4j_source(store) -> dict:

@@ -1,13 +1,13 @@
 """Pictures of the alliance network: a self-contained interactive HTML page (inline SVG and a little
 JavaScript, nothing fetched from the network) and a static PNG (matplotlib, Agg backend), both drawn
-from one :class:`kg.analyse.layout.Scene`.
+from one :class:`kg.render.layout.Scene`.
 
 Cooperation ties are green, conflict ties red, ties with neither polarity grey and dashed; line width
 grows with the evidence. Nodes are coloured by bloc and sized by PageRank; each bloc sits in its own
 shaded circle. In the HTML page hovering an actor or a tie shows its evidence sentences, the mouse
 wheel zooms, dragging pans, and the search box finds an actor.
 
->>> from kg.analyse.layout import Scene
+>>> from kg.render.layout import Scene
 >>> page = html(Scene(nodes=[{"id": "a", "label": "<A>", "type": "Person", "bloc": -1, "group": 0, "pagerank": 1.0,
 ...     "degree": 0, "betweenness": 0.0, "articles": 1, "first": "", "last": "", "offices": [], "x": 0, "y": 0, "r": 8}],
 ...     groups=[{"index": 0, "bloc": -1, "label": "no bloc", "size": 1, "x": 0, "y": 0, "radius": 30}]))
@@ -22,7 +22,8 @@ import json
 import math
 from pathlib import Path
 
-from .analyse.layout import LABEL_H, Scene
+from kg.render.layout import LABEL_H
+from kg.render.layout import Scene
 
 # bloc colours (Tableau 10, then 10 more), the same in HTML and PNG; -1 ("no bloc") is grey
 PALETTE = ["#4e79a7", "#f28e2b", "#76b7b2", "#b07aa1", "#edc948", "#9c755f", "#ff9da7", "#59a14f", "#bab0ac",

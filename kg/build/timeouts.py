@@ -1,7 +1,7 @@
 """A time limit per article for the NLP stage, without giving up spaCy's batching.
 
 :func:`bounded_pipe` runs a batch of articles through ``nlp.pipe`` (and a
-``finish`` step such as :func:`kg.extract.doc_to_graph`) under one timer set to
+``finish`` step such as :func:`kg.nlp.graph.doc_to_graph`) under one timer set to
 the per-article limit. Articles that came out before the timer fired are kept;
 the rest of a batch that runs over the limit (or raises) is run again one
 article at a time, each under the limit. So an article is reported as timed out
@@ -27,7 +27,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
-from .batching import batched
+from kg.build.batching import batched
 
 log = logging.getLogger("kg")
 

@@ -5,7 +5,7 @@
 >>> st.query("MATCH (p:Person)-[:HOLDS_POSITION]->(o) RETURN p.name, o.name").rows   # doctest: +SKIP
 
 Credentials come from ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (never printed).
-The model is described in :mod:`kg.stores.neo4j_rows`.
+The model is described in :mod:`kg.stores.neo4j.rows`.
 
 Loading. Constraints and indexes (``schemas/neo4j/constraints.cypher``) are
 created first. Articles are grouped into batches of about ``batch_size`` rows
@@ -60,12 +60,17 @@ import neo4j.graph
 from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError, CypherSyntaxError, DriverError, IncompleteCommit, Neo4jError
 
-from .. import ids
-from ..model import ArticleGraph
-from ..paths import SCHEMAS
-from . import neo4j_rows
-from .base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
-from .neo4j_rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean, label
+from kg.schema import ids
+from kg.model import ArticleGraph
+from kg.resources import SCHEMAS
+from kg.stores.neo4j import rows as neo4j_rows
+from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
+from kg.stores.neo4j.rows import ASSERTION
+from kg.stores.neo4j.rows import DEFAULT_BATCH
+from kg.stores.neo4j.rows import ENTITY
+from kg.stores.neo4j.rows import Rows
+from kg.stores.neo4j.rows import clean
+from kg.stores.neo4j.rows import label
 
 log = logging.getLogger(__name__)
 

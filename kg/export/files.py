@@ -1,6 +1,6 @@
 """Exports: graph files for Gephi/networkx (GraphML, GEXF, node-link JSON), RDF files (Turtle,
 N-Triples, N-Quads, TriG, JSON-LD) and CSV files for ``neo4j-admin database import``
-(:mod:`kg.stores.neo4j_csv`) from a store.
+(:mod:`kg.export.neo4j_csv`) from a store.
 
 The graph files carry the analysis results as attributes, so Gephi can colour, size and filter by
 them directly: on nodes ``bloc`` (signed partition, -1 without a signed tie), ``coop_bloc``,
@@ -9,7 +9,7 @@ conflict, 0 neutral), ``weight`` (evidence count) and ``signed_weight``
 (:func:`kg.analyse.annotate.annotate`).
 
 JSON-LD is written by rdflib with ``schemas/context.jsonld`` (generated from
-the catalogue by :mod:`kg.ontology`), one ``@graph`` per article."""
+the catalogue by :mod:`kg.schema.ontology`), one ``@graph`` per article."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from ..analyse.annotate import annotate
-from ..analyse.graph import actor_graph
+from kg.analyse.annotate import annotate
+from kg.analyse.graph import actor_graph
 
 GRAPH_FORMATS = ("graphml", "gexf", "json")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
@@ -34,7 +34,7 @@ def _jsonld(store, out: Path) -> None:
 
     import rdflib
 
-    from ..ontology import CONTEXT_PATH
+    from kg.schema.ontology import CONTEXT_PATH
 
     buf = io.BytesIO()
     store.dump(ox.RdfFormat.N_QUADS, buf)
@@ -49,7 +49,7 @@ def export(store, fmt: str, out: str | Path) -> dict[str, int]:
     written."""
     out = Path(out)
     if fmt == NEO4J_CSV:
-        from . import neo4j_csv
+        from kg.export import neo4j_csv
 
         return neo4j_csv.export(store, out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """The kg ontology (``schemas/kg.ttl``) and JSON-LD context (``schemas/context.jsonld``),
 generated from the relation catalogue.
 
-Neither file is maintained by hand: ``python -m kg.ontology`` rewrites both from
+Neither file is maintained by hand: ``python -m kg.schema.ontology`` rewrites both from
 ``schemas/catalogue.toml`` plus the few terms the RDF mapping itself adds
 (:data:`DATATYPE_PROPERTIES`, :data:`KG_CLASSES`), and a test fails when the
 committed files differ from what this module generates.
@@ -34,8 +34,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal
 
-from . import catalogue
-from .paths import SCHEMAS
+from kg.schema import catalogue
+from kg.resources import SCHEMAS
 
 ONTOLOGY_PATH = SCHEMAS / "kg.ttl"
 CONTEXT_PATH = SCHEMAS / "context.jsonld"
@@ -49,7 +49,7 @@ KG_CLASSES: dict[str, tuple[tuple[str, ...], str]] = {
                   "span, confidence, extractor and modality it was read with, prov:wasDerivedFrom its article."),
 }
 
-#: Datatype properties written by kg.stores.rdfterms: local name -> (domain types, xsd range, super, comment).
+#: Datatype properties written by kg.stores.rdf: local name -> (domain types, xsd range, super, comment).
 DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
     "articleId": (("Article",), "xsd:string", "schema:identifier", "The article's id as read (file name or JSON id)."),
     "contentHash": (("Article",), "xsd:string", None, "SHA-256 (hex) of title and text; a new hash means a changed article."),
@@ -109,7 +109,7 @@ def turtle(cat: catalogue.Catalogue | None = None) -> str:
     kg = cat.namespaces["kg"]
     prefixes = {**cat.namespaces, "rdf": RDF_NS, "owl": OWL_NS}
     out = [
-        "# The kg ontology. GENERATED from schemas/catalogue.toml by `python -m kg.ontology`: do not edit;\n",
+        "# The kg ontology. GENERATED from schemas/catalogue.toml by `python -m kg.schema.ontology`: do not edit;\n",
         "# tests/test_rdf.py fails when this file differs from what the catalogue generates.\n",
         *(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes.items()),
         "\n",

@@ -44,7 +44,7 @@ import stat
 import sys
 from typing import IO, Any, Callable, Iterable, Iterator
 
-from .model import Article, Skipped, content_hash
+from kg.model import Article, Skipped, content_hash
 
 log = logging.getLogger("kg")
 

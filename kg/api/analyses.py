@@ -2,7 +2,7 @@
 ``kg path``, ``kg ego``, ``kg actors``, ``kg merge``, ``kg split``).
 
 Each opens the store read-only, builds the actor graph (optionally for a date window) and returns an
-:class:`Analysis`: a table (``columns``/``rows``, rendered by :mod:`kg.output`) plus a ``summary``
+:class:`Analysis`: a table (``columns``/``rows``, rendered by :mod:`kg.render.tables`) plus a ``summary``
 dict. For the full structures use :mod:`kg.analyse.alliances`, ``positions`` and ``centrality``.
 
 >>> from kg import api                                             # doctest: +SKIP
@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..stores.base import Result
-from . import alliances as _al
-from . import centrality as _ce
-from . import positions as _po
-from .graph import actor_graph, find_actor
+from kg.stores.base import Result
+from kg.analyse import alliances as _al
+from kg.analyse import centrality as _ce
+from kg.analyse import positions as _po
+from kg.analyse.graph import actor_graph, find_actor
 
 DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
 
@@ -34,7 +34,7 @@ class Analysis(Result):
 
 
 def _open(store, sparql_endpoint, neo4j=None):
-    from ..stores import open_store
+    from kg.stores import open_store
 
     if neo4j:
         return open_store("neo4j", uri=neo4j)
@@ -159,15 +159,15 @@ def actors(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until
            top: int | None = None, types: tuple[str, ...] | None = None,
            sparql_endpoint: str | None = None, neo4j: str | None = None) -> Analysis:
     """Actors with their type, aliases, article count and first/last article date, most mentioned first."""
-    from .. import catalogue
-    from .graph import ACTOR_TYPES
+    from kg.schema import catalogue
+    from kg.analyse.graph import ACTOR_TYPES
 
     cat = catalogue.load()
     kg, skos = cat.namespaces["kg"], cat.namespaces["skos"]
     with _open(store, sparql_endpoint, neo4j) as st:
         G = actor_graph(st, since=since, until=until)
         if neo4j:
-            from .cypher import neo4j_aliases
+            from kg.stores.neo4j.read import neo4j_aliases
 
             aliases = neo4j_aliases(st)
         else:
@@ -194,7 +194,7 @@ def changes(*, a_since: str | None = None, a_until: str | None = None, b_since: 
     (``a_since``..``a_until``) and window B (``b_since``..``b_until``), one row per tie with both
     signed weights and a sentence (:func:`kg.analyse.alliances.tie_changes`). ``summary``: the count
     of each kind and the actors whose PageRank rose or fell most."""
-    from .graph import window
+    from kg.analyse.graph import window
 
     if not any((a_since, a_until)) or not any((b_since, b_until)):
         raise ValueError("give both windows: --a-since/--a-until and --b-since/--b-until (ISO dates)")
@@ -214,9 +214,10 @@ def viz(output: str | Path | None = None, *, png: str | Path | None = None, stor
         since: str | None = None, until: str | None = None, top: int | None = 40,
         sparql_endpoint: str | None = None, neo4j: str | None = None, seed: int = 0) -> dict:
     """Draw the alliance network of the ``top`` actors by PageRank: a self-contained interactive HTML page
-    at ``output`` and/or a PNG at ``png`` (:mod:`kg.viz`). Returns what was drawn and written."""
-    from .. import viz as _viz
-    from .layout import overlaps, scene
+    at ``output`` and/or a PNG at ``png`` (:mod:`kg.render.viz`). Returns what was drawn and written."""
+    from kg.render import viz as _viz
+    from kg.render.layout import overlaps
+    from kg.render.layout import scene
 
     if not output and not png:
         raise ValueError("give an HTML file to write (-o FILE.html) and/or --png FILE.png")
@@ -239,8 +240,8 @@ def report(*, store: str | Path = DEFAULT_STORE, output: str | Path | None = Non
            sparql_endpoint: str | None = None) -> str | dict:
     """The corpus report. Without ``output``: the short text report ``kg report`` prints (and returns
     it). With ``output`` ending in ``.html`` or ``.md``: the full report with its pictures written
-    there (:func:`kg.report.write_report`); returns the files written."""
-    from .. import report as _report
+    there (:func:`kg.render.report.write_report`); returns the files written."""
+    from kg.render import report as _report
 
     with _open(store, sparql_endpoint) as st:
         if output:
@@ -249,7 +250,7 @@ def report(*, store: str | Path = DEFAULT_STORE, output: str | Path | None = Non
 
 
 def _curation(store, curation_path):
-    from ..curation import Curation
+    from kg.resolve.curation import Curation
 
     return Curation.load(curation_path or store)
 

@@ -1,4 +1,4 @@
-"""What a picture of the alliance network shows, and where: the :class:`Scene` that :mod:`kg.viz`
+"""What a picture of the alliance network shows, and where: the :class:`Scene` that :mod:`kg.render.viz`
 draws as interactive HTML/SVG and as a PNG.
 
 The most central actors (PageRank) are kept; each bloc of the signed partition is laid out on its
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from . import centrality as _ce
-from .annotate import Annotation, annotate
-from .graph import ACTOR_TYPES
+from kg.analyse import centrality as _ce
+from kg.analyse.annotate import Annotation, annotate
+from kg.analyse.graph import ACTOR_TYPES
 
 CHAR_W = 7.2  # px per label character at the label font size (12 px DejaVu Sans / Helvetica)
 LABEL_H = 15.0
@@ -229,7 +229,7 @@ def scene(G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0,
         for n, (x, y) in local[g["index"]].items():
             nodes[n]["x"], nodes[n]["y"] = round(g["x"] + x, 1), round(g["y"] + y, 1)
         g["x"], g["y"], g["radius"] = round(g["x"], 1), round(g["y"], 1), round(g["radius"], 1)
-    from . import alliances as _al
+    from kg.analyse import alliances as _al
 
     summary = {"actors": sum(1 for n in S if S.degree(n)), "ties": S.number_of_edges(), "shown": len(keep),
                "connected": len(ann.centrality),

@@ -78,9 +78,9 @@ def track(items: Iterable, desc: str, total: int | None = None, unit: str = "art
 
 
 def estimate_inputs(inputs: Iterable[str]) -> int | None:
-    """About how many inputs ``kg.read.read(inputs)`` will yield (for the ETA): one per text or HTML
+    """About how many inputs ``kg.readers.read(inputs)`` will yield (for the ETA): one per text or HTML
     file, one per non-blank JSON Lines line. None when unknown (stdin, JSON arrays, many files)."""
-    from . import read as reader
+    from kg import readers as reader
 
     total = 0
     for item in inputs:
