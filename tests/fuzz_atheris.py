@@ -20,6 +20,7 @@ import atheris
 
 with atheris.instrument_imports(include=["kg"]):
     from kg import readers as reader
+    from kg.readers.article import _SURROGATE
     from kg.nlp.graph import doc_to_graph
     from kg.model import Article, Skipped
     from kg.nlp import load_pipeline
@@ -49,7 +50,7 @@ def test_one_input(data: bytes) -> None:
     elif target == 4:
         _check(reader.read(["-"], stdin=io.StringIO(body.decode("utf-8", "surrogateescape"))))
     else:
-        text = reader._SURROGATE.sub("\ufffd", body.decode("utf-8", "replace"))
+        text = _SURROGATE.sub("\ufffd", body.decode("utf-8", "replace"))
         if text.strip():
             graph = doc_to_graph(NLP(text[:5000]), Article(id="fuzz", text=text[:5000]))
             rdfterms.graph_quads(graph)

@@ -80,20 +80,21 @@ def track(items: Iterable, desc: str, total: int | None = None, unit: str = "art
 def estimate_inputs(inputs: Iterable[str]) -> int | None:
     """About how many inputs ``kg.readers.read(inputs)`` will yield (for the ETA): one per text or HTML
     file, one per non-blank JSON Lines line. None when unknown (stdin, JSON arrays, many files)."""
-    from kg import readers as reader
+    from kg.readers import files as reader_files
+    from kg.readers.article import STDIN
 
     total = 0
     for item in inputs:
         item = os.fspath(item)
-        if item == reader.STDIN:
+        if item == STDIN:
             return None
         p = Path(item)
         if p.is_dir():
-            files = (f for f in reader._walk(item) if isinstance(f, str))
+            files = (f for f in reader_files.walk(item) if isinstance(f, str))
         elif p.is_file():
             files = iter([item])
         else:
-            files = (f for f in reader._expand(sorted(glob.glob(item, recursive=True)))
+            files = (f for f in reader_files.expand(sorted(glob.glob(item, recursive=True)))
                      if isinstance(f, str))
         for f in files:
             n = _estimate_file(f)
