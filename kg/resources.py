@@ -1,28 +1,27 @@
-"""Where kg finds its data files (schemas/ and pipelines/ at the project root)."""
+"""Where kg finds its package data: the relation catalogue and schemas (``schemas/``) and the pipeline
+configs and tables (``pipelines/``).
+
+An installed wheel holds them inside the package (``kg/schemas``, ``kg/pipelines``); a source checkout
+keeps them at the top of the repository. ``KG_HOME`` names another folder holding both.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(os.environ.get("KG_HOME", Path(__file__).resolve().parent.parent))
+
+def _root() -> Path:
+    if os.environ.get("KG_HOME"):
+        return Path(os.environ["KG_HOME"])
+    package = Path(str(files("kg")))
+    if (package / "schemas").is_dir():
+        return package
+    return package.parent
+
+
+ROOT = _root()
 SCHEMAS = ROOT / "schemas"
 PIPELINES = ROOT / "pipelines"
 
-
-def write_atomic(path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old file or the new one, never half."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

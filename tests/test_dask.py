@@ -7,7 +7,7 @@ import pytest
 from kg import api
 from kg import readers as read
 from kg.build.flow import Counts
-from kg.build.flow import EngineSpec
+from kg.build.engines import EngineSpec
 from kg.build.flow import build_into
 from tests.conftest import EXAMPLES
 from tests.test_ledger import canonical_dump

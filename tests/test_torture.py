@@ -190,7 +190,7 @@ def _slow_text(chars: int = 300_000) -> str:
 
 
 def test_an_article_over_the_time_limit_is_skipped_and_the_rest_of_its_batch_is_kept(nlp):
-    from kg.build.flow import extract_chunk
+    from kg.build.engines import extract_chunk
 
     fast = [f"Emmanuel Macron visited Kyiv on day {i}." for i in range(6)]
     chunk = _articles(fast[:3] + [_slow_text()] + fast[3:])
@@ -207,7 +207,7 @@ def test_an_article_over_the_time_limit_is_skipped_and_the_rest_of_its_batch_is_
 
 
 def test_without_a_time_limit_the_same_article_completes(nlp):
-    from kg.build.flow import extract_chunk
+    from kg.build.engines import extract_chunk
 
     [graph] = extract_chunk(_articles([_slow_text(20_000)]), nlp, timeout=None)
     assert isinstance(graph, ArticleGraph) and graph.relations
@@ -250,7 +250,7 @@ def test_an_alarm_dropped_inside_a_destructor_fires_again():
 
 
 def test_an_nlp_error_skips_only_its_article(nlp):
-    from kg.build.flow import extract_chunk
+    from kg.build.engines import extract_chunk
 
     # a lone surrogate makes spaCy's tokenizer raise (the reader replaces them; this text skips it)
     out = extract_chunk(_articles(["Keir Starmer spoke.", "bad \ud800 text", "Donald Trump replied."]), nlp,
@@ -260,7 +260,7 @@ def test_an_nlp_error_skips_only_its_article(nlp):
 
 
 def test_a_text_over_spacys_max_length_is_a_time_question_not_an_error(nlp):
-    from kg.build.flow import extract_chunk
+    from kg.build.engines import extract_chunk
 
     saved = nlp.max_length
     nlp.max_length = 50
@@ -273,7 +273,7 @@ def test_a_text_over_spacys_max_length_is_a_time_question_not_an_error(nlp):
 
 
 def test_outside_the_main_thread_there_is_no_limit_and_no_crash(nlp):
-    from kg.build.flow import extract_chunk
+    from kg.build.engines import extract_chunk
 
     out: list = []
     t = threading.Thread(target=lambda: out.extend(extract_chunk(_articles(["Keir Starmer spoke."]), nlp, timeout=1)))

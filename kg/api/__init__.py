@@ -35,7 +35,7 @@ def _batch(config: str | None) -> int:
 
 
 def _spec(model_name, config, workers: int | None, dask: str | None = None, article_timeout: float | None = None):
-    from kg.build.flow import EngineSpec
+    from kg.build.engines import EngineSpec
 
     return EngineSpec(workers=workers, dask=dask, config=config, model_name=model_name, batch_size=_batch(config),
                       article_timeout=article_timeout)

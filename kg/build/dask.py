@@ -2,7 +2,7 @@
 
 A :class:`PipelinePlugin` (a ``distributed.WorkerPlugin``) loads the spaCy pipeline once on every
 worker, including workers that join later. Articles go to the workers in partitions (chunks of
-:attr:`kg.build.flow.EngineSpec.chunk_size` articles), at most two partitions per worker in flight;
+:attr:`kg.build.engines.EngineSpec.chunk_size` articles), at most two partitions per worker in flight;
 the graphs come back to this process in input order and stream on, in batches, to resolution and
 the sink (Neo4j, a SPARQL server or the embedded store), exactly as with local worker processes.
 ``local`` starts a ``LocalCluster`` of ``--workers`` processes with one thread each.
@@ -45,20 +45,20 @@ class PipelinePlugin(_WorkerPlugin):
         self.config, self.model_name, self.nlp = config, model_name, None
 
     def setup(self, worker) -> None:
+        from kg.build.engines import THREAD_VARS
         from kg.nlp import load_pipeline
-        from kg.build.flow import _THREAD_VARS
 
-        for var in _THREAD_VARS:  # one BLAS thread per worker thread (the nanny sets these too)
+        for var in THREAD_VARS:  # one BLAS thread per worker thread (the nanny sets these too)
             os.environ.setdefault(var, "1")
         self.nlp = load_pipeline(config=self.config, model=self.model_name)
 
 
 def extract_partition(chunk: list[Article], batch_size: int) -> list[bytes | Skipped]:
-    """Runs on a worker: one graph, packed (kg.build.flow.extract_chunk_packed), or Skipped per article of
+    """Runs on a worker: one graph, packed (kg.build.engines.extract_chunk_packed), or Skipped per article of
     ``chunk``, with the worker's pipeline."""
     from distributed import get_worker
 
-    from kg.build.flow import extract_chunk_packed
+    from kg.build.engines import extract_chunk_packed
 
     plugin = get_worker().plugins[PLUGIN_NAME]
     return extract_chunk_packed(chunk, plugin.nlp, batch_size)

@@ -14,23 +14,19 @@ parsed again (their stored graphs are used), which is what makes ``kg build`` re
 from __future__ import annotations
 
 import gc
-import json
 import logging
-import os
-import tempfile
 from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Iterator
 
-from kg import readers as reader
 from kg.build.batching import batched
+from kg.build.engines import AUTO_MIN_ARTICLES, EngineSpec, ProcessPool
+from kg.build.runs import run_resolver
 from kg.model import Article, ArticleGraph, Skipped
 
 log = logging.getLogger("kg")
 
-AUTO_MIN_ARTICLES = 64  # default --workers: fewer articles than this to parse run in this process
 _HOLD_MAX = 2048  # articles held while deciding that (when few of them need parsing)
 
 
@@ -102,149 +98,7 @@ def _skip(counts: Counts, item: Skipped) -> None:
     log.warning("skipped %s", item)
 
 
-def read_and_extract(inputs: Iterable[str], nlp, *, batch_size: int = 32, counts: Counts | None = None,
-                     stdin=None) -> Iterator[ArticleGraph]:
-    return extract(reader.read(inputs, stdin=stdin), nlp, batch_size=batch_size, counts=counts)
-
-
-def extract_chunk(chunk: list[Article], nlp, batch_size: int = 32,
-                  timeout: float | None = None) -> list[ArticleGraph | Skipped]:
-    """One graph (or a Skipped saying why not) per article of ``chunk``, in order. Runs in whichever
-    process holds ``nlp``; an NLP error is narrowed down to the article that caused it, and an
-    article taking over ``timeout`` seconds is skipped as timed out (kg.build.timeouts)."""
-    from kg.nlp.graph import doc_to_graph
-    from kg.build.timeouts import bounded_pipe
-
-    return [graph if reason is None else reader.skipped_article(article, reason)
-            for article, graph, reason in bounded_pipe(nlp, ((a.text, a) for a in chunk), doc_to_graph,
-                                                       batch_size=batch_size, timeout=timeout)]
-
-
 # -- engines: where the NLP runs --------------------------------------------------------
-
-
-def cores() -> int:
-    """CPU cores this process may use (its affinity mask, else the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-@dataclass
-class EngineSpec:
-    """How to run the NLP. ``workers`` None means the default: :func:`cores` processes, but this
-    process alone when fewer than :data:`AUTO_MIN_ARTICLES` articles need parsing. ``dask`` is a
-    scheduler address (``tcp://host:8786``) or ``local`` (a LocalCluster of ``workers`` processes)."""
-
-    workers: int | None = None
-    dask: str | None = None
-    config: str | None = None
-    model_name: str | None = None
-    batch_size: int = 32
-    chunk: int | None = None  # articles per chunk sent to an engine (default: see chunk_size)
-    article_timeout: float | None = None  # seconds of NLP per article (kg.build.timeouts); None: no limit
-
-    @property
-    def auto(self) -> bool:
-        return self.workers is None and not self.dask
-
-    @property
-    def chunk_size(self) -> int:
-        if self.chunk:
-            return self.chunk
-        if self.dask:
-            return 32
-        return self.batch_size if self.workers == 1 else 16
-
-    def open(self, expected: int | None = None):
-        """An engine for about ``expected`` articles to parse (None: many)."""
-        if self.dask:
-            from kg.build.dask import DaskEngine
-
-            return DaskEngine(self.dask, workers=self.workers or cores(), config=self.config,
-                              model_name=self.model_name, batch_size=self.batch_size)
-        n = self.workers or cores()
-        if self.auto and expected is not None and expected < AUTO_MIN_ARTICLES:
-            n = 1
-        if n <= 1:
-            return InProcess(self)
-        return ProcessPool(n, self)
-
-
-class InProcess:
-    """The NLP in this process; the pipeline is loaded on the first chunk that needs it."""
-
-    depth = 0  # chunks in flight beyond the one being drained
-
-    def __init__(self, spec: EngineSpec, nlp=None):
-        self.spec, self.nlp = spec, nlp
-
-    def submit(self, chunk: list[Article]):
-        return chunk
-
-    def result(self, chunk: list[Article]) -> list[ArticleGraph | Skipped]:
-        if self.nlp is None:
-            from kg.nlp import load_pipeline
-
-            self.nlp = load_pipeline(config=self.spec.config, model=self.spec.model_name)
-        return extract_chunk(chunk, self.nlp, self.spec.batch_size, self.spec.article_timeout)
-
-    def close(self, failed: bool = False) -> None:
-        pass
-
-
-_WORKER_NLP = None
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
-
-
-def _worker_init(config, model_name) -> None:
-    # One BLAS thread per process: with N processes on N cores, more threads only contend.
-    for var in _THREAD_VARS:
-        os.environ[var] = "1"
-    global _WORKER_NLP
-    from kg.nlp import load_pipeline
-
-    _WORKER_NLP = load_pipeline(config=config, model=model_name)
-
-
-def extract_chunk_packed(chunk: list[Article], nlp, batch_size: int = 32,
-                         timeout: float | None = None) -> list[bytes | Skipped]:
-    """:func:`extract_chunk` in the form a worker process sends back: each graph packed as the ledger
-    stores it (kg.build.ledger.pack_graph: compressed JSON without the article, which the receiver holds),
-    a fifth of a pickle's bytes, and less work on both ends when a ledger records it."""
-    from kg.build.ledger import pack_graph
-
-    return [r if isinstance(r, Skipped) else pack_graph(r) for r in extract_chunk(chunk, nlp, batch_size, timeout)]
-
-
-def _worker_run(chunk: list[Article], batch_size: int, timeout: float | None = None) -> list[bytes | Skipped]:
-    return extract_chunk_packed(chunk, _WORKER_NLP, batch_size, timeout)
-
-
-class ProcessPool:
-    """``workers`` spawned processes, each loading the pipeline once; at most two chunks per worker
-    in flight."""
-
-    def __init__(self, workers: int, spec: EngineSpec):
-        import multiprocessing as mp
-
-        self.spec, self.depth = spec, 2 * workers
-        self.pool = mp.get_context("spawn").Pool(workers, initializer=_worker_init,
-                                                  initargs=(spec.config, spec.model_name))
-
-    def submit(self, chunk: list[Article]):
-        return self.pool.apply_async(_worker_run, (chunk, self.spec.batch_size, self.spec.article_timeout))
-
-    def result(self, handle) -> list[bytes | Skipped]:
-        return handle.get()
-
-    def close(self, failed: bool = False) -> None:
-        # A run closes its pool once every result is in (or it failed), and the workers hold nothing to
-        # save: ending them at once spares the interpreter teardown of each (~0.8 s with the model
-        # loaded), which a build would otherwise wait for before it loads its last articles.
-        self.pool.terminate()
-        self.pool.join()
 
 
 class _Off:
@@ -363,49 +217,6 @@ def extract_parallel(items: Iterable[Article | Skipped], *, workers: int, config
 
 
 # -- build: extract, resolve, load, with a ledger ------------------------------------------
-
-
-def run_key(inputs: Iterable[str]) -> str | None:
-    """What identifies a build's inputs for resuming it (None for stdin: it cannot be read twice)."""
-    items = [os.fspath(i) for i in inputs]
-    if reader.STDIN in items:
-        return None
-    return json.dumps([i if any(c in i for c in "*?[") else os.path.abspath(i) for i in items])
-
-
-def _resolver_snapshot(resolver) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / "aliases.json"
-        resolver.save(p)
-        return p.read_text(encoding="utf-8")
-
-
-def _resolver_from_snapshot(text: str, store_dir):
-    from kg.resolve import resolver as resolve
-    from kg.resolve.curation import Curation
-
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / "aliases.json"
-        p.write_text(text, encoding="utf-8")
-        r = resolve.Resolver(Curation.load(store_dir), p)
-    r.path = Path(store_dir) / resolve.ALIASES_FILE if store_dir else None
-    return r
-
-
-def run_resolver(st, store_dir, ledger=None, inputs_key: str | None = None):
-    """(resolver, run id) for a build. An interrupted build of the same inputs resumes with the
-    resolver state its start had (not what the store learned from its partial load), so the
-    resolved graphs, and the store, end identical to an uninterrupted build's."""
-    from kg.resolve import resolver as resolve
-
-    if ledger is None or inputs_key is None:
-        return resolve.for_store(store_dir, st), None
-    prior = ledger.unfinished_run(inputs_key)
-    if prior is not None and prior[1] is not None:
-        log.info("resuming the interrupted build (run %s)", prior[0])
-        return _resolver_from_snapshot(prior[1], store_dir), prior[0]
-    r = resolve.for_store(store_dir, st)
-    return r, ledger.start_run(inputs_key, _resolver_snapshot(r))
 
 
 # how often a build commits to the store (and marks the ledger): what an interruption loses at most, and

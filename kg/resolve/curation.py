@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.resources import write_atomic
+from kg.resolve.atomic import write_atomic
 
 FILENAME = "curation.toml"
 

@@ -44,7 +44,7 @@ from typing import Iterable, Iterator
 from kg.schema import catalogue
 from kg.schema import ids
 from kg.resolve.curation import Curation
-from kg.resources import write_atomic
+from kg.resolve.atomic import write_atomic
 from kg.model import Article, ArticleGraph, Entity, content_hash
 
 log = logging.getLogger("kg")

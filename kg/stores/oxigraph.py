@@ -13,46 +13,11 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.schema import catalogue
-from kg.schema import ids
 from kg.model import ArticleGraph
+from kg.schema import catalogue, ids
 from kg.stores import rdf as rdfterms
 from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
-
-_UPDATE_WORDS = ("insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with")
-
-
-def term_value(term):
-    """A pyoxigraph term as a plain Python value (literals typed, IRIs as strings)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt.endswith(("#integer", "#int", "#long")):
-            return int(term.value)
-        if dt.endswith(("#double", "#decimal", "#float")):
-            return float(term.value)
-        if dt.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
-    return term.value
-
-
-def query_result(res) -> Result:
-    """A pyoxigraph answer (ASK, SELECT, or CONSTRUCT/DESCRIBE triples) as a :class:`Result`."""
-    if isinstance(res, ox.QueryBoolean):
-        return Result(["answer"], [[bool(res)]])
-    if isinstance(res, ox.QuerySolutions):
-        cols = [v.value for v in res.variables]
-        return Result(cols, [[term_value(sol[c]) for c in cols] for sol in res])
-    return Result(["subject", "predicate", "object"],
-                  [[term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res])
-
-
-def _is_update(text: str) -> bool:
-    body = "\n".join(line for line in text.splitlines() if not line.strip().lower().startswith(("prefix", "base", "#")))
-    first = body.strip().split(None, 1)[0].lower() if body.strip() else ""
-    return first in _UPDATE_WORDS
+from kg.stores.sparql_results import is_update, query_result
 
 
 class OxigraphStore(Store):
@@ -133,7 +98,7 @@ class OxigraphStore(Store):
     # -- query --------------------------------------------------------------
 
     def query(self, text: str, *, write: bool = False) -> Result:
-        if _is_update(text):
+        if is_update(text):
             if not write:
                 raise ReadOnlyError("SPARQL Update refused on the query path; pass --write to modify the store")
             try:
@@ -183,5 +148,3 @@ class OxigraphStore(Store):
 def _open(path=None, **kw) -> OxigraphStore:
     return OxigraphStore(path, **kw)
 
-
-from kg.stores import sparql as _sparql  # noqa: E402,F401  (registers the remote "sparql" store, also built in)

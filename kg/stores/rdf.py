@@ -17,9 +17,8 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.schema import catalogue
-from kg.schema import ids
 from kg.model import ArticleGraph
+from kg.schema import catalogue, ids
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -31,12 +31,11 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from kg.schema import catalogue
-from kg.schema import ids
 from kg.model import ArticleGraph
+from kg.schema import catalogue, ids
 from kg.stores import rdf as rdfterms
 from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
-from kg.stores.oxigraph import _is_update, query_result
+from kg.stores.sparql_results import is_update, query_result
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NT = "application/n-triples"
@@ -156,7 +155,7 @@ class SparqlStore(Store):
     # -- query ----------------------------------------------------------------
 
     def query(self, text: str, *, write: bool = False) -> Result:
-        if _is_update(text):
+        if is_update(text):
             if not write or self.read_only:
                 raise ReadOnlyError("SPARQL Update refused on the query path; pass --write to modify the store")
             self._request("POST", self.update_url, None, text.encode("utf-8"),

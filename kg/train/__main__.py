@@ -10,7 +10,6 @@ import os
 import time
 from pathlib import Path
 
-from kg.resources import ROOT
 from kg.train import relations
 
 
@@ -23,9 +22,10 @@ def _value(text: str):
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m kg.train", description=__doc__)
-    ap.add_argument("--data", type=Path, default=Path(os.environ.get("KG_EXTERNAL_DATA", ROOT.parent / "shared" / "data" / "external")),
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("KG_EXTERNAL_DATA", "../shared/data/external")),
                     help="folder holding conll04/ and kbp37/ (default: ../shared/data/external)")
-    ap.add_argument("--work", type=Path, default=ROOT / "build" / "relations", help="corpus and training output")
+    ap.add_argument("--work", type=Path, default=Path("build/relations"),
+                    help="corpus and training output (default: build/relations)")
     ap.add_argument("--output", type=Path, default=relations.MODEL_DIR, help="where the trained model goes")
     ap.add_argument("--reuse-corpus", action="store_true", help="keep train/dev.spacy from an earlier run")
     ap.add_argument("--config", type=Path, default=relations.CONFIG)

@@ -13,10 +13,7 @@ from the catalogue (:func:`kg.stores.neo4j.rows.names`), never from data.
 
 from __future__ import annotations
 
-from kg.stores.neo4j.rows import ASSERTION
-from kg.stores.neo4j.rows import ENTITY
-from kg.stores.neo4j.rows import label
-from kg.stores.neo4j.rows import names
+from kg.stores.neo4j.rows import ASSERTION, ENTITY, label, names
 
 
 def neo4j_source(store) -> dict:

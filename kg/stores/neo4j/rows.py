@@ -34,9 +34,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.schema import catalogue
-from kg.schema import ids
 from kg.model import ArticleGraph
+from kg.schema import catalogue, ids
 from kg.stores.base import StoreError
 
 DEFAULT_BATCH = 20000  # rows (mentions + relations + quotes) per write transaction

@@ -58,19 +58,20 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 import neo4j
 import neo4j.graph
 from neo4j import GraphDatabase
-from neo4j.exceptions import ClientError, CypherSyntaxError, DriverError, IncompleteCommit, Neo4jError
+from neo4j.exceptions import (
+    ClientError,
+    CypherSyntaxError,
+    DriverError,
+    IncompleteCommit,
+    Neo4jError,
+)
 
-from kg.schema import ids
 from kg.model import ArticleGraph
 from kg.resources import SCHEMAS
-from kg.stores.neo4j import rows as neo4j_rows
+from kg.schema import ids
 from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
-from kg.stores.neo4j.rows import ASSERTION
-from kg.stores.neo4j.rows import DEFAULT_BATCH
-from kg.stores.neo4j.rows import ENTITY
-from kg.stores.neo4j.rows import Rows
-from kg.stores.neo4j.rows import clean
-from kg.stores.neo4j.rows import label
+from kg.stores.neo4j import rows as neo4j_rows
+from kg.stores.neo4j.rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean, label
 
 log = logging.getLogger(__name__)
 
