@@ -124,7 +124,7 @@ def build(inputs: Iterable[str], *, store: str | Path = DEFAULT_STORE, model_nam
     from kg import readers as reader
     from kg.build.flow import COMMIT_SECONDS
     from kg.build.flow import build_into
-    from kg.build.flow import run_key
+    from kg.build.runs import run_key
 
     counts = Counts()
     inputs = list(inputs)
