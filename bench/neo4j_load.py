@@ -222,7 +222,7 @@ def main(argv=None) -> None:
     corpora = [("synthetic", lambda: synthetic(args.relations, args.per_article, args.entities))]
     if not args.no_bbc:
         corpora.append(("bbc", lambda: bbc_graphs(args.bbc, args.workers)))
-    with open_store("neo4j", uri=args.uri, batch_size=args.batch_size) as st:
+    with open_store(args.uri, batch_size=args.batch_size) as st:
         for label, make in corpora:
             graphs = make()
             if graphs:

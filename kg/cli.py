@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -12,8 +13,10 @@ import click
 from kg import api
 from kg.render import tables as output
 from kg.schema import queries
-from kg.stores.base import StoreError
+from kg.stores.base import StoreError, redact
 from kg.stores.neo4j.rows import DEFAULT_BATCH
+
+from kg.export import formats as _export_formats  # noqa: E402
 
 EXIT_SKIPPED = 3  # the run completed, but some inputs were skipped
 
@@ -26,11 +29,11 @@ class KgGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except (StoreError, KeyError, OSError, RuntimeError, ValueError) as exc:
+        except (StoreError, LookupError, OSError, RuntimeError, ValueError) as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            click.echo(f"kg: error: {msg}", err=True)
+            click.echo(f"kg: error: {redact(str(msg))}", err=True)
             ctx.exit(1)
 
 
@@ -41,14 +44,30 @@ def _fmt_option(f):
     return f
 
 
-_store_option = click.option("--store", default=api.DEFAULT_STORE, show_default=True, type=click.Path(),
-                             help="Directory of the embedded store (env KG_STORE).")
-_neo4j_option = click.option("--neo4j", "neo4j", default=None, metavar="URI",
-                             help="Use the Neo4j server at URI (bolt://...) instead of the embedded store; "
-                                  "credentials from NEO4J_USER / NEO4J_PASSWORD.")
-_sparql_option = click.option("--sparql-endpoint", "sparql_endpoint", default=None, metavar="URL",
-                              help="Use the SPARQL 1.1 server at URL (query endpoint or server root, e.g. "
-                                   "http://127.0.0.1:7878) instead of the embedded store.")
+def _store_option(f):
+    """--store LOCATION (env KG_STORE), with --neo4j URI and --sparql-endpoint URL as its aliases for servers;
+    the command receives one ``store``."""
+
+    @functools.wraps(f)
+    def command(*args, neo4j=None, sparql_endpoint=None, **kwargs):
+        ctx = click.get_current_context()
+        explicit = ctx.get_parameter_source("store") == click.core.ParameterSource.COMMANDLINE
+        given = [o for o, v in (("--neo4j", neo4j), ("--sparql-endpoint", sparql_endpoint)) if v]
+        if len(given) + explicit > 1:
+            raise click.UsageError(f"{' and '.join(given + (['--store'] if explicit else []))} are mutually "
+                                   "exclusive: give one store")
+        if given:
+            kwargs["store"] = neo4j or sparql_endpoint
+        return f(*args, **kwargs)
+
+    command = click.option("--sparql-endpoint", "sparql_endpoint", default=None, metavar="URL",
+                           help="Same as --store URL: the SPARQL 1.1 server at URL (query endpoint or server root).")(command)
+    command = click.option("--neo4j", "neo4j", default=None, metavar="URI",
+                           help="Same as --store URI: the Neo4j server at URI (bolt://...); credentials from "
+                                "NEO4J_USER / NEO4J_PASSWORD.")(command)
+    return click.option("--store", default=None, envvar="KG_STORE", metavar="LOCATION",
+                        help="The store: a directory for the embedded store (default kg-store), bolt:// or "
+                             "neo4j:// for Neo4j, http(s):// for a SPARQL server (env KG_STORE).")(command)
 _batch_option = click.option("--batch-size", default=None, type=click.IntRange(1),
                              help=f"Neo4j: rows per write transaction (default {DEFAULT_BATCH:,}).")
 _model_options = [
@@ -132,23 +151,21 @@ def extract(ctx, inputs, output, report_path, model_name, config, max_chars, art
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_store_option
-@_neo4j_option
-@_sparql_option
 @_batch_option
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
 @click.option("--ledger", "ledger", default=None, type=click.Path(dir_okay=False),
-              help="The build ledger that makes builds resumable (default STORE/ledger.sqlite; for --neo4j and "
-                   "--sparql-endpoint .kg-ledger/HOST-HASH.sqlite).")
+              help="The build ledger that makes builds resumable (default STORE/ledger.sqlite; for a server "
+                   ".kg-ledger/HOST-HASH.sqlite).")
 @click.option("--no-ledger", is_flag=True, help="Build without a ledger: parse every article, no resume.")
 @_with(_model_options)
 @click.pass_context
-def build(ctx, inputs, store, neo4j, sparql_endpoint, batch_size, report_path, ledger, no_ledger, model_name, config,
+def build(ctx, inputs, store, batch_size, report_path, ledger, no_ledger, model_name, config,
           max_chars, article_timeout, workers, dask):
-    """Read, extract and load INPUTS into the embedded store (or Neo4j with --neo4j). Resumable: run it
-    again after an interruption and it continues where it stopped; unchanged articles are not parsed again."""
+    """Read, extract and load INPUTS into the store (embedded by default; Neo4j or a SPARQL server by URI).
+    Resumable: run it again after an interruption and it continues where it stopped; unchanged articles are
+    not parsed again."""
     counts = api.build(inputs, store=store, model_name=model_name, config=config, stdin=sys.stdin, workers=workers,
-                       neo4j=neo4j, batch_size=batch_size, sparql_endpoint=sparql_endpoint, dask=dask,
-                       ledger=False if no_ledger else ledger, max_chars=max_chars, article_timeout=article_timeout)
+                       batch_size=batch_size, dask=dask, ledger=False if no_ledger else ledger, max_chars=max_chars, article_timeout=article_timeout)
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 
@@ -156,13 +173,11 @@ def build(ctx, inputs, store, neo4j, sparql_endpoint, batch_size, report_path, l
 @main.command()
 @click.argument("jsonl", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @_store_option
-@_neo4j_option
-@_sparql_option
 @_batch_option
 @click.pass_context
-def load(ctx, jsonl, store, neo4j, sparql_endpoint, batch_size):
-    """Load ArticleGraph JSON Lines (from `kg extract`) into the store (or Neo4j with --neo4j)."""
-    counts = api.load(jsonl, store=store, neo4j=neo4j, batch_size=batch_size, sparql_endpoint=sparql_endpoint)
+def load(ctx, jsonl, store, batch_size):
+    """Load ArticleGraph JSON Lines (from `kg extract`) into the store."""
+    counts = api.load(jsonl, store=store, batch_size=batch_size)
     _summary(counts, ctx.obj["quiet"], None)
     _exit(ctx, counts)
 
@@ -174,57 +189,51 @@ def load(ctx, jsonl, store, neo4j, sparql_endpoint, batch_size):
 @click.option("--name", default=None, help=f"A named query from schemas/queries ({', '.join(queries.names())}).")
 @click.option("--write", is_flag=True, help="Allow SPARQL Update / Cypher writes (refused otherwise).")
 @_store_option
-@_neo4j_option
-@_sparql_option
 @_fmt_option
-def query(text, sparql, cypher, name, write, store, neo4j, sparql_endpoint, fmt):
-    """Ask the store a SPARQL query (the catalogue's prefixes need no PREFIX lines), or Neo4j a Cypher one."""
-    if cypher and not neo4j:
-        neo4j = os.environ.get("NEO4J_URI")
-        if not neo4j:
+def query(text, sparql, cypher, name, write, store, fmt):
+    """Ask the store a query in its language: SPARQL (the catalogue's prefixes need no PREFIX lines), or
+    Cypher on Neo4j; TEXT, --sparql, --cypher or a named query."""
+    texts = [t for t in (text, sparql, cypher) if t]
+    if len(texts) + bool(name) > 1:
+        raise click.UsageError("give one query: TEXT, --sparql, --cypher or --name")
+    if not texts and not name:
+        raise click.UsageError("give a query: TEXT, --sparql 'SELECT ...', --cypher 'MATCH ...' or --name NAME")
+    ctx = click.get_current_context()
+    if cypher and ctx.get_parameter_source("store") != click.core.ParameterSource.COMMANDLINE and \
+            not (store or "").startswith(("bolt", "neo4j")):
+        store = os.environ.get("NEO4J_URI")
+        if not store:
             raise click.UsageError("--cypher needs a Neo4j server: --neo4j bolt://host:7687 or env NEO4J_URI")
-    if neo4j:
-        if sparql:
-            raise click.UsageError("--sparql runs on the embedded store; with --neo4j use --cypher")
-        q = cypher or text or (queries.named(name, "cypher") if name else None)
-        if not q:
-            raise click.UsageError("give a query: --cypher 'MATCH ...', --name NAME or TEXT")
-        click.echo(output.render(api.query(q, neo4j=neo4j, write=write), fmt))
-        return
-    q = sparql or text or (queries.named(name) if name else None)
-    if not q:
-        raise click.UsageError("give a query: --sparql 'SELECT ...', --name NAME or TEXT")
-    click.echo(output.render(api.query(queries.with_prefixes(q), store=store, write=write,
-                                       sparql_endpoint=sparql_endpoint), fmt))
+    language = "sparql" if sparql else "cypher" if cypher else None
+    click.echo(output.render(api.query(texts[0] if texts else None, name=name, store=store, write=write,
+                                       language=language), fmt))
 
 
 @main.command()
-@click.option("--format", "fmt", required=True, type=click.Choice(api._files.FORMATS))
+@click.option("--format", "fmt", required=True, type=click.Choice(_export_formats()))
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="File to write (a directory for --format neo4j-csv).")
 @_store_option
-@_sparql_option
 @click.pass_context
-def export(ctx, fmt, output, store, sparql_endpoint):
+def export(ctx, fmt, output, store):
     """Export the store as a graph file (GraphML, GEXF, JSON; with the analysis results as attributes), RDF
     (Turtle, N-Triples, N-Quads, TriG, JSON-LD) or neo4j-admin import CSV files (neo4j-csv, a directory)."""
-    info = api.export(fmt, output, store=store, sparql_endpoint=sparql_endpoint)
+    info = api.export(fmt, output, store=store)
     if not ctx.obj["quiet"]:
         click.echo(f"wrote {output}: " + " ".join(f"{k} {v}" for k, v in info.items()), err=True)
 
 
 @main.command()
 @_store_option
-@_sparql_option
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Write the full report (blocs, top actors, alliances, adversaries, office holders, stance "
                    "heatmap, network picture) to FILE.html (self-contained) or FILE.md (pictures beside it).")
 @click.option("--top", default=15, show_default=True, type=click.IntRange(1), help="Rows per table.")
 @click.pass_context
-def report(ctx, store, sparql_endpoint, output, top):
+def report(ctx, store, output, top):
     """Print a short report of the store (counts, top actors, example triples, a SPARQL answer), or with
     --output write the full corpus report as HTML or Markdown with its pictures."""
-    res = api.report(store=store, output=output, top=top, sparql_endpoint=sparql_endpoint)
+    res = api.report(store=store, output=output, top=top)
     if not output:
         click.echo(res)
     elif not ctx.obj["quiet"]:
@@ -233,22 +242,20 @@ def report(ctx, store, sparql_endpoint, output, top):
 
 @main.command()
 @_store_option
-@_neo4j_option
-@_sparql_option
 @_fmt_option
-def stats(store, neo4j, sparql_endpoint, fmt):
+def stats(store, fmt):
     """Counts of articles, entities, relations, quotes and quads (or nodes, relationships) in the store."""
     from kg.stores.base import Result
 
-    s = api.stats(store=store, neo4j=neo4j, sparql_endpoint=sparql_endpoint)
+    s = api.stats(store=store)
     click.echo(output.render(Result(list(s), [list(s.values())]), fmt))
 
 
-from kg.evaluate import DATASETS as _EVAL_DATASETS  # noqa: E402  (light: no spaCy until a command runs)
+from kg.evaluate import datasets as _eval_datasets  # noqa: E402  (light: no spaCy until a command runs)
 
 
 @main.command(name="eval")
-@click.argument("dataset", type=click.Choice(_EVAL_DATASETS))
+@click.argument("dataset", type=click.Choice(_eval_datasets()))
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--limit", default=None, type=click.IntRange(1), help="Evaluate on the first N documents only.")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
@@ -268,7 +275,7 @@ _window_options = [
     click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows."),
 ]
 # every analysis reads whichever store holds the graph, within an optional date window
-_analysis_options = [_store_option, _neo4j_option, _sparql_option, *_window_options]
+_analysis_options = [_store_option, *_window_options]
 
 
 def _show(ctx, result, fmt, summary_keys=()) -> None:
@@ -284,11 +291,10 @@ def _show(ctx, result, fmt, summary_keys=()) -> None:
 @_with(_analysis_options)
 @_fmt_option
 @click.pass_context
-def alliances(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
+def alliances(ctx, store, since, until, top, fmt):
     """Blocs (signed partition and cooperation communities), each actor's strongest allies and adversaries
     with evidence; structural balance, frustration and bridges on stderr."""
-    res = api.alliances(store=store, since=since, until=until, top=top or 20, sparql_endpoint=sparql_endpoint,
-                        neo4j=neo4j)
+    res = api.alliances(store=store, since=since, until=until, top=top or 20)
     _show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"))
 
 
@@ -297,20 +303,18 @@ def alliances(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
 @click.option("--stances", is_flag=True, help="The actor x issue stance matrix instead of office holders.")
 @_fmt_option
 @click.pass_context
-def positions(ctx, store, neo4j, sparql_endpoint, since, until, top, stances, fmt):
+def positions(ctx, store, since, until, top, stances, fmt):
     """Office holders (post, organisation or country, first/last date, sentence), or --stances."""
-    _show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances,
-                             sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
+    _show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances), fmt)
 
 
 @main.command()
 @_with(_analysis_options)
 @_fmt_option
 @click.pass_context
-def centrality(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
+def centrality(ctx, store, since, until, top, fmt):
     """Degree, evidence, PageRank, betweenness and k-core of the actors, by PageRank."""
-    _show(ctx, api.centrality(store=store, since=since, until=until, top=top or 20,
-                              sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
+    _show(ctx, api.centrality(store=store, since=since, until=until, top=top or 20), fmt)
 
 
 @main.command()
@@ -319,10 +323,9 @@ def centrality(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
 @_with(_analysis_options)
 @_fmt_option
 @click.pass_context
-def path(ctx, source, target, store, neo4j, sparql_endpoint, since, until, top, fmt):
+def path(ctx, source, target, store, since, until, top, fmt):
     """The shortest chain of relations from SOURCE to TARGET (names, aliases or ids), with sentences."""
-    _show(ctx, api.path(source, target, store=store, since=since, until=until, top=top,
-                        sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
+    _show(ctx, api.path(source, target, store=store, since=since, until=until, top=top), fmt)
 
 
 @main.command()
@@ -331,20 +334,18 @@ def path(ctx, source, target, store, neo4j, sparql_endpoint, since, until, top, 
 @_with(_analysis_options)
 @_fmt_option
 @click.pass_context
-def ego(ctx, actor, radius, store, neo4j, sparql_endpoint, since, until, top, fmt):
+def ego(ctx, actor, radius, store, since, until, top, fmt):
     """The relations around ACTOR (its ego network), strongest first, with a sentence each."""
-    _show(ctx, api.ego(actor, store=store, since=since, until=until, radius=radius, top=top,
-                       sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt)
+    _show(ctx, api.ego(actor, store=store, since=since, until=until, radius=radius, top=top), fmt)
 
 
 @main.command()
 @_with(_analysis_options)
 @_fmt_option
 @click.pass_context
-def actors(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
+def actors(ctx, store, since, until, top, fmt):
     """Actors with type, aliases, article count and first/last article date."""
-    _show(ctx, api.actors(store=store, since=since, until=until, top=top, sparql_endpoint=sparql_endpoint,
-                          neo4j=neo4j), fmt)
+    _show(ctx, api.actors(store=store, since=since, until=until, top=top), fmt)
 
 
 @main.command()
@@ -354,15 +355,13 @@ def actors(ctx, store, neo4j, sparql_endpoint, since, until, top, fmt):
 @click.option("--b-until", default=None, metavar="DATE", help="Window B ends on DATE.")
 @click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows.")
 @_store_option
-@_neo4j_option
-@_sparql_option
 @_fmt_option
 @click.pass_context
-def changes(ctx, a_since, a_until, b_since, b_until, top, store, neo4j, sparql_endpoint, fmt):
+def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
     """Alliances and conflicts that are new, broken, lapsed or ended from date window A to window B,
     with a sentence each; counts and PageRank movers on stderr."""
     _show(ctx, api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store,
-                           top=top, sparql_endpoint=sparql_endpoint, neo4j=neo4j), fmt, ("changes", "pagerank"))
+                           top=top), fmt, ("changes", "pagerank"))
 
 
 @main.command()
@@ -373,14 +372,11 @@ def changes(ctx, a_since, a_until, b_since, b_until, top, store, neo4j, sparql_e
 @click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE.")
 @click.option("--top", default=40, show_default=True, type=click.IntRange(1), help="Draw the N most central actors.")
 @_store_option
-@_neo4j_option
-@_sparql_option
 @click.pass_context
-def viz(ctx, output, png, since, until, top, store, neo4j, sparql_endpoint):
+def viz(ctx, output, png, since, until, top, store):
     """Draw the alliance network: cooperation green, conflict red, blocs grouped and coloured, nodes sized
     by PageRank, evidence sentences on hover (HTML) -- as -o FILE.html and/or --png FILE.png."""
-    res = api.viz(output, png=png, store=store, since=since, until=until, top=top, neo4j=neo4j,
-                  sparql_endpoint=sparql_endpoint)
+    res = api.viz(output, png=png, store=store, since=since, until=until, top=top)
     if not ctx.obj["quiet"]:
         click.echo(f"wrote {', '.join(res['written'])}: {res['actors']} actors, {res['ties']} ties, "
                    f"{res['groups']} groups", err=True)

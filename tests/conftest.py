@@ -64,7 +64,7 @@ def neo(neo4j_uri):
     """The Neo4j store, empty at the start of the test and wiped after it."""
     from kg.stores import open_store
 
-    with open_store("neo4j", uri=neo4j_uri) as st:
+    with open_store(neo4j_uri) as st:
         wipe(st)
         try:
             yield st
@@ -104,6 +104,6 @@ def example_store(tmp_path_factory, example_graphs):
     from kg.stores import open_store
 
     path = tmp_path_factory.mktemp("store") / "kg-store"
-    with open_store("oxigraph", path=str(path)) as st:
+    with open_store(str(path)) as st:
         st.load(example_graphs[0])
     return path

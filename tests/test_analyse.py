@@ -231,7 +231,7 @@ def test_one_mention_names_one_holder(tmp_path):
     g2 = _article("a2", s2, [blair, brown, labour, leader, chancellor],
                   [(brown, "holds_position", chancellor, 0, 10), (blair, "holds_position", leader, 35, 41),
                    (blair, "member_of", labour, 28, 41), (leader, "office_of", labour, 28, 41)])
-    with open_store("oxigraph", path=str(tmp_path / "s")) as st:
+    with open_store(str(tmp_path / "s")) as st:
         st.load([g1, g2])
         G = graph.actor_graph(st, evidence=True)
         raw = graph.actor_graph(st, evidence=True, ambiguous=True)
@@ -274,7 +274,7 @@ def test_find_actor():
 def example_G(example_store):
     from kg.stores import open_store
 
-    with open_store("oxigraph", path=str(example_store), read_only=True) as st:
+    with open_store(str(example_store), read_only=True) as st:
         return graph.actor_graph(st, evidence=True), graph.actor_graph(st, since="2025-03-01", until="2025-03-31")
 
 
@@ -450,7 +450,7 @@ def bbc_store(nlp, tmp_path_factory):
 def bbc_graph(bbc_store):
     from kg.stores import open_store
 
-    with open_store("oxigraph", path=str(bbc_store), read_only=True) as st:
+    with open_store(str(bbc_store), read_only=True) as st:
         return graph.actor_graph(st, evidence=True)
 
 
@@ -511,7 +511,7 @@ def test_analyses_answer_the_same_on_neo4j(example_graphs, example_store, neo, n
 
     uri = neo4j_uri
     neo.load(example_graphs[0])
-    with open_store("oxigraph", path=str(example_store), read_only=True) as emb:
+    with open_store(str(example_store), read_only=True) as emb:
         E = graph.actor_graph(emb, evidence=True)
     N = graph.actor_graph(neo, evidence=True)
     assert sorted(E.edges(keys=True, data=True)) == sorted(N.edges(keys=True, data=True))
@@ -519,12 +519,12 @@ def test_analyses_answer_the_same_on_neo4j(example_graphs, example_store, neo, n
     for verb, kw in [("alliances", {}), ("alliances", {"since": "2025-03-01", "until": "2025-05-31"}),
                      ("positions", {}), ("positions", {"stances": True}), ("centrality", {"top": None}),
                      ("changes", {"a_until": "2025-03-31", "b_since": "2025-04-01"})]:
-        a, b = getattr(api, verb)(store=example_store, **kw), getattr(api, verb)(neo4j=uri, **kw)
+        a, b = getattr(api, verb)(store=example_store, **kw), getattr(api, verb)(store=uri, **kw)
         assert a.columns == b.columns and a.rows == b.rows and a.summary == b.summary, (verb, kw)
         assert a.rows
     a = api.path("Keir Starmer", "Vladimir Putin", store=example_store)
-    assert a.rows == api.path("Keir Starmer", "Vladimir Putin", neo4j=uri).rows
-    assert api.actors(store=example_store).rows == api.actors(neo4j=uri).rows
+    assert a.rows == api.path("Keir Starmer", "Vladimir Putin", store=uri).rows
+    assert api.actors(store=example_store).rows == api.actors(store=uri).rows
     for cmd in (["alliances"], ["positions"], ["centrality"], ["ego", "Starmer"]):
         r1 = CliRunner().invoke(main, [*cmd, "--store", str(example_store), "--json"])
         r2 = CliRunner().invoke(main, [*cmd, "--neo4j", uri, "--json"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg import api
+from kg.stores import open_store
 from kg import readers as read
 from kg.build.flow import Counts
 from kg.build.engines import EngineSpec
@@ -28,7 +29,7 @@ def test_dask_local_cluster_builds_the_single_process_graph(tmp_path):
         engine.close(failed=True)
         raise
     counts = Counts()
-    with api.open_embedded(tmp_path / "dask") as st:
+    with open_store(tmp_path / "dask") as st:
         stats = build_into(st, read.read([str(EXAMPLES)]), spec, counts=counts, store_dir=tmp_path / "dask",
                            engine=engine)
     assert list(workers.values()) == [True, True]  # the plugin loaded the pipeline on each worker, before any task

@@ -64,7 +64,7 @@ def test_the_date_reaches_the_rdf_store(nlp, tmp_path):
 
     text = "Russia attacked Ukraine last night."
     g = doc_to_graph(nlp(text), Article(id="dated", text=text, date="2025-02-26"))
-    with open_store("oxigraph", path=str(tmp_path / "store")) as st:
+    with open_store(str(tmp_path / "store")) as st:
         st.load([g])
         rows = st.query(with_prefixes("SELECT ?d WHERE { GRAPH ?g { ?a a kg:Assertion ; kg:eventDate ?d } }")).dicts()
     assert [str(r["d"]) for r in rows] == ["2025-02-25"]

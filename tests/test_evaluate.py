@@ -8,7 +8,7 @@ import spacy
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.evaluate import DATASETS, conll04, crossre, evaluate, kbp37, polnear, scoring
+from kg.evaluate import conll04, crossre, datasets, evaluate, kbp37, polnear, scoring
 from kg.evaluate.scoring import Accuracy, LabelMap, MappingError, Score, TokenSpan, char_to_tokens, count, jaccard, load_mapping, macro, match_one_to_one, micro, positions, predicted_relations, token_offsets
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Relation
 from tests.conftest import shared
@@ -97,7 +97,7 @@ def test_relation_matching_strict_and_relaxed():
 # ----------------------------------------------------------------- mappings
 
 
-@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("dataset", datasets())
 def test_shipped_mappings_load_and_name_only_catalogue_relations(dataset):
     m = load_mapping(dataset)
     assert m.labels

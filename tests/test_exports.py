@@ -109,7 +109,7 @@ def test_neo4j_csv_headers_labels_and_types(csv_dir, example_store):
         assert all(REL_FIELD.match(h) for h in header), header
         assert f.stem in types and all(r[-1] == f.stem for r in rows) and rows
     # the node files hold exactly the store's articles, entities, assertions and quotes
-    with open_store("oxigraph", path=str(example_store), read_only=True) as st:
+    with open_store(str(example_store), read_only=True) as st:
         s = st.stats()
     assert counts.pop("Article") == s["articles"] and counts.pop("Assertion") == s["relations"]
     assert counts.pop("Quote") == s["quotes"] and sum(counts.values()) == s["entities"]

@@ -66,7 +66,7 @@ def _select(store, columns: str, where: str, **bound) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def disk_store(tmp_path_factory):
-    with open_store("oxigraph", path=str(tmp_path_factory.mktemp("inj") / "store")) as store:
+    with open_store(str(tmp_path_factory.mktemp("inj") / "store")) as store:
         yield store
 
 
@@ -158,7 +158,7 @@ update = st.builds(lambda pre, u, case, sep: pre + sep.join((u.swapcase() if cas
 @pytest.fixture(scope="module")
 def small_store(tmp_path_factory, example_graphs):
     path = tmp_path_factory.mktemp("ro") / "store"
-    with open_store("oxigraph", path=str(path)) as store:
+    with open_store(str(path)) as store:
         store.load(example_graphs[0][:3])
     return path
 
@@ -166,7 +166,7 @@ def small_store(tmp_path_factory, example_graphs):
 @pytest.fixture(scope="module")
 def mem_store(example_graphs):
     """The same OxigraphStore code on an in-memory store (opening the disk store per example is slow)."""
-    with open_store("oxigraph") as store:
+    with open_store(":memory:") as store:
         store.load(example_graphs[0][:3])
         yield store
 
@@ -208,7 +208,7 @@ def test_cli_query_refuses_updates_and_writes_only_with_write(small_store):
     assert res.exit_code == 0, res.output
     assert json.loads(runner.invoke(main, ["query", "--store", str(small_store), "--json", ask]).stdout) == \
         [{"answer": True}]
-    with open_store("oxigraph", path=str(small_store)) as store:  # leave the module's store as it was
+    with open_store(str(small_store)) as store:  # leave the module's store as it was
         store.store.remove_graph(ox.NamedNode("urn:x:cli"))
 
 
@@ -228,7 +228,7 @@ def test_no_update_runs_on_the_remote_query_path(pre, case):
     g = f"urn:kg-test:injection:{uuid.uuid4()}"
     insert = f'INSERT DATA {{ GRAPH <{g}> {{ <urn:x:s> <urn:x:p> "o" }} }}'
     text = pre + (insert.swapcase().replace(g.swapcase(), g) if case else insert)
-    with open_store("sparql", endpoint=endpoint) as store:
+    with open_store(endpoint) as store:
         try:
             with pytest.raises(StoreError):
                 store.query(text)

@@ -92,7 +92,7 @@ def test_example_corpus_loads_like_the_embedded_store(neo, example_graphs, examp
     graphs = example_graphs[0]
     stats = neo.load(graphs)
     assert stats.articles_loaded == len(graphs) and stats.records_written > 0
-    with open_store("oxigraph", path=str(example_store), read_only=True) as emb:
+    with open_store(str(example_store), read_only=True) as emb:
         expected = emb.stats()
     got = neo.stats()
     for k in ("articles", "entities", "relations", "quotes"):
@@ -278,7 +278,7 @@ def test_named_queries_have_the_columns_of_the_sparql_ones(neo, example_graphs, 
 
 
 def _sparql(store_path, name):
-    with open_store("oxigraph", path=str(store_path), read_only=True) as emb:
+    with open_store(str(store_path), read_only=True) as emb:
         return emb.query(queries.with_prefixes(queries.named(name)))
 
 
@@ -328,7 +328,7 @@ GOLDEN = [
 def test_parity_healey_golden_facts(neo, healey_graph, tmp_path):
     neo.load([healey_graph])
     cat = catalogue.load()
-    with open_store("oxigraph", path=str(tmp_path / "emb")) as emb:
+    with open_store(str(tmp_path / "emb")) as emb:
         emb.load([healey_graph])
         sparql_facts = {tuple(r) for r in emb.query(queries.with_prefixes("""
             SELECT DISTINCT ?s ?p ?o WHERE { ?x a kg:Assertion ; rdf:subject ?se ; rdf:predicate ?p ; rdf:object ?oe .

@@ -80,7 +80,7 @@ class OwnNeo4j:
             time.sleep(0.05)
 
     def store(self, **kw):
-        return open_store("neo4j", uri=self.uri, user="neo4j", password=PASSWORD, **kw)
+        return open_store(self.uri, user="neo4j", password=PASSWORD, **kw)
 
     def cli_env(self, **extra) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}

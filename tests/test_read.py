@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.model import Article, Skipped, content_hash
-from kg.readers import READERS
+from kg import plugins
+from kg.readers import extensions, reader_for
 from kg.readers import read
 from kg.readers import read_html
 from kg.readers import read_json
@@ -346,7 +347,7 @@ def test_file_name_that_is_not_utf8(tmp_path):
 
 
 def test_ndjson_extension(tmp_path):
-    assert READERS[".ndjson"] is read_jsonl
+    assert reader_for("a.NDJSON") is read_jsonl
     assert isinstance(only(read([write(tmp_path, "a.ndjson", jsonl({"text": "x"}))])), Article)
 
 
@@ -811,21 +812,28 @@ def test_read_is_lazy(tmp_path):
 
 
 def test_readers_registry():
-    assert set(READERS) == {".txt", ".text", ".md", ".jsonl", ".ndjson", ".json", ".html", ".htm"}
-    assert READERS[".txt"] is read_text and READERS[".json"] is read_json and READERS[".htm"] is read_html
+    assert extensions() == sorted([".txt", ".text", ".md", ".jsonl", ".ndjson", ".json", ".html", ".htm"])
+    assert reader_for("a.txt") is read_text and reader_for("a.json") is read_json and reader_for("a.htm") is read_html
+    assert reader_for("a.csv") is None and reader_for("README") is None
 
 
-def test_new_format_plugs_in(tmp_path, monkeypatch):
-    def read_upper(path, *, max_bytes):
-        yield Article(id="u", text=Path(path).read_text().upper(), source=str(path))
+def read_upper(path, *, max_bytes):
+    yield Article(id="u", text=Path(path).read_text().upper(), source=str(path))
 
-    monkeypatch.setitem(READERS, ".up", read_upper)
+
+def test_new_format_plugs_in(tmp_path):
     write(tmp_path, "a.up", "shout")
-    assert only(read([str(tmp_path)])).text == "SHOUT"
+    assert only(read([str(tmp_path)])).reason == "no readable files in directory"  # no reader for .up yet
+    plugins.register("upper", "reader", __name__, "read_upper", extensions=(".up",))
+    try:
+        assert only(read([str(tmp_path)])).text == "SHOUT"
+    finally:
+        plugins.unregister("upper", "reader")
+    assert reader_for("a.up") is None
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=300), ext=st.sampled_from(sorted(READERS)))
+@given(data=st.binary(max_size=300), ext=st.sampled_from(extensions()))
 def test_never_raises_on_arbitrary_bytes(tmp_path, data, ext):
     path = write(tmp_path, "fuzz" + ext, data)
     results = list(read([path]))

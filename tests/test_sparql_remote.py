@@ -46,7 +46,7 @@ def endpoint() -> str:
 
 @pytest.fixture
 def remote(endpoint):
-    with open_store("sparql", endpoint=endpoint) as store:
+    with open_store(endpoint) as store:
         store.query("DROP ALL", write=True)
         yield store
 
@@ -56,7 +56,7 @@ def loaded(endpoint, example_graphs):
     """The server holding exactly the example articles (reloaded only when another test changed it)."""
     graphs = example_graphs[0]
     want = {g.article.id: g.article.hash for g in graphs}
-    with open_store("sparql", endpoint=endpoint) as store:
+    with open_store(endpoint) as store:
         if store.article_hashes() != want or len(store.named_graphs()) != len(want):
             store.query("DROP ALL", write=True)
             store.load(graphs)
@@ -71,7 +71,7 @@ def test_endpoints_are_derived_from_root_or_query_url():
 
 
 def test_load_gives_the_same_counts_and_graphs_as_embedded(loaded, example_store, example_graphs):
-    with open_store("sparql", endpoint=loaded) as rem, open_store("oxigraph", path=str(example_store),
+    with open_store(loaded) as rem, open_store(str(example_store),
                                                                     read_only=True) as emb:
         assert rem.stats() == emb.stats()
         assert set(rem.named_graphs()) == {ids.graph_iri(g.article.id) for g in example_graphs[0]}
@@ -81,7 +81,7 @@ def test_load_gives_the_same_counts_and_graphs_as_embedded(loaded, example_store
 @pytest.mark.parametrize("name", queries.names())
 def test_named_queries_answer_as_the_embedded_store_does(loaded, example_store, name):
     text = queries.with_prefixes(queries.named(name))
-    with open_store("sparql", endpoint=loaded) as rem, open_store("oxigraph", path=str(example_store),
+    with open_store(loaded) as rem, open_store(str(example_store),
                                                                     read_only=True) as emb:
         remote, local = rem.query(text), emb.query(text)
     assert remote.columns == local.columns
@@ -129,7 +129,7 @@ def test_query_path_is_read_only(remote):
     with pytest.raises(StoreError):
         remote._select("DELETE WHERE { ?s ?p ?o }")
     assert remote.query("ASK { <urn:a> <urn:b> <urn:c> }").rows == [[True]]
-    with open_store("sparql", endpoint=remote.query_url, read_only=True) as ro:
+    with open_store(remote.query_url, read_only=True) as ro:
         with pytest.raises(ReadOnlyError):
             ro.query("DROP ALL", write=True)
 
@@ -158,7 +158,7 @@ def test_unreachable_server_is_a_clear_error():
 
 @pytest.fixture(scope="module")
 def hostile_remote(endpoint):
-    with open_store("sparql", endpoint=endpoint) as store:
+    with open_store(endpoint) as store:
         yield store
 
 

@@ -9,17 +9,17 @@ import pytest
 from kg.schema import ids
 from kg.schema import queries
 from kg.stores import ReadOnlyError, open_store
-from kg.export.files import export
+from kg.export import export
 
 
 @pytest.fixture
 def store(tmp_path):
-    with open_store("oxigraph", path=str(tmp_path / "s")) as st:
+    with open_store(str(tmp_path / "s")) as st:
         yield st
 
 
 def test_example_store_answers_sparql(example_store):
-    with open_store("oxigraph", path=str(example_store), read_only=True) as st:
+    with open_store(str(example_store), read_only=True) as st:
         s = st.stats()
         assert s["articles"] >= 12 and s["entities"] > 50 and s["relations"] > 50 and s["quotes"] > 20
         res = st.query(queries.with_prefixes(queries.named("positions-held")))
@@ -29,7 +29,7 @@ def test_example_store_answers_sparql(example_store):
 
 
 def test_one_named_graph_per_article(example_store, example_graphs):
-    with open_store("oxigraph", path=str(example_store), read_only=True) as st:
+    with open_store(str(example_store), read_only=True) as st:
         graphs = {str(g.value) for g in st.store.named_graphs()}
     assert graphs == {ids.graph_iri(g.article.id) for g in example_graphs[0]}
 
@@ -65,7 +65,7 @@ def test_changed_article_replaces_only_its_own_graph(store, example_graphs, nlp)
 
 
 def test_query_path_is_read_only(example_store):
-    with open_store("oxigraph", path=str(example_store), read_only=True) as st:
+    with open_store(str(example_store), read_only=True) as st:
         with pytest.raises(ReadOnlyError):
             st.query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
         with pytest.raises(ReadOnlyError):
@@ -79,7 +79,7 @@ def test_write_flag_allows_update(store):
 
 @pytest.mark.parametrize("fmt,reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
 def test_graph_exports_round_trip_in_networkx(example_store, tmp_path, fmt, reader):
-    with open_store("oxigraph", path=str(example_store), read_only=True) as st:
+    with open_store(str(example_store), read_only=True) as st:
         info = export(st, fmt, tmp_path / f"g.{fmt}")
     G = reader(tmp_path / f"g.{fmt}")
     assert G.number_of_nodes() == info["nodes"] > 50
@@ -89,7 +89,7 @@ def test_graph_exports_round_trip_in_networkx(example_store, tmp_path, fmt, read
 def test_json_export_has_nodes_and_edges(example_store, tmp_path):
     import json
 
-    with open_store("oxigraph", path=str(example_store), read_only=True) as st:
+    with open_store(str(example_store), read_only=True) as st:
         info = export(st, "json", tmp_path / "g.json")
     data = json.loads((tmp_path / "g.json").read_text())
     assert len(data["nodes"]) == info["nodes"] and len(data["edges"]) == info["edges"]
@@ -100,7 +100,7 @@ def test_json_export_has_nodes_and_edges(example_store, tmp_path):
                                             ("nt", ox.RdfFormat.N_TRIPLES), ("trig", ox.RdfFormat.TRIG)])
 def test_rdf_exports_parse_back(example_store, tmp_path, fmt, rdf_format):
     out = tmp_path / f"g.{fmt}"
-    with open_store("oxigraph", path=str(example_store), read_only=True) as st:
+    with open_store(str(example_store), read_only=True) as st:
         export(st, fmt, out)
         n_quads = len(st.store)
         n_triples = len({(q.subject, q.predicate, q.object) for q in st.quads()})

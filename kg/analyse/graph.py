@@ -1,7 +1,7 @@
 """Build a networkx graph from a store.
 
 >>> from kg.stores import open_store                       # doctest: +SKIP
->>> G = actor_graph(open_store("oxigraph", path="kg-store"))   # doctest: +SKIP
+>>> G = actor_graph(open_store("kg-store"))                  # doctest: +SKIP
 >>> G.nodes["person/john-healey"]["label"]                   # doctest: +SKIP
 'John Healey'
 
@@ -40,13 +40,6 @@ from kg.schema import catalogue
 ACTOR_TYPES = ("Person", "Organization", "GPE", "Group")
 # relations whose one mention names one subject (catalogue names; see the module docstring)
 ONE_HOLDER = ("holds_position", "member_of", "leads", "works_for", "spokesperson_for")
-
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-
-def _sparql_rows(store, text: str) -> list[dict]:
-    return store.query(text).dicts()
-
 
 def in_window(date: str | None, since: str | None = None, until: str | None = None) -> bool:
     """Whether an ISO ``date`` falls in [since, until] (compared on the date part).
@@ -112,55 +105,6 @@ def _summarise(d: dict) -> None:
     d["last"] = dates[-1] if dates else ""
 
 
-def _sparql_source(store) -> dict:
-    """The rows :func:`actor_graph` needs, read from an RDF store (embedded or remote) by SPARQL."""
-    cat = catalogue.load()
-    kg = cat.namespaces["kg"]
-    rdfs = cat.namespaces["rdfs"]
-    schema = cat.namespaces["schema"]
-    type_by_class = {cat.expand(t.rdf): name for name, t in cat.entity_types.items()}
-    # Every pattern sits inside GRAPH ?g: an entity's triples repeat in each article graph that
-    # names it, and joining them over the union graph would multiply rows by that count per pattern.
-    mentions = {r["id"]: int(r["n"]) for r in _sparql_rows(store, f"""
-        SELECT ?id (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a <{schema}mentions> ?e . ?e <{kg}entityId> ?id }} }}
-        GROUP BY ?id""")}
-    entities = [{"id": r["id"], "label": r["label"], "type": type_by_class.get(r["class"])}
-                for r in sorted(_sparql_rows(store, f"""
-        SELECT DISTINCT ?id ?label ?class WHERE {{
-          GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class }} }}"""),
-                    key=lambda r: (str(r["id"]), str(r["label"]), str(r["class"])))]
-    dates = {r["id"]: (r["first"], r["last"]) for r in _sparql_rows(store, f"""
-        SELECT ?id (MIN(?date) AS ?first) (MAX(?date) AS ?last) WHERE {{
-          GRAPH ?g {{ ?a <{schema}mentions> ?e ; <{schema}datePublished> ?date . ?e <{kg}entityId> ?id }}
-        }} GROUP BY ?id""")}
-    by_prop = {cat.expand(rt.rdf): rt.name for rt in cat.relations.values()}
-    # One row per assertion, read inside its article's graph.
-    assertions = [{"x": r["x"], "s": r["s"], "p": by_prop.get(r["p"]), "o": r["o"], "c": r["c"], "aid": r["aid"],
-                   "date": r["date"], "sentence": r["sent"], "start": r["start"], "end": r["end"]}
-                  for r in _sparql_rows(store, f"""
-        SELECT DISTINCT ?x ?s ?p ?o ?c ?aid ?date ?sent ?start ?end WHERE {{ GRAPH ?g {{
-          ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
-             <{kg}confidence> ?c ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?art .
-          ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
-          OPTIONAL {{ ?art <{schema}datePublished> ?date }}
-          OPTIONAL {{ ?x <{kg}sentence> ?sent }}
-          OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
-        }} }}""")]
-    base = getattr(store, "base", None) or ""
-    for a in assertions:  # the same assertion ids as the Neo4j loader's (without the base IRI)
-        if base and str(a["x"]).startswith(base):
-            a["x"] = str(a["x"])[len(base):]
-    return {"entities": entities, "mentions": mentions, "dates": dates, "assertions": assertions}
-
-
-def _source(store) -> dict:
-    if getattr(store, "name", "") == "neo4j":
-        from kg.stores.neo4j.read import neo4j_source
-
-        return neo4j_source(store)
-    return _sparql_source(store)
-
-
 def ambiguous_mentions(assertions) -> set[tuple]:
     """The (article, predicate, object, start, end) mentions of a :data:`ONE_HOLDER` relation that the
     assertions give to more than one subject.
@@ -181,13 +125,13 @@ def actor_graph(store, *, since: str | None = None, until: str | None = None,
                 evidence: bool = False, ambiguous: bool = False) -> nx.MultiDiGraph:
     """All entities and aggregated relations of a store as a MultiDiGraph (edge key = predicate).
 
-    Reads an RDF store (embedded Oxigraph or a SPARQL server) by SPARQL, or a Neo4j store by Cypher
-    (:mod:`kg.stores.neo4j.read`); both give the same graph for the same articles.
+    The store reads its rows (:meth:`kg.stores.base.Store.actor_rows`: an RDF store by SPARQL, Neo4j by
+    Cypher); every store gives the same graph for the same articles.
     ``since``/``until`` keep only evidence from articles dated in that window; ``evidence`` keeps
     the per-edge evidence list (not representable in GraphML, so off by default); ``ambiguous`` keeps
     the evidence of mentions given to several holders (see the module docstring).
     """
-    src = _source(store)
+    src = store.actor_rows()
     drop = set() if ambiguous else ambiguous_mentions(src["assertions"])
     G = nx.MultiDiGraph()
     for r in src["entities"]:

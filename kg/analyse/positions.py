@@ -20,8 +20,8 @@ from collections import defaultdict
 
 import networkx as nx
 
-from kg.schema import catalogue
 from kg.analyse.graph import ACTOR_TYPES, in_window
+from kg.schema import catalogue
 
 __all__ = ["office_holders", "stance_matrix", "stances_by_actor"]
 

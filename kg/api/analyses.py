@@ -12,44 +12,19 @@ dict. For the full structures use :mod:`kg.analyse.alliances`, ``positions`` and
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from kg.stores.base import Result
 from kg.analyse import alliances as _al
 from kg.analyse import centrality as _ce
 from kg.analyse import positions as _po
 from kg.analyse.graph import actor_graph, find_actor
-
-DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
-
-
-@dataclass
-class Analysis(Result):
-    """A tabular answer plus a summary of the whole analysis."""
-
-    summary: dict[str, Any] = field(default_factory=dict)
+from kg.api.common import Analysis, StoreLocation, open_for_reading
 
 
-def _open(store, sparql_endpoint, neo4j=None):
-    from kg.stores import open_store
-
-    if neo4j:
-        return open_store("neo4j", uri=neo4j)
-    if sparql_endpoint:
-        return open_store("sparql", endpoint=sparql_endpoint, read_only=True)
-    if not Path(store).exists():
-        raise FileNotFoundError(f"no store at {store} (build one with `kg build ... --store {store}`)")
-    return open_store("oxigraph", path=str(store), read_only=True)
-
-
-def graph(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-          sparql_endpoint: str | None = None, neo4j: str | None = None):
+def graph(*, store: StoreLocation = None, since: str | None = None, until: str | None = None):
     """The actor graph of a store (with evidence lists), for a date window: the embedded store at
-    ``store``, or the SPARQL server at ``sparql_endpoint``, or the Neo4j server at ``neo4j``."""
-    with _open(store, sparql_endpoint, neo4j) as st:
+    a directory, or a SPARQL or Neo4j server (see :func:`kg.stores.open_store`)."""
+    with open_for_reading(store) as st:
         return actor_graph(st, since=since, until=until, evidence=True)
 
 
@@ -64,12 +39,11 @@ def _label(G, n):
     return G.nodes[n].get("label", n) if n in G else n
 
 
-def alliances(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-              top: int | None = 20, sparql_endpoint: str | None = None, seed: int = 0,
-              neo4j: str | None = None) -> Analysis:
+def alliances(*, store: StoreLocation = None, since: str | None = None, until: str | None = None,
+              top: int | None = 20, seed: int = 0) -> Analysis:
     """Blocs, strongest allies and adversaries of each actor (with one evidence sentence each), ranked by
     the strength of their signed ties. ``summary``: balance, frustration, blocs, bridges."""
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    G = graph(store=store, since=since, until=until)
     S = _al.signed_graph(G)
     parts, frus = _al.signed_partition(S, seed=seed)
     side = _al.bloc_of(parts)
@@ -96,12 +70,11 @@ def alliances(*, store: str | Path = DEFAULT_STORE, since: str | None = None, un
     return Analysis(["bloc", "coop_bloc", "actor", "type", "allies", "adversaries", "evidence"], rows, summary)
 
 
-def positions(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-              top: int | None = None, stances: bool = False, sparql_endpoint: str | None = None,
-              neo4j: str | None = None) -> Analysis:
+def positions(*, store: StoreLocation = None, since: str | None = None, until: str | None = None,
+              top: int | None = None, stances: bool = False) -> Analysis:
     """Office holders (who holds which post of which organisation or country, first/last date, the
     sentence), or with ``stances`` the actor × issue stance matrix with counts and sentences."""
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    G = graph(store=store, since=since, until=until)
     if stances:
         rs = _po.stance_matrix(G)[:top or None]
         return Analysis(["actor", "issue", "stance", "supports", "opposes", "evidence"],
@@ -113,22 +86,21 @@ def positions(*, store: str | Path = DEFAULT_STORE, since: str | None = None, un
                       (r["sentences"] or [""])[0]] for r in rs], {"holders": len(rs)})
 
 
-def centrality(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-               top: int | None = 20, sparql_endpoint: str | None = None, neo4j: str | None = None) -> Analysis:
+def centrality(*, store: StoreLocation = None, since: str | None = None, until: str | None = None,
+               top: int | None = 20) -> Analysis:
     """Degree, evidence, PageRank, betweenness and k-core of each actor, by PageRank."""
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    G = graph(store=store, since=since, until=until)
     rs = _ce.centrality(G, top=top)
     cols = ["actor", "type", "degree", "evidence", "pagerank", "betweenness", "core"]
     return Analysis(cols, [[r[c] for c in cols] for r in rs], {"actors": len(rs)})
 
 
-def path(source: str, target: str, *, store: str | Path = DEFAULT_STORE, since: str | None = None,
-         until: str | None = None, sparql_endpoint: str | None = None, top: int | None = None,
-         neo4j: str | None = None) -> Analysis:
+def path(source: str, target: str, *, store: StoreLocation = None, since: str | None = None,
+         until: str | None = None, top: int | None = None) -> Analysis:
     """The shortest chain of relations between two actors (names, aliases or ids), with the sentences."""
     import networkx as nx
 
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    G = graph(store=store, since=since, until=until)
     a, b = find_actor(G, source), find_actor(G, target)
     try:
         steps = _ce.path(G, a, b)
@@ -141,11 +113,10 @@ def path(source: str, target: str, *, store: str | Path = DEFAULT_STORE, since: 
                      for i, s in enumerate(steps, 1)], {"source": a, "target": b, "length": len(steps)})
 
 
-def ego(actor: str, *, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-        radius: int = 1, top: int | None = None, sparql_endpoint: str | None = None,
-        neo4j: str | None = None) -> Analysis:
+def ego(actor: str, *, store: StoreLocation = None, since: str | None = None, until: str | None = None,
+        radius: int = 1, top: int | None = None) -> Analysis:
     """The relations around an actor (within ``radius`` steps), strongest first, with a sentence each."""
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    G = graph(store=store, since=since, until=until)
     n = find_actor(G, actor)
     E = _ce.ego(G, n, radius=radius)
     edges = sorted(E.edges(data=True), key=lambda e: (-e[2].get("weight", 1), e[0], e[1], e[2]["predicate"]))
@@ -155,26 +126,14 @@ def ego(actor: str, *, store: str | Path = DEFAULT_STORE, since: str | None = No
                     {"actor": n, "nodes": E.number_of_nodes(), "edges": E.number_of_edges()})
 
 
-def actors(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until: str | None = None,
-           top: int | None = None, types: tuple[str, ...] | None = None,
-           sparql_endpoint: str | None = None, neo4j: str | None = None) -> Analysis:
+def actors(*, store: StoreLocation = None, since: str | None = None, until: str | None = None,
+           top: int | None = None, types: tuple[str, ...] | None = None) -> Analysis:
     """Actors with their type, aliases, article count and first/last article date, most mentioned first."""
-    from kg.schema import catalogue
     from kg.analyse.graph import ACTOR_TYPES
 
-    cat = catalogue.load()
-    kg, skos = cat.namespaces["kg"], cat.namespaces["skos"]
-    with _open(store, sparql_endpoint, neo4j) as st:
+    with open_for_reading(store) as st:
         G = actor_graph(st, since=since, until=until)
-        if neo4j:
-            from kg.stores.neo4j.read import neo4j_aliases
-
-            aliases = neo4j_aliases(st)
-        else:
-            aliases: dict[str, set[str]] = {}
-            for r in st.query(f"SELECT DISTINCT ?id ?alias WHERE {{ GRAPH ?g {{ ?e <{kg}entityId> ?id ; "
-                              f"<{skos}altLabel> ?alias }} }}").dicts():
-                aliases.setdefault(r["id"], set()).add(str(r["alias"]))
+        aliases = st.aliases()
     keep = types or ACTOR_TYPES
     nodes = [n for n, d in G.nodes(data=True) if d.get("type") in keep
              and (not (since or until) or (d.get("first") and d["last"] >= (since or "") and
@@ -188,8 +147,7 @@ def actors(*, store: str | Path = DEFAULT_STORE, since: str | None = None, until
 
 
 def changes(*, a_since: str | None = None, a_until: str | None = None, b_since: str | None = None,
-            b_until: str | None = None, store: str | Path = DEFAULT_STORE, top: int | None = None,
-            sparql_endpoint: str | None = None, neo4j: str | None = None) -> Analysis:
+            b_until: str | None = None, store: StoreLocation = None, top: int | None = None) -> Analysis:
     """Alliances and conflicts that appeared, broke, lapsed or ended between window A
     (``a_since``..``a_until``) and window B (``b_since``..``b_until``), one row per tie with both
     signed weights and a sentence (:func:`kg.analyse.alliances.tie_changes`). ``summary``: the count
@@ -198,7 +156,7 @@ def changes(*, a_since: str | None = None, a_until: str | None = None, b_since: 
 
     if not any((a_since, a_until)) or not any((b_since, b_until)):
         raise ValueError("give both windows: --a-since/--a-until and --b-since/--b-until (ISO dates)")
-    G = graph(store=store, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    G = graph(store=store)
     A, B = window(G, a_since, a_until), window(G, b_since, b_until)
     rows = _al.tie_changes(_al.signed_graph(A), _al.signed_graph(B))
     counts = {kind: sum(1 for r in rows if r["change"] == kind) for kind in _al.CHANGES.values()}
@@ -210,18 +168,16 @@ def changes(*, a_since: str | None = None, a_until: str | None = None, b_since: 
                      "pagerank": [{"actor": m["actor"], "change": m["change"]} for m in movers]})
 
 
-def viz(output: str | Path | None = None, *, png: str | Path | None = None, store: str | Path = DEFAULT_STORE,
-        since: str | None = None, until: str | None = None, top: int | None = 40,
-        sparql_endpoint: str | None = None, neo4j: str | None = None, seed: int = 0) -> dict:
+def viz(output: str | Path | None = None, *, png: str | Path | None = None, store: StoreLocation = None,
+        since: str | None = None, until: str | None = None, top: int | None = 40, seed: int = 0) -> dict:
     """Draw the alliance network of the ``top`` actors by PageRank: a self-contained interactive HTML page
     at ``output`` and/or a PNG at ``png`` (:mod:`kg.render.viz`). Returns what was drawn and written."""
     from kg.render import viz as _viz
-    from kg.render.layout import overlaps
-    from kg.render.layout import scene
+    from kg.render.layout import overlaps, scene
 
     if not output and not png:
         raise ValueError("give an HTML file to write (-o FILE.html) and/or --png FILE.png")
-    G = graph(store=store, since=since, until=until, sparql_endpoint=sparql_endpoint, neo4j=neo4j)
+    G = graph(store=store, since=since, until=until)
     sc = scene(G, top=top, seed=seed)
     window = f" ({since or '…'} to {until or '…'})" if since or until else ""
     title = f"kg: alliances{window}"
@@ -236,52 +192,13 @@ def viz(output: str | Path | None = None, *, png: str | Path | None = None, stor
             "written": written}
 
 
-def report(*, store: str | Path = DEFAULT_STORE, output: str | Path | None = None, top: int = 15,
-           sparql_endpoint: str | None = None) -> str | dict:
+def report(*, store: StoreLocation = None, output: str | Path | None = None, top: int = 15) -> str | dict:
     """The corpus report. Without ``output``: the short text report ``kg report`` prints (and returns
     it). With ``output`` ending in ``.html`` or ``.md``: the full report with its pictures written
     there (:func:`kg.render.report.write_report`); returns the files written."""
     from kg.render import report as _report
 
-    with _open(store, sparql_endpoint) as st:
+    with open_for_reading(store) as st:
         if output:
             return _report.write_report(st, output, top=top)
         return _report.report(st, top=min(top, 10))
-
-
-def _curation(store, curation_path):
-    from kg.resolve.curation import Curation
-
-    return Curation.load(curation_path or store)
-
-
-def _actor_id(name: str, store, sparql_endpoint) -> str:
-    if "/" in name:
-        return name
-    try:
-        return find_actor(graph(store=store, sparql_endpoint=sparql_endpoint), name)
-    except FileNotFoundError:
-        raise ValueError(f"{name!r} is not an id (type/slug) and there is no store to look it up in") from None
-
-
-def merge(source: str, target: str, *, store: str | Path = DEFAULT_STORE, curation: str | Path | None = None,
-          sparql_endpoint: str | None = None) -> Analysis:
-    """Record in the curation file that ``source`` is the same actor as ``target`` (names or ids);
-    every later build or load rewrites ``source`` to ``target``."""
-    s, t = _actor_id(source, store, sparql_endpoint), _actor_id(target, store, sparql_endpoint)
-    cur = _curation(store, curation)
-    cur.merge(s, t)
-    p = cur.save(cur.path or Path(store))
-    return Analysis(["merged", "into"], [[a, b] for a, b in sorted(cur.merges.items())], {"curation": str(p)})
-
-
-def split(entity: str, names: tuple[str, ...] | list[str] = (), *, store: str | Path = DEFAULT_STORE,
-          curation: str | Path | None = None, sparql_endpoint: str | None = None) -> Analysis:
-    """Record in the curation file that ``names`` (all other names, when none are given) are not
-    ``entity``; undoes merges into it. Every later build or load honours it."""
-    e = _actor_id(entity, store, sparql_endpoint)
-    cur = _curation(store, curation)
-    cur.split(e, list(names))
-    p = cur.save(cur.path or Path(store))
-    return Analysis(["id", "kept apart"], [[i, "; ".join(n) or "(every other name)"]
-                                            for i, n in sorted(cur.splits.items())], {"curation": str(p)})

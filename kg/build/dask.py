@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 
+from kg.build.engines import EngineSpec
 from kg.model import Article, Skipped
 
 log = logging.getLogger("kg")
@@ -65,14 +66,14 @@ def extract_partition(chunk: list[Article], batch_size: int) -> list[bytes | Ski
 
 
 class DaskEngine:
-    """The NLP on the Dask cluster at ``address`` (``local``: a LocalCluster of ``workers`` processes)."""
+    """The NLP on the Dask cluster at ``spec.dask`` (``local``: a LocalCluster of ``workers`` processes)."""
 
-    def __init__(self, address: str, *, workers: int = 2, config: str | None = None,
-                 model_name: str | None = None, batch_size: int = 32):
+    def __init__(self, spec: EngineSpec, workers: int = 2):
         _require()
         from distributed import Client, LocalCluster
 
-        self.batch_size = batch_size
+        address, config, model_name = spec.dask, spec.config, spec.model_name
+        self.batch_size = spec.batch_size
         self.cluster = None
         if not log.isEnabledFor(logging.DEBUG):  # Dask's INFO chatter only with kg --debug
             logging.getLogger("distributed").setLevel(logging.WARNING)

@@ -59,18 +59,18 @@ class EngineSpec:
         return self.batch_size if self.workers == 1 else 16
 
     def open(self, expected: int | None = None):
-        """An engine for about ``expected`` articles to parse (None: many)."""
-        if self.dask:
-            from kg.build.dask import DaskEngine
+        """An engine for about ``expected`` articles to parse (None: many): an ``engine`` plugin
+        (:mod:`kg.plugins`) made with this spec and a number of workers."""
+        from kg import plugins
 
-            return DaskEngine(self.dask, workers=self.workers or cores(), config=self.config,
-                              model_name=self.model_name, batch_size=self.batch_size)
         n = self.workers or cores()
-        if self.auto and expected is not None and expected < AUTO_MIN_ARTICLES:
-            n = 1
-        if n <= 1:
-            return InProcess(self)
-        return ProcessPool(n, self)
+        if self.dask:
+            name = "dask"
+        else:
+            if self.auto and expected is not None and expected < AUTO_MIN_ARTICLES:
+                n = 1
+            name = "inprocess" if n <= 1 else "processes"
+        return plugins.get(name, "engine")(self, n)
 
 
 class InProcess:
@@ -78,7 +78,7 @@ class InProcess:
 
     depth = 0  # chunks in flight beyond the one being drained
 
-    def __init__(self, spec: EngineSpec, nlp=None):
+    def __init__(self, spec: EngineSpec, workers: int = 1, nlp=None):
         self.spec, self.nlp = spec, nlp
 
     def submit(self, chunk: list[Article]):
@@ -129,7 +129,7 @@ class ProcessPool:
     """``workers`` spawned processes, each loading the pipeline once; at most two chunks per worker
     in flight."""
 
-    def __init__(self, workers: int, spec: EngineSpec):
+    def __init__(self, spec: EngineSpec, workers: int):
         import multiprocessing as mp
 
         self.spec, self.depth = spec, 2 * workers

@@ -213,7 +213,7 @@ def extract_parallel(items: Iterable[Article | Skipped], *, workers: int, config
     so memory stays flat however many articles come in.
     """
     spec = EngineSpec(workers=workers, config=config, model_name=model_name, batch_size=batch_size, chunk=chunk_size)
-    return extract_stream(items, spec, counts=counts, engine=ProcessPool(workers, spec))
+    return extract_stream(items, spec, counts=counts, engine=ProcessPool(spec, workers))
 
 
 # -- build: extract, resolve, load, with a ledger ------------------------------------------

@@ -1,8 +1,8 @@
 """Extraction quality: run the real pipeline on a gold file in its published format and score it.
 
-One module per dataset (``conll04``, ``kbp37``, ``polnear``, ``crossre``), each with ``load`` (the
-gold file as plain records) and ``evaluate(path, nlp, mapping, limit)``; :mod:`.scoring` holds what
-they share. How our catalogue relations become each dataset's labels is data, in
+One module per dataset (``conll04``, ``kbp37``, ``polnear``, ``crossre``), each a ``dataset`` plugin
+(:mod:`kg.plugins`) with ``load`` (the gold file as plain records) and ``evaluate(path, nlp, mapping,
+limit)``; :mod:`.scoring` holds what they share. How our catalogue relations become each dataset's labels is data, in
 ``pipelines/eval/<dataset>.toml``.
 
 >>> from kg.evaluate import evaluate                                   # doctest: +SKIP
@@ -12,19 +12,24 @@ they share. How our catalogue relations become each dataset's labels is data, in
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
+
+from kg import plugins
 
 from kg.evaluate.scoring import LabelMap, MappingError, Metric, Report, Score, load_mapping
 
-DATASETS = ("conll04", "kbp37", "polnear", "crossre")
+
+
+def datasets() -> list[str]:
+    """The gold datasets kg can score (its own and those of installed packages)."""
+    return plugins.names("dataset")
 
 
 def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, nlp=None, mapping: str | Path | None = None,
              model_name: str | None = None, config: str | None = None) -> Report:
     """Score kg's extraction on the gold file/directory ``path`` of ``dataset`` (first ``limit`` documents)."""
-    if dataset not in DATASETS:
-        raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
+    if dataset not in datasets():
+        raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(datasets())}")
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no such file or directory")
     if limit is not None and limit < 1:
@@ -36,8 +41,8 @@ def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, nlp=No
         nlp = load_pipeline(config=config, model=model_name)
     from kg.nlp import batch_size
 
-    module = importlib.import_module(f"{__name__}.{dataset}")
+    module = plugins.get(dataset, "dataset")
     return module.evaluate(path, nlp, labels, limit=limit, batch_size=batch_size(config))
 
 
-__all__ = ["DATASETS", "evaluate", "LabelMap", "MappingError", "Metric", "Report", "Score", "load_mapping"]
+__all__ = ["datasets", "evaluate", "LabelMap", "MappingError", "Metric", "Report", "Score", "load_mapping"]

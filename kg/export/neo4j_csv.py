@@ -29,11 +29,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kg.schema import catalogue
-from kg.stores.neo4j.rows import ASSERTION
-from kg.stores.neo4j.rows import ENTITY
-from kg.stores.neo4j.rows import clean
-from kg.stores.neo4j.rows import label
-from kg.stores.neo4j.rows import names
+from kg.stores.neo4j.rows import ASSERTION, ENTITY, clean, label, names
 
 ARRAY_DELIMITER = "\x1f"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -138,7 +134,7 @@ def _write(path: Path, header: list[str], rows) -> int:
     return n
 
 
-def export(store, out: str | Path) -> dict[str, int]:
+def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
     """Write the CSV files and ``import.args`` into the directory ``out``; returns the numbers of
     ``nodes`` and ``relationships`` written and of CSV ``files``."""
     out = Path(out)

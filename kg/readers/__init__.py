@@ -4,8 +4,8 @@
 cannot become an article is reported as a :class:`~kg.model.Skipped` with a reason,
 so ``articles + skipped`` accounts for every file (and every JSON line) it read.
 
-Formats are chosen by file extension (:func:`kg.readers.files.reader_for`). A reader is a
-callable ``reader(path, *, max_bytes) -> Iterator[Article | Skipped]``: :mod:`~kg.readers.text`,
+Formats are chosen by file extension: each reader is a ``reader`` plugin (:mod:`kg.plugins`) with the
+extensions it reads, and a ``reader(path, *, max_bytes) -> Iterator[Article | Skipped]``: :mod:`~kg.readers.text`,
 :mod:`~kg.readers.jsonl` (JSON and JSON Lines), :mod:`~kg.readers.html`; bytes and encodings are in
 :mod:`~kg.readers.decode`, records and limits in :mod:`~kg.readers.article`, inputs (files,
 directories, globs, stdin) in :mod:`~kg.readers.files`.
@@ -40,13 +40,13 @@ from kg.readers.article import (
     record_to_article,
 )
 from kg.readers.decode import decode_bytes
-from kg.readers.files import READERS, read, reader_for, skipped_article
+from kg.readers.files import extensions, read, reader_for, skipped_article
 from kg.readers.html import extract_html, read_html
 from kg.readers.jsonl import read_json, read_jsonl
 from kg.readers.text import read_stdin, read_text
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_CHARS", "READERS", "STDIN", "decode_bytes", "extract_html", "make_id",
+    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_CHARS", "STDIN", "decode_bytes", "extensions", "extract_html", "make_id",
     "parse_plain_text", "read", "read_html", "read_json", "read_jsonl", "read_stdin", "read_text", "reader_for",
     "record_to_article", "skipped_article",
 ]

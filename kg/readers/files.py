@@ -12,6 +12,7 @@ import stat
 import sys
 from typing import IO, Any, Iterable, Iterator
 
+from kg import plugins
 from kg.model import Article, Skipped
 
 log = logging.getLogger("kg")
@@ -26,25 +27,20 @@ from kg.readers.article import (
     _without_surrogates,
 )
 from kg.readers.decode import _missing_reason, describe_os_error
-from kg.readers.html import read_html
-from kg.readers.jsonl import read_json, read_jsonl
-from kg.readers.text import read_stdin, read_text
+from kg.readers.text import read_stdin
 
-READERS: dict[str, Reader] = {
-    ".txt": read_text,
-    ".text": read_text,
-    ".md": read_text,
-    ".jsonl": read_jsonl,
-    ".ndjson": read_jsonl,
-    ".json": read_json,
-    ".html": read_html,
-    ".htm": read_html,
-}
+def extensions() -> list[str]:
+    """The file extensions some reader plugin (:mod:`kg.plugins`) reads, sorted."""
+    return sorted({ext for p in plugins.plugins("reader") for ext in p.options.get("extensions", ())})
 
 
 def reader_for(path: str) -> Reader | None:
-    """The reader registered for *path*'s extension (case-insensitive), if any."""
-    return READERS.get(os.path.splitext(path)[1].lower())
+    """The reader plugin for *path*'s extension (case-insensitive), if any."""
+    ext = os.path.splitext(path)[1].lower()
+    if not ext:
+        return None
+    found = plugins.find("reader", extension=ext)
+    return found.load() if found else None
 
 
 def read(
@@ -143,7 +139,7 @@ def _read_file(path: str, max_bytes: int, seen: set[Any], *, explicit: bool) -> 
     if reader is None:
         if explicit:
             ext = os.path.splitext(path)[1] or "(none)"
-            yield Skipped(path, f"unsupported file extension {ext}; known: {', '.join(sorted(READERS))}")
+            yield Skipped(path, f"unsupported file extension {ext}; known: {', '.join(extensions())}")
         return
     key = _file_key(path)
     if key in seen:

@@ -6,8 +6,9 @@ from kg.stores.base import (
     Result,
     Store,
     StoreError,
+    default_location,
     open_store,
-    register,
+    redact,
 )
 
-__all__ = ["LoadStats", "ReadOnlyError", "Result", "Store", "StoreError", "open_store", "register"]
+__all__ = ["LoadStats", "ReadOnlyError", "Result", "Store", "StoreError", "default_location", "open_store", "redact"]

@@ -1,14 +1,22 @@
-"""The store interface every sink implements, and the registry that names them.
+"""The store interface every sink implements, and :func:`open_store`, which picks one from a location.
 
-Like rdflib's plugins: a store is looked up by name (``oxigraph``, ``neo4j``,
-``sparql``) and every one offers the same verbs: ``load`` ArticleGraphs
-idempotently, ``query`` read-only unless asked, report ``stats``, ``close``.
+A location is a directory (the embedded store, the default), ``bolt://`` / ``neo4j://`` (a Neo4j
+server) or ``http(s)://`` (a SPARQL 1.1 server): each store is a ``store`` plugin (:mod:`kg.plugins`)
+with the URI schemes it serves. Every store offers the same verbs: ``load`` ArticleGraphs
+idempotently, ``query`` (read-only unless asked) in its ``language``, report ``stats``, ``close``,
+and the reads the analyses need (``actor_rows``, ``aliases``), so no analysis branches on the backend.
+
+>>> redact("bolt://neo4j:secret@db.example:7687")
+'bolt://neo4j:***@db.example:7687'
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from pathlib import Path
+from typing import Any, Iterable
 
 from kg.model import ArticleGraph
 
@@ -45,6 +53,8 @@ class Store:
     """Interface of a sink. Subclasses implement these methods."""
 
     name = "store"
+    language = "sparql"  # the language of query(): "sparql" or "cypher"
+    location = ""  # where the store is, without credentials (for messages)
 
     def load(self, graphs: Iterable[ArticleGraph]) -> LoadStats:
         raise NotImplementedError
@@ -59,6 +69,15 @@ class Store:
     def stats(self) -> dict[str, int]:
         raise NotImplementedError
 
+    def actor_rows(self) -> dict:
+        """Entities, mention counts, first/last dates and assertions, as
+        :func:`kg.analyse.graph.actor_graph` reads them."""
+        raise NotImplementedError
+
+    def aliases(self) -> dict[str, set[str]]:
+        """entity id -> the other names articles used for it."""
+        raise NotImplementedError
+
     def close(self) -> None:  # pragma: no cover - trivial default
         pass
 
@@ -69,26 +88,60 @@ class Store:
         self.close()
 
 
-_REGISTRY: dict[str, Callable[..., Store]] = {}
+DEFAULT_LOCATION = "kg-store"
+MEMORY = ":memory:"  # an embedded store that lives in memory only
 
 
-def register(name: str):
-    def deco(factory):
-        _REGISTRY[name] = factory
-        return factory
-
-    return deco
+def default_location() -> str:
+    """The store commands use when none is given: ``$KG_STORE``, else ``kg-store``."""
+    return os.environ.get("KG_STORE") or DEFAULT_LOCATION
 
 
-def open_store(name: str, **options) -> Store:
-    """Open a store by plugin name: ``open_store("oxigraph", path="kg-store")``."""
-    from kg.stores import oxigraph  # noqa: F401  (registers the built-in stores)
+_USERINFO = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@:\s]*)(:[^/@\s]*)?@")
 
-    if name == "neo4j":
-        from kg.stores.neo4j import store as neo4j  # noqa: F401  (imports the driver only when asked for)
 
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        raise StoreError(f"unknown store {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
-    return factory(**options)
+def redact(location: str | os.PathLike[str]) -> str:
+    """``location`` (or any text holding URIs) with every password in it replaced by ``***``, fit for
+    messages and logs."""
+    return _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}{':***' if m.group(3) else ''}@", os.fspath(location))
+
+
+def scheme(location: str) -> str | None:
+    """The URI scheme of ``location`` (lower-case), or None for a path."""
+    head, sep, _ = location.partition("://")
+    return head.lower() if sep and re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*", head) else None
+
+
+def open_store(location: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+               backend: str | None = None, **options: Any) -> Store:
+    """The store at ``location`` (default :func:`default_location`): a directory for the embedded
+    store (``:memory:`` for one in memory), ``bolt://``/``neo4j://`` for Neo4j, ``http(s)://`` for a
+    SPARQL server. ``backend`` names the store plugin instead of guessing it from the scheme;
+    ``options`` go to the store (e.g. ``batch_size`` for Neo4j)."""
+    from kg import plugins
+
+    where = os.fspath(location) if location is not None else default_location()
+    if backend:
+        try:
+            found = plugins.plugin(backend, "store")
+        except plugins.PluginError as exc:
+            raise StoreError(str(exc)) from None
+    else:
+        s = scheme(where)
+        found = plugins.find("store", scheme=s) if s else plugins.find("store", default=True)
+        if found is None:
+            known = sorted({x for p in plugins.plugins("store") for x in p.options.get("schemes", ())} - {"file"})
+            raise StoreError(f"no store serves {redact(where)!r}: give a directory or a URI with one of the "
+                             f"schemes {', '.join(f'{k}://' for k in known)}")
+    return found.load()(where, read_only=read_only, **options)
+
+
+def is_remote(location: str | os.PathLike[str] | None) -> bool:
+    """Whether ``location`` names a server (a URI) rather than an embedded store's directory."""
+    return location is not None and scheme(os.fspath(location)) is not None
+
+
+def local_dir(location: str | os.PathLike[str] | None) -> Path | None:
+    """The directory of an embedded store (where its alias table and curation file live), else None."""
+    where = os.fspath(location) if location is not None else default_location()
+    return None if is_remote(where) or where == MEMORY else Path(where)

@@ -16,11 +16,12 @@ import pyoxigraph as ox
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 from kg.stores import rdf as rdfterms
-from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
+from kg.stores.base import MEMORY, LoadStats, ReadOnlyError, Result, Store, StoreError
+from kg.stores.rdf_read import RdfReading
 from kg.stores.sparql_results import is_update, query_result
 
 
-class OxigraphStore(Store):
+class OxigraphStore(RdfReading, Store):
     name = "oxigraph"
 
     def __init__(self, path: str | os.PathLike | None = None, base: str = ids.DEFAULT_BASE, read_only: bool = False):
@@ -144,7 +145,8 @@ class OxigraphStore(Store):
         del self.store
 
 
-@register("oxigraph")
-def _open(path=None, **kw) -> OxigraphStore:
-    return OxigraphStore(path, **kw)
+def open_oxigraph(location: str, *, read_only: bool = False, **options) -> OxigraphStore:
+    """The ``oxigraph`` store plugin: the embedded store in the directory ``location`` (``:memory:``: in
+    memory)."""
+    return OxigraphStore(None if location == MEMORY else location, read_only=read_only, **options)
 

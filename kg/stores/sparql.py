@@ -34,7 +34,8 @@ import pyoxigraph as ox
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 from kg.stores import rdf as rdfterms
-from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
+from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError
+from kg.stores.rdf_read import RdfReading
 from kg.stores.sparql_results import is_update, query_result
 
 _RESULTS_JSON = "application/sparql-results+json"
@@ -57,7 +58,7 @@ def endpoints(url: str) -> tuple[str, str, str]:
     return url + "/query", url + "/update", url + "/store"
 
 
-class SparqlStore(Store):
+class SparqlStore(RdfReading, Store):
     name = "sparql"
 
     def __init__(self, endpoint: str, *, update_endpoint: str | None = None, store_endpoint: str | None = None,
@@ -203,11 +204,9 @@ class SparqlStore(Store):
         self._conns.clear()
 
 
-@register("sparql")
-def _open(endpoint=None, path=None, **kw) -> SparqlStore:
-    if not (endpoint or path):
-        raise StoreError("the sparql store needs an endpoint URL (--sparql-endpoint http://host:port)")
-    return SparqlStore(endpoint or path, **kw)
+def open_sparql(location: str, *, read_only: bool = False, **options) -> SparqlStore:
+    """The ``sparql`` store plugin: the SPARQL 1.1 server at the URL ``location``."""
+    return SparqlStore(location, read_only=read_only, **options)
 
 
 __all__ = ["SparqlStore", "endpoints"]

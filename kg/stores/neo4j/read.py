@@ -8,7 +8,7 @@ from the catalogue (:func:`kg.stores.neo4j.rows.names`), never from data.
 
 >>> from kg.stores import open_store                               # doctest: +SKIP
 >>> from kg.analyse.graph import actor_graph                       # doctest: +SKIP
->>> G = actor_graph(open_store("neo4j", uri="bolt://127.0.0.1:7687"))   # doctest: +SKIP
+>>> G = actor_graph(open_store("bolt://127.0.0.1:7687"))   # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Neo4j store: the same graph as the embedded store, over Bolt.
 
->>> st = open_store("neo4j", uri="bolt://127.0.0.1:7687")       # doctest: +SKIP
+>>> st = open_store("bolt://127.0.0.1:7687")       # doctest: +SKIP
 >>> st.load(graphs).articles_loaded                              # doctest: +SKIP
 >>> st.query("MATCH (p:Person)-[:HOLDS_POSITION]->(o) RETURN p.name, o.name").rows   # doctest: +SKIP
 
@@ -54,6 +54,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import neo4j
 import neo4j.graph
@@ -69,8 +70,9 @@ from neo4j.exceptions import (
 from kg.model import ArticleGraph
 from kg.resources import SCHEMAS
 from kg.schema import ids
-from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, register
+from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError
 from kg.stores.neo4j import rows as neo4j_rows
+from kg.stores.neo4j.read import neo4j_aliases, neo4j_source
 from kg.stores.neo4j.rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean, label
 
 log = logging.getLogger(__name__)
@@ -151,11 +153,18 @@ def plain(v: Any) -> Any:
 
 class Neo4jStore(Store):
     name = "neo4j"
+    language = "cypher"
 
     def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
                  database: str | None = None, batch_size: int = DEFAULT_BATCH,
                  max_attempts: int = DEFAULT_ATTEMPTS, base: str = ids.DEFAULT_BASE, **_ignored):
+        parts = urlsplit(uri)
+        if parts.username is not None:  # credentials in the URI: used, never kept in it or shown
+            user = user or unquote(parts.username)
+            password = password if password is not None else unquote(parts.password or "")
+            uri = urlunsplit(parts._replace(netloc=(parts.hostname or "") + (f":{parts.port}" if parts.port else "")))
         self.uri, self.base = uri, base
+        self.location = uri
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = max(1, int(batch_size))
         self.max_attempts = max(1, int(max_attempts))
@@ -172,6 +181,12 @@ class Neo4jStore(Store):
                 self.driver.close()
             raise StoreError(f"cannot connect to Neo4j at {uri}: {_cause(exc)}") from None
         self._schema_ready = False
+
+    def actor_rows(self) -> dict:
+        return neo4j_source(self)
+
+    def aliases(self) -> dict[str, set[str]]:
+        return neo4j_aliases(self)
 
     def _session(self, read: bool = False):
         mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
@@ -546,9 +561,7 @@ def _write_rows(tx, rows: Rows) -> int:
     return written
 
 
-@register("neo4j")
-def _open(uri: str | None = None, **kw) -> Neo4jStore:
-    uri = uri or os.environ.get("NEO4J_URI")
-    if not uri:
-        raise StoreError("no Neo4j URI: pass --neo4j bolt://host:7687 or set NEO4J_URI")
-    return Neo4jStore(uri, **kw)
+def open_neo4j(location: str, *, read_only: bool = False, **options) -> Neo4jStore:
+    """The ``neo4j`` store plugin: the Neo4j server at the URI ``location``; credentials from the URI or
+    NEO4J_USER / NEO4J_PASSWORD. Queries run in read transactions unless ``write`` is asked for."""
+    return Neo4jStore(location, **options)

@@ -1,0 +1,61 @@
+"""The API verbs that ask a store: ``query`` (SPARQL, or Cypher on Neo4j; named queries), ``stats`` and
+``export``; and ``evaluate``, which scores the pipeline on a gold dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.api.common import StoreLocation, open_for_reading
+from kg.stores.base import Result
+
+
+def query(text: str | None = None, *, store: StoreLocation = None, name: str | None = None, write: bool = False,
+          language: str | None = None) -> Result:
+    """Run ``text`` (or the named query ``name`` from ``schemas/queries``) on the store, in its language:
+    SPARQL on an RDF store (the catalogue's prefixes need no PREFIX lines), Cypher on Neo4j. Read-only
+    unless ``write``. ``language`` ("sparql"/"cypher"), when given, must be the store's."""
+    from kg.schema import queries
+    from kg.stores.base import open_store
+
+    if text and name:
+        raise ValueError("give a query text or a named query, not both")
+    if not (text or name):
+        raise ValueError("give a query: its text, or a named query")
+    with (open_for_reading(store) if not write else open_store(store)) as st:
+        if language and language != st.language:
+            raise ValueError(f"the store at {st.location or store} answers {st.language}, not {language}")
+        q = text or queries.named(str(name), "cypher" if st.language == "cypher" else "rq")
+        if st.language == "sparql":
+            q = queries.with_prefixes(q)
+        return st.query(q, write=write)
+
+
+def stats(*, store: StoreLocation = None) -> dict[str, int]:
+    """Counts of articles, entities, relations, quotes and quads (or nodes, relationships) in the store."""
+    with open_for_reading(store) as st:
+        return st.stats()
+
+
+def export(fmt: str, output: str | Path, *, store: StoreLocation = None) -> dict[str, int]:
+    """Write the store's graph to ``output`` in ``fmt`` (an exporter plugin: graphml, gexf, json, ttl, nt,
+    nq, trig, jsonld, neo4j-csv); returns what was written."""
+    from kg.export import export as _export
+
+    with open_for_reading(store) as st:
+        return _export(st, fmt, output)
+
+
+def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, model_name: str | None = None,
+             config: str | None = None):
+    """Run the pipeline on a gold file of ``dataset`` (conll04, kbp37, polnear, crossre) and score it.
+
+    Returns a :class:`kg.evaluate.Report` (``.metrics``, ``.as_dict()``, ``.table()``).
+    """
+    from kg.evaluate import evaluate as _evaluate
+    from kg.nlp import load_pipeline
+    from kg.render import progress
+
+    nlp = None
+    if progress.enabled():
+        nlp = progress.ProgressNLP(load_pipeline(config=config, model=model_name), f"eval {dataset}")
+    return _evaluate(dataset, path, limit, nlp=nlp, model_name=model_name, config=config)
