@@ -11,12 +11,11 @@ import sys
 import click
 
 from kg import api
+from kg.export import formats as _export_formats  # noqa: E402
 from kg.render import tables as output
 from kg.schema import queries
 from kg.stores.base import StoreError, redact
 from kg.stores.neo4j.rows import DEFAULT_BATCH
-
-from kg.export import formats as _export_formats  # noqa: E402
 
 EXIT_SKIPPED = 3  # the run completed, but some inputs were skipped
 

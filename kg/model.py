@@ -7,9 +7,9 @@ described by ``schemas/article-graph.schema.json``.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-import copy
 from dataclasses import dataclass, field, fields
 from typing import IO, Any, Iterable, Iterator
 

@@ -8,8 +8,11 @@ import spacy
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.evaluate import conll04, crossre, datasets, evaluate, kbp37, polnear, scoring
-from kg.evaluate.scoring import Accuracy, LabelMap, MappingError, Score, TokenSpan, char_to_tokens, count, jaccard, load_mapping, macro, match_one_to_one, micro, positions, predicted_relations, token_offsets
+from kg.evaluate import conll04, crossre, datasets, evaluate, kbp37, metrics, polnear
+from kg.evaluate.mapping import LabelMap, MappingError, load_mapping
+from kg.evaluate.metrics import Accuracy, Score, count, macro, match_one_to_one, micro
+from kg.evaluate.relations import predicted_relations
+from kg.evaluate.spans import TokenSpan, char_to_tokens, jaccard, positions, token_offsets
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Relation
 from tests.conftest import shared
 
@@ -28,7 +31,7 @@ def test_score_precision_recall_f1():
     assert s.f1 == pytest.approx(2 * 0.75 * 0.6 / 1.35)
     empty = Score()
     assert (empty.precision, empty.recall, empty.f1) == (0.0, 0.0, 0.0)
-    assert scoring.prf(1, 0, 1) == (1.0, 0.5, pytest.approx(2 / 3))
+    assert metrics.prf(1, 0, 1) == (1.0, 0.5, pytest.approx(2 / 3))
 
 
 def test_micro_sums_counts_macro_averages_per_type():

@@ -6,12 +6,19 @@ import logging
 
 import numpy
 import pytest
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import DocBin, Span
 from spacy.training import Example
 
-from kg.evaluate.scoring import load_mapping
+from kg.evaluate.mapping import load_mapping
 from kg.nlp import relation_model
-from kg.nlp.relation_classifier import CANDIDATES, GOLD, RelationClassifier, path_features, relation_corpus, relation_instances
+from kg.nlp.relation_classifier import (
+    CANDIDATES,
+    GOLD,
+    RelationClassifier,
+    path_features,
+    relation_corpus,
+    relation_instances,
+)
 from kg.train import relations as training
 
 MODEL = relation_model.model_path("models/relations")

@@ -2,8 +2,9 @@
 
 One module per dataset (``conll04``, ``kbp37``, ``polnear``, ``crossre``), each a ``dataset`` plugin
 (:mod:`kg.plugins`) with ``load`` (the gold file as plain records) and ``evaluate(path, nlp, mapping,
-limit)``; :mod:`.scoring` holds what they share. How our catalogue relations become each dataset's labels is data, in
-``pipelines/eval/<dataset>.toml``.
+limit)``. What they share: :mod:`.metrics` (P/R/F1, matching), :mod:`.spans`, :mod:`.mapping` (how
+our catalogue relations become each dataset's labels: data, in ``pipelines/eval/<dataset>.toml``),
+:mod:`.report` and :mod:`.relations` (scoring kg's relations on gold sentences).
 
 >>> from kg.evaluate import evaluate                                   # doctest: +SKIP
 >>> r = evaluate("conll04", "../shared/data/external/conll04/conll04_dev.json", limit=20)  # doctest: +SKIP
@@ -15,9 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg import plugins
-
-from kg.evaluate.scoring import LabelMap, MappingError, Metric, Report, Score, load_mapping
-
+from kg.evaluate.mapping import LabelMap, MappingError, load_mapping
+from kg.evaluate.metrics import Score
+from kg.evaluate.report import Metric, Report
 
 
 def datasets() -> list[str]:

@@ -20,7 +20,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.evaluate.scoring import GoldRelation, LabelMap, Report, TokenSpan, score_relations, token_offsets
+from kg.evaluate.mapping import LabelMap
+from kg.evaluate.relations import GoldRelation, score_relations
+from kg.evaluate.report import Report
+from kg.evaluate.spans import TokenSpan, token_offsets
 
 NAME = "conll04"
 

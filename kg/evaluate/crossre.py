@@ -2,7 +2,7 @@
 
 Each sentence's tokens are joined with spaces and run through the pipeline; our relations are mapped
 to CrossRE labels by ``pipelines/eval/crossre.toml`` and scored by
-:class:`~kg.evaluate.scoring.RelationScorer` (strict: label + exact token spans of both arguments;
+:class:`~kg.evaluate.relations.RelationScorer` (strict: label + exact token spans of both arguments;
 relaxed: label + each gold argument's head word inside our mention). Gold relations of the other
 CrossRE labels (win-defeat, temporal, part-of, ...) are out of scope and not counted. Labels listed
 as ``symmetric`` in the mapping (``opposite``) match in either direction.
@@ -14,7 +14,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.evaluate.scoring import GoldRelation, LabelMap, Report, TokenSpan, score_relations, token_offsets
+from kg.evaluate.mapping import LabelMap
+from kg.evaluate.relations import GoldRelation, score_relations
+from kg.evaluate.report import Report
+from kg.evaluate.spans import TokenSpan, token_offsets
 
 NAME = "crossre"
 

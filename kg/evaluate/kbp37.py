@@ -20,7 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.evaluate.scoring import LabelMap, Report, Score, micro, overlap, pipe, predicted_relations
+from kg.evaluate.mapping import LabelMap
+from kg.evaluate.metrics import Score, micro
+from kg.evaluate.relations import pipe, predicted_relations
+from kg.evaluate.report import Report
+from kg.evaluate.spans import overlap
 
 NAME = "kbp37"
 _LABEL_RE = re.compile(r"^([\w:/-]+)\((e[12]),(e[12])\)$")

@@ -23,7 +23,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.evaluate.scoring import Accuracy, LabelMap, Report, Score, jaccard, match_one_to_one, overlap, pipe, positions
+from kg.evaluate.mapping import LabelMap
+from kg.evaluate.metrics import Accuracy, Score, match_one_to_one
+from kg.evaluate.relations import pipe
+from kg.evaluate.report import Report
+from kg.evaluate.spans import jaccard, overlap, positions
 
 NAME = "polnear"
 _TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "the", "president", "senator", "secretary", "gen"}

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from kg.resources import PIPELINES
 
 if TYPE_CHECKING:
-    from thinc.config import Config
     from spacy.language import Language
+    from thinc.config import Config
 
 # spaCy and kg's components are imported by load_pipeline, not here: a build's main process (the
 # workers run the NLP) and kg.nlp.lexicon's users then start without spaCy (~1.3 s)

@@ -17,9 +17,8 @@ from spacy.language import Language
 from spacy.parts_of_speech import NOUN, PROPN
 from spacy.tokens import Doc, Span
 
-from kg.schema import catalogue
-from kg.schema import ids
 from kg.nlp import attrs, countries, lexicon
+from kg.schema import catalogue, ids
 
 _CURRENCY = {"£", "$", "€", "¥"}
 _PERCENT_RE = re.compile(r"^\s*([\d.,]+)\s*(?:%|per\s*cent|percent)", re.I)

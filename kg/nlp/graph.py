@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from kg.nlp import dates
-from kg.schema import ids
-from kg.nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
+from kg.nlp import dates
+from kg.nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
+from kg.schema import ids
 
 
 def _sentence(text: str, start: int, end: int) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.schema import catalogue
 from kg.resources import PIPELINES
+from kg.schema import catalogue
 
 LEXICON_PATH = PIPELINES / "lexicon.toml"
 

@@ -22,10 +22,10 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.schema import catalogue
-from kg.resources import PIPELINES
 from kg.nlp import args, attrs, lexicon
 from kg.nlp.relation_classifier import CANDIDATES
+from kg.resources import PIPELINES
+from kg.schema import catalogue
 
 log = logging.getLogger("kg")
 EXTRACTOR = "kg_relation_model"

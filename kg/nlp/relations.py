@@ -15,9 +15,8 @@ from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.schema import catalogue
-from kg.schema import ids
 from kg.nlp import args, attrs, lexicon
+from kg.schema import catalogue, ids
 
 EXTRACTOR = "kg_relations"
 _SPENDING_VERBS = {"reach", "raise", "increase", "hit", "spend", "commit", "boost", "lift", "meet"}

@@ -41,8 +41,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from kg.schema import catalogue
 from kg.nlp import attrs, coref, lexicon, offices
+from kg.schema import catalogue
 
 log = logging.getLogger("kg")
 

@@ -29,6 +29,7 @@ from kg.readers.article import (
 from kg.readers.decode import _missing_reason, describe_os_error
 from kg.readers.text import read_stdin
 
+
 def extensions() -> list[str]:
     """The file extensions some reader plugin (:mod:`kg.plugins`) reads, sorted."""
     return sorted({ext for p in plugins.plugins("reader") for ext in p.options.get("extensions", ())})

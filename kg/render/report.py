@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kg.schema import queries
 from kg.analyse.graph import actor_graph
 from kg.render.tables import table
+from kg.schema import queries
 from kg.stores.base import Result
 
 EXAMPLE_QUERY = "positions-held"

@@ -22,8 +22,7 @@ import json
 import math
 from pathlib import Path
 
-from kg.render.layout import LABEL_H
-from kg.render.layout import Scene
+from kg.render.layout import LABEL_H, Scene
 
 # bloc colours (Tableau 10, then 10 more), the same in HTML and PNG; -1 ("no bloc") is grey
 PALETTE = ["#4e79a7", "#f28e2b", "#76b7b2", "#b07aa1", "#edc948", "#9c755f", "#ff9da7", "#59a14f", "#bab0ac",

@@ -41,11 +41,10 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kg.schema import catalogue
-from kg.schema import ids
-from kg.resolve.curation import Curation
-from kg.resolve.atomic import write_atomic
 from kg.model import Article, ArticleGraph, Entity, content_hash
+from kg.resolve.atomic import write_atomic
+from kg.resolve.curation import Curation
+from kg.schema import catalogue, ids
 
 log = logging.getLogger("kg")
 

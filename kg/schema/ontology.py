@@ -34,8 +34,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal
 
-from kg.schema import catalogue
 from kg.resources import SCHEMAS
+from kg.schema import catalogue
 
 ONTOLOGY_PATH = SCHEMAS / "kg.ttl"
 CONTEXT_PATH = SCHEMAS / "context.jsonld"

@@ -7,10 +7,9 @@ A query may use the catalogue's prefixes (``kg:``, ``schema:``, ``prov:``,
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from kg.schema import catalogue
 from kg.resources import SCHEMAS
+from kg.schema import catalogue
 
 QUERY_DIR = SCHEMAS / "queries"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

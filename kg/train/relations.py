@@ -2,7 +2,7 @@
 
 The gold files are read by the evaluation loaders (:mod:`kg.evaluate.conll04`, :mod:`kg.evaluate.kbp37`)
 and their labels become catalogue relations through the evaluation mappings (``pipelines/eval/*.toml``,
-:meth:`~kg.evaluate.scoring.LabelMap.trained_relation`), so a label means the same in training and in
+:meth:`~kg.evaluate.mapping.LabelMap.trained_relation`), so a label means the same in training and in
 scoring. Every sentence goes through kg's real pipeline, and the candidates are kg's own mentions (with
 kg's entity types): the model learns on exactly the pairs it will see at run time. A gold argument is
 matched to the mention that contains its head word (most overlap first); a relation whose argument no
@@ -28,7 +28,8 @@ from pathlib import Path
 from spacy.tokens import Doc, DocBin, Span
 
 from kg.evaluate import conll04, kbp37
-from kg.evaluate.scoring import load_mapping, token_offsets
+from kg.evaluate.mapping import load_mapping
+from kg.evaluate.spans import token_offsets
 from kg.nlp.relation_classifier import CANDIDATES, GOLD, SENT_STARTS, TENSOR
 from kg.resources import PIPELINES
 
