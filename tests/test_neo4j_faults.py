@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from kg.schema import ids
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
 from kg.stores import StoreError, open_store
+from kg.stores.neo4j import retry as neo4j_retry
 from kg.stores.neo4j import store as neo4j_store
 from tests.conftest import wipe
 
@@ -280,7 +281,7 @@ def test_transient_errors_are_retried_with_growing_waits_up_to_a_bound(make_erro
         raise make_error()
 
     with pytest.raises(type(make_error())):
-        neo4j_store.retry(work, attempts=4, backoff=0.5, max_backoff=1.5, sleep=waits.append)
+        neo4j_retry.retry(work, attempts=4, backoff=0.5, max_backoff=1.5, sleep=waits.append)
     assert len(calls) == 4 and len(waits) == 3
     for wait, nominal in zip(waits, [0.5, 1.0, 1.5]):  # doubling, capped, +-20% jitter
         assert 0.8 * nominal <= wait <= 1.2 * nominal
@@ -294,7 +295,7 @@ def test_transient_errors_are_retried_with_growing_waits_up_to_a_bound(make_erro
             raise make_error()
         return "done"
 
-    assert neo4j_store.retry(flaky, attempts=4, sleep=waits.append) == "done" and len(waits) == 2
+    assert neo4j_retry.retry(flaky, attempts=4, sleep=waits.append) == "done" and len(waits) == 2
 
 
 def test_permanent_errors_are_not_retried():
@@ -307,10 +308,10 @@ def test_permanent_errors_are_not_retried():
         raise Neo4jError._hydrate_neo4j(code="Neo.ClientError.Statement.SyntaxError", message="bad")
 
     with pytest.raises(ClientError):
-        neo4j_store.retry(work, attempts=5, sleep=lambda s: pytest.fail("waited for a permanent error"))
+        neo4j_retry.retry(work, attempts=5, sleep=lambda s: pytest.fail("waited for a permanent error"))
     assert calls == [1]
     # a user terminating the transaction is final, not transient
-    assert not neo4j_store.is_transient(_transient("Neo.TransientError.Transaction.Terminated"))
+    assert not neo4j_retry.is_transient(_transient("Neo.TransientError.Transaction.Terminated"))
 
 
 def test_server_down_during_load_fails_after_bounded_retries(server, tmp_path, monkeypatch):

@@ -47,13 +47,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-import queue
-import random
 import re
-import threading
-import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import neo4j
@@ -63,7 +59,6 @@ from neo4j.exceptions import (
     ClientError,
     CypherSyntaxError,
     DriverError,
-    IncompleteCommit,
     Neo4jError,
 )
 
@@ -73,49 +68,23 @@ from kg.schema import ids
 from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError
 from kg.stores.neo4j import rows as neo4j_rows
 from kg.stores.neo4j.read import neo4j_aliases, neo4j_source
-from kg.stores.neo4j.rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean, label
+from kg.stores.neo4j.retry import (
+    BACKOFF,
+    DEFAULT_ATTEMPTS,
+    MAX_BACKOFF,
+    T,
+    _cause,
+    _Errors,
+    is_transient,
+    prefetch,
+    retry,
+)
+from kg.stores.neo4j.rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean
+from kg.stores.neo4j.write import _write_rows
 
 log = logging.getLogger(__name__)
 
 CONSTRAINTS = SCHEMAS / "neo4j" / "constraints.cypher"
-DEFAULT_ATTEMPTS = 5
-BACKOFF = 0.5  # seconds before the first retry; doubled for each further one (with +-20% jitter)
-MAX_BACKOFF = 8.0
-
-T = TypeVar("T")
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Whether a failed write transaction is worth running again.
-
-    The driver's own verdict (``is_retryable()``: transient server errors such
-    as deadlocks, lost connections, a server that is not up yet), plus
-    ``IncompleteCommit``: kg's batches are safe to run twice (see the module
-    docstring), so a commit whose answer was lost is simply redone.
-    """
-    if isinstance(exc, IncompleteCommit):
-        return True
-    return isinstance(exc, (Neo4jError, DriverError)) and exc.is_retryable()
-
-
-def retry(work: Callable[[], T], *, attempts: int = DEFAULT_ATTEMPTS, backoff: float = BACKOFF,
-          max_backoff: float = MAX_BACKOFF, sleep: Callable[[float], Any] = time.sleep) -> T:
-    """``work()``, run again after a transient error (:func:`is_transient`) at most ``attempts`` times in all.
-
-    Waits ``backoff * 2**k`` seconds (capped at ``max_backoff``, +-20% jitter)
-    before retry k+1. Any other error, or the last transient one, is raised.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            return work()
-        except Exception as exc:
-            if attempt >= attempts or not is_transient(exc):
-                raise
-            delay = min(max_backoff, backoff * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
-            log.warning("transient Neo4j error (attempt %d of %d), retrying in %.1fs: %s",
-                        attempt, attempts, delay, _cause(exc))
-            sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def read_statements(path: Path | str = CONSTRAINTS) -> list[str]:
@@ -123,15 +92,6 @@ def read_statements(path: Path | str = CONSTRAINTS) -> list[str]:
     text = "\n".join(line for line in Path(path).read_text("utf-8").splitlines()
                      if not line.strip().startswith("//"))
     return [s.strip() for s in re.split(r";\s*$", text, flags=re.M) if s.strip()]
-
-
-def _cause(exc: Exception) -> str:
-    """One line saying why (the server's message for server errors, the driver's otherwise, reduced to its
-    reason when it has one: "Connection refused" rather than three renderings of the address)."""
-    msg = (exc.message if isinstance(exc, Neo4jError) else None) or str(exc) or type(exc).__name__
-    msg = " ".join(str(msg).split())
-    reason = re.search(r"\(reason (?:\[Errno -?\d+\] )?(.+?)\)$", msg)
-    return reason.group(1) if reason else msg
 
 
 def plain(v: Any) -> Any:
@@ -362,203 +322,7 @@ class Neo4jStore(Store):
             driver.close()
 
 
-class _Errors:
-    """Context manager: Neo4j/driver errors -> StoreError(f"{prefix}: {cause}")."""
-
-    def __init__(self, prefix: str):
-        self.prefix = prefix
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, typ, exc, tb):
-        if isinstance(exc, (Neo4jError, DriverError)):
-            raise StoreError(f"{self.prefix}: {_cause(exc)}") from None
-        return False
-
-
-_DONE = object()
-
-
-def prefetch(items: Iterable[T], depth: int = 1) -> Iterator[T]:
-    """``items``, produced by a background thread up to ``depth`` ahead of the consumer.
-
-    The loader builds the next batch's rows (and, in ``kg build``, pulls the
-    next articles through extraction) while Neo4j writes the current one. An
-    exception in the producer is raised in the consumer; when the consumer
-    stops early, the producer stops at its next item.
-    """
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(x) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(x, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce():
-        try:
-            for x in items:
-                if not put((x, None)):
-                    return
-            put((_DONE, None))
-        except BaseException as exc:  # handed to the consumer
-            put((_DONE, exc))
-
-    t = threading.Thread(target=produce, name="kg-neo4j-rows", daemon=True)
-    t.start()
-    try:
-        while True:
-            x, exc = q.get()
-            if exc is not None:
-                raise exc
-            if x is _DONE:
-                return
-            yield x
-    finally:
-        stop.set()
-        t.join()
-
-
 # -- the write transaction ------------------------------------------------------
-
-
-# The plan of a loader statement does not depend on the data (it starts from UNWIND and seeks nodes by id or
-# by a unique constraint), but Neo4j would re-plan it, generating and JIT-compiling code each time, whenever
-# the counts it was planned with went stale: while a load grows the graph that is every few batches, and cost
-# more server CPU than the writes themselves. The insertion statements therefore keep their first plan.
-FIXED_PLAN = "CYPHER replan=skip "
-
-
-class _Unlogged(list):
-    """A parameter list whose repr is short: the driver formats every RUN message for its debug log even when
-    debug logging is off, and repr() of a batch of rows cost ~10% of a load."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} rows>"
-
-
-def _run(tx, query: str, **params) -> tuple[list[dict], int]:
-    res = tx.run(query, {k: _Unlogged(v) if isinstance(v, list) else v for k, v in params.items()})
-    data = [r.data() for r in res]
-    c = res.consume().counters
-    return data, c.nodes_created + c.relationships_created + c.nodes_deleted + c.relationships_deleted
-
-
-def _refs(data: list[dict]) -> dict[str, int]:
-    return {r["id"]: r["ref"] for r in data}
-
-
-def _link(tx, rel_type: str, rows: list[dict], props: bool = False) -> int:
-    """CREATE (a)-[:rel_type]->(b) for rows {a, b[, p]} of node ids (``p``: the relationship's properties)."""
-    if not rows:
-        return 0
-    return _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row MATCH (a) WHERE id(a) = row.a MATCH (b) WHERE id(b) = row.b
-        CREATE (a)-[r:{label(rel_type, rel=True)}]->(b){' SET r = row.p' if props else ''}""", rows=rows)[1]
-
-
-# The per-article lists of an aggregated relationship r after adding row's articles (sorted ids row.aids with
-# their evidence row.ns and confidence row.cs): entries of those articles already in r are dropped, then each
-# is inserted at its sorted place. New relationships (no lists yet) take the row's lists as they are.
-_MERGED_LISTS = """CASE WHEN r.articles IS NULL THEN {a: row.aids, n: row.ns, c: row.cs} ELSE
-  reduce(acc = head([keep IN [[i IN range(0, size(r.articles) - 1) WHERE NOT r.articles[i] IN row.aids]] |
-                     {a: [i IN keep | r.articles[i]], n: [i IN keep | r.articleEvidence[i]],
-                      c: [i IN keep | r.articleConfidence[i]]}]),
-         k IN range(0, size(row.aids) - 1) |
-         head([i IN [size([y IN acc.a WHERE y < row.aids[k]])] |
-               {a: acc.a[..i] + row.aids[k] + acc.a[i..], n: acc.n[..i] + row.ns[k] + acc.n[i..],
-                c: acc.c[..i] + row.cs[k] + acc.c[i..]}]))
-  END"""
-
-# r's new properties from its lists m: evidence and confidence are their sum and maximum. (Applied as
-# FOREACH (m IN [lists] | SET r += ...): a WITH before the SET would make the planner add an Eager.)
-_AGGREGATES = """{articles: m.a, articleEvidence: m.n, articleConfidence: m.c, evidence: reduce(t = 0, x IN m.n | t + x),
-    confidence: reduce(b = head(m.c), x IN m.c | CASE WHEN x > b THEN x ELSE b END)}"""
-
-
-def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
-    """Delete what the articles contributed (see the module docstring); return the entities they mentioned."""
-    n = neo4j_rows.names()
-    keys, w1 = _run(tx, f"""MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
-        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DELETE x RETURN DISTINCT s, p, o""", ids=article_ids)
-    _, w2 = _run(tx, f"MATCH (q:{n.quote}) WHERE q.article_id IN $ids DETACH DELETE q", ids=article_ids)
-    ents, w3 = _run(tx, f"""MATCH (a:{n.article})-[m:{n.mentions}]->(e:{ENTITY}) WHERE a.id IN $ids
-        DELETE m RETURN DISTINCT e.id AS id""", ids=article_ids)
-    written = w1 + w2 + w3
-    by_type: dict[str, list[dict]] = {}
-    for k in keys:
-        if k["p"] in n.rel_types:
-            by_type.setdefault(n.rel_types[k["p"]], []).append({"s": k["s"], "o": k["o"]})
-    for typ, rows in by_type.items():  # drop the articles' entries; delete the edge if none are left
-        written += _run(tx, f"""UNWIND $rows AS row
-            MATCH (:{ENTITY} {{id: row.s}})-[r:{label(typ, rel=True)}]->(:{ENTITY} {{id: row.o}})
-            WITH r, [i IN range(0, size(r.articles) - 1) WHERE NOT r.articles[i] IN $ids] AS keep
-            FOREACH (m IN CASE WHEN size(keep) > 0 THEN [{{a: [i IN keep | r.articles[i]],
-                n: [i IN keep | r.articleEvidence[i]], c: [i IN keep | r.articleConfidence[i]]}}] ELSE [] END |
-                SET r += {_AGGREGATES})
-            FOREACH (_ IN CASE WHEN size(keep) = 0 THEN [1] ELSE [] END | DELETE r)""",
-                            rows=rows, ids=article_ids)[1]
-    entity_ids = [e["id"] for e in ents]
-    if entity_ids:  # names from the mentions that remain (none: the entity goes at the end, unless re-mentioned)
-        _run(tx, f"""UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
-            OPTIONAL MATCH (:{n.article})-[m:{n.mentions}]->(e)
-            WITH e, min(m.name) AS name SET e.name = name""", ids=entity_ids)
-    return entity_ids, written
-
-
-def _write_rows(tx, rows: Rows) -> int:
-    n = neo4j_rows.names()
-    data, written = _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (a:{n.article} {{id: row.id}})
-        WITH a, row, a.contentHash AS old SET a = row RETURN row.id AS id, id(a) AS ref, old""",
-                         rows=rows.articles)
-    arts = _refs(data)
-    # replaced: known to have been there when the batch was made, or found there now (a concurrent or
-    # cut-off earlier run); either way the old contribution goes before the new one is written
-    replaced = sorted(set(rows.replaced) | {r["id"] for r in data if r["old"] is not None})
-    touched: list[str] = []
-    if replaced:
-        touched, w = _remove(tx, replaced)
-        written += w
-
-    ents: dict[str, int] = {}
-    for lab, ent_rows in rows.entity_rows().items():  # the name: the smallest any article gives
-        data, w = _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (e:{ENTITY} {{id: row.id}})
-            ON CREATE SET e:{label(lab)}, e.type = row.type
-            FOREACH (_ IN CASE WHEN e.name IS NULL OR row.name < e.name THEN [1] ELSE [] END | SET e.name = row.name)
-            RETURN row.id AS id, id(e) AS ref""", rows=ent_rows)
-        ents.update(_refs(data))
-        written += w
-
-    for typ, edges in rows.edge_rows().items():
-        for e in edges:
-            e["s"], e["o"] = ents[e["s"]], ents[e["o"]]
-        written += _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row
-            MATCH (s) WHERE id(s) = row.s MATCH (o) WHERE id(o) = row.o
-            MERGE (s)-[r:{label(typ, rel=True)}]->(o)
-            FOREACH (m IN [{_MERGED_LISTS}] | SET r += {_AGGREGATES})""", rows=edges)[1]
-    written += _link(tx, n.mentions, [{"a": arts[m["a"]], "b": ents[m["b"]],
-                                      "p": {"aliases": m["aliases"], "name": m["name"]}} for m in rows.mentions],
-                     props=True)
-    if rows.assertions:
-        written += _run(tx, f"{FIXED_PLAN}UNWIND $rows AS row CREATE (x:{ASSERTION}) SET x = row", rows=rows.assertions)[1]
-    if rows.quotes:
-        data, w = _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row CREATE (q:{n.quote}) SET q = row
-            RETURN row.id AS id, id(q) AS ref""", rows=rows.quotes)
-        quotes = _refs(data)
-        written += w
-        written += _link(tx, n.quoted_in, [{"a": quotes[q["id"]], "b": arts[q["article_id"]]} for q in rows.quotes])
-        written += _link(tx, n.said, [{"a": ents[r["a"]], "b": quotes[r["b"]]} for r in rows.said])
-        written += _link(tx, n.about, [{"a": quotes[r["a"]], "b": ents[r["b"]]} for r in rows.about])
-    if touched:  # entities no article mentions any more
-        written += _run(tx, f"""UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
-            WHERE NOT EXISTS {{ ()-[:{n.mentions}]->(e) }} DETACH DELETE e""", ids=touched)[1]
-    return written
 
 
 def open_neo4j(location: str, *, read_only: bool = False, **options) -> Neo4jStore:
