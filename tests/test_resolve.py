@@ -6,9 +6,9 @@ import json
 import pytest
 
 from kg import api
+from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation, write_jsonl
 from kg.resolve import curation
 from kg.resolve import resolver as resolve
-from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation, write_jsonl
 from kg.resolve.resolver import Resolver
 from tests.conftest import shared
 
@@ -241,13 +241,13 @@ def test_bbc_short_forms_join_their_full_names(bbc_resolved):
 
 
 def test_close_surnames_are_those_rapidfuzz_finds_among_all_known_ones():
-    """Comparing a surname only with known surnames of a length that can score _FUZZ finds exactly what
+    """Comparing a surname only with known surnames of a length that can score FUZZ finds exactly what
     comparing it with every known surname finds, also for surnames learned after it was first asked."""
     import random
 
     from rapidfuzz import fuzz
 
-    from kg.resolve.resolver import _FUZZ
+    from kg.resolve.names import FUZZ
 
     rng = random.Random(7)
     base = ["smith", "smyth", "blair", "clarke", "miliband", "o'brien", "mcdonald", "kyrke-smith", "ab", "a",
@@ -264,4 +264,4 @@ def test_close_surnames_are_those_rapidfuzz_finds_among_all_known_ones():
         known = sorted(r._by_surname)
         if k % 5 == 0:
             q = rng.choice(words)
-            assert sorted(r._close_surnames(q)) == sorted(s for s in known if fuzz.ratio(q, s) >= _FUZZ), q
+            assert sorted(r._close_surnames(q)) == sorted(s for s in known if fuzz.ratio(q, s) >= FUZZ), q

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections import defaultdict, deque
 from dataclasses import fields, replace
 from pathlib import Path
@@ -44,6 +43,7 @@ from typing import Iterable, Iterator
 from kg.model import Article, ArticleGraph, Entity, content_hash
 from kg.resolve.atomic import write_atomic
 from kg.resolve.curation import Curation
+from kg.resolve.names import FUZZ, close_lengths, first_compatible, person_name
 from kg.schema import catalogue, ids
 
 log = logging.getLogger("kg")
@@ -54,58 +54,8 @@ _NAME_TYPES = ("Person",)
 # versions to load (the BBC corpus: 187 with none, 89 with 200, 52 with 500), but those still waiting when
 # the input ends are loaded after the NLP has finished
 STREAM_WINDOW = 200
-_FUZZ = 88  # rapidfuzz ratio for "the same name, spelled differently"
 
 
-def _close_lengths(n: int) -> range:
-    """The lengths a string may have to score ``_FUZZ`` against one of length ``n``: ``fuzz.ratio`` is
-    ``100 * (1 - indel / (n + m))`` and the Indel distance is at least ``|n - m|``, so the ratio is at most
-    ``200 * min(n, m) / (n + m)``.
-
-    >>> _close_lengths(7), _close_lengths(14)
-    (range(6, 9), range(11, 18))
-    """
-    return range((_FUZZ * n + 200 - _FUZZ - 1) // (200 - _FUZZ), (200 - _FUZZ) * n // _FUZZ + 1)
-
-
-def _titles() -> frozenset[str]:
-    try:
-        from kg.nlp import lexicon
-
-        return lexicon.load().titles
-    except Exception:  # pragma: no cover - lexicon missing
-        return frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady", "dr"})
-
-
-_TITLES: frozenset[str] | None = None
-
-
-def person_name(name: str) -> str:
-    """A person's name without titles, possessives or stray punctuation.
-
-    >>> person_name("Sir Keir Starmer"), person_name("Mr Starmer's"), person_name("Prime Minister Tony Blair")
-    ('Keir Starmer', 'Starmer', 'Tony Blair')
-    """
-    global _TITLES
-    if _TITLES is None:
-        _TITLES = _titles()
-    words = ids.normalise_name(name).replace("’", "'").split()
-    if words and words[-1].endswith(("'s", "'")):
-        words[-1] = re.sub(r"'s?$", "", words[-1])
-    while len(words) > 1 and words[0].casefold().rstrip(".") in _TITLES:
-        words.pop(0)
-    return " ".join(w for w in words if w)
-
-
-def _first_compatible(a: str, b: str) -> bool:
-    from rapidfuzz import fuzz
-
-    a, b = a.casefold().rstrip("."), b.casefold().rstrip(".")
-    if a == b:
-        return True
-    if len(a) == 1 or len(b) == 1:
-        return a[0] == b[0]
-    return fuzz.ratio(a, b) >= _FUZZ and a[0] == b[0]
 
 
 def _type_of_id(entity_id: str) -> str | None:
@@ -251,23 +201,23 @@ class Resolver:
         for sur in self._close_surnames(words[-1].casefold()):
             for pid in self._by_surname[sur]:
                 known = self.people[pid].split()
-                if _first_compatible(first, known[0]):
+                if first_compatible(first, known[0]):
                     out.add(pid)
         return sorted(out)
 
     def _close_surnames(self, surname: str) -> list[str]:
         """The known surnames equal or close to ``surname``. Only surnames of a length that can score
-        ``_FUZZ`` are compared (see :func:`_close_lengths`), and surnames are only ever added, so each
+        ``FUZZ`` are compared (see :func:`close_lengths`), and surnames are only ever added, so each
         query compares only those learned since it was last asked (one rapidfuzz call per length: a
         Python loop over all of them cost more than the rest of a corpus load)."""
         from rapidfuzz import fuzz, process
 
         compared, close = self._close.setdefault(surname, ({}, []))
-        for n in _close_lengths(len(surname)):
+        for n in close_lengths(len(surname)):
             known = self._surnames.get(n, ())
             if compared.get(n, 0) < len(known):
                 new = process.extract(surname, known[compared.get(n, 0):], scorer=fuzz.ratio,
-                                      score_cutoff=_FUZZ, limit=None)
+                                      score_cutoff=FUZZ, limit=None)
                 close.extend(sur for sur, _score, _i in new)
                 compared[n] = len(known)
         return close
