@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -285,11 +286,24 @@ def _bare(name: str | None) -> str:
     return " ".join(words)
 
 
-def same_actor(gold: str, name: str | None, aliases: tuple[str, ...] = ()) -> bool:
-    """A kg node names the gold actor: the same name without titles, an alias, or a surname-only node."""
+# Short forms a British news reader takes for the same actor (after _bare: lower case, no "the"/"party").
+SAME_NAMES = {
+    "conservative": {"conservatives", "tories", "tory"},
+    "liberal democrats": {"lib dems", "lib dem", "liberal democrat"},
+    "labour": {"new labour"},
+    "european union": {"eu"},
+    "uk government": {"government"},
+    "house of lords": {"lords"},
+}
+
+
+def same_actor(gold: str, name: str | None, aliases: tuple[str, ...] = (), surname: bool = True) -> bool:
+    """A kg node names the gold actor: the same name without titles, an alias, a short form from
+    SAME_NAMES, or (with ``surname``, for people) a surname-only node."""
     g = _bare(gold)
     got = {_bare(name), *(_bare(a) for a in aliases)}
-    return g in got or any(n and " " not in n and g.split()[-1:] == [n] for n in got)
+    return (g in got or bool(got & SAME_NAMES.get(g, set()))
+            or surname and any(n and " " not in n and g.split()[-1:] == [n] for n in got))
 
 
 def recall(gold: list[dict], current: dict) -> dict:
@@ -310,7 +324,7 @@ def recall(gold: list[dict], current: dict) -> dict:
 
 def _found(g: dict, current: dict) -> tuple[bool, bool]:
     aliases = {n: tuple(a) for x in current.get("aliases", []) if x["file"] == g["file"] for n, a in x["names"].items()}
-    same = lambda gold, name: same_actor(gold, name, aliases.get(name, ()))  # noqa: E731
+    same = lambda gold, name, surname=True: same_actor(gold, name, aliases.get(name, ()), surname)  # noqa: E731
     here = lambda it: it["file"] == g["file"] and _overlaps(it["start"], it["end"], g["start"], g["end"])  # noqa: E731
     if g["kind"] == "quote":
         qs = [q for q in current.get("quotes", []) if here(q)]
@@ -319,7 +333,7 @@ def _found(g: dict, current: dict) -> tuple[bool, bool]:
         ps = [p for p in current.get("positions", []) if here(p) and same(g["subject"], p["person"])]
         core = [p for p in ps if norm(p["office"]) in (norm(g["office"]), norm(g.get("office_core") or g["office"]))]
         strict = [p for p in core if norm(p["office"]) == norm(g["office"])
-                  and all(any(same(o, x) for x in p["of"]) for o in g.get("of", []))
+                  and all(any(same(o, x, False) for x in p["of"] + p["member_of"]) for o in g.get("of", []))
                   and (g.get("status", "current") == "current" or g["status"] in json.dumps(p["qualifiers"]))]
         return bool(strict), bool(core)
     sym = _symmetric(g["relation"])
@@ -407,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", nargs="?", const="all", choices=[*KINDS, "all"], help="print judged items with sentences")
     ap.add_argument("--unjudged", action="store_true", help="list current outputs with no judgment")
     a = ap.parse_args(argv)
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the listing quietly
     if not (a.data / "politics").is_dir():
         sys.exit(f"dev_sample: BBC data not found at {a.data} (expected politics/ and business/ there; "
                  "pass --data or set KG_SHARED_DATA to the shared/data folder)")
