@@ -26,11 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # score the kg of this checkout, whichever kg the venv installed
 SAMPLE = ROOT / "tests" / "data" / "bbc_dev_sample"
 DATA = Path(os.environ.get("KG_SHARED_DATA", ROOT.parent / "shared" / "data")) / "external" / "bbc"
 KINDS = ("relations", "positions", "quotes", "actors")
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "prof", "professor", "rev"}
-sys.path.insert(0, str(ROOT))  # score the kg of this checkout, whichever kg the venv installed
 QUOTE_SLACK = 2  # characters a quote's ends may move (a stray mark or space) and keep their judgment
 
 
@@ -95,7 +95,8 @@ def position_key(r: dict, relations: list[dict], names: dict) -> dict:
     parties = sorted({_name(names, o["object"]) for o in relations if o["predicate"] == "member_of"
                       and o["subject"] == r["subject"] and o["evidence"]["sentence"] == sent})
     return {"person": _name(names, r["subject"]), "office": _name(names, r["object"]), "of": owners,
-            "member_of": parties, "modality": r["modality"], "negated": r["negated"], "qualifiers": _qualifiers(r.get("attrs") or {})}
+            "member_of": parties, "modality": r["modality"], "negated": r["negated"],
+            "qualifiers": _qualifiers(r.get("attrs") or {})}
 
 
 def quote_key(q: dict, names: dict) -> dict:
@@ -131,8 +132,7 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def write_jsonl(path: Path, items: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        for it in items:
-            fh.write(json.dumps(it, ensure_ascii=False) + "\n")
+        fh.writelines(json.dumps(it, ensure_ascii=False) + "\n" for it in items)
 
 
 def load_sample(folder: Path = SAMPLE) -> dict[str, list[dict]]:
@@ -265,7 +265,7 @@ def scores(sample: dict, current: dict) -> dict:
         "actors": {t: figure(acts.count(t), len(acts)) for t in ("right-type", "wrong-type", "junk", "split")},
         "failures": {"relations": failures(rel, "failure"), "positions": failures(judged["positions"], "failure"),
                      "quotes": failures(judged["quotes"], "speaker_failure", "span_failure"),
-                     "actors": dict(Counter(a for a in acts if a != "right-type"))},
+                     "actors": dict(Counter(a for a in acts if a != "right-type").most_common())},
         "matched": {k: len(judged[k]) for k in KINDS},
         "judged": {k: len(sample[k]) for k in KINDS},
         "unjudged": {k: len(matched[k][1]) for k in KINDS},
@@ -324,8 +324,13 @@ def recall(gold: list[dict], current: dict) -> dict:
 
 def _found(g: dict, current: dict) -> tuple[bool, bool]:
     aliases = {n: tuple(a) for x in current.get("aliases", []) if x["file"] == g["file"] for n, a in x["names"].items()}
-    same = lambda gold, name, surname=True: same_actor(gold, name, aliases.get(name, ()), surname)  # noqa: E731
-    here = lambda it: it["file"] == g["file"] and _overlaps(it["start"], it["end"], g["start"], g["end"])  # noqa: E731
+
+    def same(gold: str, name: str | None, surname: bool = True) -> bool:
+        return same_actor(gold, name, aliases.get(name, ()), surname)
+
+    def here(it: dict) -> bool:
+        return it["file"] == g["file"] and _overlaps(it["start"], it["end"], g["start"], g["end"])
+
     if g["kind"] == "quote":
         qs = [q for q in current.get("quotes", []) if here(q)]
         return any(same(g["speaker"], q["speaker"]) for q in qs), bool(qs)
@@ -414,7 +419,8 @@ def unjudged(sample: dict, current: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DATA, help="the BBC folder (politics/, business/); default %(default)s")
+    ap.add_argument("--data", type=Path, default=DATA,
+                    help="the BBC folder (politics/, business/); default %(default)s")
     ap.add_argument("--sample", type=Path, default=SAMPLE, help="the judgments folder")
     ap.add_argument("--graphs", nargs="+", help="kg extract output to score instead of running kg")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -432,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     files = sorted({it["file"] for k in (*KINDS, "recall") for it in sample[k]})
     if a.graphs:
-        graphs = [json.loads(line) for p in a.graphs for line in open(p, encoding="utf-8") if line.strip()]
+        graphs = [g for p in a.graphs for g in read_jsonl(Path(p))]
     else:
         graphs = run_kg(a.data, files)
     current = current_items(graphs, set(files))

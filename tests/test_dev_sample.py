@@ -7,8 +7,8 @@ import json
 import re
 
 import pytest
-
 from conftest import ROOT, shared
+
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
 
 spec = importlib.util.spec_from_file_location("dev_sample", ROOT / "scripts" / "dev_sample.py")
@@ -78,8 +78,8 @@ def _graph(source: str, text: str) -> ArticleGraph:
     """A tiny hand-made graph: Howard accuses Blair, Howard holds Party Leader of the Tories, one quote."""
     art = Article(id="a1", text=text, source=source)
     ents = [Entity("person/michael-howard", "Michael Howard", "Person", ["Mr Howard"]),
-            Entity("person/tony-blair", "Tony Blair", "Person"), Entity("office/party-leader", "Party Leader", "Office"),
-            Entity("group/tories", "Tories", "Group")]
+            Entity("person/tony-blair", "Tony Blair", "Person"),
+            Entity("office/party-leader", "Party Leader", "Office"), Entity("group/tories", "Tories", "Group")]
     sent = text[:60]
 
     def ev(s, e):

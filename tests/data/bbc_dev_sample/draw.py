@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
-import dev_sample as ds  # noqa: E402
+import dev_sample as ds
 
 SIZES = {"interaction": 100, "other": 100, "quotes_direct": 40, "quotes_reported": 40, "positions": 60, "actors": 150}
 
