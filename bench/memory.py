@@ -1,4 +1,4 @@
-"""Memory benchmark (issue 7): peak RSS of ``kg build`` on 1x and Kx a corpus; prints numbers, asserts nothing.
+"""Memory benchmark: peak RSS of ``kg build`` on 1x and Kx a corpus; prints numbers, asserts nothing.
 
     .venv/bin/python bench/memory.py [--corpus ../shared/data/external/bbc/politics] [--limit 40] [--times 10]
                                      [--workers 1]
@@ -12,6 +12,7 @@ embedded store. Peak RSS is sampled every 0.2 s over the kg process and its work
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -46,10 +47,8 @@ def tree_rss(pid: int) -> tuple[int, int]:
         return 0, 0
     sizes = []
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             sizes.append(p.memory_info().rss)
-        except psutil.NoSuchProcess:
-            pass
     return sum(sizes), max(sizes, default=0)
 
 

@@ -37,16 +37,15 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation
+from kg.schema import catalogue, ids
+from kg.stores import open_store
+from kg.stores.neo4j.rows import names
+from kg.stores.neo4j.store import DEFAULT_BATCH
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from kg.schema import catalogue
-from kg.schema import ids  # noqa: E402
-from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation  # noqa: E402
-from kg.stores import open_store  # noqa: E402
-from kg.stores.neo4j.store import DEFAULT_BATCH  # noqa: E402
-from kg.stores.neo4j.rows import names  # noqa: E402
-
 BBC = Path(os.environ.get("KG_SHARED_DATA", ROOT.parent / "shared" / "data")) / "external" / "bbc"
 BBC_CACHE = ROOT / ".run" / "bench" / "bbc.jsonl"
 

@@ -45,7 +45,7 @@ def main() -> None:
     for _, pipe in nlp.components:
         model = getattr(pipe, "model", None)
         for node in model.walk() if hasattr(model, "walk") else ():
-            if type(node.ops) is NumpyOps:  # noqa: E721
+            if type(node.ops) is NumpyOps:
                 node.ops = ops
     words = sum(len(t.split()) for t in texts)
     print(f"spaCy {spacy.__version__}, {args.model}, {len(texts)} texts, {words:,} words")

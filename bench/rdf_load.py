@@ -1,6 +1,7 @@
 """RDF load and query benchmark (not a test): prints numbers and ratios.
 
-    .venv/bin/python bench/rdf_load.py [--articles 1500] [--rdflib-sample 300] [--pairs-sample 100] [--sparql-endpoint URL]
+    .venv/bin/python bench/rdf_load.py [--articles 1500] [--rdflib-sample 300] [--pairs-sample 100]
+                                       [--sparql-endpoint URL]
 
 Builds synthetic ArticleGraphs (entities with a skewed popularity, relations
 from the catalogue, quotes) that map to >= 1M quads, then measures, in one run:
@@ -25,22 +26,21 @@ queries (default graph = union of the article graphs, as kg queries it)
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pyoxigraph as ox  # noqa: E402
+import pyoxigraph as ox
 
-from kg.schema import catalogue
-from kg.schema import ids  # noqa: E402
-from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation  # noqa: E402
-from kg.stores import rdf as rdfterms  # noqa: E402
-from kg.stores.oxigraph import OxigraphStore  # noqa: E402
+from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation
+from kg.schema import catalogue, ids
+from kg.stores import rdf as rdfterms
+from kg.stores.oxigraph import OxigraphStore
 
 ACTOR_TYPES = ("Person", "Organization", "GPE", "Group")
 
@@ -102,7 +102,8 @@ def queries(hub: str) -> dict[str, str]:
     treats a triple stated in several article graphs."""
     rdf = rdfterms.RDF
     return {
-        "count by predicate": "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY DESC(?n)",
+        "count by predicate": "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                              "GROUP BY ?p ORDER BY DESC(?n)",
         "2-hop neighbourhood": f"""SELECT (COUNT(DISTINCT ?n2) AS ?n) WHERE {{
             ?r1 <{rdf}subject> <{hub}> ; <{rdf}object> ?n1 .
             ?r2 <{rdf}subject> ?n1 ; <{rdf}object> ?n2 . FILTER(?n2 != <{hub}>) }}""",
@@ -203,16 +204,17 @@ def main(argv=None) -> int:
     print(f"  {'':30} {'oxigraph full':>14} {'oxigraph sample':>16} {'rdflib sample':>14} {'ratio':>8}")
     for name, q in qs.items():
         on_small = name.startswith("pairs")
-        t_full, res_full = best(lambda: run_ox(kg_store.store, q))
-        t_os, res_os = best(lambda: run_ox(small_store if on_small else sample_store, q))
-        t_rs, res_rs = best(lambda: run_rdflib(small_ds if on_small else ds, q))
+        t_full, res_full = best(partial(run_ox, kg_store.store, q))
+        t_os, res_os = best(partial(run_ox, small_store if on_small else sample_store, q))
+        t_rs, res_rs = best(partial(run_rdflib, small_ds if on_small else ds, q))
         same = sorted(map(str, res_os)) == sorted(map(str, res_rs))
         print(f"  {name:30} {t_full:13.3f}s {t_os:15.4f}s {t_rs:13.3f}s {t_rs / t_os:7.0f}x"
               f"   full answer {str(res_full[0])[:40]}{'' if same else '  (ANSWERS DIFFER)'}"
               f"{f'  [sample {small} articles]' if on_small else ''}")
     print("\n  times are the best of up to 3 runs (1 when a run takes > 1.5 s)")
     print(f"  rdflib ran on the {len(sample)}-article sample ({ns:,} quads; the pairs query, quadratic, on the first"
-          f" {small}):\n  on the full graph it is too slow to wait for; the ratio compares both engines on the same sample.")
+          f" {small}):\n  on the full graph it is too slow to wait for; the ratio compares both engines"
+          " on the same sample.")
     kg_store.close()
     tmp.cleanup()
     return 0

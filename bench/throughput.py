@@ -1,4 +1,4 @@
-"""Throughput benchmark (issue 7): prints numbers, asserts nothing.
+"""Throughput benchmark: prints numbers, asserts nothing.
 
     .venv/bin/python bench/throughput.py [--limit N] [--corpus ../shared/data/external/bbc]
 
@@ -49,13 +49,12 @@ def parse_modes(articles, words: int, bs: int, rounds: int) -> tuple[float, dict
     over the whole corpus, one after the other, would compare them at different speeds. Instead the
     articles are cut into ``rounds`` slices and every slice goes through all four configurations before
     the next, in an order reversed every other slice; each configuration's time is the sum over slices.
-    Returns the seconds of bare spaCy with the same components and speed settings (the baseline issue 7
-    compares with) and kg's per mode."""
+    Returns the seconds of bare spaCy with the same components and speed settings (the baseline kg is
+    compared with) and kg's per mode."""
     import spacy
 
+    from kg.build.flow import Counts, extract
     from kg.nlp import load_pipeline, read_config
-    from kg.build.flow import Counts
-    from kg.build.flow import extract
 
     stock = spacy.load(read_config()["kg"]["model"])
     kg_nlp = {mode: load_pipeline(parse=mode) for mode in ("all", "selected")}
@@ -116,9 +115,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from kg import readers as read
+    from kg.build.flow import Counts, extract_parallel
     from kg.nlp import batch_size, parse_mode
-    from kg.build.flow import Counts
-    from kg.build.flow import extract_parallel
 
     if not Path(args.corpus).exists():
         sys.exit(f"corpus not found: {args.corpus}")
@@ -142,7 +140,8 @@ def main() -> None:
     walls = []
     for k in range(max(1, args.builds)):
         with tempfile.TemporaryDirectory() as tmp:  # a fresh store each time: nothing cached
-            cmd = [sys.executable, "-m", "kg.cli", "--quiet", "build", *([args.corpus] if args.limit is None else files),
+            cmd = [sys.executable, "-m", "kg.cli", "--quiet", "build",
+                   *([args.corpus] if args.limit is None else files),
                    "--store", str(Path(tmp) / "store"), "--workers", str(args.workers)]
             t = time.perf_counter()
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -11,7 +11,7 @@ import sys
 import click
 
 from kg import api
-from kg.export import formats as _export_formats  # noqa: E402
+from kg.export import formats as _export_formats
 from kg.render import tables as output
 from kg.schema import queries
 from kg.stores.base import StoreError, redact
@@ -60,7 +60,8 @@ def _store_option(f):
         return f(*args, **kwargs)
 
     command = click.option("--sparql-endpoint", "sparql_endpoint", default=None, metavar="URL",
-                           help="Same as --store URL: the SPARQL 1.1 server at URL (query endpoint or server root).")(command)
+                           help="Same as --store URL: the SPARQL 1.1 server at URL "
+                                "(query endpoint or server root).")(command)
     command = click.option("--neo4j", "neo4j", default=None, metavar="URI",
                            help="Same as --store URI: the Neo4j server at URI (bolt://...); credentials from "
                                 "NEO4J_USER / NEO4J_PASSWORD.")(command)
@@ -99,7 +100,8 @@ def _summary(counts, quiet: bool, report_path: str | None) -> None:
     if report_path:
         with open(report_path, "w", encoding="utf-8") as fh:
             for s in counts.skipped:
-                fh.write(json.dumps({"source": s.source, "line": s.line, "reason": s.reason}, ensure_ascii=False) + "\n")
+                record = {"source": s.source, "line": s.line, "reason": s.reason}
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     if quiet:
         return
     d = counts.as_dict()
@@ -135,7 +137,8 @@ def main(ctx, debug, quiet, show_progress):
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", default="-", type=click.File("w", encoding="utf-8"), help="JSONL file (default stdout).")
+@click.option("-o", "--output", default="-", type=click.File("w", encoding="utf-8"),
+              help="JSONL file (default stdout).")
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
 @_with(_model_options)
 @click.pass_context
@@ -164,7 +167,8 @@ def build(ctx, inputs, store, batch_size, report_path, ledger, no_ledger, model_
     Resumable: run it again after an interruption and it continues where it stopped; unchanged articles are
     not parsed again."""
     counts = api.build(inputs, store=store, model_name=model_name, config=config, stdin=sys.stdin, workers=workers,
-                       batch_size=batch_size, dask=dask, ledger=False if no_ledger else ledger, max_chars=max_chars, article_timeout=article_timeout)
+                       batch_size=batch_size, dask=dask, ledger=False if no_ledger else ledger, max_chars=max_chars,
+                       article_timeout=article_timeout)
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 
@@ -233,7 +237,7 @@ def report(ctx, store, output, top):
     """Print a short report of the store (counts, top actors, example triples, a SPARQL answer), or with
     --output write the full corpus report as HTML or Markdown with its pictures."""
     res = api.report(store=store, output=output, top=top)
-    if not output:
+    if isinstance(res, str):  # without --output: the short report itself
         click.echo(res)
     elif not ctx.obj["quiet"]:
         click.echo(f"wrote {res['report']} (pictures: {res['pictures']})", err=True)

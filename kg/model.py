@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 
 def content_hash(text: str) -> str:
@@ -129,7 +130,7 @@ class ArticleGraph:
                 "quotes": [_plain(q) for q in self.quotes]}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "ArticleGraph":
+    def from_dict(cls, d: dict[str, Any]) -> ArticleGraph:
         def rel(r: dict[str, Any]) -> Relation:
             return Relation(**{**r, "evidence": Evidence(**r["evidence"])})
 
@@ -151,7 +152,7 @@ class ArticleGraph:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _plain(obj) -> dict[str, Any]:
+def _plain(obj: Any) -> dict[str, Any]:
     """One of this module's dataclasses (no nesting beyond Evidence) as ``asdict`` gives it: its fields
     only, lists and dicts copied."""
     names = _FIELDS.get(type(obj))

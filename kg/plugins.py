@@ -56,7 +56,8 @@ class Plugin:
             try:
                 obj: Any = importlib.import_module(self.module)
             except ImportError as exc:
-                raise PluginError(f"{self.kind} plugin {self.name!r} cannot be imported ({self.module}): {exc}") from exc
+                raise PluginError(f"{self.kind} plugin {self.name!r} cannot be imported ({self.module}): "
+                                  f"{exc}") from exc
             self._loaded = getattr(obj, self.attr) if self.attr else obj
         return self._loaded
 

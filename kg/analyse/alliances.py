@@ -28,8 +28,19 @@ import networkx as nx
 
 from kg.analyse.graph import ACTOR_TYPES, in_window
 
-__all__ = ["signed_graph", "blocs", "frustration", "signed_partition", "balance", "allies", "adversaries",
-           "bridges", "bloc_of", "tie_changes", "CHANGES"]
+__all__ = [
+    "CHANGES",
+    "adversaries",
+    "allies",
+    "balance",
+    "bloc_of",
+    "blocs",
+    "bridges",
+    "frustration",
+    "signed_graph",
+    "signed_partition",
+    "tie_changes",
+]
 
 
 def signed_graph(G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None,

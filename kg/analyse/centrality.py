@@ -15,11 +15,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 
 from kg.analyse.graph import ACTOR_TYPES
 
-__all__ = ["actor_network", "pagerank", "centrality", "ego", "path", "changes"]
+__all__ = ["actor_network", "centrality", "changes", "ego", "pagerank", "path"]
 
 
 def actor_network(G: nx.MultiDiGraph, *, types: tuple[str, ...] | None = ACTOR_TYPES,
@@ -28,8 +30,9 @@ def actor_network(G: nx.MultiDiGraph, *, types: tuple[str, ...] | None = ACTOR_T
     summed over all relations, ``relations`` = the underlying (subject, predicate, object, data) list.
 
     >>> G = nx.MultiDiGraph(); G.add_nodes_from("ab", type="GPE")
-    >>> G.add_edge("a", "b", key="meets", predicate="meets", weight=2); G.add_edge("b", "a", key="aids", predicate="aids", weight=1)
+    >>> G.add_edge("a", "b", key="meets", predicate="meets", weight=2)
     'meets'
+    >>> G.add_edge("b", "a", key="aids", predicate="aids", weight=1)
     'aids'
     >>> actor_network(G)["a"]["b"]["weight"]
     3
@@ -87,7 +90,8 @@ def centrality(G: nx.MultiDiGraph, *, top: int | None = None, types: tuple[str, 
     actor, ranked by PageRank. ``connected_only`` leaves out actors with no relation.
 
     >>> G = nx.MultiDiGraph(); G.add_nodes_from("abc", type="Person")
-    >>> _ = G.add_edge("a", "b", key="meets", predicate="meets"); _ = G.add_edge("b", "c", key="meets", predicate="meets")
+    >>> _ = G.add_edge("a", "b", key="meets", predicate="meets")
+    >>> _ = G.add_edge("b", "c", key="meets", predicate="meets")
     >>> [(r["actor_id"], r["degree"], r["betweenness"], r["core"]) for r in centrality(G)]
     [('b', 2, 1.0, 1), ('a', 1, 0.0, 1), ('c', 1, 0.0, 1)]
     """
@@ -135,11 +139,11 @@ def path(G: nx.MultiDiGraph, source, target, *, types: tuple[str, ...] | None = 
     if source not in H or target not in H:
         raise nx.NodeNotFound(f"{source if source not in H else target} is not an actor in the graph")
     # shortest in hops; ties broken towards stronger evidence
-    for u, v, d in H.edges(data=True):
+    for _u, _v, d in H.edges(data=True):
         d["cost"] = 1.0 + 1.0 / (1.0 + d["weight"]) / (H.number_of_nodes() + 1)
     nodes = nx.shortest_path(H, source, target, weight="cost")
     steps = []
-    for a, b in zip(nodes, nodes[1:]):
+    for a, b in itertools.pairwise(nodes):
         rels = sorted(H[a][b]["relations"], key=lambda r: (-r[3].get("weight", 1), r[1]))
         s, p, o, d = rels[0]
         steps.append({"from": a, "to": b, "source": s, "predicate": p, "target": o, "forward": s == a,

@@ -74,12 +74,14 @@ def office_holders(G: nx.MultiDiGraph, *, since: str | None = None, until: str |
         evs = _evidence(d, since, until)
         if evs is not None and not evs:
             continue
-        if evs is None and not (in_window(d.get("first"), since, None) and in_window(d.get("last"), None, until)):
-            if since or until:
-                continue
+        if (evs is None and not (in_window(d.get("first"), since, None) and in_window(d.get("last"), None, until))
+                and (since or until)):
+            continue
         arts = {e["article"] for e in evs if e.get("article")} if evs is not None else _articles(d)
         sents = {e.get("sentence") for e in evs if e.get("sentence")} if evs is not None else set()
-        same_mention, same_sentence, same_article = defaultdict(int), defaultdict(int), defaultdict(int)
+        same_mention: defaultdict[str, int] = defaultdict(int)
+        same_sentence: defaultdict[str, int] = defaultdict(int)
+        same_article: defaultdict[str, int] = defaultdict(int)
         for _, org, od in G.out_edges(v, data=True):
             if od.get("predicate") != "office_of":
                 continue

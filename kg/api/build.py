@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO, Any
 
 from kg import model
 from kg.api.common import StoreLocation
@@ -87,7 +88,7 @@ def build(inputs: Iterable[str], *, store: StoreLocation = None, model_name: str
     inputs = list(inputs)
     where = os.fspath(store) if store is not None else default_location()
     home = local_dir(where)
-    options = {"batch_size": batch_size} if batch_size else {}
+    options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
     with open_store(where, **options) as st, _ledger(ledger, where, model_name, config) as led, \
             _bar("build", inputs) as bar:
         stats = build_into(st, reader.read(inputs, stdin=stdin, max_chars=max_chars,
@@ -121,7 +122,7 @@ def load(jsonl_paths: Iterable[str], *, store: StoreLocation = None, batch_size:
                         counts.extracted += 1
                         yield item
 
-    options = {"batch_size": batch_size} if batch_size else {}
+    options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
     with open_store(where, **options) as st, _bar("load", jsonl_paths) as bar:
         resolver = resolve.for_store(local_dir(where), st)
         stats = st.load(resolve.resolve_stream(graphs(bar), resolver))

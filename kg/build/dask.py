@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from kg.build.engines import EngineSpec
 from kg.model import Article, Skipped
@@ -31,10 +32,14 @@ def _require():
         raise RuntimeError("--dask needs dask.distributed: pip install 'kg[dask]'") from None
 
 
-try:
+if TYPE_CHECKING:
     from distributed.diagnostics.plugin import WorkerPlugin as _WorkerPlugin
-except ImportError:  # pragma: no cover - without the extra, the engine refuses to start anyway
-    _WorkerPlugin = object
+    from spacy.language import Language
+else:
+    try:
+        from distributed.diagnostics.plugin import WorkerPlugin as _WorkerPlugin
+    except ImportError:  # pragma: no cover - without the extra, the engine refuses to start anyway
+        _WorkerPlugin = object
 
 
 class PipelinePlugin(_WorkerPlugin):
@@ -43,7 +48,8 @@ class PipelinePlugin(_WorkerPlugin):
     name = PLUGIN_NAME
 
     def __init__(self, config: str | None = None, model_name: str | None = None):
-        self.config, self.model_name, self.nlp = config, model_name, None
+        self.config, self.model_name = config, model_name
+        self.nlp: Language | None = None  # loaded by setup() on the worker
 
     def setup(self, worker) -> None:
         from kg.build.engines import THREAD_VARS
@@ -62,6 +68,8 @@ def extract_partition(chunk: list[Article], batch_size: int) -> list[bytes | Ski
     from kg.build.engines import extract_chunk_packed
 
     plugin = get_worker().plugins[PLUGIN_NAME]
+    if not isinstance(plugin, PipelinePlugin):
+        raise RuntimeError(f"the worker's {PLUGIN_NAME!r} plugin is not kg's pipeline plugin")
     return extract_chunk_packed(chunk, plugin.nlp, batch_size)
 
 
@@ -90,6 +98,7 @@ class DaskEngine:
             self.close(failed=True)
             raise
         self.depth = 2 * n
+        assert self.client.scheduler is not None  # a connected client has its scheduler
         log.info("dask: %d workers at %s", n, self.client.scheduler.address)
 
     def submit(self, chunk: list[Article]):

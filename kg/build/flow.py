@@ -16,9 +16,9 @@ from __future__ import annotations
 import gc
 import logging
 from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 from kg.build.batching import batched
 from kg.build.engines import AUTO_MIN_ARTICLES, EngineSpec, ProcessPool
@@ -206,7 +206,8 @@ def extract_stream(items: Iterable[Article | Skipped], spec: EngineSpec, *, coun
 
 
 def extract_parallel(items: Iterable[Article | Skipped], *, workers: int, config=None, model_name=None,
-                     batch_size: int = 32, chunk_size: int = 16, counts: Counts | None = None) -> Iterator[ArticleGraph]:
+                     batch_size: int = 32, chunk_size: int = 16,
+                     counts: Counts | None = None) -> Iterator[ArticleGraph]:
     """Like :func:`extract`, over ``workers`` processes, each loading the pipeline once.
 
     Results come back in input order; at most ``2 * workers`` chunks are in flight,

@@ -20,8 +20,8 @@ parsed again; its stored graph goes on to resolution and the sink as if freshly 
 sink, not the ledger, decides what to write (it compares content hashes), so an article the store
 has but the ledger lacks (killed between the store's commit and the ledger's) is compared and,
 if needed, replaced: loads are idempotent. The pipeline fingerprint covers the model (name and
-version), the config and the environment switches that override it, kg's version and the source of ``kg/nlp``, ``kg/extract.py``, ``kg/dates.py``, ``kg/model.py`` and
-``pipelines/``: change any and every article is extracted again.
+version), the config and the environment switches that override it, kg's version and the source of
+``kg/nlp``, ``kg/model.py`` and ``pipelines/``: change any and every article is extracted again.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ import re
 import sqlite3
 import time
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from kg.model import Article, ArticleGraph
 
@@ -67,6 +67,8 @@ def default_path(store: str | os.PathLike | None = None, uri: str | None = None)
         host = re.sub(r"[^A-Za-z0-9.-]+", "-", clean.split("//", 1)[-1]).strip("-")[:60] or "server"
         digest = hashlib.sha256(clean.encode()).hexdigest()[:12]
         return Path(os.environ.get("KG_LEDGER_DIR", REMOTE_DIR)) / f"{host}-{digest}.sqlite"
+    if store is None:
+        raise TypeError("default_path needs the store directory or the server URI")
     return Path(store) / LEDGER_FILE
 
 
@@ -180,7 +182,8 @@ class Ledger:
         if rows:
             with self._tx():
                 self.db.executemany(
-                    "INSERT INTO articles (id, key, state, graph, loaded_hash, updated) VALUES (?, ?, 'extracted', ?, NULL, ?) "
+                    "INSERT INTO articles (id, key, state, graph, loaded_hash, updated) "
+                    "VALUES (?, ?, 'extracted', ?, NULL, ?) "
                     "ON CONFLICT(id) DO UPDATE SET key=excluded.key, state='extracted', graph=excluded.graph, "
                     "loaded_hash=NULL, updated=excluded.updated", rows)
 
@@ -208,7 +211,8 @@ class Ledger:
         with self._tx():
             cur = self.db.execute("INSERT INTO runs (inputs, started, resolver) VALUES (?, ?, ?)",
                                   (inputs, time.time(), resolver))
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # set by the INSERT
+        return cur.lastrowid
 
     def finish_run(self, run_id: int) -> None:
         with self._tx():

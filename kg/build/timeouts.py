@@ -24,8 +24,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from kg.build.batching import batched
 
@@ -107,7 +108,7 @@ def bounded_pipe(nlp, items: Iterable[tuple[str, Any]], finish: Callable[[Any, A
                     done.append(_finish(finish, doc, context))
         except ArticleTimeout:
             _disarm()
-        except Exception:  # noqa: BLE001 -- one article's failure is found again below, alone
+        except Exception:  # one article's failure is found again below, alone
             log.debug("batch failed; running its articles one at a time", exc_info=True)
         yield from done
         for text, context in batch[len(done):]:
@@ -117,7 +118,7 @@ def bounded_pipe(nlp, items: Iterable[tuple[str, Any]], finish: Callable[[Any, A
 def _finish(finish: Callable[[Any, Any], Any], doc, context) -> tuple[Any, Any, str | None]:
     try:
         return context, finish(doc, context), None
-    except Exception as exc:  # noqa: BLE001 -- a bug on one article must not end the run
+    except Exception as exc:  # a bug on one article must not end the run
         log.exception("extraction failed for %s", getattr(context, "source", None) or context)
         return context, None, f"extraction failed: {exc}"
 
@@ -130,6 +131,6 @@ def _one(nlp, text: str, context, finish, timeout: float | None) -> tuple[Any, A
         _disarm()
         log.warning("%s: %s", getattr(context, "source", None) or context, timed_out_reason(timeout or 0))
         return context, None, timed_out_reason(timeout or 0)
-    except Exception as exc:  # noqa: BLE001 -- spaCy or a component failed on this text
+    except Exception as exc:  # spaCy or a component failed on this text
         log.exception("NLP failed for %s", getattr(context, "source", None) or context)
         return context, None, f"NLP failed: {exc}"

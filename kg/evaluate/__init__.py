@@ -46,4 +46,4 @@ def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, nlp=No
     return module.evaluate(path, nlp, labels, limit=limit, batch_size=batch_size(config))
 
 
-__all__ = ["datasets", "evaluate", "LabelMap", "MappingError", "Metric", "Report", "Score", "load_mapping"]
+__all__ = ["LabelMap", "MappingError", "Metric", "Report", "Score", "datasets", "evaluate", "load_mapping"]

@@ -39,7 +39,7 @@ class Sentence:
 
 def load(path: str | Path, limit: int | None = None) -> list[Sentence]:
     """Sentences of a CrossRE JSON-lines file, token ends converted from inclusive to exclusive."""
-    out = []
+    out: list[Sentence] = []
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if limit is not None and len(out) >= limit:
@@ -58,5 +58,6 @@ def load(path: str | Path, limit: int | None = None) -> list[Sentence]:
 
 def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None, batch_size: int = 32) -> Report:
     scorer = score_relations(NAME, path, load(path, limit), nlp, mapping, limit, batch_size)
-    scorer.report.notes.append(f"scored labels: {', '.join(mapping.labels)}; gold relations of other labels are not counted")
+    scorer.report.notes.append(f"scored labels: {', '.join(mapping.labels)}; "
+                               "gold relations of other labels are not counted")
     return scorer.finish().done()

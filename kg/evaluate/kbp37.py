@@ -45,7 +45,8 @@ class Instance:
         return m.group(1) if m else None
 
     def normalised(self, inverse: dict[str, str]) -> str:
-        """The label with an inverse relation turned round: org:top_members/employees(e1,e2) -> per:employee_of(e2,e1)."""
+        """The label with an inverse relation turned round:
+        org:top_members/employees(e1,e2) -> per:employee_of(e2,e1)."""
         m = _LABEL_RE.match(self.label)
         if m and m.group(1) in inverse:
             return f"{inverse[m.group(1)]}({m.group(3)},{m.group(2)})"

@@ -93,17 +93,17 @@ def load_mapping(dataset: str, path: str | Path | None = None) -> LabelMap:
             raise MappingError(f"{p}: chains[{i}] must be {{ path = [first, second], label = ... }}") from None
     symmetric = frozenset(check_label(s, "symmetric") for s in data.get("symmetric", []))
     etypes = set(cat.entity_types)
-    types = {}
+    types: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
     for label, t in data.get("types", {}).items():
         check_label(label, "[types]")
         if not isinstance(t, dict) or not set(t) <= {"subject", "object"}:
             raise MappingError(f"{p}: [types] {label} must be {{ subject = [...], object = [...] }}")
-        sides = []
+        sides: list[frozenset[str] | None] = []
         for side in ("subject", "object"):
             names = t.get(side)
             if names is not None and (not isinstance(names, list) or not set(names) <= etypes):
                 raise MappingError(f"{p}: [types] {label}.{side} must list catalogue entity types, got {names!r}")
             sides.append(frozenset(names) if names is not None else None)
-        types[label] = tuple(sides)
+        types[label] = (sides[0], sides[1])
     extra = {k: v for k, v in data.items() if k not in ("labels", "relations", "chains", "symmetric", "types")}
     return LabelMap(dataset, labels, rels, tuple(chains), symmetric, types, extra)

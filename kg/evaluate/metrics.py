@@ -12,8 +12,9 @@ and predicted items.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import TypeVar
 
 G = TypeVar("G")
 P = TypeVar("P")
@@ -40,7 +41,7 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, other: "Score") -> "Score":
+    def add(self, other: Score) -> Score:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,8 +73,13 @@ def parse_ann(ann: str, text: str) -> list[Attribution]:
             label, _, spec = parts[1].partition(" ")
             spans[parts[0]] = (label, _segments(spec))
         elif line.startswith("E"):
-            ident, _, args = line.partition("\t")
-            events.append((ident, [tuple(a.split(":", 1)) for a in args.split() if ":" in a]))
+            ident, _, rest = line.partition("\t")
+            pairs = []
+            for a in rest.split():
+                role, sep, tid = a.partition(":")
+                if sep:
+                    pairs.append((role, tid))
+            events.append((ident, pairs))
     out = []
     for ident, args in events:
         roles: dict[str, list[tuple[int, int]]] = {}
@@ -108,7 +114,7 @@ def load(path: str | Path, limit: int | None = None) -> list[Document]:
     if not texts:
         raise ValueError(f"{split}: no text/*.txt (expected a PolNeAR split folder such as .../polnear/dev)")
     first = _annotators(split)
-    out = []
+    out: list[Document] = []
     for t in texts:
         if limit is not None and len(out) >= limit:
             break
@@ -151,6 +157,18 @@ def speaker_ok(doc, graph, speaker: str | None, gold: Attribution) -> bool:
                           any(n and f" {n} " in f" {src} " for n in names))
 
 
+def _overlap(gold_pos: list[set[int]], pred_pos: list[set[int]]) -> Callable[[int, int], float]:
+    """score(gi, pi): the Jaccard overlap of gold quote ``gi`` and predicted quote ``pi``, each pair computed once."""
+    sim: dict[tuple[int, int], float] = {}
+
+    def score(gi: int, pi: int) -> float:
+        if (gi, pi) not in sim:
+            sim[(gi, pi)] = jaccard(gold_pos[gi], pred_pos[pi])
+        return sim[(gi, pi)]
+
+    return score
+
+
 def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None, batch_size: int = 8) -> Report:
     docs = load(path, limit)
     thresholds = [float(t) for t in mapping.extra.get("thresholds", [0.3, 0.8])]
@@ -166,13 +184,7 @@ def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None,
         gold_pos = [positions(a.content, text) for a in d.attributions]
         preds = graph.quotes
         pred_pos = [positions([(q.evidence.start, q.evidence.end)], text) for q in preds]
-        sim = {}
-
-        def score(gi, pi):
-            if (gi, pi) not in sim:
-                sim[(gi, pi)] = jaccard(gold_pos[gi], pred_pos[pi])
-            return sim[(gi, pi)]
-
+        score = _overlap(gold_pos, pred_pos)
         all_g, all_p = list(range(len(d.attributions))), list(range(len(preds)))
         dir_g = [i for i in all_g if d.attributions[i].content_text.lstrip().startswith(marks)]
         dir_p = [i for i in all_p if preds[i].kind == "direct"]

@@ -3,8 +3,9 @@ CrossRE)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from kg.evaluate.mapping import LabelMap
 from kg.evaluate.metrics import Score, count, macro, match_one_to_one, micro
@@ -23,8 +24,8 @@ def pipe(nlp, items: Iterable[tuple[str, Any]], batch_size: int = 32):
         yield doc, doc_to_graph(doc, Article(id=f"eval-{n}", text=doc.text)), ctx
 
 
-def score_relations(name: str, path, sentences, nlp, mapping: "LabelMap", limit: int | None = None,
-                    batch_size: int = 32) -> "RelationScorer":
+def score_relations(name: str, path, sentences, nlp, mapping: LabelMap, limit: int | None = None,
+                    batch_size: int = 32) -> RelationScorer:
     """kg's relations on gold sentences (each with ``text``, ``id``, ``tokens`` and ``gold()``), scored into a
     new report; add notes to ``scorer.report``, then ``scorer.finish().done()``."""
     scorer = RelationScorer(mapping, Report(name, str(path), limit=limit, headline="strict micro"))
@@ -130,11 +131,11 @@ class RelationScorer:
             subj = [TokenSpan(*t) for s in r.subject_spans if (t := char_to_tokens(*s, offsets))]
             obj = [TokenSpan(*t) for s in r.object_spans if (t := char_to_tokens(*s, offsets))]
             pred.append((r.label, subj, obj, r))
-        for t in self.mapping.labels:
-            g_t = [g for g in gold if g[0] == t]
-            p_t = [p for p in pred if p[0] == t]
-            self.strict[t].add(count(g_t, p_t, self.exact))
-            self.relaxed[t].add(count(g_t, p_t, self.loose))
+        for label in self.mapping.labels:
+            g_t = [g for g in gold if g[0] == label]
+            p_t = [p for p in pred if p[0] == label]
+            self.strict[label].add(count(g_t, p_t, self.exact))
+            self.relaxed[label].add(count(g_t, p_t, self.loose))
         self._errors(sid, tokens, gold, pred)
 
     def finish(self) -> Report:

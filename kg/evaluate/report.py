@@ -24,7 +24,7 @@ class Metric:
     n: int | None = None  # accuracy: items judged; macro: types averaged
 
     @classmethod
-    def of(cls, name: str, s: Score | Averaged | Accuracy) -> "Metric":
+    def of(cls, name: str, s: Score | Averaged | Accuracy) -> Metric:
         if isinstance(s, Score):
             return cls(name, s.precision, s.recall, s.f1, tp=s.tp, fp=s.fp, fn=s.fn)
         if isinstance(s, Averaged):
@@ -61,7 +61,7 @@ class Report:
                 return m
         raise KeyError(f"no metric {name!r} in the {self.dataset} report")
 
-    def done(self) -> "Report":
+    def done(self) -> Report:
         self.seconds = time.perf_counter() - self._t0
         return self
 
@@ -95,7 +95,8 @@ class Report:
         widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
 
         def line(vals):
-            return "  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(vals, widths))).rstrip()
+            cells = (v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(vals, widths)))
+            return "  ".join(cells).rstrip()
 
         limit = f", first {self.limit}" if self.limit else ""
         out = [f"{self.dataset}: {self.path} ({self.documents} documents{limit}, {self.seconds:.0f}s)", "",

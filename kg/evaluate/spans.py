@@ -3,8 +3,8 @@ and token spans with their syntactic heads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 
 def token_offsets(tokens: Sequence[str], sep: str = " ") -> tuple[str, list[tuple[int, int]]]:
@@ -29,7 +29,8 @@ def char_to_tokens(start: int, end: int, offsets: Sequence[tuple[int, int]]) -> 
     >>> char_to_tokens(7, 14, offs)
     (2, 3)
     """
-    first = last = None
+    first: int | None = None
+    last = -1  # set together with first
     for i, (s, e) in enumerate(offsets):
         if s < end and start < e:
             if first is None:
@@ -71,10 +72,10 @@ class TokenSpan:
     end: int
     head: int | None = None
 
-    def exact(self, other: "TokenSpan") -> bool:
+    def exact(self, other: TokenSpan) -> bool:
         return (self.start, self.end) == (other.start, other.end)
 
-    def head_in(self, other: "TokenSpan") -> bool:
+    def head_in(self, other: TokenSpan) -> bool:
         """Boundary-relaxed: this (gold) span's head word lies inside ``other`` (the prediction)."""
         head = self.end - 1 if self.head is None else self.head
         return other.start <= head < other.end

@@ -169,10 +169,9 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
     known = set(data["entities"])
     asns = sorted((a for a in data["assertions"] if a["subject"] in known and a["object"] in known),
                   key=lambda a: a["id"])
-    nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in ("id", "article_id", "subject", "predicate", "object",
-                                                                  "sentence", "start", "end", "confidence",
-                                                                  "extractor", "modality", "eventDate")] + [label(ASSERTION)]
-                                                for a in asns))
+    assertion_keys = ("id", "article_id", "subject", "predicate", "object", "sentence", "start", "end", "confidence",
+                      "extractor", "modality", "eventDate")
+    nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in assertion_keys] + [label(ASSERTION)] for a in asns))
     quote = label(n.quote)
     nodes(quote, QUOTE_HEADER, ([q[k] for k in ("id", "article_id", "text", "cue", "kind", "sentence", "start", "end",
                                                 "confidence")] + [quote]

@@ -9,7 +9,8 @@ import functools
 import os
 import re
 import stat
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from kg.model import Skipped
 from kg.readers.article import Reader, Result
@@ -29,7 +30,8 @@ _OS_REASONS = {
 
 def describe_os_error(exc: OSError) -> str:
     """A short lower-case reason for an OSError, e.g. ``"permission denied"``."""
-    return _OS_REASONS.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__).lower()
+    known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    return known or (exc.strerror or str(exc) or type(exc).__name__).lower()
 
 
 def _missing_reason(path: str, exc: OSError) -> str:
@@ -136,9 +138,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str] | 
                 break
     if b"\x00" in data[:SNIFF_BYTES]:
         return None
-    for encoding in ("utf-8", declared, "cp1252"):
+    for encoding in (e for e in ("utf-8", declared, "cp1252") if e is not None):
         try:
-            return data.decode(encoding), encoding  # type: ignore[arg-type]
+            return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError, TypeError):
             continue
     return data.decode("latin-1"), "latin-1"

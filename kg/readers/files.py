@@ -10,12 +10,11 @@ import os
 import re
 import stat
 import sys
-from typing import IO, Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
 from kg import plugins
 from kg.model import Article, Skipped
-
-log = logging.getLogger("kg")
 from kg.readers.article import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_CHARS,
@@ -28,6 +27,8 @@ from kg.readers.article import (
 )
 from kg.readers.decode import _missing_reason, describe_os_error
 from kg.readers.text import read_stdin
+
+log = logging.getLogger("kg")
 
 
 def extensions() -> list[str]:
@@ -50,7 +51,7 @@ def read(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int | None = DEFAULT_MAX_CHARS,
     stdin: IO[str] | None = None,
-    exclude: Iterable[str] = (),
+    exclude: Iterable[str | os.PathLike[str]] = (),
 ) -> Iterator[Article | Skipped]:
     """Yield an Article for each readable article and a Skipped for each input that isn't.
 
@@ -64,7 +65,7 @@ def read(
     """
     if isinstance(inputs, (str, os.PathLike)):  # read("a.txt") means one input, not 5
         inputs = [inputs]
-    skip = frozenset(k for k in map(_file_key, map(os.fspath, exclude)) if isinstance(k, tuple))
+    skip = frozenset(k for k in (_file_key(os.fspath(d)) for d in exclude) if isinstance(k, tuple))
     seen: set[Any] = set()
     first_at: dict[str, str] = {}  # article id -> where it was first read
     for item in inputs:
@@ -184,7 +185,8 @@ def walk(top: str, ancestors: frozenset[tuple[int, int]] = frozenset(),
             yield entry.path
 
 
-def _walk_subdir(path: str, ancestors: frozenset[tuple[int, int]], skip: frozenset = frozenset()) -> Iterator[str | Skipped]:
+def _walk_subdir(path: str, ancestors: frozenset[tuple[int, int]],
+                 skip: frozenset = frozenset()) -> Iterator[str | Skipped]:
     try:
         st = os.stat(path)
     except OSError as exc:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from kg.model import Article, Skipped
 from kg.readers.article import DEFAULT_MAX_BYTES, Result, make_id, normalise_newlines
 from kg.readers.decode import _encoding_meta, _never_raises, _read_decoded
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 # Dropped before trafilatura looks for the article: <noscript> text ("Please
 # enable JavaScript") would otherwise pass for the body of an empty app shell.
@@ -32,14 +36,15 @@ def extract_html(html: str) -> dict[str, Any] | None:
     if "<html" not in html[:4096].lower():  # trafilatura rejects bare fragments
         html = f"<html><body>{html}</body></html>"
     try:
-        doc = trafilatura.bare_extraction(
+        # typed as Document | dict | None, but the dict comes only with as_dict=True
+        doc = cast("Document | None", trafilatura.bare_extraction(
             html,
             with_metadata=True,
             include_comments=False,
             include_tables=True,
             prune_xpath=HTML_PRUNE_XPATH,
-        )
-    except Exception:  # noqa: BLE001 -- a third-party parser on untrusted input
+        ))
+    except Exception:  # a third-party parser on untrusted input
         return None
     if doc is None or doc.body is None:
         return None

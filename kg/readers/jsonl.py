@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
-from typing import IO, Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
 
 from kg.model import Article, Skipped
 from kg.readers.article import DEFAULT_MAX_BYTES, Result, _json_type, record_to_article

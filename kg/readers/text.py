@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import os
-from typing import IO, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import IO
 
 from kg.model import Skipped
 from kg.readers.article import DEFAULT_MAX_BYTES, STDIN_SOURCE, Result, parse_plain_text

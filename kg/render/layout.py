@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -76,7 +77,7 @@ def _box(n: dict, x: float, y: float) -> tuple[float, float, float, float]:
     return (x - w, y - n["r"], x + w, y + n["r"] + 2 + LABEL_H)
 
 
-def _separate(nodes: list[dict], pos: dict, rounds: int = 400) -> None:
+def _separate(nodes: dict, pos: dict, rounds: int = 400) -> None:
     """Push apart nodes whose boxes overlap (along the axis of least overlap) until none do."""
     ids = sorted(pos)
     for _ in range(rounds):
@@ -201,7 +202,8 @@ def scene(G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0,
     blocs = sorted((b for b, ms in by_bloc.items() if b >= 0 and len(ms) > 1), key=lambda b: (-len(by_bloc[b]), b))
     rest = sorted(n for b, ms in by_bloc.items() if b < 0 or len(ms) == 1 for n in ms)
     members = [by_bloc[b] for b in blocs] + ([rest] if rest else [])
-    groups, group_of = [], {}
+    groups: list[dict[str, Any]] = []
+    group_of: dict[str, int] = {}
     for i, ms in enumerate(members):
         bloc = blocs[i] if i < len(blocs) else -1
         for n in ms:

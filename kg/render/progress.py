@@ -14,8 +14,8 @@ from __future__ import annotations
 import glob
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 _setting: bool | None = None  # None: decide from KG_PROGRESS and whether stderr is a terminal
 
@@ -89,6 +89,7 @@ def estimate_inputs(inputs: Iterable[str]) -> int | None:
         if item == STDIN:
             return None
         p = Path(item)
+        files: Iterator[str]
         if p.is_dir():
             files = (f for f in reader_files.walk(item) if isinstance(f, str))
         elif p.is_file():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kg.analyse.graph import actor_graph
 from kg.render.tables import table
 from kg.schema import queries
@@ -59,6 +61,7 @@ def corpus(store, *, top: int = 15, seed: int = 0) -> dict:
     G = actor_graph(store, evidence=True)
     sc = scene(G, top=40, seed=seed)  # annotates G: bloc, pagerank, ...
     ann = sc.annotation
+    assert ann is not None  # scene() always keeps the analysis it drew from
     S, parts, frus = ann.signed, ann.partition, ann.frustration
     label = lambda n: G.nodes[n].get("label", n)  # noqa: E731
     pr = lambda n: G.nodes[n].get("pagerank", 0.0)  # noqa: E731
@@ -124,9 +127,7 @@ def _sections(data: dict) -> list[tuple[str, list]]:
     ]
 
 
-def _pictures(data: dict, folder, stem: str) -> dict[str, "Path"]:
-    from pathlib import Path
-
+def _pictures(data: dict, folder, stem: str) -> dict[str, Path]:
     from kg.render import viz
 
     folder = Path(folder)
@@ -197,7 +198,6 @@ def write_report(store, output, *, top: int = 15, title: str = "kg report", seed
     self-contained file) or ``.md`` (pictures written beside it as ``<name>-network.png`` and
     ``<name>-stances.png``). Returns the files written."""
     import tempfile
-    from pathlib import Path
 
     output = Path(output)
     kind = REPORT_SUFFIXES.get(output.suffix.lower())

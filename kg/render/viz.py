@@ -9,7 +9,8 @@ wheel zooms, dragging pans, and the search box finds an actor.
 
 >>> from kg.render.layout import Scene
 >>> page = html(Scene(nodes=[{"id": "a", "label": "<A>", "type": "Person", "bloc": -1, "group": 0, "pagerank": 1.0,
-...     "degree": 0, "betweenness": 0.0, "articles": 1, "first": "", "last": "", "offices": [], "x": 0, "y": 0, "r": 8}],
+...     "degree": 0, "betweenness": 0.0, "articles": 1, "first": "", "last": "", "offices": [],
+...     "x": 0, "y": 0, "r": 8}],
 ...     groups=[{"index": 0, "bloc": -1, "label": "no bloc", "size": 1, "x": 0, "y": 0, "radius": 30}]))
 >>> "<A>" in page, "&lt;A&gt;" in page, "http" in page.replace("http://www.w3.org/2000/svg", "")
 (False, True, False)
@@ -114,7 +115,7 @@ body{margin:0;font-family:Helvetica,Arial,sans-serif;color:#222;display:flex;hei
 .legend span{display:inline-block;margin-right:10px} .sw{display:inline-block;width:18px;height:4px;vertical-align:middle}
 svg.dim .node,svg.dim .edge{opacity:.12} svg.dim .hl{opacity:1}
 .node{cursor:pointer}
-"""
+"""  # noqa: E501 -- a stylesheet, one rule per line
 
 _JS = r"""
 (function(){
@@ -161,7 +162,7 @@ svg.addEventListener('click', () => { pinned = null; clear(); });
 document.getElementById('kg-search').addEventListener('input', ev => { const q = ev.target.value.trim().toLowerCase();
   if (!q) { clear(); return; } highlight(new Set(data.nodes.filter(n => n.label.toLowerCase().includes(q)).map(n => n.id))); });
 })();
-"""
+"""  # noqa: E501 -- a script, one statement or handler per line
 
 
 def html(sc: Scene, *, title: str = "kg: alliances") -> str:

@@ -37,7 +37,7 @@ class Curation:
     path: Path | None = None
 
     @classmethod
-    def load(cls, path: str | Path | None) -> "Curation":
+    def load(cls, path: str | Path | None) -> Curation:
         """Read ``path`` (a file, or a store directory holding ``curation.toml``); empty if absent."""
         if path is None:
             return cls()

@@ -26,7 +26,8 @@ reloaded (its content hash carries a fingerprint of the resolution).
 >>> from kg.model import Article, ArticleGraph, Entity
 >>> r = Resolver()
 >>> r.learn_name("person/keir-starmer", "Keir Starmer")
->>> g = ArticleGraph(Article(id="a", text="Mr Starmer spoke."), entities=[Entity("person/starmer", "Starmer", "Person")])
+>>> g = ArticleGraph(Article(id="a", text="Mr Starmer spoke."),
+...                  entities=[Entity("person/starmer", "Starmer", "Person")])
 >>> r.resolve(g).entities[0].id
 'person/keir-starmer'
 """
@@ -36,9 +37,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from kg.model import Article, ArticleGraph, Entity, content_hash
 from kg.resolve.atomic import write_atomic
@@ -73,7 +74,7 @@ class _ResolvedArticle(Article):
     _resolution: str = ""
 
     @property
-    def hash(self) -> str:  # type: ignore[override]
+    def hash(self) -> str:
         base = content_hash((self.title or "") + "\n" + self.text)
         return content_hash(base + "\n" + self._resolution) if self._resolution else base
 
@@ -183,7 +184,8 @@ class Resolver:
     def candidates(self, name: str, type_: str = "Person") -> list[str]:
         """Known person ids that ``name`` may refer to (exact, same-surname compatible, or unique surname).
 
-        >>> r = Resolver(); r.learn_name("person/ed-miliband", "Ed Miliband"); r.learn_name("person/david-miliband", "David Miliband")
+        >>> r = Resolver(); r.learn_name("person/ed-miliband", "Ed Miliband")
+        >>> r.learn_name("person/david-miliband", "David Miliband")
         >>> r.candidates("Miliband"), r.candidates("Mr Ed Miliband")
         (['person/david-miliband', 'person/ed-miliband'], ['person/ed-miliband'])
         """

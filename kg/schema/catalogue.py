@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from kg.resources import SCHEMAS
 
@@ -97,13 +99,13 @@ class Catalogue:
         raise CatalogueError(f"relationship type {label!r} is not in the catalogue")
 
 
-def _tuple(v) -> tuple[str, ...] | None:
+def _tuple(v: Iterable[str] | None) -> tuple[str, ...] | None:
     if v == "*" or v is None:
         return None
     return tuple(v)
 
 
-def parse(data: dict) -> Catalogue:
+def parse(data: dict[str, Any]) -> Catalogue:
     """Build and check a :class:`Catalogue` from the parsed TOML."""
     types = {
         name: EntityType(
@@ -116,7 +118,7 @@ def parse(data: dict) -> Catalogue:
         for name, d in data.get("entity_types", {}).items()
     }
 
-    def rel(name: str, d: dict, structural: bool) -> RelationType:
+    def rel(name: str, d: dict[str, Any], structural: bool) -> RelationType:
         return RelationType(
             name=name,
             label=d["label"],
@@ -154,13 +156,13 @@ def _check(cat: Catalogue) -> None:
         seen_labels[r.label] = r.name
         if r.polarity not in (-1, 0, 1):
             raise CatalogueError(f"relation {r.name}: polarity must be -1, 0 or +1")
-        for t in (r.domain or ()) + (r.range or ()):
-            if t not in cat.entity_types:
-                raise CatalogueError(f"relation {r.name}: unknown entity type {t!r}")
+        for type_name in (r.domain or ()) + (r.range or ()):
+            if type_name not in cat.entity_types:
+                raise CatalogueError(f"relation {r.name}: unknown entity type {type_name!r}")
         cat.expand(r.rdf)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(path: Path | str = CATALOGUE_PATH) -> Catalogue:
     with open(path, "rb") as fh:
         return parse(tomllib.load(fh))

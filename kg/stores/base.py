@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Self
 
 from kg.model import ArticleGraph
 
@@ -69,7 +70,7 @@ class Store:
     def stats(self) -> dict[str, int]:
         raise NotImplementedError
 
-    def actor_rows(self) -> dict:
+    def actor_rows(self) -> dict[str, Any]:
         """Entities, mention counts, first/last dates and assertions, as
         :func:`kg.analyse.graph.actor_graph` reads them."""
         raise NotImplementedError
@@ -81,10 +82,10 @@ class Store:
     def close(self) -> None:  # pragma: no cover - trivial default
         pass
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -121,6 +122,7 @@ def open_store(location: str | os.PathLike[str] | None = None, *, read_only: boo
     from kg import plugins
 
     where = os.fspath(location) if location is not None else default_location()
+    found: plugins.Plugin | None
     if backend:
         try:
             found = plugins.plugin(backend, "store")
@@ -133,7 +135,8 @@ def open_store(location: str | os.PathLike[str] | None = None, *, read_only: boo
             known = sorted({x for p in plugins.plugins("store") for x in p.options.get("schemes", ())} - {"file"})
             raise StoreError(f"no store serves {redact(where)!r}: give a directory or a URI with one of the "
                              f"schemes {', '.join(f'{k}://' for k in known)}")
-    return found.load()(where, read_only=read_only, **options)
+    factory: Callable[..., Store] = found.load()
+    return factory(where, read_only=read_only, **options)
 
 
 def is_remote(location: str | os.PathLike[str] | None) -> bool:

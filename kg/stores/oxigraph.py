@@ -7,9 +7,11 @@ rewritten). SPARQL queries see the union of all article graphs.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -43,7 +45,7 @@ class OxigraphStore(RdfReading, Store):
 
     def article_hashes(self) -> dict[str, str]:
         q = f"SELECT ?id ?h WHERE {{ GRAPH ?g {{ ?a <{self._kg}articleId> ?id ; <{self._kg}contentHash> ?h }} }}"
-        return {s["id"].value: s["h"].value for s in self.store.query(q)}
+        return {s["id"].value: s["h"].value for s in self._select(q)}
 
     def load(self, graphs: Iterable[ArticleGraph], batch_size: int = 200) -> LoadStats:
         stats = LoadStats()
@@ -75,7 +77,8 @@ class OxigraphStore(RdfReading, Store):
             # the stored content hash, looked up in the article's own graph (an index lookup, not a query
             # over the whole store)
             stored = next((q.object.value for q in self.store.quads_for_pattern(
-                ox.NamedNode(ids.article_iri(aid, self.base)), hash_p, None, gn)), None)
+                ox.NamedNode(ids.article_iri(aid, self.base)), hash_p, None, gn)
+                if isinstance(q.object, ox.Literal)), None)
             if stored == g.article.hash:
                 stats.articles_unchanged += 1
                 continue
@@ -113,9 +116,13 @@ class OxigraphStore(RdfReading, Store):
             raise StoreError(f"SPARQL syntax error: {exc}") from None
         return query_result(res)
 
+    def _select(self, q: str, *, union: bool = False) -> ox.QuerySolutions:
+        # pyoxigraph types every answer as the union of all query forms'; a SELECT answers with solutions
+        return cast(ox.QuerySolutions, self.store.query(q, use_default_graph_as_union=union))
+
     def stats(self) -> dict[str, int]:
         def count(q):
-            return int(next(iter(self.store.query(q, use_default_graph_as_union=True)))[0].value)
+            return int(next(iter(self._select(q, union=True)))[0].value)
 
         kg = self._kg
         return {
@@ -138,10 +145,8 @@ class OxigraphStore(RdfReading, Store):
         return iter(self.store)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # read-only or in-memory store
             self.store.flush()
-        except Exception:  # read-only or in-memory store
-            pass
         del self.store
 
 

@@ -32,7 +32,8 @@ class Terms:
         self.kg = cat.namespaces["kg"]
         x = cat.expand
         self.type = NamedNode(RDF + "type")
-        self.rdf_subject, self.rdf_predicate, self.rdf_object = (NamedNode(RDF + n) for n in ("subject", "predicate", "object"))
+        self.rdf_subject, self.rdf_predicate, self.rdf_object = (NamedNode(RDF + n)
+                                                                 for n in ("subject", "predicate", "object"))
         self.label = NamedNode(x("rdfs:label"))
         self.alt_label = NamedNode(x("skos:altLabel"))
         self.derived = NamedNode(x("prov:wasDerivedFrom"))

@@ -23,7 +23,8 @@ def actor_rows(store) -> dict:
     # Every pattern sits inside GRAPH ?g: an entity's triples repeat in each article graph that
     # names it, and joining them over the union graph would multiply rows by that count per pattern.
     mentions = {r["id"]: int(r["n"]) for r in _rows(store, f"""
-        SELECT ?id (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a <{schema}mentions> ?e . ?e <{kg}entityId> ?id }} }}
+        SELECT ?id (COUNT(DISTINCT ?a) AS ?n)
+        WHERE {{ GRAPH ?g {{ ?a <{schema}mentions> ?e . ?e <{kg}entityId> ?id }} }}
         GROUP BY ?id""")}
     entities = [{"id": r["id"], "label": r["label"], "type": type_by_class.get(r["class"])}
                 for r in sorted(_rows(store, f"""

@@ -26,7 +26,7 @@ run updates anyway.
 from __future__ import annotations
 
 import http.client
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -82,7 +82,8 @@ class SparqlStore(RdfReading, Store):
                  headers: dict | None = None) -> tuple[str, bytes]:
         """One HTTP request on a kept-alive connection; returns (content type, body)."""
         parts = urlsplit(url)
-        path = urlunsplit(("", "", parts.path or "/", "&".join(x for x in (parts.query, urlencode(params or {})) if x), ""))
+        query = "&".join(x for x in (parts.query, urlencode(params or {})) if x)
+        path = urlunsplit(("", "", parts.path or "/", query, ""))
         key = (parts.scheme, parts.netloc)
         for attempt in (0, 1):
             conn = self._conns.get(key)

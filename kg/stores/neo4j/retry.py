@@ -10,7 +10,8 @@ import random
 import re
 import threading
 import time
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from neo4j.exceptions import (
     DriverError,

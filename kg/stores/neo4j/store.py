@@ -48,8 +48,9 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import neo4j
@@ -130,6 +131,7 @@ class Neo4jStore(Store):
         self.max_attempts = max(1, int(max_attempts))
         user = user or os.environ.get("NEO4J_USER", "neo4j")
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        self.driver: neo4j.Driver | None = None  # None once closed
         try:
             self.driver = GraphDatabase.driver(uri, auth=(user, password) if password else None,
                                                # kg retries itself (retry(): bounded attempts), not the driver
@@ -137,7 +139,7 @@ class Neo4jStore(Store):
                                                notifications_min_severity="OFF")
             self.driver.verify_connectivity()
         except (Neo4jError, DriverError, ValueError, OSError) as exc:
-            if getattr(self, "driver", None) is not None:
+            if self.driver is not None:
                 self.driver.close()
             raise StoreError(f"cannot connect to Neo4j at {uri}: {_cause(exc)}") from None
         self._schema_ready = False
@@ -150,6 +152,8 @@ class Neo4jStore(Store):
 
     def _session(self, read: bool = False):
         mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
+        if self.driver is None:
+            raise StoreError(f"the Neo4j store at {self.location} is closed")
         return self.driver.session(database=self.database, default_access_mode=mode)
 
     # -- schema -------------------------------------------------------------
@@ -158,11 +162,10 @@ class Neo4jStore(Store):
         """Create the constraints and indexes of ``schemas/neo4j/constraints.cypher`` (idempotent)."""
         if self._schema_ready:
             return
-        with self._errors("cannot create the Neo4j schema at"):
-            with self._session() as s:
-                for stmt in read_statements():
-                    s.run(stmt).consume()
-                s.run("CALL db.awaitIndexes(300)").consume()
+        with self._errors("cannot create the Neo4j schema at"), self._session() as s:
+            for stmt in read_statements():
+                s.run(stmt).consume()
+            s.run("CALL db.awaitIndexes(300)").consume()
         self._schema_ready = True
 
     def _errors(self, what: str):
@@ -260,7 +263,8 @@ class Neo4jStore(Store):
             raise StoreError(f"Cypher syntax error: {_cause(exc)}") from None
         except ClientError as exc:
             if "AccessMode" in (exc.code or "") or "read access mode" in _cause(exc).lower():
-                raise ReadOnlyError("write refused on the read-only query path; pass --write to modify the graph") from None
+                raise ReadOnlyError("write refused on the read-only query path; "
+                                    "pass --write to modify the graph") from None
             raise StoreError(f"Cypher error: {_cause(exc)}") from None
         except Neo4jError as exc:
             raise StoreError(f"Cypher error: {_cause(exc)}") from None

@@ -59,8 +59,9 @@ _MERGED_LISTS = """CASE WHEN r.articles IS NULL THEN {a: row.aids, n: row.ns, c:
 
 # r's new properties from its lists m: evidence and confidence are their sum and maximum. (Applied as
 # FOREACH (m IN [lists] | SET r += ...): a WITH before the SET would make the planner add an Eager.)
-_AGGREGATES = """{articles: m.a, articleEvidence: m.n, articleConfidence: m.c, evidence: reduce(t = 0, x IN m.n | t + x),
-    confidence: reduce(b = head(m.c), x IN m.c | CASE WHEN x > b THEN x ELSE b END)}"""
+_AGGREGATES = ("{articles: m.a, articleEvidence: m.n, articleConfidence: m.c, "
+               "evidence: reduce(t = 0, x IN m.n | t + x),\n"
+               "    confidence: reduce(b = head(m.c), x IN m.c | CASE WHEN x > b THEN x ELSE b END)}")
 
 
 def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
@@ -127,7 +128,8 @@ def _write_rows(tx, rows: Rows) -> int:
                                       "p": {"aliases": m["aliases"], "name": m["name"]}} for m in rows.mentions],
                      props=True)
     if rows.assertions:
-        written += _run(tx, f"{FIXED_PLAN}UNWIND $rows AS row CREATE (x:{ASSERTION}) SET x = row", rows=rows.assertions)[1]
+        written += _run(tx, f"{FIXED_PLAN}UNWIND $rows AS row CREATE (x:{ASSERTION}) SET x = row",
+                        rows=rows.assertions)[1]
     if rows.quotes:
         data, w = _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row CREATE (q:{n.quote}) SET q = row
             RETURN row.id AS id, id(q) AS ref""", rows=rows.quotes)
