@@ -48,8 +48,7 @@ class StoredData:
             srsly.write_json(path / f"{key}.json", value)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()):
-        path = ensure_path(path)
-        self.set_stored(**{key: srsly.read_json(path / f"{key}.json") for key in self.stored})
+        self.set_stored(**{p.stem: srsly.read_json(p) for p in sorted(ensure_path(path).glob("*.json"))})
         return self
 
 

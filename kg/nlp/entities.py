@@ -257,13 +257,28 @@ class EntityResolver(LexiconUser):
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
+        self._places: countries.Countries | None = None
         super().__init__()
-        self.set_stored(countries=countries.default().data)
 
     def restore(self) -> None:
         super().restore()
         if "countries" in self.stored:
-            self.places = countries.Countries(self.stored["countries"])
+            self._places = countries.Countries(self.stored["countries"])
+
+    @property
+    def places(self) -> countries.Countries:
+        """The country tables: from ``initialize`` or a saved pipeline, else kg's own (loaded when used)."""
+        if self._places is None:
+            self.set_stored(countries=countries.default().data)
+        return self._places
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        _ = self.places  # the tables in use are saved, kg's own too
+        return super().to_bytes(exclude=exclude)
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        _ = self.places  # the tables in use are saved, kg's own too
+        super().to_disk(path, exclude=exclude)
 
     def initialize(self, get_examples: Callable | None = None, *, nlp=None, lexicon: str | None = None,
                    countries: str | None = None) -> None:
