@@ -1,6 +1,6 @@
 """What kg's components share: data read by ``initialize`` (the cue lexicon, patterns, country tables)
-and saved with the pipeline by ``to_disk``/``to_bytes``, so that a saved pipeline reads none of kg's
-files when ``spacy.load`` loads it.
+and saved with the pipeline by ``to_disk``/``to_bytes``, so that a saved pipeline carries the data it
+was built with (kg's code and its catalogue, ``schemas/catalogue.toml``, come from the installed kg).
 
 A component keeps its data as JSON values in ``self.stored`` (name -> value): ``to_disk`` writes one
 ``<name>.json`` per value and ``from_disk`` reads them back and calls ``restore``, which rebuilds what
