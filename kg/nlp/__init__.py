@@ -16,6 +16,7 @@ loads with ``load_pipeline(path)`` or ``spacy.load(path)`` (once kg's factories 
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 # spaCy and kg's components are imported by load_pipeline, not here: a build's main process (the
 # workers run the NLP) and kg.nlp.lexicon's users then start without spaCy (~1.3 s)
+
+log = logging.getLogger("kg")
 
 DEFAULT_CONFIG = PIPELINES / "kg.cfg"
 # another English model to source the config's components from (a package name or a directory)
@@ -143,8 +146,7 @@ def _load_saved(path: Path, model: str | None) -> Language:
     import spacy
 
     if model:
-        raise PipelineError(f"{path} is a saved pipeline, which holds its model's components: "
-                            "--model / model= applies to a config file")
+        log.warning("%s is a saved pipeline, which holds its model's components: model %r not used", path, model)
     nlp = spacy.load(path)
     if os.environ.get(RELATION_MODEL_ENV) is not None:
         from .relation_model import RelationModel
