@@ -43,7 +43,7 @@ def loadavg() -> str:
 def parse_modes(articles, words: int, bs: int, rounds: int) -> tuple[float, dict[str, float]]:
     """Bare spaCy against kg's pipeline in both parse modes (kg/nlp/select.py), one process each:
     stock spaCy, the same model with kg's speed settings (kg/nlp/tuning.py) and only the components kg
-    runs before its own, kg with [kg] parse = "all", kg with parse = "selected".
+    runs before its own, kg with parse mode "all", kg with parse mode "selected".
 
     This machine's speed drifts by up to a quarter within minutes, so running each configuration once
     over the whole corpus, one after the other, would compare them at different speeds. Instead the
@@ -54,9 +54,9 @@ def parse_modes(articles, words: int, bs: int, rounds: int) -> tuple[float, dict
     import spacy
 
     from kg.build.flow import Counts, extract
-    from kg.nlp import load_pipeline, read_config
+    from kg.nlp import base_model, load_pipeline
 
-    stock = spacy.load(read_config()["kg"]["model"])
+    stock = spacy.load(base_model())
     kg_nlp = {mode: load_pipeline(parse=mode) for mode in ("all", "selected")}
     base = [n for n in kg_nlp["all"].pipe_names if not n.startswith("kg_")]
     skip = [n for n in kg_nlp["all"].pipe_names if n not in base]

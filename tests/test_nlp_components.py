@@ -15,7 +15,7 @@ def rels(g, pred=None):
 
 
 def test_pipeline_is_the_model_plus_kg_components(nlp):
-    # component_names: with [kg] parse = "selected" the parse pipes are disabled, run by kg_parse
+    # component_names: in the "selected" parse mode the parse pipes are disabled, run by kg_parse
     assert nlp.component_names[:2] == ["tok2vec", "tagger"]
     for name in ("kg_offices", "kg_entities", "kg_positions", "kg_coref", "kg_relations", "kg_quotes"):
         assert name in nlp.pipe_names

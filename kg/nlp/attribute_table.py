@@ -12,14 +12,20 @@ evaluate (regular expressions, quantifiers) still go through a Matcher holding
 just them, run only where a token can start one of them (a Matcher over the whole
 text evaluated their regular expressions on every token). As in spaCy, every match is
 found before any is applied and later patterns win.
+
+:class:`AttributeTable` is spaCy's ``AttributeRuler`` (same patterns, same ``to_disk`` and
+``from_disk``) that applies its patterns through such a table (:class:`_Table`), built at the first
+document after the patterns change.
 """
 
 import re
+from collections.abc import Callable
 
 import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 from spacy.tokens._retokenize import set_token_attrs
 
@@ -63,9 +69,10 @@ def _simple(token_pattern: dict) -> bool:
     return True
 
 
-class AttributeTable:
-    def __init__(self, ruler, name: str):
-        self.name = name
+class _Table:
+    """The patterns of an attribute ruler, applied from a table."""
+
+    def __init__(self, ruler: AttributeRuler):
         self.vocab = ruler.vocab
         strings = self.vocab.strings
         self.attrs = ruler.attrs  # normalised: attribute id -> value
@@ -227,25 +234,49 @@ class AttributeTable:
             self._starts[(attr, value)] = got
         return got
 
+
+class AttributeTable(AttributeRuler):
+    """An attribute ruler that applies its patterns from a table: same annotations, same serialisation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._table: _Table | None = None
+
+    def clear(self) -> None:
+        self._table: _Table | None = None
+        super().clear()
+
+    def add(self, *args, **kwargs) -> None:
+        self._table = None
+        super().add(*args, **kwargs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self._table is None:
+            self._table = _Table(self)
+        return self._table(doc)
+
     def pipe(self, docs, batch_size: int = 128):
         for doc in docs:
             yield self(doc)
 
 
 @Language.factory("kg_attribute_table", assigns=["token.pos", "token.morph", "token.lemma"],
-                  default_config={"source": "attribute_ruler"})
-def make_attribute_table(nlp: Language, name: str, source: str) -> AttributeTable:
-    """Built from the pipeline's loaded attribute ruler ``source``."""
-    return AttributeTable(nlp.get_pipe(source), name)
+                  default_config={"validate": False, "scorer": {"@scorers": "spacy.attribute_ruler_scorer.v1"}})
+def make_attribute_table(nlp: Language, name: str, validate: bool, scorer: Callable | None) -> AttributeTable:
+    return AttributeTable(nlp.vocab, name, validate=validate, scorer=scorer)
 
 
 def replace_ruler(nlp: Language, name: str = "attribute_ruler") -> bool:
-    """Swap the pipeline's attribute ruler for the table, under the same name and position."""
+    """Swap the pipeline's attribute ruler for a table with its patterns, under the same name and position."""
     if name not in nlp.component_names or nlp.get_pipe_meta(name).factory != "attribute_ruler":
         return False
+    ruler = nlp.get_pipe(name)
+    settings = nlp.get_pipe_config(name)
     disabled = name in nlp.disabled
     tmp = "kg_attribute_table"
-    nlp.add_pipe("kg_attribute_table", name=tmp, before=name, config={"source": name})
+    table = nlp.add_pipe("kg_attribute_table", name=tmp, before=name,
+                         config={k: settings[k] for k in ("validate", "scorer") if k in settings})
+    table.add_patterns(ruler.patterns)
     nlp.remove_pipe(name)
     nlp.rename_pipe(tmp, name)
     if disabled:

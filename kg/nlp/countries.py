@@ -1,4 +1,6 @@
-"""Country names, aliases and demonyms from maintained data (countryinfo).
+"""Country names, aliases and demonyms from maintained data (countryinfo), with kg's additions
+(``pipelines/countries.toml``). ``kg_entities`` builds the tables (:func:`tables`) in its
+``initialize`` and saves them with the pipeline.
 
 >>> lookup("UK"), lookup("Britain"), lookup("U.S."), lookup("Russia")
 ('United Kingdom', 'United Kingdom', 'United States', 'Russia')
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
+from pathlib import Path
 
 from kg.resources import PIPELINES
 
@@ -23,14 +26,15 @@ def _key(name: str) -> str:
     return name.replace(".", "").casefold()
 
 
-@lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, str], dict[str, str]]:
+def tables(extra_path: Path | str | None = None) -> dict[str, dict[str, str]]:
+    """{"names": folded name or alias -> country, "demonyms": folded demonym -> country}, from
+    countryinfo and the additions in ``extra_path`` (default: kg's ``pipelines/countries.toml``)."""
     from countryinfo import all_countries
 
     names: dict[str, str] = {}
     demonyms: dict[str, str] = {}
     demonym_pop: dict[str, int] = {}  # a shared demonym goes to the most populous country
-    extra = tomllib.loads(EXTRA_PATH.read_text("utf-8"))
+    extra = tomllib.loads(Path(extra_path or EXTRA_PATH).read_text("utf-8"))
     for c in all_countries():
         try:
             canon = c.name()
@@ -59,14 +63,36 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
         names[_key(alias)] = canon
     for dem, canon in extra.get("demonyms", {}).items():
         demonyms[_key(dem)] = canon
-    return names, demonyms
+    return {"names": names, "demonyms": demonyms}
+
+
+class Countries:
+    """Look-ups in a set of :func:`tables`."""
+
+    def __init__(self, data: dict[str, dict[str, str]]):
+        self.data = data
+        self._names, self._demonyms = data["names"], data["demonyms"]
+
+    def lookup(self, name: str) -> str | None:
+        """Canonical country name for a name or alias, or None."""
+        return self._names.get(_key(name))
+
+    def demonym(self, word: str) -> str | None:
+        """Country for a demonym ("Russian" -> "Russia"), or None."""
+        return self._demonyms.get(_key(word))
+
+
+@lru_cache(maxsize=1)
+def default() -> Countries:
+    """The tables from countryinfo and kg's own additions."""
+    return Countries(tables())
 
 
 def lookup(name: str) -> str | None:
     """Canonical country name for a name or alias, or None."""
-    return _tables()[0].get(_key(name))
+    return default().lookup(name)
 
 
 def demonym(word: str) -> str | None:
     """Country for a demonym ("Russian" -> "Russia"), or None."""
-    return _tables()[1].get(_key(word))
+    return default().demonym(word)

@@ -10,6 +10,7 @@ normalised ("20bn" after "£" becomes "£20bn"; "2.5 per cent" becomes "2.5%").
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import numpy
 from spacy.attrs import IS_TITLE, ORTH, POS
@@ -18,6 +19,7 @@ from spacy.parts_of_speech import NOUN, PROPN
 from spacy.tokens import Doc, Span
 
 from kg.nlp import attrs, countries, lexicon
+from kg.nlp.component import LexiconUser
 from kg.schema import catalogue, ids
 
 _CURRENCY = {"£", "$", "€", "¥"}
@@ -58,198 +60,239 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_STOP).upper()
 
 
-class EntityResolver:
-    """Resolve entity mentions within one document. Assigns ``doc._.kg_entities``,
-    ``doc._.kg_token_entity`` and ``doc._.kg_mentions``."""
+def _typed(doc: Doc, ent: Span, titles: frozenset[str], places: countries.Countries) -> tuple[str, str, int] | None:
+    """(canonical name, kg type, start token) for a mention, or None to drop it."""
+    label = ent.label_
+    if label == "OFFICE":
+        return (ent.ent_id_ or _clean(ent, titles, False).title()), "Office", ent.start
+    if label in ("MONEY", "PERCENT"):
+        text, start = _quantity(doc, ent)
+        return text, "Quantity", start
+    kg_type = catalogue.load().type_for_ner(label)
+    if kg_type is None:
+        return None
+    name = _clean(ent, titles, strip_titles=(label == "PERSON"))
+    if not name:
+        return None
+    if label == "NORP":
+        country = places.demonym(name)
+        if country:
+            return country, "GPE", ent.start
+        if ent.root.tag_ not in ("NNPS", "NNS"):
+            return None  # an adjective that names no country ("European")
+        return name, "Group", ent.start
+    if label in ("GPE", "LOC", "ORG", "FAC"):
+        country = places.lookup(name)
+        if country:
+            return country, "GPE", ent.start
+        if _office_apposition(ent) and 2 <= len(name.split()) <= 4:
+            # "Kemi Badenoch, the Leader of the Opposition": whoever holds an office is a person
+            return _clean(ent, titles, strip_titles=True), "Person", ent.start
+    return name, kg_type, ent.start
+
+
+def resolve_entities(doc: Doc, titles: frozenset[str] | None = None, places: countries.Countries | None = None
+                     ) -> tuple[dict[str, attrs.EntityInfo], dict[int, str], list[attrs.MentionInfo]]:
+    """The document's entities (id -> :class:`~kg.nlp.attrs.EntityInfo`), the entity of each token in a
+    mention, and the mentions, from ``doc.ents``; ``titles`` (stripped from names) default to the
+    lexicon's, ``places`` to kg's country tables."""
+    titles = lexicon.load().titles if titles is None else titles
+    places = places or countries.default()
+    mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
+    ents = doc.ents  # a new Span object per entity on every access
+    in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
+    for ent in ents:
+        typed = _typed(doc, ent, titles, places)
+        if typed:
+            name, kg_type, start = typed
+            mentions.append((start, ent.end, name, kg_type, ent.label_))
+        # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
+        # in front of an office names the organisation the office belongs to
+        i = ent.start - 1
+        if ent.label_ == "OFFICE" and i >= 0 and i not in in_ent and doc[i].pos_ == "PROPN" \
+                and doc[i].text[:1].isupper() and not doc[i].is_sent_start:
+            mentions.append((i, i + 1, doc[i].text, "Organization", "ORG"))
+    mentions.sort()
+
+    # Person clusters: full names (2+ words) absorb surname-only mentions.
+    full_by_surname: dict[str, set[str]] = defaultdict(set)
+    for _, _, name, kg_type, _ in mentions:
+        if kg_type == "Person" and " " in name:
+            full_by_surname[name.split()[-1].casefold()].add(name)
+    # Label voting per name: a name seen as PERSON anywhere is a person.
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for _, _, name, kg_type, _ in mentions:
+        votes[name.casefold()][kg_type] += 1
+
+    def canonical(name: str, kg_type: str) -> tuple[str, str]:
+        if kg_type in ("Person", "Organization", "Group") and " " not in name:
+            fulls = full_by_surname.get(name.casefold(), set())
+            if len(fulls) == 1:
+                return next(iter(fulls)), "Person"
+        v = votes[name.casefold()]
+        if kg_type in ("Organization", "Group") and v["Person"] > 0:
+            return name, "Person"
+        if " " in name and kg_type == "Person":
+            # "Donald J. Trump" -> "Donald Trump" when that is the surname's only full form
+            fulls = full_by_surname.get(name.split()[-1].casefold(), set())
+            shortest = min(fulls, key=len) if fulls else name
+            if shortest.split()[0] == name.split()[0]:
+                return shortest, "Person"
+        return name, kg_type
+
+    entities: dict[str, attrs.EntityInfo] = {}
+    token_entity: dict[int, str] = {}
+    text, (char_start, char_end) = attrs.text(doc), attrs.char_bounds(doc)
+    out_mentions: list[attrs.MentionInfo] = []
+    for start, end, name, kg_type, _ in mentions:
+        cname, ctype = canonical(name, kg_type)
+        # a mention's span is the name itself: no leading article, no possessive
+        while end - start > 1 and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        while end - start > 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
+            end -= 1
+        eid = ids.entity_id(cname, ctype)
+        info = entities.setdefault(eid, attrs.EntityInfo(eid, cname, ctype))
+        surface = text[char_start[start] : char_end[end - 1]]  # doc[start:end].text
+        if surface != cname:
+            info.aliases.add(surface)
+        out_mentions.append(attrs.MentionInfo(eid, start, end))
+        for i in range(start, end):
+            token_entity[i] = eid
+
+    _acronyms(doc, entities, token_entity, out_mentions)
+    _propagate(doc, entities, token_entity, out_mentions)
+    return entities, token_entity, out_mentions
+
+
+def _propagate(doc, entities, token_entity, mentions) -> None:
+    """Proper nouns the model missed that repeat a name already found ("Healey" after
+    "John Healey", "Labour" in "Two Labour MPs") become mentions of that entity."""
+    index: dict[tuple[str, ...], str] = {}
+    people = {e.id for e in entities.values() if e.type == "Person"}
+    for e in entities.values():
+        if e.type in ("Quantity", "Office"):
+            continue
+        for form in (e.name, *e.aliases):
+            index.setdefault(tuple(form.casefold().split()), e.id)
+        if e.type == "Person" and " " in e.name:
+            index.setdefault((e.name.split()[-1].casefold(),), e.id)
+    if not index:
+        return
+    longest = max(len(k) for k in index)
+    # candidates: a proper noun, or a capitalised word the tagger took for a common noun ("Starmer
+    # replied"), which then has to repeat a person's name
+    arr = doc.to_array([POS, IS_TITLE, ORTH])
+    pos = arr[:, 0]
+    nouns = (pos == NOUN) & (arr[:, 1] != 0)
+    strings = doc.vocab.strings
+    folded: dict[int, str] = {}
+
+    def word(j: int) -> str:
+        w = folded.get(j)
+        if w is None:
+            w = folded[j] = strings[int(arr[j, 2])].casefold()
+        return w
+
+    n_doc, after = len(doc), 0  # after: the first token not inside a mention found here
+    for i in numpy.flatnonzero((pos == PROPN) | nouns).tolist():
+        if i < after or i in token_entity:
+            continue
+        noun = bool(nouns[i])
+        for n in range(min(longest, n_doc - i), 0, -1):
+            eid = index.get(tuple(word(j) for j in range(i, i + n)))
+            if eid and noun and eid not in people:
+                continue
+            if eid and not any(j in token_entity for j in range(i, i + n)):
+                mentions.append(attrs.MentionInfo(eid, i, i + n))
+                for j in range(i, i + n):
+                    token_entity[j] = eid
+                after = i + n
+                break
+    mentions.sort(key=lambda m: m.start)
+
+def _acronyms(doc, entities, token_entity, mentions) -> None:
+    """'Long Name (LN)': the acronym mention joins the long form's entity."""
+    by_start = {m.start: m for m in mentions}
+    text, (char_start, char_end) = attrs.text(doc), attrs.char_bounds(doc)
+
+    def word(i: int) -> str:
+        return text[char_start[i] : char_end[i]]
+
+    for m in list(mentions):
+        j = m.end
+        if j + 2 < len(doc) and word(j) == "(" and word(j + 2) == ")" and doc[j + 1].is_upper:
+            acro = doc[j + 1].text
+            long = entities[m.entity_id]
+            if _initials(long.name) != acro:
+                continue
+            other = by_start.get(j + 1)
+            if other is not None:
+                other.entity_id = m.entity_id
+            else:
+                mentions.append(attrs.MentionInfo(m.entity_id, j + 1, j + 2))
+            token_entity[j + 1] = m.entity_id
+            long.aliases.add(acro)
+    # drop entities whose every mention moved
+    used = {m.entity_id for m in mentions}
+    for eid in [e for e in entities if e not in used]:
+        del entities[eid]
+    # mentions of the same acronym elsewhere in the text
+    acro_map = {a: e.id for e in entities.values() for a in e.aliases if a.isupper() and len(a) >= 2}
+    for m in mentions if acro_map else ():
+        surface = text[char_start[m.start] : char_end[m.end - 1]]  # doc[m.start:m.end].text
+        if surface in acro_map and m.entity_id != acro_map[surface]:
+            old = m.entity_id
+            m.entity_id = acro_map[surface]
+            for i in range(m.start, m.end):
+                token_entity[i] = m.entity_id
+            if all(x.entity_id != old for x in mentions):
+                entities.pop(old, None)
+
+
+class EntityResolver(LexiconUser):
+    """Resolve entity mentions within one document (:func:`resolve_entities`). Assigns
+    ``doc._.kg_entities``, ``doc._.kg_token_entity`` and ``doc._.kg_mentions``. Its country tables
+    come from ``initialize(countries=path)`` (kg's ``pipelines/countries.toml`` and countryinfo)."""
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
-        self.cat = catalogue.load()
-        self.titles = lexicon.load().titles
+        self._places: countries.Countries | None = None
+        super().__init__()
 
-    def _typed(self, doc: Doc, ent: Span) -> tuple[str, str, int] | None:
-        """(canonical name, kg type, start token) for a mention, or None to drop it."""
-        label = ent.label_
-        if label == "OFFICE":
-            return (ent.ent_id_ or _clean(ent, self.titles, False).title()), "Office", ent.start
-        if label in ("MONEY", "PERCENT"):
-            text, start = _quantity(doc, ent)
-            return text, "Quantity", start
-        kg_type = self.cat.type_for_ner(label)
-        if kg_type is None:
-            return None
-        name = _clean(ent, self.titles, strip_titles=(label == "PERSON"))
-        if not name:
-            return None
-        if label == "NORP":
-            country = countries.demonym(name)
-            if country:
-                return country, "GPE", ent.start
-            if ent.root.tag_ not in ("NNPS", "NNS"):
-                return None  # an adjective that names no country ("European")
-            return name, "Group", ent.start
-        if label in ("GPE", "LOC", "ORG", "FAC"):
-            country = countries.lookup(name)
-            if country:
-                return country, "GPE", ent.start
-            if _office_apposition(ent) and 2 <= len(name.split()) <= 4:
-                # "Kemi Badenoch, the Leader of the Opposition": whoever holds an office is a person
-                return _clean(ent, self.titles, strip_titles=True), "Person", ent.start
-        return name, kg_type, ent.start
+    def restore(self) -> None:
+        super().restore()
+        if "countries" in self.stored:
+            self._places = countries.Countries(self.stored["countries"])
+
+    @property
+    def places(self) -> countries.Countries:
+        """The country tables: from ``initialize`` or a saved pipeline, else kg's own (loaded when used)."""
+        if self._places is None:
+            self.set_stored(countries=countries.default().data)
+        return self._places
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        _ = self.places  # the tables in use are saved, kg's own too
+        return super().to_bytes(exclude=exclude)
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        _ = self.places  # the tables in use are saved, kg's own too
+        super().to_disk(path, exclude=exclude)
+
+    def initialize(self, get_examples: Callable | None = None, *, nlp=None, lexicon: str | None = None,
+                   countries: str | None = None) -> None:
+        super().initialize(get_examples, nlp=nlp, lexicon=lexicon)
+        self.set_stored(countries=_country_tables(countries))
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
-        ents = doc.ents  # a new Span object per entity on every access
-        in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
-        for ent in ents:
-            typed = self._typed(doc, ent)
-            if typed:
-                name, kg_type, start = typed
-                mentions.append((start, ent.end, name, kg_type, ent.label_))
-            # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
-            # in front of an office names the organisation the office belongs to
-            i = ent.start - 1
-            if ent.label_ == "OFFICE" and i >= 0 and i not in in_ent and doc[i].pos_ == "PROPN" \
-                    and doc[i].text[:1].isupper() and not doc[i].is_sent_start:
-                mentions.append((i, i + 1, doc[i].text, "Organization", "ORG"))
-        mentions.sort()
-
-        # Person clusters: full names (2+ words) absorb surname-only mentions.
-        full_by_surname: dict[str, set[str]] = defaultdict(set)
-        for _, _, name, kg_type, _ in mentions:
-            if kg_type == "Person" and " " in name:
-                full_by_surname[name.split()[-1].casefold()].add(name)
-        # Label voting per name: a name seen as PERSON anywhere is a person.
-        votes: dict[str, Counter] = defaultdict(Counter)
-        for _, _, name, kg_type, _ in mentions:
-            votes[name.casefold()][kg_type] += 1
-
-        def canonical(name: str, kg_type: str) -> tuple[str, str]:
-            if kg_type in ("Person", "Organization", "Group") and " " not in name:
-                fulls = full_by_surname.get(name.casefold(), set())
-                if len(fulls) == 1:
-                    return next(iter(fulls)), "Person"
-            v = votes[name.casefold()]
-            if kg_type in ("Organization", "Group") and v["Person"] > 0:
-                return name, "Person"
-            if " " in name and kg_type == "Person":
-                # "Donald J. Trump" -> "Donald Trump" when that is the surname's only full form
-                fulls = full_by_surname.get(name.split()[-1].casefold(), set())
-                shortest = min(fulls, key=len) if fulls else name
-                if shortest.split()[0] == name.split()[0]:
-                    return shortest, "Person"
-            return name, kg_type
-
-        entities: dict[str, attrs.EntityInfo] = {}
-        token_entity: dict[int, str] = {}
-        text, (char_start, char_end) = attrs.text(doc), attrs.char_bounds(doc)
-        out_mentions: list[attrs.MentionInfo] = []
-        for start, end, name, kg_type, _ in mentions:
-            cname, ctype = canonical(name, kg_type)
-            # a mention's span is the name itself: no leading article, no possessive
-            while end - start > 1 and doc[start].lower_ in ("the", "a", "an"):
-                start += 1
-            while end - start > 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
-                end -= 1
-            eid = ids.entity_id(cname, ctype)
-            info = entities.setdefault(eid, attrs.EntityInfo(eid, cname, ctype))
-            surface = text[char_start[start] : char_end[end - 1]]  # doc[start:end].text
-            if surface != cname:
-                info.aliases.add(surface)
-            out_mentions.append(attrs.MentionInfo(eid, start, end))
-            for i in range(start, end):
-                token_entity[i] = eid
-
-        self._acronyms(doc, entities, token_entity, out_mentions)
-        self._propagate(doc, entities, token_entity, out_mentions)
-        doc._.kg_entities = entities
-        doc._.kg_token_entity = token_entity
-        doc._.kg_mentions = out_mentions
+        doc._.kg_entities, doc._.kg_token_entity, doc._.kg_mentions = resolve_entities(doc, self.lex.titles,
+                                                                                       self.places)
         return doc
 
-    def _propagate(self, doc, entities, token_entity, mentions) -> None:
-        """Proper nouns the model missed that repeat a name already found ("Healey" after
-        "John Healey", "Labour" in "Two Labour MPs") become mentions of that entity."""
-        index: dict[tuple[str, ...], str] = {}
-        people = {e.id for e in entities.values() if e.type == "Person"}
-        for e in entities.values():
-            if e.type in ("Quantity", "Office"):
-                continue
-            for form in (e.name, *e.aliases):
-                index.setdefault(tuple(form.casefold().split()), e.id)
-            if e.type == "Person" and " " in e.name:
-                index.setdefault((e.name.split()[-1].casefold(),), e.id)
-        if not index:
-            return
-        longest = max(len(k) for k in index)
-        # candidates: a proper noun, or a capitalised word the tagger took for a common noun ("Starmer
-        # replied"), which then has to repeat a person's name
-        arr = doc.to_array([POS, IS_TITLE, ORTH])
-        pos = arr[:, 0]
-        nouns = (pos == NOUN) & (arr[:, 1] != 0)
-        strings = doc.vocab.strings
-        folded: dict[int, str] = {}
 
-        def word(j: int) -> str:
-            w = folded.get(j)
-            if w is None:
-                w = folded[j] = strings[int(arr[j, 2])].casefold()
-            return w
-
-        n_doc, after = len(doc), 0  # after: the first token not inside a mention found here
-        for i in numpy.flatnonzero((pos == PROPN) | nouns).tolist():
-            if i < after or i in token_entity:
-                continue
-            noun = bool(nouns[i])
-            for n in range(min(longest, n_doc - i), 0, -1):
-                eid = index.get(tuple(word(j) for j in range(i, i + n)))
-                if eid and noun and eid not in people:
-                    continue
-                if eid and not any(j in token_entity for j in range(i, i + n)):
-                    mentions.append(attrs.MentionInfo(eid, i, i + n))
-                    for j in range(i, i + n):
-                        token_entity[j] = eid
-                    after = i + n
-                    break
-        mentions.sort(key=lambda m: m.start)
-
-    def _acronyms(self, doc, entities, token_entity, mentions) -> None:
-        """'Long Name (LN)': the acronym mention joins the long form's entity."""
-        by_start = {m.start: m for m in mentions}
-        text, (char_start, char_end) = attrs.text(doc), attrs.char_bounds(doc)
-
-        def word(i: int) -> str:
-            return text[char_start[i] : char_end[i]]
-
-        for m in list(mentions):
-            j = m.end
-            if j + 2 < len(doc) and word(j) == "(" and word(j + 2) == ")" and doc[j + 1].is_upper:
-                acro = doc[j + 1].text
-                long = entities[m.entity_id]
-                if _initials(long.name) != acro:
-                    continue
-                other = by_start.get(j + 1)
-                if other is not None:
-                    other.entity_id = m.entity_id
-                else:
-                    mentions.append(attrs.MentionInfo(m.entity_id, j + 1, j + 2))
-                token_entity[j + 1] = m.entity_id
-                long.aliases.add(acro)
-        # drop entities whose every mention moved
-        used = {m.entity_id for m in mentions}
-        for eid in [e for e in entities if e not in used]:
-            del entities[eid]
-        # mentions of the same acronym elsewhere in the text
-        acro_map = {a: e.id for e in entities.values() for a in e.aliases if a.isupper() and len(a) >= 2}
-        for m in mentions if acro_map else ():
-            surface = text[char_start[m.start] : char_end[m.end - 1]]  # doc[m.start:m.end].text
-            if surface in acro_map and m.entity_id != acro_map[surface]:
-                old = m.entity_id
-                m.entity_id = acro_map[surface]
-                for i in range(m.start, m.end):
-                    token_entity[i] = m.entity_id
-                if all(x.entity_id != old for x in mentions):
-                    entities.pop(old, None)
+def _country_tables(path: str | None) -> dict:
+    return countries.default().data if path is None else countries.tables(path)
 
 
 @Language.factory("kg_entities", assigns=["doc._.kg_entities", "doc._.kg_token_entity", "doc._.kg_mentions"],

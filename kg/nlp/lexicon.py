@@ -1,4 +1,7 @@
-"""The cue lexicon (``pipelines/lexicon.toml``), checked against the relation catalogue."""
+"""The cue lexicon (``pipelines/lexicon.toml``), checked against the relation catalogue.
+
+kg's components take the lexicon's data (:func:`read`) in their ``initialize`` and save it with the
+pipeline, so a saved pipeline keeps the lexicon it was built with (:func:`from_data`)."""
 
 from __future__ import annotations
 
@@ -25,10 +28,20 @@ class Lexicon:
     stance_adjectives: dict[str, str]  # adjective -> stance relation
 
 
+def read(path: Path | str | None = None) -> dict:
+    """The lexicon file's data as it is (default: kg's own ``pipelines/lexicon.toml``)."""
+    with open(path or LEXICON_PATH, "rb") as fh:
+        return tomllib.load(fh)
+
+
 @lru_cache(maxsize=None)
 def load(path: Path | str = LEXICON_PATH) -> Lexicon:
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    return from_data(read(path), path)
+
+
+def from_data(data: dict, path: Path | str = "the lexicon") -> Lexicon:
+    """The lexicon from its data (:func:`read`), its relations checked against the catalogue; ``path``
+    names where the data came from in errors."""
     cat = catalogue.load()
     attachments = {}
     for key, rel in data.get("attachments", {}).items():

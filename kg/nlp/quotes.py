@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from kg.nlp import args, attrs, lexicon
+from kg.nlp.component import LexiconUser
 
 _QUOTE_RE = re.compile(r'"([^"]+?)"|“([^”]+?)”|\'\'([^\n]+?)\'\'')
 _TRANSCRIPT_RE = re.compile(r"^[ \t]*([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)
@@ -36,18 +37,29 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
-class QuoteExtractor:
-    def __init__(self, nlp: Language, name: str, min_words: int = 4, carry_sentences: int = 2,
+def quotes(doc: Doc, cues: frozenset[str] | None = None, min_words: int = 4, carry_sentences: int = 2,
+           unattributed: bool = False) -> list[attrs.QuoteHit]:
+    """The quotes and reported speech of ``doc``, by position (needs ``kg_entities`` and ``kg_coref``).
+    ``cues``: the lexicon's speech verbs; a direct quote without a speaker needs ``min_words``;
+    ``carry_sentences``: how far back its speaker is looked for; ``unattributed``: keep reported speech
+    whose speaker is no entity."""
+    cues = lexicon.load().quote_cues if cues is None else cues
+    return Quotes(doc.vocab, cues, min_words, carry_sentences, unattributed).find(doc)
+
+
+class Quotes:
+    """The quote patterns with their settings (:func:`quotes`)."""
+
+    def __init__(self, vocab, cues: frozenset[str], min_words: int = 4, carry_sentences: int = 2,
                  unattributed: bool = False):
-        self.name = name
         self.unattributed = unattributed
         self.min_words = min_words
         self.carry = carry_sentences
-        self.cues = lexicon.load().quote_cues
-        self.cue_hashes = attrs.hashes(nlp.vocab, self.cues)
-        self.according = attrs.hashes(nlp.vocab, ["according"])
+        self.cues = cues
+        self.cue_hashes = attrs.hashes(vocab, self.cues)
+        self.according = attrs.hashes(vocab, ["according"])
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> list[attrs.QuoteHit]:
         self.ents = doc._.kg_entities or {}
         self.text = attrs.text(doc)
         starts, ends = attrs.char_bounds(doc)
@@ -80,8 +92,7 @@ class QuoteExtractor:
         hits.sort(key=lambda h: h.start)
         for h in hits:
             h.about = self._about(doc, h)
-        doc._.kg_quotes = hits
-        return doc
+        return hits
 
     def _speaker_of(self, doc: Doc, tok: Token) -> str | None:
         """The entity a speaker phrase names: itself, its apposition ("the campaign chairman, Phil
@@ -267,6 +278,24 @@ class QuoteExtractor:
                 if self.ents.get(eid) and self.ents[eid].type not in ("Quantity",):
                     out.append(eid)
         return out
+
+
+class QuoteExtractor(LexiconUser):
+    def __init__(self, nlp: Language, name: str, min_words: int = 4, carry_sentences: int = 2,
+                 unattributed: bool = False):
+        self.name = name
+        self.vocab = nlp.vocab
+        self.settings = (min_words, carry_sentences, unattributed)
+        self.unattributed = unattributed
+        super().__init__()
+
+    def restore(self) -> None:
+        super().restore()
+        self.quotes = Quotes(self.vocab, self.lex.quote_cues, *self.settings)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_quotes = self.quotes.find(doc)
+        return doc
 
 
 @Language.factory("kg_quotes", assigns=["doc._.kg_quotes"], requires=["doc._.kg_entities", "doc._.kg_coref"],

@@ -13,16 +13,21 @@ Where the rules found the same relation in the same sentence, the rule's relatio
 evidence names the trigger word) and takes the higher of the two confidences.
 
 Without a trained model the component does nothing: the pipeline loads and runs on rules alone, and
-a log message says how to build the model.
+a log message says how to build the model. The model comes from ``initialize(path=...)``
+(``[initialize.components.kg_relation_model]``, or $KG_RELATION_MODEL) and is saved with the pipeline.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from spacy.util import ensure_path
 
-from kg.nlp import args, attrs, lexicon
+from kg.nlp import args, attrs
+from kg.nlp.component import LexiconUser
 from kg.nlp.relation_classifier import CANDIDATES
 from kg.resources import PIPELINES
 from kg.schema import catalogue
@@ -37,33 +42,83 @@ def model_path(path: str | Path) -> Path:
     return p if p.is_absolute() else PIPELINES / p
 
 
-class RelationModel:
-    def __init__(self, nlp: Language, name: str, path: str, threshold: float, single_object: list[str] = ()):
+class RelationModel(LexiconUser):
+    def __init__(self, nlp: Language, name: str, path: str = "", threshold: float = 0.5,
+                 single_object: Iterable[str] = ()):
         self.name = name
         self.threshold = threshold
         self.single = frozenset(single_object)
         self.cat = catalogue.load()
-        self.lex = lexicon.load()
         self.classifier = None
-        self.path = model_path(path)
+        self._classifier_nlp: Language | None = None
         self._nlp = nlp
+        super().__init__()
+        if path:
+            self.load(path)
+
+    def initialize(self, get_examples: Callable | None = None, *, nlp=None, lexicon: str | None = None,
+                   path: str = "") -> None:
+        """``path``: a trained model's directory (absolute or under ``pipelines/``); "" for none."""
+        super().initialize(get_examples, nlp=nlp, lexicon=lexicon)
+        self.load(path)
+
+    def load(self, path: str | Path) -> None:
+        """Run the trained classifier in ``path`` (absolute or under ``pipelines/``), or none ("")."""
+        self.classifier = self._classifier_nlp = None
         if not str(path):
             log.info("kg_relation_model: off (set KG_RELATION_MODEL=models/relations after `make model`); "
                      "relations come from the rules only")
             return
-        if not (self.path / "config.cfg").exists():
+        if not (model_path(path) / "config.cfg").exists():
             log.info("kg_relation_model: no trained relation model in %s (build it with `make model`); "
-                     "relations come from the rules only", self.path)
+                     "relations come from the rules only", model_path(path))
             return
         import spacy
 
         from kg.nlp import relation_classifier  # noqa: F401  (registers what the model's config names)
 
-        self.classifier = spacy.load(self.path).get_pipe("kg_relation_classifier")
+        self._use(spacy.load(model_path(path)))
+
+    def _use(self, classifier_nlp: Language) -> None:
+        from kg.nlp import tuning
+
+        self._classifier_nlp = classifier_nlp
+        self.classifier = classifier_nlp.get_pipe("kg_relation_classifier")
+        tuning.like_pipeline(self.classifier.model, self._nlp)
         self.width = self.classifier.model.layers[0].get_dim("tensor_width")
         rels = [self.cat.relation(label) for label in self.classifier.labels]
         self.types = set().union(*[set(r.domain or self.cat.entity_types) | set(r.range or self.cat.entity_types)
                                    for r in rels])
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        super().to_disk(path, exclude=exclude)
+        if self._classifier_nlp is not None:
+            self._classifier_nlp.to_disk(ensure_path(path) / "classifier")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()):
+        super().from_disk(path, exclude=exclude)
+        saved = ensure_path(path) / "classifier"
+        self.load(saved.resolve() if saved.exists() else "")
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        classifier = None if self._classifier_nlp is None else \
+            {"config": self._classifier_nlp.config.to_str(), "bytes": self._classifier_nlp.to_bytes()}
+        return srsly.msgpack_dumps({"stored": super().to_bytes(), "classifier": classifier})
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()):
+        from spacy.util import load_model_from_config
+        from thinc.api import Config
+
+        from kg.nlp import relation_classifier  # noqa: F401  (registers what the model's config names)
+
+        msg = srsly.msgpack_loads(data)
+        super().from_bytes(msg["stored"])
+        self.classifier = self._classifier_nlp = None
+        if msg["classifier"]:
+            config = Config().from_str(msg["classifier"]["config"])
+            self._use(load_model_from_config(config, auto_fill=False).from_bytes(msg["classifier"]["bytes"]))
+        return self
 
     @property
     def enabled(self) -> bool:
@@ -191,7 +246,6 @@ def _common_ancestor(x: Token, y: Token) -> Token | None:
 
 @Language.factory("kg_relation_model", assigns=["doc._.kg_relations"],
                   requires=["doc._.kg_mentions", "doc._.kg_entities", "doc._.kg_relations"],
-                  default_config={"path": "models/relations", "threshold": 0.5, "single_object": []})
-def make_relation_model(nlp: Language, name: str, path: str, threshold: float,
-                        single_object: list[str]) -> RelationModel:
-    return RelationModel(nlp, name, path, threshold, single_object)
+                  default_config={"threshold": 0.5, "single_object": []})
+def make_relation_model(nlp: Language, name: str, threshold: float, single_object: list[str]) -> RelationModel:
+    return RelationModel(nlp, name, "", threshold, single_object)

@@ -16,23 +16,32 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from kg.nlp import args, attrs, lexicon
+from kg.nlp.component import LexiconUser
 from kg.schema import catalogue, ids
 
 EXTRACTOR = "kg_relations"
 _SPENDING_VERBS = {"reach", "raise", "increase", "hit", "spend", "commit", "boost", "lift", "meet"}
 
 
-class RelationExtractor:
-    def __init__(self, nlp: Language, name: str, confidence: float = 0.75):
-        self.name = name
+def relations(doc: Doc, lex: lexicon.Lexicon | None = None, confidence: float = 0.75) -> list[attrs.RelationHit]:
+    """The relations the lexicon's patterns find in ``doc`` (needs ``kg_entities`` and ``kg_coref``;
+    may add Issue entities to ``doc._.kg_entities``); ``confidence``: that of an asserted relation
+    without coreference."""
+    return Rules(doc.vocab, lex or lexicon.load(), confidence).find(doc)
+
+
+class Rules:
+    """The relation patterns with a lexicon (:func:`relations`)."""
+
+    def __init__(self, vocab, lex: lexicon.Lexicon, confidence: float = 0.75):
         self.base = confidence
-        self.lex = lexicon.load()
+        self.lex = lex
         self.cat = catalogue.load()
         # the lemmas a pattern below starts from
-        self.triggers = attrs.hashes(nlp.vocab, [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS,
-                                                 *self.lex.stance_adjectives])
+        self.triggers = attrs.hashes(vocab, [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS,
+                                             *self.lex.stance_adjectives])
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> list[attrs.RelationHit]:
         self.ents = doc._.kg_entities or {}
         self.coref = doc._.kg_coref or {}
         hits: list[attrs.RelationHit] = []
@@ -59,8 +68,7 @@ class RelationExtractor:
             if key not in seen:
                 seen.add(key)
                 hits.append(h)
-        doc._.kg_relations = hits
-        return doc
+        return hits
 
     # -- patterns ---------------------------------------------------------
 
@@ -215,6 +223,22 @@ class RelationExtractor:
                 out.append(args.hit(doc, rel, subj, obj, [s_tok, trigger, o_tok], EXTRACTOR, round(conf, 2),
                                     modality, trigger=trigger.lemma_))
         return out
+
+
+class RelationExtractor(LexiconUser):
+    def __init__(self, nlp: Language, name: str, confidence: float = 0.75):
+        self.name = name
+        self.vocab = nlp.vocab
+        self.confidence = confidence
+        super().__init__()
+
+    def restore(self) -> None:
+        super().restore()
+        self.rules = Rules(self.vocab, self.lex, self.confidence)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_relations = self.rules.find(doc)
+        return doc
 
 
 @Language.factory("kg_relations", assigns=["doc._.kg_relations"],

@@ -1,6 +1,7 @@
 """``kg_parse_selected``: run the expensive part of the model only on sentences extraction can use.
 
-With ``[kg] parse = "selected"`` in ``pipelines/kg.cfg`` the pipeline runs in two passes:
+With ``kg_parse`` enabled and the parse pipes disabled in ``pipelines/kg.cfg`` (``[nlp] disabled``; the
+"selected" parse mode, :func:`set_parse_mode`) the pipeline runs in two passes:
 
 1. on the whole text, the cheap components: tokenizer, ``kg_paragraphs``, the model's
    ``senter`` (sentence boundaries), ``ner`` (in en_core_web_sm it has its own tok2vec)
@@ -36,12 +37,26 @@ the others have spaCy's "missing" head), so every dependency pattern skips them.
 import logging
 
 import numpy
-from spacy.attrs import DEP, HEAD, IS_TITLE, LEMMA, LOWER, MORPH, NORM, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import (
+    DEP,
+    HEAD,
+    IS_TITLE,
+    LEMMA,
+    LOWER,
+    MORPH,
+    NORM,
+    ORTH,
+    POS,
+    SENT_START,
+    SPACY,
+    TAG,
+)
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from kg.nlp import attrs, coref, lexicon, offices
+from kg.nlp.component import LexiconUser
 from kg.schema import catalogue
 
 log = logging.getLogger("kg")
@@ -83,12 +98,12 @@ class CueForms:
         return not self.cues.isdisjoint(self.lemmas(form))
 
 
-def cue_lemmas() -> set[str]:
+def cue_lemmas(lex: lexicon.Lexicon | None = None) -> set[str]:
     """The words that let an extractor fire with a single entity reference in the sentence, from
-    the lexicon and the catalogue (one place for the cues): speech verbs and "according" (a
-    quote needs only its speaker), stance adjectives, and verbs and nouns of stance relations
-    (their object may be an Issue, not an entity). Every other relation needs two references."""
-    lex = lexicon.load()
+    the lexicon (default: kg's own) and the catalogue (one place for the cues): speech verbs and
+    "according" (a quote needs only its speaker), stance adjectives, and verbs and nouns of stance
+    relations (their object may be an Issue, not an entity). Every other relation needs two references."""
+    lex = lex or lexicon.load()
     cat = catalogue.load()
     stance = {w for table in (lex.verbs, lex.nouns) for w, slots in table.items()
               if any(cat.relations[r].stance for r in slots.values())}
@@ -166,19 +181,46 @@ class Selector:
         return selected, other
 
 
-class SelectiveParser:
+class SelectiveParser(LexiconUser):
+    """Runs the pipeline's (disabled) parse pipes on the selected sentences. The pipes and what the
+    :class:`Selector` reads from them (the lemmatizer's tables, the entity labels) are looked up in the
+    pipeline at the first document, when the pipeline's components have their data."""
+
     def __init__(self, nlp: Language, name: str, pipes: list[str], min_entities: int, cue_entities: int,
                  quote_marks: bool, always: list[str]):
         self.name = name
+        self.nlp = nlp
         self.vocab = nlp.vocab
-        self.pipe_names = [p for p in pipes if p in nlp.component_names]
-        self.pipes = [nlp.get_pipe(p) for p in self.pipe_names]
-        lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.component_names else None
-        labels = nlp.get_pipe("ner").labels if "ner" in nlp.component_names else ()
-        self.selector = Selector(nlp.vocab, CueForms(cue_lemmas(), lemmatizer), labels, min_entities=min_entities,
-                                 cue_entities=cue_entities, quote_marks=quote_marks, always=tuple(always))
+        self.wanted = list(pipes)
+        self.settings = {"min_entities": min_entities, "cue_entities": cue_entities, "quote_marks": quote_marks,
+                         "always": tuple(always)}
+        self._selector: Selector | None = None
         self.root = nlp.vocab.strings.add("ROOT")
         self.stats = {"tokens": 0, "parsed": 0}
+        super().__init__()
+
+    def restore(self) -> None:
+        super().restore()
+        self._selector = None
+
+    @property
+    def pipe_names(self) -> list[str]:
+        return [p for p in self.wanted if p in self.nlp.component_names]
+
+    @property
+    def pipes(self) -> list:
+        return [self.nlp.get_pipe(p) for p in self.pipe_names]
+
+    @property
+    def selector(self) -> Selector:
+        if self._selector is None:
+            nlp, settings = self.nlp, dict(self.settings)
+            lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.component_names else None
+            labels = nlp.get_pipe("ner").labels if "ner" in nlp.component_names else ()
+            if any(getattr(pipe, "unattributed", False) for name, pipe in nlp.pipeline):
+                settings["cue_entities"] = 0  # kept reported speech may have no entity at all ("sources said")
+            self._selector = Selector(nlp.vocab, CueForms(cue_lemmas(self.lex), lemmatizer), labels, **settings)
+        return self._selector
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -242,13 +284,32 @@ def make_selective_parser(nlp: Language, name: str, pipes: list[str], min_entiti
     return SelectiveParser(nlp, name, pipes, min_entities, cue_entities, quote_marks, always)
 
 
-def install(nlp: Language, settings: dict) -> bool:
-    """Switch a loaded model to the two-pass pipeline. False (and the pipeline unchanged)
-    when the model cannot do it: no ``senter``, or ``ner`` listening to the shared tok2vec."""
-    settings = dict(settings)
-    settings.pop("factory", None)
-    where = {k: settings.pop(k) for k in ("before", "after") if k in settings}
-    pipes = [p for p in settings.get("pipes", PARSE_PIPES) if p in nlp.component_names]
+PARSE_MODES = ("all", "selected")
+
+
+def set_parse_mode(nlp: Language, mode: str) -> str:
+    """Parse every sentence ("all": the parse pipes enabled, ``kg_parse`` and ``senter`` disabled) or the
+    selected ones ("selected": the parse pipes disabled, run by ``kg_parse``). Returns the mode set:
+    "all" where the pipeline cannot select (no ``kg_parse``, ``senter`` or ``ner``, or ``ner`` or
+    ``senter`` listening to a parse pipe)."""
+    parser = next((name for name, pipe in nlp.components if isinstance(pipe, SelectiveParser)), None)
+    pipes = nlp.get_pipe(parser).pipe_names if parser else [p for p in PARSE_PIPES if p in nlp.component_names]
+    if mode == "selected" and not _can_select(nlp, parser, pipes):
+        mode = "all"
+    on, off = ([parser, "senter"], pipes) if mode == "selected" else (pipes, [parser, "senter"])
+    for name in on:
+        if name in nlp.disabled:
+            nlp.enable_pipe(name)
+    for name in off:
+        if name in nlp.component_names and name not in nlp.disabled:
+            nlp.disable_pipe(name)
+    return mode
+
+
+def _can_select(nlp: Language, parser: str | None, pipes: list[str]) -> bool:
+    if parser is None:
+        log.warning("parse = 'selected' needs the kg_parse component; parsing every sentence")
+        return False
     if "senter" not in nlp.component_names or "ner" not in nlp.component_names:
         log.warning("parse = 'selected' needs a model with senter and ner; parsing every sentence")
         return False
@@ -257,13 +318,4 @@ def install(nlp: Language, settings: dict) -> bool:
         if "ner" in listeners or "senter" in listeners:
             log.warning("ner or senter listens to %s in this model; parsing every sentence", p)
             return False
-    quotes = [pipe for _, pipe in nlp.components if hasattr(pipe, "unattributed")]
-    if any(q.unattributed for q in quotes):
-        settings["cue_entities"] = 0  # kept reported speech may have no entity at all ("sources said")
-    if "senter" in nlp.disabled:
-        nlp.enable_pipe("senter")
-    for p in pipes:
-        if p not in nlp.disabled:
-            nlp.disable_pipe(p)
-    nlp.add_pipe("kg_parse_selected", name="kg_parse", config=settings, **where)
     return True

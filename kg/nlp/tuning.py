@@ -10,13 +10,14 @@ Measured on this project's machine (2-core AMD EPYC VM, en_core_web_sm 3.8,
   identical annotations (checked token by token in ``tests/test_selective.py``).
 - the rule lemmatizer checks ``form in index`` against the model's lemma index
   tables, which are lists (57,528 nouns): every new word form scans them. As
-  frozensets the lookup is O(1) and the lemmas are the same.
+  lists that answer ``in`` from a set (:class:`~kg.nlp.lemmas.IndexList`, saved as
+  the plain lists they are) the lookup is O(1) and the lemmas are the same.
 - ``attribute_table``: en_core_web_sm's ``attribute_ruler`` runs 179 Matcher patterns
   over every token from Python (~20 % of the pipeline here); :mod:`.attribute_table`
   gives the same POS, morphology and lemmas from a cached table.
 - the rule lemmatizer caches its answers by (word, POS, morphology) but returns
   early, uncached, for every base form (most tokens: singular nouns, infinitives),
-  recomputing the morphology dict each time; ``lemma_cache`` caches every answer.
+  recomputing the morphology dict each time; :func:`~kg.nlp.lemmas.lemma_cache` caches every answer.
 - ``keep_freed_memory``: glibc hands every large block (each batch's activation
   arrays) back to the kernel when it is freed and takes fresh zeroed pages for the
   next one; in a 2-worker build of the BBC corpus that page-fault churn was 17 of
@@ -37,14 +38,23 @@ Measured on this project's machine (2-core AMD EPYC VM, en_core_web_sm 3.8,
 - ``blas_threads``: one BLAS thread per process. With one worker per core,
   more threads only contend; set through threadpoolctl so it holds whether or
   not numpy was imported before the pipeline was loaded.
+
+The settings are the arguments of the ``kg.speed_settings.v1`` callback, which ``pipelines/kg.cfg``
+runs as ``[nlp.after_pipeline_creation]``: a saved pipeline's config names it too, so ``spacy.load``
+applies them again. What they change is either in place before the components' data is loaded
+(thinc ops, the embedding layers) or works on whatever data is loaded later (the lemmatizer, the
+attribute table).
 """
 
-from __future__ import annotations
-
+import contextlib
 import logging
-from functools import lru_cache
+from collections.abc import Callable
+from contextvars import ContextVar
 
 from spacy.language import Language
+from spacy.util import registry
+
+from kg.nlp.lemmas import lemma_cache
 
 log = logging.getLogger("kg")
 
@@ -64,96 +74,39 @@ def _models(pipe):
             yield m
 
 
+def _all_models(nlp: Language):
+    for _, pipe in nlp.components:
+        yield from _models(pipe)
+
+
 def numpy_gemm(nlp: Language) -> int:
     """Point every thinc layer of the pipeline at NumpyOps without blis. Returns the layers changed."""
+    return _numpy_gemm(_all_models(nlp))
+
+
+def _numpy_gemm(models) -> int:
     from thinc.api import NumpyOps
 
     ops = NumpyOps(use_blis=False)
     n = 0
-    for _, pipe in nlp.components:
-        for model in _models(pipe):
-            for node in model.walk():
-                if type(node.ops) is NumpyOps and node.ops.use_blis:  # noqa: E721  (not CupyOps etc.)
-                    node.ops = ops
-                    n += 1
+    for model in models:
+        for node in model.walk():
+            if type(node.ops) is NumpyOps and node.ops.use_blis:  # noqa: E721  (not CupyOps etc.)
+                node.ops = ops
+                n += 1
     return n
 
 
-def lemma_index_sets(nlp: Language) -> None:
-    for _, pipe in nlp.components:
-        lookups = getattr(pipe, "lookups", None)
-        if lookups is None or "lemma_index" not in lookups.tables:
-            continue
-        table = lookups.get_table("lemma_index")
-        for key in list(table.keys()):
-            if isinstance(table[key], list):
-                table[key] = frozenset(table[key])
-        getattr(pipe, "cache", {}).clear()
+def like_pipeline(model, nlp: Language) -> None:
+    """Give a model that a component of ``nlp`` loads after the speed settings were applied (a trained
+    relation classifier) the settings the pipeline's own models have: numpy gemm, the embedding cache."""
+    from thinc.api import NumpyOps
 
-
-LEMMA_CACHE_SIZE = 200_000
-
-
-def lemma_cache(nlp: Language) -> int:
-    """Cache every answer of the pipeline's rule lemmatizers by (orth, POS, morphology), the key spaCy's
-    own cache uses (which base forms bypass), and lemmatize a Doc from its arrays (spaCy's loop sets
-    each lemma through a Token object). Returns the lemmatizers changed."""
-    n = 0
-    for _, pipe in nlp.components:
-        if getattr(pipe, "mode", None) != "rule" or not callable(getattr(pipe, "rule_lemmatize", None)) \
-                or hasattr(pipe, "kg_lemmas"):
-            continue
-        inner, cache = pipe.rule_lemmatize, {}
-
-        def rule_lemmatize(token, inner=inner, cache=cache):
-            key = (token.orth, token.pos, token.morph.key)
-            got = cache.get(key)
-            if got is None:
-                if len(cache) >= LEMMA_CACHE_SIZE:
-                    cache.clear()
-                got = cache[key] = inner(token)
-            return got
-
-        pipe.rule_lemmatize = pipe.lemmatize = rule_lemmatize
-        pipe.kg_lemmas = {}  # (orth, POS, morphology) -> lemma hash
-        pipe.__class__ = _array_lemmatizer(type(pipe))
-        n += 1
-    return n
-
-
-@lru_cache(maxsize=None)
-def _array_lemmatizer(cls: type) -> type:
-    """A subclass of a rule lemmatizer class whose ``__call__`` reads and writes the Doc's arrays."""
-    import numpy
-    from spacy.attrs import LEMMA, MORPH, ORTH, POS
-    from spacy.errors import Errors
-
-    def __call__(self, doc):
-        if not self._validated:
-            self._validate_tables(Errors.E1004)
-        try:
-            arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
-            todo = list(range(len(doc))) if self.overwrite else numpy.flatnonzero(arr[:, 3] == 0).tolist()
-            if not todo:
-                return doc
-            orth, pos, morph = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
-            cache, strings, values = self.kg_lemmas, self.vocab.strings, []
-            for i in todo:
-                key = (orth[i], pos[i], morph[i])
-                got = cache.get(key)
-                if got is None:
-                    if len(cache) >= LEMMA_CACHE_SIZE:
-                        cache.clear()
-                    got = cache[key] = strings.add(self.lemmatize(doc[i])[0])
-                values.append(got)
-            out = arr[:, 3].copy()
-            out[todo] = numpy.array(values, dtype=numpy.uint64)
-            doc.from_array([LEMMA], out)
-            return doc
-        except Exception as e:
-            self.get_error_handler()(self.name, self, [doc], e)
-
-    return type(cls.__name__, (cls,), {"__call__": __call__, "__module__": __name__, "__doc__": cls.__doc__})
+    nodes = [node for m in _all_models(nlp) for node in m.walk()]
+    if any(type(n.ops) is NumpyOps and not n.ops.use_blis for n in nodes):  # noqa: E721
+        _numpy_gemm([model])
+    if any(n.has_ref("embed") and hasattr(n.get_ref("embed")._func, "kg_inner") for n in nodes):
+        _embed_cache([model], EMBED_CACHE_ROWS)
 
 
 EMBED_CACHE_ROWS = 200_000  # per embedding layer (96 floats a row: 77 MB); emptied when full
@@ -230,20 +183,23 @@ def _store(state: dict, start: int, vectors, features) -> None:
 def embed_cache(nlp: Language, max_rows: int = EMBED_CACHE_ROWS) -> int:
     """Give every MultiHashEmbed stage of the pipeline's tok2vec layers a table of the vectors it
     computed, by feature row. Returns the embedding layers changed."""
+    return _embed_cache(_all_models(nlp), max_rows)
+
+
+def _embed_cache(models, max_rows: int) -> int:
     n = 0
-    for _, pipe in nlp.components:
-        for model in _models(pipe):
-            for node in model.walk():
-                if not node.has_ref("embed"):
-                    continue
-                embed = node.get_ref("embed")
-                names = [layer.name for layer in embed.layers]
-                if hasattr(embed._func, "kg_inner") or len(names) != 5 or names[0] != "extract_features" \
-                        or names[1] != "list2ragged" or names[4] != "ragged2list" \
-                        or not names[2].startswith("with_array(") or not names[3].startswith("with_array(maxout"):
-                    continue  # another architecture (static vectors, characters): left as it is
-                embed._func = _cached_embed_forward(embed.layers, embed._func, max_rows)
-                n += 1
+    for model in models:
+        for node in model.walk():
+            if not node.has_ref("embed"):
+                continue
+            embed = node.get_ref("embed")
+            names = [layer.name for layer in embed.layers]
+            if hasattr(embed._func, "kg_inner") or len(names) != 5 or names[0] != "extract_features" \
+                    or names[1] != "list2ragged" or names[4] != "ragged2list" \
+                    or not names[2].startswith("with_array(") or not names[3].startswith("with_array(maxout"):
+                continue  # another architecture (static vectors, characters): left as it is
+            embed._func = _cached_embed_forward(embed.layers, embed._func, max_rows)
+            n += 1
     return n
 
 
@@ -286,13 +242,47 @@ def blas_threads(n: int) -> None:
     threadpool_limits(limits=n, user_api="blas")
 
 
+_FREEZE_LATER: ContextVar[list | None] = ContextVar("kg_freeze_later", default=None)
+
+
+@contextlib.contextmanager
+def freeze_at_end():
+    """Inside the block, ``freeze_gc`` waits for the block's end: a loader that builds more after spaCy
+    made the pipeline (initialize) freezes once, when all of it exists."""
+    wanted: list = []
+    token = _FREEZE_LATER.set(wanted)
+    try:
+        yield
+    finally:
+        _FREEZE_LATER.reset(token)
+    if wanted:
+        freeze_gc()
+
+
+@registry.callbacks("kg.speed_settings.v1")
+def speed_settings(gemm: str = "numpy", blas_threads: int = 1, embed_cache: bool = True,
+                   keep_freed_memory: bool = True, attribute_table: bool = True, keep_text: bool = True,
+                   freeze_gc: bool = True) -> Callable[[Language], Language]:
+    """kg's speed settings (see the module docstring) as an ``[nlp.after_pipeline_creation]`` callback.
+    ``keep_text``: Docs keep the text they were made from (:func:`kg.nlp.attrs.keep_text`)."""
+    settings = {"gemm": gemm, "blas_threads": blas_threads, "embed_cache": embed_cache,
+                "keep_freed_memory": keep_freed_memory, "attribute_table": attribute_table, "keep_text": keep_text,
+                "freeze_gc": freeze_gc}
+
+    def apply(nlp: Language) -> Language:
+        tune(nlp, settings)
+        return nlp
+
+    return apply
+
+
 def tune(nlp: Language, settings: dict) -> None:
-    """Apply the ``[kg]`` speed settings (``gemm``, ``embed_cache``, ``attribute_table``,
-    ``keep_freed_memory``, ``blas_threads``; ``freeze_gc`` is applied by the loader last) to a loaded
-    pipeline, before any component takes references to the model's pipes."""
+    """Apply the speed settings to a pipeline spaCy has just made (``freeze_gc`` last, or at the end of
+    :func:`freeze_at_end`)."""
+    from kg.nlp import attrs
+
     if settings.get("gemm", "numpy") == "numpy":
         numpy_gemm(nlp)
-    lemma_index_sets(nlp)
     lemma_cache(nlp)
     if settings.get("embed_cache", True):
         embed_cache(nlp)
@@ -305,3 +295,11 @@ def tune(nlp: Language, settings: dict) -> None:
     threads = settings.get("blas_threads", 1)
     if threads:
         blas_threads(int(threads))
+    if settings.get("keep_text", True):
+        attrs.keep_text(nlp)
+    if settings.get("freeze_gc", True):
+        later = _FREEZE_LATER.get()
+        if later is None:
+            freeze_gc()
+        else:
+            later.append(True)

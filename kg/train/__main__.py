@@ -33,12 +33,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="override a training config value, e.g. training.max_epochs=5")
     a = ap.parse_args(argv)
 
-    from kg.nlp import RELATION_MODEL_ENV, load_pipeline, read_config
+    from kg.nlp import RELATION_MODEL_ENV, base_model, load_pipeline
 
     t0 = time.perf_counter()
     corpus = {s: a.work / f"{s}.spacy" for s in ("train", "dev")}
     nlp = load_pipeline(parse="all")  # every sentence parsed: the corpus keeps each token's vector and arc
-    base = os.environ.get("KG_SPACY_MODEL") or read_config().get("kg", {}).get("model", "")
+    base = base_model()
     if not (a.reuse_corpus and all(p.exists() for p in corpus.values())):
         corpus = relations.build_corpus(nlp, a.data, a.work)
     t1 = time.perf_counter()
