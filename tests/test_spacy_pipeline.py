@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import configparser
 import gc
 import json
 import os
+import tomllib
 import subprocess
 import sys
 from pathlib import Path
@@ -40,11 +40,10 @@ def saved(nlp, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def entry_points(tmp_path_factory) -> Path:
-    """A folder for PYTHONPATH holding a distribution with kg's spaCy entry points from setup.cfg, as an
-    install of kg declares them (the test environment's kg may have been installed before they were)."""
-    cfg = configparser.ConfigParser()
-    cfg.read(ROOT / "setup.cfg")
-    groups = {g: v.strip() for g, v in cfg["options.entry_points"].items() if g.startswith("spacy_")}
+    """A folder for PYTHONPATH holding a distribution with kg's spaCy entry points from pyproject.toml, as
+    an install of kg declares them (the test environment's kg may have been installed before they were)."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
+    groups = {g: "\n".join(f"{k} = {v}" for k, v in eps.items()) for g, eps in declared.items() if g.startswith("spacy_")}
     assert "kg_entities" in groups["spacy_factories"] and "kg.speed_settings.v1" in groups["spacy_callbacks"]
     dist = tmp_path_factory.mktemp("site") / "kg_spacy_entry_points-0.0.dist-info"
     dist.mkdir()
