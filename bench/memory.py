@@ -54,12 +54,23 @@ def tree_rss(pid: int) -> tuple[int, int]:
 
 def build(corpus: str, limit: int | None, times: int, workers: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "kg.cli", "--quiet", "build", "-", "--store", str(Path(tmp) / "store"),
-               "--workers", str(workers)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "--quiet",
+            "build",
+            "-",
+            "--store",
+            str(Path(tmp) / "store"),
+            "--workers",
+            str(workers),
+        ]
         env = {**os.environ, "KG_PROGRESS": "0"}
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True, env=env)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+        )
         n = 0
 
         def feed():
@@ -80,8 +91,14 @@ def build(corpus: str, limit: int | None, times: int, workers: int) -> dict:
             time.sleep(0.2)
         feeder.join()
         err = proc.stderr.read()
-        return {"articles": n, "wall": time.perf_counter() - t, "exit": proc.returncode, "peak_sum": peak_sum,
-                "peak_one": peak_one, "stderr": err[-500:]}
+        return {
+            "articles": n,
+            "wall": time.perf_counter() - t,
+            "exit": proc.returncode,
+            "peak_sum": peak_sum,
+            "peak_one": peak_one,
+            "stderr": err[-500:],
+        }
 
 
 def main() -> None:
@@ -99,13 +116,17 @@ def main() -> None:
     runs = {}
     for k in (1, args.times):
         r = runs[k] = build(args.corpus, args.limit, k, args.workers)
-        print(f"{k:>3}x: {r['articles']} articles, exit {r['exit']}, {r['wall']:.1f} s wall, peak RSS "
-              f"{r['peak_sum'] / mib:,.0f} MiB (kg + workers), largest process {r['peak_one'] / mib:,.0f} MiB")
+        print(
+            f"{k:>3}x: {r['articles']} articles, exit {r['exit']}, {r['wall']:.1f} s wall, peak RSS "
+            f"{r['peak_sum'] / mib:,.0f} MiB (kg + workers), largest process {r['peak_one'] / mib:,.0f} MiB"
+        )
         if r["exit"] != 0:
             print(r["stderr"])
     a, b = runs[1], runs[args.times]
-    print(f"ratio {args.times}x / 1x peak RSS: {b['peak_sum'] / max(a['peak_sum'], 1):.3f} (kg + workers), "
-          f"{b['peak_one'] / max(a['peak_one'], 1):.3f} (largest process); target <= 1.10")
+    print(
+        f"ratio {args.times}x / 1x peak RSS: {b['peak_sum'] / max(a['peak_sum'], 1):.3f} (kg + workers), "
+        f"{b['peak_one'] / max(a['peak_one'], 1):.3f} (largest process); target <= 1.10"
+    )
 
 
 if __name__ == "__main__":

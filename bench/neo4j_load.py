@@ -67,11 +67,25 @@ def synthetic(n_relations: int, per_article: int, n_entities: int, seed: int = 7
         for i in range(min(per_article, n_relations - a * per_article)):
             s, o = rnd.sample(ents, 2)
             sent = f"{s.name} did something to {o.name} (sentence {i})."
-            g.relations.append(Relation(s.id, rnd.choice(preds), o.id,
-                                        Evidence(aid, sent, i * 50, i * 50 + len(sent), "bench", 0.8),
-                                        confidence=round(rnd.uniform(0.5, 1.0), 2)))
-        g.quotes = [Quote(ents[0].id, f"Quote {k} of article {a}", "said", Evidence(aid, "q", 9000 + k, 9010 + k),
-                          about=[ents[1].id]) for k in range(3)]
+            g.relations.append(
+                Relation(
+                    s.id,
+                    rnd.choice(preds),
+                    o.id,
+                    Evidence(aid, sent, i * 50, i * 50 + len(sent), "bench", 0.8),
+                    confidence=round(rnd.uniform(0.5, 1.0), 2),
+                )
+            )
+        g.quotes = [
+            Quote(
+                ents[0].id,
+                f"Quote {k} of article {a}",
+                "said",
+                Evidence(aid, "q", 9000 + k, 9010 + k),
+                about=[ents[1].id],
+            )
+            for k in range(3)
+        ]
         graphs.append(g)
     return graphs
 
@@ -115,24 +129,39 @@ def baseline(st, graphs: list[ArticleGraph], batch: int, props: bool = True) -> 
                 continue
             ev = r.evidence
             by_type.setdefault(n.rel_types[r.predicate], []).append(
-                {"s": r.subject, "o": r.object, "p": {"article_id": ev.article_id, "sentence": ev.sentence,
-                                                        "start": ev.start, "end": ev.end, "confidence": r.confidence}})
+                {
+                    "s": r.subject,
+                    "o": r.object,
+                    "p": {
+                        "article_id": ev.article_id,
+                        "sentence": ev.sentence,
+                        "start": ev.start,
+                        "end": ev.end,
+                        "confidence": r.confidence,
+                    },
+                }
+            )
 
     def chunks(rows):
         for i in range(0, len(rows), batch):
-            yield rows[i:i + batch]
+            yield rows[i : i + batch]
 
     with st.driver.session(database=st.database) as s:
         t0 = time.perf_counter()
         for rows in chunks(list(ents.values())):
-            s.execute_write(lambda tx, rows=rows: tx.run(
-                "UNWIND $rows AS row CREATE (e:Entity) SET e = row", rows=rows).consume())
+            s.execute_write(
+                lambda tx, rows=rows: tx.run("UNWIND $rows AS row CREATE (e:Entity) SET e = row", rows=rows).consume()
+            )
         t1 = time.perf_counter()
         for typ, all_rows in by_type.items():
             for rows in chunks(all_rows):
-                s.execute_write(lambda tx, rows=rows, typ=typ: tx.run(
-                    f"UNWIND $rows AS row MATCH (s:Entity {{id: row.s}}) MATCH (o:Entity {{id: row.o}}) "
-                    f"CREATE (s)-[r:{typ}]->(o)" + (" SET r = row.p" if props else ""), rows=rows).consume())
+                s.execute_write(
+                    lambda tx, rows=rows, typ=typ: tx.run(
+                        f"UNWIND $rows AS row MATCH (s:Entity {{id: row.s}}) MATCH (o:Entity {{id: row.o}}) "
+                        f"CREATE (s)-[r:{typ}]->(o)" + (" SET r = row.p" if props else ""),
+                        rows=rows,
+                    ).consume()
+                )
         t2 = time.perf_counter()
     return t1 - t0, t2 - t1
 
@@ -147,8 +176,10 @@ def loadavg() -> str:
 def run(st, label: str, graphs: list[ArticleGraph], batch: int) -> dict:
     n_rel = sum(len(g.relations) for g in graphs)
     n_ent = len({e.id for g in graphs for e in g.entities})
-    print(f"\n== {label}: {len(graphs)} articles, {n_rel:,} relations, {n_ent:,} entities, batch {batch:,} rows",
-          flush=True)
+    print(
+        f"\n== {label}: {len(graphs)} articles, {n_rel:,} relations, {n_ent:,} entities, batch {batch:,} rows",
+        flush=True,
+    )
     wipe(st)
     st.ensure_schema()
     warm = graphs[: max(1, len(graphs) // 20)]  # JIT and plan caches warm for both loaders
@@ -191,18 +222,25 @@ def run(st, label: str, graphs: list[ArticleGraph], batch: int) -> dict:
 
     print(f"graph: {s}")
     print(f"{'':18s} {'seconds':>8s} {'rel/s':>9s}  note")
-    print(f"{'baseline CREATE':18s} {out['baseline_s']:8.1f} {out['baseline']:9,.0f}  "
-          f"nodes {t_nodes:.1f}s + relationships {t_rels:.1f}s")
-    print(f"{'CREATE, no props':18s} {out['bare_s']:8.1f} {out['bare']:9,.0f}  "
-          f"the same without evidence properties: about the most this server writes")
-    print(f"{'kg first load':18s} {out['first_s']:8.1f} {out['first']:9,.0f}  "
-          f"{first.records_written:,} nodes+relationships written")
+    print(
+        f"{'baseline CREATE':18s} {out['baseline_s']:8.1f} {out['baseline']:9,.0f}  "
+        f"nodes {t_nodes:.1f}s + relationships {t_rels:.1f}s"
+    )
+    print(
+        f"{'CREATE, no props':18s} {out['bare_s']:8.1f} {out['bare']:9,.0f}  "
+        f"the same without evidence properties: about the most this server writes"
+    )
+    print(
+        f"{'kg first load':18s} {out['first_s']:8.1f} {out['first']:9,.0f}  "
+        f"{first.records_written:,} nodes+relationships written"
+    )
     print(f"{'kg reload':18s} {out['reload_s']:8.1f} {n_rel / out['reload_s']:9,.0f}  all unchanged")
-    print(f"{'kg replace 10%':18s} {out['replace_s']:8.1f} {n_changed / out['replace_s']:9,.0f}  "
-          f"{len(changed)} articles, {n_changed:,} relations")
+    print(
+        f"{'kg replace 10%':18s} {out['replace_s']:8.1f} {n_changed / out['replace_s']:9,.0f}  "
+        f"{len(changed)} articles, {n_changed:,} relations"
+    )
     print(f"{'kg / baseline':18s} {'':8s} {out['first'] / out['baseline']:9.2f}  (target >= 0.5)")
-    print(f"loadavg (1 min) before baseline, after baseline, after first load, at the end: "
-          f"{' '.join(out['loadavg'])}")
+    print(f"loadavg (1 min) before baseline, after baseline, after first load, at the end: {' '.join(out['loadavg'])}")
     return out
 
 

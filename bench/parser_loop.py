@@ -66,8 +66,9 @@ def main() -> None:
             pipe.predict(b)
         total = time.perf_counter() - t
         loop = max(0.0, total - network)
-        print(f"{name:7s} network {network:5.2f} s, transition loop {loop:5.2f} s "
-              f"({loop / tokens * 1e6:5.1f} us/token)")
+        print(
+            f"{name:7s} network {network:5.2f} s, transition loop {loop:5.2f} s ({loop / tokens * 1e6:5.1f} us/token)"
+        )
     t = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=32):
         pass

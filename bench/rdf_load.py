@@ -45,17 +45,21 @@ from kg.stores.oxigraph import OxigraphStore
 ACTOR_TYPES = ("Person", "Organization", "GPE", "Group")
 
 
-def synthetic(n_articles: int, n_entities: int = 20000, ents_per: int = 40, rels_per: int = 40,
-              quotes_per: int = 5, seed: int = 4) -> list[ArticleGraph]:
+def synthetic(
+    n_articles: int, n_entities: int = 20000, ents_per: int = 40, rels_per: int = 40, quotes_per: int = 5, seed: int = 4
+) -> list[ArticleGraph]:
     """Articles whose actors follow a Zipf-like popularity (a few hubs, a long tail)."""
     rnd = random.Random(seed)
     cat = catalogue.load()
-    rels = [r for r in cat.relations.values() if r.domain and r.range
-            and set(ACTOR_TYPES) <= set(r.domain) and set(ACTOR_TYPES) <= set(r.range)]
+    rels = [
+        r
+        for r in cat.relations.values()
+        if r.domain and r.range and set(ACTOR_TYPES) <= set(r.domain) and set(ACTOR_TYPES) <= set(r.range)
+    ]
     pool = []
     for i in range(n_entities):
         t = ACTOR_TYPES[i % 4]
-        name = f"Actor {i} \"{t}\" <{i % 7}>"
+        name = f'Actor {i} "{t}" <{i % 7}>'
         pool.append(Entity(ids.entity_id(name, t), name, t, aliases=[f"A{i}"] if i % 3 == 0 else []))
     weights = [1 / (i + 1) ** 0.8 for i in range(n_entities)]
     out = []
@@ -68,9 +72,16 @@ def synthetic(n_articles: int, n_entities: int = 20000, ents_per: int = 40, rels
             s, o = rnd.sample(ents, 2)
             ev = Evidence(art.id, f"Sentence {k} of article {a}.", k * 10, k * 10 + 9, "bench", 0.8)
             relations.append(Relation(s.id, rnd.choice(rels).name, o.id, ev, 0.8))
-        quotes = [Quote(ents[q % len(ents)].id, f"Quote {q} in {a}", "say",
-                        Evidence(art.id, f"Quote sentence {q}.", 500 + q * 20, 510 + q * 20, "bench"),
-                        about=[ents[-1].id]) for q in range(quotes_per)]
+        quotes = [
+            Quote(
+                ents[q % len(ents)].id,
+                f"Quote {q} in {a}",
+                "say",
+                Evidence(art.id, f"Quote sentence {q}.", 500 + q * 20, 510 + q * 20, "bench"),
+                about=[ents[-1].id],
+            )
+            for q in range(quotes_per)
+        ]
         out.append(ArticleGraph(art, ents, [], relations, quotes))
     return out
 
@@ -103,7 +114,7 @@ def queries(hub: str) -> dict[str, str]:
     rdf = rdfterms.RDF
     return {
         "count by predicate": "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                              "GROUP BY ?p ORDER BY DESC(?n)",
+        "GROUP BY ?p ORDER BY DESC(?n)",
         "2-hop neighbourhood": f"""SELECT (COUNT(DISTINCT ?n2) AS ?n) WHERE {{
             ?r1 <{rdf}subject> <{hub}> ; <{rdf}object> ?n1 .
             ?r2 <{rdf}subject> ?n1 ; <{rdf}object> ?n2 . FILTER(?n2 != <{hub}>) }}""",
@@ -140,8 +151,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--articles", type=int, default=1500)
     ap.add_argument("--rdflib-sample", type=int, default=300, help="articles loaded into rdflib (extrapolated)")
-    ap.add_argument("--pairs-sample", type=int, default=100,
-                    help="articles for the pairs query (quadratic: rdflib needs minutes beyond ~100)")
+    ap.add_argument(
+        "--pairs-sample",
+        type=int,
+        default=100,
+        help="articles for the pairs query (quadratic: rdflib needs minutes beyond ~100)",
+    )
     ap.add_argument("--sparql-endpoint", default=None, help="also bench remote load (WIPES that server)")
     ap.add_argument("--dir", default=None, help="where the on-disk stores go (default: a temp dir)")
     args = ap.parse_args(argv)
@@ -161,8 +176,10 @@ def main(argv=None) -> int:
     kg_store = OxigraphStore(root / "kg")
     t_kg, stats = timed(lambda: kg_store.load(graphs))
     assert stats.records_written == n
-    print(f"  kg OxigraphStore.load(ArticleGraphs)   {rate(n, t_kg)}   = {t_raw / t_kg:.2f} x raw"
-          f"   (of which ArticleGraph->quads mapping {t_map:.2f} s)")
+    print(
+        f"  kg OxigraphStore.load(ArticleGraphs)   {rate(n, t_kg)}   = {t_raw / t_kg:.2f} x raw"
+        f"   (of which ArticleGraph->quads mapping {t_map:.2f} s)"
+    )
 
     import rdflib
 
@@ -171,17 +188,20 @@ def main(argv=None) -> int:
     ds = rdflib.Dataset(default_union=True)
     t_rdf, _ = timed(lambda: to_rdflib(sample_quads, ds))
     ns = len(sample_quads)
-    print(f"  rdflib Dataset.add one by one          {rate(ns, t_rdf)}   on {ns:,} quads "
-          f"({len(sample)} articles), extrapolated {t_rdf * n / ns:.0f} s for {n:,};"
-          f" kg is {(n / t_kg) / (ns / t_rdf):.0f} x faster")
+    print(
+        f"  rdflib Dataset.add one by one          {rate(ns, t_rdf)}   on {ns:,} quads "
+        f"({len(sample)} articles), extrapolated {t_rdf * n / ns:.0f} s for {n:,};"
+        f" kg is {(n / t_kg) / (ns / t_rdf):.0f} x faster"
+    )
 
     if args.sparql_endpoint:
         from kg.stores.sparql import SparqlStore
 
         with SparqlStore(args.sparql_endpoint) as rs:
             rs.query("DROP ALL", write=True)
-            t_raw_r, _ = timed(lambda: rs._request("POST", rs.store_url, None, nq,
-                                                   {"Content-Type": "application/n-quads"}))
+            t_raw_r, _ = timed(
+                lambda: rs._request("POST", rs.store_url, None, nq, {"Content-Type": "application/n-quads"})
+            )
             rs.query("DROP ALL", write=True)
             t_rem, _ = timed(lambda: rs.load(graphs))
             print(f"  raw N-Quads POST to {rs.store_url:<18}{rate(n, t_raw_r)}")
@@ -189,8 +209,11 @@ def main(argv=None) -> int:
             rs.query("DROP ALL", write=True)
 
     # the busiest actor, as the hub for the 2-hop query
-    hub = run_ox(kg_store.store, f"""SELECT ?s (COUNT(*) AS ?n) WHERE {{ ?a <{rdfterms.RDF}subject> ?s }}
-                                   GROUP BY ?s ORDER BY DESC(?n) LIMIT 1""")[0][0]
+    hub = run_ox(
+        kg_store.store,
+        f"""SELECT ?s (COUNT(*) AS ?n) WHERE {{ ?a <{rdfterms.RDF}subject> ?s }}
+                                   GROUP BY ?s ORDER BY DESC(?n) LIMIT 1""",
+    )[0][0]
     print(f"\nqueries (hub {hub})")
     sample_store = ox.Store()
     sample_store.extend(sample_quads)
@@ -208,13 +231,17 @@ def main(argv=None) -> int:
         t_os, res_os = best(partial(run_ox, small_store if on_small else sample_store, q))
         t_rs, res_rs = best(partial(run_rdflib, small_ds if on_small else ds, q))
         same = sorted(map(str, res_os)) == sorted(map(str, res_rs))
-        print(f"  {name:30} {t_full:13.3f}s {t_os:15.4f}s {t_rs:13.3f}s {t_rs / t_os:7.0f}x"
-              f"   full answer {str(res_full[0])[:40]}{'' if same else '  (ANSWERS DIFFER)'}"
-              f"{f'  [sample {small} articles]' if on_small else ''}")
+        print(
+            f"  {name:30} {t_full:13.3f}s {t_os:15.4f}s {t_rs:13.3f}s {t_rs / t_os:7.0f}x"
+            f"   full answer {str(res_full[0])[:40]}{'' if same else '  (ANSWERS DIFFER)'}"
+            f"{f'  [sample {small} articles]' if on_small else ''}"
+        )
     print("\n  times are the best of up to 3 runs (1 when a run takes > 1.5 s)")
-    print(f"  rdflib ran on the {len(sample)}-article sample ({ns:,} quads; the pairs query, quadratic, on the first"
-          f" {small}):\n  on the full graph it is too slow to wait for; the ratio compares both engines"
-          " on the same sample.")
+    print(
+        f"  rdflib ran on the {len(sample)}-article sample ({ns:,} quads; the pairs query, quadratic, on the first"
+        f" {small}):\n  on the full graph it is too slow to wait for; the ratio compares both engines"
+        " on the same sample."
+    )
     kg_store.close()
     tmp.cleanup()
     return 0

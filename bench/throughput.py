@@ -8,7 +8,7 @@ Measured in one run, on the same articles:
     ratio; both timed on the same slices of the corpus, interleaved (see parse_modes)
   - kg extraction with 1 and with N worker processes, and the ratio
   - end-to-end ``kg build`` wall time into a fresh embedded store (median and range of ``--builds`` runs:
-    this machine's speed drifts by up to a quarter within a day), and peak RSS
+    a shared machine's speed can drift by a quarter within a day), and peak RSS
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ def parse_modes(articles, words: int, bs: int, rounds: int) -> tuple[float, dict
     per_round = []  # tuned / selected per slice: how much the ratio moves with the machine
     rounds = max(1, min(rounds, len(articles)))
     for r in range(rounds):
-        part = articles[r * len(articles) // rounds:(r + 1) * len(articles) // rounds]
+        part = articles[r * len(articles) // rounds : (r + 1) * len(articles) // rounds]
         took = {}
-        for name in (list(configs) if r % 2 == 0 else list(reversed(configs))):
+        for name in list(configs) if r % 2 == 0 else list(reversed(configs)):
             t = time.perf_counter()
             configs[name](part)
             took[name] = time.perf_counter() - t
@@ -90,16 +90,22 @@ def parse_modes(articles, words: int, bs: int, rounds: int) -> tuple[float, dict
     stock_s, tuned = seconds["stock"], seconds["tuned"]
     print(f"(each configuration timed on the same {rounds} slices, interleaved; {loadavg()})")
     print(f"bare spaCy, stock ({'+'.join(stock.pipe_names)}): {words / stock_s:,.0f} words/s ({stock_s:.1f} s)")
-    print(f"bare spaCy, same components ({'+'.join(base)}) with kg's speed settings: {words / tuned:,.0f} words/s "
-          f"({tuned:.1f} s, {stock_s / tuned:.2f}x stock)")
+    print(
+        f"bare spaCy, same components ({'+'.join(base)}) with kg's speed settings: {words / tuned:,.0f} words/s "
+        f"({tuned:.1f} s, {stock_s / tuned:.2f}x stock)"
+    )
     st = kg_nlp["selected"].get_pipe("kg_parse").stats
     for mode in ("all", "selected"):
         took = seconds[mode]
         extra = f", {st['parsed'] / max(1, st['tokens']):.0%} of tokens parsed" if mode == "selected" else ""
-        print(f"kg extraction, parse = {mode!r}, 1 process: {words / took:,.0f} words/s ({took:.1f} s, "
-              f"{stock_s / took:.2f}x stock spaCy, {tuned / took:.2f}x the same components tuned{extra})")
-    print(f"ratio tuned / selected per slice: {min(per_round):.2f}-{max(per_round):.2f} "
-          f"(median {statistics.median(per_round):.2f})")
+        print(
+            f"kg extraction, parse = {mode!r}, 1 process: {words / took:,.0f} words/s ({took:.1f} s, "
+            f"{stock_s / took:.2f}x stock spaCy, {tuned / took:.2f}x the same components tuned{extra})"
+        )
+    print(
+        f"ratio tuned / selected per slice: {min(per_round):.2f}-{max(per_round):.2f} "
+        f"(median {statistics.median(per_round):.2f})"
+    )
     return tuned, {m: seconds[m] for m in ("all", "selected")}
 
 
@@ -108,10 +114,18 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "data" / "external" / "bbc"))
     ap.add_argument("--limit", type=int, default=None, help="use only the first N articles")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--rounds", type=int, default=8,
-                    help="slices of the corpus each one-process configuration is timed on, interleaved")
-    ap.add_argument("--builds", type=int, default=3,
-                    help="end-to-end builds to time (this machine's speed drifts: the median and range are printed)")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=8,
+        help="slices of the corpus each one-process configuration is timed on, interleaved",
+    )
+    ap.add_argument(
+        "--builds",
+        type=int,
+        default=3,
+        help="end-to-end builds to time (a machine's speed drifts: the median and range are printed)",
+    )
     args = ap.parse_args()
 
     from kg import readers as read
@@ -128,21 +142,34 @@ def main() -> None:
     bs = batch_size()
     bare, seconds = parse_modes(articles, words, bs, args.rounds)  # bare: the same components, tuned
     one = seconds[parse_mode()]
-    print(f"kg extraction, 1 process, default parse = {parse_mode()!r}: {words / one:,.0f} words/s; "
-          f"ratio to bare spaCy with the same components and settings {bare / one:.2f} (target >= 0.85)")
+    print(
+        f"kg extraction, 1 process, default parse = {parse_mode()!r}: {words / one:,.0f} words/s; "
+        f"ratio to bare spaCy with the same components and settings {bare / one:.2f} (target >= 0.85)"
+    )
 
     t = time.perf_counter()
     nn = sum(1 for _ in extract_parallel(iter(articles), workers=args.workers, batch_size=bs, counts=Counts()))
     many = time.perf_counter() - t
-    print(f"kg extraction, {args.workers} processes: {words / many:,.0f} words/s ({many:.1f} s incl. worker start, "
-          f"{nn} graphs); speed-up {one / many:.2f}x (target >= 1.7x)")
+    print(
+        f"kg extraction, {args.workers} processes: {words / many:,.0f} words/s ({many:.1f} s incl. worker start, "
+        f"{nn} graphs); speed-up {one / many:.2f}x (target >= 1.7x)"
+    )
 
     walls = []
     for k in range(max(1, args.builds)):
         with tempfile.TemporaryDirectory() as tmp:  # a fresh store each time: nothing cached
-            cmd = [sys.executable, "-m", "kg.cli", "--quiet", "build",
-                   *([args.corpus] if args.limit is None else files),
-                   "--store", str(Path(tmp) / "store"), "--workers", str(args.workers)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "kg.cli",
+                "--quiet",
+                "build",
+                *([args.corpus] if args.limit is None else files),
+                "--store",
+                str(Path(tmp) / "store"),
+                "--workers",
+                str(args.workers),
+            ]
             t = time.perf_counter()
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             # sampled (bench/memory.py): the children's ru_maxrss would count this process's own size,
@@ -152,10 +179,14 @@ def main() -> None:
                 peak_one = max(peak_one, tree_rss(proc.pid)[1])
                 time.sleep(0.2)
             walls.append(time.perf_counter() - t)
-            print(f"kg build -> embedded store, run {k + 1}: {walls[-1]:.1f} s wall, exit {proc.returncode} "
-                  f"(3: some inputs skipped), peak RSS of one process {peak_one / 2**20:,.0f} MiB ({loadavg()})")
-    print(f"kg build -> embedded store: median {statistics.median(walls):.1f} s wall of {len(walls)} "
-          f"(range {min(walls):.1f}-{max(walls):.1f} s; target <= 60 s for the whole BBC corpus)")
+            print(
+                f"kg build -> embedded store, run {k + 1}: {walls[-1]:.1f} s wall, exit {proc.returncode} "
+                f"(3: some inputs skipped), peak RSS of one process {peak_one / 2**20:,.0f} MiB ({loadavg()})"
+            )
+    print(
+        f"kg build -> embedded store: median {statistics.median(walls):.1f} s wall of {len(walls)} "
+        f"(range {min(walls):.1f}-{max(walls):.1f} s; target <= 60 s for the whole BBC corpus)"
+    )
     print(f"peak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 

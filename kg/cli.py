@@ -53,37 +53,76 @@ def _store_option(f):
         explicit = ctx.get_parameter_source("store") == click.core.ParameterSource.COMMANDLINE
         given = [o for o, v in (("--neo4j", neo4j), ("--sparql-endpoint", sparql_endpoint)) if v]
         if len(given) + explicit > 1:
-            raise click.UsageError(f"{' and '.join(given + (['--store'] if explicit else []))} are mutually "
-                                   "exclusive: give one store")
+            raise click.UsageError(
+                f"{' and '.join(given + (['--store'] if explicit else []))} are mutually exclusive: give one store"
+            )
         if given:
             kwargs["store"] = neo4j or sparql_endpoint
         return f(*args, **kwargs)
 
-    command = click.option("--sparql-endpoint", "sparql_endpoint", default=None, metavar="URL",
-                           help="Same as --store URL: the SPARQL 1.1 server at URL "
-                                "(query endpoint or server root).")(command)
-    command = click.option("--neo4j", "neo4j", default=None, metavar="URI",
-                           help="Same as --store URI: the Neo4j server at URI (bolt://...); credentials from "
-                                "NEO4J_USER / NEO4J_PASSWORD.")(command)
-    return click.option("--store", default=None, envvar="KG_STORE", metavar="LOCATION",
-                        help="The store: a directory for the embedded store (default kg-store), bolt:// or "
-                             "neo4j:// for Neo4j, http(s):// for a SPARQL server (env KG_STORE).")(command)
-_batch_option = click.option("--batch-size", default=None, type=click.IntRange(1),
-                             help=f"Neo4j: rows per write transaction (default {DEFAULT_BATCH:,}).")
+    command = click.option(
+        "--sparql-endpoint",
+        "sparql_endpoint",
+        default=None,
+        metavar="URL",
+        help="Same as --store URL: the SPARQL 1.1 server at URL (query endpoint or server root).",
+    )(command)
+    command = click.option(
+        "--neo4j",
+        "neo4j",
+        default=None,
+        metavar="URI",
+        help="Same as --store URI: the Neo4j server at URI (bolt://...); credentials from NEO4J_USER / NEO4J_PASSWORD.",
+    )(command)
+    return click.option(
+        "--store",
+        default=None,
+        envvar="KG_STORE",
+        metavar="LOCATION",
+        help="The store: a directory for the embedded store (default kg-store), bolt:// or "
+        "neo4j:// for Neo4j, http(s):// for a SPARQL server (env KG_STORE).",
+    )(command)
+
+
+_batch_option = click.option(
+    "--batch-size",
+    default=None,
+    type=click.IntRange(1),
+    help=f"Neo4j: rows per write transaction (default {DEFAULT_BATCH:,}).",
+)
 _model_options = [
     click.option("--model", "model_name", default=None, help="spaCy model package to load (env KG_SPACY_MODEL)."),
     click.option("--config", default=None, type=click.Path(exists=True), help="Pipeline config (.cfg)."),
-    click.option("--workers", default=None, type=click.IntRange(1, 256),
-                 help="Worker processes for the NLP, each loading the pipeline once (default: the cores; "
-                      "inputs with few articles to parse run in one process; 1: in this process)."),
-    click.option("--max-chars", default=api.DEFAULT_MAX_CHARS, show_default=True, type=click.IntRange(1),
-                 help="Skip an article longer than this many characters (title and text), saying so."),
-    click.option("--article-timeout", default=api.DEFAULT_ARTICLE_TIMEOUT, show_default=True,
-                 type=click.FloatRange(0, min_open=True), metavar="SECONDS",
-                 help="Skip an article whose NLP takes longer than this, saying so (not enforced on --dask)."),
-    click.option("--dask", "dask", default=None, metavar="ADDRESS",
-                 help="Run the NLP on Dask workers: a scheduler address (tcp://host:8786) or 'local' for a "
-                      "LocalCluster of --workers processes (pip install 'kg[dask]'; see docs/scaling.md)."),
+    click.option(
+        "--workers",
+        default=None,
+        type=click.IntRange(1, 256),
+        help="Worker processes for the NLP, each loading the pipeline once (default: the cores; "
+        "inputs with few articles to parse run in one process; 1: in this process).",
+    ),
+    click.option(
+        "--max-chars",
+        default=api.DEFAULT_MAX_CHARS,
+        show_default=True,
+        type=click.IntRange(1),
+        help="Skip an article longer than this many characters (title and text), saying so.",
+    ),
+    click.option(
+        "--article-timeout",
+        default=api.DEFAULT_ARTICLE_TIMEOUT,
+        show_default=True,
+        type=click.FloatRange(0, min_open=True),
+        metavar="SECONDS",
+        help="Skip an article whose NLP takes longer than this, saying so (not enforced on --dask).",
+    ),
+    click.option(
+        "--dask",
+        "dask",
+        default=None,
+        metavar="ADDRESS",
+        help="Run the NLP on Dask workers: a scheduler address (tcp://host:8786) or 'local' for a "
+        "LocalCluster of --workers processes (pip install 'kg[dask]'; see docs/scaling.md).",
+    ),
 ]
 
 
@@ -120,8 +159,12 @@ def _exit(ctx, counts) -> None:
 @click.group(cls=KgGroup)
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only results, no progress or summaries.")
-@click.option("--progress/--no-progress", "show_progress", default=None,
-              help="Progress bars on stderr (default: when stderr is a terminal; env KG_PROGRESS=1/0).")
+@click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Progress bars on stderr (default: when stderr is a terminal; env KG_PROGRESS=1/0).",
+)
 @click.version_option(package_name="kg")
 @click.pass_context
 def main(ctx, debug, quiet, show_progress):
@@ -137,15 +180,25 @@ def main(ctx, debug, quiet, show_progress):
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", default="-", type=click.File("w", encoding="utf-8"),
-              help="JSONL file (default stdout).")
+@click.option(
+    "-o", "--output", default="-", type=click.File("w", encoding="utf-8"), help="JSONL file (default stdout)."
+)
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
 @_with(_model_options)
 @click.pass_context
 def extract(ctx, inputs, output, report_path, model_name, config, max_chars, article_timeout, workers, dask):
     """Extract ArticleGraphs from INPUTS (files, directories, globs, - for stdin) as JSON Lines."""
-    counts = api.extract(inputs, output, model_name=model_name, config=config, stdin=sys.stdin, workers=workers,
-                         dask=dask, max_chars=max_chars, article_timeout=article_timeout)
+    counts = api.extract(
+        inputs,
+        output,
+        model_name=model_name,
+        config=config,
+        stdin=sys.stdin,
+        workers=workers,
+        dask=dask,
+        max_chars=max_chars,
+        article_timeout=article_timeout,
+    )
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 
@@ -155,20 +208,48 @@ def extract(ctx, inputs, output, report_path, model_name, config, max_chars, art
 @_store_option
 @_batch_option
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
-@click.option("--ledger", "ledger", default=None, type=click.Path(dir_okay=False),
-              help="The build ledger that makes builds resumable (default STORE/ledger.sqlite; for a server "
-                   ".kg-ledger/HOST-HASH.sqlite).")
+@click.option(
+    "--ledger",
+    "ledger",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="The build ledger that makes builds resumable (default STORE/ledger.sqlite; for a server "
+    ".kg-ledger/HOST-HASH.sqlite).",
+)
 @click.option("--no-ledger", is_flag=True, help="Build without a ledger: parse every article, no resume.")
 @_with(_model_options)
 @click.pass_context
-def build(ctx, inputs, store, batch_size, report_path, ledger, no_ledger, model_name, config,
-          max_chars, article_timeout, workers, dask):
+def build(
+    ctx,
+    inputs,
+    store,
+    batch_size,
+    report_path,
+    ledger,
+    no_ledger,
+    model_name,
+    config,
+    max_chars,
+    article_timeout,
+    workers,
+    dask,
+):
     """Read, extract and load INPUTS into the store (embedded by default; Neo4j or a SPARQL server by URI).
     Resumable: run it again after an interruption and it continues where it stopped; unchanged articles are
     not parsed again."""
-    counts = api.build(inputs, store=store, model_name=model_name, config=config, stdin=sys.stdin, workers=workers,
-                       batch_size=batch_size, dask=dask, ledger=False if no_ledger else ledger, max_chars=max_chars,
-                       article_timeout=article_timeout)
+    counts = api.build(
+        inputs,
+        store=store,
+        model_name=model_name,
+        config=config,
+        stdin=sys.stdin,
+        workers=workers,
+        batch_size=batch_size,
+        dask=dask,
+        ledger=False if no_ledger else ledger,
+        max_chars=max_chars,
+        article_timeout=article_timeout,
+    )
     _summary(counts, ctx.obj["quiet"], report_path)
     _exit(ctx, counts)
 
@@ -202,20 +283,27 @@ def query(text, sparql, cypher, name, write, store, fmt):
     if not texts and not name:
         raise click.UsageError("give a query: TEXT, --sparql 'SELECT ...', --cypher 'MATCH ...' or --name NAME")
     ctx = click.get_current_context()
-    if cypher and ctx.get_parameter_source("store") != click.core.ParameterSource.COMMANDLINE and \
-            not (store or "").startswith(("bolt", "neo4j")):
+    if (
+        cypher
+        and ctx.get_parameter_source("store") != click.core.ParameterSource.COMMANDLINE
+        and not (store or "").startswith(("bolt", "neo4j"))
+    ):
         store = os.environ.get("NEO4J_URI")
         if not store:
             raise click.UsageError("--cypher needs a Neo4j server: --neo4j bolt://host:7687 or env NEO4J_URI")
     language = "sparql" if sparql else "cypher" if cypher else None
-    click.echo(output.render(api.query(texts[0] if texts else None, name=name, store=store, write=write,
-                                       language=language), fmt))
+    click.echo(
+        output.render(
+            api.query(texts[0] if texts else None, name=name, store=store, write=write, language=language), fmt
+        )
+    )
 
 
 @main.command()
 @click.option("--format", "fmt", required=True, type=click.Choice(_export_formats()))
-@click.option("-o", "--output", required=True, type=click.Path(),
-              help="File to write (a directory for --format neo4j-csv).")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(), help="File to write (a directory for --format neo4j-csv)."
+)
 @_store_option
 @click.pass_context
 def export(ctx, fmt, output, store):
@@ -228,9 +316,14 @@ def export(ctx, fmt, output, store):
 
 @main.command()
 @_store_option
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-              help="Write the full report (blocs, top actors, alliances, adversaries, office holders, stance "
-                   "heatmap, network picture) to FILE.html (self-contained) or FILE.md (pictures beside it).")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the full report (blocs, top actors, alliances, adversaries, office holders, stance "
+    "heatmap, network picture) to FILE.html (self-contained) or FILE.md (pictures beside it).",
+)
 @click.option("--top", default=15, show_default=True, type=click.IntRange(1), help="Rows per table.")
 @click.pass_context
 def report(ctx, store, output, top):
@@ -363,13 +456,22 @@ def actors(ctx, store, since, until, top, fmt):
 def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
     """Alliances and conflicts that are new, broken, lapsed or ended from date window A to window B,
     with a sentence each; counts and PageRank movers on stderr."""
-    _show(ctx, api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store,
-                           top=top), fmt, ("changes", "pagerank"))
+    _show(
+        ctx,
+        api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store, top=top),
+        fmt,
+        ("changes", "pagerank"),
+    )
 
 
 @main.command()
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-              help="Interactive HTML page to write (self-contained: no network needed to view it).")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Interactive HTML page to write (self-contained: no network needed to view it).",
+)
 @click.option("--png", default=None, type=click.Path(dir_okay=False), help="Static PNG picture to write.")
 @click.option("--since", default=None, metavar="DATE", help="Only evidence from articles dated on/after DATE.")
 @click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE.")
@@ -381,12 +483,15 @@ def viz(ctx, output, png, since, until, top, store):
     by PageRank, evidence sentences on hover (HTML) -- as -o FILE.html and/or --png FILE.png."""
     res = api.viz(output, png=png, store=store, since=since, until=until, top=top)
     if not ctx.obj["quiet"]:
-        click.echo(f"wrote {', '.join(res['written'])}: {res['actors']} actors, {res['ties']} ties, "
-                   f"{res['groups']} groups", err=True)
+        click.echo(
+            f"wrote {', '.join(res['written'])}: {res['actors']} actors, {res['ties']} ties, {res['groups']} groups",
+            err=True,
+        )
 
 
-_curation_option = click.option("--curation", default=None, type=click.Path(dir_okay=False),
-                                 help="Curation file (default STORE/curation.toml).")
+_curation_option = click.option(
+    "--curation", default=None, type=click.Path(dir_okay=False), help="Curation file (default STORE/curation.toml)."
+)
 
 
 def _show_recorded(ctx, res, fmt) -> None:

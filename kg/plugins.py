@@ -56,8 +56,9 @@ class Plugin:
             try:
                 obj: Any = importlib.import_module(self.module)
             except ImportError as exc:
-                raise PluginError(f"{self.kind} plugin {self.name!r} cannot be imported ({self.module}): "
-                                  f"{exc}") from exc
+                raise PluginError(
+                    f"{self.kind} plugin {self.name!r} cannot be imported ({self.module}): {exc}"
+                ) from exc
             self._loaded = getattr(obj, self.attr) if self.attr else obj
         return self._loaded
 
@@ -115,7 +116,7 @@ def get(name: str, kind: str) -> Any:
 def find(kind: str, **option: Any) -> Plugin | None:
     """The first plugin of ``kind`` whose option matches: ``extension=".txt"`` is in its
     ``extensions``, ``scheme="bolt"`` in its ``schemes``, ``default=True`` equal."""
-    (key, value), = option.items()
+    ((key, value),) = option.items()
     for p in plugins(kind):
         have = p.options.get(key) if key in p.options else p.options.get(key + "s")
         if have == value or (isinstance(have, (tuple, list, frozenset, set)) and value in have):
@@ -127,8 +128,13 @@ def find(kind: str, **option: Any) -> Plugin | None:
 
 register("oxigraph", "store", "kg.stores.oxigraph", "open_oxigraph", default=True, schemes=("file",))
 register("sparql", "store", "kg.stores.sparql", "open_sparql", schemes=("http", "https"))
-register("neo4j", "store", "kg.stores.neo4j.store", "open_neo4j",
-         schemes=("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"))
+register(
+    "neo4j",
+    "store",
+    "kg.stores.neo4j.store",
+    "open_neo4j",
+    schemes=("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"),
+)
 
 register("text", "reader", "kg.readers.text", "read_text", extensions=(".txt", ".text", ".md"))
 register("jsonl", "reader", "kg.readers.jsonl", "read_jsonl", extensions=(".jsonl", ".ndjson"))

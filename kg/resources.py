@@ -24,4 +24,3 @@ def _root() -> Path:
 ROOT = _root()
 SCHEMAS = ROOT / "schemas"
 PIPELINES = ROOT / "pipelines"
-

@@ -80,22 +80,45 @@ def _qualifiers(attrs: dict) -> dict:
 
 
 def relation_key(r: dict, names: dict) -> dict:
-    return {"subject": _name(names, r["subject"]), "subject_type": _type(names, r["subject"]),
-            "relation": r["predicate"], "object": _name(names, r["object"]), "object_type": _type(names, r["object"]),
-            "modality": r["modality"], "negated": r["negated"], "qualifiers": _qualifiers(r.get("attrs") or {})}
+    return {
+        "subject": _name(names, r["subject"]),
+        "subject_type": _type(names, r["subject"]),
+        "relation": r["predicate"],
+        "object": _name(names, r["object"]),
+        "object_type": _type(names, r["object"]),
+        "modality": r["modality"],
+        "negated": r["negated"],
+        "qualifiers": _qualifiers(r.get("attrs") or {}),
+    }
 
 
 def position_key(r: dict, relations: list[dict], names: dict) -> dict:
     """A holds_position with the owners (office_of) of the same office and the person's member_of objects that
     kg gave in the same sentence."""
     sent = r["evidence"]["sentence"]
-    owners = sorted({_name(names, o["object"]) for o in relations if o["predicate"] == "office_of"
-                     and o["subject"] == r["object"] and o["evidence"]["sentence"] == sent})
-    parties = sorted({_name(names, o["object"]) for o in relations if o["predicate"] == "member_of"
-                      and o["subject"] == r["subject"] and o["evidence"]["sentence"] == sent})
-    return {"person": _name(names, r["subject"]), "office": _name(names, r["object"]), "of": owners,
-            "member_of": parties, "modality": r["modality"], "negated": r["negated"],
-            "qualifiers": _qualifiers(r.get("attrs") or {})}
+    owners = sorted(
+        {
+            _name(names, o["object"])
+            for o in relations
+            if o["predicate"] == "office_of" and o["subject"] == r["object"] and o["evidence"]["sentence"] == sent
+        }
+    )
+    parties = sorted(
+        {
+            _name(names, o["object"])
+            for o in relations
+            if o["predicate"] == "member_of" and o["subject"] == r["subject"] and o["evidence"]["sentence"] == sent
+        }
+    )
+    return {
+        "person": _name(names, r["subject"]),
+        "office": _name(names, r["object"]),
+        "of": owners,
+        "member_of": parties,
+        "modality": r["modality"],
+        "negated": r["negated"],
+        "qualifiers": _qualifiers(r.get("attrs") or {}),
+    }
 
 
 def quote_key(q: dict, names: dict) -> dict:
@@ -113,9 +136,15 @@ def match_key(kind: str, it: dict) -> tuple:
             s, o = sorted((s, o))
         return (s, it["relation"], o, it["modality"], it["negated"], json.dumps(it.get("qualifiers") or {}))
     if kind == "positions":
-        return (norm(it["person"]), norm(it["office"]), tuple(norm(o) for o in it["of"]),
-                tuple(norm(o) for o in it["member_of"]), it["modality"],
-                it["negated"], json.dumps(it.get("qualifiers") or {}))
+        return (
+            norm(it["person"]),
+            norm(it["office"]),
+            tuple(norm(o) for o in it["of"]),
+            tuple(norm(o) for o in it["member_of"]),
+            it["modality"],
+            it["negated"],
+            json.dumps(it.get("qualifiers") or {}),
+        )
     if kind == "quotes":
         return (norm(it["speaker"]), it["kind"])
     return (norm(it["name"]), it["type"])
@@ -173,15 +202,23 @@ def current_items(graphs: list[dict], files: set[str]) -> dict[str, list[dict]]:
                 out["positions"].append({**base, **position_key(r, g["relations"], names)})
         for q in g["quotes"]:
             ev = q["evidence"]
-            out["quotes"].append({"file": file, "start": ev["start"], "end": ev["end"], "sentence": ev["sentence"],
-                                  **quote_key(q, names)})
+            out["quotes"].append(
+                {
+                    "file": file,
+                    "start": ev["start"],
+                    "end": ev["end"],
+                    "sentence": ev["sentence"],
+                    **quote_key(q, names),
+                }
+            )
         firsts: dict[str, dict] = {}
         for m in g["mentions"]:
             firsts.setdefault(m["entity_id"], m)
         for e in g["entities"]:
             m = firsts.get(e["id"], {"start": 0, "end": 0, "text": ""})
-            out["actors"].append({"file": file, "start": m["start"], "end": m["end"], "sentence": m["text"],
-                                  **actor_key(e)})
+            out["actors"].append(
+                {"file": file, "start": m["start"], "end": m["end"], "sentence": m["text"], **actor_key(e)}
+            )
     return out
 
 
@@ -208,8 +245,11 @@ def match(kind: str, current: list[dict], judged: list[dict]) -> tuple[list[tupl
     used: set[str] = set()
     pairs, unjudged = [], []
     for cur in current:
-        cands = [j for j in index.get((cur["file"], match_key(kind, cur)), [])
-                 if j["id"] not in used and _same_place(kind, cur, j)]
+        cands = [
+            j
+            for j in index.get((cur["file"], match_key(kind, cur)), [])
+            if j["id"] not in used and _same_place(kind, cur, j)
+        ]
         if cands:
             used.add(cands[0]["id"])
             pairs.append((cur, cands[0]))
@@ -263,9 +303,12 @@ def scores(sample: dict, current: dict) -> dict:
         "quote_speaker": precision([j["speaker_judgment"] for j in judged["quotes"]]),
         "quote_span": precision([j["span_judgment"] for j in judged["quotes"]]),
         "actors": {t: figure(acts.count(t), len(acts)) for t in ("right-type", "wrong-type", "junk", "split")},
-        "failures": {"relations": failures(rel, "failure"), "positions": failures(judged["positions"], "failure"),
-                     "quotes": failures(judged["quotes"], "speaker_failure", "span_failure"),
-                     "actors": dict(Counter(a for a in acts if a != "right-type").most_common())},
+        "failures": {
+            "relations": failures(rel, "failure"),
+            "positions": failures(judged["positions"], "failure"),
+            "quotes": failures(judged["quotes"], "speaker_failure", "span_failure"),
+            "actors": dict(Counter(a for a in acts if a != "right-type").most_common()),
+        },
         "matched": {k: len(judged[k]) for k in KINDS},
         "judged": {k: len(sample[k]) for k in KINDS},
         "unjudged": {k: len(matched[k][1]) for k in KINDS},
@@ -302,8 +345,11 @@ def same_actor(gold: str, name: str | None, aliases: tuple[str, ...] = (), surna
     SAME_NAMES, or (with ``surname``, for people) a surname-only node."""
     g = _bare(gold)
     got = {_bare(name), *(_bare(a) for a in aliases)}
-    return (g in got or bool(got & SAME_NAMES.get(g, set()))
-            or surname and any(n and " " not in n and g.split()[-1:] == [n] for n in got))
+    return (
+        g in got
+        or bool(got & SAME_NAMES.get(g, set()))
+        or (surname and any(n and " " not in n and g.split()[-1:] == [n] for n in got))
+    )
 
 
 def recall(gold: list[dict], current: dict) -> dict:
@@ -314,11 +360,15 @@ def recall(gold: list[dict], current: dict) -> dict:
         by_kind[g["kind"]].append(_found(g, current))
     out = {}
     for kind, hits in sorted(by_kind.items()):
-        out[kind] = {"strict": figure(sum(s for s, _ in hits), len(hits)),
-                     "lenient": figure(sum(l for _, l in hits), len(hits))}
+        out[kind] = {
+            "strict": figure(sum(s for s, _ in hits), len(hits)),
+            "lenient": figure(sum(lenient for _, lenient in hits), len(hits)),
+        }
     allhits = [h for hs in by_kind.values() for h in hs]
-    out["all"] = {"strict": figure(sum(s for s, _ in allhits), len(allhits)),
-                  "lenient": figure(sum(l for _, l in allhits), len(allhits))}
+    out["all"] = {
+        "strict": figure(sum(s for s, _ in allhits), len(allhits)),
+        "lenient": figure(sum(lenient for _, lenient in allhits), len(allhits)),
+    }
     return out
 
 
@@ -337,9 +387,13 @@ def _found(g: dict, current: dict) -> tuple[bool, bool]:
     if g["kind"] == "position":
         ps = [p for p in current.get("positions", []) if here(p) and same(g["subject"], p["person"])]
         core = [p for p in ps if norm(p["office"]) in (norm(g["office"]), norm(g.get("office_core") or g["office"]))]
-        strict = [p for p in core if norm(p["office"]) == norm(g["office"])
-                  and all(any(same(o, x, False) for x in p["of"] + p["member_of"]) for o in g.get("of", []))
-                  and (g.get("status", "current") == "current" or g["status"] in json.dumps(p["qualifiers"]))]
+        strict = [
+            p
+            for p in core
+            if norm(p["office"]) == norm(g["office"])
+            and all(any(same(o, x, False) for x in p["of"] + p["member_of"]) for o in g.get("of", []))
+            and (g.get("status", "current") == "current" or g["status"] in json.dumps(p["qualifiers"]))
+        ]
         return bool(strict), bool(core)
     sym = _symmetric(g["relation"])
     hit = False
@@ -363,17 +417,25 @@ def _pct(f: dict) -> str:
 
 def report(s: dict) -> str:
     lines = ["precision             strict                       lenient (incomplete counts as right)"]
-    for key, label in (("relations", "relations (as drawn)"), ("relations_interaction", "  interaction/stance"),
-                       ("relations_other", "  other types"), ("positions", "positions"),
-                       ("quote_speaker", "quote speaker"), ("quote_span", "quote span")):
+    for key, label in (
+        ("relations", "relations (as drawn)"),
+        ("relations_interaction", "  interaction/stance"),
+        ("relations_other", "  other types"),
+        ("positions", "positions"),
+        ("quote_speaker", "quote speaker"),
+        ("quote_span", "quote span"),
+    ):
         lines.append(f"{label:22}{_pct(s[key]['strict']):29}{_pct(s[key]['lenient'])}")
     lines.append("actors                " + "  ".join(f"{t} {_pct(f)}" for t, f in s["actors"].items()))
     lines.append("recall (fully annotated articles)")
     for kind, f in s["recall"].items():
         lines.append(f"  {kind:20}{_pct(f['strict']):29}{_pct(f['lenient'])}")
     lines.append("judged items still produced: " + ", ".join(f"{k} {s['matched'][k]}/{s['judged'][k]}" for k in KINDS))
-    lines.append("outputs without a judgment:  " + ", ".join(f"{k} {s['unjudged'][k]}" for k in KINDS)
-                 + "  (--unjudged lists them)")
+    lines.append(
+        "outputs without a judgment:  "
+        + ", ".join(f"{k} {s['unjudged'][k]}" for k in KINDS)
+        + "  (--unjudged lists them)"
+    )
     for kind, f in s["failures"].items():
         if f:
             lines.append(f"failures {kind}: " + ", ".join(f"{c} {n}" for c, n in f.items()))
@@ -398,16 +460,19 @@ def show(sample: dict, data: Path, kinds: list[str]) -> None:
     for kind in kinds:
         for it in sample[kind]:
             text = texts.setdefault(it["file"], article_text(data, it["file"]))
-            verdict = (f"speaker {it['speaker_judgment']}/{it['speaker_failure'] or '-'}, "
-                       f"span {it['span_judgment']}/{it['span_failure'] or '-'}" if kind == "quotes"
-                       else f"{it['judgment']}/{it.get('failure') or it.get('right_type') or '-'}")
+            verdict = (
+                f"speaker {it['speaker_judgment']}/{it['speaker_failure'] or '-'}, "
+                f"span {it['span_judgment']}/{it['span_failure'] or '-'}"
+                if kind == "quotes"
+                else f"{it['judgment']}/{it.get('failure') or it.get('right_type') or '-'}"
+            )
             print(f"{it['id']} {it['file']} {_describe(kind, it)}\n    => {verdict}: {it.get('note') or ''}")
             if kind == "quotes":
-                print(f"    quote: {text[it['start']:it['end']]!r}")
+                print(f"    quote: {text[it['start'] : it['end']]!r}")
             if "sent_start" in it:
-                print(f"    {' '.join(text[it['sent_start']:it['sent_end']].split())}")
+                print(f"    {' '.join(text[it['sent_start'] : it['sent_end']].split())}")
             else:
-                print(f"    mention: {text[it['start']:it['end']]!r}")
+                print(f"    mention: {text[it['start'] : it['end']]!r}")
 
 
 def unjudged(sample: dict, current: dict) -> None:
@@ -419,8 +484,9 @@ def unjudged(sample: dict, current: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DATA,
-                    help="the BBC folder (politics/, business/); default %(default)s")
+    ap.add_argument(
+        "--data", type=Path, default=DATA, help="the BBC folder (politics/, business/); default %(default)s"
+    )
     ap.add_argument("--sample", type=Path, default=SAMPLE, help="the judgments folder")
     ap.add_argument("--graphs", nargs="+", help="kg extract output to score instead of running kg")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -430,17 +496,16 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the listing quietly
     if not (a.data / "politics").is_dir():
-        sys.exit(f"dev_sample: BBC data not found at {a.data} (expected politics/ and business/ there; "
-                 "pass --data or set KG_SHARED_DATA to the shared/data folder)")
+        sys.exit(
+            f"dev_sample: BBC data not found at {a.data} (expected politics/ and business/ there; "
+            "pass --data or set KG_SHARED_DATA to the shared/data folder)"
+        )
     sample = load_sample(a.sample)
     if a.show:
         show(sample, a.data, list(KINDS) if a.show == "all" else [a.show])
         return 0
     files = sorted({it["file"] for k in (*KINDS, "recall") for it in sample[k]})
-    if a.graphs:
-        graphs = [g for p in a.graphs for g in read_jsonl(Path(p))]
-    else:
-        graphs = run_kg(a.data, files)
+    graphs = [g for p in a.graphs for g in read_jsonl(Path(p))] if a.graphs else run_kg(a.data, files)
     current = current_items(graphs, set(files))
     if a.unjudged:
         unjudged(sample, current)

@@ -43,8 +43,13 @@ __all__ = [
 ]
 
 
-def signed_graph(G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None,
-                 types: tuple[str, ...] | None = ACTOR_TYPES) -> nx.Graph:
+def signed_graph(
+    G: nx.MultiDiGraph,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    types: tuple[str, ...] | None = ACTOR_TYPES,
+) -> nx.Graph:
     """The undirected signed actor network of an actor graph.
 
     Edge attributes: ``weight`` (signed sum of polarity × confidence over the evidence),
@@ -80,15 +85,27 @@ def signed_graph(G: nx.MultiDiGraph, *, since: str | None = None, until: str | N
             continue
         (pos if pol > 0 else neg)[key] += amount
         base = {"subject": u, "predicate": d.get("predicate", ""), "object": v, "polarity": pol}
-        evid[key] += [{**base, **e} for e in items] or [{**base, "sentence": "", "article": d.get("articles", ""),
-                                                          "date": d.get("last", ""),
-                                                          "confidence": d.get("confidence", 1.0)}]
+        evid[key] += [{**base, **e} for e in items] or [
+            {
+                **base,
+                "sentence": "",
+                "article": d.get("articles", ""),
+                "date": d.get("last", ""),
+                "confidence": d.get("confidence", 1.0),
+            }
+        ]
     for key in sorted(set(pos) | set(neg)):
         w = round(pos[key] - neg[key], 6)
         if w == 0:
             continue
-        S.add_edge(*key, weight=w, sign=1 if w > 0 else -1, positive=round(pos[key], 6),
-                   negative=round(neg[key], 6), evidence=evid[key])
+        S.add_edge(
+            *key,
+            weight=w,
+            sign=1 if w > 0 else -1,
+            positive=round(pos[key], 6),
+            negative=round(neg[key], 6),
+            evidence=evid[key],
+        )
     return S
 
 
@@ -236,8 +253,14 @@ def _partners(S: nx.Graph, node, sign: int, top: int | None) -> list[dict]:
     out = []
     for m, d in S[node].items():
         if m != node and d["sign"] == sign:
-            out.append({"actor": m, "label": S.nodes[m].get("label", m), "weight": d["weight"],
-                        "evidence": d.get("evidence", [])})
+            out.append(
+                {
+                    "actor": m,
+                    "label": S.nodes[m].get("label", m),
+                    "weight": d["weight"],
+                    "evidence": d.get("evidence", []),
+                }
+            )
     out.sort(key=lambda r: (-abs(r["weight"]), r["actor"]))
     return out[:top] if top else out
 
@@ -272,15 +295,29 @@ def bridges(S: nx.Graph, partition, *, sign: int | None = 1) -> list[dict]:
             continue
         if sign is not None and (d["weight"] > 0) != (sign > 0):
             continue
-        out.append({"source": u, "target": v, "source_bloc": group[u], "target_bloc": group[v],
-                    "weight": d["weight"], "evidence": d.get("evidence", [])})
+        out.append(
+            {
+                "source": u,
+                "target": v,
+                "source_bloc": group[u],
+                "target_bloc": group[v],
+                "weight": d["weight"],
+                "evidence": d.get("evidence", []),
+            }
+        )
     out.sort(key=lambda r: (-abs(r["weight"]), r["source"], r["target"]))
     return out
 
 
 # what happened to a tie between two windows, keyed by (sign before, sign after); 0 = no tie
-CHANGES = {(0, 1): "new alliance", (-1, 1): "reconciled", (1, -1): "broken alliance",
-           (1, 0): "lapsed alliance", (0, -1): "new conflict", (-1, 0): "ended conflict"}
+CHANGES = {
+    (0, 1): "new alliance",
+    (-1, 1): "reconciled",
+    (1, -1): "broken alliance",
+    (1, 0): "lapsed alliance",
+    (0, -1): "new conflict",
+    (-1, 0): "ended conflict",
+}
 
 
 def tie_changes(before: nx.Graph, after: nx.Graph) -> list[dict]:
@@ -295,6 +332,7 @@ def tie_changes(before: nx.Graph, after: nx.Graph) -> list[dict]:
     >>> [(r["source"], r["target"], r["change"]) for r in tie_changes(A, B)]
     [('b', 'd', 'new alliance'), ('a', 'c', 'broken alliance'), ('c', 'd', 'ended conflict')]
     """
+
     def sign(S, pair):
         return (1 if S.edges[pair]["weight"] > 0 else -1) if S.has_edge(*pair) else 0
 
@@ -309,8 +347,17 @@ def tie_changes(before: nx.Graph, after: nx.Graph) -> list[dict]:
         wb = after.edges[pair]["weight"] if after.has_edge(*pair) else 0.0
         shown = after if after.has_edge(*pair) else before
         label = lambda n: (after.nodes[n] if n in after else before.nodes[n]).get("label", n)  # noqa: E731
-        rows.append({"source": pair[0], "target": pair[1], "source_label": label(pair[0]),
-                     "target_label": label(pair[1]), "change": CHANGES[key], "before": wa, "after": wb,
-                     "evidence": shown.edges[pair].get("evidence", [])})
+        rows.append(
+            {
+                "source": pair[0],
+                "target": pair[1],
+                "source_label": label(pair[0]),
+                "target_label": label(pair[1]),
+                "change": CHANGES[key],
+                "before": wa,
+                "after": wb,
+                "evidence": shown.edges[pair].get("evidence", []),
+            }
+        )
     rows.sort(key=lambda r: (order[r["change"]], -abs(r["after"] - r["before"]), r["source"], r["target"]))
     return rows

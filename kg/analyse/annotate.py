@@ -53,9 +53,14 @@ def annotate(G: nx.MultiDiGraph, *, seed: int = 0, types: tuple[str, ...] | None
     by = {r["actor_id"]: r for r in rows}
     for n, d in G.nodes(data=True):
         r = by.get(n, {})
-        d.update(bloc=side.get(n, -1), coop_bloc=coop_of.get(n, -1), pagerank=float(r.get("pagerank", 0.0)),
-                 degree=int(r.get("degree", 0)), betweenness=float(r.get("betweenness", 0.0)),
-                 core=int(r.get("core", 0)))
+        d.update(
+            bloc=side.get(n, -1),
+            coop_bloc=coop_of.get(n, -1),
+            pagerank=float(r.get("pagerank", 0.0)),
+            degree=int(r.get("degree", 0)),
+            betweenness=float(r.get("betweenness", 0.0)),
+            core=int(r.get("core", 0)),
+        )
     for _, _, d in G.edges(data=True):
         pol = int(d.get("polarity", 0))
         if "evidence" in d:

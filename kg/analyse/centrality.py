@@ -24,8 +24,9 @@ from kg.analyse.graph import ACTOR_TYPES
 __all__ = ["actor_network", "centrality", "changes", "ego", "pagerank", "path"]
 
 
-def actor_network(G: nx.MultiDiGraph, *, types: tuple[str, ...] | None = ACTOR_TYPES,
-                  predicates: set[str] | None = None) -> nx.Graph:
+def actor_network(
+    G: nx.MultiDiGraph, *, types: tuple[str, ...] | None = ACTOR_TYPES, predicates: set[str] | None = None
+) -> nx.Graph:
     """The undirected simple graph between actors: one edge per pair, ``weight`` = evidence count
     summed over all relations, ``relations`` = the underlying (subject, predicate, object, data) list.
 
@@ -54,8 +55,9 @@ def actor_network(G: nx.MultiDiGraph, *, types: tuple[str, ...] | None = ACTOR_T
     return H
 
 
-def pagerank(H: nx.Graph, *, alpha: float = 0.85, weight: str = "weight", tol: float = 1e-10,
-             max_iter: int = 200) -> dict:
+def pagerank(
+    H: nx.Graph, *, alpha: float = 0.85, weight: str = "weight", tol: float = 1e-10, max_iter: int = 200
+) -> dict:
     """Weighted PageRank by power iteration in pure Python (networkx's default needs scipy).
 
     >>> pr = pagerank(nx.star_graph(3)); round(pr[0], 3), round(sum(pr.values()), 6)
@@ -65,8 +67,12 @@ def pagerank(H: nx.Graph, *, alpha: float = 0.85, weight: str = "weight", tol: f
     n = len(nodes)
     if n == 0:
         return {}
-    strength = {u: sum(d.get(weight, 1) for _, _, d in H.edges(u, data=True)) if not H.is_directed()
-                else sum(d.get(weight, 1) for _, _, d in H.out_edges(u, data=True)) for u in nodes}
+    strength = {
+        u: sum(d.get(weight, 1) for _, _, d in H.edges(u, data=True))
+        if not H.is_directed()
+        else sum(d.get(weight, 1) for _, _, d in H.out_edges(u, data=True))
+        for u in nodes
+    }
     x = dict.fromkeys(nodes, 1.0 / n)
     for _ in range(max_iter):
         dangling = alpha * sum(x[u] for u in nodes if not strength[u]) / n
@@ -75,7 +81,7 @@ def pagerank(H: nx.Graph, *, alpha: float = 0.85, weight: str = "weight", tol: f
             if not strength[u]:
                 continue
             share = alpha * x[u] / strength[u]
-            for _, v, d in (H.edges(u, data=True) if not H.is_directed() else H.out_edges(u, data=True)):
+            for _, v, d in H.edges(u, data=True) if not H.is_directed() else H.out_edges(u, data=True):
                 nxt[v] += share * d.get(weight, 1)
         err = sum(abs(nxt[u] - x[u]) for u in nodes)
         x = nxt
@@ -84,8 +90,13 @@ def pagerank(H: nx.Graph, *, alpha: float = 0.85, weight: str = "weight", tol: f
     return x
 
 
-def centrality(G: nx.MultiDiGraph, *, top: int | None = None, types: tuple[str, ...] | None = ACTOR_TYPES,
-               connected_only: bool = True) -> list[dict]:
+def centrality(
+    G: nx.MultiDiGraph,
+    *,
+    top: int | None = None,
+    types: tuple[str, ...] | None = ACTOR_TYPES,
+    connected_only: bool = True,
+) -> list[dict]:
     """Degree (distinct partners), weighted degree (evidence), PageRank, betweenness and k-core of each
     actor, ranked by PageRank. ``connected_only`` leaves out actors with no relation.
 
@@ -103,9 +114,19 @@ def centrality(G: nx.MultiDiGraph, *, top: int | None = None, types: tuple[str, 
     pr = pagerank(H)
     bt = nx.betweenness_centrality(H, normalized=True)
     core = nx.core_number(H)
-    rows = [{"actor_id": n, "actor": H.nodes[n].get("label", n), "type": H.nodes[n].get("type", ""),
-             "degree": H.degree(n), "evidence": H.degree(n, weight="weight"), "pagerank": round(pr[n], 4),
-             "betweenness": round(bt[n], 4), "core": core[n]} for n in H]
+    rows = [
+        {
+            "actor_id": n,
+            "actor": H.nodes[n].get("label", n),
+            "type": H.nodes[n].get("type", ""),
+            "degree": H.degree(n),
+            "evidence": H.degree(n, weight="weight"),
+            "pagerank": round(pr[n], 4),
+            "betweenness": round(bt[n], 4),
+            "core": core[n],
+        }
+        for n in H
+    ]
     rows.sort(key=lambda r: (-r["pagerank"], -r["degree"], r["actor_id"]))
     return rows[:top] if top else rows
 
@@ -146,16 +167,32 @@ def path(G: nx.MultiDiGraph, source, target, *, types: tuple[str, ...] | None = 
     for a, b in itertools.pairwise(nodes):
         rels = sorted(H[a][b]["relations"], key=lambda r: (-r[3].get("weight", 1), r[1]))
         s, p, o, d = rels[0]
-        steps.append({"from": a, "to": b, "source": s, "predicate": p, "target": o, "forward": s == a,
-                      "source_label": G.nodes[s].get("label", s), "target_label": G.nodes[o].get("label", o),
-                      "weight": d.get("weight", 1), "polarity": d.get("polarity", 0),
-                      "sentences": [e["sentence"] for e in d.get("evidence", []) if e.get("sentence")][:3],
-                      "others": [r[1] for r in rels[1:]]})
+        steps.append(
+            {
+                "from": a,
+                "to": b,
+                "source": s,
+                "predicate": p,
+                "target": o,
+                "forward": s == a,
+                "source_label": G.nodes[s].get("label", s),
+                "target_label": G.nodes[o].get("label", o),
+                "weight": d.get("weight", 1),
+                "polarity": d.get("polarity", 0),
+                "sentences": [e["sentence"] for e in d.get("evidence", []) if e.get("sentence")][:3],
+                "others": [r[1] for r in rels[1:]],
+            }
+        )
     return steps
 
 
-def changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, top: int | None = 10,
-            types: tuple[str, ...] | None = ACTOR_TYPES) -> dict:
+def changes(
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    *,
+    top: int | None = 10,
+    types: tuple[str, ...] | None = ACTOR_TYPES,
+) -> dict:
     """What changed between two actor graphs (for example two date windows of
     :func:`kg.analyse.graph.actor_graph`): ties that appeared, ties that disappeared, ties whose
     sign flipped, and the actors whose PageRank rose or fell most.
@@ -174,13 +211,25 @@ def changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, top: int | None 
     eb = {tuple(sorted(e)) for e in nb.edges}
     ea = {tuple(sorted(e)) for e in na.edges}
     sb, sa = signed_graph(before, types=types), signed_graph(after, types=types)
-    flipped = sorted(e for e in eb & ea if sb.has_edge(*e) and sa.has_edge(*e)
-                     and sb.edges[e]["sign"] != sa.edges[e]["sign"])
+    flipped = sorted(
+        e for e in eb & ea if sb.has_edge(*e) and sa.has_edge(*e) and sb.edges[e]["sign"] != sa.edges[e]["sign"]
+    )
     rb = {r["actor_id"]: r["pagerank"] for r in centrality(before, types=types)}
     ra = {r["actor_id"]: r["pagerank"] for r in centrality(after, types=types)}
-    delta = [{"actor_id": n, "actor": (after.nodes[n] if n in after else before.nodes[n]).get("label", n),
-              "before": rb.get(n, 0.0), "after": ra.get(n, 0.0), "change": round(ra.get(n, 0.0) - rb.get(n, 0.0), 4)}
-             for n in set(rb) | set(ra)]
+    delta = [
+        {
+            "actor_id": n,
+            "actor": (after.nodes[n] if n in after else before.nodes[n]).get("label", n),
+            "before": rb.get(n, 0.0),
+            "after": ra.get(n, 0.0),
+            "change": round(ra.get(n, 0.0) - rb.get(n, 0.0), 4),
+        }
+        for n in set(rb) | set(ra)
+    ]
     delta.sort(key=lambda r: (-abs(r["change"]), r["actor_id"]))
-    return {"new": sorted(ea - eb), "lost": sorted(eb - ea), "flipped": flipped,
-            "centrality": delta[:top] if top else delta}
+    return {
+        "new": sorted(ea - eb),
+        "lost": sorted(eb - ea),
+        "flipped": flipped,
+        "centrality": delta[:top] if top else delta,
+    }

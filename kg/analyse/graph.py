@@ -41,6 +41,7 @@ ACTOR_TYPES = ("Person", "Organization", "GPE", "Group")
 # relations whose one mention names one subject (catalogue names; see the module docstring)
 ONE_HOLDER = ("holds_position", "member_of", "leads", "works_for", "spokesperson_for")
 
+
 def in_window(date: str | None, since: str | None = None, until: str | None = None) -> bool:
     """Whether an ISO ``date`` falls in [since, until] (compared on the date part).
 
@@ -55,9 +56,18 @@ def in_window(date: str | None, since: str | None = None, until: str | None = No
     return (since is None or d >= str(since)[:10]) and (until is None or d <= str(until)[:10])
 
 
-def add_relation(G: nx.MultiDiGraph, subject: str, predicate: str, obj: str, *, sentence: str = "",
-                 article: str = "", date: str | None = None, confidence: float = 1.0,
-                 span: tuple[int, int] | None = None) -> None:
+def add_relation(
+    G: nx.MultiDiGraph,
+    subject: str,
+    predicate: str,
+    obj: str,
+    *,
+    sentence: str = "",
+    article: str = "",
+    date: str | None = None,
+    confidence: float = 1.0,
+    span: tuple[int, int] | None = None,
+) -> None:
     """Add one piece of evidence for ``subject -predicate-> obj`` to an actor graph (aggregating like
     :func:`actor_graph`: ``weight`` counts evidence, ``confidence`` is the best one; ``span`` is the
     evidence's character span in the article)."""
@@ -121,8 +131,9 @@ def ambiguous_mentions(assertions) -> set[tuple]:
     return {k for k, v in subjects.items() if len(v) > 1}
 
 
-def actor_graph(store, *, since: str | None = None, until: str | None = None,
-                evidence: bool = False, ambiguous: bool = False) -> nx.MultiDiGraph:
+def actor_graph(
+    store, *, since: str | None = None, until: str | None = None, evidence: bool = False, ambiguous: bool = False
+) -> nx.MultiDiGraph:
     """All entities and aggregated relations of a store as a MultiDiGraph (edge key = predicate).
 
     The store reads its rows (:meth:`kg.stores.base.Store.actor_rows`: an RDF store by SPARQL, Neo4j by
@@ -137,8 +148,9 @@ def actor_graph(store, *, since: str | None = None, until: str | None = None,
     for r in src["entities"]:
         if r["type"] is None or r["type"] in ("Quote", "Article") or r["id"] in G:
             continue
-        G.add_node(r["id"], label=r["label"], type=r["type"], articles=src["mentions"].get(r["id"], 0),
-                   first="", last="")
+        G.add_node(
+            r["id"], label=r["label"], type=r["type"], articles=src["mentions"].get(r["id"], 0), first="", last=""
+        )
     for n, (first, last) in src["dates"].items():
         if n in G:
             G.nodes[n].update(first=str(first or "")[:10], last=str(last or "")[:10])
@@ -153,8 +165,7 @@ def actor_graph(store, *, since: str | None = None, until: str | None = None,
         has_span = r.get("start") is not None and r.get("end") is not None
         if has_span and (str(r["aid"]), r["p"], r["o"], int(r["start"]), int(r["end"])) in drop:
             continue
-        d = edges.setdefault((r["s"], r["o"], r["p"]), {"predicate": r["p"], "polarity": pol[r["p"]],
-                                                        "evidence": []})
+        d = edges.setdefault((r["s"], r["o"], r["p"]), {"predicate": r["p"], "polarity": pol[r["p"]], "evidence": []})
         ev = {"article": str(r["aid"]), "date": date, "sentence": str(r["sentence"] or ""), "confidence": float(r["c"])}
         if has_span:
             ev.update(start=int(r["start"]), end=int(r["end"]))
@@ -179,8 +190,11 @@ def find_actor(G: nx.Graph, name: str) -> str:
     if name in G:
         return name
     key = " ".join(name.split()).casefold()
-    exact = [n for n, d in G.nodes(data=True) if str(d.get("label", "")).casefold() == key
-             or key in (a.casefold() for a in d.get("aliases", ()) or ())]
+    exact = [
+        n
+        for n, d in G.nodes(data=True)
+        if str(d.get("label", "")).casefold() == key or key in (a.casefold() for a in d.get("aliases", ()) or ())
+    ]
     if len(exact) == 1:
         return exact[0]
     persons = [n for n in exact if G.nodes[n].get("type") == "Person"]
@@ -189,11 +203,17 @@ def find_actor(G: nx.Graph, name: str) -> str:
     if exact and not persons:
         return max(exact, key=lambda n: (G.nodes[n].get("articles", 0), n))
     if not exact:
-        exact = [n for n, d in G.nodes(data=True)
-                 if str(d.get("label", "")).casefold().split()[-1:] == [key] and d.get("type") == "Person"]
+        exact = [
+            n
+            for n, d in G.nodes(data=True)
+            if str(d.get("label", "")).casefold().split()[-1:] == [key] and d.get("type") == "Person"
+        ]
         if not exact:  # any one word of a person's name ("Xi" for Xi Jinping)
-            exact = [n for n, d in G.nodes(data=True)
-                     if key in str(d.get("label", "")).casefold().split() and d.get("type") == "Person"]
+            exact = [
+                n
+                for n, d in G.nodes(data=True)
+                if key in str(d.get("label", "")).casefold().split() and d.get("type") == "Person"
+            ]
         if len(exact) == 1:
             return exact[0]
     if exact:

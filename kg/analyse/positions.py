@@ -58,8 +58,9 @@ def _evidence(d: dict, since, until) -> list[dict] | None:
     return [e for e in d["evidence"] if in_window(e.get("date"), since, until)]
 
 
-def office_holders(G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None,
-                   person: str | None = None) -> list[dict]:
+def office_holders(
+    G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None, person: str | None = None
+) -> list[dict]:
     """One row per (holder, office): the organisation or country the post belongs to (from the
     ``office_of`` evidence of the same mention -- overlapping character spans, as in "UK Chancellor
     Gordon Brown" --, else of the same sentence, else of the same articles), first and last article
@@ -74,8 +75,11 @@ def office_holders(G: nx.MultiDiGraph, *, since: str | None = None, until: str |
         evs = _evidence(d, since, until)
         if evs is not None and not evs:
             continue
-        if (evs is None and not (in_window(d.get("first"), since, None) and in_window(d.get("last"), None, until))
-                and (since or until)):
+        if (
+            evs is None
+            and not (in_window(d.get("first"), since, None) and in_window(d.get("last"), None, until))
+            and (since or until)
+        ):
             continue
         arts = {e["article"] for e in evs if e.get("article")} if evs is not None else _articles(d)
         sents = {e.get("sentence") for e in evs if e.get("sentence")} if evs is not None else set()
@@ -95,20 +99,39 @@ def office_holders(G: nx.MultiDiGraph, *, since: str | None = None, until: str |
         # same sentence, else (without sentences) in the same articles
         orgs = {o: n for o, n in same_mention.items() if n} or (same_sentence if sents else same_article)
         of = sorted(orgs, key=lambda o: (-orgs[o], o))
-        dates = sorted(e["date"] for e in evs if e.get("date")) if evs is not None else \
-            [x for x in (d.get("first"), d.get("last")) if x]
-        rows.append({"holder_id": u, "holder": _label(G, u), "office_id": v, "office": _label(G, v),
-                     "of_id": of[0] if of else "", "of": _label(G, of[0]) if of else "",
-                     "evidence": len(evs) if evs is not None else d.get("weight", 1),
-                     "articles": len(arts), "first": dates[0] if dates else "", "last": dates[-1] if dates else "",
-                     "sentences": [e["sentence"] for e in evs if e.get("sentence")][:3] if evs is not None
-                     else _sentences(d)})
+        dates = (
+            sorted(e["date"] for e in evs if e.get("date"))
+            if evs is not None
+            else [x for x in (d.get("first"), d.get("last")) if x]
+        )
+        rows.append(
+            {
+                "holder_id": u,
+                "holder": _label(G, u),
+                "office_id": v,
+                "office": _label(G, v),
+                "of_id": of[0] if of else "",
+                "of": _label(G, of[0]) if of else "",
+                "evidence": len(evs) if evs is not None else d.get("weight", 1),
+                "articles": len(arts),
+                "first": dates[0] if dates else "",
+                "last": dates[-1] if dates else "",
+                "sentences": [e["sentence"] for e in evs if e.get("sentence")][:3]
+                if evs is not None
+                else _sentences(d),
+            }
+        )
     rows.sort(key=lambda r: (-r["evidence"], r["holder"], r["office"]))
     return rows
 
 
-def stance_matrix(G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None,
-                  types: tuple[str, ...] | None = ACTOR_TYPES) -> list[dict]:
+def stance_matrix(
+    G: nx.MultiDiGraph,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    types: tuple[str, ...] | None = ACTOR_TYPES,
+) -> list[dict]:
     """Actor × issue stances from the catalogue's ``stance = true`` relations (supports/opposes).
 
     One row per (actor, issue) with the counts for and against, the overall stance
@@ -133,10 +156,20 @@ def stance_matrix(G: nx.MultiDiGraph, *, since: str | None = None, until: str | 
         n = len(evs) if evs is not None else d.get("weight", 1)
         if not n:
             continue
-        c = cells.setdefault((u, v), {"actor_id": u, "actor": _label(G, u), "issue_id": v, "issue": _label(G, v),
-                                      "supports": 0, "opposes": 0, "sentences": []})
+        c = cells.setdefault(
+            (u, v),
+            {
+                "actor_id": u,
+                "actor": _label(G, u),
+                "issue_id": v,
+                "issue": _label(G, v),
+                "supports": 0,
+                "opposes": 0,
+                "sentences": [],
+            },
+        )
         c["supports" if stance_rel[p] > 0 else "opposes"] += n
-        for e in (evs if evs is not None else []):
+        for e in evs if evs is not None else []:
             if e.get("sentence") and e["sentence"] not in c["sentences"]:
                 c["sentences"].append(e["sentence"])
     rows = []

@@ -39,8 +39,14 @@ def _label(G, n):
     return G.nodes[n].get("label", n) if n in G else n
 
 
-def alliances(*, store: StoreLocation = None, since: str | None = None, until: str | None = None,
-              top: int | None = 20, seed: int = 0) -> Analysis:
+def alliances(
+    *,
+    store: StoreLocation = None,
+    since: str | None = None,
+    until: str | None = None,
+    top: int | None = 20,
+    seed: int = 0,
+) -> Analysis:
     """Blocs, strongest allies and adversaries of each actor (with one evidence sentence each), ranked by
     the strength of their signed ties. ``summary``: balance, frustration, blocs, bridges."""
     G = graph(store=store, since=since, until=until)
@@ -48,46 +54,83 @@ def alliances(*, store: StoreLocation = None, since: str | None = None, until: s
     parts, frus = _al.signed_partition(S, seed=seed)
     side = _al.bloc_of(parts)
     coop = _al.bloc_of(_al.blocs(S, seed=seed))
-    actors = sorted((n for n in S if S.degree(n)), key=lambda n: (-S.degree(n, weight=None),
-                    -sum(abs(d["weight"]) for d in S[n].values()), n))
+    actors = sorted(
+        (n for n in S if S.degree(n)),
+        key=lambda n: (-S.degree(n, weight=None), -sum(abs(d["weight"]) for d in S[n].values()), n),
+    )
     if top:
         actors = actors[:top]
     rows = []
     for n in actors:
         al, ad = _al.allies(S, n, 3), _al.adversaries(S, n, 3)
-        rows.append([side.get(n, ""), coop.get(n, ""), _label(G, n), G.nodes[n].get("type", ""),
-                     "; ".join(f"{r['label']} ({r['weight']:g})" for r in al),
-                     "; ".join(f"{r['label']} ({r['weight']:g})" for r in ad),
-                     _sentence([e for r in al + ad for e in r["evidence"]])])
+        rows.append(
+            [
+                side.get(n, ""),
+                coop.get(n, ""),
+                _label(G, n),
+                G.nodes[n].get("type", ""),
+                "; ".join(f"{r['label']} ({r['weight']:g})" for r in al),
+                "; ".join(f"{r['label']} ({r['weight']:g})" for r in ad),
+                _sentence([e for r in al + ad for e in r["evidence"]]),
+            ]
+        )
     order = {id(r): i for i, r in enumerate(rows)}
     rows.sort(key=lambda r: (r[0] if r[0] != "" else 1e9, order[id(r)]))
-    bridges = [{"source": _label(G, b["source"]), "target": _label(G, b["target"]), "weight": b["weight"],
-                "sentence": _sentence(b["evidence"])} for b in _al.bridges(S, parts)[:top or None]]
-    summary = {"actors": sum(1 for n in S if S.degree(n)), "ties": S.number_of_edges(),
-               "balance": _al.balance(S), "frustration": frus,
-               "blocs": [sorted(_label(G, n) for n in p) for p in parts if len(p) > 1],
-               "bridges": bridges}
+    bridges = [
+        {
+            "source": _label(G, b["source"]),
+            "target": _label(G, b["target"]),
+            "weight": b["weight"],
+            "sentence": _sentence(b["evidence"]),
+        }
+        for b in _al.bridges(S, parts)[: top or None]
+    ]
+    summary = {
+        "actors": sum(1 for n in S if S.degree(n)),
+        "ties": S.number_of_edges(),
+        "balance": _al.balance(S),
+        "frustration": frus,
+        "blocs": [sorted(_label(G, n) for n in p) for p in parts if len(p) > 1],
+        "bridges": bridges,
+    }
     return Analysis(["bloc", "coop_bloc", "actor", "type", "allies", "adversaries", "evidence"], rows, summary)
 
 
-def positions(*, store: StoreLocation = None, since: str | None = None, until: str | None = None,
-              top: int | None = None, stances: bool = False) -> Analysis:
+def positions(
+    *,
+    store: StoreLocation = None,
+    since: str | None = None,
+    until: str | None = None,
+    top: int | None = None,
+    stances: bool = False,
+) -> Analysis:
     """Office holders (who holds which post of which organisation or country, first/last date, the
     sentence), or with ``stances`` the actor × issue stance matrix with counts and sentences."""
     G = graph(store=store, since=since, until=until)
     if stances:
-        rs = _po.stance_matrix(G)[:top or None]
-        return Analysis(["actor", "issue", "stance", "supports", "opposes", "evidence"],
-                        [[r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"],
-                          " | ".join(r["sentences"][:2])] for r in rs], {"cells": len(rs)})
-    rs = _po.office_holders(G)[:top or None]
-    return Analysis(["holder", "office", "of", "evidence", "first", "last", "sentence"],
-                    [[r["holder"], r["office"], r["of"], r["evidence"], r["first"], r["last"],
-                      (r["sentences"] or [""])[0]] for r in rs], {"holders": len(rs)})
+        rs = _po.stance_matrix(G)[: top or None]
+        return Analysis(
+            ["actor", "issue", "stance", "supports", "opposes", "evidence"],
+            [
+                [r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"], " | ".join(r["sentences"][:2])]
+                for r in rs
+            ],
+            {"cells": len(rs)},
+        )
+    rs = _po.office_holders(G)[: top or None]
+    return Analysis(
+        ["holder", "office", "of", "evidence", "first", "last", "sentence"],
+        [
+            [r["holder"], r["office"], r["of"], r["evidence"], r["first"], r["last"], (r["sentences"] or [""])[0]]
+            for r in rs
+        ],
+        {"holders": len(rs)},
+    )
 
 
-def centrality(*, store: StoreLocation = None, since: str | None = None, until: str | None = None,
-               top: int | None = 20) -> Analysis:
+def centrality(
+    *, store: StoreLocation = None, since: str | None = None, until: str | None = None, top: int | None = 20
+) -> Analysis:
     """Degree, evidence, PageRank, betweenness and k-core of each actor, by PageRank."""
     G = graph(store=store, since=since, until=until)
     rs = _ce.centrality(G, top=top)
@@ -95,8 +138,15 @@ def centrality(*, store: StoreLocation = None, since: str | None = None, until: 
     return Analysis(cols, [[r[c] for c in cols] for r in rs], {"actors": len(rs)})
 
 
-def path(source: str, target: str, *, store: StoreLocation = None, since: str | None = None,
-         until: str | None = None, top: int | None = None) -> Analysis:
+def path(
+    source: str,
+    target: str,
+    *,
+    store: StoreLocation = None,
+    since: str | None = None,
+    until: str | None = None,
+    top: int | None = None,
+) -> Analysis:
     """The shortest chain of relations between two actors (names, aliases or ids), with the sentences."""
     import networkx as nx
 
@@ -108,26 +158,56 @@ def path(source: str, target: str, *, store: StoreLocation = None, since: str | 
         raise ValueError(f"no path between {_label(G, a)} and {_label(G, b)}") from None
     except nx.NodeNotFound as exc:
         raise ValueError(str(exc)) from None
-    return Analysis(["step", "subject", "relation", "object", "sentence"],
-                    [[i, s["source_label"], s["predicate"], s["target_label"], (s["sentences"] or [""])[0]]
-                     for i, s in enumerate(steps, 1)], {"source": a, "target": b, "length": len(steps)})
+    return Analysis(
+        ["step", "subject", "relation", "object", "sentence"],
+        [
+            [i, s["source_label"], s["predicate"], s["target_label"], (s["sentences"] or [""])[0]]
+            for i, s in enumerate(steps, 1)
+        ],
+        {"source": a, "target": b, "length": len(steps)},
+    )
 
 
-def ego(actor: str, *, store: StoreLocation = None, since: str | None = None, until: str | None = None,
-        radius: int = 1, top: int | None = None) -> Analysis:
+def ego(
+    actor: str,
+    *,
+    store: StoreLocation = None,
+    since: str | None = None,
+    until: str | None = None,
+    radius: int = 1,
+    top: int | None = None,
+) -> Analysis:
     """The relations around an actor (within ``radius`` steps), strongest first, with a sentence each."""
     G = graph(store=store, since=since, until=until)
     n = find_actor(G, actor)
     E = _ce.ego(G, n, radius=radius)
     edges = sorted(E.edges(data=True), key=lambda e: (-e[2].get("weight", 1), e[0], e[1], e[2]["predicate"]))
-    rows = [[_label(G, u), d["predicate"], _label(G, v), d.get("polarity", 0), d.get("weight", 1),
-             _sentence(d.get("evidence", []))] for u, v, d in edges[:top or None]]
-    return Analysis(["subject", "relation", "object", "polarity", "evidence", "sentence"], rows,
-                    {"actor": n, "nodes": E.number_of_nodes(), "edges": E.number_of_edges()})
+    rows = [
+        [
+            _label(G, u),
+            d["predicate"],
+            _label(G, v),
+            d.get("polarity", 0),
+            d.get("weight", 1),
+            _sentence(d.get("evidence", [])),
+        ]
+        for u, v, d in edges[: top or None]
+    ]
+    return Analysis(
+        ["subject", "relation", "object", "polarity", "evidence", "sentence"],
+        rows,
+        {"actor": n, "nodes": E.number_of_nodes(), "edges": E.number_of_edges()},
+    )
 
 
-def actors(*, store: StoreLocation = None, since: str | None = None, until: str | None = None,
-           top: int | None = None, types: tuple[str, ...] | None = None) -> Analysis:
+def actors(
+    *,
+    store: StoreLocation = None,
+    since: str | None = None,
+    until: str | None = None,
+    top: int | None = None,
+    types: tuple[str, ...] | None = None,
+) -> Analysis:
     """Actors with their type, aliases, article count and first/last article date, most mentioned first."""
     from kg.analyse.graph import ACTOR_TYPES
 
@@ -135,19 +215,39 @@ def actors(*, store: StoreLocation = None, since: str | None = None, until: str 
         G = actor_graph(st, since=since, until=until)
         aliases = st.aliases()
     keep = types or ACTOR_TYPES
-    nodes = [n for n, d in G.nodes(data=True) if d.get("type") in keep
-             and (not (since or until) or (d.get("first") and d["last"] >= (since or "") and
-                                           d["first"] <= (until or "9999")))]
+    nodes = [
+        n
+        for n, d in G.nodes(data=True)
+        if d.get("type") in keep
+        and (
+            not (since or until) or (d.get("first") and d["last"] >= (since or "") and d["first"] <= (until or "9999"))
+        )
+    ]
     nodes.sort(key=lambda n: (-G.nodes[n].get("articles", 0), n))
-    rows = [[n, G.nodes[n]["label"], G.nodes[n]["type"],
-             "; ".join(sorted(a for a in aliases.get(n, ()) if a != G.nodes[n]["label"])),
-             G.nodes[n].get("articles", 0), G.nodes[n].get("first", ""), G.nodes[n].get("last", "")]
-            for n in nodes[:top or None]]
+    rows = [
+        [
+            n,
+            G.nodes[n]["label"],
+            G.nodes[n]["type"],
+            "; ".join(sorted(a for a in aliases.get(n, ()) if a != G.nodes[n]["label"])),
+            G.nodes[n].get("articles", 0),
+            G.nodes[n].get("first", ""),
+            G.nodes[n].get("last", ""),
+        ]
+        for n in nodes[: top or None]
+    ]
     return Analysis(["id", "name", "type", "aliases", "articles", "first", "last"], rows, {"actors": len(nodes)})
 
 
-def changes(*, a_since: str | None = None, a_until: str | None = None, b_since: str | None = None,
-            b_until: str | None = None, store: StoreLocation = None, top: int | None = None) -> Analysis:
+def changes(
+    *,
+    a_since: str | None = None,
+    a_until: str | None = None,
+    b_since: str | None = None,
+    b_until: str | None = None,
+    store: StoreLocation = None,
+    top: int | None = None,
+) -> Analysis:
     """Alliances and conflicts that appeared, broke, lapsed or ended between window A
     (``a_since``..``a_until``) and window B (``b_since``..``b_until``), one row per tie with both
     signed weights and a sentence (:func:`kg.analyse.alliances.tie_changes`). ``summary``: the count
@@ -161,15 +261,31 @@ def changes(*, a_since: str | None = None, a_until: str | None = None, b_since: 
     rows = _al.tie_changes(_al.signed_graph(A), _al.signed_graph(B))
     counts = {kind: sum(1 for r in rows if r["change"] == kind) for kind in _al.CHANGES.values()}
     movers = _ce.changes(A, B, top=5)["centrality"]
-    table = [[r["change"], r["source_label"], r["target_label"], r["before"], r["after"], _sentence(r["evidence"])]
-             for r in rows[:top or None]]
-    return Analysis(["change", "actor", "other", "before", "after", "evidence"], table,
-                    {"windows": {"a": [a_since, a_until], "b": [b_since, b_until]}, "changes": counts,
-                     "pagerank": [{"actor": m["actor"], "change": m["change"]} for m in movers]})
+    table = [
+        [r["change"], r["source_label"], r["target_label"], r["before"], r["after"], _sentence(r["evidence"])]
+        for r in rows[: top or None]
+    ]
+    return Analysis(
+        ["change", "actor", "other", "before", "after", "evidence"],
+        table,
+        {
+            "windows": {"a": [a_since, a_until], "b": [b_since, b_until]},
+            "changes": counts,
+            "pagerank": [{"actor": m["actor"], "change": m["change"]} for m in movers],
+        },
+    )
 
 
-def viz(output: str | Path | None = None, *, png: str | Path | None = None, store: StoreLocation = None,
-        since: str | None = None, until: str | None = None, top: int | None = 40, seed: int = 0) -> dict:
+def viz(
+    output: str | Path | None = None,
+    *,
+    png: str | Path | None = None,
+    store: StoreLocation = None,
+    since: str | None = None,
+    until: str | None = None,
+    top: int | None = 40,
+    seed: int = 0,
+) -> dict:
     """Draw the alliance network of the ``top`` actors by PageRank: a self-contained interactive HTML page
     at ``output`` and/or a PNG at ``png`` (:mod:`kg.render.viz`). Returns what was drawn and written."""
     from kg.render import viz as _viz
@@ -188,8 +304,13 @@ def viz(output: str | Path | None = None, *, png: str | Path | None = None, stor
         written.append(str(output))
     if png:
         written.append(str(_viz.png(sc, png, title=title)))
-    return {"actors": len(sc.nodes), "ties": len(sc.edges), "groups": len(sc.groups), "overlaps": overlaps(sc),
-            "written": written}
+    return {
+        "actors": len(sc.nodes),
+        "ties": len(sc.edges),
+        "groups": len(sc.groups),
+        "overlaps": overlaps(sc),
+        "written": written,
+    }
 
 
 def report(*, store: StoreLocation = None, output: str | Path | None = None, top: int = 15) -> str | dict:

@@ -21,8 +21,14 @@ def _spec(model_name, config, workers: int | None, dask: str | None = None, arti
     from kg.build.engines import EngineSpec
     from kg.nlp import batch_size
 
-    return EngineSpec(workers=workers, dask=dask, config=config, model_name=model_name,
-                      batch_size=batch_size(config), article_timeout=article_timeout)
+    return EngineSpec(
+        workers=workers,
+        dask=dask,
+        config=config,
+        model_name=model_name,
+        batch_size=batch_size(config),
+        article_timeout=article_timeout,
+    )
 
 
 def _bar(desc: str, inputs=None, total: int | None = None):
@@ -44,10 +50,18 @@ def _ledger(ledger, where: str, model_name, config):
     return ledgers.Ledger(path, ledgers.pipeline_fingerprint(config, model_name))
 
 
-def extract(inputs: Iterable[str], output: IO[str], *, model_name: str | None = None, config: str | None = None,
-            stdin=None, workers: int | None = None, dask: str | None = None,
-            max_chars: int | None = DEFAULT_MAX_CHARS,
-            article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT) -> Counts:
+def extract(
+    inputs: Iterable[str],
+    output: IO[str],
+    *,
+    model_name: str | None = None,
+    config: str | None = None,
+    stdin=None,
+    workers: int | None = None,
+    dask: str | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+) -> Counts:
     """Read ``inputs``, run the NLP pipeline, write one ArticleGraph per line to ``output``.
 
     ``workers``: NLP processes (None: the cores; small inputs stay in this process); ``dask``: a
@@ -59,17 +73,30 @@ def extract(inputs: Iterable[str], output: IO[str], *, model_name: str | None = 
     counts = Counts()
     inputs = list(inputs)
     with _bar("extract", inputs) as bar:
-        graphs = extract_stream(reader.read(inputs, stdin=stdin, max_chars=max_chars),
-                                _spec(model_name, config, workers, dask, article_timeout), counts=counts, bar=bar)
+        graphs = extract_stream(
+            reader.read(inputs, stdin=stdin, max_chars=max_chars),
+            _spec(model_name, config, workers, dask, article_timeout),
+            counts=counts,
+            bar=bar,
+        )
         model.write_jsonl(graphs, output)
     return counts
 
 
-def build(inputs: Iterable[str], *, store: StoreLocation = None, model_name: str | None = None,
-          config: str | None = None, stdin=None, workers: int | None = None, batch_size: int | None = None,
-          dask: str | None = None, ledger: str | Path | bool | None = None,
-          max_chars: int | None = DEFAULT_MAX_CHARS,
-          article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT) -> Counts:
+def build(
+    inputs: Iterable[str],
+    *,
+    store: StoreLocation = None,
+    model_name: str | None = None,
+    config: str | None = None,
+    stdin=None,
+    workers: int | None = None,
+    batch_size: int | None = None,
+    dask: str | None = None,
+    ledger: str | Path | bool | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+) -> Counts:
     """Read, extract and load ``inputs`` into the store at ``store`` (a directory for the embedded store,
     ``bolt://`` for Neo4j, ``http(s)://`` for a SPARQL server; default ``$KG_STORE`` or ``kg-store``).
 
@@ -89,13 +116,22 @@ def build(inputs: Iterable[str], *, store: StoreLocation = None, model_name: str
     where = os.fspath(store) if store is not None else default_location()
     home = local_dir(where)
     options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
-    with open_store(where, **options) as st, _ledger(ledger, where, model_name, config) as led, \
-            _bar("build", inputs) as bar:
-        stats = build_into(st, reader.read(inputs, stdin=stdin, max_chars=max_chars,
-                                           exclude=[home] if home else []),
-                           _spec(model_name, config, workers, dask, article_timeout),
-                           counts=counts, ledger=led, store_dir=home, inputs_key=run_key(inputs), bar=bar,
-                           commit_seconds=float(os.environ.get("KG_COMMIT_SECONDS", COMMIT_SECONDS)))
+    with (
+        open_store(where, **options) as st,
+        _ledger(ledger, where, model_name, config) as led,
+        _bar("build", inputs) as bar,
+    ):
+        stats = build_into(
+            st,
+            reader.read(inputs, stdin=stdin, max_chars=max_chars, exclude=[home] if home else []),
+            _spec(model_name, config, workers, dask, article_timeout),
+            counts=counts,
+            ledger=led,
+            store_dir=home,
+            inputs_key=run_key(inputs),
+            bar=bar,
+            commit_seconds=float(os.environ.get("KG_COMMIT_SECONDS", COMMIT_SECONDS)),
+        )
     counts.loaded = stats.articles_loaded
     counts.unchanged = stats.articles_unchanged
     return counts

@@ -48,13 +48,21 @@ def merge(source: str, target: str, *, store: StoreLocation = None, curation: st
     return Analysis(["merged", "into"], [[a, b] for a, b in sorted(cur.merges.items())], {"curation": str(p)})
 
 
-def split(entity: str, names: tuple[str, ...] | list[str] = (), *, store: StoreLocation = None,
-          curation: str | Path | None = None) -> Analysis:
+def split(
+    entity: str,
+    names: tuple[str, ...] | list[str] = (),
+    *,
+    store: StoreLocation = None,
+    curation: str | Path | None = None,
+) -> Analysis:
     """Record in the curation file that ``names`` (all other names, when none are given) are not
     ``entity``; undoes merges into it. Every later build or load honours it."""
     e = _actor_id(entity, store)
     cur = _curation(store, curation)
     cur.split(e, list(names))
     p = cur.save(cur.path or _home(store, curation))
-    return Analysis(["id", "kept apart"], [[i, "; ".join(n) or "(every other name)"]
-                                            for i, n in sorted(cur.splits.items())], {"curation": str(p)})
+    return Analysis(
+        ["id", "kept apart"],
+        [[i, "; ".join(n) or "(every other name)"] for i, n in sorted(cur.splits.items())],
+        {"curation": str(p)},
+    )

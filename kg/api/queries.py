@@ -9,8 +9,14 @@ from kg.api.common import StoreLocation, open_for_reading
 from kg.stores.base import Result
 
 
-def query(text: str | None = None, *, store: StoreLocation = None, name: str | None = None, write: bool = False,
-          language: str | None = None) -> Result:
+def query(
+    text: str | None = None,
+    *,
+    store: StoreLocation = None,
+    name: str | None = None,
+    write: bool = False,
+    language: str | None = None,
+) -> Result:
     """Run ``text`` (or the named query ``name`` from ``schemas/queries``) on the store, in its language:
     SPARQL on an RDF store (the catalogue's prefixes need no PREFIX lines), Cypher on Neo4j. Read-only
     unless ``write``. ``language`` ("sparql"/"cypher"), when given, must be the store's."""
@@ -21,7 +27,7 @@ def query(text: str | None = None, *, store: StoreLocation = None, name: str | N
         raise ValueError("give a query text or a named query, not both")
     if not (text or name):
         raise ValueError("give a query: its text, or a named query")
-    with (open_for_reading(store) if not write else open_store(store)) as st:
+    with open_for_reading(store) if not write else open_store(store) as st:
         if language and language != st.language:
             raise ValueError(f"the store at {st.location or store} answers {st.language}, not {language}")
         q = text or queries.named(str(name), "cypher" if st.language == "cypher" else "rq")
@@ -45,8 +51,14 @@ def export(fmt: str, output: str | Path, *, store: StoreLocation = None) -> dict
         return _export(st, fmt, output)
 
 
-def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, model_name: str | None = None,
-             config: str | None = None):
+def evaluate(
+    dataset: str,
+    path: str | Path,
+    limit: int | None = None,
+    *,
+    model_name: str | None = None,
+    config: str | None = None,
+):
     """Run the pipeline on a gold file of ``dataset`` (conll04, kbp37, polnear, crossre) and score it.
 
     Returns a :class:`kg.evaluate.Report` (``.metrics``, ``.as_dict()``, ``.table()``).

@@ -86,8 +86,7 @@ class DaskEngine:
         if not log.isEnabledFor(logging.DEBUG):  # Dask's INFO chatter only with kg --debug
             logging.getLogger("distributed").setLevel(logging.WARNING)
         if address == "local":  # dashboard on a free port: never clash with another cluster's 8787
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=":0")
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
             self.client = Client(self.cluster)
         else:
             self.client = Client(address)

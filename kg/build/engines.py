@@ -11,17 +11,21 @@ from kg import readers as reader
 from kg.model import Article, ArticleGraph, Skipped
 
 
-def extract_chunk(chunk: list[Article], nlp, batch_size: int = 32,
-                  timeout: float | None = None) -> list[ArticleGraph | Skipped]:
+def extract_chunk(
+    chunk: list[Article], nlp, batch_size: int = 32, timeout: float | None = None
+) -> list[ArticleGraph | Skipped]:
     """One graph (or a Skipped saying why not) per article of ``chunk``, in order. Runs in whichever
     process holds ``nlp``; an NLP error is narrowed down to the article that caused it, and an
     article taking over ``timeout`` seconds is skipped as timed out (kg.build.timeouts)."""
     from kg.build.timeouts import bounded_pipe
     from kg.nlp.graph import doc_to_graph
 
-    return [graph if reason is None else reader.skipped_article(article, reason)
-            for article, graph, reason in bounded_pipe(nlp, ((a.text, a) for a in chunk), doc_to_graph,
-                                                       batch_size=batch_size, timeout=timeout)]
+    return [
+        graph if reason is None else reader.skipped_article(article, reason)
+        for article, graph, reason in bounded_pipe(
+            nlp, ((a.text, a) for a in chunk), doc_to_graph, batch_size=batch_size, timeout=timeout
+        )
+    ]
 
 
 def cores() -> int:
@@ -111,8 +115,9 @@ def _worker_init(config, model_name) -> None:
     _WORKER_NLP = load_pipeline(config=config, model=model_name)
 
 
-def extract_chunk_packed(chunk: list[Article], nlp, batch_size: int = 32,
-                         timeout: float | None = None) -> list[bytes | Skipped]:
+def extract_chunk_packed(
+    chunk: list[Article], nlp, batch_size: int = 32, timeout: float | None = None
+) -> list[bytes | Skipped]:
     """:func:`extract_chunk` in the form a worker process sends back: each graph packed as the ledger
     stores it (kg.build.ledger.pack_graph: compressed JSON without the article, which the receiver holds),
     a fifth of a pickle's bytes, and less work on both ends when a ledger records it."""
@@ -133,8 +138,9 @@ class ProcessPool:
         import multiprocessing as mp
 
         self.spec, self.depth = spec, 2 * workers
-        self.pool = mp.get_context("spawn").Pool(workers, initializer=_worker_init,
-                                                  initargs=(spec.config, spec.model_name))
+        self.pool = mp.get_context("spawn").Pool(
+            workers, initializer=_worker_init, initargs=(spec.config, spec.model_name)
+        )
 
     def submit(self, chunk: list[Article]):
         return self.pool.apply_async(_worker_run, (chunk, self.spec.batch_size, self.spec.article_timeout))
@@ -144,7 +150,7 @@ class ProcessPool:
 
     def close(self, failed: bool = False) -> None:
         # A run closes its pool once every result is in (or it failed), and the workers hold nothing to
-        # save: ending them at once spares the interpreter teardown of each (~0.8 s with the model
+        # save: ending them at once spares the interpreter teardown of each (long with the model
         # loaded), which a build would otherwise wait for before it loads its last articles.
         self.pool.terminate()
         self.pool.join()

@@ -59,13 +59,23 @@ class Counts:
         return dict(Counter(s.reason.split(":")[0] for s in self.skipped))
 
     def as_dict(self) -> dict:
-        return {"read": self.read, "extracted": self.extracted, "loaded": self.loaded, "unchanged": self.unchanged,
-                "skipped": len(self.skipped), "entities": self.entities, "relations": self.relations,
-                "quotes": self.quotes, "nlp": self.nlp, "cached": self.cached}
+        return {
+            "read": self.read,
+            "extracted": self.extracted,
+            "loaded": self.loaded,
+            "unchanged": self.unchanged,
+            "skipped": len(self.skipped),
+            "entities": self.entities,
+            "relations": self.relations,
+            "quotes": self.quotes,
+            "nlp": self.nlp,
+            "cached": self.cached,
+        }
 
 
-def extract(items: Iterable[Article | Skipped], nlp, *, batch_size: int = 32,
-            counts: Counts | None = None) -> Iterator[ArticleGraph]:
+def extract(
+    items: Iterable[Article | Skipped], nlp, *, batch_size: int = 32, counts: Counts | None = None
+) -> Iterator[ArticleGraph]:
     """ArticleGraphs for the articles in ``items``, streamed through one ``nlp.pipe`` in this process.
 
     Skipped inputs are recorded in ``counts`` (and logged), never raised.
@@ -117,8 +127,15 @@ def _admitted(items: Iterable[Article | Skipped], counts: Counts, bar) -> Iterat
             yield item
 
 
-def extract_stream(items: Iterable[Article | Skipped], spec: EngineSpec, *, counts: Counts | None = None,
-                   ledger=None, bar=None, engine=None) -> Iterator[ArticleGraph]:
+def extract_stream(
+    items: Iterable[Article | Skipped],
+    spec: EngineSpec,
+    *,
+    counts: Counts | None = None,
+    ledger=None,
+    bar=None,
+    engine=None,
+) -> Iterator[ArticleGraph]:
     """ArticleGraphs for ``items`` in input order, the NLP run by the engine ``spec`` describes.
 
     With a ``ledger``, articles it knows (same id, text and pipeline) are not parsed: their stored
@@ -205,9 +222,16 @@ def extract_stream(items: Iterable[Article | Skipped], spec: EngineSpec, *, coun
             engine.close(failed=failed)
 
 
-def extract_parallel(items: Iterable[Article | Skipped], *, workers: int, config=None, model_name=None,
-                     batch_size: int = 32, chunk_size: int = 16,
-                     counts: Counts | None = None) -> Iterator[ArticleGraph]:
+def extract_parallel(
+    items: Iterable[Article | Skipped],
+    *,
+    workers: int,
+    config=None,
+    model_name=None,
+    batch_size: int = 32,
+    chunk_size: int = 16,
+    counts: Counts | None = None,
+) -> Iterator[ArticleGraph]:
     """Like :func:`extract`, over ``workers`` processes, each loading the pipeline once.
 
     Results come back in input order; at most ``2 * workers`` chunks are in flight,
@@ -240,9 +264,20 @@ def fewer_full_collections(every: int = 100):
         gc.set_threshold(*old)
 
 
-def build_into(st, items: Iterable[Article | Skipped], spec: EngineSpec, *, counts: Counts, ledger=None,
-               store_dir=None, inputs_key: str | None = None, bar=None, commit_seconds: float = COMMIT_SECONDS,
-               commit_most: int = 1000, engine=None):
+def build_into(
+    st,
+    items: Iterable[Article | Skipped],
+    spec: EngineSpec,
+    *,
+    counts: Counts,
+    ledger=None,
+    store_dir=None,
+    inputs_key: str | None = None,
+    bar=None,
+    commit_seconds: float = COMMIT_SECONDS,
+    commit_most: int = 1000,
+    engine=None,
+):
     """Extract ``items``, resolve them and load them into the open store ``st``.
 
     The store commits at least every ``commit_seconds`` (or ``commit_most`` articles), and the

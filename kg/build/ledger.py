@@ -111,8 +111,11 @@ def pipeline_fingerprint(config: str | os.PathLike | None = None, model_name: st
     for f in sorted(p for p in cfg.rglob("*") if p.is_file()) if cfg.is_dir() else [cfg]:  # a saved pipeline: all of it
         h.update(f.read_bytes() + b"\0")
     pkg = Path(__file__).parents[1]
-    files = [*sorted((pkg / "nlp").rglob("*.py")), pkg / "model.py",
-             *sorted(p for p in Path(PIPELINES).rglob("*") if p.is_file() and "eval" not in p.parts)]
+    files = [
+        *sorted((pkg / "nlp").rglob("*.py")),
+        pkg / "model.py",
+        *sorted(p for p in Path(PIPELINES).rglob("*") if p.is_file() and "eval" not in p.parts),
+    ]
     for f in files:
         h.update(str(f.relative_to(f.parents[1])).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
@@ -188,7 +191,9 @@ class Ledger:
                     "INSERT INTO articles (id, key, state, graph, loaded_hash, updated) "
                     "VALUES (?, ?, 'extracted', ?, NULL, ?) "
                     "ON CONFLICT(id) DO UPDATE SET key=excluded.key, state='extracted', graph=excluded.graph, "
-                    "loaded_hash=NULL, updated=excluded.updated", rows)
+                    "loaded_hash=NULL, updated=excluded.updated",
+                    rows,
+                )
 
     def mark_loaded(self, graphs: Iterable[ArticleGraph]) -> None:
         """Record that the sink has committed these (resolved) graphs."""
@@ -212,8 +217,9 @@ class Ledger:
 
     def start_run(self, inputs: str, resolver: str | None) -> int:
         with self._tx():
-            cur = self.db.execute("INSERT INTO runs (inputs, started, resolver) VALUES (?, ?, ?)",
-                                  (inputs, time.time(), resolver))
+            cur = self.db.execute(
+                "INSERT INTO runs (inputs, started, resolver) VALUES (?, ?, ?)", (inputs, time.time(), resolver)
+            )
         assert cur.lastrowid is not None  # set by the INSERT
         return cur.lastrowid
 

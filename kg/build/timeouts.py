@@ -89,8 +89,14 @@ def timed_out_reason(seconds: float) -> str:
     return f"timed out: extraction took over the {seconds:g}-second limit per article"
 
 
-def bounded_pipe(nlp, items: Iterable[tuple[str, Any]], finish: Callable[[Any, Any], Any], *,
-                 batch_size: int = 32, timeout: float | None = None) -> Iterator[tuple[Any, Any, str | None]]:
+def bounded_pipe(
+    nlp,
+    items: Iterable[tuple[str, Any]],
+    finish: Callable[[Any, Any], Any],
+    *,
+    batch_size: int = 32,
+    timeout: float | None = None,
+) -> Iterator[tuple[Any, Any, str | None]]:
     """``(context, finish(doc, context), None)`` for each ``(text, context)`` in *items*, in order, or
     ``(context, None, reason)`` when that article ran over *timeout* seconds or raised.
 
@@ -111,7 +117,7 @@ def bounded_pipe(nlp, items: Iterable[tuple[str, Any]], finish: Callable[[Any, A
         except Exception:  # one article's failure is found again below, alone
             log.debug("batch failed; running its articles one at a time", exc_info=True)
         yield from done
-        for text, context in batch[len(done):]:
+        for text, context in batch[len(done) :]:
             yield _one(nlp, text, context, finish, timeout)
 
 

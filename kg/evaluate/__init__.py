@@ -26,8 +26,16 @@ def datasets() -> list[str]:
     return plugins.names("dataset")
 
 
-def evaluate(dataset: str, path: str | Path, limit: int | None = None, *, nlp=None, mapping: str | Path | None = None,
-             model_name: str | None = None, config: str | None = None) -> Report:
+def evaluate(
+    dataset: str,
+    path: str | Path,
+    limit: int | None = None,
+    *,
+    nlp=None,
+    mapping: str | Path | None = None,
+    model_name: str | None = None,
+    config: str | None = None,
+) -> Report:
     """Score kg's extraction on the gold file/directory ``path`` of ``dataset`` (first ``limit`` documents)."""
     if dataset not in datasets():
         raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(datasets())}")

@@ -61,6 +61,8 @@ def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None,
     report = scorer.report
     if "Kill" in mapping.labels and not any(lab == "Kill" for lab, _ in mapping.relations.values()):
         report.notes.append("Kill has no counterpart in the mapping: its recall is 0 by construction")
-    report.notes.append("strict = relation type + exact token spans of both arguments; relaxed = type + the gold "
-                        "span's head word inside our mention")
+    report.notes.append(
+        "strict = relation type + exact token spans of both arguments; relaxed = type + the gold "
+        "span's head word inside our mention"
+    )
     return scorer.finish().done()

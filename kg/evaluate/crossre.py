@@ -58,6 +58,7 @@ def load(path: str | Path, limit: int | None = None) -> list[Sentence]:
 
 def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None, batch_size: int = 32) -> Report:
     scorer = score_relations(NAME, path, load(path, limit), nlp, mapping, limit, batch_size)
-    scorer.report.notes.append(f"scored labels: {', '.join(mapping.labels)}; "
-                               "gold relations of other labels are not counted")
+    scorer.report.notes.append(
+        f"scored labels: {', '.join(mapping.labels)}; gold relations of other labels are not counted"
+    )
     return scorer.finish().done()

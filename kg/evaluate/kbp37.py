@@ -135,18 +135,37 @@ def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None,
         g_set = {g_norm} if g_norm.split("(")[0] in scored else set()
         inv.add(Score(len(pred & g_set), len(pred - g_set), len(g_set - pred)))
         for p in pred - {inst.label}:
-            report.errors.append({"kind": "fp" if p != g_norm else "inverse", "id": inst.id, "text": inst.text,
-                                  "e1": inst.text[slice(*inst.e1)], "e2": inst.text[slice(*inst.e2)],
-                                  "gold": inst.label, "pred": p})
+            report.errors.append(
+                {
+                    "kind": "fp" if p != g_norm else "inverse",
+                    "id": inst.id,
+                    "text": inst.text,
+                    "e1": inst.text[slice(*inst.e1)],
+                    "e2": inst.text[slice(*inst.e2)],
+                    "gold": inst.label,
+                    "pred": p,
+                }
+            )
         if gold_rel in scored and inst.label not in pred:
-            report.errors.append({"kind": "fn", "id": inst.id, "text": inst.text, "e1": inst.text[slice(*inst.e1)],
-                                  "e2": inst.text[slice(*inst.e2)], "gold": inst.label, "pred": sorted(pred)})
+            report.errors.append(
+                {
+                    "kind": "fn",
+                    "id": inst.id,
+                    "text": inst.text,
+                    "e1": inst.text[slice(*inst.e1)],
+                    "e2": inst.text[slice(*inst.e2)],
+                    "gold": inst.label,
+                    "pred": sorted(pred),
+                }
+            )
     report.add("micro", micro(per.values()))
     for t in mapping.labels:
         report.add(t, per[t])
     if inverse:
         report.add("micro, inverse-aware", inv)
         report.notes.append("inverse-aware: " + ", ".join(f"{k}(x,y) counted as {v}(y,x)" for k, v in inverse.items()))
-    report.notes.append("labels are scored with their direction; precision over our predictions of the scored "
-                        "labels for the marked pair, recall over gold instances of them")
+    report.notes.append(
+        "labels are scored with their direction; precision over our predictions of the scored "
+        "labels for the marked pair, recall over gold instances of them"
+    )
     return report.done()

@@ -87,8 +87,9 @@ def load_mapping(dataset: str, path: str | Path | None = None) -> LabelMap:
     for i, c in enumerate(data.get("chains", [])):
         try:
             first, second = c["path"]
-            chains.append((check(first, f"chains[{i}]"), check(second, f"chains[{i}]"),
-                           check_label(c["label"], f"chains[{i}]")))
+            chains.append(
+                (check(first, f"chains[{i}]"), check(second, f"chains[{i}]"), check_label(c["label"], f"chains[{i}]"))
+            )
         except (KeyError, TypeError, ValueError):
             raise MappingError(f"{p}: chains[{i}] must be {{ path = [first, second], label = ... }}") from None
     symmetric = frozenset(check_label(s, "symmetric") for s in data.get("symmetric", []))

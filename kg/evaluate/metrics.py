@@ -75,8 +75,9 @@ def macro(scores: Sequence[Score]) -> Averaged:
     n = len(scores)
     if not n:
         return Averaged(0.0, 0.0, 0.0, 0)
-    return Averaged(sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n,
-                    sum(s.f1 for s in scores) / n, n)
+    return Averaged(
+        sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n, sum(s.f1 for s in scores) / n, n
+    )
 
 
 @dataclass
@@ -89,8 +90,9 @@ class Accuracy:
         return self.correct / self.total if self.total else 0.0
 
 
-def match_one_to_one(gold: Sequence[G], pred: Sequence[P], score: Callable[[G, P], float],
-                     threshold: float = 1.0) -> list[tuple[int, int, float]]:
+def match_one_to_one(
+    gold: Sequence[G], pred: Sequence[P], score: Callable[[G, P], float], threshold: float = 1.0
+) -> list[tuple[int, int, float]]:
     """Greedy one-to-one matching: pairs (gold index, pred index, score) with score >= threshold,
     best score first; each gold and each prediction is used at most once.
 

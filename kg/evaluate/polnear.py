@@ -91,8 +91,16 @@ def parse_ann(ann: str, text: str) -> list[Attribution]:
             continue
         content = sorted(roles["Content"])
         source = sorted(roles.get("Source", []))
-        out.append(Attribution(ident, content, source, sorted(roles.get("Cue", [])),
-                               " ".join(text[a:b] for a, b in content), " ".join(text[a:b] for a, b in source)))
+        out.append(
+            Attribution(
+                ident,
+                content,
+                source,
+                sorted(roles.get("Cue", [])),
+                " ".join(text[a:b] for a, b in content),
+                " ".join(text[a:b] for a, b in source),
+            )
+        )
     return out
 
 
@@ -126,8 +134,7 @@ def load(path: str | Path, limit: int | None = None) -> list[Document]:
         ann = (preferred or anns)[0]
         with open(t, encoding="utf-8", newline="") as fh:
             text = fh.read()
-        out.append(Document(name, text, parse_ann(ann.read_text(encoding="utf-8"), text),
-                            ann.stem.rsplit("_", 1)[-1]))
+        out.append(Document(name, text, parse_ann(ann.read_text(encoding="utf-8"), text), ann.stem.rsplit("_", 1)[-1]))
     return out
 
 
@@ -153,8 +160,11 @@ def speaker_ok(doc, graph, speaker: str | None, gold: Attribution) -> bool:
     names = {" ".join(_norm_words(n)) for n in (ent.name, *ent.aliases)}
     if ent.type == "Person" and len(ent.name.split()) > 1:
         names.add(_norm_words(ent.name)[-1] if _norm_words(ent.name) else "")
-    return bool(src) and (src in names or any(n and n in src.split(" ") for n in names if " " not in n) or
-                          any(n and f" {n} " in f" {src} " for n in names))
+    return bool(src) and (
+        src in names
+        or any(n and n in src.split(" ") for n in names if " " not in n)
+        or any(n and f" {n} " in f" {src} " for n in names)
+    )
 
 
 def _overlap(gold_pos: list[set[int]], pred_pos: list[set[int]]) -> Callable[[int, int], float]:
@@ -204,9 +214,17 @@ def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None,
                         speaker[t].correct += right
                         if not right and t == head:
                             sp = graph.entity(q.speaker) if q.speaker else None
-                            report.errors.append({"kind": "speaker", "doc": d.name, "quote": q.text[:200],
-                                                  "gold_source": a.source_text, "pred_speaker": sp.name if sp else None,
-                                                  "cue": q.cue, "quote_kind": q.kind})
+                            report.errors.append(
+                                {
+                                    "kind": "speaker",
+                                    "doc": d.name,
+                                    "quote": q.text[:200],
+                                    "gold_source": a.source_text,
+                                    "pred_speaker": sp.name if sp else None,
+                                    "cue": q.cue,
+                                    "quote_kind": q.kind,
+                                }
+                            )
                 joint[t].add(Score(ok, len(ps) - ok, len(gs) - ok))
                 if t == head:
                     mg = {gs[gi] for gi, _, _ in matched}
@@ -216,14 +234,30 @@ def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None,
                             a = d.attributions[i]
                             cue = " ".join(text[x:y] for x, y in a.cue)
                             best = max((score(i, j) for j in all_p), default=0.0)
-                            report.errors.append({"kind": "fn", "doc": d.name, "content": a.content_text[:200],
-                                                  "cue": cue, "source": a.source_text, "best_overlap": round(best, 2)})
+                            report.errors.append(
+                                {
+                                    "kind": "fn",
+                                    "doc": d.name,
+                                    "content": a.content_text[:200],
+                                    "cue": cue,
+                                    "source": a.source_text,
+                                    "best_overlap": round(best, 2),
+                                }
+                            )
                     for j in all_p:
                         if j not in mp:
                             q = preds[j]
                             best = max((score(i, j) for i in all_g), default=0.0)
-                            report.errors.append({"kind": "fp", "doc": d.name, "quote": q.text[:200], "cue": q.cue,
-                                                  "quote_kind": q.kind, "best_overlap": round(best, 2)})
+                            report.errors.append(
+                                {
+                                    "kind": "fp",
+                                    "doc": d.name,
+                                    "quote": q.text[:200],
+                                    "cue": q.cue,
+                                    "quote_kind": q.kind,
+                                    "best_overlap": round(best, 2),
+                                }
+                            )
     for t in thresholds:
         report.add(f"quote overlap>={t:g}", scores[("all", t)])
     for t in thresholds:
@@ -233,6 +267,8 @@ def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None,
     for t in thresholds:
         report.add(f"direct quotes overlap>={t:g}", scores[("direct", t)])
     report.notes.append("overlap = Jaccard of non-space characters with the gold Content span; one-to-one matching")
-    report.notes.append("gold = every attribution (direct, indirect and non-speech cues); 'direct' = gold Content "
-                        "starting with a quotation mark vs our direct quotes")
+    report.notes.append(
+        "gold = every attribution (direct, indirect and non-speech cues); 'direct' = gold Content "
+        "starting with a quotation mark vs our direct quotes"
+    )
     return report.done()

@@ -24,8 +24,9 @@ def pipe(nlp, items: Iterable[tuple[str, Any]], batch_size: int = 32):
         yield doc, doc_to_graph(doc, Article(id=f"eval-{n}", text=doc.text)), ctx
 
 
-def score_relations(name: str, path, sentences, nlp, mapping: LabelMap, limit: int | None = None,
-                    batch_size: int = 32) -> RelationScorer:
+def score_relations(
+    name: str, path, sentences, nlp, mapping: LabelMap, limit: int | None = None, batch_size: int = 32
+) -> RelationScorer:
     """kg's relations on gold sentences (each with ``text``, ``id``, ``tokens`` and ``gold()``), scored into a
     new report; add notes to ``scorer.report``, then ``scorer.finish().done()``."""
     scorer = RelationScorer(mapping, Report(name, str(path), limit=limit, headline="strict micro"))
@@ -88,8 +89,12 @@ def predicted_relations(doc, graph, mapping: LabelMap) -> list[PredictedRelation
             if a.predicate != first or a.negated:
                 continue
             for b in graph.relations:
-                if b.predicate == second and not b.negated and b.subject == a.object and \
-                        sentence(a.evidence.start, a.evidence.end) == sentence(b.evidence.start, b.evidence.end):
+                if (
+                    b.predicate == second
+                    and not b.negated
+                    and b.subject == a.object
+                    and sentence(a.evidence.start, a.evidence.end) == sentence(b.evidence.start, b.evidence.end)
+                ):
                     emit(label, False, a.subject, b.object, (first, second), (a.evidence.start, a.evidence.end))
     return list(out.values())
 
@@ -164,9 +169,17 @@ class RelationScorer:
         for gi, g in enumerate(gold):
             if gi not in g_ok:
                 near = [show(p) for p in pred if self.loose(g, p)]
-                self.report.errors.append({"kind": "boundary" if near else "fn", "id": sid, "text": text,
-                                           "gold": [g[0], words(g[1]), words(g[2])], "pred": near})
+                self.report.errors.append(
+                    {
+                        "kind": "boundary" if near else "fn",
+                        "id": sid,
+                        "text": text,
+                        "gold": [g[0], words(g[1]), words(g[2])],
+                        "pred": near,
+                    }
+                )
         for pi, p in enumerate(pred):
             if pi not in p_ok and not any(self.loose(g, p) for g in gold):
-                self.report.errors.append({"kind": "fp", "id": sid, "text": text, "pred": show(p),
-                                           "predicates": list(p[3].predicates)})
+                self.report.errors.append(
+                    {"kind": "fp", "id": sid, "text": text, "pred": show(p), "predicates": list(p[3].predicates)}
+                )

@@ -67,8 +67,13 @@ class Report:
 
     def as_dict(self, errors: bool = False) -> dict[str, Any]:
         head = self.metric(self.headline) if self.headline else None
-        d: dict[str, Any] = {"dataset": self.dataset, "path": self.path, "documents": self.documents,
-                             "limit": self.limit, "headline": self.headline}
+        d: dict[str, Any] = {
+            "dataset": self.dataset,
+            "path": self.path,
+            "documents": self.documents,
+            "limit": self.limit,
+            "headline": self.headline,
+        }
         for k in ("precision", "recall", "f1"):
             v = getattr(head, k) if head else None
             d[k] = round(v, 4) if v is not None else None
@@ -99,8 +104,12 @@ class Report:
             return "  ".join(cells).rstrip()
 
         limit = f", first {self.limit}" if self.limit else ""
-        out = [f"{self.dataset}: {self.path} ({self.documents} documents{limit}, {self.seconds:.0f}s)", "",
-               line(cols), line(["-" * w for w in widths])]
+        out = [
+            f"{self.dataset}: {self.path} ({self.documents} documents{limit}, {self.seconds:.0f}s)",
+            "",
+            line(cols),
+            line(["-" * w for w in widths]),
+        ]
         out += [line(r) for r in rows]
         out += [""] + [f"note: {n}" for n in self.notes]
         return "\n".join(out)

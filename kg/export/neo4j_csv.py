@@ -36,12 +36,43 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 ARTICLE_HEADER = ["id:ID(Article)", "title", "date", "url", "source", "contentHash", ":LABEL"]
 ENTITY_HEADER = ["id:ID(Entity)", "name", "type", ":LABEL"]
-ASSERTION_HEADER = ["id:ID(Assertion)", "article_id", "subject", "predicate", "object", "sentence", "start:int",
-                    "end:int", "confidence:double", "extractor", "modality", "eventDate", ":LABEL"]
-QUOTE_HEADER = ["id:ID(Quote)", "article_id", "text", "cue", "kind", "sentence", "start:int", "end:int",
-                "confidence:double", ":LABEL"]
-RELATION_HEADER = [":START_ID(Entity)", ":END_ID(Entity)", "evidence:int", "confidence:double", "articles:string[]",
-                   "articleEvidence:int[]", "articleConfidence:double[]", ":TYPE"]
+ASSERTION_HEADER = [
+    "id:ID(Assertion)",
+    "article_id",
+    "subject",
+    "predicate",
+    "object",
+    "sentence",
+    "start:int",
+    "end:int",
+    "confidence:double",
+    "extractor",
+    "modality",
+    "eventDate",
+    ":LABEL",
+]
+QUOTE_HEADER = [
+    "id:ID(Quote)",
+    "article_id",
+    "text",
+    "cue",
+    "kind",
+    "sentence",
+    "start:int",
+    "end:int",
+    "confidence:double",
+    ":LABEL",
+]
+RELATION_HEADER = [
+    ":START_ID(Entity)",
+    ":END_ID(Entity)",
+    "evidence:int",
+    "confidence:double",
+    "articles:string[]",
+    "articleEvidence:int[]",
+    "articleConfidence:double[]",
+    ":TYPE",
+]
 MENTIONS_HEADER = [":START_ID(Article)", ":END_ID(Entity)", "aliases:string[]", "name", ":TYPE"]
 
 
@@ -50,7 +81,7 @@ def _rows(store, text: str) -> list[dict]:
 
 
 def _strip(iri: str, prefix: str) -> str:
-    return unquote(iri[len(prefix):]) if iri.startswith(prefix) else iri
+    return unquote(iri[len(prefix) :]) if iri.startswith(prefix) else iri
 
 
 def read(store, base: str | None = None) -> dict:
@@ -61,58 +92,120 @@ def read(store, base: str | None = None) -> dict:
     prop = {name: cat.expand(r.rdf) for name, r in {**cat.relations, **cat.structural}.items()}
     quote_class = cat.expand(cat.entity_types["Quote"].rdf)
     derived = cat.expand("prov:wasDerivedFrom")
-    type_by_class = {cat.expand(t.rdf): name for name, t in cat.entity_types.items()
-                     if name not in ("Article", "Quote")}
-    articles = _rows(store, f"""SELECT DISTINCT ?id ?hash ?title ?date ?url ?source WHERE {{ GRAPH ?g {{
+    type_by_class = {
+        cat.expand(t.rdf): name for name, t in cat.entity_types.items() if name not in ("Article", "Quote")
+    }
+    articles = _rows(
+        store,
+        f"""SELECT DISTINCT ?id ?hash ?title ?date ?url ?source WHERE {{ GRAPH ?g {{
         ?a <{kg}articleId> ?id ; <{kg}contentHash> ?hash .
         OPTIONAL {{ ?a <{schema}headline> ?title }} OPTIONAL {{ ?a <{schema}datePublished> ?date }}
-        OPTIONAL {{ ?a <{schema}url> ?url }} OPTIONAL {{ ?a <{kg}source> ?source }} }} }}""")
+        OPTIONAL {{ ?a <{schema}url> ?url }} OPTIONAL {{ ?a <{kg}source> ?source }} }} }}""",
+    )
     entities: dict[str, dict] = {}
-    for r in sorted(_rows(store, f"""SELECT DISTINCT ?id ?name ?class WHERE {{ GRAPH ?g {{
-            ?e <{kg}entityId> ?id ; <{rdfs}label> ?name ; a ?class }} }}"""),
-                    key=lambda r: (str(r["id"]), str(r["name"]), str(r["class"]))):
+    for r in sorted(
+        _rows(
+            store,
+            f"""SELECT DISTINCT ?id ?name ?class WHERE {{ GRAPH ?g {{
+            ?e <{kg}entityId> ?id ; <{rdfs}label> ?name ; a ?class }} }}""",
+        ),
+        key=lambda r: (str(r["id"]), str(r["name"]), str(r["class"])),
+    ):
         if r["class"] in type_by_class and r["id"] not in entities:
             entities[r["id"]] = {"id": r["id"], "name": r["name"], "type": type_by_class[r["class"]]}
     mentions: dict[tuple, dict] = {}
-    for r in _rows(store, f"""SELECT DISTINCT ?aid ?id ?name ?alias WHERE {{ GRAPH ?g {{
-            ?a <{kg}articleId> ?aid ; <{prop['mentions']}> ?e . ?e <{kg}entityId> ?id ; <{rdfs}label> ?name .
-            OPTIONAL {{ ?e <{skos}altLabel> ?alias }} }} }}"""):
+    for r in _rows(
+        store,
+        f"""SELECT DISTINCT ?aid ?id ?name ?alias WHERE {{ GRAPH ?g {{
+            ?a <{kg}articleId> ?aid ; <{prop["mentions"]}> ?e . ?e <{kg}entityId> ?id ; <{rdfs}label> ?name .
+            OPTIONAL {{ ?e <{skos}altLabel> ?alias }} }} }}""",
+    ):
         m = mentions.setdefault((r["aid"], r["id"]), {"aliases": set(), "name": r["name"]})
         m["name"] = min(m["name"], r["name"])
         if r["alias"] is not None:
             m["aliases"].add(r["alias"])
     by_prop = {cat.expand(r.rdf): name for name, r in cat.relations.items()}
     assertions = []
-    for r in _rows(store, f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when WHERE {{ GRAPH ?g {{
+    for r in _rows(
+        store,
+        f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when WHERE {{ GRAPH ?g {{
             ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
                <{kg}confidence> ?c ; <{derived}> ?art .
             ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
             OPTIONAL {{ ?x <{kg}sentence> ?sent }} OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
             OPTIONAL {{ ?x <{kg}extractor> ?ex }} OPTIONAL {{ ?x <{kg}modality> ?mod }}
-            OPTIONAL {{ ?x <{kg}eventDate> ?when }} }} }}"""):
+            OPTIONAL {{ ?x <{kg}eventDate> ?when }} }} }}""",
+    ):
         if r["p"] in by_prop:
-            assertions.append({"id": _strip(r["x"], base), "article_id": r["aid"], "subject": r["s"],
-                               "predicate": by_prop[r["p"]], "object": r["o"], "sentence": r["sent"],
-                               "start": r["start"], "end": r["end"], "confidence": r["c"], "extractor": r["ex"],
-                               "modality": r["mod"], "eventDate": r["when"]})
+            assertions.append(
+                {
+                    "id": _strip(r["x"], base),
+                    "article_id": r["aid"],
+                    "subject": r["s"],
+                    "predicate": by_prop[r["p"]],
+                    "object": r["o"],
+                    "sentence": r["sent"],
+                    "start": r["start"],
+                    "end": r["end"],
+                    "confidence": r["c"],
+                    "extractor": r["ex"],
+                    "modality": r["mod"],
+                    "eventDate": r["when"],
+                }
+            )
     quotes: dict[str, dict] = {}
-    for r in sorted(_rows(store, f"""
+    for r in sorted(
+        _rows(
+            store,
+            f"""
         SELECT DISTINCT ?q ?aid ?text ?cue ?kind ?sent ?start ?end ?c WHERE {{ GRAPH ?g {{
-            ?q a <{quote_class}> ; <{prop['quoted_in']}> ?art . ?art <{kg}articleId> ?aid .
+            ?q a <{quote_class}> ; <{prop["quoted_in"]}> ?art . ?art <{kg}articleId> ?aid .
             OPTIONAL {{ ?q <{schema}text> ?text }} OPTIONAL {{ ?q <{kg}cue> ?cue }}
             OPTIONAL {{ ?q <{kg}quoteKind> ?kind }} OPTIONAL {{ ?q <{kg}sentence> ?sent }}
-            OPTIONAL {{ ?q <{kg}start> ?start ; <{kg}end> ?end }} OPTIONAL {{ ?q <{kg}confidence> ?c }} }} }}"""),
-                    key=lambda r: tuple(str(r[k]) for k in ("q", "text", "cue", "kind", "sent", "c"))):
+            OPTIONAL {{ ?q <{kg}start> ?start ; <{kg}end> ?end }} OPTIONAL {{ ?q <{kg}confidence> ?c }} }} }}""",
+        ),
+        key=lambda r: tuple(str(r[k]) for k in ("q", "text", "cue", "kind", "sent", "c")),
+    ):
         qid = _strip(r["q"], base + "id/")
-        quotes.setdefault(qid, {"id": qid, "article_id": r["aid"], "text": r["text"], "cue": r["cue"],
-                                "kind": r["kind"], "sentence": r["sent"], "start": r["start"], "end": r["end"],
-                                "confidence": r["c"]})
-    said = {(r["id"], _strip(r["q"], base + "id/")) for r in _rows(store, f"""SELECT DISTINCT ?id ?q WHERE {{
-        GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{prop['said']}> ?q }} }}""")}
-    about = {(_strip(r["q"], base + "id/"), r["id"]) for r in _rows(store, f"""SELECT DISTINCT ?q ?id WHERE {{
-        GRAPH ?g {{ ?q a <{quote_class}> ; <{prop['about']}> ?e . ?e <{kg}entityId> ?id }} }}""")}
-    return {"articles": articles, "entities": entities, "mentions": mentions, "assertions": assertions,
-            "quotes": list(quotes.values()), "said": sorted(said), "about": sorted(about)}
+        quotes.setdefault(
+            qid,
+            {
+                "id": qid,
+                "article_id": r["aid"],
+                "text": r["text"],
+                "cue": r["cue"],
+                "kind": r["kind"],
+                "sentence": r["sent"],
+                "start": r["start"],
+                "end": r["end"],
+                "confidence": r["c"],
+            },
+        )
+    said = {
+        (r["id"], _strip(r["q"], base + "id/"))
+        for r in _rows(
+            store,
+            f"""SELECT DISTINCT ?id ?q WHERE {{
+        GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{prop["said"]}> ?q }} }}""",
+        )
+    }
+    about = {
+        (_strip(r["q"], base + "id/"), r["id"])
+        for r in _rows(
+            store,
+            f"""SELECT DISTINCT ?q ?id WHERE {{
+        GRAPH ?g {{ ?q a <{quote_class}> ; <{prop["about"]}> ?e . ?e <{kg}entityId> ?id }} }}""",
+        )
+    }
+    return {
+        "articles": articles,
+        "entities": entities,
+        "mentions": mentions,
+        "assertions": assertions,
+        "quotes": list(quotes.values()),
+        "said": sorted(said),
+        "about": sorted(about),
+    }
 
 
 def _cell(v):
@@ -158,27 +251,65 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         args.append(f"--relationships={f.as_posix()}")
 
     art = label(n.article)
-    nodes(art, ARTICLE_HEADER, ([a["id"], a["title"], a["date"], a["url"], a["source"], a["hash"], art]
-                                for a in sorted(data["articles"], key=lambda a: a["id"])))
+    nodes(
+        art,
+        ARTICLE_HEADER,
+        (
+            [a["id"], a["title"], a["date"], a["url"], a["source"], a["hash"], art]
+            for a in sorted(data["articles"], key=lambda a: a["id"])
+        ),
+    )
     by_label: dict[str, list[dict]] = defaultdict(list)
     for e in data["entities"].values():
         by_label[n.entity_labels[e["type"]]].append(e)
     for lab, ents in sorted(by_label.items()):
-        nodes(lab, ENTITY_HEADER, ([e["id"], e["name"], e["type"], f"{label(ENTITY)};{label(lab)}"]
-                                   for e in sorted(ents, key=lambda e: e["id"])))
+        nodes(
+            lab,
+            ENTITY_HEADER,
+            (
+                [e["id"], e["name"], e["type"], f"{label(ENTITY)};{label(lab)}"]
+                for e in sorted(ents, key=lambda e: e["id"])
+            ),
+        )
     known = set(data["entities"])
-    asns = sorted((a for a in data["assertions"] if a["subject"] in known and a["object"] in known),
-                  key=lambda a: a["id"])
-    assertion_keys = ("id", "article_id", "subject", "predicate", "object", "sentence", "start", "end", "confidence",
-                      "extractor", "modality", "eventDate")
+    asns = sorted(
+        (a for a in data["assertions"] if a["subject"] in known and a["object"] in known), key=lambda a: a["id"]
+    )
+    assertion_keys = (
+        "id",
+        "article_id",
+        "subject",
+        "predicate",
+        "object",
+        "sentence",
+        "start",
+        "end",
+        "confidence",
+        "extractor",
+        "modality",
+        "eventDate",
+    )
     nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in assertion_keys] + [label(ASSERTION)] for a in asns))
     quote = label(n.quote)
-    nodes(quote, QUOTE_HEADER, ([q[k] for k in ("id", "article_id", "text", "cue", "kind", "sentence", "start", "end",
-                                                "confidence")] + [quote]
-                                for q in sorted(data["quotes"], key=lambda q: q["id"])))
+    nodes(
+        quote,
+        QUOTE_HEADER,
+        (
+            [q[k] for k in ("id", "article_id", "text", "cue", "kind", "sentence", "start", "end", "confidence")]
+            + [quote]
+            for q in sorted(data["quotes"], key=lambda q: q["id"])
+        ),
+    )
     mentions = label(n.mentions, rel=True)
-    rels(mentions, MENTIONS_HEADER, ([a, e, sorted(m["aliases"]), m["name"], mentions]
-                                      for (a, e), m in sorted(data["mentions"].items()) if e in known))
+    rels(
+        mentions,
+        MENTIONS_HEADER,
+        (
+            [a, e, sorted(m["aliases"]), m["name"], mentions]
+            for (a, e), m in sorted(data["mentions"].items())
+            if e in known
+        ),
+    )
     # per (type, subject, object): article -> [assertions, best confidence]
     agg: dict[str, dict[tuple, dict[str, list]]] = defaultdict(dict)
     for a in asns:
@@ -187,20 +318,44 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         got[0] += 1
         got[1] = max(got[1], float(a["confidence"]))
     for typ, edges in sorted(agg.items()):
-        rels(label(typ, rel=True), RELATION_HEADER,
-             ([s, o, sum(per[x][0] for x in sorted(per)), max(per[x][1] for x in per), sorted(per),
-               [per[x][0] for x in sorted(per)], [per[x][1] for x in sorted(per)], typ]
-              for (s, o), per in sorted(edges.items())))
+        rels(
+            label(typ, rel=True),
+            RELATION_HEADER,
+            (
+                [
+                    s,
+                    o,
+                    sum(per[x][0] for x in sorted(per)),
+                    max(per[x][1] for x in per),
+                    sorted(per),
+                    [per[x][0] for x in sorted(per)],
+                    [per[x][1] for x in sorted(per)],
+                    typ,
+                ]
+                for (s, o), per in sorted(edges.items())
+            ),
+        )
     quote_ids = {q["id"] for q in data["quotes"]}
     said, about, quoted_in = (label(x, rel=True) for x in (n.said, n.about, n.quoted_in))
-    rels(said, [":START_ID(Entity)", ":END_ID(Quote)", ":TYPE"],
-         ([s, q, said] for s, q in data["said"] if s in known and q in quote_ids))
-    rels(about, [":START_ID(Quote)", ":END_ID(Entity)", ":TYPE"],
-         ([q, e, about] for q, e in data["about"] if e in known and q in quote_ids))
-    rels(quoted_in, [":START_ID(Quote)", ":END_ID(Article)", ":TYPE"],
-         ([q["id"], q["article_id"], quoted_in] for q in sorted(data["quotes"], key=lambda q: q["id"])))
+    rels(
+        said,
+        [":START_ID(Entity)", ":END_ID(Quote)", ":TYPE"],
+        ([s, q, said] for s, q in data["said"] if s in known and q in quote_ids),
+    )
+    rels(
+        about,
+        [":START_ID(Quote)", ":END_ID(Entity)", ":TYPE"],
+        ([q, e, about] for q, e in data["about"] if e in known and q in quote_ids),
+    )
+    rels(
+        quoted_in,
+        [":START_ID(Quote)", ":END_ID(Article)", ":TYPE"],
+        ([q["id"], q["article_id"], quoted_in] for q in sorted(data["quotes"], key=lambda q: q["id"])),
+    )
     args += ["--array-delimiter=U+001F", "--multiline-fields=true"]
     (out / "import.args").write_text("\n".join(args) + "\n", encoding="utf-8")
-    return {"nodes": sum(v for k, v in counts.items() if k.startswith("nodes")),
-            "relationships": sum(v for k, v in counts.items() if k.startswith("relationships")),
-            "files": len(counts)}
+    return {
+        "nodes": sum(v for k, v in counts.items() if k.startswith("nodes")),
+        "relationships": sum(v for k, v in counts.items() if k.startswith("relationships")),
+        "files": len(counts),
+    }

@@ -56,4 +56,3 @@ def export_jsonld(store, out: Path) -> dict[str, int]:
     out.parent.mkdir(parents=True, exist_ok=True)
     ds.serialize(destination=str(out), format="json-ld", context=context, encoding="utf-8")
     return {"bytes": out.stat().st_size}
-

@@ -46,7 +46,21 @@ from kg.readers.jsonl import read_json, read_jsonl
 from kg.readers.text import read_stdin, read_text
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_CHARS", "STDIN", "decode_bytes", "extensions", "extract_html", "make_id",
-    "parse_plain_text", "read", "read_html", "read_json", "read_jsonl", "read_stdin", "read_text", "reader_for",
-    "record_to_article", "skipped_article",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CHARS",
+    "STDIN",
+    "decode_bytes",
+    "extensions",
+    "extract_html",
+    "make_id",
+    "parse_plain_text",
+    "read",
+    "read_html",
+    "read_json",
+    "read_jsonl",
+    "read_stdin",
+    "read_text",
+    "reader_for",
+    "record_to_article",
+    "skipped_article",
 ]

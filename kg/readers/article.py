@@ -184,5 +184,3 @@ def _without_surrogates(article: Article) -> Article:
     if article.meta:
         article.meta = _replace_surrogates(article.meta)
     return article
-
-

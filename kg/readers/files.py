@@ -159,8 +159,9 @@ def _file_key(path: str) -> Any:
         return os.path.abspath(path)
 
 
-def walk(top: str, ancestors: frozenset[tuple[int, int]] = frozenset(),
-          skip: frozenset[tuple[int, int]] = frozenset()) -> Iterator[str | Skipped]:
+def walk(
+    top: str, ancestors: frozenset[tuple[int, int]] = frozenset(), skip: frozenset[tuple[int, int]] = frozenset()
+) -> Iterator[str | Skipped]:
     """Files with a reader under *top*, in sorted order, as paths; problems as Skipped.
 
     Hidden entries and directories in *skip* (device, inode) are skipped. Symlinks are followed, except one leading back
@@ -185,8 +186,9 @@ def walk(top: str, ancestors: frozenset[tuple[int, int]] = frozenset(),
             yield entry.path
 
 
-def _walk_subdir(path: str, ancestors: frozenset[tuple[int, int]],
-                 skip: frozenset = frozenset()) -> Iterator[str | Skipped]:
+def _walk_subdir(
+    path: str, ancestors: frozenset[tuple[int, int]], skip: frozenset = frozenset()
+) -> Iterator[str | Skipped]:
     try:
         st = os.stat(path)
     except OSError as exc:

@@ -30,20 +30,23 @@ def extract_html(html: str) -> dict[str, Any] | None:
     asides and footers, where ``favor_recall`` pulls banners and sidebars in.
     Paragraphs, headings, lists, quotes and tables are separated by a blank line.
     """
-    import trafilatura  # imported lazily: it takes ~0.4 s
+    import trafilatura  # imported lazily: it is slow to import and only HTML needs it
     from trafilatura.xml import xmltotxt
 
     if "<html" not in html[:4096].lower():  # trafilatura rejects bare fragments
         html = f"<html><body>{html}</body></html>"
     try:
         # typed as Document | dict | None, but the dict comes only with as_dict=True
-        doc = cast("Document | None", trafilatura.bare_extraction(
-            html,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            prune_xpath=HTML_PRUNE_XPATH,
-        ))
+        doc = cast(
+            "Document | None",
+            trafilatura.bare_extraction(
+                html,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=True,
+                prune_xpath=HTML_PRUNE_XPATH,
+            ),
+        )
     except Exception:  # a third-party parser on untrusted input
         return None
     if doc is None or doc.body is None:

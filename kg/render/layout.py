@@ -83,7 +83,7 @@ def _separate(nodes: dict, pos: dict, rounds: int = 400) -> None:
     for _ in range(rounds):
         moved = False
         for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
+            for b in ids[i + 1 :]:
                 ax0, ay0, ax1, ay1 = _box(nodes[a], *pos[a])
                 bx0, by0, bx1, by1 = _box(nodes[b], *pos[b])
                 ox = min(ax1, bx1) - max(ax0, bx0) + PAD
@@ -105,8 +105,12 @@ def _separate(nodes: dict, pos: dict, rounds: int = 400) -> None:
 def overlaps(sc: Scene) -> int:
     """How many pairs of node+label boxes overlap in a scene (0 once laid out)."""
     boxes = [_box(n, n["x"], n["y"]) for n in sc.nodes]
-    return sum(1 for i, a in enumerate(boxes) for b in boxes[i + 1:]
-               if min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1]))
+    return sum(
+        1
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+    )
 
 
 def _group_layout(sub: nx.Graph, nodes: dict, seed: int) -> dict:
@@ -158,13 +162,20 @@ def _pack(groups: list[dict], ties: dict) -> None:
 
 
 def _offices(G: nx.MultiDiGraph, n) -> list[str]:
-    rows = sorted(((d.get("weight", 1), G.nodes[v].get("label", v)) for _, v, d in G.out_edges(n, data=True)
-                   if d.get("predicate") == "holds_position"), reverse=True)
+    rows = sorted(
+        (
+            (d.get("weight", 1), G.nodes[v].get("label", v))
+            for _, v, d in G.out_edges(n, data=True)
+            if d.get("predicate") == "holds_position"
+        ),
+        reverse=True,
+    )
     return [label for _, label in rows[:3]]
 
 
-def scene(G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0,
-          types: tuple[str, ...] | None = ACTOR_TYPES) -> Scene:
+def scene(
+    G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0, types: tuple[str, ...] | None = ACTOR_TYPES
+) -> Scene:
     """The scene of an actor graph (with evidence lists): the ``top`` actors by PageRank (all connected
     actors when None), grouped by bloc and laid out without overlapping labels. Annotates ``G``
     (:func:`kg.analyse.annotate.annotate`)."""
@@ -175,11 +186,20 @@ def scene(G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0,
     nodes = {}
     for n in keep:
         d = G.nodes[n]
-        nodes[n] = {"id": n, "label": str(d.get("label", n)), "type": d.get("type", ""), "bloc": d["bloc"],
-                    "pagerank": d["pagerank"], "degree": d["degree"], "betweenness": d["betweenness"],
-                    "articles": d.get("articles", 0), "first": d.get("first", ""), "last": d.get("last", ""),
-                    "offices": _offices(G, n),
-                    "r": R_MIN + (R_MAX - R_MIN) * math.sqrt(max(d["pagerank"], 0.0) / prmax)}
+        nodes[n] = {
+            "id": n,
+            "label": str(d.get("label", n)),
+            "type": d.get("type", ""),
+            "bloc": d["bloc"],
+            "pagerank": d["pagerank"],
+            "degree": d["degree"],
+            "betweenness": d["betweenness"],
+            "articles": d.get("articles", 0),
+            "first": d.get("first", ""),
+            "last": d.get("last", ""),
+            "offices": _offices(G, n),
+            "r": R_MIN + (R_MAX - R_MIN) * math.sqrt(max(d["pagerank"], 0.0) / prmax),
+        }
     H = _ce.actor_network(G.subgraph(keep), types=types)
     S = ann.signed
     edges = []
@@ -188,13 +208,24 @@ def scene(G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0,
         w = S.edges[a, b]["weight"] if S.has_edge(a, b) else 0.0
         rels, sents = [], []
         for s, p, o, rd in sorted(d["relations"], key=lambda r: (-r[3].get("weight", 1), r[1])):
-            rels.append(f"{G.nodes[s].get('label', s)} {p.replace('_', ' ')} {G.nodes[o].get('label', o)}"
-                        + (f" ({rd.get('weight', 1)}x)" if rd.get("weight", 1) > 1 else ""))
+            rels.append(
+                f"{G.nodes[s].get('label', s)} {p.replace('_', ' ')} {G.nodes[o].get('label', o)}"
+                + (f" ({rd.get('weight', 1)}x)" if rd.get("weight", 1) > 1 else "")
+            )
             for e in rd.get("evidence", []):
                 if e.get("sentence") and e["sentence"] not in sents:
                     sents.append(e["sentence"])
-        edges.append({"source": a, "target": b, "sign": (w > 0) - (w < 0), "weight": w, "evidence": d["weight"],
-                      "relations": rels, "sentences": sents[:5]})
+        edges.append(
+            {
+                "source": a,
+                "target": b,
+                "sign": (w > 0) - (w < 0),
+                "weight": w,
+                "evidence": d["weight"],
+                "relations": rels,
+                "sentences": sents[:5],
+            }
+        )
     # groups: the blocs with two or more shown members, then everyone else
     by_bloc: dict[int, list] = {}
     for n in keep:
@@ -209,8 +240,9 @@ def scene(G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0,
         for n in ms:
             group_of[n] = i
             nodes[n]["group"] = i
-        groups.append({"index": i, "bloc": bloc, "size": len(ms),
-                       "label": f"bloc {bloc + 1}" if bloc >= 0 else "no bloc"})
+        groups.append(
+            {"index": i, "bloc": bloc, "size": len(ms), "label": f"bloc {bloc + 1}" if bloc >= 0 else "no bloc"}
+        )
     local = {}
     for g, ms in zip(groups, members):
         sub = nx.Graph()
@@ -233,8 +265,13 @@ def scene(G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0,
         g["x"], g["y"], g["radius"] = round(g["x"], 1), round(g["y"], 1), round(g["radius"], 1)
     from kg.analyse import alliances as _al
 
-    summary = {"actors": sum(1 for n in S if S.degree(n)), "ties": S.number_of_edges(), "shown": len(keep),
-               "connected": len(ann.centrality),
-               "balance": _al.balance(S), "frustration": ann.frustration,
-               "blocs": sum(1 for p in ann.partition if len(p) > 1)}
+    summary = {
+        "actors": sum(1 for n in S if S.degree(n)),
+        "ties": S.number_of_edges(),
+        "shown": len(keep),
+        "connected": len(ann.centrality),
+        "balance": _al.balance(S),
+        "frustration": ann.frustration,
+        "blocs": sum(1 for p in ann.partition if len(p) > 1),
+    }
     return Scene([nodes[n] for n in keep], edges, groups, summary, ann)

@@ -65,8 +65,16 @@ def bar(desc: str, total: int | None = None, unit: str = "article"):
         return _Off()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, mininterval=0.5,
-                smoothing=0.1, leave=True)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        mininterval=0.5,
+        smoothing=0.1,
+        leave=True,
+    )
 
 
 def track(items: Iterable, desc: str, total: int | None = None, unit: str = "article") -> Iterator:
@@ -95,8 +103,7 @@ def estimate_inputs(inputs: Iterable[str]) -> int | None:
         elif p.is_file():
             files = iter([item])
         else:
-            files = (f for f in reader_files.expand(sorted(glob.glob(item, recursive=True)))
-                     if isinstance(f, str))
+            files = (f for f in reader_files.expand(sorted(glob.glob(item, recursive=True))) if isinstance(f, str))
         for f in files:
             n = _estimate_file(f)
             if n is None:

@@ -14,16 +14,26 @@ EXAMPLE_QUERY = "positions-held"
 
 def report(store, *, top: int = 10, examples: int = 6) -> str:
     s = store.stats()
-    lines = ["# kg report", "",
-             f"articles {s['articles']}  entities {s['entities']}  relations {s['relations']}  "
-             f"quotes {s['quotes']}  quads {s['quads']}", ""]
+    lines = [
+        "# kg report",
+        "",
+        f"articles {s['articles']}  entities {s['entities']}  relations {s['relations']}  "
+        f"quotes {s['quotes']}  quads {s['quads']}",
+        "",
+    ]
     G = actor_graph(store)
     actors = [n for n, d in G.nodes(data=True) if d["type"] in ("Person", "Organization", "GPE", "Group")]
     ranked = sorted(actors, key=lambda n: (-G.degree(n), -G.nodes[n]["articles"], n))[:top]
     lines += ["## Top actors (by relations)", ""]
-    lines.append(table(Result(["actor", "type", "relations", "articles"],
-                              [[G.nodes[n]["label"], G.nodes[n]["type"], G.degree(n), G.nodes[n]["articles"]]
-                               for n in ranked]), 110))
+    lines.append(
+        table(
+            Result(
+                ["actor", "type", "relations", "articles"],
+                [[G.nodes[n]["label"], G.nodes[n]["type"], G.degree(n), G.nodes[n]["articles"]] for n in ranked],
+            ),
+            110,
+        )
+    )
     lines += ["", "## Example triples with their source sentences", ""]
     ev = store.query(queries.with_prefixes(queries.named("relations-with-evidence"))).dicts()
     seen, shown = set(), 0
@@ -73,32 +83,68 @@ def corpus(store, *, top: int = 15, seed: int = 0) -> dict:
     ties = sorted(S.edges(data=True), key=lambda e: (-abs(e[2]["weight"]), e[0], e[1]))
 
     def tie_rows(sign):
-        return [[label(u), label(v), d["weight"], len(d["evidence"]), sentence(d["evidence"])]
-                for u, v, d in ties if d["sign"] == sign][:top]
+        return [
+            [label(u), label(v), d["weight"], len(d["evidence"]), sentence(d["evidence"])]
+            for u, v, d in ties
+            if d["sign"] == sign
+        ][:top]
 
-    blocs = [[i + 1, len(p), ", ".join(label(n) for n in sorted(p, key=lambda n: (-pr(n), n))[:12])
-              + (" …" if len(p) > 12 else "")] for i, p in enumerate(parts) if len(p) > 1][:top]
-    bridges = [[label(b["source"]), b["source_bloc"] + 1, label(b["target"]), b["target_bloc"] + 1, b["weight"],
-                sentence(b["evidence"])] for b in al.bridges(S, parts)[:top]]
-    cent = [[r["actor"], r["type"], r["degree"], r["evidence"], r["pagerank"], r["betweenness"], r["core"]]
-            for r in ann.centrality[:top]]
-    holders = [[r["holder"], r["office"], r["of"], r["evidence"], r["first"], r["last"], (r["sentences"] or [""])[0]]
-               for r in po.office_holders(G)[:top]]
+    blocs = [
+        [
+            i + 1,
+            len(p),
+            ", ".join(label(n) for n in sorted(p, key=lambda n: (-pr(n), n))[:12]) + (" …" if len(p) > 12 else ""),
+        ]
+        for i, p in enumerate(parts)
+        if len(p) > 1
+    ][:top]
+    bridges = [
+        [
+            label(b["source"]),
+            b["source_bloc"] + 1,
+            label(b["target"]),
+            b["target_bloc"] + 1,
+            b["weight"],
+            sentence(b["evidence"]),
+        ]
+        for b in al.bridges(S, parts)[:top]
+    ]
+    cent = [
+        [r["actor"], r["type"], r["degree"], r["evidence"], r["pagerank"], r["betweenness"], r["core"]]
+        for r in ann.centrality[:top]
+    ]
+    holders = [
+        [r["holder"], r["office"], r["of"], r["evidence"], r["first"], r["last"], (r["sentences"] or [""])[0]]
+        for r in po.office_holders(G)[:top]
+    ]
     stances = po.stance_matrix(G)
-    return {"stats": store.stats(), "scene": sc, "stances": stances,
-            "network": {"actors": sum(1 for n in S if S.degree(n)), "ties": S.number_of_edges(),
-                        "blocs": sum(1 for p in parts if len(p) > 1), "frustration": frus, "balance": al.balance(S)},
-            "tables": {
-                "blocs": Result(["bloc", "actors", "members (most central first)"], blocs),
-                "bridges": Result(["actor", "bloc", "other", "other bloc", "weight", "evidence"], bridges),
-                "central": Result(["actor", "type", "degree", "evidence", "pagerank", "betweenness", "core"], cent),
-                "alliances": Result(["actor", "ally", "weight", "evidence", "sentence"], tie_rows(1)),
-                "adversaries": Result(["actor", "adversary", "weight", "evidence", "sentence"], tie_rows(-1)),
-                "holders": Result(["holder", "office", "of", "evidence", "first", "last", "sentence"], holders),
-                "stances": Result(["actor", "issue", "stance", "supports", "opposes", "quote"],
-                                  [[r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"],
-                                    (r["sentences"] or [""])[0]] for r in stances[:top]]),
-            }}
+    return {
+        "stats": store.stats(),
+        "scene": sc,
+        "stances": stances,
+        "network": {
+            "actors": sum(1 for n in S if S.degree(n)),
+            "ties": S.number_of_edges(),
+            "blocs": sum(1 for p in parts if len(p) > 1),
+            "frustration": frus,
+            "balance": al.balance(S),
+        },
+        "tables": {
+            "blocs": Result(["bloc", "actors", "members (most central first)"], blocs),
+            "bridges": Result(["actor", "bloc", "other", "other bloc", "weight", "evidence"], bridges),
+            "central": Result(["actor", "type", "degree", "evidence", "pagerank", "betweenness", "core"], cent),
+            "alliances": Result(["actor", "ally", "weight", "evidence", "sentence"], tie_rows(1)),
+            "adversaries": Result(["actor", "adversary", "weight", "evidence", "sentence"], tie_rows(-1)),
+            "holders": Result(["holder", "office", "of", "evidence", "first", "last", "sentence"], holders),
+            "stances": Result(
+                ["actor", "issue", "stance", "supports", "opposes", "quote"],
+                [
+                    [r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"], (r["sentences"] or [""])[0]]
+                    for r in stances[:top]
+                ],
+            ),
+        },
+    }
 
 
 def _sections(data: dict) -> list[tuple[str, list]]:
@@ -106,24 +152,39 @@ def _sections(data: dict) -> list[tuple[str, list]]:
     s, n = data["stats"], data["network"]
     t = data["tables"]
     bal = n["balance"]
-    counts = (f"{s.get('articles', 0)} articles, {s.get('entities', 0)} entities, {s.get('relations', 0)} relations "
-              f"(each with its sentence), {s.get('quotes', 0)} quotes. {n['actors']} actors are joined by {n['ties']} "
-              f"signed ties (cooperation +, conflict -), which split into {n['blocs']} blocs of two or more with "
-              f"frustration {n['frustration']:g}; {bal['balanced']} of {bal['triangles']} triangles are balanced.")
+    counts = (
+        f"{s.get('articles', 0)} articles, {s.get('entities', 0)} entities, {s.get('relations', 0)} relations "
+        f"(each with its sentence), {s.get('quotes', 0)} quotes. {n['actors']} actors are joined by {n['ties']} "
+        f"signed ties (cooperation +, conflict -), which split into {n['blocs']} blocs of two or more with "
+        f"frustration {n['frustration']:g}; {bal['balanced']} of {bal['triangles']} triangles are balanced."
+    )
     return [
         ("Corpus", [counts]),
-        ("The alliance network", [("png", "network", "The most central actors by PageRank (node size), coloured "
-                                   "and grouped by bloc; green ties cooperate, red ones conflict, grey dashed are "
-                                   "neutral.")]),
+        (
+            "The alliance network",
+            [
+                (
+                    "png",
+                    "network",
+                    "The most central actors by PageRank (node size), coloured "
+                    "and grouped by bloc; green ties cooperate, red ones conflict, grey dashed are "
+                    "neutral.",
+                )
+            ],
+        ),
         ("Blocs", ["Groups of the signed partition that minimises frustration (largest first).", t["blocs"]]),
         ("Bridges between blocs", [t["bridges"]]),
         ("Top actors", ["Ranked by PageRank over all relations between actors.", t["central"]]),
         ("Strongest alliances", [t["alliances"]]),
         ("Strongest adversaries", [t["adversaries"]]),
         ("Office holders", [t["holders"]]),
-        ("Stances", [("png", "stances", "Actor x issue stances: green supports, red opposes "
-                                        "(cells: supports/opposes)."),
-                     t["stances"]]),
+        (
+            "Stances",
+            [
+                ("png", "stances", "Actor x issue stances: green supports, red opposes (cells: supports/opposes)."),
+                t["stances"],
+            ],
+        ),
     ]
 
 
@@ -167,11 +228,16 @@ def to_html(data: dict, pictures: dict, title: str) -> str:
     import html
 
     esc = lambda v: html.escape(str("" if v is None else v))  # noqa: E731
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{esc(title)}</title>",
-           "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
-           "color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}td,th{border:1px solid #ddd;"
-           "padding:3px 6px;vertical-align:top;text-align:left}th{background:#f3f3f3}img{max-width:100%}"
-           "figcaption{font-size:13px;color:#555}</style></head><body>", f"<h1>{esc(title)}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{esc(title)}</title>",
+        "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
+        "color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}td,th{border:1px solid #ddd;"
+        "padding:3px 6px;vertical-align:top;text-align:left}th{background:#f3f3f3}img{max-width:100%}"
+        "figcaption{font-size:13px;color:#555}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+    ]
     for heading, blocks in _sections(data):
         out.append(f"<h2>{esc(heading)}</h2>")
         for b in blocks:
@@ -185,8 +251,10 @@ def to_html(data: dict, pictures: dict, title: str) -> str:
             elif isinstance(b, tuple):
                 if b[1] in pictures:
                     data64 = base64.b64encode(pictures[b[1]].read_bytes()).decode("ascii")
-                    out.append(f'<figure><img alt="{esc(b[2])}" src="data:image/png;base64,{data64}">'
-                               f"<figcaption>{esc(b[2])}</figcaption></figure>")
+                    out.append(
+                        f'<figure><img alt="{esc(b[2])}" src="data:image/png;base64,{data64}">'
+                        f"<figcaption>{esc(b[2])}</figcaption></figure>"
+                    )
             else:
                 out.append(f"<p>{esc(b)}</p>")
     out.append("</body></html>")

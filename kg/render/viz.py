@@ -26,9 +26,28 @@ from pathlib import Path
 from kg.render.layout import LABEL_H, Scene
 
 # bloc colours (Tableau 10, then 10 more), the same in HTML and PNG; -1 ("no bloc") is grey
-PALETTE = ["#4e79a7", "#f28e2b", "#76b7b2", "#b07aa1", "#edc948", "#9c755f", "#ff9da7", "#59a14f", "#bab0ac",
-           "#e15759", "#1f77b4", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a",
-           "#c5b0d5", "#c49c94"]
+PALETTE = [
+    "#4e79a7",
+    "#f28e2b",
+    "#76b7b2",
+    "#b07aa1",
+    "#edc948",
+    "#9c755f",
+    "#ff9da7",
+    "#59a14f",
+    "#bab0ac",
+    "#e15759",
+    "#1f77b4",
+    "#8c564b",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#c5b0d5",
+    "#c49c94",
+]
 NO_BLOC = "#9a9a9a"
 MIN_WIDTH, HEADER = 900.0, 90.0  # PNG: narrowest picture, and the band for title and legend (layout px)
 TIE = {1: "#2e9d4a", -1: "#d1343a", 0: "#8f8f8f"}
@@ -53,8 +72,11 @@ def _esc(s) -> str:
 
 
 def _node_title(n: dict) -> str:
-    lines = [f"{n['label']} ({n['type']})", f"PageRank {n['pagerank']:.4f} · degree {n['degree']} · "
-             f"betweenness {n['betweenness']:.3f} · {n['articles']} articles"]
+    lines = [
+        f"{n['label']} ({n['type']})",
+        f"PageRank {n['pagerank']:.4f} · degree {n['degree']} · "
+        f"betweenness {n['betweenness']:.3f} · {n['articles']} articles",
+    ]
     if n["offices"]:
         lines.append("holds: " + ", ".join(n["offices"]))
     return "\n".join(lines)
@@ -73,33 +95,45 @@ def svg(sc: Scene) -> str:
     labels = {n["id"]: n["label"] for n in sc.nodes}
     pos = {n["id"]: n for n in sc.nodes}
     gcol = {g["index"]: colour(g) for g in sc.groups}
-    out = [f'<svg id="kg-svg" xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {x1 - x0:.0f} '
-           f'{y1 - y0:.0f}" font-family="Helvetica, Arial, sans-serif">', '<g id="kg-view">', '<g class="groups">']
+    out = [
+        f'<svg id="kg-svg" xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {x1 - x0:.0f} '
+        f'{y1 - y0:.0f}" font-family="Helvetica, Arial, sans-serif">',
+        '<g id="kg-view">',
+        '<g class="groups">',
+    ]
     for g in sc.groups:
         dash = ' stroke-dasharray="6 5"' if g["bloc"] < 0 else ""
-        out.append(f'<circle cx="{g["x"]}" cy="{g["y"]}" r="{g["radius"]}" fill="{gcol[g["index"]]}" '
-                   f'fill-opacity="0.08" stroke="{gcol[g["index"]]}" stroke-opacity="0.5"{dash}/>')
-        out.append(f'<text x="{g["x"]}" y="{g["y"] - g["radius"] - 6}" text-anchor="middle" font-size="14" '
-                   f'font-weight="bold" fill="{gcol[g["index"]]}" paint-order="stroke" stroke="#fff" stroke-width="3">'
-                   f'{_esc(g["label"])} · {g["size"]}</text>')
+        out.append(
+            f'<circle cx="{g["x"]}" cy="{g["y"]}" r="{g["radius"]}" fill="{gcol[g["index"]]}" '
+            f'fill-opacity="0.08" stroke="{gcol[g["index"]]}" stroke-opacity="0.5"{dash}/>'
+        )
+        out.append(
+            f'<text x="{g["x"]}" y="{g["y"] - g["radius"] - 6}" text-anchor="middle" font-size="14" '
+            f'font-weight="bold" fill="{gcol[g["index"]]}" paint-order="stroke" stroke="#fff" stroke-width="3">'
+            f"{_esc(g['label'])} · {g['size']}</text>"
+        )
     out.append('</g><g class="edges">')
     for i, e in enumerate(sc.edges):
         a, b = pos[e["source"]], pos[e["target"]]
         dash = ' stroke-dasharray="5 4"' if e["sign"] == 0 else ""
         cx, cy = _bend(a, b)
         d = f'd="M{a["x"]},{a["y"]} Q{cx},{cy} {b["x"]},{b["y"]}" fill="none"'
-        out.append(f'<g class="edge" data-i="{i}" data-s="{_esc(e["source"])}" data-t="{_esc(e["target"])}">'
-                   f'<path {d} stroke="{TIE[e["sign"]]}" stroke-width="{_width(e):.1f}" stroke-opacity="0.75"{dash}/>'
-                   f'<path {d} stroke="transparent" stroke-width="12"/>'
-                   f'<title>{_esc(_edge_title(e, labels))}</title></g>')
+        out.append(
+            f'<g class="edge" data-i="{i}" data-s="{_esc(e["source"])}" data-t="{_esc(e["target"])}">'
+            f'<path {d} stroke="{TIE[e["sign"]]}" stroke-width="{_width(e):.1f}" stroke-opacity="0.75"{dash}/>'
+            f'<path {d} stroke="transparent" stroke-width="12"/>'
+            f"<title>{_esc(_edge_title(e, labels))}</title></g>"
+        )
     out.append('</g><g class="nodes">')
     for i, n in enumerate(sc.nodes):
-        out.append(f'<g class="node" data-i="{i}" data-id="{_esc(n["id"])}">'
-                   f'<circle cx="{n["x"]}" cy="{n["y"]}" r="{n["r"]:.1f}" fill="{gcol[n["group"]]}" stroke="#333" '
-                   f'stroke-width="1"/>'
-                   f'<text x="{n["x"]}" y="{n["y"] + n["r"] + LABEL_H - 1:.1f}" text-anchor="middle" font-size="12" '
-                   f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(n["label"])}</text>'
-                   f'<title>{_esc(_node_title(n))}</title></g>')
+        out.append(
+            f'<g class="node" data-i="{i}" data-id="{_esc(n["id"])}">'
+            f'<circle cx="{n["x"]}" cy="{n["y"]}" r="{n["r"]:.1f}" fill="{gcol[n["group"]]}" stroke="#333" '
+            f'stroke-width="1"/>'
+            f'<text x="{n["x"]}" y="{n["y"] + n["r"] + LABEL_H - 1:.1f}" text-anchor="middle" font-size="12" '
+            f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(n["label"])}</text>'
+            f"<title>{_esc(_node_title(n))}</title></g>"
+        )
     out.append("</g></g></svg>")
     return "\n".join(out)
 
@@ -172,22 +206,33 @@ def html(sc: Scene, *, title: str = "kg: alliances") -> str:
     data = json.dumps({"nodes": sc.nodes, "edges": sc.edges}, ensure_ascii=False).replace("<", "\\u003c")
     s = sc.summary
     bal = s.get("balance", {})
-    legend = (f'<div class="legend"><span><i class="sw" style="background:{TIE[1]}"></i> cooperation</span>'
-              f'<span><i class="sw" style="background:{TIE[-1]}"></i> conflict</span>'
-              f'<span><i class="sw" style="background:{TIE[0]}"></i> neutral</span></div>')
-    facts = (f"The {s.get('shown', len(sc.nodes))} most central of {s.get('connected', '?')} connected actors "
-             f"(PageRank); {s.get('actors', '?')} actors with {s.get('ties', '?')} signed ties in "
-             f"{s.get('blocs', '?')} blocs; balanced triangles "
-             f"{bal.get('balanced', '?')}/{bal.get('triangles', '?')}; frustration {s.get('frustration', '?')}.")
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{_esc(title)}</title>",
-        f"<style>{_CSS}</style></head><body>", f'<div id="kg-main">{svg(sc)}</div>',
-        f'<div id="kg-side"><h1>{_esc(title)}</h1>{legend}<p>{_esc(facts)}</p>'
-        '<p>Node size: PageRank; colour and circle: bloc (signed partition). Hover an actor or a tie for its '
-        'evidence, click to pin, wheel to zoom, drag to pan.</p>'
-        '<input id="kg-search" placeholder="find an actor"><div id="kg-info"></div></div>',
-        f'<script type="application/json" id="kg-data">{data}</script>', f"<script>{_JS}</script>",
-        "</body></html>"])
+    legend = (
+        f'<div class="legend"><span><i class="sw" style="background:{TIE[1]}"></i> cooperation</span>'
+        f'<span><i class="sw" style="background:{TIE[-1]}"></i> conflict</span>'
+        f'<span><i class="sw" style="background:{TIE[0]}"></i> neutral</span></div>'
+    )
+    facts = (
+        f"The {s.get('shown', len(sc.nodes))} most central of {s.get('connected', '?')} connected actors "
+        f"(PageRank); {s.get('actors', '?')} actors with {s.get('ties', '?')} signed ties in "
+        f"{s.get('blocs', '?')} blocs; balanced triangles "
+        f"{bal.get('balanced', '?')}/{bal.get('triangles', '?')}; frustration {s.get('frustration', '?')}."
+    )
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{_esc(title)}</title>",
+            f"<style>{_CSS}</style></head><body>",
+            f'<div id="kg-main">{svg(sc)}</div>',
+            f'<div id="kg-side"><h1>{_esc(title)}</h1>{legend}<p>{_esc(facts)}</p>'
+            "<p>Node size: PageRank; colour and circle: bloc (signed partition). Hover an actor or a tie for its "
+            "evidence, click to pin, wheel to zoom, drag to pan.</p>"
+            '<input id="kg-search" placeholder="find an actor"><div id="kg-info"></div></div>',
+            f'<script type="application/json" id="kg-data">{data}</script>',
+            f"<script>{_JS}</script>",
+            "</body></html>",
+        ]
+    )
 
 
 def png(sc: Scene, path: str | Path, *, title: str = "kg: alliances", dpi: int = 100) -> Path:
@@ -217,36 +262,90 @@ def png(sc: Scene, path: str | Path, *, title: str = "kg: alliances", dpi: int =
     gcol = {g["index"]: colour(g) for g in sc.groups}
     for g in sc.groups:
         ax.add_patch(Circle((g["x"], g["y"]), g["radius"], facecolor=gcol[g["index"]], alpha=0.08, lw=0))
-        ax.add_patch(Circle((g["x"], g["y"]), g["radius"], fill=False, edgecolor=gcol[g["index"]], alpha=0.6,
-                            lw=1.2, ls="--" if g["bloc"] < 0 else "-"))
-        ax.text(g["x"], g["y"] - g["radius"] - 6, f"{g['label']} · {g['size']}", ha="center", va="bottom",
-                fontsize=14 * pt, fontweight="bold", color=gcol[g["index"]], zorder=4,
-                path_effects=[patheffects.withStroke(linewidth=3 * pt, foreground="white")])
+        ax.add_patch(
+            Circle(
+                (g["x"], g["y"]),
+                g["radius"],
+                fill=False,
+                edgecolor=gcol[g["index"]],
+                alpha=0.6,
+                lw=1.2,
+                ls="--" if g["bloc"] < 0 else "-",
+            )
+        )
+        ax.text(
+            g["x"],
+            g["y"] - g["radius"] - 6,
+            f"{g['label']} · {g['size']}",
+            ha="center",
+            va="bottom",
+            fontsize=14 * pt,
+            fontweight="bold",
+            color=gcol[g["index"]],
+            zorder=4,
+            path_effects=[patheffects.withStroke(linewidth=3 * pt, foreground="white")],
+        )
     for e in sorted(sc.edges, key=lambda e: e["sign"] != 0):
         a, b = pos[e["source"]], pos[e["target"]]
-        curve = MplPath([(a["x"], a["y"]), _bend(a, b), (b["x"], b["y"])],
-                        [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
-        ax.add_patch(PathPatch(curve, fill=False, edgecolor=TIE[e["sign"]], lw=_width(e) * pt * 1.3,
-                               alpha=0.75 if e["sign"] else 0.4, ls=(0, (4, 3)) if e["sign"] == 0 else "-", zorder=1,
-                               capstyle="round"))
+        curve = MplPath(
+            [(a["x"], a["y"]), _bend(a, b), (b["x"], b["y"])], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3]
+        )
+        ax.add_patch(
+            PathPatch(
+                curve,
+                fill=False,
+                edgecolor=TIE[e["sign"]],
+                lw=_width(e) * pt * 1.3,
+                alpha=0.75 if e["sign"] else 0.4,
+                ls=(0, (4, 3)) if e["sign"] == 0 else "-",
+                zorder=1,
+                capstyle="round",
+            )
+        )
     halo = [patheffects.withStroke(linewidth=3 * pt, foreground="white")]
     for n in sc.nodes:
-        ax.add_patch(Circle((n["x"], n["y"]), n["r"], facecolor=gcol[n["group"]], edgecolor="#333", lw=0.8 * pt,
-                            zorder=2))
-        ax.text(n["x"], n["y"] + n["r"] + LABEL_H - 3, n["label"], ha="center", va="baseline", fontsize=12 * pt,
-                zorder=3, path_effects=halo)
-    handles = [Line2D([], [], color=TIE[1], lw=2.5, label="cooperation"),
-               Line2D([], [], color=TIE[-1], lw=2.5, label="conflict"),
-               Line2D([], [], color=TIE[0], lw=2, ls=(0, (4, 3)), label="neutral"),
-               Line2D([], [], marker="o", color="w", markerfacecolor="#777", markersize=9, label="size = PageRank")]
+        ax.add_patch(
+            Circle((n["x"], n["y"]), n["r"], facecolor=gcol[n["group"]], edgecolor="#333", lw=0.8 * pt, zorder=2)
+        )
+        ax.text(
+            n["x"],
+            n["y"] + n["r"] + LABEL_H - 3,
+            n["label"],
+            ha="center",
+            va="baseline",
+            fontsize=12 * pt,
+            zorder=3,
+            path_effects=halo,
+        )
+    handles = [
+        Line2D([], [], color=TIE[1], lw=2.5, label="cooperation"),
+        Line2D([], [], color=TIE[-1], lw=2.5, label="conflict"),
+        Line2D([], [], color=TIE[0], lw=2, ls=(0, (4, 3)), label="neutral"),
+        Line2D([], [], marker="o", color="w", markerfacecolor="#777", markersize=9, label="size = PageRank"),
+    ]
     s = sc.summary
     top = lambda px: 1 - px * scale / fig.bbox.height  # noqa: E731  (figure fraction, px from the top)
     fig.text(0.01, top(8), title, ha="left", va="top", fontsize=16 * pt, fontweight="bold")
-    fig.text(0.01, top(32), f"the {s.get('shown', len(sc.nodes))} most central of {s.get('connected', '?')} "
-             f"connected actors (PageRank) · {s.get('ties', '?')} signed ties · {s.get('blocs', '?')} blocs",
-             ha="left", va="top", fontsize=11 * pt, color="#444")
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, top(50)), ncol=4, frameon=False,
-               fontsize=11 * pt, handlelength=2.2, borderaxespad=0)
+    fig.text(
+        0.01,
+        top(32),
+        f"the {s.get('shown', len(sc.nodes))} most central of {s.get('connected', '?')} "
+        f"connected actors (PageRank) · {s.get('ties', '?')} signed ties · {s.get('blocs', '?')} blocs",
+        ha="left",
+        va="top",
+        fontsize=11 * pt,
+        color="#444",
+    )
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.005, top(50)),
+        ncol=4,
+        frameon=False,
+        fontsize=11 * pt,
+        handlelength=2.2,
+        borderaxespad=0,
+    )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi)
@@ -294,8 +393,15 @@ def stance_heatmap(rows: list[dict], path: str | Path, *, actors: int = 20, issu
         for j, s in enumerate(cs):
             r = cell.get((a, s))
             if r:
-                ax.text(j, i, f"{r['supports']}/{r['opposes']}", ha="center", va="center", fontsize=8,
-                        color="white" if abs(m[i, j]) > 0.6 else "#222")
+                ax.text(
+                    j,
+                    i,
+                    f"{r['supports']}/{r['opposes']}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if abs(m[i, j]) > 0.6 else "#222",
+                )
     ax.set_title("Stances: supports / opposes (cell = counts)", fontsize=11, loc="left")
     bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, ticks=[-1, 0, 1])
     bar.ax.set_yticklabels(["opposes", "mixed", "supports"], fontsize=8)

@@ -65,8 +65,12 @@ class Curation:
         for k in sorted(self.merges):
             lines.append(f"{json.dumps(k)} = {json.dumps(self.merges[k])}")
         for i in sorted(self.splits):
-            lines += ["", "[[split]]", f"id = {json.dumps(i)}",
-                      f"names = [{', '.join(json.dumps(n) for n in self.splits[i])}]"]
+            lines += [
+                "",
+                "[[split]]",
+                f"id = {json.dumps(i)}",
+                f"names = [{', '.join(json.dumps(n) for n in self.splits[i])}]",
+            ]
         write_atomic(p, "\n".join(lines) + "\n")
         self.path = p
         return p

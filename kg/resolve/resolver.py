@@ -51,12 +51,10 @@ log = logging.getLogger("kg")
 
 ALIASES_FILE = "aliases.json"
 _NAME_TYPES = ("Person",)
-# articles a bare surname waits for its full name before it is loaded (Resolver.stream): fewer second
-# versions to load (the BBC corpus: 187 with none, 89 with 200, 52 with 500), but those still waiting when
-# the input ends are loaded after the NLP has finished
+# articles a bare surname waits for its full name before it is loaded (Resolver.stream): a longer wait
+# means fewer articles loaded twice, but those still waiting when the input ends are loaded after the NLP
+# has finished
 STREAM_WINDOW = 200
-
-
 
 
 def _type_of_id(entity_id: str) -> str | None:
@@ -114,9 +112,12 @@ class Resolver:
         if p is None:
             return None
         p.parent.mkdir(parents=True, exist_ok=True)
-        data = {"people": dict(sorted(self.people.items())),
-                "names": {k: list(v) for k, v in sorted(self.names.items())},
-                "aliases": dict(sorted(self.aliases.items())), "ambiguous": sorted(self.ambiguous)}
+        data = {
+            "people": dict(sorted(self.people.items())),
+            "names": {k: list(v) for k, v in sorted(self.names.items())},
+            "aliases": dict(sorted(self.aliases.items())),
+            "ambiguous": sorted(self.ambiguous),
+        }
         write_atomic(p, json.dumps(data, ensure_ascii=False, indent=1))
         return p
 
@@ -218,8 +219,9 @@ class Resolver:
         for n in close_lengths(len(surname)):
             known = self._surnames.get(n, ())
             if compared.get(n, 0) < len(known):
-                new = process.extract(surname, known[compared.get(n, 0):], scorer=fuzz.ratio,
-                                      score_cutoff=FUZZ, limit=None)
+                new = process.extract(
+                    surname, known[compared.get(n, 0) :], scorer=fuzz.ratio, score_cutoff=FUZZ, limit=None
+                )
                 close.extend(sur for sur, _score, _i in new)
                 compared[n] = len(known)
         return close
@@ -244,8 +246,12 @@ class Resolver:
                     found = self.aliases.get(key)
             else:
                 found = self.aliases.get(f"{e.type}|{ids.normalise_name(e.name).casefold()}")
-            if found and found != e.id and not cur.keeps_apart(found, e.name) \
-                    and not cur.keeps_apart(found, person_name(e.name)):
+            if (
+                found
+                and found != e.id
+                and not cur.keeps_apart(found, e.name)
+                and not cur.keeps_apart(found, person_name(e.name))
+            ):
                 tid = cur.target(found)
         if tid == e.id:
             return tid, tname, ttype
@@ -256,8 +262,13 @@ class Resolver:
 
     def pending(self, g: ArticleGraph) -> bool:
         """Whether ``g`` has a bare person surname no known full name explains yet (resolve it later)."""
-        return any(e.type == "Person" and len(person_name(e.name).split()) == 1 and not self.candidates(e.name)
-                   and self.curation.target(e.id) == e.id for e in g.entities)
+        return any(
+            e.type == "Person"
+            and len(person_name(e.name).split()) == 1
+            and not self.candidates(e.name)
+            and self.curation.target(e.id) == e.id
+            for e in g.entities
+        )
 
     # -- rewriting -------------------------------------------------------------
 
@@ -293,13 +304,13 @@ class Resolver:
             if s == o and r.subject != r.object:
                 continue  # "Starmer met Keir Starmer": one actor after resolution
             rels.append(replace(r, subject=s, object=o))
-        quotes = [replace(q, speaker=m(q.speaker), about=list(dict.fromkeys(m(a) for a in q.about)))
-                  for q in g.quotes]
+        quotes = [replace(q, speaker=m(q.speaker), about=list(dict.fromkeys(m(a) for a in q.about))) for q in g.quotes]
         mentions = [replace(x, entity_id=m(x.entity_id)) for x in g.mentions]
         art = _ResolvedArticle(**{f.name: getattr(g.article, f.name) for f in fields(Article)})
         art._resolution = json.dumps(sorted(changed.items()))
-        return ArticleGraph(article=art, entities=list(merged.values()), mentions=mentions, relations=rels,
-                            quotes=quotes)
+        return ArticleGraph(
+            article=art, entities=list(merged.values()), mentions=mentions, relations=rels, quotes=quotes
+        )
 
     def stream(self, graphs: Iterable[ArticleGraph], window: int = STREAM_WINDOW) -> Iterator[ArticleGraph]:
         """Resolve a stream of article graphs. An article with a bare surname that no full name seen so

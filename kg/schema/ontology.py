@@ -44,30 +44,53 @@ OWL_NS = "http://www.w3.org/2002/07/owl#"
 
 #: Classes the RDF mapping adds that are not catalogue entity types: name -> (super classes, comment).
 KG_CLASSES: dict[str, tuple[tuple[str, ...], str]] = {
-    "Assertion": (("rdf:Statement",),
-                  "One extracted relation, reified: rdf:subject/predicate/object plus the sentence, character "
-                  "span, confidence, extractor and modality it was read with, prov:wasDerivedFrom its article."),
+    "Assertion": (
+        ("rdf:Statement",),
+        "One extracted relation, reified: rdf:subject/predicate/object plus the sentence, character "
+        "span, confidence, extractor and modality it was read with, prov:wasDerivedFrom its article.",
+    ),
 }
 
 #: Datatype properties written by kg.stores.rdf: local name -> (domain types, xsd range, super, comment).
 DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
     "articleId": (("Article",), "xsd:string", "schema:identifier", "The article's id as read (file name or JSON id)."),
-    "contentHash": (("Article",), "xsd:string", None,
-                    "SHA-256 (hex) of title and text; a new hash means a changed article."),
+    "contentHash": (
+        ("Article",),
+        "xsd:string",
+        None,
+        "SHA-256 (hex) of title and text; a new hash means a changed article.",
+    ),
     "source": (("Article",), "xsd:string", None, "Where the article was read: a path, or path:line."),
-    "entityId": ((), "xsd:string", "schema:identifier",
-                 "The stable entity id (type/slug) the entity IRI is minted from."),
+    "entityId": (
+        (),
+        "xsd:string",
+        "schema:identifier",
+        "The stable entity id (type/slug) the entity IRI is minted from.",
+    ),
     "sentence": (("Assertion", "Quote"), "xsd:string", None, "The sentence the statement was read from."),
-    "start": (("Assertion", "Quote"), "xsd:integer", None,
-              "Character offset in the article text where the evidence starts."),
-    "end": (("Assertion", "Quote"), "xsd:integer", None,
-            "Character offset in the article text where the evidence ends."),
+    "start": (
+        ("Assertion", "Quote"),
+        "xsd:integer",
+        None,
+        "Character offset in the article text where the evidence starts.",
+    ),
+    "end": (
+        ("Assertion", "Quote"),
+        "xsd:integer",
+        None,
+        "Character offset in the article text where the evidence ends.",
+    ),
     "confidence": (("Assertion", "Quote"), "xsd:double", None, "Extractor confidence in [0, 1]."),
     "extractor": (("Assertion",), "xsd:string", None, "The component and rule that produced the assertion."),
     "modality": (("Assertion",), "xsd:string", None, "asserted, intent, possible, obligation or reported."),
-    "eventDate": (("Assertion",), "xsd:string", None, "When the relation took place, as ISO 8601 of the precision the "
-                  "text gives (day 2025-02-28, week 2025-W09, month 2025-02 or year 2025): the sentence's date "
-                  "phrase anchored on the article's date (kg/dates.py)."),
+    "eventDate": (
+        ("Assertion",),
+        "xsd:string",
+        None,
+        "When the relation took place, as ISO 8601 of the precision the "
+        "text gives (day 2025-02-28, week 2025-W09, month 2025-02 or year 2025): the sentence's date "
+        "phrase anchored on the article's date (kg/dates.py).",
+    ),
     "cue": (("Quote",), "xsd:string", None, "The speech verb or cue that introduced the quote."),
     "quoteKind": (("Quote",), "xsd:string", None, "direct or reported speech."),
 }
@@ -117,13 +140,21 @@ def turtle(cat: catalogue.Catalogue | None = None) -> str:
         "# tests/test_rdf.py fails when this file differs from what the catalogue generates.\n",
         *(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes.items()),
         "\n",
-        _block(f"<{kg.rstrip('#/')}>", [
-            ("a", "owl:Ontology"),
-            ("rdfs:label", _str("kg: news knowledge graph ontology")),
-            ("rdfs:comment", _str("Actors, offices, relations and quotes read from news articles, each relation "
-                                  "reified as a kg:Assertion with its evidence and provenance. Aligned with "
-                                  "schema.org, the W3C Organization Ontology, PROV-O and SKOS.")),
-        ]),
+        _block(
+            f"<{kg.rstrip('#/')}>",
+            [
+                ("a", "owl:Ontology"),
+                ("rdfs:label", _str("kg: news knowledge graph ontology")),
+                (
+                    "rdfs:comment",
+                    _str(
+                        "Actors, offices, relations and quotes read from news articles, each relation "
+                        "reified as a kg:Assertion with its evidence and provenance. Aligned with "
+                        "schema.org, the W3C Organization Ontology, PROV-O and SKOS."
+                    ),
+                ),
+            ],
+        ),
         "\n# ---- classes: catalogue entity types\n\n",
     ]
     for t in cat.entity_types.values():
@@ -176,14 +207,22 @@ def context(cat: catalogue.Catalogue | None = None) -> dict:
     """The JSON-LD context: the catalogue's prefixes and a short term for every kg property."""
     cat = cat or catalogue.load()
     ctx: dict = {p: iri for p, iri in {**cat.namespaces, "rdf": RDF_NS, "owl": OWL_NS}.items()}
-    ctx.update({"label": "rdfs:label", "altLabel": "skos:altLabel", "headline": "schema:headline",
-                "text": "schema:text", "datePublished": "schema:datePublished", "url": "schema:url",
-                "mentions": {"@id": "schema:mentions", "@type": "@id"},
-                "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
-                "about": {"@id": "schema:about", "@type": "@id"},
-                "subject": {"@id": "rdf:subject", "@type": "@id"},
-                "predicate": {"@id": "rdf:predicate", "@type": "@id"},
-                "object": {"@id": "rdf:object", "@type": "@id"}})
+    ctx.update(
+        {
+            "label": "rdfs:label",
+            "altLabel": "skos:altLabel",
+            "headline": "schema:headline",
+            "text": "schema:text",
+            "datePublished": "schema:datePublished",
+            "url": "schema:url",
+            "mentions": {"@id": "schema:mentions", "@type": "@id"},
+            "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+            "about": {"@id": "schema:about", "@type": "@id"},
+            "subject": {"@id": "rdf:subject", "@type": "@id"},
+            "predicate": {"@id": "rdf:predicate", "@type": "@id"},
+            "object": {"@id": "rdf:object", "@type": "@id"},
+        }
+    )
     kg = cat.namespaces["kg"]
     for r in (*cat.relations.values(), *cat.structural.values()):
         if cat.expand(r.rdf).startswith(kg):

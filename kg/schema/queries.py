@@ -30,6 +30,9 @@ def with_prefixes(text: str) -> str:
     """Prepend PREFIX lines for the catalogue's namespaces the query uses but does not declare."""
     ns = {"rdf": RDF_NS, **catalogue.load().namespaces}
     declared = {m.group(1) for m in re.finditer(r"(?im)^\s*prefix\s+([A-Za-z][\w-]*)?:", text)}
-    lines = [f"PREFIX {p}: <{iri}>" for p, iri in ns.items()
-             if p not in declared and re.search(rf"(?<![\w<]){re.escape(p)}:", text)]
+    lines = [
+        f"PREFIX {p}: <{iri}>"
+        for p, iri in ns.items()
+        if p not in declared and re.search(rf"(?<![\w<]){re.escape(p)}:", text)
+    ]
     return "\n".join([*lines, text]) if lines else text

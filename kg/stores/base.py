@@ -113,8 +113,13 @@ def scheme(location: str) -> str | None:
     return head.lower() if sep and re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*", head) else None
 
 
-def open_store(location: str | os.PathLike[str] | None = None, *, read_only: bool = False,
-               backend: str | None = None, **options: Any) -> Store:
+def open_store(
+    location: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    backend: str | None = None,
+    **options: Any,
+) -> Store:
     """The store at ``location`` (default :func:`default_location`): a directory for the embedded
     store (``:memory:`` for one in memory), ``bolt://``/``neo4j://`` for Neo4j, ``http(s)://`` for a
     SPARQL server. ``backend`` names the store plugin instead of guessing it from the scheme;
@@ -133,8 +138,10 @@ def open_store(location: str | os.PathLike[str] | None = None, *, read_only: boo
         found = plugins.find("store", scheme=s) if s else plugins.find("store", default=True)
         if found is None:
             known = sorted({x for p in plugins.plugins("store") for x in p.options.get("schemes", ())} - {"file"})
-            raise StoreError(f"no store serves {redact(where)!r}: give a directory or a URI with one of the "
-                             f"schemes {', '.join(f'{k}://' for k in known)}")
+            raise StoreError(
+                f"no store serves {redact(where)!r}: give a directory or a URI with one of the "
+                f"schemes {', '.join(f'{k}://' for k in known)}"
+            )
     factory: Callable[..., Store] = found.load()
     return factory(where, read_only=read_only, **options)
 

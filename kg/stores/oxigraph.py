@@ -76,9 +76,16 @@ class OxigraphStore(RdfReading, Store):
             gn = ox.NamedNode(ids.graph_iri(aid, self.base))
             # the stored content hash, looked up in the article's own graph (an index lookup, not a query
             # over the whole store)
-            stored = next((q.object.value for q in self.store.quads_for_pattern(
-                ox.NamedNode(ids.article_iri(aid, self.base)), hash_p, None, gn)
-                if isinstance(q.object, ox.Literal)), None)
+            stored = next(
+                (
+                    q.object.value
+                    for q in self.store.quads_for_pattern(
+                        ox.NamedNode(ids.article_iri(aid, self.base)), hash_p, None, gn
+                    )
+                    if isinstance(q.object, ox.Literal)
+                ),
+                None,
+            )
             if stored == g.article.hash:
                 stats.articles_unchanged += 1
                 continue
@@ -154,4 +161,3 @@ def open_oxigraph(location: str, *, read_only: bool = False, **options) -> Oxigr
     """The ``oxigraph`` store plugin: the embedded store in the directory ``location`` (``:memory:``: in
     memory)."""
     return OxigraphStore(None if location == MEMORY else location, read_only=read_only, **options)
-

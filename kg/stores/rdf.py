@@ -32,8 +32,9 @@ class Terms:
         self.kg = cat.namespaces["kg"]
         x = cat.expand
         self.type = NamedNode(RDF + "type")
-        self.rdf_subject, self.rdf_predicate, self.rdf_object = (NamedNode(RDF + n)
-                                                                 for n in ("subject", "predicate", "object"))
+        self.rdf_subject, self.rdf_predicate, self.rdf_object = (
+            NamedNode(RDF + n) for n in ("subject", "predicate", "object")
+        )
         self.label = NamedNode(x("rdfs:label"))
         self.alt_label = NamedNode(x("skos:altLabel"))
         self.derived = NamedNode(x("prov:wasDerivedFrom"))
@@ -79,8 +80,12 @@ def _clean(text: str) -> str:
 def hash_quad(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> Quad:
     """The article's content hash statement (what a store compares to skip an unchanged article)."""
     a = g.article
-    return Quad(NamedNode(ids.article_iri(a.id, base)), terms().kgp("contentHash"), _lit(a.hash),
-                NamedNode(ids.graph_iri(a.id, base)))
+    return Quad(
+        NamedNode(ids.article_iri(a.id, base)),
+        terms().kgp("contentHash"),
+        _lit(a.hash),
+        NamedNode(ids.graph_iri(a.id, base)),
+    )
 
 
 def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: bool = True) -> list[Quad]:

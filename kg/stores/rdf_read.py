@@ -22,24 +22,56 @@ def actor_rows(store) -> dict:
     type_by_class = {cat.expand(t.rdf): name for name, t in cat.entity_types.items()}
     # Every pattern sits inside GRAPH ?g: an entity's triples repeat in each article graph that
     # names it, and joining them over the union graph would multiply rows by that count per pattern.
-    mentions = {r["id"]: int(r["n"]) for r in _rows(store, f"""
+    mentions = {
+        r["id"]: int(r["n"])
+        for r in _rows(
+            store,
+            f"""
         SELECT ?id (COUNT(DISTINCT ?a) AS ?n)
         WHERE {{ GRAPH ?g {{ ?a <{schema}mentions> ?e . ?e <{kg}entityId> ?id }} }}
-        GROUP BY ?id""")}
-    entities = [{"id": r["id"], "label": r["label"], "type": type_by_class.get(r["class"])}
-                for r in sorted(_rows(store, f"""
+        GROUP BY ?id""",
+        )
+    }
+    entities = [
+        {"id": r["id"], "label": r["label"], "type": type_by_class.get(r["class"])}
+        for r in sorted(
+            _rows(
+                store,
+                f"""
         SELECT DISTINCT ?id ?label ?class WHERE {{
-          GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class }} }}"""),
-                    key=lambda r: (str(r["id"]), str(r["label"]), str(r["class"])))]
-    dates = {r["id"]: (r["first"], r["last"]) for r in _rows(store, f"""
+          GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class }} }}""",
+            ),
+            key=lambda r: (str(r["id"]), str(r["label"]), str(r["class"])),
+        )
+    ]
+    dates = {
+        r["id"]: (r["first"], r["last"])
+        for r in _rows(
+            store,
+            f"""
         SELECT ?id (MIN(?date) AS ?first) (MAX(?date) AS ?last) WHERE {{
           GRAPH ?g {{ ?a <{schema}mentions> ?e ; <{schema}datePublished> ?date . ?e <{kg}entityId> ?id }}
-        }} GROUP BY ?id""")}
+        }} GROUP BY ?id""",
+        )
+    }
     by_prop = {cat.expand(rt.rdf): rt.name for rt in cat.relations.values()}
     # One row per assertion, read inside its article's graph.
-    assertions = [{"x": r["x"], "s": r["s"], "p": by_prop.get(r["p"]), "o": r["o"], "c": r["c"], "aid": r["aid"],
-                   "date": r["date"], "sentence": r["sent"], "start": r["start"], "end": r["end"]}
-                  for r in _rows(store, f"""
+    assertions = [
+        {
+            "x": r["x"],
+            "s": r["s"],
+            "p": by_prop.get(r["p"]),
+            "o": r["o"],
+            "c": r["c"],
+            "aid": r["aid"],
+            "date": r["date"],
+            "sentence": r["sent"],
+            "start": r["start"],
+            "end": r["end"],
+        }
+        for r in _rows(
+            store,
+            f"""
         SELECT DISTINCT ?x ?s ?p ?o ?c ?aid ?date ?sent ?start ?end WHERE {{ GRAPH ?g {{
           ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
              <{kg}confidence> ?c ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?art .
@@ -47,11 +79,13 @@ def actor_rows(store) -> dict:
           OPTIONAL {{ ?art <{schema}datePublished> ?date }}
           OPTIONAL {{ ?x <{kg}sentence> ?sent }}
           OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
-        }} }}""")]
+        }} }}""",
+        )
+    ]
     base = getattr(store, "base", None) or ""
     for a in assertions:  # the same assertion ids as the Neo4j loader's (without the base IRI)
         if base and str(a["x"]).startswith(base):
-            a["x"] = str(a["x"])[len(base):]
+            a["x"] = str(a["x"])[len(base) :]
     return {"entities": entities, "mentions": mentions, "dates": dates, "assertions": assertions}
 
 
@@ -60,8 +94,9 @@ def aliases(store) -> dict[str, set[str]]:
     cat = catalogue.load()
     kg, skos = cat.namespaces["kg"], cat.namespaces["skos"]
     out: dict[str, set[str]] = {}
-    for r in _rows(store, f"SELECT DISTINCT ?id ?alias WHERE {{ GRAPH ?g {{ ?e <{kg}entityId> ?id ; "
-                          f"<{skos}altLabel> ?alias }} }}"):
+    for r in _rows(
+        store, f"SELECT DISTINCT ?id ?alias WHERE {{ GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{skos}altLabel> ?alias }} }}"
+    ):
         out.setdefault(r["id"], set()).add(str(r["alias"]))
     return out
 

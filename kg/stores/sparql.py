@@ -61,9 +61,17 @@ def endpoints(url: str) -> tuple[str, str, str]:
 class SparqlStore(RdfReading, Store):
     name = "sparql"
 
-    def __init__(self, endpoint: str, *, update_endpoint: str | None = None, store_endpoint: str | None = None,
-                 base: str = ids.DEFAULT_BASE, timeout: float = 120.0, union_default_graph: bool = True,
-                 read_only: bool = False):
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        store_endpoint: str | None = None,
+        base: str = ids.DEFAULT_BASE,
+        timeout: float = 120.0,
+        union_default_graph: bool = True,
+        read_only: bool = False,
+    ):
         q, u, s = endpoints(endpoint)
         self.query_url, self.update_url, self.store_url = q, update_endpoint or u, store_endpoint or s
         for url in (self.query_url, self.update_url, self.store_url):
@@ -78,8 +86,9 @@ class SparqlStore(RdfReading, Store):
 
     # -- HTTP -----------------------------------------------------------------
 
-    def _request(self, method: str, url: str, params: dict | None = None, body: bytes | None = None,
-                 headers: dict | None = None) -> tuple[str, bytes]:
+    def _request(
+        self, method: str, url: str, params: dict | None = None, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[str, bytes]:
         """One HTTP request on a kept-alive connection; returns (content type, body)."""
         parts = urlsplit(url)
         query = "&".join(x for x in (parts.query, urlencode(params or {})) if x)
@@ -112,9 +121,13 @@ class SparqlStore(RdfReading, Store):
 
     def _select(self, text: str):
         params = {"union-default-graph": ""} if self.union else {}
-        ctype, data = self._request("POST", self.query_url, params, text.encode("utf-8"),
-                                    {"Content-Type": "application/sparql-query; charset=utf-8",
-                                     "Accept": f"{_RESULTS_JSON}, {_NT};q=0.9"})
+        ctype, data = self._request(
+            "POST",
+            self.query_url,
+            params,
+            text.encode("utf-8"),
+            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": f"{_RESULTS_JSON}, {_NT};q=0.9"},
+        )
         if ctype in (_RESULTS_JSON, "application/json"):
             return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
         if ctype == "application/sparql-results+xml":
@@ -160,8 +173,13 @@ class SparqlStore(RdfReading, Store):
         if is_update(text):
             if not write or self.read_only:
                 raise ReadOnlyError("SPARQL Update refused on the query path; pass --write to modify the store")
-            self._request("POST", self.update_url, None, text.encode("utf-8"),
-                          {"Content-Type": "application/sparql-update; charset=utf-8"})
+            self._request(
+                "POST",
+                self.update_url,
+                None,
+                text.encode("utf-8"),
+                {"Content-Type": "application/sparql-update; charset=utf-8"},
+            )
             return Result(["updated"], [[True]])
         return query_result(self._select(text))
 

@@ -33,8 +33,10 @@ def query_result(res) -> Result:
     if isinstance(res, ox.QuerySolutions):
         cols = [v.value for v in res.variables]
         return Result(cols, [[term_value(sol[c]) for c in cols] for sol in res])
-    return Result(["subject", "predicate", "object"],
-                  [[term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res])
+    return Result(
+        ["subject", "predicate", "object"],
+        [[term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res],
+    )
 
 
 def is_update(text: str) -> bool:

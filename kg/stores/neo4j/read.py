@@ -21,16 +21,21 @@ def neo4j_source(store) -> dict:
     shape :func:`kg.analyse.graph._sparql_source` returns for an RDF store."""
     n = names()
     art, mentions, ent, asn = label(n.article), label(n.mentions, rel=True), label(ENTITY), label(ASSERTION)
-    entities = sorted(store.query(f"MATCH (e:{ent}) RETURN e.id AS id, e.name AS label, e.type AS type").dicts(),
-                      key=lambda r: (str(r["id"]), str(r["label"])))
+    entities = sorted(
+        store.query(f"MATCH (e:{ent}) RETURN e.id AS id, e.name AS label, e.type AS type").dicts(),
+        key=lambda r: (str(r["id"]), str(r["label"])),
+    )
     counts = store.query(f"""MATCH (a:{art})-[:{mentions}]->(e:{ent})
         RETURN e.id AS id, count(DISTINCT a) AS n, min(a.date) AS first, max(a.date) AS last""").dicts()
     assertions = store.query(f"""MATCH (x:{asn}) OPTIONAL MATCH (a:{art} {{id: x.article_id}})
         RETURN x.id AS x, x.subject AS s, x.predicate AS p, x.object AS o, x.confidence AS c,
                x.article_id AS aid, a.date AS date, x.sentence AS sentence, x.start AS start, x.end AS end""").dicts()
-    return {"entities": entities, "mentions": {r["id"]: int(r["n"]) for r in counts},
-            "dates": {r["id"]: (r["first"], r["last"]) for r in counts if r["first"] is not None},
-            "assertions": assertions}
+    return {
+        "entities": entities,
+        "mentions": {r["id"]: int(r["n"]) for r in counts},
+        "dates": {r["id"]: (r["first"], r["last"]) for r in counts if r["first"] is not None},
+        "assertions": assertions,
+    }
 
 
 def neo4j_aliases(store) -> dict[str, set[str]]:

@@ -48,8 +48,14 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, (Neo4jError, DriverError)) and exc.is_retryable()
 
 
-def retry(work: Callable[[], T], *, attempts: int = DEFAULT_ATTEMPTS, backoff: float = BACKOFF,
-          max_backoff: float = MAX_BACKOFF, sleep: Callable[[float], Any] = time.sleep) -> T:
+def retry(
+    work: Callable[[], T],
+    *,
+    attempts: int = DEFAULT_ATTEMPTS,
+    backoff: float = BACKOFF,
+    max_backoff: float = MAX_BACKOFF,
+    sleep: Callable[[float], Any] = time.sleep,
+) -> T:
     """``work()``, run again after a transient error (:func:`is_transient`) at most ``attempts`` times in all.
 
     Waits ``backoff * 2**k`` seconds (capped at ``max_backoff``, +-20% jitter)
@@ -62,8 +68,9 @@ def retry(work: Callable[[], T], *, attempts: int = DEFAULT_ATTEMPTS, backoff: f
             if attempt >= attempts or not is_transient(exc):
                 raise
             delay = min(max_backoff, backoff * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
-            log.warning("transient Neo4j error (attempt %d of %d), retrying in %.1fs: %s",
-                        attempt, attempts, delay, _cause(exc))
+            log.warning(
+                "transient Neo4j error (attempt %d of %d), retrying in %.1fs: %s", attempt, attempts, delay, _cause(exc)
+            )
             sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
 

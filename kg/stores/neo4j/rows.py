@@ -72,9 +72,12 @@ def names(path=catalogue.CATALOGUE_PATH) -> Names:
     cat = catalogue.load(path)
     et, st = cat.entity_types, cat.structural
     return Names(
-        article=label(et["Article"].label), quote=label(et["Quote"].label),
-        mentions=label(st["mentions"].label, rel=True), said=label(st["said"].label, rel=True),
-        about=label(st["about"].label, rel=True), quoted_in=label(st["quoted_in"].label, rel=True),
+        article=label(et["Article"].label),
+        quote=label(et["Quote"].label),
+        mentions=label(st["mentions"].label, rel=True),
+        said=label(st["said"].label, rel=True),
+        about=label(st["about"].label, rel=True),
+        quoted_in=label(st["quoted_in"].label, rel=True),
         entity_labels={n: label(t.label) for n, t in et.items() if n not in ("Article", "Quote")},
         rel_types={n: label(r.label, rel=True) for n, r in cat.relations.items()},
     )
@@ -144,8 +147,9 @@ class Rows:
                 row["name"] = name
             named[e.id] = min(name, named.get(e.id, name), key=cypher_order)
             known.setdefault(e.id, []).extend(clean(x) for x in e.aliases)
-        self.mentions += [{"a": aid, "b": clean(eid), "aliases": sorted(set(al)), "name": named[eid]}
-                          for eid, al in known.items()]
+        self.mentions += [
+            {"a": aid, "b": clean(eid), "aliases": sorted(set(al)), "name": named[eid]} for eid, al in known.items()
+        ]
 
         for i, r in enumerate(g.relations):
             if r.subject not in known or r.object not in known or r.predicate not in n.rel_types:
@@ -153,12 +157,23 @@ class Rows:
             ev = r.evidence
             key = f"{r.subject}|{r.predicate}|{r.object}|{ev.start}|{ev.end}|{i}"
             s, o, conf = clean(r.subject), clean(r.object), float(r.confidence)
-            self.assertions.append({
-                "id": ids.assertion_iri(a.id, key, base=""), "article_id": aid, "subject": s,
-                "predicate": r.predicate, "object": o, "sentence": clean(ev.sentence), "start": ev.start,
-                "end": ev.end, "confidence": conf, "extractor": clean(ev.extractor),
-                "modality": clean(r.modality), "negated": bool(r.negated),
-                **({"eventDate": clean(str(r.attrs["date"]))} if r.attrs.get("date") else {})})
+            self.assertions.append(
+                {
+                    "id": ids.assertion_iri(a.id, key, base=""),
+                    "article_id": aid,
+                    "subject": s,
+                    "predicate": r.predicate,
+                    "object": o,
+                    "sentence": clean(ev.sentence),
+                    "start": ev.start,
+                    "end": ev.end,
+                    "confidence": conf,
+                    "extractor": clean(ev.extractor),
+                    "modality": clean(r.modality),
+                    "negated": bool(r.negated),
+                    **({"eventDate": clean(str(r.attrs["date"]))} if r.attrs.get("date") else {}),
+                }
+            )
             per = self.edges.setdefault(n.rel_types[r.predicate], {}).setdefault((s, o), {})
             got = per.get(aid)
             per[aid] = [1, conf] if got is None else [got[0] + 1, max(got[1], conf)]
@@ -171,10 +186,19 @@ class Rows:
             qid = ids.quote_id(a.id, ev.start, ev.end)
             if qid not in seen:
                 seen.add(qid)
-                self.quotes.append({
-                    "id": qid, "article_id": aid, "text": clean(q.text), "cue": clean(q.cue),
-                    "kind": clean(q.kind), "sentence": clean(ev.sentence), "start": ev.start, "end": ev.end,
-                    "confidence": float(q.confidence)})
+                self.quotes.append(
+                    {
+                        "id": qid,
+                        "article_id": aid,
+                        "text": clean(q.text),
+                        "cue": clean(q.cue),
+                        "kind": clean(q.kind),
+                        "sentence": clean(ev.sentence),
+                        "start": ev.start,
+                        "end": ev.end,
+                        "confidence": float(q.confidence),
+                    }
+                )
             if q.speaker in known:
                 said[(clean(q.speaker), qid)] = None
             about.update(((qid, clean(x)), None) for x in q.about if x in known)
@@ -191,6 +215,7 @@ class Rows:
             lst = out[t] = []
             for (s, o), per in rows.items():
                 aids = sorted(per, key=cypher_order)
-                lst.append({"s": s, "o": o, "aids": aids, "ns": [per[x][0] for x in aids],
-                            "cs": [per[x][1] for x in aids]})
+                lst.append(
+                    {"s": s, "o": o, "aids": aids, "ns": [per[x][0] for x in aids], "cs": [per[x][1] for x in aids]}
+                )
         return out

@@ -90,8 +90,7 @@ CONSTRAINTS = SCHEMAS / "neo4j" / "constraints.cypher"
 
 def read_statements(path: Path | str = CONSTRAINTS) -> list[str]:
     """The statements of a .cypher file: ``//`` comments dropped, split on ``;`` at line end."""
-    text = "\n".join(line for line in Path(path).read_text("utf-8").splitlines()
-                     if not line.strip().startswith("//"))
+    text = "\n".join(line for line in Path(path).read_text("utf-8").splitlines() if not line.strip().startswith("//"))
     return [s.strip() for s in re.split(r";\s*$", text, flags=re.M) if s.strip()]
 
 
@@ -116,9 +115,18 @@ class Neo4jStore(Store):
     name = "neo4j"
     language = "cypher"
 
-    def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
-                 database: str | None = None, batch_size: int = DEFAULT_BATCH,
-                 max_attempts: int = DEFAULT_ATTEMPTS, base: str = ids.DEFAULT_BASE, **_ignored):
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        batch_size: int = DEFAULT_BATCH,
+        max_attempts: int = DEFAULT_ATTEMPTS,
+        base: str = ids.DEFAULT_BASE,
+        **_ignored,
+    ):
         parts = urlsplit(uri)
         if parts.username is not None:  # credentials in the URI: used, never kept in it or shown
             user = user or unquote(parts.username)
@@ -133,10 +141,14 @@ class Neo4jStore(Store):
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
         self.driver: neo4j.Driver | None = None  # None once closed
         try:
-            self.driver = GraphDatabase.driver(uri, auth=(user, password) if password else None,
-                                               # kg retries itself (retry(): bounded attempts), not the driver
-                                               connection_timeout=10, max_transaction_retry_time=0,
-                                               notifications_min_severity="OFF")
+            self.driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password) if password else None,
+                # kg retries itself (retry(): bounded attempts), not the driver
+                connection_timeout=10,
+                max_transaction_retry_time=0,
+                notifications_min_severity="OFF",
+            )
             self.driver.verify_connectivity()
         except (Neo4jError, DriverError, ValueError, OSError) as exc:
             if self.driver is not None:
@@ -235,8 +247,9 @@ class Neo4jStore(Store):
             return retry(work, attempts=self.max_attempts, backoff=BACKOFF, max_backoff=MAX_BACKOFF)
         except (Neo4jError, DriverError) as exc:
             if is_transient(exc):
-                raise StoreError(f"Neo4j at {self.uri} unavailable: {_cause(exc)} "
-                                 f"(gave up after {self.max_attempts} attempts)") from None
+                raise StoreError(
+                    f"Neo4j at {self.uri} unavailable: {_cause(exc)} (gave up after {self.max_attempts} attempts)"
+                ) from None
             raise StoreError(f"Neo4j at {self.uri} failed {what}: {_cause(exc)}") from None
 
     # -- query --------------------------------------------------------------
@@ -263,8 +276,9 @@ class Neo4jStore(Store):
             raise StoreError(f"Cypher syntax error: {_cause(exc)}") from None
         except ClientError as exc:
             if "AccessMode" in (exc.code or "") or "read access mode" in _cause(exc).lower():
-                raise ReadOnlyError("write refused on the read-only query path; "
-                                    "pass --write to modify the graph") from None
+                raise ReadOnlyError(
+                    "write refused on the read-only query path; pass --write to modify the graph"
+                ) from None
             raise StoreError(f"Cypher error: {_cause(exc)}") from None
         except Neo4jError as exc:
             raise StoreError(f"Cypher error: {_cause(exc)}") from None
@@ -299,9 +313,10 @@ class Neo4jStore(Store):
         Element ids, which depend on the write order, appear nowhere.
         """
         key = "[labels({v}), CASE WHEN {v}.id IS NULL THEN properties({v}) ELSE {v}.id END]"
-        queries = ["MATCH (n) RETURN 'node', labels(n), properties(n)",
-                   f"MATCH (a)-[r]->(b) RETURN 'rel', type(r), {key.format(v='a')}, {key.format(v='b')}, "
-                   "properties(r)"]
+        queries = [
+            "MATCH (n) RETURN 'node', labels(n), properties(n)",
+            f"MATCH (a)-[r]->(b) RETURN 'rel', type(r), {key.format(v='a')}, {key.format(v='b')}, properties(r)",
+        ]
         dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=plain).encode
 
         def work(tx) -> list[str]:

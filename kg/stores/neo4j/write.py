@@ -16,7 +16,7 @@ FIXED_PLAN = "CYPHER replan=skip "
 
 class _Unlogged(list):
     """A parameter list whose repr is short: the driver formats every RUN message for its debug log even when
-    debug logging is off, and repr() of a batch of rows cost ~10% of a load."""
+    debug logging is off, and the repr of a whole batch of rows would slow every load."""
 
     __slots__ = ()
 
@@ -39,8 +39,12 @@ def _link(tx, rel_type: str, rows: list[dict], props: bool = False) -> int:
     """CREATE (a)-[:rel_type]->(b) for rows {a, b[, p]} of node ids (``p``: the relationship's properties)."""
     if not rows:
         return 0
-    return _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row MATCH (a) WHERE id(a) = row.a MATCH (b) WHERE id(b) = row.b
-        CREATE (a)-[r:{label(rel_type, rel=True)}]->(b){' SET r = row.p' if props else ''}""", rows=rows)[1]
+    return _run(
+        tx,
+        f"""{FIXED_PLAN}UNWIND $rows AS row MATCH (a) WHERE id(a) = row.a MATCH (b) WHERE id(b) = row.b
+        CREATE (a)-[r:{label(rel_type, rel=True)}]->(b){" SET r = row.p" if props else ""}""",
+        rows=rows,
+    )[1]
 
 
 # The per-article lists of an aggregated relationship r after adding row's articles (sorted ids row.aids with
@@ -59,46 +63,67 @@ _MERGED_LISTS = """CASE WHEN r.articles IS NULL THEN {a: row.aids, n: row.ns, c:
 
 # r's new properties from its lists m: evidence and confidence are their sum and maximum. (Applied as
 # FOREACH (m IN [lists] | SET r += ...): a WITH before the SET would make the planner add an Eager.)
-_AGGREGATES = ("{articles: m.a, articleEvidence: m.n, articleConfidence: m.c, "
-               "evidence: reduce(t = 0, x IN m.n | t + x),\n"
-               "    confidence: reduce(b = head(m.c), x IN m.c | CASE WHEN x > b THEN x ELSE b END)}")
+_AGGREGATES = (
+    "{articles: m.a, articleEvidence: m.n, articleConfidence: m.c, "
+    "evidence: reduce(t = 0, x IN m.n | t + x),\n"
+    "    confidence: reduce(b = head(m.c), x IN m.c | CASE WHEN x > b THEN x ELSE b END)}"
+)
 
 
 def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
     """Delete what the articles contributed (see the module docstring); return the entities they mentioned."""
     n = neo4j_rows.names()
-    keys, w1 = _run(tx, f"""MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
-        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DELETE x RETURN DISTINCT s, p, o""", ids=article_ids)
+    keys, w1 = _run(
+        tx,
+        f"""MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
+        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DELETE x RETURN DISTINCT s, p, o""",
+        ids=article_ids,
+    )
     _, w2 = _run(tx, f"MATCH (q:{n.quote}) WHERE q.article_id IN $ids DETACH DELETE q", ids=article_ids)
-    ents, w3 = _run(tx, f"""MATCH (a:{n.article})-[m:{n.mentions}]->(e:{ENTITY}) WHERE a.id IN $ids
-        DELETE m RETURN DISTINCT e.id AS id""", ids=article_ids)
+    ents, w3 = _run(
+        tx,
+        f"""MATCH (a:{n.article})-[m:{n.mentions}]->(e:{ENTITY}) WHERE a.id IN $ids
+        DELETE m RETURN DISTINCT e.id AS id""",
+        ids=article_ids,
+    )
     written = w1 + w2 + w3
     by_type: dict[str, list[dict]] = {}
     for k in keys:
         if k["p"] in n.rel_types:
             by_type.setdefault(n.rel_types[k["p"]], []).append({"s": k["s"], "o": k["o"]})
     for typ, rows in by_type.items():  # drop the articles' entries; delete the edge if none are left
-        written += _run(tx, f"""UNWIND $rows AS row
+        written += _run(
+            tx,
+            f"""UNWIND $rows AS row
             MATCH (:{ENTITY} {{id: row.s}})-[r:{label(typ, rel=True)}]->(:{ENTITY} {{id: row.o}})
             WITH r, [i IN range(0, size(r.articles) - 1) WHERE NOT r.articles[i] IN $ids] AS keep
             FOREACH (m IN CASE WHEN size(keep) > 0 THEN [{{a: [i IN keep | r.articles[i]],
                 n: [i IN keep | r.articleEvidence[i]], c: [i IN keep | r.articleConfidence[i]]}}] ELSE [] END |
                 SET r += {_AGGREGATES})
             FOREACH (_ IN CASE WHEN size(keep) = 0 THEN [1] ELSE [] END | DELETE r)""",
-                            rows=rows, ids=article_ids)[1]
+            rows=rows,
+            ids=article_ids,
+        )[1]
     entity_ids = [e["id"] for e in ents]
     if entity_ids:  # names from the mentions that remain (none: the entity goes at the end, unless re-mentioned)
-        _run(tx, f"""UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
+        _run(
+            tx,
+            f"""UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
             OPTIONAL MATCH (:{n.article})-[m:{n.mentions}]->(e)
-            WITH e, min(m.name) AS name SET e.name = name""", ids=entity_ids)
+            WITH e, min(m.name) AS name SET e.name = name""",
+            ids=entity_ids,
+        )
     return entity_ids, written
 
 
 def _write_rows(tx, rows: Rows) -> int:
     n = neo4j_rows.names()
-    data, written = _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (a:{n.article} {{id: row.id}})
+    data, written = _run(
+        tx,
+        f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (a:{n.article} {{id: row.id}})
         WITH a, row, a.contentHash AS old SET a = row RETURN row.id AS id, id(a) AS ref, old""",
-                         rows=rows.articles)
+        rows=rows.articles,
+    )
     arts = _refs(data)
     # replaced: known to have been there when the batch was made, or found there now (a concurrent or
     # cut-off earlier run); either way the old contribution goes before the new one is written
@@ -110,35 +135,58 @@ def _write_rows(tx, rows: Rows) -> int:
 
     ents: dict[str, int] = {}
     for lab, ent_rows in rows.entity_rows().items():  # the name: the smallest any article gives
-        data, w = _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (e:{ENTITY} {{id: row.id}})
+        data, w = _run(
+            tx,
+            f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (e:{ENTITY} {{id: row.id}})
             ON CREATE SET e:{label(lab)}, e.type = row.type
             FOREACH (_ IN CASE WHEN e.name IS NULL OR row.name < e.name THEN [1] ELSE [] END | SET e.name = row.name)
-            RETURN row.id AS id, id(e) AS ref""", rows=ent_rows)
+            RETURN row.id AS id, id(e) AS ref""",
+            rows=ent_rows,
+        )
         ents.update(_refs(data))
         written += w
 
     for typ, edges in rows.edge_rows().items():
         for e in edges:
             e["s"], e["o"] = ents[e["s"]], ents[e["o"]]
-        written += _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row
+        written += _run(
+            tx,
+            f"""{FIXED_PLAN}UNWIND $rows AS row
             MATCH (s) WHERE id(s) = row.s MATCH (o) WHERE id(o) = row.o
             MERGE (s)-[r:{label(typ, rel=True)}]->(o)
-            FOREACH (m IN [{_MERGED_LISTS}] | SET r += {_AGGREGATES})""", rows=edges)[1]
-    written += _link(tx, n.mentions, [{"a": arts[m["a"]], "b": ents[m["b"]],
-                                      "p": {"aliases": m["aliases"], "name": m["name"]}} for m in rows.mentions],
-                     props=True)
+            FOREACH (m IN [{_MERGED_LISTS}] | SET r += {_AGGREGATES})""",
+            rows=edges,
+        )[1]
+    written += _link(
+        tx,
+        n.mentions,
+        [
+            {"a": arts[m["a"]], "b": ents[m["b"]], "p": {"aliases": m["aliases"], "name": m["name"]}}
+            for m in rows.mentions
+        ],
+        props=True,
+    )
     if rows.assertions:
-        written += _run(tx, f"{FIXED_PLAN}UNWIND $rows AS row CREATE (x:{ASSERTION}) SET x = row",
-                        rows=rows.assertions)[1]
+        written += _run(
+            tx, f"{FIXED_PLAN}UNWIND $rows AS row CREATE (x:{ASSERTION}) SET x = row", rows=rows.assertions
+        )[1]
     if rows.quotes:
-        data, w = _run(tx, f"""{FIXED_PLAN}UNWIND $rows AS row CREATE (q:{n.quote}) SET q = row
-            RETURN row.id AS id, id(q) AS ref""", rows=rows.quotes)
+        data, w = _run(
+            tx,
+            f"""{FIXED_PLAN}UNWIND $rows AS row CREATE (q:{n.quote}) SET q = row
+            RETURN row.id AS id, id(q) AS ref""",
+            rows=rows.quotes,
+        )
         quotes = _refs(data)
         written += w
         written += _link(tx, n.quoted_in, [{"a": quotes[q["id"]], "b": arts[q["article_id"]]} for q in rows.quotes])
         written += _link(tx, n.said, [{"a": ents[r["a"]], "b": quotes[r["b"]]} for r in rows.said])
         written += _link(tx, n.about, [{"a": quotes[r["a"]], "b": ents[r["b"]]} for r in rows.about])
     if touched:  # entities no article mentions any more
-        written += _run(tx, f"""UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
-            WHERE NOT EXISTS {{ ()-[:{n.mentions}]->(e) }} DETACH DELETE e""", ids=touched)[1]
+        written += _run(
+            tx,
+            f"""UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
+            WHERE NOT EXISTS {{ ()-[:{n.mentions}]->(e) }} DETACH DELETE e""",
+            ids=touched,
+        )[1]
     return written
