@@ -433,7 +433,7 @@ def bbc_store(nlp, tmp_path_factory):
     from kg import api, read
     from kg.model import write_jsonl
     from kg.pipeline import extract
-    from tests.conftest import EXAMPLES, shared
+    from helpers import EXAMPLES, shared
 
     folder = shared("external/bbc/politics")
     assert len(list(folder.glob("*.txt"))) == 417

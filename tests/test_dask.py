@@ -6,8 +6,8 @@ import pytest
 
 from kg import api, read
 from kg.pipeline import Counts, EngineSpec, build_into
-from tests.conftest import EXAMPLES
-from tests.test_ledger import canonical_dump
+
+from helpers import EXAMPLES, canonical_dump
 
 pytest.importorskip("distributed", reason="dask.distributed not installed: pip install 'kg[dask]'")
 

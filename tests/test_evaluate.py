@@ -13,7 +13,8 @@ from kg.evaluate.scoring import (Accuracy, LabelMap, MappingError, Score, TokenS
                                  load_mapping, macro, match_one_to_one, micro, positions, predicted_relations,
                                  token_offsets)
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Relation
-from tests.conftest import shared
+
+from helpers import shared
 
 CONLL = "external/conll04/conll04_dev.json"
 KBP = "external/kbp37/dev.txt"

@@ -4,7 +4,8 @@ import pytest
 
 from kg import read
 from kg.extract import doc_to_graph
-from tests.conftest import HEALEY, shared
+
+from helpers import HEALEY, shared
 
 
 @pytest.fixture(scope="module")

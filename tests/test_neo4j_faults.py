@@ -37,7 +37,8 @@ from kg import ids
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
 from kg.stores import StoreError, open_store
 from kg.stores import neo4j as neo4j_store
-from tests.conftest import wipe
+
+from helpers import wipe
 
 pytestmark = pytest.mark.neo4j
 

@@ -8,7 +8,8 @@ import pytest
 from kg import api, curation, resolve
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation, write_jsonl
 from kg.resolve import Resolver
-from tests.conftest import shared
+
+from helpers import shared
 
 
 def test_docstring_examples():

@@ -11,7 +11,7 @@ from kg.model import Article
 from kg.nlp import PipelineError, load_pipeline
 from kg.nlp.select import Selector
 
-from tests.conftest import EXAMPLES, HEALEY, shared
+from helpers import EXAMPLES, HEALEY, SHARED_DATA, shared
 
 TRICKY = ("Y'all gonna say it ain't so, let's go. C'mon, it's nothin'. There is a man who gets it; she got ta go.\n\n"
           "Got it?  Yes  \nSomething happened to nobody. I'd have told them myself.\n")
@@ -29,8 +29,6 @@ def full():
 
 def example_texts() -> list[str]:
     """kg's example articles, the tricky sentence, and 30 BBC politics articles when the shared data is there."""
-    from tests.conftest import SHARED_DATA
-
     bbc = sorted((SHARED_DATA / "external" / "bbc" / "politics").glob("*.txt"))[:30]
     return [p.read_text(errors="replace") for p in [*sorted(EXAMPLES.glob("*.txt")), *bbc]] + [TRICKY]
 
