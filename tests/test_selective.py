@@ -58,14 +58,14 @@ def _embed_layers(nlp):
             for node in nlp.get_pipe(name).model.walk() if node.has_ref("embed")]
 
 
-def test_embed_cache_gives_the_vectors_of_the_uncached_layer():
+def test_embed_cache_gives_the_vectors_of_the_uncached_layer(full):
     """Each tok2vec's embedding stage, cached by feature row (kg/nlp/tuning.py), returns what the model's
     own forward computes, also with a table so small that it is emptied again and again."""
     import numpy
 
     from kg.nlp import tuning
 
-    nlp = load_pipeline(parse="all")
+    nlp = full
     layers = _embed_layers(nlp)
     assert len(layers) == 2 and all(hasattr(e._func, "kg_inner") for e in layers)
     assert tuning.embed_cache(nlp) == 0  # installed once
