@@ -1,7 +1,9 @@
-# kg — the two commands of the README, and their helpers.
-#   make demo   build the graph of the bundled example articles and print a report
-#   make test   install test dependencies, start the servers, run the whole suite
-#   make model  rebuild the trained relation model from ../shared/data/external (not shipped)
+# kg — the commands of the README, and their helpers.
+#   make demo      build the graph of the bundled example articles and print a report
+#   make test      install test dependencies, start the servers, run the suite except tests marked slow
+#   make test-all  the same with the slow tests (corpus-scale, fuzzing, torture, own servers): what CI runs
+#   make lint      ruff (lint and format check), mypy, and the CLI reference docs/cli.md up to date
+#   make model     rebuild the trained relation model from ../shared/data/external (not shipped)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,7 +13,7 @@ STORE  ?= kg-store
 NEO4J_PASSWORD ?= kg-test-password
 export NEO4J_PASSWORD
 
-.PHONY: demo test install clean model
+.PHONY: demo test test-all lint install clean model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +29,20 @@ demo: install
 	$(BIN)/kg build examples/articles --store $(STORE)
 	$(BIN)/kg report --store $(STORE)
 
+# the slowest tests of each run are listed, so a test that grows slow shows up
+TEST_ARGS := --durations=15
+
 test: install
-	PYTHON=$(BIN)/python scripts/run-tests $(PYTEST_ARGS)
+	PYTHON=$(BIN)/python scripts/run-tests -m "not slow" $(TEST_ARGS) $(PYTEST_ARGS)
+
+test-all: install
+	PYTHON=$(BIN)/python scripts/run-tests $(TEST_ARGS) $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check kg tests bench scripts/dev_sample.py scripts/cli-docs
+	$(BIN)/ruff format --check kg tests bench scripts/dev_sample.py scripts/cli-docs
+	$(BIN)/mypy
+	$(BIN)/python scripts/cli-docs --check
 
 # the trained relation model (pipelines/models/relations) from the CoNLL04 and KBP37 train splits in
 # ../shared/data/external (override with DATA=...); nothing is downloaded

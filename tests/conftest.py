@@ -1,25 +1,16 @@
 """Shared fixtures: the real spaCy pipeline, the example corpus built into a real
-on-disk Oxigraph store, and the shared third-party data (by path, never copied)."""
+on-disk Oxigraph store, and the Neo4j server. Shared helpers are in helpers.py."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples" / "articles"
-SHARED_DATA = Path(os.environ.get("KG_SHARED_DATA", ROOT.parent / "shared" / "data"))
-HEALEY = SHARED_DATA / "articles" / "healey-us-backstop.txt"
+from helpers import EXAMPLES, wipe
 
-
-def shared(path: str) -> Path:
-    """A file under ../shared/data, or a skip that says where it was looked for."""
-    p = SHARED_DATA / path
-    if not p.exists():
-        pytest.skip(f"shared data not found: {p} (set KG_SHARED_DATA to the shared/data folder)")
-    return p
+# a script run by test_fuzz.py in its own process: importing it starts atheris and loads the model
+collect_ignore = ["fuzz_atheris.py"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -50,13 +41,6 @@ def neo4j_uri():
             pytest.fail(msg)
         pytest.skip("*** NEO4J TESTS SKIPPED *** " + msg)
     return uri
-
-
-def wipe(st) -> None:
-    """MATCH (n) DETACH DELETE n, in chunks (a left-over big graph would not fit one transaction)."""
-    with st.driver.session(database=st.database) as s:
-        s.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
-        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
 
 
 @pytest.fixture

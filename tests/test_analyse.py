@@ -434,7 +434,7 @@ def bbc_store(nlp, tmp_path_factory):
     from kg import readers as read
     from kg.model import write_jsonl
     from kg.build.flow import extract
-    from tests.conftest import EXAMPLES, shared
+    from helpers import EXAMPLES, shared
 
     folder = shared("external/bbc/politics")
     assert len(list(folder.glob("*.txt"))) == 417
@@ -454,6 +454,7 @@ def bbc_graph(bbc_store):
         return graph.actor_graph(st, evidence=True)
 
 
+@pytest.mark.slow  # corpus-scale: the 417 BBC politics articles through the pipeline
 def test_bbc_office_holders(bbc_graph):
     held = {(r["holder"], r["office"]): r for r in positions.office_holders(bbc_graph)}
     for holder, office in (("Tony Blair", "Prime Minister"), ("Gordon Brown", "Chancellor")):
@@ -465,6 +466,7 @@ def test_bbc_office_holders(bbc_graph):
     assert held[("Michael Howard", "Party Leader")]["of"] != "Labour"
 
 
+@pytest.mark.slow  # corpus-scale: the 417 BBC politics articles through the pipeline
 def test_bbc_blocs_keep_the_parties_apart(bbc_graph):
     G = bbc_graph
     ids = {G.nodes[n]["label"]: n for n in G if G.nodes[n].get("type") in graph.ACTOR_TYPES}
@@ -487,6 +489,7 @@ def test_bbc_blocs_keep_the_parties_apart(bbc_graph):
     assert ids["Tony Blair"] in {r["actor"] for r in alliances.allies(S, brown, None)}
 
 
+@pytest.mark.slow  # corpus-scale: the 417 BBC politics articles through the pipeline
 def test_bbc_cli_alliances_and_positions(bbc_store):
     res = CliRunner().invoke(main, ["alliances", "--store", str(bbc_store), "--json", "--top", "30"])
     assert res.exit_code == 0, res.output

@@ -4,7 +4,8 @@ import pytest
 
 from kg.schema import catalogue
 from kg.nlp import lexicon
-from tests.conftest import shared
+
+from helpers import shared
 
 
 def test_catalogue_loads_with_enough_relation_types():

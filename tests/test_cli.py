@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import EXIT_SKIPPED, main
-from tests.conftest import EXAMPLES, HEALEY, ROOT, shared
+
+from helpers import EXAMPLES, HEALEY, ROOT, shared
 
 
 @pytest.fixture(scope="module")

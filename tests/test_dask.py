@@ -10,8 +10,8 @@ from kg import readers as read
 from kg.build.flow import Counts
 from kg.build.engines import EngineSpec
 from kg.build.flow import build_into
-from tests.conftest import EXAMPLES
-from tests.test_ledger import canonical_dump
+
+from helpers import EXAMPLES, canonical_dump
 
 pytest.importorskip("distributed", reason="dask.distributed not installed: pip install 'kg[dask]'")
 

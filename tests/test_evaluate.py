@@ -14,7 +14,8 @@ from kg.evaluate.metrics import Accuracy, Score, count, macro, match_one_to_one,
 from kg.evaluate.relations import predicted_relations
 from kg.evaluate.spans import TokenSpan, char_to_tokens, jaccard, positions, token_offsets
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Relation
-from tests.conftest import shared
+
+from helpers import shared
 
 CONLL = "external/conll04/conll04_dev.json"
 KBP = "external/kbp37/dev.txt"

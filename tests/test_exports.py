@@ -19,6 +19,8 @@ from kg.cli import main
 from kg.stores import open_store
 from kg.export.neo4j_csv import ARRAY_DELIMITER
 
+from helpers import neo4j_snapshot
+
 NEO4J_LIB = Path(os.environ.get("KG_CACHE_DIR", Path.home() / ".cache" / "kg")) / "neo4j-5.26.30" / "lib"
 
 
@@ -147,7 +149,7 @@ def test_neo4j_admin_import_loads_the_csv(csv_dir, tmp_path):
 
 
 def _csv_snapshot(folder):
-    """The graph the CSV files describe, as tests.test_neo4j.snapshot() dumps a Neo4j graph: typed
+    """The graph the CSV files describe, as helpers.neo4j_snapshot() dumps a Neo4j graph: typed
     properties, labels, relationship types and end ids."""
     cast = {"int": int, "double": float, "string": str}
     dump = lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)  # noqa: E731
@@ -185,10 +187,8 @@ def test_neo4j_csv_describes_the_graph_the_loader_writes(csv_dir, example_graphs
     """The CSV files hold exactly the nodes, relationships and properties the Neo4j loader writes for the
     same articles -- except the assertions' ``negated`` flag, which the RDF store does not keep, and
     empty lists."""
-    from tests.test_neo4j import snapshot
-
     neo.load(example_graphs[0])
-    loaded = snapshot(neo)
+    loaded = neo4j_snapshot(neo)
 
     def norm(items, props_at):
         out = []

@@ -4,7 +4,8 @@ import pytest
 
 from kg import readers as read
 from kg.nlp.graph import doc_to_graph
-from tests.conftest import HEALEY, shared
+
+from helpers import HEALEY, shared
 
 
 @pytest.fixture(scope="module")

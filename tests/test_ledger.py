@@ -13,23 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from kg import api
 from kg.build.ledger import Ledger
 from kg.build.ledger import default_path
 from kg.model import Article, ArticleGraph, Entity
-from tests.conftest import EXAMPLES, ROOT, shared
 
-
-def canonical_dump(store: Path) -> list[str]:
-    """The store as sorted N-Quads lines (what "the same store" means here)."""
-    st = ox.Store.read_only(str(store))
-    try:
-        return sorted(str(q) for q in st)
-    finally:
-        del st
+from helpers import EXAMPLES, ROOT, canonical_dump, shared
 
 
 def test_rebuild_of_unchanged_input_parses_nothing(tmp_path):

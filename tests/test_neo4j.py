@@ -20,20 +20,10 @@ from kg.schema import queries
 from kg.cli import main
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
 from kg.stores import ReadOnlyError, StoreError, open_store
-from tests.conftest import HEALEY, shared, wipe
+
+from helpers import HEALEY, neo4j_snapshot, shared, wipe
 
 pytestmark = pytest.mark.neo4j
-
-
-# -- fixtures --------------------------------------------------------------------
-
-
-def snapshot(st) -> tuple[list[str], list[str]]:
-    """Every node (labels, properties) and relationship (type, end ids, properties), canonically sorted."""
-    nodes = st.query("MATCH (n) RETURN labels(n) AS l, properties(n) AS p").rows
-    rels = st.query("MATCH (a)-[r]->(b) RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS p").rows
-    dump = lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)  # noqa: E731
-    return sorted(dump([sorted(l), p]) for l, p in nodes), sorted(dump(r) for r in rels)
 
 
 # -- hand-made graphs --------------------------------------------------------------
@@ -118,20 +108,20 @@ def test_example_corpus_loads_like_the_embedded_store(neo, example_graphs, examp
 def test_loading_twice_changes_nothing(neo, example_graphs):
     graphs = example_graphs[0]
     neo.load(graphs)
-    before, n_before = snapshot(neo), neo.stats()
+    before, n_before = neo4j_snapshot(neo), neo.stats()
     second = neo.load(graphs)
     assert second.articles_loaded == 0 and second.articles_unchanged == len(graphs) and second.records_written == 0
     assert neo.stats() == n_before
-    assert snapshot(neo) == before
+    assert neo4j_snapshot(neo) == before
 
 
 def test_batch_size_does_not_change_the_graph(neo, example_graphs):
     graphs = example_graphs[0][:5]
     neo.load(graphs, batch_size=1)  # one transaction per article
-    small = snapshot(neo)
+    small = neo4j_snapshot(neo)
     wipe(neo)
     neo.load(graphs)
-    assert snapshot(neo) == small
+    assert neo4j_snapshot(neo) == small
 
 
 def test_changed_article_replaces_only_its_contributions(neo):
@@ -159,20 +149,20 @@ def test_changed_article_replaces_only_its_contributions(neo):
     assert neo.query("MATCH (a:Article {id: 'a'}) RETURN a.title").rows == [["A, updated"]]
 
     # the result is exactly a fresh load of the current versions
-    replaced = snapshot(neo)
+    replaced = neo4j_snapshot(neo)
     wipe(neo)
     neo.load([article_b(), article_a(2)])
-    assert snapshot(neo) == replaced
+    assert neo4j_snapshot(neo) == replaced
 
 
 def test_replacing_the_only_supporter_removes_the_edge(neo):
     neo.load([article_a(1)])
     neo.load([article_a(2)])
     neo.load([article_a(1)])  # and back: same as loading version 1 alone
-    back = snapshot(neo)
+    back = neo4j_snapshot(neo)
     wipe(neo)
     neo.load([article_a(1)])
-    assert snapshot(neo) == back
+    assert neo4j_snapshot(neo) == back
 
 
 HOSTILE = ["O'Brien `x` \"quoted\"", "}) DETACH DELETE n //", "{curly} $param", "line one\nline two",
@@ -203,9 +193,9 @@ def test_hostile_text_is_stored_literally_and_changes_nothing_else(neo):
     got = neo.query("MATCH (e:Entity {name: $n}) RETURN e.id", params={"n": HOSTILE[1]}).rows
     assert got == [[ids.entity_id(HOSTILE[1], "Person")]]
     # and loading it again changes nothing
-    before = snapshot(neo)
+    before = neo4j_snapshot(neo)
     assert neo.load([g]).articles_unchanged == 1
-    assert snapshot(neo) == before
+    assert neo4j_snapshot(neo) == before
 
 
 def test_labels_outside_plain_identifiers_are_refused():
@@ -232,10 +222,10 @@ def test_labels_outside_plain_identifiers_are_refused():
 ])
 def test_read_only_query_path_refuses_writes(neo, cypher):
     neo.load([article_b()])
-    before = snapshot(neo)
+    before = neo4j_snapshot(neo)
     with pytest.raises(ReadOnlyError):
         neo.query(cypher)
-    assert snapshot(neo) == before
+    assert neo4j_snapshot(neo) == before
     assert neo.query("SHOW INDEXES YIELD name WHERE name = 'x_a' RETURN name").rows == []
 
 

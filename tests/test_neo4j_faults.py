@@ -1,8 +1,9 @@
-"""Neo4j faults and hostile input, against a real Neo4j of the test's own (issue #8).
+"""Neo4j faults and hostile input, against real Neo4j servers.
 
-The module starts its own server with ``scripts/neo4j`` on a free port, in a
-temporary home, keeping its data across restarts (``KG_NEO4J_KEEP_DATA=1``), so
-it can be killed without disturbing anybody's server:
+The tests that kill the server start one of their own with ``scripts/neo4j`` on a
+free port, in a temporary home, keeping its data across restarts
+(``KG_NEO4J_KEEP_DATA=1``), so it can be killed without disturbing anybody's
+server; the others use the server ``make test`` starts (the ``neo`` fixture):
 
 - killed with SIGKILL in the middle of ``kg load``: the load fails with one clear
   line, and after a restart a re-run completes and the graph is identical, by
@@ -38,7 +39,8 @@ from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, w
 from kg.stores import StoreError, open_store
 from kg.stores.neo4j import retry as neo4j_retry
 from kg.stores.neo4j import store as neo4j_store
-from tests.conftest import wipe
+
+from helpers import wipe
 
 pytestmark = pytest.mark.neo4j
 
@@ -84,9 +86,14 @@ class OwnNeo4j:
         return open_store(self.uri, user="neo4j", password=PASSWORD, **kw)
 
     def cli_env(self, **extra) -> dict:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-        env.update(NEO4J_USER="neo4j", NEO4J_PASSWORD=PASSWORD, **extra)
-        return env
+        return cli_env(**extra)
+
+
+def cli_env(**extra) -> dict:
+    """The environment for a ``kg`` subprocess: the test's own credentials, no other NEO4J_ settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(NEO4J_USER="neo4j", NEO4J_PASSWORD=PASSWORD, **extra)
+    return env
 
 
 def _state(pid: int) -> str:
@@ -107,13 +114,6 @@ def server(tmp_path_factory):
     srv.start()
     yield srv
     srv.stop()
-
-
-@pytest.fixture
-def neo(server):
-    with server.store() as st:
-        wipe(st)
-        yield st
 
 
 # -- a corpus whose articles share entities and aggregated relationships ---------------------------------
@@ -228,9 +228,9 @@ def _kg_build(tmp_path, uri: str, env: dict, *extra: str) -> subprocess.Complete
                           env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
-def test_unreachable_server_is_one_line_naming_uri_and_cause(server, tmp_path):
+def test_unreachable_server_is_one_line_naming_uri_and_cause(tmp_path):
     uri = f"bolt://127.0.0.1:{_free_port()}"  # nothing listens there
-    r = _kg_build(tmp_path, uri, server.cli_env())
+    r = _kg_build(tmp_path, uri, cli_env())
     assert r.returncode == 1
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1, r.stderr
@@ -239,23 +239,40 @@ def test_unreachable_server_is_one_line_naming_uri_and_cause(server, tmp_path):
     assert "Traceback" not in r.stderr and PASSWORD not in r.stdout + r.stderr
 
 
-def test_wrong_password_is_one_line_without_the_password(server, tmp_path):
+def _wait_until_login_works(uri: str, within: float = 15) -> None:
+    """Neo4j locks a user for 5 s after repeated failed logins; later tests log in again."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with open_store("neo4j", uri=uri) as st:
+                st.stats()
+            return
+        except StoreError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def test_wrong_password_is_one_line_without_the_password(neo4j_uri, tmp_path):
     wrong = "Wrong-Pw-8Hq2mZr4-unique"
-    env = server.cli_env()
-    env["NEO4J_PASSWORD"] = wrong
-    r = _kg_build(tmp_path, server.uri, env)
-    assert r.returncode == 1
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
-    assert lines[0].startswith(f"kg: error: cannot connect to Neo4j at {server.uri}: ")
-    assert "authentication failure" in lines[0].lower() or "unauthorized" in lines[0].lower()
-    assert "Traceback" not in r.stderr
-    # with --debug: the traceback, and still no password (neither the wrong one nor the right one)
-    r = _kg_build(tmp_path, server.uri, env, "--debug")
-    assert r.returncode != 0 and "Traceback" in r.stderr
-    for pw in (wrong, PASSWORD):
-        assert pw not in r.stdout + r.stderr
-    time.sleep(6)  # Neo4j locks the user for 5 s after repeated failures; later tests log in again
+    right = os.environ.get("NEO4J_PASSWORD", "")
+    env = cli_env()
+    env.update(NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"), NEO4J_PASSWORD=wrong)
+    try:
+        r = _kg_build(tmp_path, neo4j_uri, env)
+        assert r.returncode == 1
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1, r.stderr
+        assert lines[0].startswith(f"kg: error: cannot connect to Neo4j at {neo4j_uri}: ")
+        assert "authentication failure" in lines[0].lower() or "unauthorized" in lines[0].lower()
+        assert "Traceback" not in r.stderr
+        # with --debug: the traceback, and still no password (neither the wrong one nor the right one)
+        r = _kg_build(tmp_path, neo4j_uri, env, "--debug")
+        assert r.returncode != 0 and "Traceback" in r.stderr
+        for pw in (wrong, PASSWORD, right):
+            assert not pw or pw not in r.stdout + r.stderr
+    finally:
+        _wait_until_login_works(neo4j_uri)
 
 
 # -- (c) transient errors ---------------------------------------------------------------------------------------
@@ -314,6 +331,7 @@ def test_permanent_errors_are_not_retried():
     assert not neo4j_retry.is_transient(_transient("Neo.TransientError.Transaction.Terminated"))
 
 
+@pytest.mark.slow  # starts a Neo4j server of its own (15 s), kills it and starts it again
 def test_server_down_during_load_fails_after_bounded_retries(server, tmp_path, monkeypatch):
     """A real outage: the loader's retries find no server, give up after max_attempts, say so in one line."""
     with server.store(max_attempts=3) as st:
@@ -333,23 +351,21 @@ def test_server_down_during_load_fails_after_bounded_retries(server, tmp_path, m
         assert st.stats()["articles"] == 0
 
 
-def test_concurrent_loads_that_deadlock_are_retried_and_agree(server, caplog):
+def test_concurrent_loads_that_deadlock_are_retried_and_agree(neo, neo4j_uri, caplog):
     """Two loaders write overlapping articles in opposite orders at once: the server detects deadlocks and
     fails one transaction (a transient error); it is retried and both loads complete, with the graph one
     load alone gives."""
-    graphs = corpus(400, seed=21)
-    with server.store() as st:
-        wipe(st)
-        st.load(graphs)
-        reference = st.canonical_dump()
-        wipe(st)
-        st.ensure_schema()
+    graphs = corpus(200, seed=21)  # two batches per loader: several deadlocks a run
+    neo.load(graphs)
+    reference = neo.canonical_dump()
+    wipe(neo)
+    neo.ensure_schema()
 
     errors: list[BaseException] = []
 
     def load(gs):
         try:
-            with server.store(batch_size=150, max_attempts=20) as st:
+            with open_store("neo4j", uri=neo4j_uri, batch_size=150, max_attempts=20) as st:
                 st.load(gs)
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
@@ -361,8 +377,7 @@ def test_concurrent_loads_that_deadlock_are_retried_and_agree(server, caplog):
     for t in threads:
         t.join(timeout=600)
     assert not errors, errors
-    with server.store() as st:
-        assert st.canonical_dump() == reference
+    assert neo.canonical_dump() == reference
     retried = [r for r in caplog.records if "transient Neo4j error" in r.getMessage()]
     print(f"transient errors retried during the concurrent loads: {len(retried)}")
 
@@ -379,12 +394,10 @@ HOSTILE = st.lists(
 ).map("".join)
 
 
-@pytest.fixture(scope="module")
-def sentinel_store(server):
-    with server.store() as st:
-        wipe(st)
-        st.query("CREATE (:Sentinel {id: 'keep'})-[:GUARDS]->(:Sentinel {id: 'me'})", write=True)
-        yield st
+@pytest.fixture
+def sentinel_store(neo):
+    neo.query("CREATE (:Sentinel {id: 'keep'})-[:GUARDS]->(:Sentinel {id: 'me'})", write=True)
+    return neo
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

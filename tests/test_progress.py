@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
 
 ONE = str(EXAMPLES / "2025-02-17-paris-summit.txt")
 

@@ -20,6 +20,8 @@ from kg.resources import SCHEMAS
 from kg.stores import open_store
 from kg.stores import rdf as rdfterms
 
+from helpers import hostile_graph, hostile_name
+
 RDF = rdflib.RDF
 OWL = rdflib.OWL
 RDFS = rdflib.RDFS
@@ -186,27 +188,13 @@ def test_domain_and_range_come_from_the_ontology(shapes, ont):
 
 # ------------------------------------------------------------------ hostile names
 
-_HOSTILE = st.sampled_from([" ", '"', "'", "<", ">", "{", "}", "\n", "\r", "\t", "\\", "#", "%", "?", "/", ":",
-                            "ü", "ß", "Ω", "中", "😀", "\u00a0", "\u2028", "\x00", "\x7f", "DROP ALL", "'''", '"""'])
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=4)
-hostile = st.lists(st.one_of(_HOSTILE, _TEXT), min_size=1, max_size=8).map("".join).filter(lambda s: s.strip())
-
-
-def _hostile_graph(article_id: str, names: list[str]) -> ArticleGraph:
-    ents = [Entity(f"person/{n}", n, "Person", aliases=[n + " alias"]) for n in dict.fromkeys(names)]
-    ev = Evidence(article_id, names[0], 0, 1, "test")
-    rels = [Relation(ents[0].id, "meets", e.id, ev) for e in ents[1:]]
-    quotes = [Quote(ents[0].id, names[-1], "say", ev)]
-    return ArticleGraph(Article(id=article_id, text=" ".join(names), title=names[0]), ents, [], rels, quotes)
-
-
 FORMATS = [ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE]
 
 
 @settings(max_examples=60, deadline=None)
-@given(article_id=hostile, names=st.lists(hostile, min_size=1, max_size=4))
+@given(article_id=hostile_name, names=st.lists(hostile_name, min_size=1, max_size=4))
 def test_hostile_names_round_trip_through_every_syntax(article_id, names):
-    g = _hostile_graph(article_id, names)
+    g = hostile_graph(article_id, names)
     quads = rdfterms.graph_quads(g)
     for fmt in FORMATS:
         items = quads if fmt.supports_datasets else [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
@@ -228,9 +216,9 @@ def mem_store():
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(article_id=hostile, names=st.lists(hostile, min_size=1, max_size=4))
+@given(article_id=hostile_name, names=st.lists(hostile_name, min_size=1, max_size=4))
 def test_hostile_names_are_found_by_sparql_label_lookup(mem_store, article_id, names):
-    g = _hostile_graph(article_id, names)
+    g = hostile_graph(article_id, names)
     mem_store.load([g])
     for n in names:
         q = f"SELECT ?e ?id WHERE {{ ?e <{RDFS.label}> {ox.Literal(n)} ; <{KG.entityId}> ?id }}"
@@ -244,12 +232,12 @@ def test_hostile_names_are_found_by_sparql_label_lookup(mem_store, article_id, n
 
 
 @settings(max_examples=25, deadline=None)
-@given(names=st.lists(st.lists(hostile, min_size=1, max_size=3), min_size=2, max_size=4),
-       which=st.integers(min_value=0), new=st.lists(hostile, min_size=1, max_size=3))
+@given(names=st.lists(st.lists(hostile_name, min_size=1, max_size=3), min_size=2, max_size=4),
+       which=st.integers(min_value=0), new=st.lists(hostile_name, min_size=1, max_size=3))
 def test_reloading_a_changed_article_rewrites_only_its_named_graph(names, which, new):
-    graphs = [_hostile_graph(f"a{i}", ns) for i, ns in enumerate(names)]
+    graphs = [hostile_graph(f"a{i}", ns) for i, ns in enumerate(names)]
     target = graphs[which % len(graphs)]
-    changed = _hostile_graph(target.article.id, new)
+    changed = hostile_graph(target.article.id, new)
     with open_store(":memory:") as store:
         store.load(graphs)
         gn = ids.graph_iri(target.article.id)

@@ -10,7 +10,8 @@ from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Re
 from kg.resolve import curation
 from kg.resolve import resolver as resolve
 from kg.resolve.resolver import Resolver
-from tests.conftest import shared
+
+from helpers import shared
 
 
 def test_docstring_examples():

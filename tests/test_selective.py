@@ -11,7 +11,7 @@ from kg.model import Article
 from kg.nlp import PipelineError, load_pipeline
 from kg.nlp.select import Selector
 
-from tests.conftest import EXAMPLES, HEALEY, shared
+from helpers import EXAMPLES, HEALEY, SHARED_DATA, shared
 
 TRICKY = ("Y'all gonna say it ain't so, let's go. C'mon, it's nothin'. There is a man who gets it; she got ta go.\n\n"
           "Got it?  Yes  \nSomething happened to nobody. I'd have told them myself.\n")
@@ -29,8 +29,6 @@ def full():
 
 def example_texts() -> list[str]:
     """kg's example articles, the tricky sentence, and 30 BBC politics articles when the shared data is there."""
-    from tests.conftest import SHARED_DATA
-
     bbc = sorted((SHARED_DATA / "external" / "bbc" / "politics").glob("*.txt"))[:30]
     return [p.read_text(errors="replace") for p in [*sorted(EXAMPLES.glob("*.txt")), *bbc]] + [TRICKY]
 
@@ -60,14 +58,14 @@ def _embed_layers(nlp):
             for node in nlp.get_pipe(name).model.walk() if node.has_ref("embed")]
 
 
-def test_embed_cache_gives_the_vectors_of_the_uncached_layer():
+def test_embed_cache_gives_the_vectors_of_the_uncached_layer(full):
     """Each tok2vec's embedding stage, cached by feature row (kg/nlp/tuning.py), returns what the model's
     own forward computes, also with a table so small that it is emptied again and again."""
     import numpy
 
     from kg.nlp import tuning
 
-    nlp = load_pipeline(parse="all")
+    nlp = full
     layers = _embed_layers(nlp)
     assert len(layers) == 2 and all(hasattr(e._func, "kg_inner") for e in layers)
     assert tuning.embed_cache(nlp) == 0  # installed once

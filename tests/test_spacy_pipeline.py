@@ -18,7 +18,7 @@ from kg import readers as read
 from kg.model import Article
 from kg.nlp import DEFAULT_CONFIG, batch_size, load_pipeline, parse_mode, register
 from kg.nlp.graph import doc_to_graph
-from tests.conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
 
 
 def graphs(nlp, articles) -> list[str]:

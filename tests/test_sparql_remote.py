@@ -25,7 +25,8 @@ from kg.schema import queries
 from kg.stores import ReadOnlyError, StoreError, open_store
 from kg.stores import rdf as rdfterms
 from kg.stores.sparql import SparqlStore, endpoints
-from tests.test_rdf import _hostile_graph, hostile
+
+from helpers import hostile_graph, hostile_name
 
 pytestmark = pytest.mark.sparql_server
 
@@ -163,9 +164,9 @@ def hostile_remote(endpoint):
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(article_id=hostile, names=st.lists(hostile, min_size=1, max_size=3))
+@given(article_id=hostile_name, names=st.lists(hostile_name, min_size=1, max_size=3))
 def test_hostile_names_round_trip_through_the_server(hostile_remote, article_id, names):
-    g = _hostile_graph(article_id, names)
+    g = hostile_graph(article_id, names)
     hostile_remote.load([g])
     for n in names:
         q = f"SELECT ?e WHERE {{ ?e <{RDFS_LABEL}> {ox.Literal(n)} }}"
