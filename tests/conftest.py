@@ -35,8 +35,10 @@ def neo4j_uri():
     """The server `make test` started (or NEO4J_URI): skipped loudly without one, failed in CI."""
     uri = os.environ.get("NEO4J_URI")
     if not uri:
-        msg = ("NEO4J_URI is not set, so the Neo4j integration tests did NOT run. `make test` starts a server; "
-               "or `NEO4J_PASSWORD=... scripts/neo4j start` and export NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.")
+        msg = (
+            "NEO4J_URI is not set, so the Neo4j integration tests did NOT run. `make test` starts a server; "
+            "or `NEO4J_PASSWORD=... scripts/neo4j start` and export NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD."
+        )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(msg)
         pytest.skip("*** NEO4J TESTS SKIPPED *** " + msg)
@@ -75,8 +77,7 @@ def nlp_model():
 @pytest.fixture(scope="session")
 def example_graphs(nlp):
     from kg import readers as read
-    from kg.build.flow import Counts
-    from kg.build.flow import extract
+    from kg.build.flow import Counts, extract
 
     counts = Counts()
     graphs = list(extract(read.read([str(EXAMPLES)]), nlp, counts=counts))

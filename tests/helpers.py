@@ -54,13 +54,43 @@ def neo4j_snapshot(st_) -> tuple[list[str], list[str]]:
     nodes = st_.query("MATCH (n) RETURN labels(n) AS l, properties(n) AS p").rows
     rels = st_.query("MATCH (a)-[r]->(b) RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS p").rows
     dump = lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)  # noqa: E731
-    return sorted(dump([sorted(l), p]) for l, p in nodes), sorted(dump(r) for r in rels)
+    return sorted(dump([sorted(labels), p]) for labels, p in nodes), sorted(dump(r) for r in rels)
 
 
 # -- hostile names -------------------------------------------------------------------------------
 
-_HOSTILE = st.sampled_from([" ", '"', "'", "<", ">", "{", "}", "\n", "\r", "\t", "\\", "#", "%", "?", "/", ":",
-                            "ü", "ß", "Ω", "中", "😀", "\u00a0", "\u2028", "\x00", "\x7f", "DROP ALL", "'''", '"""'])
+_HOSTILE = st.sampled_from(
+    [
+        " ",
+        '"',
+        "'",
+        "<",
+        ">",
+        "{",
+        "}",
+        "\n",
+        "\r",
+        "\t",
+        "\\",
+        "#",
+        "%",
+        "?",
+        "/",
+        ":",
+        "ü",
+        "ß",
+        "Ω",
+        "中",
+        "😀",
+        "\u00a0",
+        "\u2028",
+        "\x00",
+        "\x7f",
+        "DROP ALL",
+        "'''",
+        '"""',
+    ]
+)
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=4)
 # non-blank strings of characters that RDF syntaxes and SPARQL must escape
 hostile_name = st.lists(st.one_of(_HOSTILE, _TEXT), min_size=1, max_size=8).map("".join).filter(lambda s: s.strip())

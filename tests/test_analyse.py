@@ -21,18 +21,33 @@ def _graph(edges, types=None):
     for e in edges:
         for n in (e[0], e[2]):
             G.add_node(n, label=n.upper(), type=(types or {}).get(n, "Person"))
-        add_relation(G, e[0], e[1], e[2], sentence=f"{e[0]} {e[1]} {e[2]}.", article=f"art-{e[0]}{e[2]}",
-                     date=e[3] if len(e) > 3 else None, confidence=0.5)
+        add_relation(
+            G,
+            e[0],
+            e[1],
+            e[2],
+            sentence=f"{e[0]} {e[1]} {e[2]}.",
+            article=f"art-{e[0]}{e[2]}",
+            date=e[3] if len(e) > 3 else None,
+            confidence=0.5,
+        )
     return G
 
 
 # two camps: {a, b, c} cooperate, {d, e} cooperate, conflict across
-TWO_CAMPS = [("a", "meets", "b"), ("b", "allies_with", "c"), ("a", "aids", "c"), ("d", "cooperates_with", "e"),
-             ("a", "attacks", "d"), ("c", "criticises", "e"), ("b", "sanctions", "d")]
+TWO_CAMPS = [
+    ("a", "meets", "b"),
+    ("b", "allies_with", "c"),
+    ("a", "aids", "c"),
+    ("d", "cooperates_with", "e"),
+    ("a", "attacks", "d"),
+    ("c", "criticises", "e"),
+    ("b", "sanctions", "d"),
+]
 
 
 def test_signed_graph_weights_are_evidence_times_confidence_and_signed():
-    G = _graph(TWO_CAMPS + [("a", "meets", "b"), ("a", "holds_position", "f")], types={"f": "Office"})
+    G = _graph([*TWO_CAMPS, ("a", "meets", "b"), ("a", "holds_position", "f")], types={"f": "Office"})
     S = alliances.signed_graph(G)
     assert "f" not in S  # offices are not actors
     assert S["a"]["b"]["weight"] == 1.0 and S["a"]["b"]["positive"] == 1.0  # 2 pieces × 0.5
@@ -76,14 +91,21 @@ def test_balance_counts_balanced_triangles():
     S = alliances.signed_graph(_graph(TWO_CAMPS))
     # triangles: abc (+++) balanced, abd (+,-,-) balanced
     assert alliances.balance(S) == {"triangles": 2, "balanced": 2, "ratio": 1.0}
-    S = nx.Graph([("a", "b", {"weight": 1}), ("b", "c", {"weight": 1}), ("a", "c", {"weight": -1}),
-                  ("c", "d", {"weight": -1}), ("a", "d", {"weight": 1})])  # abc unbalanced, acd balanced
+    S = nx.Graph(
+        [
+            ("a", "b", {"weight": 1}),
+            ("b", "c", {"weight": 1}),
+            ("a", "c", {"weight": -1}),
+            ("c", "d", {"weight": -1}),
+            ("a", "d", {"weight": 1}),
+        ]
+    )  # abc unbalanced, acd balanced
     assert alliances.balance(S) == {"triangles": 2, "balanced": 1, "ratio": 0.5}
     assert alliances.balance(nx.Graph([("a", "b", {"weight": 1})]))["ratio"] is None
 
 
 def test_allies_adversaries_and_bridges():
-    G = _graph(TWO_CAMPS + [("a", "meets", "b"), ("c", "meets", "d")])
+    G = _graph([*TWO_CAMPS, ("a", "meets", "b"), ("c", "meets", "d")])
     S = alliances.signed_graph(G)
     assert [r["actor"] for r in alliances.allies(S, "a")] == ["b", "c"]  # b has two pieces of evidence
     assert [r["actor"] for r in alliances.adversaries(S, "a")] == ["d"]
@@ -110,14 +132,24 @@ def test_office_holders_with_organisation_and_dates():
     rows = positions.office_holders(G)
     assert [(r["holder"], r["office"], r["of"], r["evidence"], r["first"], r["last"]) for r in rows] == [
         ("Tony Blair", "Prime Minister", "United Kingdom", 2, "2005-01-02", "2005-03-02"),
-        ("Gordon Brown", "Chancellor", "", 1, "", "")]
+        ("Gordon Brown", "Chancellor", "", 1, "", ""),
+    ]
     assert rows[0]["sentences"][0] == s1
     assert [r["holder"] for r in positions.office_holders(G, since="2005-02-01")] == ["Tony Blair"]
 
 
 def test_stance_matrix_supports_opposes_mixed():
-    G = _graph([("a", "supports", "x"), ("a", "supports", "x"), ("b", "opposes", "x"), ("c", "supports", "y"),
-                ("c", "opposes", "y"), ("a", "meets", "b")], types={"x": "Issue", "y": "Issue"})
+    G = _graph(
+        [
+            ("a", "supports", "x"),
+            ("a", "supports", "x"),
+            ("b", "opposes", "x"),
+            ("c", "supports", "y"),
+            ("c", "opposes", "y"),
+            ("a", "meets", "b"),
+        ],
+        types={"x": "Issue", "y": "Issue"},
+    )
     rows = positions.stance_matrix(G)
     got = {(r["actor_id"], r["issue_id"]): (r["supports"], r["opposes"], r["stance"]) for r in rows}
     assert got == {("a", "x"): (2, 0, "supports"), ("b", "x"): (0, 1, "opposes"), ("c", "y"): (1, 1, "mixed")}
@@ -137,8 +169,17 @@ def test_centrality_on_a_star_and_core():
 
 
 def test_ego_and_path_with_sentences():
-    G = _graph([("a", "meets", "b"), ("b", "attacks", "c"), ("c", "aids", "d"), ("a", "meets", "x"),
-                ("x", "meets", "y"), ("y", "meets", "d"), ("e", "meets", "f")])
+    G = _graph(
+        [
+            ("a", "meets", "b"),
+            ("b", "attacks", "c"),
+            ("c", "aids", "d"),
+            ("a", "meets", "x"),
+            ("x", "meets", "y"),
+            ("y", "meets", "d"),
+            ("e", "meets", "f"),
+        ]
+    )
     assert sorted(centrality.ego(G, "b")) == ["a", "b", "c"]
     assert sorted(centrality.ego(G, "b", radius=2)) == ["a", "b", "c", "d", "x"]
     steps = centrality.path(G, "a", "d")
@@ -146,7 +187,9 @@ def test_ego_and_path_with_sentences():
     assert [s["sentences"] for s in steps] == [["a meets b."], ["b attacks c."], ["c aids d."]]
     back = centrality.path(G, "c", "a")
     assert [(s["source"], s["predicate"], s["target"], s["forward"]) for s in back] == [
-        ("b", "attacks", "c", False), ("a", "meets", "b", False)]
+        ("b", "attacks", "c", False),
+        ("a", "meets", "b", False),
+    ]
     with pytest.raises(nx.NetworkXNoPath):
         centrality.path(G, "a", "e")
     with pytest.raises(nx.NodeNotFound):
@@ -154,8 +197,15 @@ def test_ego_and_path_with_sentences():
 
 
 def test_changes_between_windows():
-    G = _graph([("a", "meets", "b", "2025-01-01"), ("b", "meets", "c", "2025-01-02"),
-                ("a", "attacks", "b", "2025-03-01"), ("a", "attacks", "b", "2025-03-02"), ("c", "aids", "d", "2025-03-03")])
+    G = _graph(
+        [
+            ("a", "meets", "b", "2025-01-01"),
+            ("b", "meets", "c", "2025-01-02"),
+            ("a", "attacks", "b", "2025-03-01"),
+            ("a", "attacks", "b", "2025-03-02"),
+            ("c", "aids", "d", "2025-03-03"),
+        ]
+    )
 
     def window(since, until):
         H = nx.MultiDiGraph()
@@ -172,17 +222,30 @@ def test_changes_between_windows():
 
 
 def test_window_keeps_dated_evidence_and_tie_changes_name_what_happened():
-    G = _graph([("a", "meets", "b", "2025-01-01"), ("a", "meets", "c", "2025-01-02"),
-                ("c", "attacks", "d", "2025-01-03"), ("a", "attacks", "b", "2025-03-01"),
-                ("a", "attacks", "b", "2025-03-02"), ("b", "aids", "d", "2025-03-03"),
-                ("e", "attacks", "f", "2025-01-04"), ("e", "meets", "f", "2025-03-04"), ("e", "meets", "f", "2025-03-05")])
+    G = _graph(
+        [
+            ("a", "meets", "b", "2025-01-01"),
+            ("a", "meets", "c", "2025-01-02"),
+            ("c", "attacks", "d", "2025-01-03"),
+            ("a", "attacks", "b", "2025-03-01"),
+            ("a", "attacks", "b", "2025-03-02"),
+            ("b", "aids", "d", "2025-03-03"),
+            ("e", "attacks", "f", "2025-01-04"),
+            ("e", "meets", "f", "2025-03-04"),
+            ("e", "meets", "f", "2025-03-05"),
+        ]
+    )
     A, B = graph.window(G, until="2025-01-31"), graph.window(G, since="2025-02-01")
     assert set(A) == set(B) == set(G) and A.edges["a", "b", "meets"]["weight"] == 1
     assert not B.has_edge("a", "b", "meets") and B.edges["a", "b", "attacks"]["weight"] == 2
     rows = alliances.tie_changes(alliances.signed_graph(A), alliances.signed_graph(B))
     assert [(r["source"], r["target"], r["change"]) for r in rows] == [
-        ("b", "d", "new alliance"), ("e", "f", "reconciled"), ("a", "b", "broken alliance"),
-        ("a", "c", "lapsed alliance"), ("c", "d", "ended conflict")]
+        ("b", "d", "new alliance"),
+        ("e", "f", "reconciled"),
+        ("a", "b", "broken alliance"),
+        ("a", "c", "lapsed alliance"),
+        ("c", "d", "ended conflict"),
+    ]
     broken = rows[2]
     assert (broken["before"], broken["after"]) == (0.5, -1.0)
     assert {e["sentence"] for e in broken["evidence"]} == {"a attacks b."}  # the later window's evidence
@@ -206,16 +269,17 @@ def _article(aid, sentence, entities, relations):
     from kg.model import Article, ArticleGraph, Evidence, Relation
 
     g = ArticleGraph(Article(aid, sentence, title=aid, date="2005-03-01"), entities=entities)
-    g.relations = [Relation(s.id, p, o.id, Evidence(aid, sentence, a, b, "test", 0.8), 0.8)
-                   for s, p, o, a, b in relations]
+    g.relations = [
+        Relation(s.id, p, o.id, Evidence(aid, sentence, a, b, "test", 0.8), 0.8) for s, p, o, a, b in relations
+    ]
     return g
 
 
 def test_one_mention_names_one_holder(tmp_path):
-    """"Labour leader Tony Blair and Conservative leader Michael Howard": an extractor that gives the
+    """ "Labour leader Tony Blair and Conservative leader Michael Howard": an extractor that gives the
     one "Labour leader" mention to both men is left out for both, in the store's actor graph."""
-    from kg.schema import ids
     from kg.model import Entity
+    from kg.schema import ids
     from kg.stores import open_store
 
     ent = lambda name, t="Person": Entity(ids.entity_id(name, t), name, t)  # noqa: E731
@@ -223,14 +287,31 @@ def test_one_mention_names_one_holder(tmp_path):
     labour, leader = ent("Labour", "Organization"), ent("Party Leader", "Office")
     chancellor = ent("Chancellor", "Office")
     s1 = "Labour leader Tony Blair and Conservative leader Michael Howard campaigned."
-    g1 = _article("a1", s1, [blair, howard, labour, leader],
-                  [(blair, "holds_position", leader, 7, 13), (howard, "holds_position", leader, 7, 13),
-                   (blair, "member_of", labour, 0, 13), (howard, "member_of", labour, 0, 13),
-                   (leader, "office_of", labour, 0, 13), (howard, "accuses", blair, 0, 60)])
+    g1 = _article(
+        "a1",
+        s1,
+        [blair, howard, labour, leader],
+        [
+            (blair, "holds_position", leader, 7, 13),
+            (howard, "holds_position", leader, 7, 13),
+            (blair, "member_of", labour, 0, 13),
+            (howard, "member_of", labour, 0, 13),
+            (leader, "office_of", labour, 0, 13),
+            (howard, "accuses", blair, 0, 60),
+        ],
+    )
     s2 = "Chancellor Gordon Brown and Labour leader Tony Blair spoke."
-    g2 = _article("a2", s2, [blair, brown, labour, leader, chancellor],
-                  [(brown, "holds_position", chancellor, 0, 10), (blair, "holds_position", leader, 35, 41),
-                   (blair, "member_of", labour, 28, 41), (leader, "office_of", labour, 28, 41)])
+    g2 = _article(
+        "a2",
+        s2,
+        [blair, brown, labour, leader, chancellor],
+        [
+            (brown, "holds_position", chancellor, 0, 10),
+            (blair, "holds_position", leader, 35, 41),
+            (blair, "member_of", labour, 28, 41),
+            (leader, "office_of", labour, 28, 41),
+        ],
+    )
     with open_store(str(tmp_path / "s")) as st:
         st.load([g1, g2])
         G = graph.actor_graph(st, evidence=True)
@@ -244,7 +325,7 @@ def test_one_mention_names_one_holder(tmp_path):
 
 
 def test_annotate_sets_what_the_exports_carry():
-    G = _graph(TWO_CAMPS + [("a", "holds_position", "f")], types={"f": "Office"})
+    G = _graph([*TWO_CAMPS, ("a", "holds_position", "f")], types={"f": "Office"})
     ann = annotate.annotate(G)
     assert {G.nodes[n]["bloc"] for n in "abc"} == {0} and {G.nodes[n]["bloc"] for n in "de"} == {1}
     assert G.nodes["f"]["bloc"] == -1 and G.nodes["f"]["pagerank"] == 0.0
@@ -304,8 +385,7 @@ def test_example_store_answers(example_G):
     assert "person/volodymyr-zelensky" in {r["actor"] for r in alliances.allies(S, "person/keir-starmer")}
     parts, _ = alliances.signed_partition(S)
     side = alliances.bloc_of(parts)
-    assert side["person/keir-starmer"] != side.get("person/vladimir-putin", -1) or \
-        alliances.frustration(S, parts) > 0
+    assert side["person/keir-starmer"] != side.get("person/vladimir-putin", -1) or alliances.frustration(S, parts) > 0
     steps = centrality.path(G, "person/keir-starmer", "person/vladimir-putin")
     assert steps and all(s["sentences"] for s in steps)
 
@@ -319,6 +399,7 @@ import json  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 from kg.cli import main  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def resolved_store(tmp_path_factory, example_graphs):
@@ -335,8 +416,12 @@ def resolved_store(tmp_path_factory, example_graphs):
 
 
 COMMANDS = {
-    "alliances": [], "positions": [], "centrality": [], "actors": [],
-    "path": ["Keir Starmer", "Vladimir Putin"], "ego": ["Starmer"],
+    "alliances": [],
+    "positions": [],
+    "centrality": [],
+    "actors": [],
+    "path": ["Keir Starmer", "Vladimir Putin"],
+    "ego": ["Starmer"],
     "changes": ["--a-until", "2025-03-31", "--b-since", "2025-04-01"],
 }
 
@@ -344,8 +429,9 @@ COMMANDS = {
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_cli_analysis_commands_in_every_format(resolved_store, command, fmt):
-    res = CliRunner().invoke(main, [command, *COMMANDS[command], "--store", str(resolved_store), f"--{fmt}",
-                                    "--top", "5"])
+    res = CliRunner().invoke(
+        main, [command, *COMMANDS[command], "--store", str(resolved_store), f"--{fmt}", "--top", "5"]
+    )
     assert res.exit_code == 0, res.output + str(res.exception)
     if fmt == "json":
         rows = json.loads(res.stdout)
@@ -364,8 +450,9 @@ def test_cli_answers_on_the_example_store(resolved_store):
         return json.loads(res.stdout)
 
     holders = run("positions")
-    assert {"holder": "John Healey", "office": "Defence Secretary", "of": "United Kingdom"}.items() <= \
-        next(h for h in holders if h["holder"] == "John Healey").items()
+    assert {"holder": "John Healey", "office": "Defence Secretary", "of": "United Kingdom"}.items() <= next(
+        h for h in holders if h["holder"] == "John Healey"
+    ).items()
     steps = run("path", "Starmer", "Putin")
     assert steps[0]["relation"] == "accuses" and "Putin" in steps[0]["sentence"]
     ego = run("ego", "Keir Starmer")
@@ -406,7 +493,9 @@ def test_cli_unknown_actor_is_one_line_error(example_store):
 def test_cli_merge_and_split_write_the_curation_file(tmp_path):
     store = tmp_path / "s"
     store.mkdir()
-    res = CliRunner().invoke(main, ["merge", "person/mr-nobody", "person/keir-starmer", "--store", str(store), "--json"])
+    res = CliRunner().invoke(
+        main, ["merge", "person/mr-nobody", "person/keir-starmer", "--store", str(store), "--json"]
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout) == [{"merged": "person/mr-nobody", "into": "person/keir-starmer"}]
     res = CliRunner().invoke(main, ["split", "person/ed-miliband", "David Miliband", "--store", str(store), "--csv"])
@@ -420,10 +509,32 @@ def test_cli_merge_and_split_write_the_curation_file(tmp_path):
 # ---------------------------------------------------------------- BBC politics (shared data)
 
 # hand-checked party of well-known figures of the 2004-2005 BBC politics articles
-LABOUR = ["Tony Blair", "Gordon Brown", "Alan Milburn", "David Blunkett", "Jack Straw", "John Prescott",
-          "Charles Clarke", "Patricia Hewitt", "Peter Hain", "Neil Kinnock", "Ian McCartney", "Labour"]
-CONSERVATIVE = ["Michael Howard", "Oliver Letwin", "Liam Fox", "David Davis", "Michael Ancram", "Tim Collins",
-                "Theresa May", "William Hague", "Tories", "Conservatives"]
+LABOUR = [
+    "Tony Blair",
+    "Gordon Brown",
+    "Alan Milburn",
+    "David Blunkett",
+    "Jack Straw",
+    "John Prescott",
+    "Charles Clarke",
+    "Patricia Hewitt",
+    "Peter Hain",
+    "Neil Kinnock",
+    "Ian McCartney",
+    "Labour",
+]
+CONSERVATIVE = [
+    "Michael Howard",
+    "Oliver Letwin",
+    "Liam Fox",
+    "David Davis",
+    "Michael Ancram",
+    "Tim Collins",
+    "Theresa May",
+    "William Hague",
+    "Tories",
+    "Conservatives",
+]
 
 
 @pytest.fixture(scope="module")
@@ -432,8 +543,9 @@ def bbc_store(nlp, tmp_path_factory):
     kg.api.load (so cross-article resolution ran)."""
     from kg import api
     from kg import readers as read
-    from kg.model import write_jsonl
     from kg.build.flow import extract
+    from kg.model import write_jsonl
+
     from helpers import EXAMPLES, shared
 
     folder = shared("external/bbc/politics")
@@ -498,8 +610,10 @@ def test_bbc_cli_alliances_and_positions(bbc_store):
     assert "Michael Howard" in rows["Gordon Brown"]["adversaries"] and rows["Gordon Brown"]["evidence"]
     res = CliRunner().invoke(main, ["positions", "--store", str(bbc_store), "--csv"])
     assert res.exit_code == 0
-    assert any(r[:3] == ["Gordon Brown", "Chancellor", "United Kingdom"] and "Brown" in r[6]
-               for r in csv.reader(io.StringIO(res.stdout)))
+    assert any(
+        r[:3] == ["Gordon Brown", "Chancellor", "United Kingdom"] and "Brown" in r[6]
+        for r in csv.reader(io.StringIO(res.stdout))
+    )
 
 
 # ---------------------------------------------------------------- the same answers on Neo4j
@@ -519,9 +633,14 @@ def test_analyses_answer_the_same_on_neo4j(example_graphs, example_store, neo, n
     N = graph.actor_graph(neo, evidence=True)
     assert sorted(E.edges(keys=True, data=True)) == sorted(N.edges(keys=True, data=True))
     assert dict(E.nodes(data=True)) == dict(N.nodes(data=True)) and E.number_of_edges() > 100
-    for verb, kw in [("alliances", {}), ("alliances", {"since": "2025-03-01", "until": "2025-05-31"}),
-                     ("positions", {}), ("positions", {"stances": True}), ("centrality", {"top": None}),
-                     ("changes", {"a_until": "2025-03-31", "b_since": "2025-04-01"})]:
+    for verb, kw in [
+        ("alliances", {}),
+        ("alliances", {"since": "2025-03-01", "until": "2025-05-31"}),
+        ("positions", {}),
+        ("positions", {"stances": True}),
+        ("centrality", {"top": None}),
+        ("changes", {"a_until": "2025-03-31", "b_since": "2025-04-01"}),
+    ]:
         a, b = getattr(api, verb)(store=example_store, **kw), getattr(api, verb)(store=uri, **kw)
         assert a.columns == b.columns and a.rows == b.rows and a.summary == b.summary, (verb, kw)
         assert a.rows

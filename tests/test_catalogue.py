@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from kg.schema import catalogue
 from kg.nlp import lexicon
+from kg.schema import catalogue
 
 from helpers import shared
 
@@ -29,8 +29,11 @@ def test_unknown_relation_is_an_error():
 
 
 def test_inconsistent_catalogue_is_rejected():
-    bad = {"namespaces": {"kg": "https://x/"}, "entity_types": {"Person": {"label": "Person", "rdf": "kg:P"}},
-           "relations": {"x": {"label": "X`) DETACH DELETE n //", "rdf": "kg:x"}}}
+    bad = {
+        "namespaces": {"kg": "https://x/"},
+        "entity_types": {"Person": {"label": "Person", "rdf": "kg:P"}},
+        "relations": {"x": {"label": "X`) DETACH DELETE n //", "rdf": "kg:x"}},
+    }
     with pytest.raises(catalogue.CatalogueError, match="UPPER_SNAKE"):
         catalogue.parse(bad)
     bad["relations"] = {"x": {"label": "X", "rdf": "kg:x", "domain": ["Alien"]}}

@@ -35,7 +35,7 @@ def test_build_reports_counts_that_add_up(built):
 def test_a_store_inside_the_input_directory_is_not_read_as_input(tmp_path):
     (tmp_path / "a.txt").write_text("Ministers meet\n\nKeir Starmer met Emmanuel Macron in Paris on Monday.")
     store = tmp_path / "store"
-    for run in range(2):  # the second time the store holds aliases.json, ledger.sqlite and RocksDB files
+    for _run in range(2):  # the second time the store holds aliases.json, ledger.sqlite and RocksDB files
         res = CliRunner().invoke(main, ["build", str(tmp_path), "--store", str(store)])
         assert res.exit_code == 0, res.output
         assert "read 1 " in res.stderr and "skipped 0" in res.stderr, res.stderr
@@ -49,7 +49,7 @@ def test_build_with_bad_input_skips_reports_and_goes_on(tmp_path):
     report = tmp_path / "skipped.jsonl"
     res = CliRunner().invoke(main, ["build", str(tmp_path), "--store", str(tmp_path / "s"), "--report", str(report)])
     assert res.exit_code == EXIT_SKIPPED
-    skipped = [json.loads(l) for l in report.read_text().splitlines()]
+    skipped = [json.loads(line) for line in report.read_text().splitlines()]
     assert {(os.path.basename(s["source"]), s["line"]) for s in skipped} == {("empty.txt", None), ("bad.jsonl", 2)}
     assert "read 4 extracted 2 loaded 2" in res.stderr
 
@@ -116,18 +116,37 @@ def test_real_subprocess_extract_on_the_healey_article(tmp_path):
     shared("articles/healey-us-backstop.txt")
     kg = [sys.executable, "-m", "kg.cli"]
     out = tmp_path / "h.jsonl"
-    proc = subprocess.run([*kg, "extract", str(HEALEY), "-o", str(out)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [*kg, "extract", str(HEALEY), "-o", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     g = json.loads(out.read_text())
     assert ("person/john-healey", "holds_position", "office/defence-secretary") in {
-        (r["subject"], r["predicate"], r["object"]) for r in g["relations"]}
-    proc = subprocess.run([*kg, "build", str(HEALEY), "--store", str(tmp_path / "s")], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
+        (r["subject"], r["predicate"], r["object"]) for r in g["relations"]
+    }
+    proc = subprocess.run(
+        [*kg, "build", str(HEALEY), "--store", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
-    proc = subprocess.run([*kg, "query", "--store", str(tmp_path / "s"), "--json", "--sparql",
-                           "SELECT ?q WHERE { ?s rdfs:label 'John Healey' ; kg:said ?x . ?x schema:text ?q }"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [
+            *kg,
+            "query",
+            "--store",
+            str(tmp_path / "s"),
+            "--json",
+            "--sparql",
+            "SELECT ?q WHERE { ?s rdfs:label 'John Healey' ; kg:said ?x . ?x schema:text ?q }",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert any("We must rearm Britain" in r["q"] for r in json.loads(proc.stdout))
 

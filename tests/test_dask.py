@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kg import api
-from kg.stores import open_store
 from kg import readers as read
-from kg.build.flow import Counts
 from kg.build.engines import EngineSpec
-from kg.build.flow import build_into
+from kg.build.flow import Counts, build_into
+from kg.stores import open_store
 
 from helpers import EXAMPLES, canonical_dump
 
@@ -30,8 +29,9 @@ def test_dask_local_cluster_builds_the_single_process_graph(tmp_path):
         raise
     counts = Counts()
     with open_store(tmp_path / "dask") as st:
-        stats = build_into(st, read.read([str(EXAMPLES)]), spec, counts=counts, store_dir=tmp_path / "dask",
-                           engine=engine)
+        stats = build_into(
+            st, read.read([str(EXAMPLES)]), spec, counts=counts, store_dir=tmp_path / "dask", engine=engine
+        )
     assert list(workers.values()) == [True, True]  # the plugin loaded the pipeline on each worker, before any task
     assert counts.nlp == one.nlp == 14 and stats.articles_loaded == one.loaded == 14 and not counts.skipped
     assert canonical_dump(tmp_path / "dask") == canonical_dump(tmp_path / "one")

@@ -5,26 +5,47 @@ from datetime import date
 
 import pytest
 
+from kg.model import Article
 from kg.nlp import dates
 from kg.nlp.graph import doc_to_graph
-from kg.model import Article
 
 WED = date(2025, 2, 26)  # a Wednesday in ISO week 9
 
 
-@pytest.mark.parametrize("phrase,future,expected", [
-    ("today", None, "2025-02-26"), ("yesterday", None, "2025-02-25"), ("last night", None, "2025-02-25"),
-    ("tomorrow", None, "2025-02-27"), ("on Friday", True, "2025-02-28"), ("Friday", False, "2025-02-21"),
-    ("Wednesday", None, "2025-02-26"), ("last Wednesday", None, "2025-02-19"), ("next Wednesday", None, "2025-03-05"),
-    ("next Monday", None, "2025-03-03"), ("last week", None, "2025-W08"), ("this week", None, "2025-W09"),
-    ("next week", None, "2025-W10"), ("last month", None, "2025-01"), ("next month", None, "2025-03"),
-    ("last year", None, "2024"), ("this year", None, "2025"), ("27 February", None, "2025-02-27"),
-    ("the 3rd of March", None, "2025-03-03"), ("February 27, 2024", None, "2024-02-27"),
-    ("Sept. 5", None, "2025-09-05"), ("March 2023", None, "2023-03"), ("in 2024", None, "2024"),
-    ("2025-02-01", None, "2025-02-01"), ("late March", None, "2025-03"),
-    ("three years", None, None), ("the 1990s", None, None), ("recent weeks", None, None),
-    ("31 February", None, None),
-])
+@pytest.mark.parametrize(
+    "phrase,future,expected",
+    [
+        ("today", None, "2025-02-26"),
+        ("yesterday", None, "2025-02-25"),
+        ("last night", None, "2025-02-25"),
+        ("tomorrow", None, "2025-02-27"),
+        ("on Friday", True, "2025-02-28"),
+        ("Friday", False, "2025-02-21"),
+        ("Wednesday", None, "2025-02-26"),
+        ("last Wednesday", None, "2025-02-19"),
+        ("next Wednesday", None, "2025-03-05"),
+        ("next Monday", None, "2025-03-03"),
+        ("last week", None, "2025-W08"),
+        ("this week", None, "2025-W09"),
+        ("next week", None, "2025-W10"),
+        ("last month", None, "2025-01"),
+        ("next month", None, "2025-03"),
+        ("last year", None, "2024"),
+        ("this year", None, "2025"),
+        ("27 February", None, "2025-02-27"),
+        ("the 3rd of March", None, "2025-03-03"),
+        ("February 27, 2024", None, "2024-02-27"),
+        ("Sept. 5", None, "2025-09-05"),
+        ("March 2023", None, "2023-03"),
+        ("in 2024", None, "2024"),
+        ("2025-02-01", None, "2025-02-01"),
+        ("late March", None, "2025-03"),
+        ("three years", None, None),
+        ("the 1990s", None, None),
+        ("recent weeks", None, None),
+        ("31 February", None, None),
+    ],
+)
 def test_phrases_are_normalised_against_the_article_date(phrase, future, expected):
     assert dates.normalise(phrase, WED, future=future) == expected
 
@@ -46,8 +67,10 @@ def test_module_examples():
 
 
 def test_relations_carry_when_they_happened(nlp):
-    text = ("Donald Trump will meet Volodymyr Zelensky at the White House on Friday. "
-            "Russia attacked Ukraine last night. Germany sanctioned Russia in March 2022.")
+    text = (
+        "Donald Trump will meet Volodymyr Zelensky at the White House on Friday. "
+        "Russia attacked Ukraine last night. Germany sanctioned Russia in March 2022."
+    )
     g = doc_to_graph(nlp(text), Article(id="t", text=text, date="2025-02-26"))
     when = {(r.subject, r.predicate, r.object): r.attrs.get("date") for r in g.relations}
     assert when[("person/donald-trump", "meets", "person/volodymyr-zelensky")] == "2025-02-28"  # the coming Friday
@@ -55,7 +78,10 @@ def test_relations_carry_when_they_happened(nlp):
     assert when[("gpe/germany", "sanctions", "gpe/russia")] == "2022-03"
     undated = doc_to_graph(nlp(text), Article(id="t", text=text))
     assert {r.predicate: r.attrs.get("date") for r in undated.relations} == {
-        "meets": None, "attacks": None, "sanctions": "2022-03"}
+        "meets": None,
+        "attacks": None,
+        "sanctions": "2022-03",
+    }
 
 
 def test_the_date_reaches_the_rdf_store(nlp, tmp_path):
@@ -82,8 +108,10 @@ def test_the_date_reaches_neo4j_and_the_named_query(nlp, neo):
 
 
 def test_a_future_marker_in_the_relation_picks_the_coming_weekday_and_offices_get_no_dateline(nlp):
-    text = ("LONDON, 24 February 2025 - Pedro Sanchez, the Spanish Prime Minister, spoke in Madrid. "
-            "He is due to meet Donald Trump in Washington on Thursday.")
+    text = (
+        "LONDON, 24 February 2025 - Pedro Sanchez, the Spanish Prime Minister, spoke in Madrid. "
+        "He is due to meet Donald Trump in Washington on Thursday."
+    )
     g = doc_to_graph(nlp(text), Article(id="t", text=text, date="2025-02-24"))  # a Monday
     meets = [r for r in g.relations if r.predicate == "meets"]
     assert meets and meets[0].attrs.get("date") == "2025-02-27"
@@ -91,8 +119,10 @@ def test_a_future_marker_in_the_relation_picks_the_coming_weekday_and_offices_ge
 
 
 def test_the_date_of_the_trigger_clause_wins_over_an_earlier_one(nlp):
-    text = ("Volodymyr Zelensky, the Ukrainian President, attended a dinner for leaders hosted by King "
-            "Willem-Alexander on Tuesday evening and held talks with Donald Trump on the sidelines on Wednesday.")
+    text = (
+        "Volodymyr Zelensky, the Ukrainian President, attended a dinner for leaders hosted by King "
+        "Willem-Alexander on Tuesday evening and held talks with Donald Trump on the sidelines on Wednesday."
+    )
     g = doc_to_graph(nlp(text), Article(id="t", text=text, date="2025-06-25"))  # a Wednesday
     talks = [r for r in g.relations if r.predicate == "negotiates_with"]
     assert talks and {r.attrs.get("date") for r in talks} == {"2025-06-25"}, [(r.attrs, r.subject) for r in talks]

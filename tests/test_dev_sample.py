@@ -7,9 +7,10 @@ import json
 import re
 
 import pytest
-from conftest import ROOT, shared
 
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
+
+from helpers import ROOT, shared
 
 spec = importlib.util.spec_from_file_location("dev_sample", ROOT / "scripts" / "dev_sample.py")
 ds = importlib.util.module_from_spec(spec)
@@ -22,7 +23,11 @@ FAILURE = re.compile(r"^[a-z]+(-[a-z]+)*$")
 
 def test_the_sample_has_its_drawn_sizes_and_unique_ids():
     assert {k: len(v) for k, v in SAMPLE.items() if k != "recall"} == {
-        "relations": 200, "positions": 60, "quotes": 80, "actors": 150}
+        "relations": 200,
+        "positions": 60,
+        "quotes": 80,
+        "actors": 150,
+    }
     assert sum(r["stratum"] == "interaction" for r in SAMPLE["relations"]) == 100
     ids = [it["id"] for items in SAMPLE.values() for it in items]
     assert len(ids) == len(set(ids))
@@ -68,37 +73,54 @@ def test_offsets_point_at_the_judged_item_in_the_bbc_text():
             if "sent_start" in it:
                 assert ds._overlaps(it["start"], it["end"], it["sent_start"], it["sent_end"]), it["id"]
             if kind == "actors" and it["type"] == "Person":
-                mention, name = text[it["start"]:it["end"]].lower(), it["name"].lower()
+                mention, name = text[it["start"] : it["end"]].lower(), it["name"].lower()
                 assert mention.split()[-1] in name or name.split()[-1] in mention, it["id"]
             if kind == "relations" and it["relation"] == "holds_position":
-                assert it["subject"].split()[-1].lower() in text[it["sent_start"]:it["sent_end"]].lower(), it["id"]
+                assert it["subject"].split()[-1].lower() in text[it["sent_start"] : it["sent_end"]].lower(), it["id"]
 
 
 def _graph(source: str, text: str) -> ArticleGraph:
     """A tiny hand-made graph: Howard accuses Blair, Howard holds Party Leader of the Tories, one quote."""
     art = Article(id="a1", text=text, source=source)
-    ents = [Entity("person/michael-howard", "Michael Howard", "Person", ["Mr Howard"]),
-            Entity("person/tony-blair", "Tony Blair", "Person"),
-            Entity("office/party-leader", "Party Leader", "Office"), Entity("group/tories", "Tories", "Group")]
+    ents = [
+        Entity("person/michael-howard", "Michael Howard", "Person", ["Mr Howard"]),
+        Entity("person/tony-blair", "Tony Blair", "Person"),
+        Entity("office/party-leader", "Party Leader", "Office"),
+        Entity("group/tories", "Tories", "Group"),
+    ]
     sent = text[:60]
 
     def ev(s, e):
         return Evidence("a1", sent, s, e)
 
-    rels = [Relation("person/michael-howard", "accuses", "person/tony-blair", ev(11, 40)),
-            Relation("person/michael-howard", "holds_position", "office/party-leader", ev(5, 11)),
-            Relation("office/party-leader", "office_of", "group/tories", ev(0, 11))]
+    rels = [
+        Relation("person/michael-howard", "accuses", "person/tony-blair", ev(11, 40)),
+        Relation("person/michael-howard", "holds_position", "office/party-leader", ev(5, 11)),
+        Relation("office/party-leader", "office_of", "group/tories", ev(0, 11)),
+    ]
     quotes = [Quote("person/michael-howard", text[70:90], "say", ev(70, 90))]
     mentions = [Mention("person/michael-howard", "Michael Howard", 12, 26)]
     return ArticleGraph(art, ents, mentions, rels, quotes)
 
 
 def test_matching_pairs_current_outputs_with_judgments_and_leaves_the_rest_unjudged():
-    text = "Tory leader Michael Howard has accused Tony Blair of U-turns. He said: \"It is not householders.\" More."
+    text = 'Tory leader Michael Howard has accused Tony Blair of U-turns. He said: "It is not householders." More.'
     cur = ds.current_items([_graph("/x/politics/999.txt", text).to_dict()], {"politics/999.txt"})
-    judged_rel = {"id": "r1", "file": "politics/999.txt", "start": 11, "end": 40, "sent_start": 0, "sent_end": 61,
-                  "subject": "michael howard", "relation": "accuses", "object": "Tony  Blair", "modality": "asserted",
-                  "negated": False, "qualifiers": {}, "judgment": "correct"}
+    judged_rel = {
+        "id": "r1",
+        "file": "politics/999.txt",
+        "start": 11,
+        "end": 40,
+        "sent_start": 0,
+        "sent_end": 61,
+        "subject": "michael howard",
+        "relation": "accuses",
+        "object": "Tony  Blair",
+        "modality": "asserted",
+        "negated": False,
+        "qualifiers": {},
+        "judgment": "correct",
+    }
     elsewhere = {**judged_rel, "id": "r2", "sent_start": 62, "sent_end": 100}
     pairs, rest = ds.match("relations", cur["relations"], [judged_rel, elsewhere])
     assert [j["id"] for _, j in pairs] == ["r1"]
@@ -109,14 +131,30 @@ def test_matching_pairs_current_outputs_with_judgments_and_leaves_the_rest_unjud
 
     (pos,) = cur["positions"]
     assert pos["of"] == ["Tories"]
-    judged_pos = {"id": "p1", "file": "politics/999.txt", "sent_start": 0, "sent_end": 61, "person": "Michael Howard",
-                  "office": "Party Leader", "of": ["Tories"], "member_of": [], "modality": "asserted",
-                  "negated": False, "qualifiers": {}}
+    judged_pos = {
+        "id": "p1",
+        "file": "politics/999.txt",
+        "sent_start": 0,
+        "sent_end": 61,
+        "person": "Michael Howard",
+        "office": "Party Leader",
+        "of": ["Tories"],
+        "member_of": [],
+        "modality": "asserted",
+        "negated": False,
+        "qualifiers": {},
+    }
     assert len(ds.match("positions", cur["positions"], [judged_pos])[0]) == 1
     assert not ds.match("positions", cur["positions"], [{**judged_pos, "of": []}])[0]
 
-    judged_quote = {"id": "q1", "file": "politics/999.txt", "start": 71, "end": 89, "kind": "direct",
-                    "speaker": "Michael Howard"}
+    judged_quote = {
+        "id": "q1",
+        "file": "politics/999.txt",
+        "start": 71,
+        "end": 89,
+        "kind": "direct",
+        "speaker": "Michael Howard",
+    }
     assert len(ds.match("quotes", cur["quotes"], [judged_quote])[0]) == 1
     assert not ds.match("quotes", cur["quotes"], [{**judged_quote, "start": 60}])[0]
     assert not ds.match("quotes", cur["quotes"], [{**judged_quote, "speaker": "Tony Blair"}])[0]
@@ -127,22 +165,63 @@ def test_matching_pairs_current_outputs_with_judgments_and_leaves_the_rest_unjud
 
 
 def test_scores_count_incomplete_as_wrong_when_strict_and_recall_finds_gold_facts():
-    text = "Tory leader Michael Howard has accused Tony Blair of U-turns. He said: \"It is not householders.\" More."
+    text = 'Tory leader Michael Howard has accused Tony Blair of U-turns. He said: "It is not householders." More.'
     cur = ds.current_items([_graph("/x/politics/999.txt", text).to_dict()], {"politics/999.txt"})
-    base = {"file": "politics/999.txt", "sent_start": 0, "sent_end": 61, "modality": "asserted", "negated": False,
-            "qualifiers": {}, "start": 0, "end": 40}
+    base = {
+        "file": "politics/999.txt",
+        "sent_start": 0,
+        "sent_end": 61,
+        "modality": "asserted",
+        "negated": False,
+        "qualifiers": {},
+        "start": 0,
+        "end": 40,
+    }
     sample = {
-        "relations": [{**base, "id": "r1", "subject": "Michael Howard", "relation": "accuses", "object": "Tony Blair",
-                       "judgment": "correct"},
-                      {**base, "id": "r2", "subject": "Michael Howard", "relation": "holds_position",
-                       "object": "Party Leader", "judgment": "incomplete"}],
-        "positions": [], "quotes": [], "actors": [],
-        "recall": [{"id": "g1", "file": "politics/999.txt", "kind": "relation", "start": 0, "end": 61,
-                    "subject": "Michael Howard", "relation": "accuses", "object": "Tony Blair"},
-                   {"id": "g2", "file": "politics/999.txt", "kind": "position", "start": 0, "end": 61,
-                    "subject": "Michael Howard", "office": "Party Leader", "of": ["Conservative Party"]},
-                   {"id": "g3", "file": "politics/999.txt", "kind": "quote", "start": 71, "end": 94,
-                    "speaker": "Tony Blair"}],
+        "relations": [
+            {
+                **base,
+                "id": "r1",
+                "subject": "Michael Howard",
+                "relation": "accuses",
+                "object": "Tony Blair",
+                "judgment": "correct",
+            },
+            {
+                **base,
+                "id": "r2",
+                "subject": "Michael Howard",
+                "relation": "holds_position",
+                "object": "Party Leader",
+                "judgment": "incomplete",
+            },
+        ],
+        "positions": [],
+        "quotes": [],
+        "actors": [],
+        "recall": [
+            {
+                "id": "g1",
+                "file": "politics/999.txt",
+                "kind": "relation",
+                "start": 0,
+                "end": 61,
+                "subject": "Michael Howard",
+                "relation": "accuses",
+                "object": "Tony Blair",
+            },
+            {
+                "id": "g2",
+                "file": "politics/999.txt",
+                "kind": "position",
+                "start": 0,
+                "end": 61,
+                "subject": "Michael Howard",
+                "office": "Party Leader",
+                "of": ["Conservative Party"],
+            },
+            {"id": "g3", "file": "politics/999.txt", "kind": "quote", "start": 71, "end": 94, "speaker": "Tony Blair"},
+        ],
     }
     s = ds.scores(sample, cur)
     assert s["relations"]["strict"]["k"] == 1 and s["relations"]["lenient"]["k"] == 2

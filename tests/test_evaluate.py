@@ -81,9 +81,11 @@ def test_relation_matching_strict_and_relaxed():
     # gold: Work_For(Booth=0..3 head 2, Theatre=5..8 head 7), Live_In(Booth, Ohio=9..10)
     booth, theatre, ohio = TokenSpan(0, 3, 2), TokenSpan(5, 8, 7), TokenSpan(9, 10)
     gold = [("Work_For", booth, theatre), ("Live_In", booth, ohio)]
-    pred = [("Work_For", [TokenSpan(0, 3)], [TokenSpan(6, 8)]),  # object boundary off by one, head inside
-            ("Live_In", [TokenSpan(0, 3)], [TokenSpan(9, 10)]),  # exact
-            ("Live_In", [TokenSpan(1, 3)], [TokenSpan(5, 8)])]  # wrong object
+    pred = [
+        ("Work_For", [TokenSpan(0, 3)], [TokenSpan(6, 8)]),  # object boundary off by one, head inside
+        ("Live_In", [TokenSpan(0, 3)], [TokenSpan(9, 10)]),  # exact
+        ("Live_In", [TokenSpan(1, 3)], [TokenSpan(5, 8)]),
+    ]  # wrong object
 
     def exact(g, p):
         return float(g[0] == p[0] and any(g[1].exact(s) for s in p[1]) and any(g[2].exact(o) for o in p[2]))
@@ -105,9 +107,9 @@ def test_relation_matching_strict_and_relaxed():
 def test_shipped_mappings_load_and_name_only_catalogue_relations(dataset):
     m = load_mapping(dataset)
     assert m.labels
-    for name, (label, _) in m.relations.items():
+    for _name, (label, _) in m.relations.items():
         assert label in m.labels
-    for first, second, label in m.chains:
+    for _first, _second, label in m.chains:
         assert label in m.labels
 
 
@@ -132,33 +134,53 @@ def _graph_and_doc():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     doc = nlp(text)
-    ents = [Entity("ann", "Ann Lee", "Person"), Entity("pres", "President", "Office"),
-            Entity("acme", "Acme", "Organization"), Entity("paris", "Paris", "GPE"), Entity("bob", "Bob Ray", "Person")]
-    ments = [Mention("ann", "Ann Lee", 0, 7), Mention("pres", "president", 9, 18), Mention("acme", "Acme", 22, 26),
-             Mention("paris", "Paris", 37, 42), Mention("bob", "Bob Ray", 44, 51, 44),
-             Mention("acme", "Acme", 60, 64, 44)]
+    ents = [
+        Entity("ann", "Ann Lee", "Person"),
+        Entity("pres", "President", "Office"),
+        Entity("acme", "Acme", "Organization"),
+        Entity("paris", "Paris", "GPE"),
+        Entity("bob", "Bob Ray", "Person"),
+    ]
+    ments = [
+        Mention("ann", "Ann Lee", 0, 7),
+        Mention("pres", "president", 9, 18),
+        Mention("acme", "Acme", 22, 26),
+        Mention("paris", "Paris", 37, 42),
+        Mention("bob", "Bob Ray", 44, 51, 44),
+        Mention("acme", "Acme", 60, 64, 44),
+    ]
 
     def rel(s, p, o, start, end):
         return Relation(s, p, o, Evidence("a", "", start, end))
 
-    rels = [rel("ann", "holds_position", "pres", 0, 18), rel("pres", "office_of", "acme", 9, 26),
-            rel("ann", "lives_in", "paris", 28, 42), rel("bob", "visits", "acme", 44, 64),
-            rel("paris", "lives_in", "ann", 28, 42)]  # wrong types: dropped by the [types] table
+    rels = [
+        rel("ann", "holds_position", "pres", 0, 18),
+        rel("pres", "office_of", "acme", 9, 26),
+        rel("ann", "lives_in", "paris", 28, 42),
+        rel("bob", "visits", "acme", 44, 64),
+        rel("paris", "lives_in", "ann", 28, 42),
+    ]  # wrong types: dropped by the [types] table
     return doc, ArticleGraph(Article("a", text), ents, ments, rels)
 
 
 def test_predicted_relations_maps_chains_and_filters_types():
     doc, graph = _graph_and_doc()
-    mapping = LabelMap("t", ("Work_For", "Live_In"), {"lives_in": ("Live_In", False)},
-                       chains=(("holds_position", "office_of", "Work_For"),),
-                       types={"Live_In": (frozenset({"Person"}), frozenset({"GPE"}))})
+    mapping = LabelMap(
+        "t",
+        ("Work_For", "Live_In"),
+        {"lives_in": ("Live_In", False)},
+        chains=(("holds_position", "office_of", "Work_For"),),
+        types={"Live_In": (frozenset({"Person"}), frozenset({"GPE"}))},
+    )
     got = {(r.label, r.subject, r.object): r for r in predicted_relations(doc, graph, mapping)}
     assert set(got) == {("Work_For", "ann", "acme"), ("Live_In", "ann", "paris")}
     # only Acme's mention in the evidence sentence is a candidate argument, not the one in sentence 2
     assert got[("Work_For", "ann", "acme")].object_spans == [(22, 26)]
     inverse = LabelMap("t", ("Home",), {"lives_in": ("Home", True)})
-    assert {(r.subject, r.object) for r in predicted_relations(doc, graph, inverse)} == {("paris", "ann"),
-                                                                                         ("ann", "paris")}
+    assert {(r.subject, r.object) for r in predicted_relations(doc, graph, inverse)} == {
+        ("paris", "ann"),
+        ("ann", "paris"),
+    }
 
 
 # ---------------------------------------------------------- dataset parsers
@@ -178,14 +200,26 @@ def test_kbp37_parse_sentence_and_inverse_labels():
 
 def test_polnear_parse_ann_discontinuous_and_sourceless():
     text = "He said that taxes rise. Taxes, it said, will rise. Polls show gains."
-    ann = "\n".join([
-        "T1\tSource 0 2\tHe", "T2\tCue 3 7\tsaid", "T3\tContent 8 23\tthat taxes rise",
-        "T4\tAttribution 3 7\tsaid", "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1",
-        "T5\tContent 25 30;41 50\tTaxes will rise", "T6\tSource 32 34\tit", "T7\tCue 35 39\tsaid",
-        "T8\tAttribution 35 39\tsaid", "E2\tAttribution:T8 Content:T5 Cue:T7 Source:T6",
-        "T9\tContent 52 57\tPolls", "T10\tContent 63 68\tgains", "T11\tCue 58 62\tshow",
-        "T12\tAttribution-no-source 58 62\tshow", "E3\tAttribution-no-source:T12 Content:T9 Cue:T11 Content2:T10",
-        "T13\tDiscuss 0 2\tHe"])
+    ann = "\n".join(
+        [
+            "T1\tSource 0 2\tHe",
+            "T2\tCue 3 7\tsaid",
+            "T3\tContent 8 23\tthat taxes rise",
+            "T4\tAttribution 3 7\tsaid",
+            "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1",
+            "T5\tContent 25 30;41 50\tTaxes will rise",
+            "T6\tSource 32 34\tit",
+            "T7\tCue 35 39\tsaid",
+            "T8\tAttribution 35 39\tsaid",
+            "E2\tAttribution:T8 Content:T5 Cue:T7 Source:T6",
+            "T9\tContent 52 57\tPolls",
+            "T10\tContent 63 68\tgains",
+            "T11\tCue 58 62\tshow",
+            "T12\tAttribution-no-source 58 62\tshow",
+            "E3\tAttribution-no-source:T12 Content:T9 Cue:T11 Content2:T10",
+            "T13\tDiscuss 0 2\tHe",
+        ]
+    )
     atts = polnear.parse_ann(ann, text)
     assert [a.id for a in atts] == ["E1", "E2", "E3"]
     assert atts[0].content_text == "that taxes rise" and atts[0].source_text == "He"
@@ -201,7 +235,7 @@ def test_conll04_loader_real_lines():
     assert len(sents) == 3
     first = sents[0]
     assert first.text.startswith("John Wilkes Booth , who assassinated President Lincoln")
-    (label, head, tail), = first.gold()
+    ((label, head, tail),) = first.gold()
     assert label == "Kill" and first.tokens[head.start : head.end] == ["John", "Wilkes", "Booth"]
     assert first.tokens[tail.start : tail.end] == ["President", "Lincoln"]
 
@@ -308,8 +342,10 @@ def test_cli_eval_table_and_errors(tmp_path):
 
 def _relation_model_or_skip(nlp):
     if not nlp.get_pipe("kg_relation_model").enabled:
-        pytest.skip("no trained relation model in pipelines/models/relations: build it with `make model`; "
-                    "the scores below are the rules' alone")
+        pytest.skip(
+            "no trained relation model in pipelines/models/relations: build it with `make model`; "
+            "the scores below are the rules' alone"
+        )
 
 
 def test_trained_relation_model_lifts_conll04_and_kbp37_recall(nlp_model):

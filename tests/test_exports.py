@@ -14,10 +14,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.schema import catalogue
 from kg.cli import main
-from kg.stores import open_store
 from kg.export.neo4j_csv import ARRAY_DELIMITER
+from kg.schema import catalogue
+from kg.stores import open_store
 
 from helpers import neo4j_snapshot
 
@@ -49,9 +49,15 @@ def graphs(example_store, tmp_path_factory):
 def test_graph_exports_carry_the_analysis_results(graphs, fmt):
     G = graphs[fmt]
     nodes = dict(G.nodes(data=True))
-    starmer, putin = nodes["person/keir-starmer"], nodes["person/vladimir-putin"]
-    for attr, kind in (("bloc", int), ("coop_bloc", int), ("pagerank", float), ("degree", int),
-                       ("betweenness", float), ("core", int)):
+    starmer, _putin = nodes["person/keir-starmer"], nodes["person/vladimir-putin"]
+    for attr, kind in (
+        ("bloc", int),
+        ("coop_bloc", int),
+        ("pagerank", float),
+        ("degree", int),
+        ("betweenness", float),
+        ("core", int),
+    ):
         assert isinstance(starmer[attr], kind), (attr, type(starmer[attr]))
     assert starmer["bloc"] >= 0 and starmer["degree"] >= 3 and starmer["pagerank"] > 0
     connected = [d for d in nodes.values() if d["degree"] > 0]
@@ -60,7 +66,7 @@ def test_graph_exports_carry_the_analysis_results(graphs, fmt):
     # edges: polarity from the catalogue, weight = evidence, signed weight = polarity x confidence sum
     cat = catalogue.load()
     seen = set()
-    for u, v, d in G.edges(data=True):
+    for _u, _v, d in G.edges(data=True):
         assert int(d["polarity"]) == cat.relation(d["predicate"]).polarity
         assert float(d["signed_weight"]) * int(d["polarity"]) >= 0 and int(d["weight"]) >= 1
         assert abs(float(d["signed_weight"])) <= int(d["weight"]) + 1e-9
@@ -83,9 +89,13 @@ def _read(path):
         return list(csv.reader(fh))
 
 
-NODE_FIELD = re.compile(r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string)(\[\])?)?)$")
-REL_FIELD = re.compile(r"^(:START_ID\((Article|Entity|Quote)\)|:END_ID\((Article|Entity|Quote)\)|:TYPE|"
-                       r"[a-z][A-Za-z_]*(:(int|double|string)(\[\])?)?)$")
+NODE_FIELD = re.compile(
+    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string)(\[\])?)?)$"
+)
+REL_FIELD = re.compile(
+    r"^(:START_ID\((Article|Entity|Quote)\)|:END_ID\((Article|Entity|Quote)\)|:TYPE|"
+    r"[a-z][A-Za-z_]*(:(int|double|string)(\[\])?)?)$"
+)
 
 
 def test_neo4j_csv_headers_labels_and_types(csv_dir, example_store):
@@ -129,16 +139,35 @@ def test_neo4j_admin_import_loads_the_csv(csv_dir, tmp_path):
     """Runs the real `neo4j-admin database import full` (org.neo4j.cli.AdminTool from the cached jars)."""
     java = shutil.which("java")
     if not java or not (NEO4J_LIB / "neo4j-import-tool-5.26.30.jar").exists():
-        pytest.skip(f"neo4j-admin not available: needs java and the Neo4j 5.26.30 jars in {NEO4J_LIB} "
-                    "(scripts/neo4j start downloads them)")
+        pytest.skip(
+            f"neo4j-admin not available: needs java and the Neo4j 5.26.30 jars in {NEO4J_LIB} "
+            "(scripts/neo4j start downloads them)"
+        )
     home = tmp_path / "neo4j-home"
     (home / "conf").mkdir(parents=True)
-    (home / "conf" / "neo4j.conf").write_text(f"server.directories.data={home / 'data'}\n"
-                                              f"server.directories.logs={home / 'logs'}\n")
+    (home / "conf" / "neo4j.conf").write_text(
+        f"server.directories.data={home / 'data'}\nserver.directories.logs={home / 'logs'}\n"
+    )
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    run = subprocess.run([java, "-Xmx512m", "-cp", f"{NEO4J_LIB}/*", "org.neo4j.cli.AdminTool", "database", "import",
-                          "full", "@import.args", "neo4j"], cwd=csv_dir, env=env, capture_output=True, text=True,
-                         timeout=600)
+    run = subprocess.run(
+        [
+            java,
+            "-Xmx512m",
+            "-cp",
+            f"{NEO4J_LIB}/*",
+            "org.neo4j.cli.AdminTool",
+            "database",
+            "import",
+            "full",
+            "@import.args",
+            "neo4j",
+        ],
+        cwd=csv_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     m = re.search(r"IMPORT DONE.*?Imported:\s*(\d+) nodes\s*(\d+) relationships", run.stdout, re.S)
     assert m, run.stdout[-2000:]
@@ -153,7 +182,6 @@ def _csv_snapshot(folder):
     properties, labels, relationship types and end ids."""
     cast = {"int": int, "double": float, "string": str}
     dump = lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)  # noqa: E731
-    ids = {}  # (id space, id) -> id property
     nodes, rels = [], []
 
     def props(header, row):
@@ -206,6 +234,7 @@ def test_neo4j_csv_describes_the_graph_the_loader_writes(csv_dir, example_graphs
 
 def test_neo4j_csv_refuses_a_file_as_output(example_store, tmp_path):
     (tmp_path / "f").write_text("x")
-    res = CliRunner().invoke(main, ["export", "--store", str(example_store), "--format", "neo4j-csv", "-o",
-                                    str(tmp_path / "f")])
+    res = CliRunner().invoke(
+        main, ["export", "--store", str(example_store), "--format", "neo4j-csv", "-o", str(tmp_path / "f")]
+    )
     assert res.exit_code == 1 and "directory" in res.stderr and "Traceback" not in res.output

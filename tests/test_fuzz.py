@@ -22,30 +22,82 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kg.nlp.graph import doc_to_graph
 from kg.model import Article, ArticleGraph, Skipped
-from kg.readers import read
-from kg.readers import read_html
-from kg.readers import read_json
-from kg.readers import read_jsonl
+from kg.nlp.graph import doc_to_graph
+from kg.readers import read, read_html, read_json, read_jsonl
 from kg.stores import rdf as rdfterms
 
 ROOT = Path(__file__).resolve().parent.parent
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 chars = st.characters(blacklist_categories=("Cs",))
-WORDS = ["Keir Starmer", "Donald Trump", "said", "told", "met", "the defence secretary", "NATO", "Kyiv", "Paris",
-         "Ukraine", "Emmanuel Macron", "\"", "'", "\u201c", "\u201d", "`", "{", "}", "(", ")", ".", ",", "\n",
-         "\n\n", "Mr", "Dr.", "U.S.", "his", "she", "they", "will", "not", "back", "support", "$2bn", "2025",
-         "\x00", "\x0b", "\u2028", "\ufeff", "\u202e", "\U0001f600", "e\u0301", "prime minister", "of", "and",
-         "according to", "announced", "President", "General", "Secretary", "-", "--", "\u2014", ":", ";"]
+WORDS = [
+    "Keir Starmer",
+    "Donald Trump",
+    "said",
+    "told",
+    "met",
+    "the defence secretary",
+    "NATO",
+    "Kyiv",
+    "Paris",
+    "Ukraine",
+    "Emmanuel Macron",
+    '"',
+    "'",
+    "\u201c",
+    "\u201d",
+    "`",
+    "{",
+    "}",
+    "(",
+    ")",
+    ".",
+    ",",
+    "\n",
+    "\n\n",
+    "Mr",
+    "Dr.",
+    "U.S.",
+    "his",
+    "she",
+    "they",
+    "will",
+    "not",
+    "back",
+    "support",
+    "$2bn",
+    "2025",
+    "\x00",
+    "\x0b",
+    "\u2028",
+    "\ufeff",
+    "\u202e",
+    "\U0001f600",
+    "e\u0301",
+    "prime minister",
+    "of",
+    "and",
+    "according to",
+    "announced",
+    "President",
+    "General",
+    "Secretary",
+    "-",
+    "--",
+    "\u2014",
+    ":",
+    ";",
+]
 # free text, and sentence-like text made of the words the extractors react to, with hostile bits between
 texts = st.one_of(
     st.text(chars, max_size=300),
     st.lists(st.one_of(st.sampled_from(WORDS), st.text(chars, max_size=3)), max_size=60).map(" ".join),
-    st.lists(st.sampled_from(WORDS), max_size=80).map(lambda ws: "".join(w + (" " if w[-1:].isalnum() else "")
-                                                                          for w in ws)),
+    st.lists(st.sampled_from(WORDS), max_size=80).map(
+        lambda ws: "".join(w + (" " if w[-1:].isalnum() else "") for w in ws)
+    ),
 )
 
 
@@ -54,7 +106,7 @@ def _check_graph(graph: ArticleGraph, text: str) -> None:
     ids_ = {e.id for e in graph.entities}
     for m in graph.mentions:
         assert 0 <= m.start <= m.end <= len(text) and m.entity_id in ids_
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     for r in graph.relations:
         assert 0 <= r.evidence.start <= r.evidence.end <= len(text)
         assert r.subject in ids_ and r.object in ids_
@@ -79,8 +131,9 @@ def test_extractor_never_raises(nlp, text):
 def test_extractor_in_batches_never_raises(nlp, text):
     """The same through nlp.pipe, several articles per batch, as kg build runs it."""
     batch = [text, text.upper(), text[::-1], text.replace(" ", "\n")]
-    for doc, article in nlp.pipe(((t, Article(id=str(i), text=t)) for i, t in enumerate(batch) if t.strip()),
-                                 as_tuples=True):
+    for doc, article in nlp.pipe(
+        ((t, Article(id=str(i), text=t)) for i, t in enumerate(batch) if t.strip()), as_tuples=True
+    ):
         _check_graph(doc_to_graph(doc, article), article.text)
 
 
@@ -94,9 +147,19 @@ json_values = st.recursive(
 )
 records = st.one_of(
     json_values,
-    st.fixed_dictionaries({}, optional={"id": json_values, "text": json_values | st.text(chars, max_size=80),
-                                        "title": json_values, "date": json_values, "url": json_values,
-                                        "body": json_values, "content": json_values, "meta": json_values}),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "id": json_values,
+            "text": json_values | st.text(chars, max_size=80),
+            "title": json_values,
+            "date": json_values,
+            "url": json_values,
+            "body": json_values,
+            "content": json_values,
+            "meta": json_values,
+        },
+    ),
 )
 
 
@@ -113,9 +176,15 @@ def _check_results(results: list) -> None:
 
 
 @FUZZ
-@given(lines=st.lists(st.one_of(records.map(lambda r: json.dumps(r, ensure_ascii=False)),
-                                st.text(chars, max_size=40)), min_size=1, max_size=8),
-       encoding=st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]), crlf=st.booleans())
+@given(
+    lines=st.lists(
+        st.one_of(records.map(lambda r: json.dumps(r, ensure_ascii=False)), st.text(chars, max_size=40)),
+        min_size=1,
+        max_size=8,
+    ),
+    encoding=st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]),
+    crlf=st.booleans(),
+)
 def test_jsonl_reader_never_raises_and_numbers_every_line(tmp_path, lines, encoding, crlf):
     lines = [ln.replace("\n", " ").replace("\r", " ") for ln in lines]  # one record per line
     path = tmp_path / "fuzz.jsonl"
@@ -142,17 +211,48 @@ def test_json_reader_never_raises(tmp_path, doc):
     _check_results(list(read_json(path)))
 
 
-TAGS = ["<html>", "</html>", "<body>", "</body>", "<p>", "</p>", "<script>", "</script>", "<article>", "</article>",
-        "<noscript>", "<style>", "<!--", "-->", "<div class='x'>", "</div>", "<h1>", "</h1>", "<br/>",
-        "<table><tr><td>",
-        "<meta charset='utf-8'>", "<meta charset=\"klingon\">", "<![CDATA[", "]]>", "&amp;", "&#0;", "&#xD800;",
-        "<iframe src='javascript:alert(1)'>", "<svg onload=alert(1)>", "<?xml version='1.0'?>", "<!DOCTYPE html>",
-        "<title>", "</title>", "<p onclick=\"x()\">"]
+TAGS = [
+    "<html>",
+    "</html>",
+    "<body>",
+    "</body>",
+    "<p>",
+    "</p>",
+    "<script>",
+    "</script>",
+    "<article>",
+    "</article>",
+    "<noscript>",
+    "<style>",
+    "<!--",
+    "-->",
+    "<div class='x'>",
+    "</div>",
+    "<h1>",
+    "</h1>",
+    "<br/>",
+    "<table><tr><td>",
+    "<meta charset='utf-8'>",
+    '<meta charset="klingon">',
+    "<![CDATA[",
+    "]]>",
+    "&amp;",
+    "&#0;",
+    "&#xD800;",
+    "<iframe src='javascript:alert(1)'>",
+    "<svg onload=alert(1)>",
+    "<?xml version='1.0'?>",
+    "<!DOCTYPE html>",
+    "<title>",
+    "</title>",
+    '<p onclick="x()">',
+]
 
 
 @FUZZ
-@given(parts=st.lists(st.one_of(st.sampled_from(TAGS), st.sampled_from(WORDS), st.text(chars, max_size=30)),
-                      max_size=60))
+@given(
+    parts=st.lists(st.one_of(st.sampled_from(TAGS), st.sampled_from(WORDS), st.text(chars, max_size=30)), max_size=60)
+)
 def test_html_reader_never_raises(tmp_path, parts):
     path = tmp_path / "fuzz.html"
     path.write_bytes("".join(parts).encode("utf-8"))
@@ -162,8 +262,11 @@ def test_html_reader_never_raises(tmp_path, parts):
 
 
 @FUZZ
-@given(data=st.binary(max_size=2000), ext=st.sampled_from([".txt", ".jsonl", ".json", ".html", ".md"]),
-       prefix=st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"{", b"<html>"]))
+@given(
+    data=st.binary(max_size=2000),
+    ext=st.sampled_from([".txt", ".jsonl", ".json", ".html", ".md"]),
+    prefix=st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"{", b"<html>"]),
+)
 def test_any_bytes_under_any_extension(tmp_path, data, ext, prefix):
     path = tmp_path / ("fuzz" + ext)
     path.write_bytes(prefix + data)
@@ -184,9 +287,20 @@ def test_stdin_never_raises(text):
 @pytest.mark.slow
 def test_atheris_run(tmp_path):
     pytest.importorskip("atheris", reason="atheris not installed (pip install atheris; Linux)")
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "fuzz_atheris.py"), "-max_total_time=60",
-                           "-rss_limit_mb=4096", f"-artifact_prefix={tmp_path}{os.sep}"],
-                          capture_output=True, text=True, errors="replace", timeout=600, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "fuzz_atheris.py"),
+            "-max_total_time=60",
+            "-rss_limit_mb=4096",
+            f"-artifact_prefix={tmp_path}{os.sep}",
+        ],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=600,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert "Done" in proc.stderr and "runs in" in proc.stderr, proc.stderr[-2000:]
     assert not list(tmp_path.glob("crash-*"))

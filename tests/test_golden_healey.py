@@ -35,15 +35,18 @@ def test_trump_and_starmer_are_one_person_each(healey):
     assert not any(e.id in ("organization/trump", "organization/starmer") for e in healey.entities)
 
 
-@pytest.mark.parametrize("subject,pred,obj", [
-    ("person/john-healey", "holds_position", "office/defence-secretary"),
-    ("person/keir-starmer", "holds_position", "office/prime-minister"),
-    ("person/john-healey", "spoke_at", "organization/institute-for-government"),
-    ("gpe/russia", "attacks", "gpe/ukraine"),
-    ("person/donald-trump", "holds_position", "office/president"),
-    ("person/laura-kyrke-smith", "member_of", "organization/labour"),
-    ("person/melanie-ward", "holds_position", "office/mp"),
-])
+@pytest.mark.parametrize(
+    "subject,pred,obj",
+    [
+        ("person/john-healey", "holds_position", "office/defence-secretary"),
+        ("person/keir-starmer", "holds_position", "office/prime-minister"),
+        ("person/john-healey", "spoke_at", "organization/institute-for-government"),
+        ("gpe/russia", "attacks", "gpe/ukraine"),
+        ("person/donald-trump", "holds_position", "office/president"),
+        ("person/laura-kyrke-smith", "member_of", "organization/labour"),
+        ("person/melanie-ward", "holds_position", "office/mp"),
+    ],
+)
 def test_golden_relations_with_evidence(healey, subject, pred, obj):
     rels = _rels(healey, pred)
     assert (subject, obj) in rels, f"missing {subject} {pred} {obj}; have {sorted(rels)}"

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from kg import api
-from kg.build.ledger import Ledger
-from kg.build.ledger import default_path
+from kg.build.ledger import Ledger, default_path
 from kg.model import Article, ArticleGraph, Entity
 
 from helpers import EXAMPLES, ROOT, canonical_dump, shared
@@ -41,15 +40,18 @@ def test_rebuild_of_unchanged_input_parses_nothing(tmp_path):
     docs = tmp_path / "docs"
     shutil.copytree(EXAMPLES, docs)
     victim = sorted(docs.glob("*.txt"))[0]
-    victim.write_text(victim.read_text(encoding="utf-8") + "\nKeir Starmer met Emmanuel Macron in Paris.\n",
-                      encoding="utf-8")
+    victim.write_text(
+        victim.read_text(encoding="utf-8") + "\nKeir Starmer met Emmanuel Macron in Paris.\n", encoding="utf-8"
+    )
     third = api.build([str(docs)], store=store, workers=1)
     assert third.nlp == 1 and third.cached == 13 and third.loaded >= 1
 
 
 def _graph(aid: str, name: str) -> ArticleGraph:
-    return ArticleGraph(Article(id=aid, text=f"{name} spoke.", source="a.txt"),
-                        entities=[Entity(f"person/{name.lower()}", name, "Person")])
+    return ArticleGraph(
+        Article(id=aid, text=f"{name} spoke.", source="a.txt"),
+        entities=[Entity(f"person/{name.lower()}", name, "Person")],
+    )
 
 
 def test_ledger_keys_on_text_and_pipeline(tmp_path):
@@ -113,8 +115,14 @@ def test_build_killed_twice_resumes_to_the_uninterrupted_store(tmp_path):
     files = sorted(str(p) for p in shared("external/bbc/politics").glob("*.txt"))[:60]
     env = {**os.environ, "KG_COMMIT_SECONDS": "0.5", "KG_PROGRESS": "0"}  # commit often: kills land mid-write
     ref, store = tmp_path / "ref", tmp_path / "resumed"
-    done = subprocess.run(_kg("build", *files, "--store", str(ref), "--workers", "1"), cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        _kg("build", *files, "--store", str(ref), "--workers", "1"),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr
 
     ledger = store / "ledger.sqlite"
@@ -125,8 +133,9 @@ def test_build_killed_twice_resumes_to_the_uninterrupted_store(tmp_path):
     _build_and_kill(args, ledger, env, more_than=first_kill + 10)
     assert _loaded(ledger) < len(files)
 
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
     assert proc.returncode == 0, proc.stderr
     line = proc.stderr.strip().splitlines()[-1].split()
     counts = dict(zip(line[::2], map(int, line[1::2])))

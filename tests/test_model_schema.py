@@ -6,8 +6,8 @@ import json
 import jsonschema
 
 from kg import model
-from kg.schema import catalogue
 from kg.resources import SCHEMAS
+from kg.schema import catalogue
 
 SCHEMA = json.loads((SCHEMAS / "article-graph.schema.json").read_text("utf-8"))
 
@@ -26,9 +26,13 @@ def test_real_output_validates_against_the_schema(example_graphs):
 
 
 def test_schema_rejects_a_broken_line():
-    bad = {"article": {"id": "a", "text": "x"}, "entities": [{"id": "no-slash", "name": "", "type": "Person",
-                                                                "aliases": []}],
-           "mentions": [], "relations": [], "quotes": []}
+    bad = {
+        "article": {"id": "a", "text": "x"},
+        "entities": [{"id": "no-slash", "name": "", "type": "Person", "aliases": []}],
+        "mentions": [],
+        "relations": [],
+        "quotes": [],
+    }
     errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(bad))
     assert errors
 

@@ -8,17 +8,14 @@ same answers). The database is wiped before each test.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 
-from kg.schema import catalogue
-from kg.schema import ids
-from kg.schema import queries
 from kg.cli import main
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
+from kg.schema import catalogue, ids, queries
 from kg.stores import ReadOnlyError, StoreError, open_store
 
 from helpers import HEALEY, neo4j_snapshot, shared, wipe
@@ -45,14 +42,18 @@ def article_a(version=1) -> ArticleGraph:
     if version == 1:
         text = "Keir Starmer met Donald Trump. Russia attacked Ukraine."
         g = ArticleGraph(Article("a", text, title="A"), entities=[STARMER, TRUMP, RUSSIA, UKRAINE])
-        g.relations = [rel("a", STARMER, "meets", TRUMP, "Keir Starmer met Donald Trump.", conf=0.9),
-                       rel("a", RUSSIA, "attacks", UKRAINE, "Russia attacked Ukraine.", 31)]
+        g.relations = [
+            rel("a", STARMER, "meets", TRUMP, "Keir Starmer met Donald Trump.", conf=0.9),
+            rel("a", RUSSIA, "attacks", UKRAINE, "Russia attacked Ukraine.", 31),
+        ]
         g.quotes = [Quote(STARMER.id, "We stand with Ukraine", "said", Evidence("a", "x", 60, 81), about=[UKRAINE.id])]
         return g
     text = "Keir Starmer met Donald Trump again. Keir Starmer criticised Russia."
     g = ArticleGraph(Article("a", text, title="A, updated"), entities=[STARMER, TRUMP, RUSSIA])
-    g.relations = [rel("a", STARMER, "meets", TRUMP, "Keir Starmer met Donald Trump again.", conf=0.7),
-                   rel("a", STARMER, "criticises", RUSSIA, "Keir Starmer criticised Russia.", 37)]
+    g.relations = [
+        rel("a", STARMER, "meets", TRUMP, "Keir Starmer met Donald Trump again.", conf=0.7),
+        rel("a", STARMER, "criticises", RUSSIA, "Keir Starmer criticised Russia.", 37),
+    ]
     return g
 
 
@@ -89,18 +90,20 @@ def test_example_corpus_loads_like_the_embedded_store(neo, example_graphs, examp
         assert got[k] == expected[k], k
     # labels are the catalogue's; every relationship type is declared in it
     cat = catalogue.load()
-    labels = {l for (ls,) in neo.query("MATCH (n) RETURN DISTINCT labels(n)").rows for l in ls}
+    labels = {lab for (ls,) in neo.query("MATCH (n) RETURN DISTINCT labels(n)").rows for lab in ls}
     assert labels <= {t.label for t in cat.entity_types.values()} | {"Entity", "Assertion"}
     for (t,) in neo.query("MATCH ()-[r]->() RETURN DISTINCT type(r)").rows:
         cat.by_label(t)
     # one aggregated relationship per (subject, type, object), evidence kept on Assertion nodes
     dup = neo.query("MATCH (s)-[r]->(o) WITH s, type(r) AS t, o, count(r) AS n WHERE n > 1 RETURN count(*)").rows
     assert dup == [[0]]
-    ev = neo.query("MATCH (p:Person {id: 'person/john-healey'})-[r:HOLDS_POSITION]->"
-                   "(o:Office {id: 'office/defence-secretary'}) "
-                   "MATCH (x:Assertion {subject: p.id, predicate: 'holds_position', object: o.id}) "
-                   "RETURN r.evidence AS n, r.articles AS arts, collect(x.article_id) AS xa, "
-                   "min(x.sentence) AS sentence, min(x.start) AS start").dicts()[0]
+    ev = neo.query(
+        "MATCH (p:Person {id: 'person/john-healey'})-[r:HOLDS_POSITION]->"
+        "(o:Office {id: 'office/defence-secretary'}) "
+        "MATCH (x:Assertion {subject: p.id, predicate: 'holds_position', object: o.id}) "
+        "RETURN r.evidence AS n, r.articles AS arts, collect(x.article_id) AS xa, "
+        "min(x.sentence) AS sentence, min(x.start) AS start"
+    ).dicts()[0]
     assert ev["n"] == len(ev["xa"]) >= 1 and sorted(set(ev["xa"])) == ev["arts"]
     assert ev["sentence"] and ev["start"] >= 0
 
@@ -136,16 +139,28 @@ def test_changed_article_replaces_only_its_contributions(neo):
     assert neo.query("MATCH (x:Assertion {article_id: 'b'}) RETURN properties(x) AS p").rows == b_evidence
     assert neo.query("MATCH (q:Quote {article_id: 'b'}) RETURN properties(q) AS p").rows == b_quotes
     # the shared edge survives, recomputed from A's new evidence and B's
-    meets = neo.query("MATCH (:Person {id: $s})-[r:MEETS]->(:Person {id: $o}) RETURN properties(r)",
-                      params={"s": STARMER.id, "o": TRUMP.id}).rows
-    assert meets == [[{"evidence": 2, "confidence": 0.75, "articles": ["a", "b"], "articleEvidence": [1, 1],
-                       "articleConfidence": [0.7, 0.75]}]]
+    meets = neo.query(
+        "MATCH (:Person {id: $s})-[r:MEETS]->(:Person {id: $o}) RETURN properties(r)",
+        params={"s": STARMER.id, "o": TRUMP.id},
+    ).rows
+    assert meets == [
+        [
+            {
+                "evidence": 2,
+                "confidence": 0.75,
+                "articles": ["a", "b"],
+                "articleEvidence": [1, 1],
+                "articleConfidence": [0.7, 0.75],
+            }
+        ]
+    ]
     # what only A's old version said is gone: the attack, Ukraine, A's old quote
     assert neo.query("MATCH ()-[r:ATTACKS]->() RETURN count(r)").rows == [[0]]
     assert neo.query("MATCH (e:Entity {id: $id}) RETURN count(e)", params={"id": UKRAINE.id}).rows == [[0]]
     assert neo.query("MATCH (q:Quote {article_id: 'a'}) RETURN count(q)").rows == [[0]]
-    assert neo.query("MATCH (:Person)-[r:CRITICISES]->(:GPE {id: $id}) RETURN r.articles",
-                     params={"id": RUSSIA.id}).rows == [[["a"]]]
+    assert neo.query(
+        "MATCH (:Person)-[r:CRITICISES]->(:GPE {id: $id}) RETURN r.articles", params={"id": RUSSIA.id}
+    ).rows == [[["a"]]]
     assert neo.query("MATCH (a:Article {id: 'a'}) RETURN a.title").rows == [["A, updated"]]
 
     # the result is exactly a fresh load of the current versions
@@ -165,8 +180,14 @@ def test_replacing_the_only_supporter_removes_the_edge(neo):
     assert neo4j_snapshot(neo) == back
 
 
-HOSTILE = ["O'Brien `x` \"quoted\"", "}) DETACH DELETE n //", "{curly} $param", "line one\nline two",
-           "`Entity`) MATCH (m) DETACH DELETE m //", "ünï\tcödé \\ back\\slash"]
+HOSTILE = [
+    'O\'Brien `x` "quoted"',
+    "}) DETACH DELETE n //",
+    "{curly} $param",
+    "line one\nline two",
+    "`Entity`) MATCH (m) DETACH DELETE m //",
+    "ünï\tcödé \\ back\\slash",
+]
 
 
 def test_hostile_text_is_stored_literally_and_changes_nothing_else(neo):
@@ -186,9 +207,14 @@ def test_hostile_text_is_stored_literally_and_changes_nothing_else(neo):
     assert neo.query("MATCH (q:Quote) RETURN q.text, q.cue").rows == [[HOSTILE[4], HOSTILE[2]]]
     assert {r[0] for r in neo.query("MATCH (x:Assertion) RETURN x.sentence").rows} == {sentence}
     n = len(HOSTILE)
-    assert neo.stats() == {"articles": 1, "entities": n, "relations": n - 1, "quotes": 1,
-                           "nodes": 1 + n + (n - 1) + 1 + 1,
-                           "relationships": n + (n - 1) + 3}  # MENTIONS, MEETS, QUOTED_IN + SAID + ABOUT
+    assert neo.stats() == {
+        "articles": 1,
+        "entities": n,
+        "relations": n - 1,
+        "quotes": 1,
+        "nodes": 1 + n + (n - 1) + 1 + 1,
+        "relationships": n + (n - 1) + 3,
+    }  # MENTIONS, MEETS, QUOTED_IN + SAID + ABOUT
     # a query for one of them by parameter finds exactly it
     got = neo.query("MATCH (e:Entity {name: $n}) RETURN e.id", params={"n": HOSTILE[1]}).rows
     assert got == [[ids.entity_id(HOSTILE[1], "Person")]]
@@ -212,14 +238,17 @@ def test_labels_outside_plain_identifiers_are_refused():
 # -- querying ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cypher", [
-    "CREATE (:X {a: 1})",
-    "MATCH (n) DETACH DELETE n",
-    "MATCH (n:Entity) SET n.name = 'x'",
-    "CALL { CREATE (:X) } RETURN 1 AS one",
-    "CREATE INDEX x_a IF NOT EXISTS FOR (n:X) ON (n.a)",
-    "MERGE (x:X {a: 1}) RETURN x",
-])
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "CREATE (:X {a: 1})",
+        "MATCH (n) DETACH DELETE n",
+        "MATCH (n:Entity) SET n.name = 'x'",
+        "CALL { CREATE (:X) } RETURN 1 AS one",
+        "CREATE INDEX x_a IF NOT EXISTS FOR (n:X) ON (n.a)",
+        "MERGE (x:X {a: 1}) RETURN x",
+    ],
+)
 def test_read_only_query_path_refuses_writes(neo, cypher):
     neo.load([article_b()])
     before = neo4j_snapshot(neo)
@@ -242,12 +271,26 @@ def test_cli_cypher_read_only_and_write(neo, neo4j_uri):
     r = CliRunner().invoke(main, ["query", "--neo4j", neo4j_uri, "--write", "--cypher", "CREATE (:X {a: 1})"])
     assert r.exit_code == 0, r.output
     for fmt in ("--json", "--csv", "--table"):
-        r = CliRunner().invoke(main, ["query", "--neo4j", neo4j_uri, fmt, "--cypher",
-                                      "MATCH (p:Person) RETURN p.name AS name ORDER BY name"])
+        r = CliRunner().invoke(
+            main,
+            ["query", "--neo4j", neo4j_uri, fmt, "--cypher", "MATCH (p:Person) RETURN p.name AS name ORDER BY name"],
+        )
         assert r.exit_code == 0 and "Keir Starmer" in r.output
-    assert json.loads(CliRunner().invoke(main, ["query", "--neo4j", neo4j_uri, "--json", "--cypher",
-                                                "MATCH (p:Person) RETURN p.name AS name ORDER BY name"]).output) \
-        == [{"name": "Donald Trump"}, {"name": "Keir Starmer"}]
+    assert json.loads(
+        CliRunner()
+        .invoke(
+            main,
+            [
+                "query",
+                "--neo4j",
+                neo4j_uri,
+                "--json",
+                "--cypher",
+                "MATCH (p:Person) RETURN p.name AS name ORDER BY name",
+            ],
+        )
+        .output
+    ) == [{"name": "Donald Trump"}, {"name": "Keir Starmer"}]
 
 
 def test_named_queries_have_the_columns_of_the_sparql_ones(neo, example_graphs, example_store, neo4j_uri):
@@ -289,8 +332,12 @@ def test_parity_who_met_whom(neo, example_graphs, example_store):
     cat = catalogue.load()
     names = {e.id: e.name for g in example_graphs[0] for e in g.entities}
     rdf_local = {n: r.rdf.split(":")[1] for n, r in cat.relations.items()}
-    truth = Counter((names[r.subject], rdf_local[r.predicate], names[r.object]) for g in example_graphs[0]
-                    for r in g.relations if r.predicate in ("meets", "negotiates_with", "visits"))
+    truth = Counter(
+        (names[r.subject], rdf_local[r.predicate], names[r.object])
+        for g in example_graphs[0]
+        for r in g.relations
+        if r.predicate in ("meets", "negotiates_with", "visits")
+    )
     assert {tuple(r[:3]): r[3] for r in cypher} == dict(truth)
 
 
@@ -320,25 +367,42 @@ def test_parity_healey_golden_facts(neo, healey_graph, tmp_path):
     cat = catalogue.load()
     with open_store(str(tmp_path / "emb")) as emb:
         emb.load([healey_graph])
-        sparql_facts = {tuple(r) for r in emb.query(queries.with_prefixes("""
+        sparql_facts = {
+            tuple(r)
+            for r in emb.query(
+                queries.with_prefixes("""
             SELECT DISTINCT ?s ?p ?o WHERE { ?x a kg:Assertion ; rdf:subject ?se ; rdf:predicate ?p ; rdf:object ?oe .
-            ?se kg:entityId ?s . ?oe kg:entityId ?o }""")).rows}
-        sparql_quotes = {r[0] for r in emb.query(queries.with_prefixes(
-            "SELECT DISTINCT ?t WHERE { ?s kg:entityId 'person/john-healey' ; kg:said ?q . ?q schema:text ?t }")).rows}
+            ?se kg:entityId ?s . ?oe kg:entityId ?o }""")
+            ).rows
+        }
+        sparql_quotes = {
+            r[0]
+            for r in emb.query(
+                queries.with_prefixes(
+                    "SELECT DISTINCT ?t WHERE { ?s kg:entityId 'person/john-healey' ; kg:said ?q . ?q schema:text ?t }"
+                )
+            ).rows
+        }
     by_prop = {cat.expand(r.rdf): name for name, r in cat.relations.items()}
     sparql_facts = {(s, by_prop[p], o) for s, p, o in sparql_facts}
-    cypher_facts = {(s, cat.by_label(t).name, o) for s, t, o in neo.query(
-        "MATCH (s:Entity)-[r]->(o:Entity) RETURN s.id, type(r), o.id").rows}
+    cypher_facts = {
+        (s, cat.by_label(t).name, o)
+        for s, t, o in neo.query("MATCH (s:Entity)-[r]->(o:Entity) RETURN s.id, type(r), o.id").rows
+    }
     assert cypher_facts == sparql_facts
     for fact in GOLDEN:
         s, p, o = fact
         assert fact in cypher_facts
-        hit = neo.query(f"MATCH (:Entity {{id: $s}})-[r:{cat.relation(p).label}]->(:Entity {{id: $o}}) "
-                        "MATCH (x:Assertion {subject: $s, predicate: $p, object: $o}) RETURN x.sentence, x.start, "
-                        "x.end", params={"s": s, "p": p, "o": o}).rows
+        hit = neo.query(
+            f"MATCH (:Entity {{id: $s}})-[r:{cat.relation(p).label}]->(:Entity {{id: $o}}) "
+            "MATCH (x:Assertion {subject: $s, predicate: $p, object: $o}) RETURN x.sentence, x.start, "
+            "x.end",
+            params={"s": s, "p": p, "o": o},
+        ).rows
         assert hit and all(sent and 0 <= a < b for sent, a, b in hit)
-    cypher_quotes = {r[0] for r in neo.query(
-        "MATCH (:Person {id: 'person/john-healey'})-[:SAID]->(q:Quote) RETURN q.text").rows}
+    cypher_quotes = {
+        r[0] for r in neo.query("MATCH (:Person {id: 'person/john-healey'})-[:SAID]->(q:Quote) RETURN q.text").rows
+    }
     assert cypher_quotes == sparql_quotes and any("We must rearm Britain" in q for q in cypher_quotes)
 
 
@@ -360,8 +424,9 @@ def test_cli_load_and_build_into_neo4j(neo, neo4j_uri, example_graphs, tmp_path)
     r = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "--neo4j", neo4j_uri])
     assert r.exit_code == 0, r.output
     assert neo.stats()["articles"] == 4
-    assert neo.query("MATCH (:Person {name: 'Keir Starmer'})-[r:MEETS]-(:Person {name: 'Emmanuel Macron'}) "
-                     "RETURN count(r)").rows == [[1]]
+    assert neo.query(
+        "MATCH (:Person {name: 'Keir Starmer'})-[r:MEETS]-(:Person {name: 'Emmanuel Macron'}) RETURN count(r)"
+    ).rows == [[1]]
 
 
 def test_transient_failures_are_retried_a_bounded_number_of_times(neo, monkeypatch):
@@ -394,4 +459,3 @@ def test_connection_failure_is_one_line_naming_the_uri(uri, monkeypatch):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("kg: error: cannot connect to Neo4j at " + uri)
     assert "s3cret" not in r.output and "Traceback" not in r.output
-

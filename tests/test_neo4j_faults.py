@@ -19,6 +19,7 @@ server; the others use the server ``make test`` starts (the ``neo`` fixture):
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import shutil
@@ -34,8 +35,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.schema import ids
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation, write_jsonl
+from kg.schema import ids
 from kg.stores import StoreError, open_store
 from kg.stores.neo4j import retry as neo4j_retry
 from kg.stores.neo4j import store as neo4j_store
@@ -64,8 +65,14 @@ class OwnNeo4j:
         self.port = _free_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "NEO4J_USER")}
-        self.env.update(NEO4J_PASSWORD=PASSWORD, NEO4J_BOLT_PORT=str(self.port), NEO4J_HTTP_PORT="off",
-                        KG_NEO4J_HOME=str(home), KG_NEO4J_KEEP_DATA="1", PYTHON=sys.executable)
+        self.env.update(
+            NEO4J_PASSWORD=PASSWORD,
+            NEO4J_BOLT_PORT=str(self.port),
+            NEO4J_HTTP_PORT="off",
+            KG_NEO4J_HOME=str(home),
+            KG_NEO4J_KEEP_DATA="1",
+            PYTHON=sys.executable,
+        )
 
     def start(self) -> None:
         r = subprocess.run([str(SCRIPT), "start"], env=self.env, capture_output=True, text=True, timeout=300)
@@ -130,16 +137,25 @@ def corpus(n_articles: int, seed: int = 3, prefix: str = "art") -> list[ArticleG
         aid = f"{prefix}-{a:05d}"
         picked = {name: t for name, t in rnd.choices(pool, weights, k=8)}
         # the same entity under different names in different articles: the node's name must not depend on order
-        ents = [Entity(ids.entity_id(name, t), name if rnd.random() < 0.8 else name.upper(), t, [name.lower()])
-                for name, t in picked.items()]
-        g = ArticleGraph(Article(aid, f"Text of {aid}.", title=f"Title {a}", date=f"2025-01-{a % 28 + 1:02d}"),
-                         entities=ents)
+        ents = [
+            Entity(ids.entity_id(name, t), name if rnd.random() < 0.8 else name.upper(), t, [name.lower()])
+            for name, t in picked.items()
+        ]
+        g = ArticleGraph(
+            Article(aid, f"Text of {aid}.", title=f"Title {a}", date=f"2025-01-{a % 28 + 1:02d}"), entities=ents
+        )
         for i in range(6):
             s, o = rnd.sample(ents, 2) if len(ents) > 1 else (ents[0], ents[0])
             sent = f"{s.name} and {o.name}, sentence {i}."
-            g.relations.append(Relation(s.id, rnd.choice(preds), o.id, Evidence(aid, sent, i * 40, i * 40 + len(sent),
-                                                                                  "test", 0.5),
-                                        confidence=round(rnd.uniform(0.3, 1.0), 2)))
+            g.relations.append(
+                Relation(
+                    s.id,
+                    rnd.choice(preds),
+                    o.id,
+                    Evidence(aid, sent, i * 40, i * 40 + len(sent), "test", 0.5),
+                    confidence=round(rnd.uniform(0.3, 1.0), 2),
+                )
+            )
         g.quotes = [Quote(ents[0].id, f"Quote of {aid}", "said", Evidence(aid, "q", 500, 520), about=[ents[-1].id])]
         graphs.append(g)
     return graphs
@@ -170,9 +186,14 @@ def test_neo4j_killed_mid_load_then_rerun_gives_the_uninterrupted_graph(server, 
         wipe(st)
 
     # kg load in its own process, small batches (many transactions); kill the server once some have committed
-    proc = subprocess.Popen(KG + ["load", str(jsonl), "--neo4j", server.uri, "--batch-size", "200"],
-                            env=server.cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=ROOT)
+    proc = subprocess.Popen(
+        [*KG, "load", str(jsonl), "--neo4j", server.uri, "--batch-size", "200"],
+        env=server.cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     deadline = time.monotonic() + 240
     while _count_articles(server) < 100:
         assert proc.poll() is None, "kg load finished before it could be interrupted: " + proc.stderr.read()
@@ -192,8 +213,14 @@ def test_neo4j_killed_mid_load_then_rerun_gives_the_uninterrupted_graph(server, 
     partial = _count_articles(server)
     assert 100 <= partial < len(graphs), partial  # the kill came mid-load, committed batches survived
 
-    r = subprocess.run(KG + ["load", str(jsonl), "--neo4j", server.uri],  # batches do not change the graph
-                       env=server.cli_env(), capture_output=True, text=True, cwd=ROOT, timeout=600)
+    r = subprocess.run(
+        [*KG, "load", str(jsonl), "--neo4j", server.uri],  # batches do not change the graph
+        env=server.cli_env(),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     assert f"unchanged {partial}" in r.stderr and f"loaded {len(graphs) - partial}" in r.stderr
     assert PASSWORD not in r.stdout + r.stderr
@@ -224,8 +251,14 @@ def _kg_build(tmp_path, uri: str, env: dict, *extra: str) -> subprocess.Complete
     src = tmp_path / "in"
     src.mkdir(exist_ok=True)
     (src / "a.txt").write_text("Ministers meet\n\nKeir Starmer met Emmanuel Macron in Paris.", encoding="utf-8")
-    return subprocess.run(KG + list(extra) + ["build", str(src), "--neo4j", uri, "--store", str(tmp_path / "emb")],
-                          env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        KG + list(extra) + ["build", str(src), "--neo4j", uri, "--store", str(tmp_path / "emb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def test_unreachable_server_is_one_line_naming_uri_and_cause(tmp_path):
@@ -284,12 +317,15 @@ def _transient(code: str = "Neo.TransientError.Transaction.DeadlockDetected"):
     return Neo4jError._hydrate_neo4j(code=code, message="simulated by the test")
 
 
-@pytest.mark.parametrize("make_error", [
-    _transient,
-    lambda: __import__("neo4j.exceptions").exceptions.ServiceUnavailable("connection lost"),
-    lambda: __import__("neo4j.exceptions").exceptions.SessionExpired("session expired"),
-    lambda: __import__("neo4j.exceptions").exceptions.IncompleteCommit("commit answer lost"),
-])
+@pytest.mark.parametrize(
+    "make_error",
+    [
+        _transient,
+        lambda: __import__("neo4j.exceptions").exceptions.ServiceUnavailable("connection lost"),
+        lambda: __import__("neo4j.exceptions").exceptions.SessionExpired("session expired"),
+        lambda: __import__("neo4j.exceptions").exceptions.IncompleteCommit("commit answer lost"),
+    ],
+)
 def test_transient_errors_are_retried_with_growing_waits_up_to_a_bound(make_error):
     calls, waits = [], []
 
@@ -386,11 +422,16 @@ def test_concurrent_loads_that_deadlock_are_retried_and_agree(neo, neo4j_uri, ca
 
 HOSTILE = st.lists(
     st.one_of(
-        st.sampled_from(list("`'\"{}()[]$\\/;:-_ \n\r\t\x00") + ["}) DETACH DELETE n //", "*/", "/*", "${x}",
-                                                                   "`Entity`", "' OR 1=1 --", "\u202e", "\ufeff"]),
+        st.sampled_from(
+            [
+                *list("`'\"{}()[]$\\/;:-_ \n\r\t\x00"),
+                *["}) DETACH DELETE n //", "*/", "/*", "${x}", "`Entity`", "' OR 1=1 --", "\u202e", "\ufeff"],
+            ]
+        ),
         st.characters(blacklist_categories=("Cs",)),  # any character but lone surrogates (those are replaced)
     ),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 ).map("".join)
 
 
@@ -400,35 +441,47 @@ def sentinel_store(neo):
     return neo
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(aid=HOSTILE, title=HOSTILE, names=st.lists(HOSTILE, min_size=2, max_size=4), quote=HOSTILE, cue=HOSTILE)
 def test_hostile_text_is_stored_literally_and_changes_nothing_else(sentinel_store, aid, title, names, quote, cue):
     st_ = sentinel_store
     people = [Entity(f"person/{n}#{i}", n, "Person", [n + " alias"]) for i, n in enumerate(names)]
     sentence = " / ".join(names)
     g = ArticleGraph(Article(aid, "text " + sentence, title=title, url=quote), entities=people)
-    g.relations = [Relation(people[i].id, "meets", people[i + 1].id, Evidence(aid, sentence, i, i + 1, cue, 0.9))
-                   for i in range(len(people) - 1)]
+    g.relations = [
+        Relation(people[i].id, "meets", people[i + 1].id, Evidence(aid, sentence, i, i + 1, cue, 0.9))
+        for i in range(len(people) - 1)
+    ]
     g.quotes = [Quote(people[0].id, quote, cue, Evidence(aid, sentence, 0, 5), about=[people[-1].id])]
     try:
         st_.load([g])
         q = st_.query
         assert q("MATCH (a:Article) RETURN a.id, a.title, a.url").rows == [[aid, title, quote]]
         assert sorted(q("MATCH (e:Entity) RETURN e.id, e.name").rows) == sorted([e.id, e.name] for e in people)
-        assert sorted(r[0] for r in q("MATCH (:Article)-[m:MENTIONS]->() RETURN m.aliases").rows) == \
-            sorted([e.name + " alias"] for e in people)
+        assert sorted(r[0] for r in q("MATCH (:Article)-[m:MENTIONS]->() RETURN m.aliases").rows) == sorted(
+            [e.name + " alias"] for e in people
+        )
         assert q("MATCH (x:Quote) RETURN x.text, x.cue, x.article_id").rows == [[quote, cue, aid]]
-        assert q("MATCH (x:Assertion) RETURN DISTINCT x.sentence, x.article_id, x.extractor").rows == \
-            [[sentence, aid, cue]]
+        assert q("MATCH (x:Assertion) RETURN DISTINCT x.sentence, x.article_id, x.extractor").rows == [
+            [sentence, aid, cue]
+        ]
         got = q("MATCH (s:Entity)-[r:MEETS]->(o:Entity) RETURN s.id, o.id, r.articles").rows
-        assert sorted(got) == sorted([p.id, o.id, [aid]] for p, o in zip(people, people[1:]))
+        assert sorted(got) == sorted([p.id, o.id, [aid]] for p, o in itertools.pairwise(people))
         # a parameter finds exactly the node; nothing else was created, changed or deleted
-        assert q("MATCH (e:Entity {name: $n}) RETURN count(e)", params={"n": names[0]}).rows[0][0] == \
-            names.count(names[0])
+        assert q("MATCH (e:Entity {name: $n}) RETURN count(e)", params={"n": names[0]}).rows[0][0] == names.count(
+            names[0]
+        )
         n = len(people)
-        assert st_.stats() == {"articles": 1, "entities": n, "relations": n - 1, "quotes": 1,
-                               "nodes": 2 + 1 + n + (n - 1) + 1, "relationships": 1 + n + (n - 1) + 3}
+        assert st_.stats() == {
+            "articles": 1,
+            "entities": n,
+            "relations": n - 1,
+            "quotes": 1,
+            "nodes": 2 + 1 + n + (n - 1) + 1,
+            "relationships": 1 + n + (n - 1) + 3,
+        }
         assert q("MATCH (a:Sentinel)-[:GUARDS]->(b:Sentinel) RETURN a.id, b.id").rows == [["keep", "me"]]
     finally:
         st_.query("MATCH (n) WHERE NOT n:Sentinel DETACH DELETE n", write=True)

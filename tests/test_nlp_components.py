@@ -2,8 +2,8 @@
 
 import pytest
 
-from kg.nlp.graph import doc_to_graph
 from kg.model import Article
+from kg.nlp.graph import doc_to_graph
 
 
 def graph(nlp, text):
@@ -58,7 +58,9 @@ def test_short_form_joins_long_form_and_takes_person_label(nlp):
 
 
 def test_demonyms_and_country_aliases(nlp):
-    g = graph(nlp, "British and Russian officials met. The UK and Britain are one country, as is the U.S. with America.")
+    g = graph(
+        nlp, "British and Russian officials met. The UK and Britain are one country, as is the U.S. with America."
+    )
     ids = {e.id for e in g.entities}
     assert {"gpe/united-kingdom", "gpe/russia", "gpe/united-states"} <= ids
     assert not any(i in ids for i in ("gpe/uk", "gpe/britain", "group/british", "gpe/u-s"))
@@ -104,8 +106,10 @@ def test_noun_relations(nlp):
 
 
 def test_direct_quote_speaker_after_and_pronoun(nlp):
-    text = ('John Healey visited Kyiv on Monday.\n"We will stand with Ukraine for as long as it takes," he said.\n'
-            '"Our support is unwavering and it will not end," said Healey.')
+    text = (
+        'John Healey visited Kyiv on Monday.\n"We will stand with Ukraine for as long as it takes," he said.\n'
+        '"Our support is unwavering and it will not end," said Healey.'
+    )
     g = graph(nlp, text)
     quotes = [q for q in g.quotes if q.kind == "direct"]
     assert len(quotes) == 2
@@ -115,10 +119,12 @@ def test_direct_quote_speaker_after_and_pronoun(nlp):
 
 
 def test_unattributed_paragraph_quote_carries_speaker(nlp):
-    text = ('Emmanuel Macron said Europe must do more.\n'
-            '"The Europeans have to step up and carry a much larger share of the load."')
+    text = (
+        "Emmanuel Macron said Europe must do more.\n"
+        '"The Europeans have to step up and carry a much larger share of the load."'
+    )
     g = graph(nlp, text)
-    q = [q for q in g.quotes if q.kind == "direct"][0]
+    q = next(q for q in g.quotes if q.kind == "direct")
     assert q.speaker == "person/emmanuel-macron"
 
 
@@ -130,14 +136,17 @@ def test_reported_speech(nlp):
 
 
 def test_role_noun_resolves_to_office_holder(nlp):
-    text = ("Prime Minister Keir Starmer arrived in Washington. The Prime Minister held talks with "
-            "President Donald Trump.")
+    text = (
+        "Prime Minister Keir Starmer arrived in Washington. The Prime Minister held talks with President Donald Trump."
+    )
     g = graph(nlp, text)
     assert ("person/donald-trump", "negotiates_with", "person/keir-starmer") in rels(g)
 
 
 def test_money_keeps_currency_and_percent_is_normalised(nlp):
-    g = graph(nlp, "The agency will be given a £20bn budget. Poland plans to raise defence spending to 4.7 per cent of GDP.")
+    g = graph(
+        nlp, "The agency will be given a £20bn budget. Poland plans to raise defence spending to 4.7 per cent of GDP."
+    )
     names = {e.name for e in g.entities if e.type == "Quantity"}
     assert "£20bn" in names and "4.7%" in names
 
@@ -148,8 +157,11 @@ def test_empty_and_odd_text_does_not_fail(nlp):
 
 
 def test_stances_on_issues(nlp):
-    g = graph(nlp, "Germany backed the security guarantee. France opposed higher defence spending. "
-                   "Hungary refused to support the sanctions package.")
+    g = graph(
+        nlp,
+        "Germany backed the security guarantee. France opposed higher defence spending. "
+        "Hungary refused to support the sanctions package.",
+    )
     r = rels(g)
     assert ("gpe/germany", "supports", "issue/security-guarantee") in r
     assert ("gpe/france", "opposes", "issue/defence-spending") in r
@@ -159,9 +171,11 @@ def test_stances_on_issues(nlp):
 def test_a_name_with_an_office_in_apposition_is_a_person_and_speaks_on(nlp):
     # the model tags "Kemi Badenoch" GPE; her office makes her a person, and "welcomed ... and said" a
     # speaker whom the next sentence's "She argued" continues (not the Chancellor named before her)
-    text = ("Rachel Reeves, the Chancellor, said the plan was affordable. Kemi Badenoch, the Leader of the "
-            "Opposition, welcomed the announcement and said the Conservatives would support it. She argued "
-            "that her party had been calling for the move for months.")
+    text = (
+        "Rachel Reeves, the Chancellor, said the plan was affordable. Kemi Badenoch, the Leader of the "
+        "Opposition, welcomed the announcement and said the Conservatives would support it. She argued "
+        "that her party had been calling for the move for months."
+    )
     g = graph(nlp, text)
     types = {e.name: e.type for e in g.entities}
     assert types.get("Kemi Badenoch") == "Person", types
@@ -170,22 +184,27 @@ def test_a_name_with_an_office_in_apposition_is_a_person_and_speaks_on(nlp):
 
 
 def test_a_surname_the_tagger_took_for_a_noun_is_still_the_person(nlp):
-    text = ("Donald Trump met Keir Starmer at the White House. Vance raised concerns about free speech in "
-            "Britain. Starmer replied that Britain had enjoyed free speech for a very long time.\n\n"
-            "\"We are proud of our tradition of free speech, and it is not going anywhere,\" he said.")
+    text = (
+        "Donald Trump met Keir Starmer at the White House. Vance raised concerns about free speech in "
+        "Britain. Starmer replied that Britain had enjoyed free speech for a very long time.\n\n"
+        '"We are proud of our tradition of free speech, and it is not going anywhere," he said.'
+    )
     g = graph(nlp, text)
     proud = [q for q in g.quotes if "proud of our tradition" in q.text]
     assert proud and proud[0].speaker == "person/keir-starmer", [(q.speaker, q.text) for q in g.quotes]
 
 
 def test_reported_speech_split_by_the_parser_is_one_quote_said_by_each_coordinated_speaker(nlp):
-    text = ("Two Labour MPs, Laura Kyrke-Smith and Melanie Ward, argued that plans to raise spending to 2.5 per "
-            "cent of GDP were no longer sufficient and that the UK should look to Poland.")
+    text = (
+        "Two Labour MPs, Laura Kyrke-Smith and Melanie Ward, argued that plans to raise spending to 2.5 per "
+        "cent of GDP were no longer sufficient and that the UK should look to Poland."
+    )
     g = graph(nlp, text)
     argued = [q for q in g.quotes if q.cue == "argue"]
     assert {q.speaker for q in argued} == {"person/laura-kyrke-smith", "person/melanie-ward"}
-    assert {q.text for q in argued} == {"plans to raise spending to 2.5 per cent of GDP were no longer sufficient "
-                                        "and that the UK should look to Poland"}
+    assert {q.text for q in argued} == {
+        "plans to raise spending to 2.5 per cent of GDP were no longer sufficient and that the UK should look to Poland"
+    }
 
 
 def test_indices_finds_the_tokens_whose_attribute_is_one_of_the_values(nlp):
@@ -194,8 +213,12 @@ def test_indices_finds_the_tokens_whose_attribute_is_one_of_the_values(nlp):
     from kg.nlp import attrs
 
     doc = nlp("Healey said the Army warned that troops said nothing. Zebra! said zzz")
-    for attr, name, words in ((LOWER, "lower_", ["said", "zebra", "zzz", "the"]), (LEMMA, "lemma_", ["say", "warn"]),
-                              (LOWER, "lower_", ["absent"]), (LOWER, "lower_", ["zzz"])):
+    for attr, name, words in (
+        (LOWER, "lower_", ["said", "zebra", "zzz", "the"]),
+        (LEMMA, "lemma_", ["say", "warn"]),
+        (LOWER, "lower_", ["absent"]),
+        (LOWER, "lower_", ["zzz"]),
+    ):
         values = attrs.hashes(nlp.vocab, words)
         assert attrs.indices(doc, attr, values) == [t.i for t in doc if getattr(t, name) in words]
     assert attrs.indices(doc, LOWER, attrs.hashes(nlp.vocab, ["said"]))  # not vacuous
@@ -212,6 +235,8 @@ def test_docs_keep_their_text_and_token_character_bounds(nlp):
     assert attrs.text(doc) is text  # kept, not rebuilt
     starts, ends = attrs.char_bounds(doc)
     assert [(starts[i], ends[i]) for i in range(len(doc))] == [(t.idx, t.idx + len(t)) for t in doc]
-    assert all(text[starts[i] : ends[j - 1]] == doc[i:j].text for i in range(len(doc)) for j in range(i + 1, len(doc) + 1))
+    assert all(
+        text[starts[i] : ends[j - 1]] == doc[i:j].text for i in range(len(doc)) for j in range(i + 1, len(doc) + 1)
+    )
     built = Doc(nlp.vocab, words=["No", "kept", "text"], spaces=[True, True, False])
     assert attrs.text(built) == "No kept text"  # a Doc not made by the pipeline: rebuilt

@@ -69,8 +69,11 @@ def test_every_subpackage_is_in_the_wheel_list():
 @pytest.mark.slow
 def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = wheels.glob("kg-*.whl")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
@@ -80,12 +83,29 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     work.mkdir()
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "KG_HOME", "KG_STORE")}
     kg = [str(env_dir / "bin" / "kg")]
-    where = subprocess.run([py, "-c", "import kg.resources as r; print(r.SCHEMAS, r.PIPELINES)"], cwd=work,
-                           env=clean, check=True, capture_output=True, text=True).stdout
+    where = subprocess.run(
+        [py, "-c", "import kg.resources as r; print(r.SCHEMAS, r.PIPELINES)"],
+        cwd=work,
+        env=clean,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert str(env_dir) in where and str(ROOT) not in where
-    build = subprocess.run([*kg, "--quiet", "build", str(ROOT / "examples" / "articles"), "--store", "store",
-                            "--workers", "1"], cwd=work, env=clean, capture_output=True, text=True)
+    build = subprocess.run(
+        [*kg, "--quiet", "build", str(ROOT / "examples" / "articles"), "--store", "store", "--workers", "1"],
+        cwd=work,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stderr
-    rows = subprocess.run([*kg, "query", "--store", "store", "--name", "positions-held", "--json"], cwd=work,
-                          env=clean, check=True, capture_output=True, text=True).stdout
+    rows = subprocess.run(
+        [*kg, "query", "--store", "store", "--name", "positions-held", "--json"],
+        cwd=work,
+        env=clean,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "John Healey" in rows and "Defence Secretary" in rows

@@ -12,9 +12,14 @@ ONE = str(EXAMPLES / "2025-02-17-paris-summit.txt")
 
 
 def _kg(args, tmp_path, **env):
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args, "--store", str(tmp_path / "s"), "--workers", "1"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={**{k: v for k, v in os.environ.items() if k != "KG_PROGRESS"}, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args, "--store", str(tmp_path / "s"), "--workers", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**{k: v for k, v in os.environ.items() if k != "KG_PROGRESS"}, **env},
+    )
 
 
 def test_quiet_prints_nothing_on_stderr_even_when_progress_is_forced(tmp_path):

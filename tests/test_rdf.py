@@ -12,11 +12,9 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.schema import catalogue
-from kg.schema import ids
-from kg.schema import ontology
 from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation
 from kg.resources import SCHEMAS
+from kg.schema import catalogue, ids, ontology
 from kg.stores import open_store
 from kg.stores import rdf as rdfterms
 
@@ -46,7 +44,9 @@ def _graph(quads) -> rdflib.Graph:
 
 def test_committed_ontology_and_context_are_generated_from_the_catalogue():
     assert (SCHEMAS / "kg.ttl").read_text("utf-8") == ontology.turtle(), "run `python -m kg.schema.ontology`"
-    assert (SCHEMAS / "context.jsonld").read_text("utf-8") == ontology.context_text(), "run `python -m kg.schema.ontology`"
+    assert (SCHEMAS / "context.jsonld").read_text("utf-8") == ontology.context_text(), (
+        "run `python -m kg.schema.ontology`"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +112,7 @@ def test_every_kg_term_the_example_graphs_use_is_declared(ont, example_graphs):
 
 # ------------------------------------------------------------------ SHACL
 
+
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
     return rdflib.Graph().parse(SCHEMAS / "shapes.ttl")
@@ -120,8 +121,9 @@ def shapes() -> rdflib.Graph:
 def _validate(data: rdflib.Graph, shapes: rdflib.Graph, ont: rdflib.Graph):
     import pyshacl
 
-    conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ont, advanced=True,
-                                              allow_warnings=False)
+    conforms, report, text = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ont, advanced=True, allow_warnings=False
+    )
     messages = sorted({str(m) for m in report.objects(None, rdflib.SH.resultMessage)})
     return conforms, messages, text
 
@@ -138,15 +140,19 @@ def test_every_example_graph_conforms_to_the_shapes(example_graphs, shapes, ont)
 def _sample_graph() -> ArticleGraph:
     a = Article(id="sample", text="Keir Starmer met Donald Trump. 'We stand together,' Starmer said.", title="T")
     ev = Evidence("sample", "Keir Starmer met Donald Trump.", 0, 30, "test", 0.9)
-    ents = [Entity(ids.entity_id("Keir Starmer", "Person"), "Keir Starmer", "Person", ["Starmer"]),
-            Entity(ids.entity_id("Donald Trump", "Person"), "Donald Trump", "Person")]
+    ents = [
+        Entity(ids.entity_id("Keir Starmer", "Person"), "Keir Starmer", "Person", ["Starmer"]),
+        Entity(ids.entity_id("Donald Trump", "Person"), "Donald Trump", "Person"),
+    ]
     rels = [Relation(ents[0].id, "meets", ents[1].id, ev, 0.9)]
-    quotes = [Quote(ents[0].id, "We stand together", "say", Evidence("sample", "x", 31, 66, "test"), about=[ents[1].id])]
+    quotes = [
+        Quote(ents[0].id, "We stand together", "say", Evidence("sample", "x", 31, 66, "test"), about=[ents[1].id])
+    ]
     return ArticleGraph(a, ents, [], rels, quotes)
 
 
 def test_sample_graph_conforms(shapes, ont):
-    conforms, messages, text = _validate(_graph(rdfterms.graph_quads(_sample_graph())), shapes, ont)
+    conforms, _messages, text = _validate(_graph(rdfterms.graph_quads(_sample_graph())), shapes, ont)
     assert conforms, text
 
 
@@ -232,8 +238,11 @@ def test_hostile_names_are_found_by_sparql_label_lookup(mem_store, article_id, n
 
 
 @settings(max_examples=25, deadline=None)
-@given(names=st.lists(st.lists(hostile_name, min_size=1, max_size=3), min_size=2, max_size=4),
-       which=st.integers(min_value=0), new=st.lists(hostile_name, min_size=1, max_size=3))
+@given(
+    names=st.lists(st.lists(hostile_name, min_size=1, max_size=3), min_size=2, max_size=4),
+    which=st.integers(min_value=0),
+    new=st.lists(hostile_name, min_size=1, max_size=3),
+)
 def test_reloading_a_changed_article_rewrites_only_its_named_graph(names, which, new):
     graphs = [hostile_graph(f"a{i}", ns) for i, ns in enumerate(names)]
     target = graphs[which % len(graphs)]

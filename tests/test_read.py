@@ -12,14 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.model import Article, Skipped, content_hash
 from kg import plugins
-from kg.readers import extensions, reader_for
-from kg.readers import read
-from kg.readers import read_html
-from kg.readers import read_json
-from kg.readers import read_jsonl
-from kg.readers import read_text
+from kg.model import Article, Skipped, content_hash
+from kg.readers import extensions, read, read_html, read_json, read_jsonl, read_text, reader_for
 
 # --------------------------------------------------------------------------- #
 # helpers
@@ -235,7 +230,9 @@ def test_jsonl_bad_records(tmp_path, record, reason):
 
 
 def test_jsonl_duplicate_id(tmp_path):
-    path = write(tmp_path, "a.jsonl", jsonl({"id": "x", "text": "a"}, {"id": "y", "text": "b"}, {"id": "x", "text": "c"}))
+    path = write(
+        tmp_path, "a.jsonl", jsonl({"id": "x", "text": "a"}, {"id": "y", "text": "b"}, {"id": "x", "text": "c"})
+    )
     results = list(read_jsonl(path))
     assert [a.text for a in articles(results)] == ["a", "b"]
     assert skips(results) == [Skipped(path, "duplicate id x (first at line 1)", 3)]
@@ -249,8 +246,10 @@ def test_duplicate_id_across_files_is_skipped_not_replaced(tmp_path):
     results = list(read([a, b, c]))
     assert [r.text for r in articles(results)] == ["a", "same text", "other"]
     first = content_hash("same text")[:20]
-    assert skips(results) == [Skipped(b, f"duplicate id x (first at {a}:1)", 2),
-                              Skipped(c, f"duplicate id {first} (first at {a}:2)")]
+    assert skips(results) == [
+        Skipped(b, f"duplicate id x (first at {a}:1)", 2),
+        Skipped(c, f"duplicate id {first} (first at {a}:2)"),
+    ]
     # each call to read() is one run: reading the same files again is not a duplicate
     assert len(articles(read([b]))) == 2
 
@@ -301,8 +300,9 @@ def test_article_over_max_chars_is_skipped_with_its_line(tmp_path):
 
 
 def test_default_max_chars_is_spacys_max_length():
-    from kg.readers import DEFAULT_MAX_CHARS
     from spacy.language import Language
+
+    from kg.readers import DEFAULT_MAX_CHARS
 
     assert DEFAULT_MAX_CHARS == Language().max_length == 1_000_000
 
@@ -460,7 +460,7 @@ ARTICLE_PARAGRAPHS = [
     "for $2 billion in cash, the largest acquisition in the company's history.",
     "The deal, which has been approved by both boards, is expected to close in the second half of the year, "
     "subject to regulatory approval in the United States and the European Union.",
-    '"Widget\'s engineers have built the best sensors in the world," said Maria Lopez, Acme\'s chief executive, '
+    "\"Widget's engineers have built the best sensors in the world,\" said Maria Lopez, Acme's chief executive, "
     'in a statement. "Together we can bring them to every factory floor."',
     "A Cambridge success story",
     "Widget Ltd was founded in 1998 in Cambridge by two university researchers and employs about 1,200 people "
@@ -792,7 +792,7 @@ def test_counts_add_up(tmp_path):
     ]
     lines = jsonl({"text": "1"}, "{oops", {"text": 2}, {"id": "d", "text": "3"}, {"id": "d", "text": "4"})
     inputs.append(write(tmp_path, "lines.jsonl", lines))
-    results = list(read(inputs + ["-"], stdin=io.StringIO("From stdin.")))
+    results = list(read([*inputs, "-"], stdin=io.StringIO("From stdin.")))
     n_articles, n_skipped = len(articles(results)), len(skips(results))
     assert n_articles + n_skipped == len(results)
     assert (n_articles, n_skipped) == (6, 10)

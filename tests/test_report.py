@@ -20,8 +20,17 @@ def reports(example_store, tmp_path_factory):
     return d
 
 
-SECTIONS = ["Corpus", "The alliance network", "Blocs", "Bridges between blocs", "Top actors", "Strongest alliances",
-            "Strongest adversaries", "Office holders", "Stances"]
+SECTIONS = [
+    "Corpus",
+    "The alliance network",
+    "Blocs",
+    "Bridges between blocs",
+    "Top actors",
+    "Strongest alliances",
+    "Strongest adversaries",
+    "Office holders",
+    "Stances",
+]
 
 
 def test_html_report_is_one_file_with_its_pictures(reports):

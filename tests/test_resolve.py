@@ -26,8 +26,11 @@ def _article(aid, *people, rel=None, quote_by=None, date="2025-01-01"):
     ents.append(Entity("gpe/united-kingdom", "United Kingdom", "GPE"))
     text = " ".join(people) + " spoke."
     ev = Evidence(aid, text, 0, len(text))
-    g = ArticleGraph(Article(id=aid, text=text, date=date), entities=ents,
-                     mentions=[Mention(e.id, e.name, 0, len(e.name)) for e in ents])
+    g = ArticleGraph(
+        Article(id=aid, text=text, date=date),
+        entities=ents,
+        mentions=[Mention(e.id, e.name, 0, len(e.name)) for e in ents],
+    )
     if rel:
         g.relations.append(Relation(ents[rel[0]].id, rel[1], ents[rel[2]].id, ev))
     if quote_by is not None:
@@ -49,8 +52,12 @@ def _ids(g):
 
 def test_starmer_variants_become_one_actor_and_every_reference_is_rewritten():
     r = Resolver()
-    graphs = [_article("1", "Keir Starmer"), _article("2", "Mr Starmer", rel=(0, "visits", 1), quote_by=0),
-              _article("3", "Sir Keir Starmer"), _article("4", "Starmer")]
+    graphs = [
+        _article("1", "Keir Starmer"),
+        _article("2", "Mr Starmer", rel=(0, "visits", 1), quote_by=0),
+        _article("3", "Sir Keir Starmer"),
+        _article("4", "Starmer"),
+    ]
     out = _final(r.stream(graphs))
     assert {i for g in out for i in _ids(g)} == {"person/keir-starmer"}
     g2 = next(g for g in out if g.article.id == "2")
@@ -67,14 +74,21 @@ def test_bare_surname_before_the_full_name_still_resolves():
     articles = [_article("1", "Starmer"), _article("2", "Keir Starmer"), _article("3", "Cooper")]
     out = list(r.stream(articles, window=0))
     # each article goes on at once; "Starmer" comes again, revised, once the full name is known
-    assert [(g.article.id, _ids(g)) for g in out] == [("1", ["person/starmer"]), ("2", ["person/keir-starmer"]),
-                                                      ("3", ["person/cooper"]), ("1", ["person/keir-starmer"])]
+    assert [(g.article.id, _ids(g)) for g in out] == [
+        ("1", ["person/starmer"]),
+        ("2", ["person/keir-starmer"]),
+        ("3", ["person/cooper"]),
+        ("1", ["person/keir-starmer"]),
+    ]
     assert r.revised == 1 and out[0].article.hash != out[3].article.hash  # the store replaces the first version
     # with a window, "Starmer" waits for the next article, which names him: one version, no revision
     r = Resolver()
     out = list(r.stream(articles, window=1))
-    assert [(g.article.id, _ids(g)) for g in out] == [("2", ["person/keir-starmer"]), ("1", ["person/keir-starmer"]),
-                                                      ("3", ["person/cooper"])]
+    assert [(g.article.id, _ids(g)) for g in out] == [
+        ("2", ["person/keir-starmer"]),
+        ("1", ["person/keir-starmer"]),
+        ("3", ["person/cooper"]),
+    ]
     assert r.revised == 0
     # whatever the window, the last versions are the same
     finals = [{g.article.id: g.article.hash for g in Resolver().stream(articles, window=w)} for w in (0, 1, 2, 500)]
@@ -83,25 +97,53 @@ def test_bare_surname_before_the_full_name_still_resolves():
 
 def test_two_milibands_stay_two_people_and_the_bare_surname_stays_unmerged():
     r = Resolver()
-    out = _final(r.stream([_article("1", "Ed Miliband"), _article("2", "David Miliband"),
-                         _article("3", "Miliband"), _article("4", "Mr Ed Miliband"), _article("5", "D. Miliband")]))
-    assert [_ids(g) for g in out] == [["person/ed-miliband"], ["person/david-miliband"], ["person/miliband"],
-                                      ["person/ed-miliband"], ["person/david-miliband"]]
+    out = _final(
+        r.stream(
+            [
+                _article("1", "Ed Miliband"),
+                _article("2", "David Miliband"),
+                _article("3", "Miliband"),
+                _article("4", "Mr Ed Miliband"),
+                _article("5", "D. Miliband"),
+            ]
+        )
+    )
+    assert [_ids(g) for g in out] == [
+        ["person/ed-miliband"],
+        ["person/david-miliband"],
+        ["person/miliband"],
+        ["person/ed-miliband"],
+        ["person/david-miliband"],
+    ]
 
 
 def test_one_known_miliband_takes_the_surname_other_first_names_never_merge():
-    out = _final(Resolver().stream([_article("1", "Ed Miliband"), _article("2", "Miliband"),
-                                  _article("3", "David Miliband")]))
+    out = _final(
+        Resolver().stream([_article("1", "Ed Miliband"), _article("2", "Miliband"), _article("3", "David Miliband")])
+    )
     ids = [_ids(g) for g in out]
     assert ids[0] == ["person/ed-miliband"] and ids[2] == ["person/david-miliband"]
 
 
 def test_spelling_variants_merge_by_similarity_but_not_across_first_names():
-    out = _final(Resolver().stream([_article("1", "Volodymyr Zelensky"), _article("2", "Volodymyr Zelenskyy"),
-                                  _article("3", "Donald Trump"), _article("4", "Donald J. Trump"),
-                                  _article("5", "Melania Trump")]))
-    assert [_ids(g)[0] for g in out] == ["person/volodymyr-zelensky", "person/volodymyr-zelensky",
-                                         "person/donald-trump", "person/donald-trump", "person/melania-trump"]
+    out = _final(
+        Resolver().stream(
+            [
+                _article("1", "Volodymyr Zelensky"),
+                _article("2", "Volodymyr Zelenskyy"),
+                _article("3", "Donald Trump"),
+                _article("4", "Donald J. Trump"),
+                _article("5", "Melania Trump"),
+            ]
+        )
+    )
+    assert [_ids(g)[0] for g in out] == [
+        "person/volodymyr-zelensky",
+        "person/volodymyr-zelensky",
+        "person/donald-trump",
+        "person/donald-trump",
+        "person/melania-trump",
+    ]
 
 
 def test_same_surname_disambiguated_by_the_office_held():
@@ -120,8 +162,10 @@ def test_same_surname_disambiguated_by_the_office_held():
 
 
 def test_organisation_aliases_persist_in_the_alias_table(tmp_path):
-    eu = ArticleGraph(Article(id="1", text="t"), entities=[Entity("organization/european-union", "European Union",
-                                                                  "Organization", aliases=["EU"])])
+    eu = ArticleGraph(
+        Article(id="1", text="t"),
+        entities=[Entity("organization/european-union", "European Union", "Organization", aliases=["EU"])],
+    )
     r = Resolver(path=tmp_path / "aliases.json")
     list(r.stream([eu]))
     r.save()
@@ -137,12 +181,26 @@ def test_curation_merge_and_split_win(tmp_path):
     cur.split("person/ed-miliband", ["Miliband"])
     cur.save(tmp_path)
     cur = curation.Curation.load(tmp_path)
-    assert cur.merges == {"person/mr-nobody": "person/keir-starmer"} and cur.splits == {"person/ed-miliband": ["Miliband"]}
+    assert cur.merges == {"person/mr-nobody": "person/keir-starmer"} and cur.splits == {
+        "person/ed-miliband": ["Miliband"]
+    }
     r = Resolver(cur)
-    out = _final(r.stream([_article("1", "Keir Starmer"), _article("2", "Mr Nobody"), _article("3", "Ed Miliband"),
-                         _article("4", "Miliband")]))
-    assert [_ids(g) for g in out] == [["person/keir-starmer"], ["person/keir-starmer"], ["person/ed-miliband"],
-                                      ["person/miliband"]]
+    out = _final(
+        r.stream(
+            [
+                _article("1", "Keir Starmer"),
+                _article("2", "Mr Nobody"),
+                _article("3", "Ed Miliband"),
+                _article("4", "Miliband"),
+            ]
+        )
+    )
+    assert [_ids(g) for g in out] == [
+        ["person/keir-starmer"],
+        ["person/keir-starmer"],
+        ["person/ed-miliband"],
+        ["person/miliband"],
+    ]
     with pytest.raises(ValueError):
         cur.merge("person/keir-starmer", "person/mr-nobody")  # would make a cycle
 
@@ -162,8 +220,12 @@ def test_resolution_changes_reload_the_article(tmp_path):
     cur.save()
     third = api.load([str(jsonl)], store=str(store))
     assert third.loaded == 1 and third.unchanged == 1
-    ids = {r[0] for r in api.query("SELECT DISTINCT ?id WHERE { ?e <https://kg.example.org/ontology#entityId> ?id }",
-                                   store=str(store)).rows}
+    ids = {
+        r[0]
+        for r in api.query(
+            "SELECT DISTINCT ?id WHERE { ?e <https://kg.example.org/ontology#entityId> ?id }", store=str(store)
+        ).rows
+    }
     assert "person/mr-nobody" not in ids and "person/keir-starmer" in ids
     assert (store / "aliases.json").exists()
 
@@ -199,12 +261,19 @@ def bbc_resolved(nlp):
     from kg.build.flow import extract
 
     folder = shared("external/bbc/politics")
-    files = sorted(p for p in folder.glob("*.txt") if any(k in p.read_text(errors="replace")
-                                                          for k in ("Miliband", "Cherie", "Ian Blair")))
+    files = sorted(
+        p
+        for p in folder.glob("*.txt")
+        if any(k in p.read_text(errors="replace") for k in ("Miliband", "Cherie", "Ian Blair"))
+    )
     files += sorted(p for p in folder.glob("*.txt") if "Brown" in p.read_text(errors="replace"))[:15]
     articles = list(read.read([str(p) for p in dict.fromkeys(files)]))
-    articles.append(Article(id="ed-miliband", text="Ed Miliband, the Labour MP, spoke in Doncaster on Friday. "
-                                                   "Mr Miliband said the party was united."))
+    articles.append(
+        Article(
+            id="ed-miliband",
+            text="Ed Miliband, the Labour MP, spoke in Doncaster on Friday. Mr Miliband said the party was united.",
+        )
+    )
     raw = list(extract(articles, nlp))
     return raw, _final(Resolver().stream(raw))
 
@@ -214,7 +283,7 @@ def _persons(graphs):
 
 
 def test_bbc_milibands_stay_two_and_blairs_stay_apart(bbc_resolved):
-    raw, out = bbc_resolved
+    _raw, out = bbc_resolved
     people = _persons(out)
     assert "person/david-miliband" in people and "person/ed-miliband" in people
     ed = next(g for g in out if g.article.id == "ed-miliband")
@@ -251,12 +320,24 @@ def test_close_surnames_are_those_rapidfuzz_finds_among_all_known_ones():
     from kg.resolve.names import FUZZ
 
     rng = random.Random(7)
-    base = ["smith", "smyth", "blair", "clarke", "miliband", "o'brien", "mcdonald", "kyrke-smith", "ab", "a",
-            "abcdefghijklmnopq", "abcdefghijklmnop"]
+    base = [
+        "smith",
+        "smyth",
+        "blair",
+        "clarke",
+        "miliband",
+        "o'brien",
+        "mcdonald",
+        "kyrke-smith",
+        "ab",
+        "a",
+        "abcdefghijklmnopq",
+        "abcdefghijklmnop",
+    ]
 
     def variant(w):
         i = rng.randrange(len(w))
-        return rng.choice([w[:i] + w[i + 1:], w[:i] + rng.choice("aeilnrst") + w[i:], w + "s"]) or "x"
+        return rng.choice([w[:i] + w[i + 1 :], w[:i] + rng.choice("aeilnrst") + w[i:], w + "s"]) or "x"
 
     words = base + [variant(rng.choice(base)) for _ in range(600)]
     r, known = Resolver(), []

@@ -6,15 +6,17 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.nlp.graph import doc_to_graph
 from kg.model import Article
 from kg.nlp import PipelineError, load_pipeline
+from kg.nlp.graph import doc_to_graph
 from kg.nlp.select import Selector
 
 from helpers import EXAMPLES, HEALEY, SHARED_DATA, shared
 
-TRICKY = ("Y'all gonna say it ain't so, let's go. C'mon, it's nothin'. There is a man who gets it; she got ta go.\n\n"
-          "Got it?  Yes  \nSomething happened to nobody. I'd have told them myself.\n")
+TRICKY = (
+    "Y'all gonna say it ain't so, let's go. C'mon, it's nothin'. There is a man who gets it; she got ta go.\n\n"
+    "Got it?  Yes  \nSomething happened to nobody. I'd have told them myself.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,10 @@ def example_texts() -> list[str]:
 
 
 def annotations(doc):
-    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_,
-             t.is_sent_start) for t in doc]
+    return [
+        (t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_, t.is_sent_start)
+        for t in doc
+    ]
 
 
 def test_tuned_model_annotates_exactly_like_stock_spacy(full):
@@ -54,8 +58,12 @@ def test_tuned_model_annotates_exactly_like_stock_spacy(full):
 
 
 def _embed_layers(nlp):
-    return [node.get_ref("embed") for name in ("tok2vec", "ner")
-            for node in nlp.get_pipe(name).model.walk() if node.has_ref("embed")]
+    return [
+        node.get_ref("embed")
+        for name in ("tok2vec", "ner")
+        for node in nlp.get_pipe(name).model.walk()
+        if node.has_ref("embed")
+    ]
 
 
 def test_embed_cache_gives_the_vectors_of_the_uncached_layer(full):
@@ -112,8 +120,14 @@ def test_selected_mode_pipeline_shape(sel):
     assert sel.meta["kg"]["parse"] == "selected"
     for p in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"):
         assert p in sel.disabled
-    assert names.index("kg_paragraphs") < names.index("senter") < names.index("ner") < names.index("kg_offices") \
-        < names.index("kg_parse") < names.index("kg_entities")
+    assert (
+        names.index("kg_paragraphs")
+        < names.index("senter")
+        < names.index("ner")
+        < names.index("kg_offices")
+        < names.index("kg_parse")
+        < names.index("kg_entities")
+    )
 
 
 def test_mode_from_environment_and_bad_mode(monkeypatch):
@@ -136,12 +150,14 @@ def test_model_without_senter_falls_back_to_parsing_everything(tmp_path):
 
 
 def test_sentence_selection_rules(sel):
-    text = ("It rained all day in the valley.\n"  # no reference: not parsed
-            "John Healey met Pete Hegseth in London.\n"  # two entities
-            "He warned that the plan was flawed.\n"  # pronoun + speech cue ("warned")
-            "The Conservatives lost the vote.\n"  # NORP: kg_entities reads its tag
-            "The weather was cold and grey.\n"  # none
-            "Macron arrived late.\n")  # one entity, no cue: not parsed
+    text = (
+        "It rained all day in the valley.\n"  # no reference: not parsed
+        "John Healey met Pete Hegseth in London.\n"  # two entities
+        "He warned that the plan was flawed.\n"  # pronoun + speech cue ("warned")
+        "The Conservatives lost the vote.\n"  # NORP: kg_entities reads its tag
+        "The weather was cold and grey.\n"  # none
+        "Macron arrived late.\n"
+    )  # one entity, no cue: not parsed
     doc = sel(text)
     sents = list(doc.sents)
     assert [s.text.strip() for s in sents] == [line for line in text.splitlines()]
@@ -166,9 +182,11 @@ def test_cue_forms_cover_inflections(sel):
 
 
 def test_extraction_same_on_unparsed_and_parsed_sentences(sel, full):
-    text = ("The weather in the region was cold.\nDefence Secretary John Healey met Pete Hegseth in Washington. "
-            "It was a long day. \"We will stand with Ukraine for as long as it takes,\" Healey said. "
-            "Nobody expected much.")
+    text = (
+        "The weather in the region was cold.\nDefence Secretary John Healey met Pete Hegseth in Washington. "
+        'It was a long day. "We will stand with Ukraine for as long as it takes," Healey said. '
+        "Nobody expected much."
+    )
     a, b = (doc_to_graph(nlp(text), Article(id="t", text=text)) for nlp in (full, sel))
     rel = lambda g: {(r.subject, r.predicate, r.object) for r in g.relations}  # noqa: E731
     assert ("person/john-healey", "holds_position", "office/defence-secretary") in rel(b)
@@ -183,18 +201,28 @@ def test_golden_article_graph_identical_in_both_modes(sel, full):
     assert sel.get_pipe("kg_parse").stats["parsed"] < sel.get_pipe("kg_parse").stats["tokens"]
     assert {(e.id, e.type) for e in a.entities} == {(e.id, e.type) for e in b.entities}
     assert {(m.entity_id, m.start, m.end) for m in a.mentions} == {(m.entity_id, m.start, m.end) for m in b.mentions}
-    assert {(r.subject, r.predicate, r.object, r.modality) for r in a.relations} == \
-        {(r.subject, r.predicate, r.object, r.modality) for r in b.relations}
-    assert {(q.speaker, q.evidence.start, q.evidence.end) for q in a.quotes} == \
-        {(q.speaker, q.evidence.start, q.evidence.end) for q in b.quotes}
+    assert {(r.subject, r.predicate, r.object, r.modality) for r in a.relations} == {
+        (r.subject, r.predicate, r.object, r.modality) for r in b.relations
+    }
+    assert {(q.speaker, q.evidence.start, q.evidence.end) for q in a.quotes} == {
+        (q.speaker, q.evidence.start, q.evidence.end) for q in b.quotes
+    }
 
 
 def test_selector_counts_repeated_names_and_pronouns(sel):
     nlp = sel
-    doc = nlp("John Healey spoke in London. Later Healey and she left.", disable=["kg_parse", "kg_entities",
-                                                                                "kg_positions", "kg_coref",
-                                                                                "kg_relations", "kg_quotes",
-                                                                                "kg_relation_model"])
+    doc = nlp(
+        "John Healey spoke in London. Later Healey and she left.",
+        disable=[
+            "kg_parse",
+            "kg_entities",
+            "kg_positions",
+            "kg_coref",
+            "kg_relations",
+            "kg_quotes",
+            "kg_relation_model",
+        ],
+    )
     s = nlp.get_pipe("kg_parse").selector
     strict = Selector(nlp.vocab, s.forms, nlp.get_pipe("ner").labels, min_entities=3)
     selected, other = strict.sentences(doc)

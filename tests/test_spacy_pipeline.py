@@ -6,9 +6,9 @@ from __future__ import annotations
 import gc
 import json
 import os
-import tomllib
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,15 @@ from kg import readers as read
 from kg.model import Article
 from kg.nlp import DEFAULT_CONFIG, batch_size, load_pipeline, parse_mode, register
 from kg.nlp.graph import doc_to_graph
+
 from helpers import EXAMPLES, ROOT
 
 
 def graphs(nlp, articles) -> list[str]:
-    return [json.dumps(doc_to_graph(doc, a).to_dict(), sort_keys=True, ensure_ascii=False)
-            for doc, a in zip(nlp.pipe([a.text for a in articles]), articles)]
+    return [
+        json.dumps(doc_to_graph(doc, a).to_dict(), sort_keys=True, ensure_ascii=False)
+        for doc, a in zip(nlp.pipe([a.text for a in articles]), articles)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,9 @@ def entry_points(tmp_path_factory) -> Path:
     """A folder for PYTHONPATH holding a distribution with kg's spaCy entry points from pyproject.toml, as
     an install of kg declares them (the test environment's kg may have been installed before they were)."""
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
-    groups = {g: "\n".join(f"{k} = {v}" for k, v in eps.items()) for g, eps in declared.items() if g.startswith("spacy_")}
+    groups = {
+        g: "\n".join(f"{k} = {v}" for k, v in eps.items()) for g, eps in declared.items() if g.startswith("spacy_")
+    }
     assert "kg_entities" in groups["spacy_factories"] and "kg.speed_settings.v1" in groups["spacy_callbacks"]
     dist = tmp_path_factory.mktemp("site") / "kg_spacy_entry_points-0.0.dist-info"
     dist.mkdir()
@@ -86,9 +91,14 @@ def test_a_saved_pipeline_keeps_the_data_it_was_built_with(tmp_path):
     they name after the files are gone."""
     folder = tmp_path / "pipelines"
     folder.mkdir()
-    offices = [*map(json.loads, (DEFAULT_CONFIG.parent / "offices.jsonl").read_text().splitlines()),
-               {"label": "OFFICE", "pattern": [{"LOWER": "chief"}, {"LOWER": "widget"}, {"LOWER": "inspector"}],
-                "id": "Chief Widget Inspector"}]
+    offices = [
+        *map(json.loads, (DEFAULT_CONFIG.parent / "offices.jsonl").read_text().splitlines()),
+        {
+            "label": "OFFICE",
+            "pattern": [{"LOWER": "chief"}, {"LOWER": "widget"}, {"LOWER": "inspector"}],
+            "id": "Chief Widget Inspector",
+        },
+    ]
     (folder / "offices.jsonl").write_text("\n".join(json.dumps(p) for p in offices))
     lexicon = (DEFAULT_CONFIG.parent / "lexicon.toml").read_text()
     assert "befriend" not in lexicon
@@ -103,8 +113,7 @@ def test_a_saved_pipeline_keeps_the_data_it_was_built_with(tmp_path):
     text = "The Chief Widget Inspector, Anna Berg, said that France befriended Germany."
     doc = loaded(text)
     assert ("Chief Widget Inspector", "OFFICE") in {(e.text, e.label_) for e in doc.ents}
-    assert ("gpe/france", "supports", "gpe/germany") in {(r.subject, r.predicate, r.object)
-                                                        for r in doc._.kg_relations}
+    assert ("gpe/france", "supports", "gpe/germany") in {(r.subject, r.predicate, r.object) for r in doc._.kg_relations}
     assert graphs(loaded, [Article(id="t", text=text)]) == graphs(built, [Article(id="t", text=text)])
 
 
@@ -139,19 +148,38 @@ def test_pipeline_round_trips_through_bytes(nlp, articles):
 
 
 def test_entry_points_let_spacy_load_without_importing_kg(saved, entry_points):
-    code = ("import sys, spacy\n"
-            "assert 'kg' not in sys.modules\n"
-            f"doc = spacy.load({str(saved)!r})('Defence Secretary John Healey met Pete Hegseth.')\n"
-            "print([h.predicate for h in doc._.kg_positions])\n")
-    out = subprocess.run([sys.executable, "-c", code], env=_env(entry_points), capture_output=True, text=True,
-                         timeout=300)
+    code = (
+        "import sys, spacy\n"
+        "assert 'kg' not in sys.modules\n"
+        f"doc = spacy.load({str(saved)!r})('Defence Secretary John Healey met Pete Hegseth.')\n"
+        "print([h.predicate for h in doc._.kg_positions])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=_env(entry_points), capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr
     assert "holds_position" in out.stdout
 
 
 def test_spacy_package_builds_a_package_that_requires_kg(saved, entry_points, tmp_path):
-    out = subprocess.run([sys.executable, "-m", "spacy", "package", str(saved), str(tmp_path), "--name", "kg_news",
-                          "--version", "0.1.0"], env=_env(entry_points), capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spacy",
+            "package",
+            str(saved),
+            str(tmp_path),
+            "--name",
+            "kg_news",
+            "--version",
+            "0.1.0",
+        ],
+        env=_env(entry_points),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     package = tmp_path / "en_kg_news-0.1.0"
     assert (package / "dist" / "en_kg_news-0.1.0.tar.gz").is_file()

@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg import model
-from kg.schema import ids
-from kg.schema import queries
+from kg.schema import ids, queries
 from kg.stores import ReadOnlyError, StoreError, open_store
 from kg.stores import rdf as rdfterms
 from kg.stores.sparql import SparqlStore, endpoints
@@ -37,8 +36,10 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 def endpoint() -> str:
     url = os.environ.get("KG_SPARQL_ENDPOINT")
     if not url:
-        msg = ("KG_SPARQL_ENDPOINT is not set: no SPARQL server to test against "
-               "(run `scripts/oxigraph start` and export its URL, or use scripts/run-tests)")
+        msg = (
+            "KG_SPARQL_ENDPOINT is not set: no SPARQL server to test against "
+            "(run `scripts/oxigraph start` and export its URL, or use scripts/run-tests)"
+        )
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(msg)
         pytest.skip(msg)
@@ -72,8 +73,7 @@ def test_endpoints_are_derived_from_root_or_query_url():
 
 
 def test_load_gives_the_same_counts_and_graphs_as_embedded(loaded, example_store, example_graphs):
-    with open_store(loaded) as rem, open_store(str(example_store),
-                                                                    read_only=True) as emb:
+    with open_store(loaded) as rem, open_store(str(example_store), read_only=True) as emb:
         assert rem.stats() == emb.stats()
         assert set(rem.named_graphs()) == {ids.graph_iri(g.article.id) for g in example_graphs[0]}
         assert set(rem.quads()) == set(emb.quads())
@@ -82,8 +82,7 @@ def test_load_gives_the_same_counts_and_graphs_as_embedded(loaded, example_store
 @pytest.mark.parametrize("name", queries.names())
 def test_named_queries_answer_as_the_embedded_store_does(loaded, example_store, name):
     text = queries.with_prefixes(queries.named(name))
-    with open_store(loaded) as rem, open_store(str(example_store),
-                                                                    read_only=True) as emb:
+    with open_store(loaded) as rem, open_store(str(example_store), read_only=True) as emb:
         remote, local = rem.query(text), emb.query(text)
     assert remote.columns == local.columns
     assert remote.rows == local.rows
@@ -107,7 +106,9 @@ def test_changed_article_replaces_only_its_named_graph(remote, example_graphs, n
     target = graphs[0]
     gn = ids.graph_iri(target.article.id)
     others = {q for q in remote.quads() if q.graph_name.value != gn}
-    changed_article = dataclasses.replace(target.article, text="Russia attacked Ukraine. Keir Starmer criticised Russia.")
+    changed_article = dataclasses.replace(
+        target.article, text="Russia attacked Ukraine. Keir Starmer criticised Russia."
+    )
     changed = doc_to_graph(nlp(changed_article.text), changed_article)
     stats = remote.load([changed])
     assert stats.articles_replaced == 1 and stats.articles_loaded == 1
@@ -122,17 +123,20 @@ def test_changed_article_replaces_only_its_named_graph(remote, example_graphs, n
 
 def test_query_path_is_read_only(remote):
     remote.put_graph("urn:g", [ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c"))])
-    for update in ("INSERT DATA { <urn:x> <urn:y> <urn:z> }", "PREFIX x: <urn:x#>\nDELETE WHERE { ?s ?p ?o }",
-                   "DROP ALL", "CLEAR GRAPH <urn:g>"):
+    for update in (
+        "INSERT DATA { <urn:x> <urn:y> <urn:z> }",
+        "PREFIX x: <urn:x#>\nDELETE WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "CLEAR GRAPH <urn:g>",
+    ):
         with pytest.raises(ReadOnlyError):
             remote.query(update)
     # and the query endpoint itself will not run an update that slips past the check
     with pytest.raises(StoreError):
         remote._select("DELETE WHERE { ?s ?p ?o }")
     assert remote.query("ASK { <urn:a> <urn:b> <urn:c> }").rows == [[True]]
-    with open_store(remote.query_url, read_only=True) as ro:
-        with pytest.raises(ReadOnlyError):
-            ro.query("DROP ALL", write=True)
+    with open_store(remote.query_url, read_only=True) as ro, pytest.raises(ReadOnlyError):
+        ro.query("DROP ALL", write=True)
 
 
 def test_write_flag_allows_update(remote):
@@ -142,9 +146,9 @@ def test_write_flag_allows_update(remote):
 
 
 def test_construct_answers_triples(remote):
-    remote.put_graph("urn:g", [ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("é \"x\"\n"))])
+    remote.put_graph("urn:g", [ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal('é "x"\n'))])
     res = remote.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    assert res.rows == [["urn:a", "urn:b", "é \"x\"\n"]]
+    assert res.rows == [["urn:a", "urn:b", 'é "x"\n']]
 
 
 def test_syntax_errors_are_store_errors(remote):
@@ -184,8 +188,16 @@ def test_cli_load_query_stats_export_on_the_server(remote, example_graphs, tmp_p
     runner = CliRunner()
     r = runner.invoke(main, ["load", str(jsonl), "--sparql-endpoint", url])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(main, ["query", "--sparql-endpoint", url, "--json",
-                             "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a kg:articleId ?id }"])
+    r = runner.invoke(
+        main,
+        [
+            "query",
+            "--sparql-endpoint",
+            url,
+            "--json",
+            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a kg:articleId ?id }",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout) == [{"n": 3}]
     r = runner.invoke(main, ["query", "--sparql-endpoint", url, "DROP ALL"])

@@ -6,10 +6,9 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from kg.schema import ids
-from kg.schema import queries
-from kg.stores import ReadOnlyError, open_store
 from kg.export import export
+from kg.schema import ids, queries
+from kg.stores import ReadOnlyError, open_store
 
 
 @pytest.fixture
@@ -52,7 +51,7 @@ def test_changed_article_replaces_only_its_own_graph(store, example_graphs, nlp)
 
     graphs = example_graphs[0][:3]
     store.load(graphs)
-    target, others = graphs[0], graphs[1:]
+    target, _others = graphs[0], graphs[1:]
     other_quads = {q for q in store.quads() if q.graph_name.value != ids.graph_iri(target.article.id)}
     changed = dataclasses.replace(target.article, text="Russia attacked Ukraine. Keir Starmer criticised Russia.")
     stats = store.load([doc_to_graph(nlp(changed.text), changed)])
@@ -96,8 +95,15 @@ def test_json_export_has_nodes_and_edges(example_store, tmp_path):
     assert {"predicate", "polarity", "weight"} <= set(data["edges"][0])
 
 
-@pytest.mark.parametrize("fmt,rdf_format", [("ttl", ox.RdfFormat.TURTLE), ("nq", ox.RdfFormat.N_QUADS),
-                                            ("nt", ox.RdfFormat.N_TRIPLES), ("trig", ox.RdfFormat.TRIG)])
+@pytest.mark.parametrize(
+    "fmt,rdf_format",
+    [
+        ("ttl", ox.RdfFormat.TURTLE),
+        ("nq", ox.RdfFormat.N_QUADS),
+        ("nt", ox.RdfFormat.N_TRIPLES),
+        ("trig", ox.RdfFormat.TRIG),
+    ],
+)
 def test_rdf_exports_parse_back(example_store, tmp_path, fmt, rdf_format):
     out = tmp_path / f"g.{fmt}"
     with open_store(str(example_store), read_only=True) as st:
@@ -109,13 +115,15 @@ def test_rdf_exports_parse_back(example_store, tmp_path, fmt, rdf_format):
 
 
 def test_hostile_names_round_trip(store, example_graphs):
-    from kg.model import ArticleGraph, Article, Entity
+    from kg.model import Article, ArticleGraph, Entity
 
     name = 'O"Brien <x> }) DETACH DELETE n // \n ünï ` {'
     eid = ids.entity_id(name, "Person")
-    g = ArticleGraph(article=Article(id="weird id/<>\"", text="x"), entities=[Entity(eid, name, "Person")])
+    g = ArticleGraph(article=Article(id='weird id/<>"', text="x"), entities=[Entity(eid, name, "Person")])
     store.load([g])
-    res = store.query(queries.with_prefixes('SELECT ?e ?id WHERE { ?e rdfs:label ?l ; kg:entityId ?id } '),)
+    res = store.query(
+        queries.with_prefixes("SELECT ?e ?id WHERE { ?e rdfs:label ?l ; kg:entityId ?id } "),
+    )
     found = {r["id"]: r["e"] for r in res.dicts()}
     assert found[eid] == ids.entity_iri(eid)
     lit = ox.Literal(name)

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.schema import catalogue
 from kg.model import Article, ArticleGraph, Skipped
+from kg.schema import catalogue
+
 from torture import SLOW_CHARS, TIMEOUT_AT_MOST, generate, read_manifest, reason_class
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +45,26 @@ def small(tmp_path_factory):
 def test_generator_covers_every_kind_the_issue_names(small):
     out, summary = small
     kinds = " | ".join(sorted({e["kind"] for e in read_manifest(out / "manifest.jsonl")}))
-    for needle in ["empty file", "whitespace only", "binary data", "invalid UTF-8", "Latin-1", "UTF-16 with BOM",
-                   "10 MB article", "1 MB single line", "HTML with scripts and no article", "broken JSON line",
-                   "missing text", "wrong type", "duplicate id", "deeply nested JSON", "symlink loop in a directory",
-                   "chmod 000", "hostile text", "single line"]:
+    for needle in [
+        "empty file",
+        "whitespace only",
+        "binary data",
+        "invalid UTF-8",
+        "Latin-1",
+        "UTF-16 with BOM",
+        "10 MB article",
+        "1 MB single line",
+        "HTML with scripts and no article",
+        "broken JSON line",
+        "missing text",
+        "wrong type",
+        "duplicate id",
+        "deeply nested JSON",
+        "symlink loop in a directory",
+        "chmod 000",
+        "hostile text",
+        "single line",
+    ]:
         assert needle in kinds, needle
     assert summary["inputs"] >= 300 and summary["loaded"] > 100 and summary["skipped"] > 100
     big = out / "corpus" / "files" / "08-10mb.txt"
@@ -83,9 +100,26 @@ def test_reader_accounts_for_every_input_of_10k(tmp_path):
 def _build(corpus: Path, store: Path, report: Path, *extra: str) -> tuple[subprocess.CompletedProcess, float]:
     env = {**os.environ, "KG_PROGRESS": "0"}
     t0 = time.monotonic()
-    proc = subprocess.run([*KG, "build", str(corpus), "--store", str(store), "--report", str(report),
-                           "--article-timeout", str(TIMEOUT), *extra],
-                          capture_output=True, text=True, errors="replace", env=env, cwd=ROOT, timeout=1800)
+    proc = subprocess.run(
+        [
+            *KG,
+            "build",
+            str(corpus),
+            "--store",
+            str(store),
+            "--report",
+            str(report),
+            "--article-timeout",
+            str(TIMEOUT),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        env=env,
+        cwd=ROOT,
+        timeout=1800,
+    )
     return proc, time.monotonic() - t0
 
 
@@ -119,8 +153,9 @@ def check_accounting(out: Path, store: Path, report: Path, proc) -> dict:
     assert len(reported) == len(rows), "an input was reported twice"
     assert sorted(set(reported) - set(skips), key=str) == [], "skipped, but the manifest says it loads"
     assert sorted(set(skips) - set(reported), key=str) == [], "the manifest says skipped, but it was not reported"
-    wrong = {k: (skips[k]["reason"], reason) for k, reason in reported.items()
-             if not reason.startswith(skips[k]["reason"])}
+    wrong = {
+        k: (skips[k]["reason"], reason) for k, reason in reported.items() if not reason.startswith(skips[k]["reason"])
+    }
     assert not wrong
 
     counts = _summary_counts(proc.stderr)
@@ -162,18 +197,21 @@ def test_build_over_10k_torture_inputs_then_again(tmp_path, record_property):
     assert again["loaded"] + again["unchanged"] == first["loaded"]
     assert again["unchanged"] > 0.95 * first["loaded"]
     assert again["skipped_by_reason"] == first["skipped_by_reason"]
-    record_property("torture_10k", {"first": {**first, "seconds": round(seconds, 1)},
-                                    "again": {**again, "seconds": round(seconds2, 1)}})
+    record_property(
+        "torture_10k",
+        {"first": {**first, "seconds": round(seconds, 1)}, "again": {**again, "seconds": round(seconds2, 1)}},
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_progress_estimate_does_not_open_a_named_pipe(tmp_path):
     os.mkfifo(tmp_path / "pipe.jsonl")
     (tmp_path / "a.jsonl").write_text('{"text": "x"}\n')
-    code = "import sys; from kg import progress; print(progress.estimate_inputs([sys.argv[1]]))"
+    code = "import sys; from kg.render import progress; print(progress.estimate_inputs([sys.argv[1]]))"
     try:
-        proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
-                              timeout=30, cwd=ROOT)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=30, cwd=ROOT
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("estimate_inputs blocked on the named pipe")
     assert proc.returncode == 0 and proc.stdout.strip() in ("1", "None"), proc.stderr
@@ -195,7 +233,7 @@ def test_an_article_over_the_time_limit_is_skipped_and_the_rest_of_its_batch_is_
     from kg.build.engines import extract_chunk
 
     fast = [f"Emmanuel Macron visited Kyiv on day {i}." for i in range(6)]
-    chunk = _articles(fast[:3] + [_slow_text()] + fast[3:])
+    chunk = _articles([*fast[:3], _slow_text(), *fast[3:]])
     t0 = time.monotonic()
     out = extract_chunk(chunk, nlp, batch_size=32, timeout=2)
     elapsed = time.monotonic() - t0
@@ -217,15 +255,14 @@ def test_without_a_time_limit_the_same_article_completes(nlp):
 
 def test_the_slow_torture_line_cannot_finish_within_the_limit(nlp):
     """The manifest's "timed out" rests on this: its 0.9 MB line needs far more than TIMEOUT_AT_MOST seconds."""
-    from kg.build.timeouts import ArticleTimeout
-    from kg.build.timeouts import time_limit
+    from kg.build.timeouts import ArticleTimeout, time_limit
 
     assert TIMEOUT <= TIMEOUT_AT_MOST and SLOW_CHARS < 1_000_000
     nlp.max_length = max(nlp.max_length, SLOW_CHARS)
     t0 = time.monotonic()
-    with pytest.raises(ArticleTimeout):
-        with time_limit(TIMEOUT_AT_MOST / 4):  # a quarter of the slow line's budget is not even enough for
-            nlp(_slow_text(SLOW_CHARS // 4))  # a quarter of it
+    # a quarter of the slow line's budget is not even enough for a quarter of it
+    with pytest.raises(ArticleTimeout), time_limit(TIMEOUT_AT_MOST / 4):
+        nlp(_slow_text(SLOW_CHARS // 4))
     # and the limit interrupts it soon after: the alarm is handled at the next Python bytecode, so the
     # longest stretch of compiled code in the pipeline (the NER model over the whole text) delays it
     assert time.monotonic() - t0 < TIMEOUT_AT_MOST / 4 + 6
@@ -235,18 +272,16 @@ def test_the_slow_torture_line_cannot_finish_within_the_limit(nlp):
 def test_an_alarm_dropped_inside_a_destructor_fires_again():
     """Python prints and drops an exception raised in ``__del__`` or a gc callback (hypothesis installs
     one); the limit must still end the block, not let it run on unbounded."""
-    from kg.build.timeouts import ArticleTimeout
-    from kg.build.timeouts import time_limit
+    from kg.build.timeouts import ArticleTimeout, time_limit
 
     class SlowToDie:
         def __del__(self):
             time.sleep(1.0)  # the first alarms land here and are dropped
 
     t0 = time.monotonic()
-    with pytest.raises(ArticleTimeout):
-        with time_limit(0.2):
-            SlowToDie()
-            time.sleep(10)
+    with pytest.raises(ArticleTimeout), time_limit(0.2):
+        SlowToDie()
+        time.sleep(10)
     assert time.monotonic() - t0 < 3
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
@@ -255,8 +290,7 @@ def test_an_nlp_error_skips_only_its_article(nlp):
     from kg.build.engines import extract_chunk
 
     # a lone surrogate makes spaCy's tokenizer raise (the reader replaces them; this text skips it)
-    out = extract_chunk(_articles(["Keir Starmer spoke.", "bad \ud800 text", "Donald Trump replied."]), nlp,
-                        timeout=30)
+    out = extract_chunk(_articles(["Keir Starmer spoke.", "bad \ud800 text", "Donald Trump replied."]), nlp, timeout=30)
     assert isinstance(out[0], ArticleGraph) and isinstance(out[2], ArticleGraph)
     assert out[1].source == "t.jsonl" and out[1].line == 2 and out[1].reason.startswith("NLP failed: ")
 
@@ -267,8 +301,9 @@ def test_a_text_over_spacys_max_length_is_a_time_question_not_an_error(nlp):
     saved = nlp.max_length
     nlp.max_length = 50
     try:
-        [graph] = extract_chunk(_articles(["Keir Starmer met Donald Trump in Washington on a long Thursday."]), nlp,
-                                timeout=30)
+        [graph] = extract_chunk(
+            _articles(["Keir Starmer met Donald Trump in Washington on a long Thursday."]), nlp, timeout=30
+        )
     finally:
         nlp.max_length = max(saved, nlp.max_length)
     assert isinstance(graph, ArticleGraph)

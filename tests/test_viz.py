@@ -9,14 +9,21 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.render import viz
-from kg.render import layout
 from kg.analyse.graph import add_relation
 from kg.cli import main
+from kg.render import layout, viz
 
 # two camps that cooperate inside and fight across, plus a loner with a neutral tie
-CAMPS = [("a", "meets", "b"), ("b", "allies_with", "c"), ("a", "aids", "c"), ("d", "cooperates_with", "e"),
-         ("a", "attacks", "d"), ("c", "criticises", "e"), ("a", "meets", "b"), ("f", "calls_on", "a")]
+CAMPS = [
+    ("a", "meets", "b"),
+    ("b", "allies_with", "c"),
+    ("a", "aids", "c"),
+    ("d", "cooperates_with", "e"),
+    ("a", "attacks", "d"),
+    ("c", "criticises", "e"),
+    ("a", "meets", "b"),
+    ("f", "calls_on", "a"),
+]
 
 
 def _graph(edges=CAMPS, labels=None):
@@ -50,7 +57,7 @@ def test_scene_groups_blocs_sizes_by_pagerank_and_colours_ties():
     # the bloc circles do not overlap, and every member sits inside its own
     gs = sc.groups
     for i, g in enumerate(gs):
-        for h in gs[i + 1:]:
+        for h in gs[i + 1 :]:
             assert ((g["x"] - h["x"]) ** 2 + (g["y"] - h["y"]) ** 2) ** 0.5 >= g["radius"] + h["radius"]
     for n in sc.nodes:
         g = gs[n["group"]]
@@ -66,8 +73,10 @@ def test_scene_top_keeps_the_most_central_and_long_labels_do_not_overlap():
 
 
 def _hostile_graph():
-    return _graph([("x", "meets", "y"), ("y", "attacks", "z")],
-                  labels={"x": "</script><script>alert(1)</script>", "y": "O'Brien & <Co>", "z": "Zed"})
+    return _graph(
+        [("x", "meets", "y"), ("y", "attacks", "z")],
+        labels={"x": "</script><script>alert(1)</script>", "y": "O'Brien & <Co>", "z": "Zed"},
+    )
 
 
 def test_html_is_self_contained_escaped_and_carries_the_evidence():
@@ -101,7 +110,7 @@ def _count(img, hex_colour, tol=0.08):
     """Pixels of this colour (nodes, circles)."""
     import numpy as np
 
-    rgb = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    rgb = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
     return int((np.abs(img - rgb).max(axis=2) < tol).sum())
 
 
@@ -126,8 +135,11 @@ def test_png_shows_green_and_red_ties_and_bloc_colours(tmp_path):
 
 
 def test_stance_heatmap(tmp_path):
-    rows = [{"actor": "A", "issue": "tax", "supports": 2, "opposes": 0}, {"actor": "B", "issue": "tax", "supports": 0,
-            "opposes": 3}, {"actor": "A", "issue": "war", "supports": 1, "opposes": 1}]
+    rows = [
+        {"actor": "A", "issue": "tax", "supports": 2, "opposes": 0},
+        {"actor": "B", "issue": "tax", "supports": 0, "opposes": 3},
+        {"actor": "A", "issue": "war", "supports": 1, "opposes": 1},
+    ]
     img = _pixels(viz.stance_heatmap(rows, tmp_path / "s.png"))
     import numpy as np
 
@@ -142,8 +154,9 @@ def store(example_store):
 
 
 def test_cli_viz_html_and_png(store, tmp_path):
-    res = CliRunner().invoke(main, ["viz", "--store", store, "-o", str(tmp_path / "g.html"), "--png",
-                                    str(tmp_path / "g.png"), "--top", "25"])
+    res = CliRunner().invoke(
+        main, ["viz", "--store", store, "-o", str(tmp_path / "g.html"), "--png", str(tmp_path / "g.png"), "--top", "25"]
+    )
     assert res.exit_code == 0, res.output
     assert "25 actors" in res.stderr
     page = (tmp_path / "g.html").read_text()
@@ -155,8 +168,10 @@ def test_cli_viz_html_and_png(store, tmp_path):
 
 
 def test_cli_viz_date_window_and_errors(store, tmp_path):
-    res = CliRunner().invoke(main, ["viz", "--store", store, "--png", str(tmp_path / "m.png"), "--since", "2025-03-01",
-                                    "--until", "2025-03-31"])
+    res = CliRunner().invoke(
+        main,
+        ["viz", "--store", store, "--png", str(tmp_path / "m.png"), "--since", "2025-03-01", "--until", "2025-03-31"],
+    )
     assert res.exit_code == 0, res.output
     march = int(re.search(r"(\d+) actors", res.stderr).group(1))
     res = CliRunner().invoke(main, ["viz", "--store", store, "--png", str(tmp_path / "a.png"), "--top", "1000"])
@@ -175,7 +190,8 @@ class ClassList { constructor(){ this.s = new Set(); } add(c){ this.s.add(c); } 
 class El { constructor(tag, dataset){ this.tag = tag; this.dataset = dataset || {}; this.children = [];
   this.classList = new ClassList(); this.handlers = {}; this.style = {}; this.attrs = {}; this.textContent = ''; }
   addEventListener(t, f){ (this.handlers[t] = this.handlers[t] || []).push(f); }
-  fire(t, ev){ (this.handlers[t] || []).forEach(f => f(Object.assign({preventDefault(){}, stopPropagation(){}}, ev || {}))); }
+  fire(t, ev){ (this.handlers[t] || [])
+    .forEach(f => f(Object.assign({preventDefault(){}, stopPropagation(){}}, ev || {}))); }
   appendChild(c){ this.children.push(c); return c; } replaceChildren(){ this.children = []; }
   getAttribute(k){ return this.attrs[k]; } setAttribute(k, v){ this.attrs[k] = v; }
   getBoundingClientRect(){ return {left: 0, top: 0, width: 1000, height: 800}; } }
@@ -212,15 +228,26 @@ def test_page_script_shows_evidence_highlights_and_zooms(tmp_path):
         pytest.skip("Node.js is not installed: the page's script was not run")
     sc = layout.scene(_graph())
     page = viz.html(sc)
-    groups = lambda cls, keys: [dict(zip(keys, m)) for m in re.findall(  # noqa: E731
-        rf'<g class="{cls}" ' + " ".join(f'data-{k}="([^"]*)"' for k in keys) + ">", page)]
+
+    def groups(cls, keys):
+        return [
+            dict(zip(keys, m))
+            for m in re.findall(rf'<g class="{cls}" ' + " ".join(f'data-{k}="([^"]*)"' for k in keys) + ">", page)
+        ]
+
     nodes, edges = groups("node", ["i", "id"]), groups("edge", ["i", "s", "t"])
     assert len(nodes) == len(sc.nodes) and len(edges) == len(sc.edges)
     attack = next(i for i, e in enumerate(sc.edges) if e["sign"] < 0)
-    payload = {"nodes": nodes, "edges": edges, "viewBox": re.search(r'viewBox="([^"]+)"', page).group(1),
-               "data": re.search(r'id="kg-data">(.*?)</script>', page, re.S).group(1),
-               "script": re.findall(r"<script>(.*?)</script>", page, re.S)[0], "hover": "a", "edge": attack,
-               "search": "actor d"}
+    payload = {
+        "nodes": nodes,
+        "edges": edges,
+        "viewBox": re.search(r'viewBox="([^"]+)"', page).group(1),
+        "data": re.search(r'id="kg-data">(.*?)</script>', page, re.S).group(1),
+        "script": re.findall(r"<script>(.*?)</script>", page, re.S)[0],
+        "hover": "a",
+        "edge": attack,
+        "search": "actor d",
+    }
     run = subprocess.run([node, "-e", HARNESS], input=json.dumps(payload), capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
