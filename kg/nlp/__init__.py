@@ -50,7 +50,18 @@ class PipelineError(RuntimeError):
 
 def register() -> None:
     """Register kg's factories and callbacks with spaCy (by importing the modules that define them)."""
-    from kg.nlp import attribute_table, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401, I001
+    from kg.nlp import (  # noqa: F401  (imported for the factories and callbacks they register)
+        attribute_table,
+        coref,
+        entities,
+        offices,
+        positions,
+        quotes,
+        relation_model,
+        relations,
+        select,
+        tuning,
+    )
 
 
 def read_config(path: Path | str = DEFAULT_CONFIG) -> Config:

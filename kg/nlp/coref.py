@@ -87,12 +87,12 @@ def _speech(verb, cues) -> bool:
 
 
 def _pick(recent, sent, accept, window: int, prefer_subject=True):
-    for i, eid, is_subj, s in reversed(recent):
+    for _, eid, is_subj, s in reversed(recent):
         if sent - s > window or not prefer_subject:
             break
         if is_subj and accept(eid):
             return eid
-    for i, eid, is_subj, s in reversed(recent):
+    for _, eid, _, _ in reversed(recent):
         if accept(eid):
             return eid
     return None

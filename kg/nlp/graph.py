@@ -8,7 +8,7 @@ relation and quote. Character offsets index into ``Article.text``.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
 from kg.nlp import dates
@@ -56,11 +56,11 @@ class _Dates:
     future marker ("will meet on Friday", "is due to meet on Thursday"). Gives ``{"date": ISO,
     "date_text": phrase}`` or nothing."""
 
-    _FUTURE = {"will", "'ll", "shall", "due", "going", "expected", "scheduled", "plans", "intends"}
+    _FUTURE = frozenset({"will", "'ll", "shall", "due", "going", "expected", "scheduled", "plans", "intends"})
 
     def __init__(self, doc: Doc, text: str, anchor):
         self.doc, self.text, self.anchor = doc, text, anchor  # text: the article's (doc.text is rebuilt per access)
-        self._ents = None
+        self._ents: list[Span] | None = None
 
     @property
     def ents(self):
@@ -90,7 +90,7 @@ class _Dates:
                      for m in dates.DAY_WORDS.finditer(self.text, sent_start, sent_end)]
         if not found:
             return {}
-        s, e, phrase, _ = min(found, key=lambda f: (not f[3], 0 if start <= f[0] < end else 1,
+        _, _, phrase, _ = min(found, key=lambda f: (not f[3], 0 if start <= f[0] < end else 1,
                                                     max(start - f[1], f[0] - end, 0)))
         future = span is not None and any(t.lower_ in self._FUTURE for t in span)  # in the relation's own words
         iso = dates.normalise(phrase, self.anchor, future=future)

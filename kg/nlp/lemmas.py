@@ -1,7 +1,7 @@
 """The rule lemmatizer made faster, with the same lemmas (see :mod:`kg.nlp.tuning`): index tables that
 answer ``in`` from a set, every answer cached, and a Doc lemmatized from its arrays."""
 
-from functools import lru_cache
+from functools import cache
 
 from spacy.language import Language
 
@@ -61,7 +61,7 @@ def lemma_cache(nlp: Language) -> int:
     return n
 
 
-@lru_cache(maxsize=None)
+@cache
 def _array_lemmatizer(cls: type) -> type:
     """A subclass of a rule lemmatizer class whose ``__call__`` reads and writes the Doc's arrays, and
     whose tables, whenever they are (re)loaded, get :class:`IndexList` s and empty caches."""

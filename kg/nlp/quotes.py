@@ -274,9 +274,9 @@ class Quotes:
     def _about(self, doc: Doc, h: attrs.QuoteHit) -> list[str]:
         out: list[str] = []
         for eid, s, e in self.mention_spans:
-            if h.start <= s and e <= h.end and eid != h.speaker and eid not in out:
-                if self.ents.get(eid) and self.ents[eid].type not in ("Quantity",):
-                    out.append(eid)
+            if (h.start <= s and e <= h.end and eid != h.speaker and eid not in out
+                    and self.ents.get(eid) and self.ents[eid].type not in ("Quantity",)):
+                out.append(eid)
         return out
 
 

@@ -20,7 +20,7 @@ Training uses spaCy's own loop (``pipelines/relations-train.cfg``, ``python -m k
 import zlib
 from bisect import bisect_right
 from collections import Counter
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy
 from spacy.language import Language
@@ -163,13 +163,9 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
         if lw:
             tokens = numpy.hstack([tokens, model.ops.to_numpy(lexical[d])])
         sums = numpy.vstack([numpy.zeros((1, width)), numpy.cumsum(tokens, axis=0, dtype="float64")])
-
-        def mean(s: int, e: int) -> numpy.ndarray:  # mean of tokens[s:e], from the running sums
-            return ((sums[e] - sums[s]) / (e - s)).astype("f") if e > s else numpy.zeros(width, dtype="f")
-
         for a, b in instances:
             lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
-            between = mean(lo, hi)
+            between = _mean(sums, lo, hi)
             onehot = numpy.zeros(2 * n_types + len(_DISTANCES) + 1, dtype="f")
             onehot[types.get(a.label_, n_types - 1)] = 1
             onehot[n_types + types.get(b.label_, n_types - 1)] = 1
@@ -178,7 +174,8 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
             hashed = numpy.zeros(pw, dtype="f")
             for f in path_features(a, b) if pw else ():
                 hashed[zlib.crc32(f.encode("utf8")) % pw] = 1
-            rows.append(numpy.concatenate([mean(a.start, a.end), mean(b.start, b.end), between, onehot, hashed]))
+            rows.append(numpy.concatenate([_mean(sums, a.start, a.end), _mean(sums, b.start, b.end), between, onehot,
+                                           hashed]))
             plan.append((d, (a.start, a.end), (b.start, b.end), (lo, hi)))
     X = model.ops.asarray2f(numpy.vstack(rows)) if rows else model.ops.alloc2f(0, model.get_dim("nO"))
 
@@ -194,6 +191,11 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
         return bp_lexical([model.ops.asarray2f(g) for g in grads])
 
     return X, backprop
+
+
+def _mean(sums: numpy.ndarray, s: int, e: int) -> numpy.ndarray:
+    """The mean of tokens ``s:e`` from their running sums (row k: the sum of the first k tokens)."""
+    return ((sums[e] - sums[s]) / (e - s)).astype("f") if e > s else numpy.zeros(sums.shape[1], dtype="f")
 
 
 def _sigmoid(x):

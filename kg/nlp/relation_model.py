@@ -213,7 +213,7 @@ def _one_holder_per_office(best: dict, held: set) -> dict:
     named none for that office in the sentence (theirs come from the construction itself: "Defence
     Secretary John Healey")."""
     top: dict[tuple[int, int], tuple[float, tuple]] = {}
-    for key, (p, a, b) in best.items():
+    for key, (p, _, b) in best.items():
         if key[1] == "holds_position":
             if (key[2], key[3]) in held:  # (office, sentence)
                 continue

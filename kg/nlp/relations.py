@@ -188,7 +188,8 @@ class Rules:
         if "gdp" not in sent and "spending" not in sent:
             return []
         targets = [t for t in (*args.logical_objects(verb), *args.prep_objects(verb, "to"))
-                   if (e := args.entity_of(doc, t)) and self.ents[e].type == "Quantity" and self.ents[e].name.endswith("%")]
+                   if (e := args.entity_of(doc, t)) and self.ents[e].type == "Quantity"
+                   and self.ents[e].name.endswith("%")]
         if not targets:
             return []
         subjects = args.logical_subjects(verb)

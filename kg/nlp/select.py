@@ -242,7 +242,7 @@ class SelectiveParser(LexiconUser):
         for proc in self.pipes:
             subs = list(proc.pipe(subs, batch_size=max(1, len(subs)))) if hasattr(proc, "pipe") \
                 else [proc(d) for d in subs]
-        for doc, sub, (selected, other, idx) in zip(docs, subs, plans):
+        for doc, sub, (_, other, idx) in zip(docs, subs, plans):
             self._write_back(doc, sub, other, idx)
         return docs
 

@@ -91,7 +91,8 @@ def _numpy_gemm(models) -> int:
     n = 0
     for model in models:
         for node in model.walk():
-            if type(node.ops) is NumpyOps and node.ops.use_blis:  # noqa: E721  (not CupyOps etc.)
+            # exactly NumpyOps: a subclass (AppleOps, MPSOps) brings its own matrix product
+            if type(node.ops) is NumpyOps and node.ops.use_blis:
                 node.ops = ops
                 n += 1
     return n
@@ -103,7 +104,7 @@ def like_pipeline(model, nlp: Language) -> None:
     from thinc.api import NumpyOps
 
     nodes = [node for m in _all_models(nlp) for node in m.walk()]
-    if any(type(n.ops) is NumpyOps and not n.ops.use_blis for n in nodes):  # noqa: E721
+    if any(type(n.ops) is NumpyOps and not n.ops.use_blis for n in nodes):  # as _numpy_gemm left them
         _numpy_gemm([model])
     if any(n.has_ref("embed") and hasattr(n.get_ref("embed")._func, "kg_inner") for n in nodes):
         _embed_cache([model], EMBED_CACHE_ROWS)

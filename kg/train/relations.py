@@ -175,8 +175,10 @@ def _overlapping(doc, cands, start: int, end: int) -> int | None:
 def build_corpus(nlp, data: Path, out_dir: Path, log=print) -> dict[str, Path]:
     """``train.spacy`` and ``dev.spacy`` in ``out_dir`` from the CoNLL04 and KBP37 train/dev splits under ``data``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    sources = {"train": [(conll04_docs, data / "conll04" / "conll04_train.json"), (kbp37_docs, data / "kbp37" / "train.txt")],
-               "dev": [(conll04_docs, data / "conll04" / "conll04_dev.json"), (kbp37_docs, data / "kbp37" / "dev.txt")]}
+    sources = {
+        "train": [(conll04_docs, data / "conll04" / "conll04_train.json"), (kbp37_docs, data / "kbp37" / "train.txt")],
+        "dev": [(conll04_docs, data / "conll04" / "conll04_dev.json"), (kbp37_docs, data / "kbp37" / "dev.txt")],
+    }
     # candidates are kg's mentions: what runs after kg_entities is not needed (the relation model
     # itself must not take part in making its own training data)
     later = ("kg_positions", "kg_coref", "kg_relations", "kg_relation_model", "kg_quotes")
