@@ -113,24 +113,29 @@ def like_pipeline(model, nlp: Language) -> None:
 EMBED_CACHE_ROWS = 200_000  # per embedding layer (96 floats a row: 77 MB); emptied when full
 
 
-def _cached_embed_forward(layers, inner, max_rows: int):
+class _CachedEmbedForward:
     """A forward for a MultiHashEmbed chain (extract_features >> list2ragged >> with_array(hash
     embeds) >> with_array(maxout >> layernorm) >> ragged2list) that runs the hash embeds and the
     maxout once per distinct feature row and looks the rest up. Rows are found by a 64-bit mix of
     their features and then compared in full, so a collision never returns another row's vector
-    (that batch goes through ``inner``). Training runs ``inner`` (and empties the table, whose rows
-    the update makes stale)."""
-    import numpy
+    (that batch goes through ``kg_inner``). Training runs ``kg_inner`` (and empties the table, whose
+    rows the update makes stale)."""
 
-    features, _, hashes, mix, _ = layers
-    index: dict[int, int] = {}  # feature mix -> row
-    state: dict = {"vectors": None, "features": None}
+    def __init__(self, layers, inner, max_rows: int):
+        self.features, _, self.hashes, self.mix, _ = layers
+        self.kg_inner = inner  # the model's own forward
+        self.max_rows = max_rows
+        self.index: dict[int, int] = {}  # feature mix -> row
+        self.state: dict = {"vectors": None, "features": None}
 
-    def forward(model, docs, is_train: bool):
+    def __call__(self, model, docs, is_train: bool):
+        import numpy
+
+        index, inner = self.index, self.kg_inner
         if is_train:
             index.clear()
             return inner(model, docs, is_train)
-        feats = features.predict(docs)
+        feats = self.features.predict(docs)
         lengths = [len(f) for f in feats]
         if not sum(lengths):
             return inner(model, docs, is_train)
@@ -143,27 +148,24 @@ def _cached_embed_forward(layers, inner, max_rows: int):
         found = [index.get(k, -1) for k in uniq.tolist()]
         missing = [j for j, r in enumerate(found) if r < 0]
         if missing:
-            if len(index) + len(missing) > max_rows:
+            if len(index) + len(missing) > self.max_rows:
                 index.clear()
                 found, missing = [-1] * len(found), list(range(len(found)))
             rows_in = X[first[missing]]
-            vectors = mix.predict(hashes.predict(rows_in))
+            vectors = self.mix.predict(self.hashes.predict(rows_in))
             start = len(index)
-            _store(state, start, vectors, rows_in)
+            _store(self.state, start, vectors, rows_in)
             for i, j in enumerate(missing, start):
                 index[int(uniq[j])] = found[j] = i
         rows = numpy.asarray(found, dtype=numpy.int64)[inverse.reshape(-1)]
-        if not numpy.array_equal(state["features"][rows], X):  # a collision of the mix: no shortcut
+        if not numpy.array_equal(self.state["features"][rows], X):  # a collision of the mix: no shortcut
             return inner(model, docs, is_train)
-        out = state["vectors"][rows]
+        out = self.state["vectors"][rows]
 
-        def backprop(dY):  # pragma: no cover - inference only; training goes through inner
+        def backprop(dY):  # pragma: no cover - inference only; training goes through kg_inner
             raise NotImplementedError("the cached embedding runs inference only")
 
         return numpy.split(out, numpy.cumsum(lengths)[:-1]), backprop
-
-    forward.kg_inner = inner  # the model's own forward
-    return forward
 
 
 def _store(state: dict, start: int, vectors, features) -> None:
@@ -199,7 +201,7 @@ def _embed_cache(models, max_rows: int) -> int:
                     or names[1] != "list2ragged" or names[4] != "ragged2list" \
                     or not names[2].startswith("with_array(") or not names[3].startswith("with_array(maxout"):
                 continue  # another architecture (static vectors, characters): left as it is
-            embed._func = _cached_embed_forward(embed.layers, embed._func, max_rows)
+            embed._func = _CachedEmbedForward(embed.layers, embed._func, max_rows)
             n += 1
     return n
 
