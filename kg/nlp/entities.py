@@ -270,6 +270,7 @@ class EntityResolver(LexiconUser):
         """The country tables: from ``initialize`` or a saved pipeline, else kg's own (loaded when used)."""
         if self._places is None:
             self.set_stored(countries=countries.default().data)
+        assert self._places is not None  # set_stored's restore() made the tables
         return self._places
 
     def to_bytes(self, *, exclude=()) -> bytes:

@@ -60,7 +60,7 @@ def from_data(data: dict, path: Path | str = "the lexicon") -> Lexicon:
                         f"{path}: [{section}] {lemma}.{slot} names relation {rel!r}, "
                         f"which is not in {catalogue.CATALOGUE_PATH}"
                     )
-    modality = {}
+    modality: dict[str, str] = {}
     for kind, words in data.get("modality", {}).items():
         for w in words:
             modality.setdefault(w, kind)

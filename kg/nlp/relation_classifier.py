@@ -21,6 +21,7 @@ import zlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any, cast
 
 import numpy
 from spacy.language import Language
@@ -148,7 +149,10 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
     n_types = len(types) + 1
     tw, lw, pw = model.get_dim("tensor_width"), model.get_dim("lexical_width"), model.get_dim("path_width")
     width = tw + lw
-    lexical, bp_lexical = (model.layers[0](docs, is_train) if model.layers else (None, None))
+    lexical: list[Floats2d] = []  # the own tok2vec's vectors per doc, when the model has one
+    bp_lexical: Callable[[list[Floats2d]], Any] | None = None
+    if model.layers:
+        lexical, bp_lexical = model.layers[0](docs, is_train)
     rows: list[numpy.ndarray] = []
     plan: list[tuple[int, tuple[int, int], tuple[int, int], tuple[int, int]]] = []
     for d, doc in enumerate(docs):
@@ -177,10 +181,11 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
             rows.append(numpy.concatenate([_mean(sums, a.start, a.end), _mean(sums, b.start, b.end), between, onehot,
                                            hashed]))
             plan.append((d, (a.start, a.end), (b.start, b.end), (lo, hi)))
-    X = model.ops.asarray2f(numpy.vstack(rows)) if rows else model.ops.alloc2f(0, model.get_dim("nO"))
+    # thinc's Floats2d is a typing class no numpy array is
+    X = model.ops.asarray2f(cast(Floats2d, numpy.vstack(rows))) if rows else model.ops.alloc2f(0, model.get_dim("nO"))
 
     def backprop(dX: Floats2d):
-        if not lw:
+        if not lw or bp_lexical is None:
             return []
         dX = model.ops.to_numpy(dX)
         grads = [numpy.zeros((len(doc), lw), dtype="f") for doc in docs]
@@ -188,7 +193,7 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
             for k, (s, e) in enumerate(spans):
                 if e > s:  # the lexical part of block k is spread evenly over the tokens it pooled
                     grads[d][s:e] += row[k * width + tw : (k + 1) * width] / (e - s)
-        return bp_lexical([model.ops.asarray2f(g) for g in grads])
+        return bp_lexical([model.ops.asarray2f(cast(Floats2d, g)) for g in grads])
 
     return X, backprop
 
@@ -212,7 +217,7 @@ class RelationClassifier(TrainablePipe):
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg = {"labels": [], "threshold": threshold, "positive_weight": positive_weight}
+        self.cfg: dict[str, Any] = {"labels": [], "threshold": threshold, "positive_weight": positive_weight}
 
     @property
     def labels(self) -> tuple[str, ...]:

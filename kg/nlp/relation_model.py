@@ -20,6 +20,7 @@ a log message says how to build the model. The model comes from ``initialize(pat
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import srsly
 from spacy.language import Language
@@ -28,7 +29,7 @@ from spacy.util import ensure_path
 
 from kg.nlp import args, attrs
 from kg.nlp.component import LexiconUser
-from kg.nlp.relation_classifier import CANDIDATES
+from kg.nlp.relation_classifier import CANDIDATES, RelationClassifier
 from kg.resources import PIPELINES
 from kg.schema import catalogue
 
@@ -49,7 +50,7 @@ class RelationModel(LexiconUser):
         self.threshold = threshold
         self.single = frozenset(single_object)
         self.cat = catalogue.load()
-        self.classifier = None
+        self.classifier: RelationClassifier | None = None
         self._classifier_nlp: Language | None = None
         self._nlp = nlp
         super().__init__()
@@ -83,7 +84,8 @@ class RelationModel(LexiconUser):
         from kg.nlp import tuning
 
         self._classifier_nlp = classifier_nlp
-        self.classifier = classifier_nlp.get_pipe("kg_relation_classifier")
+        # spaCy types its pipes as plain Doc callables
+        self.classifier = cast(RelationClassifier, classifier_nlp.get_pipe("kg_relation_classifier"))
         tuning.like_pipeline(self.classifier.model, self._nlp)
         self.width = self.classifier.model.layers[0].get_dim("tensor_width")
         rels = [self.cat.relation(label) for label in self.classifier.labels]

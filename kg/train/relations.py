@@ -50,7 +50,7 @@ class CorpusStats:
 def _candidates(doc) -> list[tuple[int, int, str]]:
     """kg's mentions as (start, end, kg type), one per span."""
     ents = doc._.kg_entities or {}
-    out = {}
+    out: dict[tuple[int, int], str] = {}
     for m in doc._.kg_mentions or []:
         info = ents.get(m.entity_id)
         if info is not None and info.type not in _NO_ARGUMENT_TYPES:
@@ -140,16 +140,17 @@ def kbp37_docs(nlp, path: Path, stats: CorpusStats, batch_size: int = 32):
         label = inst.normalised(inverse)
         name, _, direction = label.partition("(")
         rel = None
-        if trained.get(name):
-            rel, flipped = trained[name]
+        hit = trained.get(name)
+        if hit:
+            rel, flipped = hit
             if direction.startswith("e2") != flipped:
                 ends.reverse()  # the relation's subject is e2
-        if None in ends or ends[0] == ends[1]:
+        a, b = ends
+        if a is None or b is None or a == b:
             stats.skipped += 1
             if rel:
                 stats.unmatched[rel] += 1
             continue
-        a, b = ends
         keep = sorted({a, b})
         cands = [cands[k] for k in keep]
         a, b = keep.index(a), keep.index(b)
