@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from thinc.config import Config
 
-# spaCy and kg's components are imported by load_pipeline, not here: a build's main process (the
-# workers run the NLP) and kg.nlp.lexicon's users then start without spaCy (~1.3 s)
+# spaCy and kg's components are imported by load_pipeline, not here, so that a build's main process (the
+# workers run the NLP) and kg.nlp.lexicon's users start without paying for spaCy's import
 
 log = logging.getLogger("kg")
 

@@ -1,17 +1,15 @@
 """A table-driven stand-in for spaCy's ``attribute_ruler`` with the same output.
 
-en_core_web_sm's attribute ruler holds 179 Matcher patterns that map the tagger's
-fine-grained tag (plus, for some, the lower-case form, the dependency label or
-"is space") to POS, morphology and lemma. spaCy runs all of them as a Matcher
-over every token and applies each match from Python; here that took ~20 % of the
-whole pipeline (45 µs a token). All but a few patterns look at one token only,
-so their combined effect is a function of those four token attributes: it is
-worked out once per distinct combination into a row of a value table, and each
-Doc gets its rows in one array operation. Patterns that span several tokens or use operators the table does not
-evaluate (regular expressions, quantifiers) still go through a Matcher holding
-just them, run only where a token can start one of them (a Matcher over the whole
-text evaluated their regular expressions on every token). As in spaCy, every match is
-found before any is applied and later patterns win.
+en_core_web_sm's attribute ruler holds Matcher patterns that map the tagger's fine-grained tag (plus,
+for some, the lower-case form, the dependency label or "is space") to POS, morphology and lemma.
+spaCy runs all of them as a Matcher over every token and applies each match from Python, which makes
+the ruler one of the costliest steps of the pipeline. All but a few patterns look at one token only,
+so their combined effect is a function of those four token attributes: it is worked out once per
+distinct combination into a row of a value table, and each Doc gets its rows in one array operation.
+Patterns that span several tokens or use operators the table does not evaluate (regular expressions,
+quantifiers) still go through a Matcher holding just them, run only where a token can start one of
+them (a Matcher over the whole text would evaluate their regular expressions on every token). As in
+spaCy, every match is found before any is applied and later patterns win.
 
 :class:`AttributeTable` is spaCy's ``AttributeRuler`` (same patterns, same ``to_disk`` and
 ``from_disk``) that applies its patterns through such a table (:class:`_Table`), built at the first

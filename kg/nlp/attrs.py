@@ -168,8 +168,8 @@ def indices(doc: Doc, attr: int, values: numpy.ndarray) -> list[int]:
     if not len(doc) or not len(values):
         return []
     found = doc.to_array(attr)
-    # values is sorted (hashes() sorts it): a binary search per token, several times faster than
-    # numpy.isin, which sorts the document's values on every call
+    # values is sorted (hashes() sorts it): a binary search per token, cheaper than numpy.isin, which
+    # sorts the document's values on every call
     at = numpy.minimum(numpy.searchsorted(values, found), len(values) - 1)
     return numpy.flatnonzero(values[at] == found).tolist()
 

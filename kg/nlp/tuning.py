@@ -1,43 +1,38 @@
 """Speed settings for a loaded spaCy pipeline that do not change its output.
 
-Measured on this project's machine (2-core AMD EPYC VM, en_core_web_sm 3.8,
-``bench/throughput.py``):
+What each one saves is in ``docs/performance.md`` ("Speed settings of the pipeline").
 
-- ``gemm = "numpy"``: thinc's ``NumpyOps`` multiplies matrices with the ``blis``
-  package by default; here that ran a (13000 x 288) x (288 x 288) product at
-  ~19 GFLOP/s against ~49 GFLOP/s for numpy's OpenBLAS on one thread, and tok2vec
-  and ner are mostly such products. The same weights through numpy give
-  identical annotations (checked token by token in ``tests/test_selective.py``).
-- the rule lemmatizer checks ``form in index`` against the model's lemma index
-  tables, which are lists (57,528 nouns): every new word form scans them. As
-  lists that answer ``in`` from a set (:class:`~kg.nlp.lemmas.IndexList`, saved as
-  the plain lists they are) the lookup is O(1) and the lemmas are the same.
-- ``attribute_table``: en_core_web_sm's ``attribute_ruler`` runs 179 Matcher patterns
-  over every token from Python (~20 % of the pipeline here); :mod:`.attribute_table`
-  gives the same POS, morphology and lemmas from a cached table.
-- the rule lemmatizer caches its answers by (word, POS, morphology) but returns
-  early, uncached, for every base form (most tokens: singular nouns, infinitives),
-  recomputing the morphology dict each time; :func:`~kg.nlp.lemmas.lemma_cache` caches every answer.
-- ``keep_freed_memory``: glibc hands every large block (each batch's activation
-  arrays) back to the kernel when it is freed and takes fresh zeroed pages for the
-  next one; in a 2-worker build of the BBC corpus that page-fault churn was 17 of
-  141 CPU seconds. :func:`keep_freed_memory` raises glibc's mmap and trim
-  thresholds (``mallopt``) so freed blocks are reused: 2.6 s of system time.
-- ``embed_cache``: the first stage of each tok2vec (en_core_web_sm has two: the
-  shared one and the NER's own) embeds a token from its NORM, PREFIX, SUFFIX and
-  SHAPE (and SPACY, IS_SPACE): six hash-table lookups, a 576 x 288 matrix product,
-  maxout and layer norm, a third of the tok2vec's time. The result depends on those
-  values only, so :func:`embed_cache` computes it once per distinct combination
-  and looks it up after (the encoder layers, which see the context, run as before).
-- ``freeze_gc``: Python's cyclic garbage collector walks every tracked object at each
-  full collection, and a loaded pipeline holds ~100,000 of them (thinc models, config
-  dicts) that never become garbage; kg's components allocate enough to trigger a full
-  collection every few hundred articles (0.12-0.21 s per 400 BBC articles measured with
-  ``gc.callbacks``). :func:`freeze_gc` collects once and moves everything alive into the
-  permanent generation (``gc.freeze``) after the pipeline is loaded: 0.02-0.03 s.
-- ``blas_threads``: one BLAS thread per process. With one worker per core,
-  more threads only contend; set through threadpoolctl so it holds whether or
-  not numpy was imported before the pipeline was loaded.
+- ``gemm = "numpy"``: thinc's ``NumpyOps`` multiplies matrices with the ``blis`` package by default,
+  which on one thread is slower than numpy's OpenBLAS, and tok2vec and ner are mostly such products.
+  The same weights through numpy give identical annotations (checked token by token in
+  ``tests/test_selective.py``).
+- the rule lemmatizer checks ``form in index`` against the model's lemma index tables, which are
+  lists of tens of thousands of words: every new word form scans them. As lists that answer ``in``
+  from a set (:class:`~kg.nlp.lemmas.IndexList`, saved as the plain lists they are) the lookup is O(1)
+  and the lemmas are the same.
+- ``attribute_table``: en_core_web_sm's ``attribute_ruler`` runs its Matcher patterns over every
+  token from Python, one of the costliest steps of the pipeline; :mod:`.attribute_table` gives the
+  same POS, morphology and lemmas from a cached table.
+- the rule lemmatizer caches its answers by (word, POS, morphology) but returns early, uncached, for
+  every base form (most tokens: singular nouns, infinitives), recomputing the morphology dict each
+  time; :func:`~kg.nlp.lemmas.lemma_cache` caches every answer.
+- ``keep_freed_memory``: glibc hands every large block (each batch's activation arrays) back to the
+  kernel when it is freed and takes fresh zeroed pages for the next one, so a build spends much of
+  its system time in page faults. :func:`keep_freed_memory` raises glibc's mmap and trim thresholds
+  (``mallopt``) so freed blocks are reused.
+- ``embed_cache``: the first stage of each tok2vec (en_core_web_sm has two: the shared one and the
+  NER's own) embeds a token from its NORM, PREFIX, SUFFIX and SHAPE (and SPACY, IS_SPACE): hash-table
+  lookups, a matrix product, maxout and layer norm, a large part of the tok2vec's time. The result
+  depends on those values only, so :func:`embed_cache` computes it once per distinct combination and
+  looks it up after (the encoder layers, which see the context, run as before).
+- ``freeze_gc``: Python's cyclic garbage collector walks every tracked object at each full
+  collection, and a loaded pipeline holds a great many of them (thinc models, config dicts) that
+  never become garbage, while kg's components allocate enough to trigger full collections throughout
+  a build. :func:`freeze_gc` collects once and moves everything alive into the permanent generation
+  (``gc.freeze``) after the pipeline is loaded.
+- ``blas_threads``: one BLAS thread per process. With one worker per core, more threads only
+  contend; set through threadpoolctl so it holds whether or not numpy was imported before the
+  pipeline was loaded.
 
 The settings are the arguments of the ``kg.speed_settings.v1`` callback, which ``pipelines/kg.cfg``
 runs as ``[nlp.after_pipeline_creation]``: a saved pipeline's config names it too, so ``spacy.load``
