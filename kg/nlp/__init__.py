@@ -75,8 +75,12 @@ def read_config(path: Path | str = DEFAULT_CONFIG) -> Config:
 def base_model(config: Path | str | None = None, model: str | None = None) -> str:
     """The English model a config's components come from: ``model``, else $KG_SPACY_MODEL, else the
     config's ``[paths] base_model``."""
-    return model or os.environ.get(MODEL_ENV) or read_config(config or DEFAULT_CONFIG).get("paths", {}).get(
-        "base_model") or ""
+    return (
+        model
+        or os.environ.get(MODEL_ENV)
+        or read_config(config or DEFAULT_CONFIG).get("paths", {}).get("base_model")
+        or ""
+    )
 
 
 def parse_mode(config: Path | str | None = None, parse: str | None = None) -> str:
@@ -106,8 +110,9 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None, pa
     path = Path(config or DEFAULT_CONFIG)
     mode = parse_mode(path, parse)
     if mode not in PARSE_MODES:
-        raise PipelineError(f"parse mode {mode!r} (from the caller, ${PARSE_ENV} or {path}): "
-                            f"choose one of {', '.join(PARSE_MODES)}")
+        raise PipelineError(
+            f"parse mode {mode!r} (from the caller, ${PARSE_ENV} or {path}): choose one of {', '.join(PARSE_MODES)}"
+        )
     with tuning.freeze_at_end():  # the speed settings' freeze_gc, once the pipeline is complete
         nlp = _load_saved(path, model) if path.is_dir() else assemble(path, model)
         mode = select.set_parse_mode(nlp, mode)

@@ -188,9 +188,12 @@ class _Table:
             return doc
         arr = doc.to_array([TAG, LOWER, DEP, IS_SPACE, *_ARRAY_ATTRS])
         lowers, deps = self._lowers, self._deps
-        keys = [(tag, lower if lower in lowers else -1, dep if dep in deps else -1, space)
-                for tag, lower, dep, space in zip(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(),
-                                                  (arr[:, 3] != 0).tolist())]
+        keys = [
+            (tag, lower if lower in lowers else -1, dep if dep in deps else -1, space)
+            for tag, lower, dep, space in zip(
+                arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(), (arr[:, 3] != 0).tolist()
+            )
+        ]
         extra: dict[int, set[int]] = {}
         for match_id, start, end in self._multi_matches(doc, arr):
             i = self.multi_index[match_id]
@@ -201,8 +204,9 @@ class _Table:
             found = [rows[key] if key in rows else self._row(key) for key in keys]
         idx = numpy.array(found, dtype=numpy.int64)
         out = numpy.where(self._set[idx], self._values[idx], arr[:, 4:])
-        others: list[tuple[int, dict]] = [(t, self._rest[idx[t]]) for t in
-                                          numpy.flatnonzero(self._has_rest[idx]).tolist() if t not in extra]
+        others: list[tuple[int, dict]] = [
+            (t, self._rest[idx[t]]) for t in numpy.flatnonzero(self._has_rest[idx]).tolist() if t not in extra
+        ]
         for t, ids in extra.items():
             merged = self._merged({*self._matching(keys[t]), *ids})
             for col, a in enumerate(_ARRAY_ATTRS):
@@ -275,8 +279,11 @@ class AttributeTable(AttributeRuler):
             yield self(doc)
 
 
-@Language.factory("kg_attribute_table", assigns=["token.pos", "token.morph", "token.lemma"],
-                  default_config={"validate": False, "scorer": {"@scorers": "spacy.attribute_ruler_scorer.v1"}})
+@Language.factory(
+    "kg_attribute_table",
+    assigns=["token.pos", "token.morph", "token.lemma"],
+    default_config={"validate": False, "scorer": {"@scorers": "spacy.attribute_ruler_scorer.v1"}},
+)
 def make_attribute_table(nlp: Language, name: str, validate: bool, scorer: Callable | None) -> AttributeTable:
     return AttributeTable(nlp.vocab, name, validate=validate, scorer=scorer)
 
@@ -290,8 +297,15 @@ def replace_ruler(nlp: Language, name: str = "attribute_ruler") -> bool:
     settings = nlp.get_pipe_config(name)
     disabled = name in nlp.disabled
     tmp = "kg_attribute_table"
-    table = cast(AttributeTable, nlp.add_pipe("kg_attribute_table", name=tmp, before=name,
-                                              config={k: settings[k] for k in ("validate", "scorer") if k in settings}))
+    table = cast(
+        AttributeTable,
+        nlp.add_pipe(
+            "kg_attribute_table",
+            name=tmp,
+            before=name,
+            config={k: settings[k] for k in ("validate", "scorer") if k in settings},
+        ),
+    )
     table.add_patterns(ruler.patterns)
     nlp.remove_pipe(name)
     nlp.rename_pipe(tmp, name)

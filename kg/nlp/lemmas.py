@@ -41,8 +41,11 @@ def lemma_cache(nlp: Language) -> int:
     n = 0
     for _, component in nlp.components:
         pipe: Any = component  # patched in place with attributes and methods spaCy's classes do not declare
-        if getattr(pipe, "mode", None) != "rule" or not callable(getattr(pipe, "rule_lemmatize", None)) \
-                or hasattr(pipe, "kg_lemmas"):
+        if (
+            getattr(pipe, "mode", None) != "rule"
+            or not callable(getattr(pipe, "rule_lemmatize", None))
+            or hasattr(pipe, "kg_lemmas")
+        ):
             continue
         inner = pipe.rule_lemmatize
         cache: dict[tuple[int, int, int], list[str]] = {}
@@ -104,5 +107,8 @@ def _array_lemmatizer(cls: type[Lemmatizer]) -> type[Lemmatizer]:
         self.kg_lemmas.clear()
         self.kg_rule_cache.clear()
 
-    return type(cls.__name__, (cls,), {"__call__": __call__, "_validate_tables": _validate_tables,
-                                        "__module__": __name__, "__doc__": cls.__doc__})
+    return type(
+        cls.__name__,
+        (cls,),
+        {"__call__": __call__, "_validate_tables": _validate_tables, "__module__": __name__, "__doc__": cls.__doc__},
+    )

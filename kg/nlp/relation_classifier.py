@@ -100,8 +100,14 @@ def path_features(a: Span, b: Span) -> list[str]:
     up = up[: at[lca.i]]
     shape = "/".join(t.dep_ for t in up) + "^" + lca.pos_ + "^" + "/".join(t.dep_ for t in reversed(down))
     kind = f"{a.label_}>{b.label_}"
-    out = [f"path:{shape}", f"tpath:{kind}:{shape}", f"lca:{lca.lemma_.lower()}", f"tlca:{kind}:{lca.lemma_.lower()}",
-           f"lcadep:{lca.dep_}", f"len:{min(len(up) + len(down), 8)}"]
+    out = [
+        f"path:{shape}",
+        f"tpath:{kind}:{shape}",
+        f"lca:{lca.lemma_.lower()}",
+        f"tlca:{kind}:{lca.lemma_.lower()}",
+        f"lcadep:{lca.dep_}",
+        f"len:{min(len(up) + len(down), 8)}",
+    ]
     out += [f"up:{t.dep_}" for t in up] + [f"down:{t.dep_}" for t in down]
     out += [f"on:{t.lemma_.lower()}" for t in (*up[1:], *down[1:])]
     lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
@@ -111,31 +117,44 @@ def path_features(a: Span, b: Span) -> list[str]:
         out += [f"btw:{w}" for w in words] + ["seq:" + " ".join(words)]
     else:
         out += [f"btw2:{t.lemma_.lower()}" for t in (*doc[lo : lo + 2], *doc[hi - 2 : hi])]
-    out += [f"before:{doc[a.start - 1].lower_}" if a.start else "before:-", f"after:{doc[b.end].lower_}"
-            if b.end < len(doc) else "after:-"]
+    out += [
+        f"before:{doc[a.start - 1].lower_}" if a.start else "before:-",
+        f"after:{doc[b.end].lower_}" if b.end < len(doc) else "after:-",
+    ]
     return out
 
 
 @registry.architectures("kg.RelationClassifier.v1")
-def relation_classifier(get_instances: Callable[[Doc], list[Instance]], tensor_width: int = 96,
-                        tok2vec: Model | None = None, path_width: int = 0, hidden_width: int = 128,
-                        dropout: float = 0.2, nO: int | None = None) -> Model[list[Doc], Floats2d]:
+def relation_classifier(
+    get_instances: Callable[[Doc], list[Instance]],
+    tensor_width: int = 96,
+    tok2vec: Model | None = None,
+    path_width: int = 0,
+    hidden_width: int = 128,
+    dropout: float = 0.2,
+    nO: int | None = None,
+) -> Model[list[Doc], Floats2d]:
     """Pair features -> ReLU hidden layer -> one logit per relation (the pipe applies the sigmoid).
     ``path_width`` > 0 adds the :func:`path_features`, hashed into that many buckets."""
     features = relation_features(get_instances, tensor_width, tok2vec, path_width)
     return chain(features, Relu(nO=hidden_width, dropout=dropout), Linear(nO=nO))
 
 
-def relation_features(get_instances, tensor_width: int, tok2vec: Model | None,
-                      path_width: int = 0) -> Model[list[Doc], Floats2d]:
+def relation_features(
+    get_instances, tensor_width: int, tok2vec: Model | None, path_width: int = 0
+) -> Model[list[Doc], Floats2d]:
     types = sorted(catalogue.load().entity_types)
     lex = tok2vec.get_dim("nO") if tok2vec is not None else 0
     width = tensor_width + lex
     n_out = 3 * width + 2 * (len(types) + 1) + len(_DISTANCES) + 1 + path_width
-    return Model("kg_relation_features", _features_forward, init=_features_init,
-                 layers=[tok2vec] if tok2vec is not None else [],
-                 dims={"nO": n_out, "tensor_width": tensor_width, "lexical_width": lex, "path_width": path_width},
-                 attrs={"get_instances": get_instances, "types": types})
+    return Model(
+        "kg_relation_features",
+        _features_forward,
+        init=_features_init,
+        layers=[tok2vec] if tok2vec is not None else [],
+        dims={"nO": n_out, "tensor_width": tensor_width, "lexical_width": lex, "path_width": path_width},
+        attrs={"get_instances": get_instances, "types": types},
+    )
 
 
 def _features_init(model: Model, X: list[Doc] | None = None, Y=None) -> None:
@@ -161,8 +180,10 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
             continue
         tensor = doc.tensor
         if tensor is None or tensor.ndim != 2 or tensor.shape != (len(doc), tw):
-            raise ValueError(f"kg_relation_classifier needs doc.tensor of shape ({len(doc)}, {tw}) from the base "
-                             f"model's tok2vec, got {getattr(tensor, 'shape', None)}")
+            raise ValueError(
+                f"kg_relation_classifier needs doc.tensor of shape ({len(doc)}, {tw}) from the base "
+                f"model's tok2vec, got {getattr(tensor, 'shape', None)}"
+            )
         tokens = numpy.asarray(tensor, dtype="f")
         if lw:
             tokens = numpy.hstack([tokens, model.ops.to_numpy(lexical[d])])
@@ -178,8 +199,9 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
             hashed = numpy.zeros(pw, dtype="f")
             for f in path_features(a, b) if pw else ():
                 hashed[zlib.crc32(f.encode("utf8")) % pw] = 1
-            rows.append(numpy.concatenate([_mean(sums, a.start, a.end), _mean(sums, b.start, b.end), between, onehot,
-                                           hashed]))
+            rows.append(
+                numpy.concatenate([_mean(sums, a.start, a.end), _mean(sums, b.start, b.end), between, onehot, hashed])
+            )
             plan.append((d, (a.start, a.end), (b.start, b.end), (lo, hi)))
     # thinc's Floats2d is a typing class no numpy array is
     X = model.ops.asarray2f(cast(Floats2d, numpy.vstack(rows))) if rows else model.ops.alloc2f(0, model.get_dim("nO"))
@@ -212,8 +234,15 @@ class RelationClassifier(TrainablePipe):
     ``(a_start, a_end, b_start, b_end, relation, score)`` for scores at or above ``threshold``.
     ``cfg["type_pairs"]`` keeps, per relation, the argument types it was trained on (:meth:`allows`)."""
 
-    def __init__(self, vocab: Vocab, model: Model, name: str = "kg_relation_classifier", *,
-                 threshold: float = 0.5, positive_weight: float = 1.0):
+    def __init__(
+        self,
+        vocab: Vocab,
+        model: Model,
+        name: str = "kg_relation_classifier",
+        *,
+        threshold: float = 0.5,
+        positive_weight: float = 1.0,
+    ):
         self.vocab = vocab
         self.model = model
         self.name = name
@@ -314,8 +343,13 @@ class RelationClassifier(TrainablePipe):
         losses[self.name] += loss
         return losses
 
-    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,
-                   labels: list[str] | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]],
+        *,
+        nlp: Language | None = None,
+        labels: list[str] | None = None,
+    ) -> None:
         if labels is None:
             found: set[str] = set()
             for eg in get_examples():
@@ -354,8 +388,12 @@ class RelationClassifier(TrainablePipe):
 
         prf(int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum()), "rel_micro")
         for j, label in enumerate(self.labels):
-            prf(int((pred[:, j] & gold[:, j]).sum()), int((pred[:, j] & ~gold[:, j]).sum()),
-                int((~pred[:, j] & gold[:, j]).sum()), f"rel_{label}")
+            prf(
+                int((pred[:, j] & gold[:, j]).sum()),
+                int((pred[:, j] & ~gold[:, j]).sum()),
+                int((~pred[:, j] & gold[:, j]).sum()),
+                f"rel_{label}",
+            )
         return out
 
 
@@ -378,11 +416,15 @@ def _type_pairs(examples: Iterable[Example], share: float = 0.01) -> dict[str, l
     return out
 
 
-@Language.factory("kg_relation_classifier", assigns=["doc._.kg_relation_scores"],
-                  default_config={"threshold": 0.5, "positive_weight": 1.0},
-                  default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0})
-def make_relation_classifier(nlp: Language, name: str, model: Model, threshold: float,
-                             positive_weight: float) -> RelationClassifier:
+@Language.factory(
+    "kg_relation_classifier",
+    assigns=["doc._.kg_relation_scores"],
+    default_config={"threshold": 0.5, "positive_weight": 1.0},
+    default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0},
+)
+def make_relation_classifier(
+    nlp: Language, name: str, model: Model, threshold: float, positive_weight: float
+) -> RelationClassifier:
     return RelationClassifier(nlp.vocab, model, name, threshold=threshold, positive_weight=positive_weight)
 
 
@@ -399,8 +441,15 @@ def relation_corpus(path: str) -> Callable[[Language], Iterator[Example]]:
         for ref in DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab):
             words, spaces = [t.text for t in ref], [bool(t.whitespace_) for t in ref]
             if ref.has_annotation("DEP"):  # kg's parse (its sentences come with it)
-                pred = Doc(nlp.vocab, words=words, spaces=spaces, heads=[t.head.i for t in ref],
-                           deps=[t.dep_ for t in ref], lemmas=[t.lemma_ for t in ref], pos=[t.pos_ for t in ref])
+                pred = Doc(
+                    nlp.vocab,
+                    words=words,
+                    spaces=spaces,
+                    heads=[t.head.i for t in ref],
+                    deps=[t.dep_ for t in ref],
+                    lemmas=[t.lemma_ for t in ref],
+                    pos=[t.pos_ for t in ref],
+                )
             else:
                 starts = set(ref.user_data.get(SENT_STARTS, [0]))
                 pred = Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=[i in starts for i in range(len(ref))])

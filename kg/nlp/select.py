@@ -108,16 +108,29 @@ def cue_lemmas(lex: lexicon.Lexicon | None = None) -> set[str]:
     relations (their object may be an Issue, not an entity). Every other relation needs two references."""
     lex = lex or lexicon.load()
     cat = catalogue.load()
-    stance = {w for table in (lex.verbs, lex.nouns) for w, slots in table.items()
-              if any(cat.relations[r].stance for r in slots.values())}
+    stance = {
+        w
+        for table in (lex.verbs, lex.nouns)
+        for w, slots in table.items()
+        if any(cat.relations[r].stance for r in slots.values())
+    }
     return {*lex.quote_cues, *_EXTRA_CUES, *lex.stance_adjectives, *stance}
 
 
 class Selector:
     """Which sentences of a document need the parse (see the module docstring)."""
 
-    def __init__(self, vocab, forms: CueForms, ner_labels=(), *, min_entities: int = 2, cue_entities: int = 1,
-                 quote_marks: bool = False, always: tuple[str, ...] = ("NORP",)):
+    def __init__(
+        self,
+        vocab,
+        forms: CueForms,
+        ner_labels=(),
+        *,
+        min_entities: int = 2,
+        cue_entities: int = 1,
+        quote_marks: bool = False,
+        always: tuple[str, ...] = ("NORP",),
+    ):
         self.vocab = vocab
         self.forms = forms
         self.min_entities = min_entities
@@ -132,8 +145,11 @@ class Selector:
         f = self._flags.get(h)
         if f is None:
             form = self.vocab.strings[h]
-            f = (_CUE if form in self.forms else 0) | (_PRON if form in _PRONOUNS else 0) \
+            f = (
+                (_CUE if form in self.forms else 0)
+                | (_PRON if form in _PRONOUNS else 0)
                 | (_QUOTE if self.quote_marks and any(q in form for q in _QUOTE_MARKS) else 0)
+            )
             self._flags[h] = f
         return f
 
@@ -156,8 +172,9 @@ class Selector:
             if ent.label_ in self.kept:
                 refs[s] += 1
                 if ent.label_ not in (offices.LABEL, "MONEY", "PERCENT"):
-                    names.update(int(h) for h, title in zip(lowers[ent.start : ent.end], arr[ent.start : ent.end, 1])
-                                 if title)
+                    names.update(
+                        int(h) for h, title in zip(lowers[ent.start : ent.end], arr[ent.start : ent.end, 1]) if title
+                    )
             if ent.label_ in self.always:
                 force[s] = True
         flag = self._flag
@@ -198,14 +215,26 @@ class SelectiveParser(LexiconUser):
     :class:`Selector` reads from them (the lemmatizer's tables, the entity labels) are looked up in the
     pipeline at the first document, when the pipeline's components have their data."""
 
-    def __init__(self, nlp: Language, name: str, pipes: list[str], min_entities: int, cue_entities: int,
-                 quote_marks: bool, always: list[str]):
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        pipes: list[str],
+        min_entities: int,
+        cue_entities: int,
+        quote_marks: bool,
+        always: list[str],
+    ):
         self.name = name
         self.nlp = nlp
         self.vocab = nlp.vocab
         self.wanted = list(pipes)
-        self.settings: _Settings = {"min_entities": min_entities, "cue_entities": cue_entities,
-                                    "quote_marks": quote_marks, "always": tuple(always)}
+        self.settings: _Settings = {
+            "min_entities": min_entities,
+            "cue_entities": cue_entities,
+            "quote_marks": quote_marks,
+            "always": tuple(always),
+        }
         self._selector: Selector | None = None
         self.root = nlp.vocab.strings.add("ROOT")
         self.stats = {"tokens": 0, "parsed": 0}
@@ -253,8 +282,11 @@ class SelectiveParser(LexiconUser):
             self.stats["tokens"] += len(doc)
             self.stats["parsed"] += len(idx)
         for proc in self.pipes:
-            subs = list(proc.pipe(subs, batch_size=max(1, len(subs)))) if hasattr(proc, "pipe") \
+            subs = (
+                list(proc.pipe(subs, batch_size=max(1, len(subs))))
+                if hasattr(proc, "pipe")
                 else [proc(d) for d in subs]
+            )
         for doc, sub, (_, other, idx) in zip(docs, subs, plans):
             self._write_back(doc, sub, other, idx)
         return docs
@@ -289,12 +321,27 @@ class SelectiveParser(LexiconUser):
             doc.from_array(list(_OUT), cast(Ints2d, full))
 
 
-@Language.factory("kg_parse_selected", assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
-                  requires=["doc.ents", "token.is_sent_start"],
-                  default_config={"pipes": list(PARSE_PIPES), "min_entities": 2, "cue_entities": 1,
-                                  "quote_marks": False, "always": ["NORP"]})
-def make_selective_parser(nlp: Language, name: str, pipes: list[str], min_entities: int, cue_entities: int,
-                          quote_marks: bool, always: list[str]) -> SelectiveParser:
+@Language.factory(
+    "kg_parse_selected",
+    assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
+    requires=["doc.ents", "token.is_sent_start"],
+    default_config={
+        "pipes": list(PARSE_PIPES),
+        "min_entities": 2,
+        "cue_entities": 1,
+        "quote_marks": False,
+        "always": ["NORP"],
+    },
+)
+def make_selective_parser(
+    nlp: Language,
+    name: str,
+    pipes: list[str],
+    min_entities: int,
+    cue_entities: int,
+    quote_marks: bool,
+    always: list[str],
+) -> SelectiveParser:
     return SelectiveParser(nlp, name, pipes, min_entities, cue_entities, quote_marks, always)
 
 

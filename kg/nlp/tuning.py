@@ -192,9 +192,15 @@ def _embed_cache(models, max_rows: int) -> int:
                 continue
             embed = node.get_ref("embed")
             names = [layer.name for layer in embed.layers]
-            if hasattr(embed._func, "kg_inner") or len(names) != 5 or names[0] != "extract_features" \
-                    or names[1] != "list2ragged" or names[4] != "ragged2list" \
-                    or not names[2].startswith("with_array(") or not names[3].startswith("with_array(maxout"):
+            if (
+                hasattr(embed._func, "kg_inner")
+                or len(names) != 5
+                or names[0] != "extract_features"
+                or names[1] != "list2ragged"
+                or names[4] != "ragged2list"
+                or not names[2].startswith("with_array(")
+                or not names[3].startswith("with_array(maxout")
+            ):
                 continue  # another architecture (static vectors, characters): left as it is
             embed._func = _CachedEmbedForward(embed.layers, embed._func, max_rows)
             n += 1
@@ -204,8 +210,9 @@ def _embed_cache(models, max_rows: int) -> int:
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # <malloc.h>
 
 
-def keep_freed_memory(mmap_threshold: int = 256 << 20, trim_threshold: int = 512 << 20,
-                      top_pad: int = 64 << 20) -> bool:
+def keep_freed_memory(
+    mmap_threshold: int = 256 << 20, trim_threshold: int = 512 << 20, top_pad: int = 64 << 20
+) -> bool:
     """Let glibc's malloc keep and reuse freed blocks up to these sizes instead of unmapping them
     (no-op where the C library is not glibc). Returns whether the settings were applied."""
     import ctypes
@@ -215,8 +222,14 @@ def keep_freed_memory(mmap_threshold: int = 256 << 20, trim_threshold: int = 512
         return False
     try:
         libc = ctypes.CDLL(None)
-        return all(libc.mallopt(opt, value) == 1 for opt, value in
-                   ((M_MMAP_THRESHOLD, mmap_threshold), (M_TRIM_THRESHOLD, trim_threshold), (M_TOP_PAD, top_pad)))
+        return all(
+            libc.mallopt(opt, value) == 1
+            for opt, value in (
+                (M_MMAP_THRESHOLD, mmap_threshold),
+                (M_TRIM_THRESHOLD, trim_threshold),
+                (M_TOP_PAD, top_pad),
+            )
+        )
     except (OSError, AttributeError):  # pragma: no cover - no mallopt
         return False
 
@@ -258,14 +271,26 @@ def freeze_at_end():
 
 
 @registry.callbacks("kg.speed_settings.v1")
-def speed_settings(gemm: str = "numpy", blas_threads: int = 1, embed_cache: bool = True,
-                   keep_freed_memory: bool = True, attribute_table: bool = True, keep_text: bool = True,
-                   freeze_gc: bool = True) -> Callable[[Language], Language]:
+def speed_settings(
+    gemm: str = "numpy",
+    blas_threads: int = 1,
+    embed_cache: bool = True,
+    keep_freed_memory: bool = True,
+    attribute_table: bool = True,
+    keep_text: bool = True,
+    freeze_gc: bool = True,
+) -> Callable[[Language], Language]:
     """kg's speed settings (see the module docstring) as an ``[nlp.after_pipeline_creation]`` callback.
     ``keep_text``: Docs keep the text they were made from (:func:`kg.nlp.attrs.keep_text`)."""
-    settings = {"gemm": gemm, "blas_threads": blas_threads, "embed_cache": embed_cache,
-                "keep_freed_memory": keep_freed_memory, "attribute_table": attribute_table, "keep_text": keep_text,
-                "freeze_gc": freeze_gc}
+    settings = {
+        "gemm": gemm,
+        "blas_threads": blas_threads,
+        "embed_cache": embed_cache,
+        "keep_freed_memory": keep_freed_memory,
+        "attribute_table": attribute_table,
+        "keep_text": keep_text,
+        "freeze_gc": freeze_gc,
+    }
 
     def apply(nlp: Language) -> Language:
         tune(nlp, settings)

@@ -85,9 +85,15 @@ def _complete(doc, stats: CorpusStats) -> bool:
 
 def _clean_doc(doc, cands, pairs, known) -> Doc:
     """A plain copy of ``doc`` (tokens, kg's parse and sentence starts, candidates, tensor, gold) for a DocBin."""
-    out = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
-              heads=[t.head.i for t in doc], deps=[t.dep_ for t in doc], lemmas=[t.lemma_ for t in doc],
-              pos=[t.pos_ for t in doc])
+    out = Doc(
+        doc.vocab,
+        words=[t.text for t in doc],
+        spaces=[bool(t.whitespace_) for t in doc],
+        heads=[t.head.i for t in doc],
+        deps=[t.dep_ for t in doc],
+        lemmas=[t.lemma_ for t in doc],
+        pos=[t.pos_ for t in doc],
+    )
     out.spans[CANDIDATES] = [Span(out, s, e, label=t) for s, e, t in cands]
     out.user_data[GOLD] = {"known": sorted(known), "pairs": pairs}
     out.user_data[TENSOR] = doc.tensor.astype("float32")
@@ -154,8 +160,7 @@ def kbp37_docs(nlp, path: Path, stats: CorpusStats, batch_size: int = 32):
         keep = sorted({a, b})
         cands = [cands[k] for k in keep]
         a, b = keep.index(a), keep.index(b)
-        pairs = [[*cands[a][:2], *cands[b][:2], [rel] if rel else [], known],
-                 [*cands[b][:2], *cands[a][:2], [], known]]
+        pairs = [[*cands[a][:2], *cands[b][:2], [rel] if rel else [], known], [*cands[b][:2], *cands[a][:2], [], known]]
         if rel:
             stats.positives[rel] += 1
         stats.docs += 1
@@ -201,9 +206,11 @@ def _write(nlp, sources, out_dir: Path, log) -> dict[str, Path]:
             stats = CorpusStats()
             for doc in make(nlp, path, stats):
                 bin_.add(doc)
-            log(f"{split}: {path.name}: {stats.docs} sentences, {stats.pairs} pairs, positives "
+            log(
+                f"{split}: {path.name}: {stats.docs} sentences, {stats.pairs} pairs, positives "
                 f"{dict(stats.positives)}, unmatched {dict(stats.unmatched)}, skipped {stats.skipped} "
-                f"({time.perf_counter() - t0:.0f}s)")
+                f"({time.perf_counter() - t0:.0f}s)"
+            )
         paths[split] = out_dir / f"{split}.spacy"
         bin_.to_disk(paths[split])
     return paths
@@ -215,8 +222,12 @@ def train(corpus: dict[str, Path], out_dir: Path, config: Path = CONFIG, overrid
 
     from kg.nlp import relation_classifier  # noqa: F401  (registers the factory, architecture and reader)
 
-    spacy_train(config, out_dir, use_gpu=-1,
-                overrides={"paths.train": str(corpus["train"]), "paths.dev": str(corpus["dev"]), **(overrides or {})})
+    spacy_train(
+        config,
+        out_dir,
+        use_gpu=-1,
+        overrides={"paths.train": str(corpus["train"]), "paths.dev": str(corpus["dev"]), **(overrides or {})},
+    )
     return out_dir / "model-best"
 
 
