@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from thinc.config import Config
 
-# spaCy and kg's components are imported by load_pipeline, not here: a build's main process (the
-# workers run the NLP) and kg.nlp.lexicon's users then start without spaCy (~1.3 s)
+# spaCy and kg's components are imported by load_pipeline, not here, so that a build's main process (the
+# workers run the NLP) and kg.nlp.lexicon's users start without paying for spaCy's import
 
 log = logging.getLogger("kg")
 
@@ -50,7 +50,18 @@ class PipelineError(RuntimeError):
 
 def register() -> None:
     """Register kg's factories and callbacks with spaCy (by importing the modules that define them)."""
-    from kg.nlp import attribute_table, coref, entities, offices, positions, quotes, relation_model, relations, select, tuning  # noqa: F401, I001
+    from kg.nlp import (  # noqa: F401  (imported for the factories and callbacks they register)
+        attribute_table,
+        coref,
+        entities,
+        offices,
+        positions,
+        quotes,
+        relation_model,
+        relations,
+        select,
+        tuning,
+    )
 
 
 def read_config(path: Path | str = DEFAULT_CONFIG) -> Config:
@@ -64,8 +75,12 @@ def read_config(path: Path | str = DEFAULT_CONFIG) -> Config:
 def base_model(config: Path | str | None = None, model: str | None = None) -> str:
     """The English model a config's components come from: ``model``, else $KG_SPACY_MODEL, else the
     config's ``[paths] base_model``."""
-    return model or os.environ.get(MODEL_ENV) or read_config(config or DEFAULT_CONFIG).get("paths", {}).get(
-        "base_model") or ""
+    return (
+        model
+        or os.environ.get(MODEL_ENV)
+        or read_config(config or DEFAULT_CONFIG).get("paths", {}).get("base_model")
+        or ""
+    )
 
 
 def parse_mode(config: Path | str | None = None, parse: str | None = None) -> str:
@@ -95,8 +110,9 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None, pa
     path = Path(config or DEFAULT_CONFIG)
     mode = parse_mode(path, parse)
     if mode not in PARSE_MODES:
-        raise PipelineError(f"parse mode {mode!r} (from the caller, ${PARSE_ENV} or {path}): "
-                            f"choose one of {', '.join(PARSE_MODES)}")
+        raise PipelineError(
+            f"parse mode {mode!r} (from the caller, ${PARSE_ENV} or {path}): choose one of {', '.join(PARSE_MODES)}"
+        )
     with tuning.freeze_at_end():  # the speed settings' freeze_gc, once the pipeline is complete
         nlp = _load_saved(path, model) if path.is_dir() else assemble(path, model)
         mode = select.set_parse_mode(nlp, mode)

@@ -7,8 +7,27 @@ from spacy.tokens import Doc, Token
 from kg.nlp import attrs
 
 _REL_PRONOUNS = {"who", "which", "that", "whom"}
-_OBJECT_CONTROL = {"urge", "call", "ask", "press", "deter", "help", "force", "persuade", "encourage", "allow",
-                   "invite", "tell", "warn", "prevent", "stop", "enable", "order", "push", "pressure"}
+_OBJECT_CONTROL = {
+    "urge",
+    "call",
+    "ask",
+    "press",
+    "deter",
+    "help",
+    "force",
+    "persuade",
+    "encourage",
+    "allow",
+    "invite",
+    "tell",
+    "warn",
+    "prevent",
+    "stop",
+    "enable",
+    "order",
+    "push",
+    "pressure",
+}
 _MODIFIER_DEPS = ("compound", "poss", "amod", "nmod")
 
 
@@ -78,8 +97,14 @@ def logical_objects(verb: Token) -> list[Token]:
 
 def prep_objects(tok: Token, prep: str) -> list[Token]:
     """Objects of ``prep`` under ``tok``: nouns ("talks with X") and gerunds ("reservations about sending")."""
-    return [t for c in tok.children if c.dep_ == "prep" and c.lower_ == prep
-            for p in c.children if p.dep_ in ("pobj", "pcomp") for t in conjuncts(p)]
+    return [
+        t
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ == prep
+        for p in c.children
+        if p.dep_ in ("pobj", "pcomp")
+        for t in conjuncts(p)
+    ]
 
 
 def controller_chain(tok: Token):
@@ -111,12 +136,31 @@ def modality_and_negation(tok: Token, modality_words: dict[str, str], neg_govern
     return modality, negated
 
 
-def hit(doc: Doc, predicate: str, subject: str, obj: str, tokens: list[Token], extractor: str,
-        confidence: float, modality: str = "asserted", **extra) -> attrs.RelationHit:
+def hit(
+    doc: Doc,
+    predicate: str,
+    subject: str,
+    obj: str,
+    tokens: list[Token],
+    extractor: str,
+    confidence: float,
+    modality: str = "asserted",
+    **extra,
+) -> attrs.RelationHit:
     """A relation found in ``doc``, with the character span covering ``tokens`` and their sentence."""
     first = min(tokens, key=lambda t: t.i)
     last = max(tokens, key=lambda t: t.i)
     sent = attrs.sentence(first)
-    return attrs.RelationHit(subject=subject, predicate=predicate, object=obj, start=first.idx,
-                             end=last.idx + len(last.text), sent_start=sent.start_char, sent_end=sent.end_char,
-                             extractor=extractor, confidence=confidence, modality=modality, attrs=dict(extra))
+    return attrs.RelationHit(
+        subject=subject,
+        predicate=predicate,
+        object=obj,
+        start=first.idx,
+        end=last.idx + len(last.text),
+        sent_start=sent.start_char,
+        sent_end=sent.end_char,
+        extractor=extractor,
+        confidence=confidence,
+        modality=modality,
+        attrs=dict(extra),
+    )

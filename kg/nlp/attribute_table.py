@@ -1,17 +1,15 @@
 """A table-driven stand-in for spaCy's ``attribute_ruler`` with the same output.
 
-en_core_web_sm's attribute ruler holds 179 Matcher patterns that map the tagger's
-fine-grained tag (plus, for some, the lower-case form, the dependency label or
-"is space") to POS, morphology and lemma. spaCy runs all of them as a Matcher
-over every token and applies each match from Python; here that took ~20 % of the
-whole pipeline (45 µs a token). All but a few patterns look at one token only,
-so their combined effect is a function of those four token attributes: it is
-worked out once per distinct combination into a row of a value table, and each
-Doc gets its rows in one array operation. Patterns that span several tokens or use operators the table does not
-evaluate (regular expressions, quantifiers) still go through a Matcher holding
-just them, run only where a token can start one of them (a Matcher over the whole
-text evaluated their regular expressions on every token). As in spaCy, every match is
-found before any is applied and later patterns win.
+en_core_web_sm's attribute ruler holds Matcher patterns that map the tagger's fine-grained tag (plus,
+for some, the lower-case form, the dependency label or "is space") to POS, morphology and lemma.
+spaCy runs all of them as a Matcher over every token and applies each match from Python, which makes
+the ruler one of the costliest steps of the pipeline. All but a few patterns look at one token only,
+so their combined effect is a function of those four token attributes: it is worked out once per
+distinct combination into a row of a value table, and each Doc gets its rows in one array operation.
+Patterns that span several tokens or use operators the table does not evaluate (regular expressions,
+quantifiers) still go through a Matcher holding just them, run only where a token can start one of
+them (a Matcher over the whole text would evaluate their regular expressions on every token). As in
+spaCy, every match is found before any is applied and later patterns win.
 
 :class:`AttributeTable` is spaCy's ``AttributeRuler`` (same patterns, same ``to_disk`` and
 ``from_disk``) that applies its patterns through such a table (:class:`_Table`), built at the first
@@ -20,6 +18,7 @@ document after the patterns change.
 
 import re
 from collections.abc import Callable
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
@@ -28,6 +27,7 @@ from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 from spacy.tokens._retokenize import set_token_attrs
+from thinc.types import Ints2d
 
 _KEY_ATTRS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 _ARRAY_ATTRS = (POS, MORPH, LEMMA)  # written as arrays; any other attribute token by token
@@ -35,11 +35,15 @@ _ARRAY_ATTRS = (POS, MORPH, LEMMA)  # written as arrays; any other attribute tok
 
 _FIRST_ATTRS = ("TAG", "LOWER", "DEP")  # what a multi-token pattern's first token may test, for the window search
 
+_Test = tuple[int, str, int | frozenset[int]]  # (key column, "==" / "IN" / "NOT_IN", value id or ids)
+_FirstTest = list[tuple[str, Callable[[str], bool]]]  # (attribute, predicate on its string), see _first_test
+_Patterns = list[list[dict[str, Any]]]  # alternatives of one rule, each a Matcher pattern
 
-def _first_test(token_pattern: dict):
+
+def _first_test(token_pattern: dict) -> _FirstTest | None:
     """[(attribute, predicate on its string)] for a pattern's first token, or None when it tests
     anything else (then the Matcher runs over the whole text)."""
-    tests = []
+    tests: _FirstTest = []
     for attr, value in token_pattern.items():
         if attr not in _FIRST_ATTRS:
             return None
@@ -52,12 +56,20 @@ def _first_test(token_pattern: dict):
         if op == "IN":
             tests.append((attr, frozenset(arg).__contains__))
         elif op == "NOT_IN":
-            tests.append((attr, lambda v, s=frozenset(arg): v not in s))
+            tests.append((attr, _not_in(frozenset(arg))))
         elif op == "REGEX":
-            tests.append((attr, lambda v, rx=re.compile(arg): rx.search(v) is not None))
+            tests.append((attr, _search(re.compile(arg))))
         else:
             return None
     return tests
+
+
+def _not_in(values: frozenset[str]) -> Callable[[str], bool]:
+    return lambda v: v not in values
+
+
+def _search(rx: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda v: rx.search(v) is not None
 
 
 def _simple(token_pattern: dict) -> bool:
@@ -76,17 +88,18 @@ class _Table:
         self.vocab = ruler.vocab
         strings = self.vocab.strings
         self.attrs = ruler.attrs  # normalised: attribute id -> value
-        self.single: list[tuple[int, list[list[tuple[int, str, object]]]]] = []
+        self.single: list[tuple[int, list[list[_Test]]]] = []
         self.multi = Matcher(self.vocab)
         self.multi_index: dict[int, int] = {}
-        firsts: list | None = []  # first-token tests of the multi-token patterns (None: not all known)
+        firsts: list[_FirstTest] | None = []  # first-token tests of the multi-token patterns (None: not all known)
         self.window = 1  # the longest multi-token pattern
         for i, p in enumerate(ruler.patterns):
-            alts = p["patterns"]
+            # spaCy types a pattern's "patterns" as one Matcher pattern; it is a list of alternatives
+            alts = cast(_Patterns, p["patterns"])
             if p.get("index", 0) == 0 and all(len(a) == 1 and _simple(a[0]) for a in alts):
-                tests = []
+                tests: list[list[_Test]] = []
                 for a in alts:
-                    test = []
+                    test: list[_Test] = []
                     for attr, value in a[0].items():
                         col = _KEY_ATTRS[attr]
                         if isinstance(value, dict):
@@ -101,8 +114,8 @@ class _Table:
                 self.multi.add(key, alts)
                 self.multi_index[key] = i
                 for a in alts:
-                    test = _first_test(a[0]) if a and not any("OP" in t for t in a) else None
-                    firsts = None if firsts is None or test is None else firsts + [test]
+                    first = _first_test(a[0]) if a and not any("OP" in t for t in a) else None
+                    firsts = None if firsts is None or first is None else [*firsts, first]
                     self.window = max(self.window, len(a))
         self.firsts = firsts
         self._starts: dict[tuple[str, int], int] = {}  # (attribute, value) -> first-token tests passed, see _passes
@@ -118,11 +131,11 @@ class _Table:
         named: list[set] = [set(), set(), set(), set()]
         for _, tests in self.single:
             for test in tests:
-                for col, op, value in test:
+                for col, _, value in test:
                     named[col].update(value if isinstance(value, frozenset) else (value,))
         self._lowers, self._deps = named[1], named[2]
 
-    def _id(self, attr: str, value):
+    def _id(self, attr: str, value) -> int:
         if attr == "IS_SPACE":
             return bool(value)
         return self.vocab.strings.add(value)
@@ -137,7 +150,7 @@ class _Table:
                     ok = True
                     for col, op, value in test:
                         v = key[col]
-                        if op == "==":
+                        if not isinstance(value, frozenset):  # op "=="
                             ok = v == value
                         elif op == "IN":
                             ok = v in value
@@ -175,21 +188,25 @@ class _Table:
             return doc
         arr = doc.to_array([TAG, LOWER, DEP, IS_SPACE, *_ARRAY_ATTRS])
         lowers, deps = self._lowers, self._deps
-        keys = [(tag, lower if lower in lowers else -1, dep if dep in deps else -1, space)
-                for tag, lower, dep, space in zip(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(),
-                                                  (arr[:, 3] != 0).tolist())]
+        keys = [
+            (tag, lower if lower in lowers else -1, dep if dep in deps else -1, space)
+            for tag, lower, dep, space in zip(
+                arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(), (arr[:, 3] != 0).tolist()
+            )
+        ]
         extra: dict[int, set[int]] = {}
         for match_id, start, end in self._multi_matches(doc, arr):
             i = self.multi_index[match_id]
             extra.setdefault(start + self.indices[i] if self.indices[i] >= 0 else end + self.indices[i], set()).add(i)
         rows = self._rows
-        idx = [rows.get(key) for key in keys]
-        if None in idx:
-            idx = [rows[key] if key in rows else self._row(key) for key in keys]
-        idx = numpy.array(idx, dtype=numpy.int64)
+        found = [rows.get(key) for key in keys]
+        if None in found:
+            found = [rows[key] if key in rows else self._row(key) for key in keys]
+        idx = numpy.array(found, dtype=numpy.int64)
         out = numpy.where(self._set[idx], self._values[idx], arr[:, 4:])
-        others: list[tuple[int, dict]] = [(t, self._rest[idx[t]]) for t in
-                                          numpy.flatnonzero(self._has_rest[idx]).tolist() if t not in extra]
+        others: list[tuple[int, dict]] = [
+            (t, self._rest[idx[t]]) for t in numpy.flatnonzero(self._has_rest[idx]).tolist() if t not in extra
+        ]
         for t, ids in extra.items():
             merged = self._merged({*self._matching(keys[t]), *ids})
             for col, a in enumerate(_ARRAY_ATTRS):
@@ -198,7 +215,7 @@ class _Table:
             rest = {a: v for a, v in merged.items() if a not in _ARRAY_ATTRS}
             if rest:
                 others.append((t, rest))
-        doc.from_array(list(_ARRAY_ATTRS), out)
+        doc.from_array(list(_ARRAY_ATTRS), cast(Ints2d, out))  # thinc's Ints2d: a typing class no numpy array is
         for t, rest in others:
             set_token_attrs(doc[t], rest)
         return doc
@@ -213,7 +230,8 @@ class _Table:
         passes = numpy.full(len(doc), (1 << len(self.firsts)) - 1, dtype=numpy.int64)
         for col, attr in enumerate(_FIRST_ATTRS):  # which first-token tests each token's value passes
             values, inverse = numpy.unique(arr[:, col], return_inverse=True)
-            passes &= numpy.array([self._passes(attr, v) for v in values.tolist()], dtype=numpy.int64)[inverse.reshape(-1)]
+            passed = numpy.array([self._passes(attr, v) for v in values.tolist()], dtype=numpy.int64)
+            passes &= passed[inverse.reshape(-1)]
         found: set[tuple[int, int, int]] = set()
         n = len(doc)
         for t in numpy.flatnonzero(passes).tolist():
@@ -226,6 +244,7 @@ class _Table:
         does not look at ``attr``)."""
         got = self._starts.get((attr, value))
         if got is None:
+            assert self.firsts is not None  # _multi_matches asks only when every first-token test is known
             text = self.vocab.strings[value] if value else ""
             got = 0
             for i, test in enumerate(self.firsts):
@@ -243,7 +262,7 @@ class AttributeTable(AttributeRuler):
         self._table: _Table | None = None
 
     def clear(self) -> None:
-        self._table: _Table | None = None
+        self._table = None
         super().clear()
 
     def add(self, *args, **kwargs) -> None:
@@ -260,8 +279,11 @@ class AttributeTable(AttributeRuler):
             yield self(doc)
 
 
-@Language.factory("kg_attribute_table", assigns=["token.pos", "token.morph", "token.lemma"],
-                  default_config={"validate": False, "scorer": {"@scorers": "spacy.attribute_ruler_scorer.v1"}})
+@Language.factory(
+    "kg_attribute_table",
+    assigns=["token.pos", "token.morph", "token.lemma"],
+    default_config={"validate": False, "scorer": {"@scorers": "spacy.attribute_ruler_scorer.v1"}},
+)
 def make_attribute_table(nlp: Language, name: str, validate: bool, scorer: Callable | None) -> AttributeTable:
     return AttributeTable(nlp.vocab, name, validate=validate, scorer=scorer)
 
@@ -270,12 +292,20 @@ def replace_ruler(nlp: Language, name: str = "attribute_ruler") -> bool:
     """Swap the pipeline's attribute ruler for a table with its patterns, under the same name and position."""
     if name not in nlp.component_names or nlp.get_pipe_meta(name).factory != "attribute_ruler":
         return False
-    ruler = nlp.get_pipe(name)
+    # spaCy types its pipes as plain Doc callables; these are the ruler and kg's table
+    ruler = cast(AttributeRuler, nlp.get_pipe(name))
     settings = nlp.get_pipe_config(name)
     disabled = name in nlp.disabled
     tmp = "kg_attribute_table"
-    table = nlp.add_pipe("kg_attribute_table", name=tmp, before=name,
-                         config={k: settings[k] for k in ("validate", "scorer") if k in settings})
+    table = cast(
+        AttributeTable,
+        nlp.add_pipe(
+            "kg_attribute_table",
+            name=tmp,
+            before=name,
+            config={k: settings[k] for k in ("validate", "scorer") if k in settings},
+        ),
+    )
     table.add_patterns(ruler.patterns)
     nlp.remove_pipe(name)
     nlp.rename_pipe(tmp, name)

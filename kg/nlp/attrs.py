@@ -11,8 +11,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
@@ -74,9 +74,9 @@ _DEFAULTS = {
 
 
 def register() -> None:
-    for name, factory in _DEFAULTS.items():
+    for name in _DEFAULTS:
         if not Doc.has_extension(name):
-            # getter-free attributes whose default must not be shared between docs
+            # None, not an empty dict or list, which spaCy would share between docs; get() gives each its own
             Doc.set_extension(name, default=None)
 
 
@@ -129,7 +129,7 @@ def sentence_index(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
         starts.insert(0, 0)
     marks = numpy.zeros(n, dtype=numpy.int64)
     marks[starts[1:]] = 1
-    return numpy.cumsum(marks).tolist(), list(zip(starts, starts[1:] + [n]))
+    return numpy.cumsum(marks).tolist(), list(zip(starts, [*starts[1:], n]))
 
 
 def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
@@ -168,8 +168,8 @@ def indices(doc: Doc, attr: int, values: numpy.ndarray) -> list[int]:
     if not len(doc) or not len(values):
         return []
     found = doc.to_array(attr)
-    # values is sorted (hashes() sorts it): a binary search per token, several times faster than
-    # numpy.isin, which sorts the document's values on every call
+    # values is sorted (hashes() sorts it): a binary search per token, cheaper than numpy.isin, which
+    # sorts the document's values on every call
     at = numpy.minimum(numpy.searchsorted(values, found), len(values) - 1)
     return numpy.flatnonzero(values[at] == found).tolist()
 

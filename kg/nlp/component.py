@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.util import ensure_path
 
 from kg.nlp import lexicon as cue_lexicon
 
@@ -42,13 +41,13 @@ class StoredData:
         return self
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = ensure_path(path)
+        path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         for key, value in self.stored.items():
             srsly.write_json(path / f"{key}.json", value)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()):
-        self.set_stored(**{p.stem: srsly.read_json(p) for p in sorted(ensure_path(path).glob("*.json"))})
+        self.set_stored(**{p.stem: srsly.read_json(p) for p in sorted(Path(path).glob("*.json"))})
         return self
 
 

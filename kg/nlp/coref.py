@@ -56,8 +56,12 @@ def coreference(doc: Doc, cues: frozenset[str] | None = None, window: int = 3, p
         ref = None
         if eid is None and lower in _SINGULAR and tok.pos_ == "PRON":
             is_person = lambda e: ents[e].type == "Person"  # noqa: E731
-            if (tok.dep_ in _SUBJ and tok.head.lemma_ in cues and last_speaker
-                    and sent_no(tok) - last_speaker[1] <= window):
+            if (
+                tok.dep_ in _SUBJ
+                and tok.head.lemma_ in cues
+                and last_speaker
+                and sent_no(tok) - last_speaker[1] <= window
+            ):
                 ref = last_speaker[0]  # "He added": the last speaker goes on speaking
             elif lower in _OBJECTIVE:
                 ref = _pick(recent, sent_no(tok), is_person, window, prefer_subject=False)
@@ -67,8 +71,13 @@ def coreference(doc: Doc, cues: frozenset[str] | None = None, window: int = 3, p
             ref = _pick(recent, sent_no(tok), lambda e: ents[e].type in _GROUP_TYPES, window)
         elif eid is not None and ents.get(eid) and ents[eid].type == "Office" and _role_noun(doc, tok, ent_at):
             ref = holders.get(eid)
-            if (ref is None and tok.dep_ in _SUBJ and tok.head.lemma_ in cues and last_speaker
-                    and last_speaker[0] in office_holders):
+            if (
+                ref is None
+                and tok.dep_ in _SUBJ
+                and tok.head.lemma_ in cues
+                and last_speaker
+                and last_speaker[0] in office_holders
+            ):
                 ref = last_speaker[0]
         if ref:
             coref[tok.i] = ref
@@ -87,12 +96,12 @@ def _speech(verb, cues) -> bool:
 
 
 def _pick(recent, sent, accept, window: int, prefer_subject=True):
-    for i, eid, is_subj, s in reversed(recent):
+    for _, eid, is_subj, s in reversed(recent):
         if sent - s > window or not prefer_subject:
             break
         if is_subj and accept(eid):
             return eid
-    for i, eid, is_subj, s in reversed(recent):
+    for _, eid, _, _ in reversed(recent):
         if accept(eid):
             return eid
     return None
@@ -116,7 +125,8 @@ def _role_noun(doc: Doc, tok, ent_at: dict) -> bool:
     first = doc[span.start - 1] if span.start > 0 else None
     # "the Prime Minister", "the new US president"
     return any(c.lower_ in ("the", "this", "that") for c in tok.children if c.dep_ == "det") or (
-        first is not None and first.lower_ == "the")
+        first is not None and first.lower_ == "the"
+    )
 
 
 class Coreference(LexiconUser):
@@ -131,7 +141,11 @@ class Coreference(LexiconUser):
         return doc
 
 
-@Language.factory("kg_coref", assigns=["doc._.kg_coref"], requires=["doc._.kg_entities", "doc._.kg_positions"],
-                  default_config={"window": 3})
+@Language.factory(
+    "kg_coref",
+    assigns=["doc._.kg_coref"],
+    requires=["doc._.kg_entities", "doc._.kg_positions"],
+    default_config={"window": 3},
+)
 def make_coref(nlp: Language, name: str, window: int) -> Coreference:
     return Coreference(nlp, name, window)

@@ -26,14 +26,40 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                      "september", "october", "november", "december"), 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        1,
+    )
+}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
 
-_DAYS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-         "yesterday": -1, "last night": -1, "tomorrow": 1}
+_DAYS = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "tomorrow": 1,
+}
 #: the day words of ``_DAYS`` found in running text (the small NER model leaves some untagged)
 DAY_WORDS = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _DAYS), key=len, reverse=True)) + r")\b", re.I)
 _STEP = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
@@ -43,8 +69,7 @@ _MONTH_DAY_YEAR = re.compile(rf"^({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? 
 _MONTH_YEAR = re.compile(rf"^(?:(early|mid|late|the end of|the start of) )?({_MONTH})\.?(?:,? (\d{{4}}))?$")
 _YEAR = re.compile(r"^(?:in )?(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_RELATIVE = re.compile(r"^(last|past|previous|this|current|next|coming) (week|month|year|" +
-                       "|".join(WEEKDAYS) + r")$")
+_RELATIVE = re.compile(r"^(last|past|previous|this|current|next|coming) (week|month|year|" + "|".join(WEEKDAYS) + r")$")
 
 
 def anchor_of(value: str | None) -> date | None:

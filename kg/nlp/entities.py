@@ -91,8 +91,9 @@ def _typed(doc: Doc, ent: Span, titles: frozenset[str], places: countries.Countr
     return name, kg_type, ent.start
 
 
-def resolve_entities(doc: Doc, titles: frozenset[str] | None = None, places: countries.Countries | None = None
-                     ) -> tuple[dict[str, attrs.EntityInfo], dict[int, str], list[attrs.MentionInfo]]:
+def resolve_entities(
+    doc: Doc, titles: frozenset[str] | None = None, places: countries.Countries | None = None
+) -> tuple[dict[str, attrs.EntityInfo], dict[int, str], list[attrs.MentionInfo]]:
     """The document's entities (id -> :class:`~kg.nlp.attrs.EntityInfo`), the entity of each token in a
     mention, and the mentions, from ``doc.ents``; ``titles`` (stripped from names) default to the
     lexicon's, ``places`` to kg's country tables."""
@@ -109,8 +110,14 @@ def resolve_entities(doc: Doc, titles: frozenset[str] | None = None, places: cou
         # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
         # in front of an office names the organisation the office belongs to
         i = ent.start - 1
-        if ent.label_ == "OFFICE" and i >= 0 and i not in in_ent and doc[i].pos_ == "PROPN" \
-                and doc[i].text[:1].isupper() and not doc[i].is_sent_start:
+        if (
+            ent.label_ == "OFFICE"
+            and i >= 0
+            and i not in in_ent
+            and doc[i].pos_ == "PROPN"
+            and doc[i].text[:1].isupper()
+            and not doc[i].is_sent_start
+        ):
             mentions.append((i, i + 1, doc[i].text, "Organization", "ORG"))
     mentions.sort()
 
@@ -211,6 +218,7 @@ def _propagate(doc, entities, token_entity, mentions) -> None:
                 break
     mentions.sort(key=lambda m: m.start)
 
+
 def _acronyms(doc, entities, token_entity, mentions) -> None:
     """'Long Name (LN)': the acronym mention joins the long form's entity."""
     by_start = {m.start: m for m in mentions}
@@ -270,6 +278,7 @@ class EntityResolver(LexiconUser):
         """The country tables: from ``initialize`` or a saved pipeline, else kg's own (loaded when used)."""
         if self._places is None:
             self.set_stored(countries=countries.default().data)
+        assert self._places is not None  # set_stored's restore() made the tables
         return self._places
 
     def to_bytes(self, *, exclude=()) -> bytes:
@@ -280,14 +289,21 @@ class EntityResolver(LexiconUser):
         _ = self.places  # the tables in use are saved, kg's own too
         super().to_disk(path, exclude=exclude)
 
-    def initialize(self, get_examples: Callable | None = None, *, nlp=None, lexicon: str | None = None,
-                   countries: str | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable | None = None,
+        *,
+        nlp=None,
+        lexicon: str | None = None,
+        countries: str | None = None,
+    ) -> None:
         super().initialize(get_examples, nlp=nlp, lexicon=lexicon)
         self.set_stored(countries=_country_tables(countries))
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_entities, doc._.kg_token_entity, doc._.kg_mentions = resolve_entities(doc, self.lex.titles,
-                                                                                       self.places)
+        doc._.kg_entities, doc._.kg_token_entity, doc._.kg_mentions = resolve_entities(
+            doc, self.lex.titles, self.places
+        )
         return doc
 
 
@@ -295,7 +311,8 @@ def _country_tables(path: str | None) -> dict:
     return countries.default().data if path is None else countries.tables(path)
 
 
-@Language.factory("kg_entities", assigns=["doc._.kg_entities", "doc._.kg_token_entity", "doc._.kg_mentions"],
-                  requires=["doc.ents"])
+@Language.factory(
+    "kg_entities", assigns=["doc._.kg_entities", "doc._.kg_token_entity", "doc._.kg_mentions"], requires=["doc.ents"]
+)
 def make_entity_resolver(nlp: Language, name: str) -> EntityResolver:
     return EntityResolver(nlp, name)

@@ -8,7 +8,7 @@ relation and quote. Character offsets index into ``Article.text``.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
 from kg.nlp import dates
@@ -29,23 +29,60 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
     numbers, sentences = sentence_numbers(doc), sentence_bounds(doc)
     for m in doc._.kg_mentions or []:
         start, end = starts[m.start], ends[m.end - 1]
-        graph.mentions.append(Mention(entity_id=m.entity_id, text=text[start:end], start=start, end=end,
-                                      sentence_start=starts[sentences[numbers[m.start]][0]]))
+        graph.mentions.append(
+            Mention(
+                entity_id=m.entity_id,
+                text=text[start:end],
+                start=start,
+                end=end,
+                sentence_start=starts[sentences[numbers[m.start]][0]],
+            )
+        )
     when = _Dates(doc, text, dates.anchor_of(article.date))
     positions = doc._.kg_positions or []
     for k, h in enumerate([*positions, *(doc._.kg_relations or [])]):
-        ev = Evidence(article_id=article.id, sentence=_sentence(text, h.sent_start, h.sent_end), start=h.start,
-                      end=h.end, extractor=h.extractor, confidence=h.confidence)
+        ev = Evidence(
+            article_id=article.id,
+            sentence=_sentence(text, h.sent_start, h.sent_end),
+            start=h.start,
+            end=h.end,
+            extractor=h.extractor,
+            confidence=h.confidence,
+        )
         extra = dict(h.attrs)
         if k >= len(positions):  # events have a date; offices held are states (a dateline is not when they began)
             extra.update(when.of(h.sent_start, h.sent_end, h.start, h.end, h.attrs.get("trigger")))
-        graph.relations.append(Relation(subject=h.subject, predicate=h.predicate, object=h.object, evidence=ev,
-                                        confidence=h.confidence, modality=h.modality, attrs=extra))
+        graph.relations.append(
+            Relation(
+                subject=h.subject,
+                predicate=h.predicate,
+                object=h.object,
+                evidence=ev,
+                confidence=h.confidence,
+                modality=h.modality,
+                attrs=extra,
+            )
+        )
     for q in doc._.kg_quotes or []:
-        ev = Evidence(article_id=article.id, sentence=_sentence(text, q.sent_start, q.sent_end), start=q.start,
-                      end=q.end, extractor="kg_quotes", confidence=q.confidence)
-        graph.quotes.append(Quote(speaker=q.speaker, text=text[q.start : q.end], cue=q.cue, evidence=ev,
-                                  kind=q.kind, about=list(q.about), confidence=q.confidence))
+        ev = Evidence(
+            article_id=article.id,
+            sentence=_sentence(text, q.sent_start, q.sent_end),
+            start=q.start,
+            end=q.end,
+            extractor="kg_quotes",
+            confidence=q.confidence,
+        )
+        graph.quotes.append(
+            Quote(
+                speaker=q.speaker,
+                text=text[q.start : q.end],
+                cue=q.cue,
+                evidence=ev,
+                kind=q.kind,
+                about=list(q.about),
+                confidence=q.confidence,
+            )
+        )
     return graph
 
 
@@ -56,11 +93,11 @@ class _Dates:
     future marker ("will meet on Friday", "is due to meet on Thursday"). Gives ``{"date": ISO,
     "date_text": phrase}`` or nothing."""
 
-    _FUTURE = {"will", "'ll", "shall", "due", "going", "expected", "scheduled", "plans", "intends"}
+    _FUTURE = frozenset({"will", "'ll", "shall", "due", "going", "expected", "scheduled", "plans", "intends"})
 
     def __init__(self, doc: Doc, text: str, anchor):
         self.doc, self.text, self.anchor = doc, text, anchor  # text: the article's (doc.text is rebuilt per access)
-        self._ents = None
+        self._ents: list[Span] | None = None
 
     @property
     def ents(self):
@@ -83,15 +120,21 @@ class _Dates:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         # the clause of the relation's trigger word ("held talks ... on Wednesday", not "attended ... on Tuesday")
         verbs = {self._clause(t).i for t in span if t.lemma_ == trigger} if span is not None and trigger else set()
-        found = [(e.start_char, e.end_char, e.text, self._clause(e.root).i in verbs)
-                 for e in self.ents if sent_start <= e.start_char < sent_end]
+        found = [
+            (e.start_char, e.end_char, e.text, self._clause(e.root).i in verbs)
+            for e in self.ents
+            if sent_start <= e.start_char < sent_end
+        ]
         if not found:  # the small model leaves "last night", "yesterday" untagged at times
-            found = [(m.start(), m.end(), m.group(0), False)
-                     for m in dates.DAY_WORDS.finditer(self.text, sent_start, sent_end)]
+            found = [
+                (m.start(), m.end(), m.group(0), False)
+                for m in dates.DAY_WORDS.finditer(self.text, sent_start, sent_end)
+            ]
         if not found:
             return {}
-        s, e, phrase, _ = min(found, key=lambda f: (not f[3], 0 if start <= f[0] < end else 1,
-                                                    max(start - f[1], f[0] - end, 0)))
+        _, _, phrase, _ = min(
+            found, key=lambda f: (not f[3], 0 if start <= f[0] < end else 1, max(start - f[1], f[0] - end, 0))
+        )
         future = span is not None and any(t.lower_ in self._FUTURE for t in span)  # in the relation's own words
         iso = dates.normalise(phrase, self.anchor, future=future)
         return {"date": iso, "date_text": phrase} if iso else {}

@@ -1,9 +1,11 @@
 """The rule lemmatizer made faster, with the same lemmas (see :mod:`kg.nlp.tuning`): index tables that
 answer ``in`` from a set, every answer cached, and a Doc lemmatized from its arrays."""
 
-from functools import lru_cache
+import functools
+from typing import Any
 
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
 
 
 class IndexList(list):
@@ -37,11 +39,16 @@ def lemma_cache(nlp: Language) -> int:
     own cache uses (which base forms bypass), and lemmatize a Doc from its arrays (spaCy's loop sets
     each lemma through a Token object). Returns the lemmatizers changed."""
     n = 0
-    for _, pipe in nlp.components:
-        if getattr(pipe, "mode", None) != "rule" or not callable(getattr(pipe, "rule_lemmatize", None)) \
-                or hasattr(pipe, "kg_lemmas"):
+    for _, component in nlp.components:
+        pipe: Any = component  # patched in place with attributes and methods spaCy's classes do not declare
+        if (
+            getattr(pipe, "mode", None) != "rule"
+            or not callable(getattr(pipe, "rule_lemmatize", None))
+            or hasattr(pipe, "kg_lemmas")
+        ):
             continue
-        inner, cache = pipe.rule_lemmatize, {}
+        inner = pipe.rule_lemmatize
+        cache: dict[tuple[int, int, int], list[str]] = {}
         pipe.kg_rule_cache = cache
 
         def rule_lemmatize(token, inner=inner, cache=cache):
@@ -55,14 +62,14 @@ def lemma_cache(nlp: Language) -> int:
 
         pipe.rule_lemmatize = pipe.lemmatize = rule_lemmatize
         pipe.kg_lemmas = {}  # (orth, POS, morphology) -> lemma hash
-        pipe.__class__ = _array_lemmatizer(type(pipe))
+        pipe.__class__ = _array_lemmatizer(pipe.__class__)
         lemma_index_sets(pipe)
         n += 1
     return n
 
 
-@lru_cache(maxsize=None)
-def _array_lemmatizer(cls: type) -> type:
+@functools.cache  # one subclass per lemmatizer class
+def _array_lemmatizer(cls: type[Lemmatizer]) -> type[Lemmatizer]:
     """A subclass of a rule lemmatizer class whose ``__call__`` reads and writes the Doc's arrays, and
     whose tables, whenever they are (re)loaded, get :class:`IndexList` s and empty caches."""
     import numpy
@@ -100,5 +107,8 @@ def _array_lemmatizer(cls: type) -> type:
         self.kg_lemmas.clear()
         self.kg_rule_cache.clear()
 
-    return type(cls.__name__, (cls,), {"__call__": __call__, "_validate_tables": _validate_tables,
-                                        "__module__": __name__, "__doc__": cls.__doc__})
+    return type(
+        cls.__name__,
+        (cls,),
+        {"__call__": __call__, "_validate_tables": _validate_tables, "__module__": __name__, "__doc__": cls.__doc__},
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from kg.resources import PIPELINES
@@ -34,7 +34,7 @@ def read(path: Path | str | None = None) -> dict:
         return tomllib.load(fh)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(path: Path | str = LEXICON_PATH) -> Lexicon:
     return from_data(read(path), path)
 
@@ -60,7 +60,7 @@ def from_data(data: dict, path: Path | str = "the lexicon") -> Lexicon:
                         f"{path}: [{section}] {lemma}.{slot} names relation {rel!r}, "
                         f"which is not in {catalogue.CATALOGUE_PATH}"
                     )
-    modality = {}
+    modality: dict[str, str] = {}
     for kind, words in data.get("modality", {}).items():
         for w in words:
             modality.setdefault(w, kind)

@@ -74,8 +74,9 @@ class OfficeRuler(StoredData):
         self.clear()
         self.add_patterns(patterns)
 
-    def initialize(self, get_examples: Callable | None = None, *, nlp=None,
-                   patterns: Sequence[dict] | None = None) -> None:
+    def initialize(
+        self, get_examples: Callable | None = None, *, nlp=None, patterns: Sequence[dict] | None = None
+    ) -> None:
         """Replace the patterns with ``patterns`` (``[initialize.components.kg_offices.patterns]``)."""
         self.set_stored(patterns=list(patterns or []))
 

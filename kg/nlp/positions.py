@@ -64,11 +64,12 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
     holders: list[str] = []
     # premodifier: office directly before a person's name
     nxt = ent.end
-    if nxt < len(doc) and etype(attrs.entity_of(doc, nxt)) == "Person":
+    named = attrs.entity_of(doc, nxt) if nxt < len(doc) else None
+    if named is not None and etype(named) == "Person":
         span = next((e for e in doc.ents if e.start <= nxt < e.end), doc[nxt : nxt + 1])
         if ent.root.tag_ in ("NNS", "NNPS"):  # "defence secretaries John Healey and Pete Hegseth"
             holders += _person_chain(doc, span.root, etype)
-        holders += [attrs.entity_of(doc, nxt)] if not holders else []
+        holders += [named] if not holders else []
     root = ent.root
     # apposition in either direction, and a person list in apposition ("Two Labour MPs, A and B")
     plural = root.tag_ in ("NNS", "NNPS")

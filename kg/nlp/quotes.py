@@ -37,8 +37,13 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
-def quotes(doc: Doc, cues: frozenset[str] | None = None, min_words: int = 4, carry_sentences: int = 2,
-           unattributed: bool = False) -> list[attrs.QuoteHit]:
+def quotes(
+    doc: Doc,
+    cues: frozenset[str] | None = None,
+    min_words: int = 4,
+    carry_sentences: int = 2,
+    unattributed: bool = False,
+) -> list[attrs.QuoteHit]:
     """The quotes and reported speech of ``doc``, by position (needs ``kg_entities`` and ``kg_coref``).
     ``cues``: the lexicon's speech verbs; a direct quote without a speaker needs ``min_words``;
     ``carry_sentences``: how far back its speaker is looked for; ``unattributed``: keep reported speech
@@ -50,8 +55,9 @@ def quotes(doc: Doc, cues: frozenset[str] | None = None, min_words: int = 4, car
 class Quotes:
     """The quote patterns with their settings (:func:`quotes`)."""
 
-    def __init__(self, vocab, cues: frozenset[str], min_words: int = 4, carry_sentences: int = 2,
-                 unattributed: bool = False):
+    def __init__(
+        self, vocab, cues: frozenset[str], min_words: int = 4, carry_sentences: int = 2, unattributed: bool = False
+    ):
         self.unattributed = unattributed
         self.min_words = min_words
         self.carry = carry_sentences
@@ -107,8 +113,11 @@ class Quotes:
                 if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
                     return eid
         for c in tok.children:
-            inner = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ in ("for", "of") \
+            inner = (
+                [p for p in c.children if p.dep_ == "pobj"]
+                if c.dep_ == "prep" and c.lower_ in ("for", "of")
                 else ([c] if c.dep_ in ("compound", "poss") else [])
+            )
             for t in inner:
                 eid = args.entity_of(doc, t)
                 if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
@@ -134,13 +143,19 @@ class Quotes:
             for t in s.subtree:
                 if t.dep_ == "conj" and args.entity_of(doc, t.head) == speaker:
                     eid = args.entity_of(doc, t)
-                    if eid and eid != speaker and eid not in out and self.ents.get(eid) \
-                            and self.ents[eid].type == "Person":
+                    if (
+                        eid
+                        and eid != speaker
+                        and eid not in out
+                        and self.ents.get(eid)
+                        and self.ents[eid].type == "Person"
+                    ):
                         out.append(eid)
         return out
 
-    def _hit(self, doc: Doc, left: int, right: int, cue: Token, speaker: str | None, kind: str,
-             confidence: float) -> attrs.QuoteHit | None:
+    def _hit(
+        self, doc: Doc, left: int, right: int, cue: Token, speaker: str | None, kind: str, confidence: float
+    ) -> attrs.QuoteHit | None:
         while left <= right and (doc[left].dep_ == "mark" or doc[left].is_punct or doc[left].is_space):
             left += 1
         while right >= left and (doc[right].is_punct or doc[right].is_space) and doc[right].text not in ('"', "”"):
@@ -148,9 +163,16 @@ class Quotes:
         if right - left + 1 < 3:
             return None
         sent = attrs.sentence(cue)
-        return attrs.QuoteHit(speaker=speaker, start=doc[left].idx, end=doc[right].idx + len(doc[right]),
-                              cue=cue.lemma_, kind=kind, sent_start=sent.start_char, sent_end=sent.end_char,
-                              confidence=confidence)
+        return attrs.QuoteHit(
+            speaker=speaker,
+            start=doc[left].idx,
+            end=doc[right].idx + len(doc[right]),
+            cue=cue.lemma_,
+            kind=kind,
+            sent_start=sent.start_char,
+            sent_end=sent.end_char,
+            confidence=confidence,
+        )
 
     def _reported(self, doc: Doc, verb: Token) -> list[attrs.QuoteHit]:
         """'X said (that) ...', and the cue in the middle: '..., Graham said, since ...'."""
@@ -205,14 +227,25 @@ class Quotes:
             if span is None or len(span) < 3:
                 continue
             first, last = attrs.sentence(span[0]), attrs.sentence(span[-1])
-            out.append(attrs.QuoteHit(speaker=speaker, start=start, end=end, cue=":", kind="direct",
-                                      sent_start=first.start_char, sent_end=last.end_char, confidence=0.8))
+            out.append(
+                attrs.QuoteHit(
+                    speaker=speaker,
+                    start=start,
+                    end=end,
+                    cue=":",
+                    kind="direct",
+                    sent_start=first.start_char,
+                    sent_end=last.end_char,
+                    confidence=0.8,
+                )
+            )
         return out
 
     def _according(self, doc: Doc, tok: Token) -> list[attrs.QuoteHit]:
         """'..., according to X': the clause is what X says."""
-        sources = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"
-                   for p in c.children if p.dep_ == "pobj"]
+        sources = [
+            p for c in tok.children if c.dep_ == "prep" and c.lower_ == "to" for p in c.children if p.dep_ == "pobj"
+        ]
         head = tok.head
         if not sources or head.pos_ not in ("VERB", "AUX"):
             return []
@@ -231,8 +264,9 @@ class Quotes:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return None
-        sents = sorted({s.start: s for s in (attrs.sentence(span[0]), attrs.sentence(span[-1]))}.values(),
-                       key=lambda s: s.start)
+        sents = sorted(
+            {s.start: s for s in (attrs.sentence(span[0]), attrs.sentence(span[-1]))}.values(), key=lambda s: s.start
+        )
         s_start, s_end = sents[0].start_char, sents[-1].end_char
         cue, speaker, conf = "", None, 0.9
         for sent in sents:
@@ -249,8 +283,16 @@ class Quotes:
                 return None  # a short unattributed phrase in quotes is a scare quote, not a quotation
             speaker, cue = self._carried(doc, span, previous)
             conf = 0.7 if speaker else 0.3
-        return attrs.QuoteHit(speaker=speaker, start=start, end=end, cue=cue, kind="direct",
-                              sent_start=s_start, sent_end=s_end, confidence=conf)
+        return attrs.QuoteHit(
+            speaker=speaker,
+            start=start,
+            end=end,
+            cue=cue,
+            kind="direct",
+            sent_start=s_start,
+            sent_end=s_end,
+            confidence=conf,
+        )
 
     def _carried(self, doc: Doc, span, previous: list[attrs.QuoteHit]) -> tuple[str | None, str]:
         """Speaker of an unattributed quote: the last speaker in the paragraph or the sentences before."""
@@ -274,15 +316,22 @@ class Quotes:
     def _about(self, doc: Doc, h: attrs.QuoteHit) -> list[str]:
         out: list[str] = []
         for eid, s, e in self.mention_spans:
-            if h.start <= s and e <= h.end and eid != h.speaker and eid not in out:
-                if self.ents.get(eid) and self.ents[eid].type not in ("Quantity",):
-                    out.append(eid)
+            if (
+                h.start <= s
+                and e <= h.end
+                and eid != h.speaker
+                and eid not in out
+                and self.ents.get(eid)
+                and self.ents[eid].type not in ("Quantity",)
+            ):
+                out.append(eid)
         return out
 
 
 class QuoteExtractor(LexiconUser):
-    def __init__(self, nlp: Language, name: str, min_words: int = 4, carry_sentences: int = 2,
-                 unattributed: bool = False):
+    def __init__(
+        self, nlp: Language, name: str, min_words: int = 4, carry_sentences: int = 2, unattributed: bool = False
+    ):
         self.name = name
         self.vocab = nlp.vocab
         self.settings = (min_words, carry_sentences, unattributed)
@@ -298,7 +347,11 @@ class QuoteExtractor(LexiconUser):
         return doc
 
 
-@Language.factory("kg_quotes", assigns=["doc._.kg_quotes"], requires=["doc._.kg_entities", "doc._.kg_coref"],
-                  default_config={"min_words": 4, "carry_sentences": 2, "unattributed": False})
+@Language.factory(
+    "kg_quotes",
+    assigns=["doc._.kg_quotes"],
+    requires=["doc._.kg_entities", "doc._.kg_coref"],
+    default_config={"min_words": 4, "carry_sentences": 2, "unattributed": False},
+)
 def make_quotes(nlp: Language, name: str, min_words: int, carry_sentences: int, unattributed: bool) -> QuoteExtractor:
     return QuoteExtractor(nlp, name, min_words, carry_sentences, unattributed)

@@ -20,7 +20,8 @@ Training uses spaCy's own loop (``pipelines/relations-train.cfg``, ``python -m k
 import zlib
 from bisect import bisect_right
 from collections import Counter
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, cast
 
 import numpy
 from spacy.language import Language
@@ -99,8 +100,14 @@ def path_features(a: Span, b: Span) -> list[str]:
     up = up[: at[lca.i]]
     shape = "/".join(t.dep_ for t in up) + "^" + lca.pos_ + "^" + "/".join(t.dep_ for t in reversed(down))
     kind = f"{a.label_}>{b.label_}"
-    out = [f"path:{shape}", f"tpath:{kind}:{shape}", f"lca:{lca.lemma_.lower()}", f"tlca:{kind}:{lca.lemma_.lower()}",
-           f"lcadep:{lca.dep_}", f"len:{min(len(up) + len(down), 8)}"]
+    out = [
+        f"path:{shape}",
+        f"tpath:{kind}:{shape}",
+        f"lca:{lca.lemma_.lower()}",
+        f"tlca:{kind}:{lca.lemma_.lower()}",
+        f"lcadep:{lca.dep_}",
+        f"len:{min(len(up) + len(down), 8)}",
+    ]
     out += [f"up:{t.dep_}" for t in up] + [f"down:{t.dep_}" for t in down]
     out += [f"on:{t.lemma_.lower()}" for t in (*up[1:], *down[1:])]
     lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
@@ -110,31 +117,44 @@ def path_features(a: Span, b: Span) -> list[str]:
         out += [f"btw:{w}" for w in words] + ["seq:" + " ".join(words)]
     else:
         out += [f"btw2:{t.lemma_.lower()}" for t in (*doc[lo : lo + 2], *doc[hi - 2 : hi])]
-    out += [f"before:{doc[a.start - 1].lower_}" if a.start else "before:-", f"after:{doc[b.end].lower_}"
-            if b.end < len(doc) else "after:-"]
+    out += [
+        f"before:{doc[a.start - 1].lower_}" if a.start else "before:-",
+        f"after:{doc[b.end].lower_}" if b.end < len(doc) else "after:-",
+    ]
     return out
 
 
 @registry.architectures("kg.RelationClassifier.v1")
-def relation_classifier(get_instances: Callable[[Doc], list[Instance]], tensor_width: int = 96,
-                        tok2vec: Model | None = None, path_width: int = 0, hidden_width: int = 128,
-                        dropout: float = 0.2, nO: int | None = None) -> Model[list[Doc], Floats2d]:
+def relation_classifier(
+    get_instances: Callable[[Doc], list[Instance]],
+    tensor_width: int = 96,
+    tok2vec: Model | None = None,
+    path_width: int = 0,
+    hidden_width: int = 128,
+    dropout: float = 0.2,
+    nO: int | None = None,
+) -> Model[list[Doc], Floats2d]:
     """Pair features -> ReLU hidden layer -> one logit per relation (the pipe applies the sigmoid).
     ``path_width`` > 0 adds the :func:`path_features`, hashed into that many buckets."""
     features = relation_features(get_instances, tensor_width, tok2vec, path_width)
     return chain(features, Relu(nO=hidden_width, dropout=dropout), Linear(nO=nO))
 
 
-def relation_features(get_instances, tensor_width: int, tok2vec: Model | None,
-                      path_width: int = 0) -> Model[list[Doc], Floats2d]:
+def relation_features(
+    get_instances, tensor_width: int, tok2vec: Model | None, path_width: int = 0
+) -> Model[list[Doc], Floats2d]:
     types = sorted(catalogue.load().entity_types)
     lex = tok2vec.get_dim("nO") if tok2vec is not None else 0
     width = tensor_width + lex
     n_out = 3 * width + 2 * (len(types) + 1) + len(_DISTANCES) + 1 + path_width
-    return Model("kg_relation_features", _features_forward, init=_features_init,
-                 layers=[tok2vec] if tok2vec is not None else [],
-                 dims={"nO": n_out, "tensor_width": tensor_width, "lexical_width": lex, "path_width": path_width},
-                 attrs={"get_instances": get_instances, "types": types})
+    return Model(
+        "kg_relation_features",
+        _features_forward,
+        init=_features_init,
+        layers=[tok2vec] if tok2vec is not None else [],
+        dims={"nO": n_out, "tensor_width": tensor_width, "lexical_width": lex, "path_width": path_width},
+        attrs={"get_instances": get_instances, "types": types},
+    )
 
 
 def _features_init(model: Model, X: list[Doc] | None = None, Y=None) -> None:
@@ -148,7 +168,10 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
     n_types = len(types) + 1
     tw, lw, pw = model.get_dim("tensor_width"), model.get_dim("lexical_width"), model.get_dim("path_width")
     width = tw + lw
-    lexical, bp_lexical = (model.layers[0](docs, is_train) if model.layers else (None, None))
+    lexical: list[Floats2d] = []  # the own tok2vec's vectors per doc, when the model has one
+    bp_lexical: Callable[[list[Floats2d]], Any] | None = None
+    if model.layers:
+        lexical, bp_lexical = model.layers[0](docs, is_train)
     rows: list[numpy.ndarray] = []
     plan: list[tuple[int, tuple[int, int], tuple[int, int], tuple[int, int]]] = []
     for d, doc in enumerate(docs):
@@ -157,19 +180,17 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
             continue
         tensor = doc.tensor
         if tensor is None or tensor.ndim != 2 or tensor.shape != (len(doc), tw):
-            raise ValueError(f"kg_relation_classifier needs doc.tensor of shape ({len(doc)}, {tw}) from the base "
-                             f"model's tok2vec, got {getattr(tensor, 'shape', None)}")
+            raise ValueError(
+                f"kg_relation_classifier needs doc.tensor of shape ({len(doc)}, {tw}) from the base "
+                f"model's tok2vec, got {getattr(tensor, 'shape', None)}"
+            )
         tokens = numpy.asarray(tensor, dtype="f")
         if lw:
             tokens = numpy.hstack([tokens, model.ops.to_numpy(lexical[d])])
         sums = numpy.vstack([numpy.zeros((1, width)), numpy.cumsum(tokens, axis=0, dtype="float64")])
-
-        def mean(s: int, e: int) -> numpy.ndarray:  # mean of tokens[s:e], from the running sums
-            return ((sums[e] - sums[s]) / (e - s)).astype("f") if e > s else numpy.zeros(width, dtype="f")
-
         for a, b in instances:
             lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
-            between = mean(lo, hi)
+            between = _mean(sums, lo, hi)
             onehot = numpy.zeros(2 * n_types + len(_DISTANCES) + 1, dtype="f")
             onehot[types.get(a.label_, n_types - 1)] = 1
             onehot[n_types + types.get(b.label_, n_types - 1)] = 1
@@ -178,12 +199,15 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
             hashed = numpy.zeros(pw, dtype="f")
             for f in path_features(a, b) if pw else ():
                 hashed[zlib.crc32(f.encode("utf8")) % pw] = 1
-            rows.append(numpy.concatenate([mean(a.start, a.end), mean(b.start, b.end), between, onehot, hashed]))
+            rows.append(
+                numpy.concatenate([_mean(sums, a.start, a.end), _mean(sums, b.start, b.end), between, onehot, hashed])
+            )
             plan.append((d, (a.start, a.end), (b.start, b.end), (lo, hi)))
-    X = model.ops.asarray2f(numpy.vstack(rows)) if rows else model.ops.alloc2f(0, model.get_dim("nO"))
+    # thinc's Floats2d is a typing class no numpy array is
+    X = model.ops.asarray2f(cast(Floats2d, numpy.vstack(rows))) if rows else model.ops.alloc2f(0, model.get_dim("nO"))
 
     def backprop(dX: Floats2d):
-        if not lw:
+        if not lw or bp_lexical is None:
             return []
         dX = model.ops.to_numpy(dX)
         grads = [numpy.zeros((len(doc), lw), dtype="f") for doc in docs]
@@ -191,9 +215,14 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool):
             for k, (s, e) in enumerate(spans):
                 if e > s:  # the lexical part of block k is spread evenly over the tokens it pooled
                     grads[d][s:e] += row[k * width + tw : (k + 1) * width] / (e - s)
-        return bp_lexical([model.ops.asarray2f(g) for g in grads])
+        return bp_lexical([model.ops.asarray2f(cast(Floats2d, g)) for g in grads])
 
     return X, backprop
+
+
+def _mean(sums: numpy.ndarray, s: int, e: int) -> numpy.ndarray:
+    """The mean of tokens ``s:e`` from their running sums (row k: the sum of the first k tokens)."""
+    return ((sums[e] - sums[s]) / (e - s)).astype("f") if e > s else numpy.zeros(sums.shape[1], dtype="f")
 
 
 def _sigmoid(x):
@@ -205,12 +234,19 @@ class RelationClassifier(TrainablePipe):
     ``(a_start, a_end, b_start, b_end, relation, score)`` for scores at or above ``threshold``.
     ``cfg["type_pairs"]`` keeps, per relation, the argument types it was trained on (:meth:`allows`)."""
 
-    def __init__(self, vocab: Vocab, model: Model, name: str = "kg_relation_classifier", *,
-                 threshold: float = 0.5, positive_weight: float = 1.0):
+    def __init__(
+        self,
+        vocab: Vocab,
+        model: Model,
+        name: str = "kg_relation_classifier",
+        *,
+        threshold: float = 0.5,
+        positive_weight: float = 1.0,
+    ):
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg = {"labels": [], "threshold": threshold, "positive_weight": positive_weight}
+        self.cfg: dict[str, Any] = {"labels": [], "threshold": threshold, "positive_weight": positive_weight}
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -307,8 +343,13 @@ class RelationClassifier(TrainablePipe):
         losses[self.name] += loss
         return losses
 
-    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,
-                   labels: list[str] | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]],
+        *,
+        nlp: Language | None = None,
+        labels: list[str] | None = None,
+    ) -> None:
         if labels is None:
             found: set[str] = set()
             for eg in get_examples():
@@ -347,8 +388,12 @@ class RelationClassifier(TrainablePipe):
 
         prf(int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum()), "rel_micro")
         for j, label in enumerate(self.labels):
-            prf(int((pred[:, j] & gold[:, j]).sum()), int((pred[:, j] & ~gold[:, j]).sum()),
-                int((~pred[:, j] & gold[:, j]).sum()), f"rel_{label}")
+            prf(
+                int((pred[:, j] & gold[:, j]).sum()),
+                int((pred[:, j] & ~gold[:, j]).sum()),
+                int((~pred[:, j] & gold[:, j]).sum()),
+                f"rel_{label}",
+            )
         return out
 
 
@@ -371,11 +416,15 @@ def _type_pairs(examples: Iterable[Example], share: float = 0.01) -> dict[str, l
     return out
 
 
-@Language.factory("kg_relation_classifier", assigns=["doc._.kg_relation_scores"],
-                  default_config={"threshold": 0.5, "positive_weight": 1.0},
-                  default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0})
-def make_relation_classifier(nlp: Language, name: str, model: Model, threshold: float,
-                             positive_weight: float) -> RelationClassifier:
+@Language.factory(
+    "kg_relation_classifier",
+    assigns=["doc._.kg_relation_scores"],
+    default_config={"threshold": 0.5, "positive_weight": 1.0},
+    default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0},
+)
+def make_relation_classifier(
+    nlp: Language, name: str, model: Model, threshold: float, positive_weight: float
+) -> RelationClassifier:
     return RelationClassifier(nlp.vocab, model, name, threshold=threshold, positive_weight=positive_weight)
 
 
@@ -392,8 +441,15 @@ def relation_corpus(path: str) -> Callable[[Language], Iterator[Example]]:
         for ref in DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab):
             words, spaces = [t.text for t in ref], [bool(t.whitespace_) for t in ref]
             if ref.has_annotation("DEP"):  # kg's parse (its sentences come with it)
-                pred = Doc(nlp.vocab, words=words, spaces=spaces, heads=[t.head.i for t in ref],
-                           deps=[t.dep_ for t in ref], lemmas=[t.lemma_ for t in ref], pos=[t.pos_ for t in ref])
+                pred = Doc(
+                    nlp.vocab,
+                    words=words,
+                    spaces=spaces,
+                    heads=[t.head.i for t in ref],
+                    deps=[t.dep_ for t in ref],
+                    lemmas=[t.lemma_ for t in ref],
+                    pos=[t.pos_ for t in ref],
+                )
             else:
                 starts = set(ref.user_data.get(SENT_STARTS, [0]))
                 pred = Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=[i in starts for i in range(len(ref))])

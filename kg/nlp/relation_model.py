@@ -20,6 +20,7 @@ a log message says how to build the model. The model comes from ``initialize(pat
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import srsly
 from spacy.language import Language
@@ -28,7 +29,7 @@ from spacy.util import ensure_path
 
 from kg.nlp import args, attrs
 from kg.nlp.component import LexiconUser
-from kg.nlp.relation_classifier import CANDIDATES
+from kg.nlp.relation_classifier import CANDIDATES, RelationClassifier
 from kg.resources import PIPELINES
 from kg.schema import catalogue
 
@@ -43,21 +44,23 @@ def model_path(path: str | Path) -> Path:
 
 
 class RelationModel(LexiconUser):
-    def __init__(self, nlp: Language, name: str, path: str = "", threshold: float = 0.5,
-                 single_object: Iterable[str] = ()):
+    def __init__(
+        self, nlp: Language, name: str, path: str = "", threshold: float = 0.5, single_object: Iterable[str] = ()
+    ):
         self.name = name
         self.threshold = threshold
         self.single = frozenset(single_object)
         self.cat = catalogue.load()
-        self.classifier = None
+        self.classifier: RelationClassifier | None = None
         self._classifier_nlp: Language | None = None
         self._nlp = nlp
         super().__init__()
         if path:
             self.load(path)
 
-    def initialize(self, get_examples: Callable | None = None, *, nlp=None, lexicon: str | None = None,
-                   path: str = "") -> None:
+    def initialize(
+        self, get_examples: Callable | None = None, *, nlp=None, lexicon: str | None = None, path: str = ""
+    ) -> None:
         """``path``: a trained model's directory (absolute or under ``pipelines/``); "" for none."""
         super().initialize(get_examples, nlp=nlp, lexicon=lexicon)
         self.load(path)
@@ -66,12 +69,17 @@ class RelationModel(LexiconUser):
         """Run the trained classifier in ``path`` (absolute or under ``pipelines/``), or none ("")."""
         self.classifier = self._classifier_nlp = None
         if not str(path):
-            log.info("kg_relation_model: off (set KG_RELATION_MODEL=models/relations after `make model`); "
-                     "relations come from the rules only")
+            log.info(
+                "kg_relation_model: off (set KG_RELATION_MODEL=models/relations after `make model`); "
+                "relations come from the rules only"
+            )
             return
         if not (model_path(path) / "config.cfg").exists():
-            log.info("kg_relation_model: no trained relation model in %s (build it with `make model`); "
-                     "relations come from the rules only", model_path(path))
+            log.info(
+                "kg_relation_model: no trained relation model in %s (build it with `make model`); "
+                "relations come from the rules only",
+                model_path(path),
+            )
             return
         import spacy
 
@@ -83,12 +91,14 @@ class RelationModel(LexiconUser):
         from kg.nlp import tuning
 
         self._classifier_nlp = classifier_nlp
-        self.classifier = classifier_nlp.get_pipe("kg_relation_classifier")
+        # spaCy types its pipes as plain Doc callables
+        self.classifier = cast(RelationClassifier, classifier_nlp.get_pipe("kg_relation_classifier"))
         tuning.like_pipeline(self.classifier.model, self._nlp)
         self.width = self.classifier.model.layers[0].get_dim("tensor_width")
         rels = [self.cat.relation(label) for label in self.classifier.labels]
-        self.types = set().union(*[set(r.domain or self.cat.entity_types) | set(r.range or self.cat.entity_types)
-                                   for r in rels])
+        self.types = set().union(
+            *[set(r.domain or self.cat.entity_types) | set(r.range or self.cat.entity_types) for r in rels]
+        )
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         super().to_disk(path, exclude=exclude)
@@ -102,8 +112,11 @@ class RelationModel(LexiconUser):
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        classifier = None if self._classifier_nlp is None else \
-            {"config": self._classifier_nlp.config.to_str(), "bytes": self._classifier_nlp.to_bytes()}
+        classifier = (
+            None
+            if self._classifier_nlp is None
+            else {"config": self._classifier_nlp.config.to_str(), "bytes": self._classifier_nlp.to_bytes()}
+        )
         return srsly.msgpack_dumps({"stored": super().to_bytes(), "classifier": classifier})
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()):
@@ -133,9 +146,12 @@ class RelationModel(LexiconUser):
             self._nlp.get_pipe("tok2vec")(doc)
             t = doc.tensor
         if t.ndim != 2 or t.shape != (len(doc), self.width):
-            log.warning("kg_relation_model: the base model's token vectors have shape %s, the relation model "
-                        "needs width %d (it was trained on another model); component disabled",
-                        getattr(t, "shape", None), self.width)
+            log.warning(
+                "kg_relation_model: the base model's token vectors have shape %s, the relation model "
+                "needs width %d (it was trained on another model); component disabled",
+                getattr(t, "shape", None),
+                self.width,
+            )
             self.classifier = None
             return False
         return True
@@ -173,8 +189,11 @@ class RelationModel(LexiconUser):
                 continue  # "Germany, Italy and Poland": members of one list are not related to each other
             for j, rel in enumerate(self.classifier.labels):
                 p = float(row[j])
-                if p < self.threshold or not self.cat.relation(rel).allows(ents[s].type, ents[o].type) \
-                        or not self.classifier.allows(rel, ents[s].type, ents[o].type):
+                if (
+                    p < self.threshold
+                    or not self.cat.relation(rel).allows(ents[s].type, ents[o].type)
+                    or not self.classifier.allows(rel, ents[s].type, ents[o].type)
+                ):
                     continue
                 if rel == "holds_position" and not {coref.get(i, s) for i in range(b.start, b.end)} <= {s}:
                     continue  # "the Prime Minister" that coreference gave to someone else
@@ -213,7 +232,7 @@ def _one_holder_per_office(best: dict, held: set) -> dict:
     named none for that office in the sentence (theirs come from the construction itself: "Defence
     Secretary John Healey")."""
     top: dict[tuple[int, int], tuple[float, tuple]] = {}
-    for key, (p, a, b) in best.items():
+    for key, (p, _, b) in best.items():
         if key[1] == "holds_position":
             if (key[2], key[3]) in held:  # (office, sentence)
                 continue
@@ -244,8 +263,11 @@ def _common_ancestor(x: Token, y: Token) -> Token | None:
     return None
 
 
-@Language.factory("kg_relation_model", assigns=["doc._.kg_relations"],
-                  requires=["doc._.kg_mentions", "doc._.kg_entities", "doc._.kg_relations"],
-                  default_config={"threshold": 0.5, "single_object": []})
+@Language.factory(
+    "kg_relation_model",
+    assigns=["doc._.kg_relations"],
+    requires=["doc._.kg_mentions", "doc._.kg_entities", "doc._.kg_relations"],
+    default_config={"threshold": 0.5, "single_object": []},
+)
 def make_relation_model(nlp: Language, name: str, threshold: float, single_object: list[str]) -> RelationModel:
     return RelationModel(nlp, name, "", threshold, single_object)

@@ -38,8 +38,9 @@ class Rules:
         self.lex = lex
         self.cat = catalogue.load()
         # the lemmas a pattern below starts from
-        self.triggers = attrs.hashes(vocab, [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS,
-                                             *self.lex.stance_adjectives])
+        self.triggers = attrs.hashes(
+            vocab, [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS, *self.lex.stance_adjectives]
+        )
 
     def find(self, doc: Doc) -> list[attrs.RelationHit]:
         self.ents = doc._.kg_entities or {}
@@ -86,15 +87,22 @@ class Rules:
                 objects = args.logical_objects(verb)
             else:  # the prepositional phrase may hang on the verb or on its object
                 objects = args.prep_objects(verb, slot) or [
-                    t for o in args.logical_objects(verb) for t in args.prep_objects(o, slot)]
+                    t for o in args.logical_objects(verb) for t in args.prep_objects(o, slot)
+                ]
             if slot == "dobj" and not objects:
                 continue
             out += self._emit(doc, rel, subjects, objects, verb, verb)
         return out
 
     def _noun(self, doc: Doc, noun: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
-        subjects = [c for c in noun.children if c.dep_ in ("poss", "amod", "compound")
-                    and (e := args.entity_of(doc, c)) and self.ents.get(e) and self.ents[e].type != "Quantity"]
+        subjects = [
+            c
+            for c in noun.children
+            if c.dep_ in ("poss", "amod", "compound")
+            and (e := args.entity_of(doc, c))
+            and self.ents.get(e)
+            and self.ents[e].type != "Quantity"
+        ]
         gov = noun.head
         if not subjects and noun.dep_ == "appos" and args.entity_of(doc, gov):
             subjects = [gov]  # "Ferraro, a native of Bethany"
@@ -102,15 +110,24 @@ class Rules:
             subjects = [c for c in gov.children if c.dep_ == "nsubj"]  # "Booth was the assassin of Lincoln"
         if not subjects and noun.dep_ == "dobj" and gov.pos_ in ("VERB", "AUX"):
             # "launched an attack on", "was given a budget" (the passive's subject receives it)
-            subjects = ([t for c in gov.children if c.dep_ == "nsubjpass" for t in args.conjuncts(c)]
-                        if args.is_passive(gov) else args.logical_subjects(gov))
+            subjects = (
+                [t for c in gov.children if c.dep_ == "nsubjpass" for t in args.conjuncts(c)]
+                if args.is_passive(gov)
+                else args.logical_subjects(gov)
+            )
         if not subjects:
             return []
         out = []
         for slot, rel in slots.items():
             if slot == "amount":
-                objects = [t for t in noun.subtree if t.i < noun.i and (e := args.entity_of(doc, t))
-                           and self.ents.get(e) and self.ents[e].type == "Quantity"][:1]
+                objects = [
+                    t
+                    for t in noun.subtree
+                    if t.i < noun.i
+                    and (e := args.entity_of(doc, t))
+                    and self.ents.get(e)
+                    and self.ents[e].type == "Quantity"
+                ][:1]
             else:
                 objects = args.prep_objects(noun, slot)
             if not objects and noun.dep_ == "dobj" and slot != "amount":
@@ -139,8 +156,12 @@ class Rules:
             return None
         left = tok.i
         for c in sorted(tok.lefts, key=lambda t: -t.i):
-            if c.i == left - 1 and c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "ADJ", "PROPN") \
-                    and c.tag_ not in ("JJR", "JJS"):  # "higher defence spending" is the issue "defence spending"
+            if (
+                c.i == left - 1
+                and c.dep_ in ("compound", "amod", "nmod")
+                and c.pos_ in ("NOUN", "ADJ", "PROPN")
+                and c.tag_ not in ("JJR", "JJS")  # "higher defence spending" is the issue "defence spending"
+            ):
                 left = c.i
         words = [t.lemma_.lower() if t.i == tok.i else t.lower_ for t in doc[left : tok.i + 1]]
         if tok.tag_ in ("NNS", "NNPS"):
@@ -187,8 +208,11 @@ class Rules:
         sent = attrs.sentence(verb).text.lower()
         if "gdp" not in sent and "spending" not in sent:
             return []
-        targets = [t for t in (*args.logical_objects(verb), *args.prep_objects(verb, "to"))
-                   if (e := args.entity_of(doc, t)) and self.ents[e].type == "Quantity" and self.ents[e].name.endswith("%")]
+        targets = [
+            t
+            for t in (*args.logical_objects(verb), *args.prep_objects(verb, "to"))
+            if (e := args.entity_of(doc, t)) and self.ents[e].type == "Quantity" and self.ents[e].name.endswith("%")
+        ]
         if not targets:
             return []
         subjects = args.logical_subjects(verb)
@@ -220,8 +244,19 @@ class Rules:
                 if modality != "asserted":
                     conf -= 0.1
                 subj, obj = (min(s, o), max(s, o)) if rtype.symmetric else (s, o)
-                out.append(args.hit(doc, rel, subj, obj, [s_tok, trigger, o_tok], EXTRACTOR, round(conf, 2),
-                                    modality, trigger=trigger.lemma_))
+                out.append(
+                    args.hit(
+                        doc,
+                        rel,
+                        subj,
+                        obj,
+                        [s_tok, trigger, o_tok],
+                        EXTRACTOR,
+                        round(conf, 2),
+                        modality,
+                        trigger=trigger.lemma_,
+                    )
+                )
         return out
 
 
@@ -241,8 +276,11 @@ class RelationExtractor(LexiconUser):
         return doc
 
 
-@Language.factory("kg_relations", assigns=["doc._.kg_relations"],
-                  requires=["doc._.kg_entities", "doc._.kg_coref", "token.dep", "token.lemma"],
-                  default_config={"confidence": 0.75})
+@Language.factory(
+    "kg_relations",
+    assigns=["doc._.kg_relations"],
+    requires=["doc._.kg_entities", "doc._.kg_coref", "token.dep", "token.lemma"],
+    default_config={"confidence": 0.75},
+)
 def make_relations(nlp: Language, name: str, confidence: float) -> RelationExtractor:
     return RelationExtractor(nlp, name, confidence)

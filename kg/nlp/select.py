@@ -35,6 +35,7 @@ the others have spaCy's "missing" head), so every dependency pattern skips them.
 """
 
 import logging
+from typing import TypedDict, cast
 
 import numpy
 from spacy.attrs import (
@@ -52,8 +53,10 @@ from spacy.attrs import (
     TAG,
 )
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc
 from spacy.util import minibatch
+from thinc.types import Ints2d
 
 from kg.nlp import attrs, coref, lexicon, offices
 from kg.nlp.component import LexiconUser
@@ -105,16 +108,29 @@ def cue_lemmas(lex: lexicon.Lexicon | None = None) -> set[str]:
     relations (their object may be an Issue, not an entity). Every other relation needs two references."""
     lex = lex or lexicon.load()
     cat = catalogue.load()
-    stance = {w for table in (lex.verbs, lex.nouns) for w, slots in table.items()
-              if any(cat.relations[r].stance for r in slots.values())}
+    stance = {
+        w
+        for table in (lex.verbs, lex.nouns)
+        for w, slots in table.items()
+        if any(cat.relations[r].stance for r in slots.values())
+    }
     return {*lex.quote_cues, *_EXTRA_CUES, *lex.stance_adjectives, *stance}
 
 
 class Selector:
     """Which sentences of a document need the parse (see the module docstring)."""
 
-    def __init__(self, vocab, forms: CueForms, ner_labels=(), *, min_entities: int = 2, cue_entities: int = 1,
-                 quote_marks: bool = False, always: tuple[str, ...] = ("NORP",)):
+    def __init__(
+        self,
+        vocab,
+        forms: CueForms,
+        ner_labels=(),
+        *,
+        min_entities: int = 2,
+        cue_entities: int = 1,
+        quote_marks: bool = False,
+        always: tuple[str, ...] = ("NORP",),
+    ):
         self.vocab = vocab
         self.forms = forms
         self.min_entities = min_entities
@@ -129,8 +145,11 @@ class Selector:
         f = self._flags.get(h)
         if f is None:
             form = self.vocab.strings[h]
-            f = (_CUE if form in self.forms else 0) | (_PRON if form in _PRONOUNS else 0) \
+            f = (
+                (_CUE if form in self.forms else 0)
+                | (_PRON if form in _PRONOUNS else 0)
                 | (_QUOTE if self.quote_marks and any(q in form for q in _QUOTE_MARKS) else 0)
+            )
             self._flags[h] = f
         return f
 
@@ -153,8 +172,9 @@ class Selector:
             if ent.label_ in self.kept:
                 refs[s] += 1
                 if ent.label_ not in (offices.LABEL, "MONEY", "PERCENT"):
-                    names.update(int(h) for h, title in zip(lowers[ent.start : ent.end], arr[ent.start : ent.end, 1])
-                                 if title)
+                    names.update(
+                        int(h) for h, title in zip(lowers[ent.start : ent.end], arr[ent.start : ent.end, 1]) if title
+                    )
             if ent.label_ in self.always:
                 force[s] = True
         flag = self._flag
@@ -181,19 +201,40 @@ class Selector:
         return selected, other
 
 
+class _Settings(TypedDict):
+    """The :class:`Selector`'s keyword arguments."""
+
+    min_entities: int
+    cue_entities: int
+    quote_marks: bool
+    always: tuple[str, ...]
+
+
 class SelectiveParser(LexiconUser):
     """Runs the pipeline's (disabled) parse pipes on the selected sentences. The pipes and what the
     :class:`Selector` reads from them (the lemmatizer's tables, the entity labels) are looked up in the
     pipeline at the first document, when the pipeline's components have their data."""
 
-    def __init__(self, nlp: Language, name: str, pipes: list[str], min_entities: int, cue_entities: int,
-                 quote_marks: bool, always: list[str]):
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        pipes: list[str],
+        min_entities: int,
+        cue_entities: int,
+        quote_marks: bool,
+        always: list[str],
+    ):
         self.name = name
         self.nlp = nlp
         self.vocab = nlp.vocab
         self.wanted = list(pipes)
-        self.settings = {"min_entities": min_entities, "cue_entities": cue_entities, "quote_marks": quote_marks,
-                         "always": tuple(always)}
+        self.settings: _Settings = {
+            "min_entities": min_entities,
+            "cue_entities": cue_entities,
+            "quote_marks": quote_marks,
+            "always": tuple(always),
+        }
         self._selector: Selector | None = None
         self.root = nlp.vocab.strings.add("ROOT")
         self.stats = {"tokens": 0, "parsed": 0}
@@ -214,9 +255,10 @@ class SelectiveParser(LexiconUser):
     @property
     def selector(self) -> Selector:
         if self._selector is None:
-            nlp, settings = self.nlp, dict(self.settings)
+            nlp, settings = self.nlp, self.settings.copy()
             lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.component_names else None
-            labels = nlp.get_pipe("ner").labels if "ner" in nlp.component_names else ()
+            # spaCy types its pipes as plain Doc callables; ner is a Pipe, which has labels
+            labels = cast(Pipe, nlp.get_pipe("ner")).labels if "ner" in nlp.component_names else ()
             if any(getattr(pipe, "unattributed", False) for name, pipe in nlp.pipeline):
                 settings["cue_entities"] = 0  # kept reported speech may have no entity at all ("sources said")
             self._selector = Selector(nlp.vocab, CueForms(cue_lemmas(self.lex), lemmatizer), labels, **settings)
@@ -240,9 +282,12 @@ class SelectiveParser(LexiconUser):
             self.stats["tokens"] += len(doc)
             self.stats["parsed"] += len(idx)
         for proc in self.pipes:
-            subs = list(proc.pipe(subs, batch_size=max(1, len(subs)))) if hasattr(proc, "pipe") \
+            subs = (
+                list(proc.pipe(subs, batch_size=max(1, len(subs))))
+                if hasattr(proc, "pipe")
                 else [proc(d) for d in subs]
-        for doc, sub, (selected, other, idx) in zip(docs, subs, plans):
+            )
+        for doc, sub, (_, other, idx) in zip(docs, subs, plans):
             self._write_back(doc, sub, other, idx)
         return docs
 
@@ -257,7 +302,8 @@ class SelectiveParser(LexiconUser):
         for s, e in selected:
             starts[pos] = 1
             pos += e - s
-        sub.from_array([NORM, SENT_START], numpy.stack([arr[:, 2], starts], axis=1))
+        # thinc's Ints2d: a typing class no numpy array is
+        sub.from_array([NORM, SENT_START], cast(Ints2d, numpy.stack([arr[:, 2], starts], axis=1)))
         return sub
 
     def _write_back(self, doc: Doc, sub: Doc, other, idx) -> None:
@@ -272,15 +318,30 @@ class SelectiveParser(LexiconUser):
         for s, _ in other:
             full[s, 4] = self.root  # an unparsed sentence: its first token is its root, the rest have no head
         if len(doc):
-            doc.from_array(list(_OUT), full)
+            doc.from_array(list(_OUT), cast(Ints2d, full))
 
 
-@Language.factory("kg_parse_selected", assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
-                  requires=["doc.ents", "token.is_sent_start"],
-                  default_config={"pipes": list(PARSE_PIPES), "min_entities": 2, "cue_entities": 1,
-                                  "quote_marks": False, "always": ["NORP"]})
-def make_selective_parser(nlp: Language, name: str, pipes: list[str], min_entities: int, cue_entities: int,
-                          quote_marks: bool, always: list[str]) -> SelectiveParser:
+@Language.factory(
+    "kg_parse_selected",
+    assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
+    requires=["doc.ents", "token.is_sent_start"],
+    default_config={
+        "pipes": list(PARSE_PIPES),
+        "min_entities": 2,
+        "cue_entities": 1,
+        "quote_marks": False,
+        "always": ["NORP"],
+    },
+)
+def make_selective_parser(
+    nlp: Language,
+    name: str,
+    pipes: list[str],
+    min_entities: int,
+    cue_entities: int,
+    quote_marks: bool,
+    always: list[str],
+) -> SelectiveParser:
     return SelectiveParser(nlp, name, pipes, min_entities, cue_entities, quote_marks, always)
 
 
@@ -292,8 +353,9 @@ def set_parse_mode(nlp: Language, mode: str) -> str:
     selected ones ("selected": the parse pipes disabled, run by ``kg_parse``). Returns the mode set:
     "all" where the pipeline cannot select (no ``kg_parse``, ``senter`` or ``ner``, or ``ner`` or
     ``senter`` listening to a parse pipe)."""
-    parser = next((name for name, pipe in nlp.components if isinstance(pipe, SelectiveParser)), None)
-    pipes = nlp.get_pipe(parser).pipe_names if parser else [p for p in PARSE_PIPES if p in nlp.component_names]
+    selective = next(((name, pipe) for name, pipe in nlp.components if isinstance(pipe, SelectiveParser)), None)
+    parser = selective[0] if selective else None
+    pipes = selective[1].pipe_names if selective else [p for p in PARSE_PIPES if p in nlp.component_names]
     if mode == "selected" and not _can_select(nlp, parser, pipes):
         mode = "all"
     on, off = ([parser, "senter"], pipes) if mode == "selected" else (pipes, [parser, "senter"])

@@ -1,43 +1,38 @@
 """Speed settings for a loaded spaCy pipeline that do not change its output.
 
-Measured on this project's machine (2-core AMD EPYC VM, en_core_web_sm 3.8,
-``bench/throughput.py``):
+What each one saves is in ``docs/performance.md`` ("Speed settings of the pipeline").
 
-- ``gemm = "numpy"``: thinc's ``NumpyOps`` multiplies matrices with the ``blis``
-  package by default; here that ran a (13000 x 288) x (288 x 288) product at
-  ~19 GFLOP/s against ~49 GFLOP/s for numpy's OpenBLAS on one thread, and tok2vec
-  and ner are mostly such products. The same weights through numpy give
-  identical annotations (checked token by token in ``tests/test_selective.py``).
-- the rule lemmatizer checks ``form in index`` against the model's lemma index
-  tables, which are lists (57,528 nouns): every new word form scans them. As
-  lists that answer ``in`` from a set (:class:`~kg.nlp.lemmas.IndexList`, saved as
-  the plain lists they are) the lookup is O(1) and the lemmas are the same.
-- ``attribute_table``: en_core_web_sm's ``attribute_ruler`` runs 179 Matcher patterns
-  over every token from Python (~20 % of the pipeline here); :mod:`.attribute_table`
-  gives the same POS, morphology and lemmas from a cached table.
-- the rule lemmatizer caches its answers by (word, POS, morphology) but returns
-  early, uncached, for every base form (most tokens: singular nouns, infinitives),
-  recomputing the morphology dict each time; :func:`~kg.nlp.lemmas.lemma_cache` caches every answer.
-- ``keep_freed_memory``: glibc hands every large block (each batch's activation
-  arrays) back to the kernel when it is freed and takes fresh zeroed pages for the
-  next one; in a 2-worker build of the BBC corpus that page-fault churn was 17 of
-  141 CPU seconds. :func:`keep_freed_memory` raises glibc's mmap and trim
-  thresholds (``mallopt``) so freed blocks are reused: 2.6 s of system time.
-- ``embed_cache``: the first stage of each tok2vec (en_core_web_sm has two: the
-  shared one and the NER's own) embeds a token from its NORM, PREFIX, SUFFIX and
-  SHAPE (and SPACY, IS_SPACE): six hash-table lookups, a 576 x 288 matrix product,
-  maxout and layer norm, a third of the tok2vec's time. The result depends on those
-  values only, so :func:`embed_cache` computes it once per distinct combination
-  and looks it up after (the encoder layers, which see the context, run as before).
-- ``freeze_gc``: Python's cyclic garbage collector walks every tracked object at each
-  full collection, and a loaded pipeline holds ~100,000 of them (thinc models, config
-  dicts) that never become garbage; kg's components allocate enough to trigger a full
-  collection every few hundred articles (0.12-0.21 s per 400 BBC articles measured with
-  ``gc.callbacks``). :func:`freeze_gc` collects once and moves everything alive into the
-  permanent generation (``gc.freeze``) after the pipeline is loaded: 0.02-0.03 s.
-- ``blas_threads``: one BLAS thread per process. With one worker per core,
-  more threads only contend; set through threadpoolctl so it holds whether or
-  not numpy was imported before the pipeline was loaded.
+- ``gemm = "numpy"``: thinc's ``NumpyOps`` multiplies matrices with the ``blis`` package by default,
+  which on one thread is slower than numpy's OpenBLAS, and tok2vec and ner are mostly such products.
+  The same weights through numpy give identical annotations (checked token by token in
+  ``tests/test_selective.py``).
+- the rule lemmatizer checks ``form in index`` against the model's lemma index tables, which are
+  lists of tens of thousands of words: every new word form scans them. As lists that answer ``in``
+  from a set (:class:`~kg.nlp.lemmas.IndexList`, saved as the plain lists they are) the lookup is O(1)
+  and the lemmas are the same.
+- ``attribute_table``: en_core_web_sm's ``attribute_ruler`` runs its Matcher patterns over every
+  token from Python, one of the costliest steps of the pipeline; :mod:`.attribute_table` gives the
+  same POS, morphology and lemmas from a cached table.
+- the rule lemmatizer caches its answers by (word, POS, morphology) but returns early, uncached, for
+  every base form (most tokens: singular nouns, infinitives), recomputing the morphology dict each
+  time; :func:`~kg.nlp.lemmas.lemma_cache` caches every answer.
+- ``keep_freed_memory``: glibc hands every large block (each batch's activation arrays) back to the
+  kernel when it is freed and takes fresh zeroed pages for the next one, so a build spends much of
+  its system time in page faults. :func:`keep_freed_memory` raises glibc's mmap and trim thresholds
+  (``mallopt``) so freed blocks are reused.
+- ``embed_cache``: the first stage of each tok2vec (en_core_web_sm has two: the shared one and the
+  NER's own) embeds a token from its NORM, PREFIX, SUFFIX and SHAPE (and SPACY, IS_SPACE): hash-table
+  lookups, a matrix product, maxout and layer norm, a large part of the tok2vec's time. The result
+  depends on those values only, so :func:`embed_cache` computes it once per distinct combination and
+  looks it up after (the encoder layers, which see the context, run as before).
+- ``freeze_gc``: Python's cyclic garbage collector walks every tracked object at each full
+  collection, and a loaded pipeline holds a great many of them (thinc models, config dicts) that
+  never become garbage, while kg's components allocate enough to trigger full collections throughout
+  a build. :func:`freeze_gc` collects once and moves everything alive into the permanent generation
+  (``gc.freeze``) after the pipeline is loaded.
+- ``blas_threads``: one BLAS thread per process. With one worker per core, more threads only
+  contend; set through threadpoolctl so it holds whether or not numpy was imported before the
+  pipeline was loaded.
 
 The settings are the arguments of the ``kg.speed_settings.v1`` callback, which ``pipelines/kg.cfg``
 runs as ``[nlp.after_pipeline_creation]``: a saved pipeline's config names it too, so ``spacy.load``
@@ -91,7 +86,8 @@ def _numpy_gemm(models) -> int:
     n = 0
     for model in models:
         for node in model.walk():
-            if type(node.ops) is NumpyOps and node.ops.use_blis:  # noqa: E721  (not CupyOps etc.)
+            # exactly NumpyOps: a subclass (AppleOps, MPSOps) brings its own matrix product
+            if type(node.ops) is NumpyOps and node.ops.use_blis:
                 node.ops = ops
                 n += 1
     return n
@@ -103,7 +99,7 @@ def like_pipeline(model, nlp: Language) -> None:
     from thinc.api import NumpyOps
 
     nodes = [node for m in _all_models(nlp) for node in m.walk()]
-    if any(type(n.ops) is NumpyOps and not n.ops.use_blis for n in nodes):  # noqa: E721
+    if any(type(n.ops) is NumpyOps and not n.ops.use_blis for n in nodes):  # as _numpy_gemm left them
         _numpy_gemm([model])
     if any(n.has_ref("embed") and hasattr(n.get_ref("embed")._func, "kg_inner") for n in nodes):
         _embed_cache([model], EMBED_CACHE_ROWS)
@@ -112,24 +108,29 @@ def like_pipeline(model, nlp: Language) -> None:
 EMBED_CACHE_ROWS = 200_000  # per embedding layer (96 floats a row: 77 MB); emptied when full
 
 
-def _cached_embed_forward(layers, inner, max_rows: int):
+class _CachedEmbedForward:
     """A forward for a MultiHashEmbed chain (extract_features >> list2ragged >> with_array(hash
     embeds) >> with_array(maxout >> layernorm) >> ragged2list) that runs the hash embeds and the
     maxout once per distinct feature row and looks the rest up. Rows are found by a 64-bit mix of
     their features and then compared in full, so a collision never returns another row's vector
-    (that batch goes through ``inner``). Training runs ``inner`` (and empties the table, whose rows
-    the update makes stale)."""
-    import numpy
+    (that batch goes through ``kg_inner``). Training runs ``kg_inner`` (and empties the table, whose
+    rows the update makes stale)."""
 
-    features, _, hashes, mix, _ = layers
-    index: dict[int, int] = {}  # feature mix -> row
-    state: dict = {"vectors": None, "features": None}
+    def __init__(self, layers, inner, max_rows: int):
+        self.features, _, self.hashes, self.mix, _ = layers
+        self.kg_inner = inner  # the model's own forward
+        self.max_rows = max_rows
+        self.index: dict[int, int] = {}  # feature mix -> row
+        self.state: dict = {"vectors": None, "features": None}
 
-    def forward(model, docs, is_train: bool):
+    def __call__(self, model, docs, is_train: bool):
+        import numpy
+
+        index, inner = self.index, self.kg_inner
         if is_train:
             index.clear()
             return inner(model, docs, is_train)
-        feats = features.predict(docs)
+        feats = self.features.predict(docs)
         lengths = [len(f) for f in feats]
         if not sum(lengths):
             return inner(model, docs, is_train)
@@ -142,27 +143,24 @@ def _cached_embed_forward(layers, inner, max_rows: int):
         found = [index.get(k, -1) for k in uniq.tolist()]
         missing = [j for j, r in enumerate(found) if r < 0]
         if missing:
-            if len(index) + len(missing) > max_rows:
+            if len(index) + len(missing) > self.max_rows:
                 index.clear()
                 found, missing = [-1] * len(found), list(range(len(found)))
             rows_in = X[first[missing]]
-            vectors = mix.predict(hashes.predict(rows_in))
+            vectors = self.mix.predict(self.hashes.predict(rows_in))
             start = len(index)
-            _store(state, start, vectors, rows_in)
+            _store(self.state, start, vectors, rows_in)
             for i, j in enumerate(missing, start):
                 index[int(uniq[j])] = found[j] = i
         rows = numpy.asarray(found, dtype=numpy.int64)[inverse.reshape(-1)]
-        if not numpy.array_equal(state["features"][rows], X):  # a collision of the mix: no shortcut
+        if not numpy.array_equal(self.state["features"][rows], X):  # a collision of the mix: no shortcut
             return inner(model, docs, is_train)
-        out = state["vectors"][rows]
+        out = self.state["vectors"][rows]
 
-        def backprop(dY):  # pragma: no cover - inference only; training goes through inner
+        def backprop(dY):  # pragma: no cover - inference only; training goes through kg_inner
             raise NotImplementedError("the cached embedding runs inference only")
 
         return numpy.split(out, numpy.cumsum(lengths)[:-1]), backprop
-
-    forward.kg_inner = inner  # the model's own forward
-    return forward
 
 
 def _store(state: dict, start: int, vectors, features) -> None:
@@ -194,11 +192,17 @@ def _embed_cache(models, max_rows: int) -> int:
                 continue
             embed = node.get_ref("embed")
             names = [layer.name for layer in embed.layers]
-            if hasattr(embed._func, "kg_inner") or len(names) != 5 or names[0] != "extract_features" \
-                    or names[1] != "list2ragged" or names[4] != "ragged2list" \
-                    or not names[2].startswith("with_array(") or not names[3].startswith("with_array(maxout"):
+            if (
+                hasattr(embed._func, "kg_inner")
+                or len(names) != 5
+                or names[0] != "extract_features"
+                or names[1] != "list2ragged"
+                or names[4] != "ragged2list"
+                or not names[2].startswith("with_array(")
+                or not names[3].startswith("with_array(maxout")
+            ):
                 continue  # another architecture (static vectors, characters): left as it is
-            embed._func = _cached_embed_forward(embed.layers, embed._func, max_rows)
+            embed._func = _CachedEmbedForward(embed.layers, embed._func, max_rows)
             n += 1
     return n
 
@@ -206,8 +210,9 @@ def _embed_cache(models, max_rows: int) -> int:
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # <malloc.h>
 
 
-def keep_freed_memory(mmap_threshold: int = 256 << 20, trim_threshold: int = 512 << 20,
-                      top_pad: int = 64 << 20) -> bool:
+def keep_freed_memory(
+    mmap_threshold: int = 256 << 20, trim_threshold: int = 512 << 20, top_pad: int = 64 << 20
+) -> bool:
     """Let glibc's malloc keep and reuse freed blocks up to these sizes instead of unmapping them
     (no-op where the C library is not glibc). Returns whether the settings were applied."""
     import ctypes
@@ -217,8 +222,14 @@ def keep_freed_memory(mmap_threshold: int = 256 << 20, trim_threshold: int = 512
         return False
     try:
         libc = ctypes.CDLL(None)
-        return all(libc.mallopt(opt, value) == 1 for opt, value in
-                   ((M_MMAP_THRESHOLD, mmap_threshold), (M_TRIM_THRESHOLD, trim_threshold), (M_TOP_PAD, top_pad)))
+        return all(
+            libc.mallopt(opt, value) == 1
+            for opt, value in (
+                (M_MMAP_THRESHOLD, mmap_threshold),
+                (M_TRIM_THRESHOLD, trim_threshold),
+                (M_TOP_PAD, top_pad),
+            )
+        )
     except (OSError, AttributeError):  # pragma: no cover - no mallopt
         return False
 
@@ -260,14 +271,26 @@ def freeze_at_end():
 
 
 @registry.callbacks("kg.speed_settings.v1")
-def speed_settings(gemm: str = "numpy", blas_threads: int = 1, embed_cache: bool = True,
-                   keep_freed_memory: bool = True, attribute_table: bool = True, keep_text: bool = True,
-                   freeze_gc: bool = True) -> Callable[[Language], Language]:
+def speed_settings(
+    gemm: str = "numpy",
+    blas_threads: int = 1,
+    embed_cache: bool = True,
+    keep_freed_memory: bool = True,
+    attribute_table: bool = True,
+    keep_text: bool = True,
+    freeze_gc: bool = True,
+) -> Callable[[Language], Language]:
     """kg's speed settings (see the module docstring) as an ``[nlp.after_pipeline_creation]`` callback.
     ``keep_text``: Docs keep the text they were made from (:func:`kg.nlp.attrs.keep_text`)."""
-    settings = {"gemm": gemm, "blas_threads": blas_threads, "embed_cache": embed_cache,
-                "keep_freed_memory": keep_freed_memory, "attribute_table": attribute_table, "keep_text": keep_text,
-                "freeze_gc": freeze_gc}
+    settings = {
+        "gemm": gemm,
+        "blas_threads": blas_threads,
+        "embed_cache": embed_cache,
+        "keep_freed_memory": keep_freed_memory,
+        "attribute_table": attribute_table,
+        "keep_text": keep_text,
+        "freeze_gc": freeze_gc,
+    }
 
     def apply(nlp: Language) -> Language:
         tune(nlp, settings)

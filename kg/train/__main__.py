@@ -22,15 +22,28 @@ def _value(text: str):
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m kg.train", description=__doc__)
-    ap.add_argument("--data", type=Path, default=Path(os.environ.get("KG_EXTERNAL_DATA", "../shared/data/external")),
-                    help="folder holding conll04/ and kbp37/ (default: ../shared/data/external)")
-    ap.add_argument("--work", type=Path, default=Path("build/relations"),
-                    help="corpus and training output (default: build/relations)")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=Path(os.environ.get("KG_EXTERNAL_DATA", "../shared/data/external")),
+        help="folder holding conll04/ and kbp37/ (default: ../shared/data/external)",
+    )
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=Path("build/relations"),
+        help="corpus and training output (default: build/relations)",
+    )
     ap.add_argument("--output", type=Path, default=relations.MODEL_DIR, help="where the trained model goes")
     ap.add_argument("--reuse-corpus", action="store_true", help="keep train/dev.spacy from an earlier run")
     ap.add_argument("--config", type=Path, default=relations.CONFIG)
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a training config value, e.g. training.max_epochs=5")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a training config value, e.g. training.max_epochs=5",
+    )
     a = ap.parse_args(argv)
 
     from kg.nlp import RELATION_MODEL_ENV, base_model, load_pipeline

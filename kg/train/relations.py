@@ -50,7 +50,7 @@ class CorpusStats:
 def _candidates(doc) -> list[tuple[int, int, str]]:
     """kg's mentions as (start, end, kg type), one per span."""
     ents = doc._.kg_entities or {}
-    out = {}
+    out: dict[tuple[int, int], str] = {}
     for m in doc._.kg_mentions or []:
         info = ents.get(m.entity_id)
         if info is not None and info.type not in _NO_ARGUMENT_TYPES:
@@ -85,9 +85,15 @@ def _complete(doc, stats: CorpusStats) -> bool:
 
 def _clean_doc(doc, cands, pairs, known) -> Doc:
     """A plain copy of ``doc`` (tokens, kg's parse and sentence starts, candidates, tensor, gold) for a DocBin."""
-    out = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
-              heads=[t.head.i for t in doc], deps=[t.dep_ for t in doc], lemmas=[t.lemma_ for t in doc],
-              pos=[t.pos_ for t in doc])
+    out = Doc(
+        doc.vocab,
+        words=[t.text for t in doc],
+        spaces=[bool(t.whitespace_) for t in doc],
+        heads=[t.head.i for t in doc],
+        deps=[t.dep_ for t in doc],
+        lemmas=[t.lemma_ for t in doc],
+        pos=[t.pos_ for t in doc],
+    )
     out.spans[CANDIDATES] = [Span(out, s, e, label=t) for s, e, t in cands]
     out.user_data[GOLD] = {"known": sorted(known), "pairs": pairs}
     out.user_data[TENSOR] = doc.tensor.astype("float32")
@@ -140,21 +146,21 @@ def kbp37_docs(nlp, path: Path, stats: CorpusStats, batch_size: int = 32):
         label = inst.normalised(inverse)
         name, _, direction = label.partition("(")
         rel = None
-        if trained.get(name):
-            rel, flipped = trained[name]
+        hit = trained.get(name)
+        if hit:
+            rel, flipped = hit
             if direction.startswith("e2") != flipped:
                 ends.reverse()  # the relation's subject is e2
-        if None in ends or ends[0] == ends[1]:
+        a, b = ends
+        if a is None or b is None or a == b:
             stats.skipped += 1
             if rel:
                 stats.unmatched[rel] += 1
             continue
-        a, b = ends
         keep = sorted({a, b})
         cands = [cands[k] for k in keep]
         a, b = keep.index(a), keep.index(b)
-        pairs = [[*cands[a][:2], *cands[b][:2], [rel] if rel else [], known],
-                 [*cands[b][:2], *cands[a][:2], [], known]]
+        pairs = [[*cands[a][:2], *cands[b][:2], [rel] if rel else [], known], [*cands[b][:2], *cands[a][:2], [], known]]
         if rel:
             stats.positives[rel] += 1
         stats.docs += 1
@@ -175,8 +181,10 @@ def _overlapping(doc, cands, start: int, end: int) -> int | None:
 def build_corpus(nlp, data: Path, out_dir: Path, log=print) -> dict[str, Path]:
     """``train.spacy`` and ``dev.spacy`` in ``out_dir`` from the CoNLL04 and KBP37 train/dev splits under ``data``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    sources = {"train": [(conll04_docs, data / "conll04" / "conll04_train.json"), (kbp37_docs, data / "kbp37" / "train.txt")],
-               "dev": [(conll04_docs, data / "conll04" / "conll04_dev.json"), (kbp37_docs, data / "kbp37" / "dev.txt")]}
+    sources = {
+        "train": [(conll04_docs, data / "conll04" / "conll04_train.json"), (kbp37_docs, data / "kbp37" / "train.txt")],
+        "dev": [(conll04_docs, data / "conll04" / "conll04_dev.json"), (kbp37_docs, data / "kbp37" / "dev.txt")],
+    }
     # candidates are kg's mentions: what runs after kg_entities is not needed (the relation model
     # itself must not take part in making its own training data)
     later = ("kg_positions", "kg_coref", "kg_relations", "kg_relation_model", "kg_quotes")
@@ -198,9 +206,11 @@ def _write(nlp, sources, out_dir: Path, log) -> dict[str, Path]:
             stats = CorpusStats()
             for doc in make(nlp, path, stats):
                 bin_.add(doc)
-            log(f"{split}: {path.name}: {stats.docs} sentences, {stats.pairs} pairs, positives "
+            log(
+                f"{split}: {path.name}: {stats.docs} sentences, {stats.pairs} pairs, positives "
                 f"{dict(stats.positives)}, unmatched {dict(stats.unmatched)}, skipped {stats.skipped} "
-                f"({time.perf_counter() - t0:.0f}s)")
+                f"({time.perf_counter() - t0:.0f}s)"
+            )
         paths[split] = out_dir / f"{split}.spacy"
         bin_.to_disk(paths[split])
     return paths
@@ -212,8 +222,12 @@ def train(corpus: dict[str, Path], out_dir: Path, config: Path = CONFIG, overrid
 
     from kg.nlp import relation_classifier  # noqa: F401  (registers the factory, architecture and reader)
 
-    spacy_train(config, out_dir, use_gpu=-1,
-                overrides={"paths.train": str(corpus["train"]), "paths.dev": str(corpus["dev"]), **(overrides or {})})
+    spacy_train(
+        config,
+        out_dir,
+        use_gpu=-1,
+        overrides={"paths.train": str(corpus["train"]), "paths.dev": str(corpus["dev"]), **(overrides or {})},
+    )
     return out_dir / "model-best"
 
 
