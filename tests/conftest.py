@@ -62,7 +62,7 @@ def neo(neo4j_uri):
 def nlp_model():
     """The pipeline with the relation model `make model` builds turned on (skips where it is not built)."""
     from kg.nlp import RELATION_MODEL_ENV, load_pipeline
-    from kg.nlp.relation_model import model_path
+    from kg.nlp.learned_relations import model_path
 
     if not (model_path("models/relations") / "config.cfg").exists():
         pytest.skip("no trained relation model in pipelines/models/relations: build it with `make model`")

@@ -10,18 +10,12 @@ from spacy.tokens import DocBin, Span
 from spacy.training import Example
 
 from kg.evaluate.mapping import load_mapping
-from kg.nlp import relation_model
-from kg.nlp.relation_classifier import (
-    CANDIDATES,
-    GOLD,
-    RelationClassifier,
-    path_features,
-    relation_corpus,
-    relation_instances,
-)
+from kg.nlp import learned_relations
+from kg.nlp.relation_classifier import RelationClassifier
+from kg.nlp.relation_network import CANDIDATES, GOLD, path_features, relation_corpus, relation_instances
 from kg.train import relations as training
 
-MODEL = relation_model.model_path("models/relations")
+MODEL = learned_relations.model_path("models/relations")
 needs_model = pytest.mark.skipif(
     not (MODEL / "config.cfg").exists(), reason=f"no trained relation model in {MODEL}: build it with `make model`"
 )
@@ -71,7 +65,7 @@ def test_mappings_name_the_relation_a_dataset_label_trains():
 def test_partial_gold_masks_relations_a_dataset_does_not_annotate(nlp):
     """A KBP37 pair is labelled for holds_position and works_for only; unlisted pairs of a KBP37 doc
     teach nothing; a CoNLL04 doc labels every pair for its own five relations."""
-    from kg.nlp.relation_classifier import relation_classifier
+    from kg.nlp.relation_network import relation_classifier
 
     model = relation_classifier(relation_instances(), tensor_width=96)
     pipe = RelationClassifier(nlp.vocab, model, threshold=0.5)
@@ -99,7 +93,7 @@ def test_partial_gold_masks_relations_a_dataset_does_not_annotate(nlp):
 def test_unknown_model_directory_disables_the_component(rules_only, tmp_path, caplog):
     nlp = rules_only
     with caplog.at_level(logging.INFO, logger="kg"):
-        comp = relation_model.RelationModel(nlp, "kg_relation_model", str(tmp_path / "absent"), 0.5)
+        comp = learned_relations.RelationModel(nlp, "kg_relation_model", str(tmp_path / "absent"), 0.5)
     assert not comp.enabled
     assert "make model" in caplog.text
     doc = nlp("Booth killed Lincoln in Washington.")
@@ -166,7 +160,7 @@ def rules_only(nlp):
 
 def test_component_adds_relations_with_confidence_and_skips_negated_clauses(rules_only, small_model):
     nlp = rules_only
-    comp = relation_model.RelationModel(nlp, "kg_relation_model", str(small_model), 0.5)
+    comp = learned_relations.RelationModel(nlp, "kg_relation_model", str(small_model), 0.5)
     assert comp.enabled
     doc = nlp("Peter Brown is an engineer at Boeing in Seattle.")
     assert not [h for h in doc._.kg_relations if h.predicate == "works_for"]  # no rule for this one
@@ -184,7 +178,7 @@ def test_component_adds_relations_with_confidence_and_skips_negated_clauses(rule
 
 def test_rule_and_model_finding_the_same_relation_give_one_relation(rules_only, small_model):
     nlp = rules_only
-    comp = relation_model.RelationModel(nlp, "kg_relation_model", str(small_model), 0.5)
+    comp = learned_relations.RelationModel(nlp, "kg_relation_model", str(small_model), 0.5)
     doc = nlp("John Wilkes Booth killed Abraham Lincoln in Washington.")  # kg_relations has a 'kill' rule
     rule = [h for h in doc._.kg_relations if h.predicate == "kills"]
     assert len(rule) == 1 and rule[0].extractor == "kg_relations"
@@ -202,7 +196,7 @@ def test_rule_and_model_finding_the_same_relation_give_one_relation(rules_only, 
 
 def test_model_trained_on_other_token_vectors_is_disabled(rules_only, small_model, caplog):
     nlp = rules_only
-    comp = relation_model.RelationModel(nlp, "kg_relation_model", str(small_model), 0.5)
+    comp = learned_relations.RelationModel(nlp, "kg_relation_model", str(small_model), 0.5)
     doc = nlp("Peter Brown is an engineer at Boeing in Seattle.")
     doc.tensor = numpy.zeros((len(doc), 300), dtype="f")
     with caplog.at_level(logging.WARNING, logger="kg"):
@@ -244,7 +238,7 @@ def test_a_saved_pipeline_keeps_its_relation_model(rules_only, small_model, monk
     loaded = spacy.load(tmp_path / "saved")
     assert loaded.get_pipe("kg_relation_model").enabled
     assert want in {(h.subject, h.predicate, h.object, h.extractor) for h in loaded(text)._.kg_relations}
-    comp = relation_model.RelationModel(rules_only, "kg_relation_model", "", 0.5)
+    comp = learned_relations.RelationModel(rules_only, "kg_relation_model", "", 0.5)
     assert not comp.enabled
     comp.from_bytes(loaded.get_pipe("kg_relation_model").to_bytes())
     assert comp.enabled
@@ -293,7 +287,7 @@ def test_trained_model_adds_no_relation_between_members_of_a_list(nlp_model):
 
 
 def test_one_holder_per_office_and_one_object_per_subject():
-    from kg.nlp.relation_model import _one_holder_per_office, _one_object_each
+    from kg.nlp.learned_relations import _one_holder_per_office, _one_object_each
 
     best = {
         ("p/a", "holds_position", "o/pm", 0): (0.9, None, _Span(5, 6)),

@@ -54,10 +54,10 @@ def register() -> None:
         attribute_table,
         coref,
         entities,
+        learned_relations,
         offices,
         positions,
         quotes,
-        relation_model,
         relations,
         select,
         tuning,
@@ -165,7 +165,7 @@ def _load_saved(path: Path, model: str | None) -> Language:
         log.warning("%s is a saved pipeline, which holds its model's components: model %r not used", path, model)
     nlp = spacy.load(path)
     if os.environ.get(RELATION_MODEL_ENV) is not None:
-        from kg.nlp.relation_model import RelationModel
+        from kg.nlp.learned_relations import RelationModel
 
         for _, pipe in nlp.components:
             if isinstance(pipe, RelationModel):

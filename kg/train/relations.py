@@ -30,7 +30,7 @@ from spacy.tokens import Doc, DocBin, Span
 from kg.evaluate import conll04, kbp37
 from kg.evaluate.mapping import load_mapping
 from kg.evaluate.spans import token_offsets
-from kg.nlp.relation_classifier import CANDIDATES, GOLD, SENT_STARTS, TENSOR
+from kg.nlp.relation_network import CANDIDATES, GOLD, SENT_STARTS, TENSOR
 from kg.resources import PIPELINES
 
 CONFIG = PIPELINES / "relations-train.cfg"

@@ -29,7 +29,8 @@ from spacy.util import ensure_path
 
 from kg.nlp import args, attrs
 from kg.nlp.component import LexiconUser
-from kg.nlp.relation_classifier import CANDIDATES, RelationClassifier
+from kg.nlp.relation_classifier import RelationClassifier
+from kg.nlp.relation_network import CANDIDATES
 from kg.resources import PIPELINES
 from kg.schema import catalogue
 

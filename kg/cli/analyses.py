@@ -1,0 +1,116 @@
+"""The analysis commands: ``kg alliances``, ``positions``, ``centrality``, ``path``, ``ego``, ``actors``,
+``changes`` and ``viz``."""
+
+from __future__ import annotations
+
+import click
+
+from kg import api
+from kg.cli.group import main
+from kg.cli.options import analysis_options, fmt_option, show, store_option, with_options
+
+
+@main.command()
+@with_options(analysis_options)
+@fmt_option
+@click.pass_context
+def alliances(ctx, store, since, until, top, fmt):
+    """Blocs (signed partition and cooperation communities), each actor's strongest allies and adversaries
+    with evidence; structural balance, frustration and bridges on stderr."""
+    res = api.alliances(store=store, since=since, until=until, top=top or 20)
+    show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"))
+
+
+@main.command()
+@with_options(analysis_options)
+@click.option("--stances", is_flag=True, help="The actor x issue stance matrix instead of office holders.")
+@fmt_option
+@click.pass_context
+def positions(ctx, store, since, until, top, stances, fmt):
+    """Office holders (post, organisation or country, first/last date, sentence), or --stances."""
+    show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances), fmt)
+
+
+@main.command()
+@with_options(analysis_options)
+@fmt_option
+@click.pass_context
+def centrality(ctx, store, since, until, top, fmt):
+    """Degree, evidence, PageRank, betweenness and k-core of the actors, by PageRank."""
+    show(ctx, api.centrality(store=store, since=since, until=until, top=top or 20), fmt)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@with_options(analysis_options)
+@fmt_option
+@click.pass_context
+def path(ctx, source, target, store, since, until, top, fmt):
+    """The shortest chain of relations from SOURCE to TARGET (names, aliases or ids), with sentences."""
+    show(ctx, api.path(source, target, store=store, since=since, until=until, top=top), fmt)
+
+
+@main.command()
+@click.argument("actor")
+@click.option("--radius", default=1, show_default=True, type=click.IntRange(1, 3), help="Steps from ACTOR.")
+@with_options(analysis_options)
+@fmt_option
+@click.pass_context
+def ego(ctx, actor, radius, store, since, until, top, fmt):
+    """The relations around ACTOR (its ego network), strongest first, with a sentence each."""
+    show(ctx, api.ego(actor, store=store, since=since, until=until, radius=radius, top=top), fmt)
+
+
+@main.command()
+@with_options(analysis_options)
+@fmt_option
+@click.pass_context
+def actors(ctx, store, since, until, top, fmt):
+    """Actors with type, aliases, article count and first/last article date."""
+    show(ctx, api.actors(store=store, since=since, until=until, top=top), fmt)
+
+
+@main.command()
+@click.option("--a-since", default=None, metavar="DATE", help="Window A starts on DATE.")
+@click.option("--a-until", default=None, metavar="DATE", help="Window A ends on DATE.")
+@click.option("--b-since", default=None, metavar="DATE", help="Window B starts on DATE.")
+@click.option("--b-until", default=None, metavar="DATE", help="Window B ends on DATE.")
+@click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows.")
+@store_option
+@fmt_option
+@click.pass_context
+def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
+    """Alliances and conflicts that are new, broken, lapsed or ended from date window A to window B,
+    with a sentence each; counts and PageRank movers on stderr."""
+    show(
+        ctx,
+        api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store, top=top),
+        fmt,
+        ("changes", "pagerank"),
+    )
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Interactive HTML page to write (self-contained: no network needed to view it).",
+)
+@click.option("--png", default=None, type=click.Path(dir_okay=False), help="Static PNG picture to write.")
+@click.option("--since", default=None, metavar="DATE", help="Only evidence from articles dated on/after DATE.")
+@click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE.")
+@click.option("--top", default=40, show_default=True, type=click.IntRange(1), help="Draw the N most central actors.")
+@store_option
+@click.pass_context
+def viz(ctx, output, png, since, until, top, store):
+    """Draw the alliance network: cooperation green, conflict red, blocs grouped and coloured, nodes sized
+    by PageRank, evidence sentences on hover (HTML) -- as -o FILE.html and/or --png FILE.png."""
+    res = api.viz(output, png=png, store=store, since=since, until=until, top=top)
+    if not ctx.obj["quiet"]:
+        click.echo(
+            f"wrote {', '.join(res['written'])}: {res['actors']} actors, {res['ties']} ties, {res['groups']} groups",
+            err=True,
+        )

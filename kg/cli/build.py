@@ -1,0 +1,99 @@
+"""``kg extract``, ``kg build`` and ``kg load``: articles into a store."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kg import api
+from kg.cli.group import main
+from kg.cli.options import batch_option, exit_for, model_options, print_summary, store_option, with_options
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o", "--output", default="-", type=click.File("w", encoding="utf-8"), help="JSONL file (default stdout)."
+)
+@click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
+@with_options(model_options)
+@click.pass_context
+def extract(ctx, inputs, output, report_path, model_name, config, max_chars, article_timeout, workers, dask):
+    """Extract ArticleGraphs from INPUTS (files, directories, globs, - for stdin) as JSON Lines."""
+    counts = api.extract(
+        inputs,
+        output,
+        model_name=model_name,
+        config=config,
+        stdin=sys.stdin,
+        workers=workers,
+        dask=dask,
+        max_chars=max_chars,
+        article_timeout=article_timeout,
+    )
+    print_summary(counts, ctx.obj["quiet"], report_path)
+    exit_for(ctx, counts)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@store_option
+@batch_option
+@click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
+@click.option(
+    "--ledger",
+    "ledger",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="The build ledger that makes builds resumable (default STORE/ledger.sqlite; for a server "
+    ".kg-ledger/HOST-HASH.sqlite).",
+)
+@click.option("--no-ledger", is_flag=True, help="Build without a ledger: parse every article, no resume.")
+@with_options(model_options)
+@click.pass_context
+def build(
+    ctx,
+    inputs,
+    store,
+    batch_size,
+    report_path,
+    ledger,
+    no_ledger,
+    model_name,
+    config,
+    max_chars,
+    article_timeout,
+    workers,
+    dask,
+):
+    """Read, extract and load INPUTS into the store (embedded by default; Neo4j or a SPARQL server by URI).
+    Resumable: run it again after an interruption and it continues where it stopped; unchanged articles are
+    not parsed again."""
+    counts = api.build(
+        inputs,
+        store=store,
+        model_name=model_name,
+        config=config,
+        stdin=sys.stdin,
+        workers=workers,
+        batch_size=batch_size,
+        dask=dask,
+        ledger=False if no_ledger else ledger,
+        max_chars=max_chars,
+        article_timeout=article_timeout,
+    )
+    print_summary(counts, ctx.obj["quiet"], report_path)
+    exit_for(ctx, counts)
+
+
+@main.command()
+@click.argument("jsonl", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@store_option
+@batch_option
+@click.pass_context
+def load(ctx, jsonl, store, batch_size):
+    """Load ArticleGraph JSON Lines (from `kg extract`) into the store."""
+    counts = api.load(jsonl, store=store, batch_size=batch_size)
+    print_summary(counts, ctx.obj["quiet"], None)
+    exit_for(ctx, counts)

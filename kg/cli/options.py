@@ -1,0 +1,167 @@
+"""Options the ``kg`` commands share (the store, output formats, the NLP settings, date windows) and how
+commands print summaries and exit."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import click
+
+from kg import api
+from kg.cli.group import EXIT_SKIPPED
+from kg.render import tables as output
+from kg.stores.neo4j.rows import DEFAULT_BATCH
+
+
+def fmt_option(f):
+    f = click.option("--json", "fmt", flag_value="json", help="Output JSON.")(f)
+    f = click.option("--csv", "fmt", flag_value="csv", help="Output CSV.")(f)
+    f = click.option("--table", "fmt", flag_value="table", default=True, help="Output a table (default).")(f)
+    return f
+
+
+def store_option(f):
+    """--store LOCATION (env KG_STORE), with --neo4j URI and --sparql-endpoint URL as its aliases for servers;
+    the command receives one ``store``."""
+
+    @functools.wraps(f)
+    def command(*args, neo4j=None, sparql_endpoint=None, **kwargs):
+        ctx = click.get_current_context()
+        explicit = ctx.get_parameter_source("store") == click.core.ParameterSource.COMMANDLINE
+        given = [o for o, v in (("--neo4j", neo4j), ("--sparql-endpoint", sparql_endpoint)) if v]
+        if len(given) + explicit > 1:
+            raise click.UsageError(
+                f"{' and '.join(given + (['--store'] if explicit else []))} are mutually exclusive: give one store"
+            )
+        if given:
+            kwargs["store"] = neo4j or sparql_endpoint
+        return f(*args, **kwargs)
+
+    command = click.option(
+        "--sparql-endpoint",
+        "sparql_endpoint",
+        default=None,
+        metavar="URL",
+        help="Same as --store URL: the SPARQL 1.1 server at URL (query endpoint or server root).",
+    )(command)
+    command = click.option(
+        "--neo4j",
+        "neo4j",
+        default=None,
+        metavar="URI",
+        help="Same as --store URI: the Neo4j server at URI (bolt://...); credentials from NEO4J_USER / NEO4J_PASSWORD.",
+    )(command)
+    return click.option(
+        "--store",
+        default=None,
+        envvar="KG_STORE",
+        metavar="LOCATION",
+        help="The store: a directory for the embedded store (default kg-store), bolt:// or "
+        "neo4j:// for Neo4j, http(s):// for a SPARQL server (env KG_STORE).",
+    )(command)
+
+
+batch_option = click.option(
+    "--batch-size",
+    default=None,
+    type=click.IntRange(1),
+    help=f"Neo4j: rows per write transaction (default {DEFAULT_BATCH:,}).",
+)
+
+
+model_options = [
+    click.option("--model", "model_name", default=None, help="spaCy model package to load (env KG_SPACY_MODEL)."),
+    click.option("--config", default=None, type=click.Path(exists=True), help="Pipeline config (.cfg)."),
+    click.option(
+        "--workers",
+        default=None,
+        type=click.IntRange(1, 256),
+        help="Worker processes for the NLP, each loading the pipeline once (default: the cores; "
+        "inputs with few articles to parse run in one process; 1: in this process).",
+    ),
+    click.option(
+        "--max-chars",
+        default=api.DEFAULT_MAX_CHARS,
+        show_default=True,
+        type=click.IntRange(1),
+        help="Skip an article longer than this many characters (title and text), saying so.",
+    ),
+    click.option(
+        "--article-timeout",
+        default=api.DEFAULT_ARTICLE_TIMEOUT,
+        show_default=True,
+        type=click.FloatRange(0, min_open=True),
+        metavar="SECONDS",
+        help="Skip an article whose NLP takes longer than this, saying so (not enforced on --dask).",
+    ),
+    click.option(
+        "--dask",
+        "dask",
+        default=None,
+        metavar="ADDRESS",
+        help="Run the NLP on Dask workers: a scheduler address (tcp://host:8786) or 'local' for a "
+        "LocalCluster of --workers processes (pip install 'kg[dask]'; see docs/scaling.md).",
+    ),
+]
+
+
+def with_options(options):
+    def deco(f):
+        for o in reversed(options):
+            f = o(f)
+        return f
+
+    return deco
+
+
+def print_summary(counts, quiet: bool, report_path: str | None) -> None:
+    if report_path:
+        with open(report_path, "w", encoding="utf-8") as fh:
+            for s in counts.skipped:
+                record = {"source": s.source, "line": s.line, "reason": s.reason}
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if quiet:
+        return
+    d = counts.as_dict()
+    click.echo(" ".join(f"{k} {v}" for k, v in d.items()), err=True)
+    for s in counts.skipped[:20]:
+        click.echo(f"  skipped {s}", err=True)
+    if len(counts.skipped) > 20:
+        click.echo(f"  ... and {len(counts.skipped) - 20} more (use --report FILE for all)", err=True)
+
+
+def exit_for(ctx, counts) -> None:
+    if counts.skipped:
+        ctx.exit(EXIT_SKIPPED)
+
+
+window_options = [
+    click.option("--since", default=None, metavar="DATE", help="Only evidence from articles dated on/after DATE."),
+    click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE."),
+    click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows."),
+]
+
+
+# every analysis reads whichever store holds the graph, within an optional date window
+analysis_options = [store_option, *window_options]
+
+
+def show(ctx, result, fmt, summary_keys=()) -> None:
+    click.echo(output.render(result, fmt))
+    if fmt == "table" and not ctx.obj["quiet"]:
+        for k in summary_keys:
+            v = result.summary.get(k)
+            if v not in (None, [], {}):
+                click.echo(f"{k}: {json.dumps(v, ensure_ascii=False, default=str)}", err=True)
+
+
+curation_option = click.option(
+    "--curation", default=None, type=click.Path(dir_okay=False), help="Curation file (default STORE/curation.toml)."
+)
+
+
+def show_recorded(ctx, res, fmt) -> None:
+    show(ctx, res, fmt)
+    if not ctx.obj["quiet"]:
+        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
