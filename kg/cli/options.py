@@ -8,9 +8,10 @@ import json
 
 import click
 
-from kg import api
+from kg import api, plugins
 from kg.cli.group import EXIT_SKIPPED
 from kg.render import tables as output
+from kg.stores.base import StoreError, redact, scheme
 from kg.stores.neo4j.rows import DEFAULT_BATCH
 
 
@@ -19,6 +20,14 @@ def fmt_option(f):
     f = click.option("--csv", "fmt", flag_value="csv", help="Output CSV.")(f)
     f = click.option("--table", "fmt", flag_value="table", default=True, help="Output a table (default).")(f)
     return f
+
+
+def _check_backend(location: str, backend: str, problem: str, example: str) -> None:
+    """An alias (--neo4j, --sparql-endpoint) names its kind of server: a location another store serves is an
+    error saying so, not a silent switch to that store."""
+    found = plugins.find("store", scheme=scheme(location) or "file")
+    if found is None or found.name != backend:
+        raise StoreError(f"{problem} {redact(location)}: give {example}")
 
 
 def store_option(f):
@@ -34,6 +43,10 @@ def store_option(f):
             raise click.UsageError(
                 f"{' and '.join(given + (['--store'] if explicit else []))} are mutually exclusive: give one store"
             )
+        if neo4j:
+            _check_backend(neo4j, "neo4j", "cannot connect to Neo4j at", "bolt://host:7687 or neo4j://host:7687")
+        if sparql_endpoint:
+            _check_backend(sparql_endpoint, "sparql", "not a SPARQL endpoint:", "http(s)://host:port")
         if given:
             kwargs["store"] = neo4j or sparql_endpoint
         return f(*args, **kwargs)
