@@ -252,7 +252,7 @@ def _kg_build(tmp_path, uri: str, env: dict, *extra: str) -> subprocess.Complete
     src.mkdir(exist_ok=True)
     (src / "a.txt").write_text("Ministers meet\n\nKeir Starmer met Emmanuel Macron in Paris.", encoding="utf-8")
     return subprocess.run(
-        KG + list(extra) + ["build", str(src), "--neo4j", uri, "--store", str(tmp_path / "emb")],
+        KG + list(extra) + ["build", str(src), "--neo4j", uri, "--ledger", str(tmp_path / "ledger.sqlite")],
         env=env,
         capture_output=True,
         text=True,
@@ -277,7 +277,7 @@ def _wait_until_login_works(uri: str, within: float = 15) -> None:
     deadline = time.monotonic() + within
     while True:
         try:
-            with open_store("neo4j", uri=uri) as st:
+            with open_store(uri) as st:
                 st.stats()
             return
         except StoreError:
@@ -401,7 +401,7 @@ def test_concurrent_loads_that_deadlock_are_retried_and_agree(neo, neo4j_uri, ca
 
     def load(gs):
         try:
-            with open_store("neo4j", uri=neo4j_uri, batch_size=150, max_attempts=20) as st:
+            with open_store(neo4j_uri, batch_size=150, max_attempts=20) as st:
                 st.load(gs)
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
