@@ -6,7 +6,8 @@ Patterns (all on the dependency parse and the OFFICE entities from the office ru
 - apposition: "John Healey, the Defence Secretary", "the Prime Minister, Keir Starmer"
 - "X, the Y of Z" and "Z's Y X" also give office_of(Y, Z); "US Defence Secretary" gives office_of(Y, US)
 - copula: "Healey is the Defence Secretary"
-- party: "Labour MPs A and B" gives member_of(A, Labour) as well
+- party: "Labour MPs A and B", "Tory foreign affairs spokesman X" give member_of(A, Labour) as well;
+  a party right before a name ("Labour's Alan Milburn", "Tory Ken Clarke") gives member_of alone
 """
 
 from spacy.language import Language
@@ -15,6 +16,7 @@ from spacy.tokens import Doc, Span
 from kg.nlp import args, attrs
 
 EXTRACTOR = "kg_positions"
+_PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
 
 def positions(doc: Doc) -> list[attrs.RelationHit]:
@@ -48,7 +50,26 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
                     add("member_of", h, org, list(ent), 0.8)
         for org, tok in owners:
             add("office_of", office, org, [tok, *ent], 0.8)
+    for person, party, toks in _party_members(doc, etype):
+        add("member_of", person, party, toks, 0.8)
     return hits
+
+
+def _party_members(doc: Doc, etype) -> list[tuple[str, str, list]]:
+    """(person, party, tokens) for a party mention right before a person's name, possessive or not:
+    "Labour's Alan Milburn", "the Tories' Oliver Letwin", "Tory Ken Clarke"."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or not ent.ent_id_:  # kg_parties gives a party's mentions their canonical name
+            continue
+        party = attrs.entity_of(doc, ent.start)
+        j = ent.end
+        if j < len(doc) and doc[j].text in ("'s", "’s", "'", "’"):
+            j += 1
+        person = attrs.entity_of(doc, j) if j < len(doc) else None
+        if party and person and etype(person) == "Person":
+            out.append((person, party, list(doc[ent.start : j + 1])))
+    return out
 
 
 def _person_chain(doc, tok, etype) -> list[str]:
@@ -86,15 +107,17 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
             holders += [h for h in _person_chain(doc, subj[0], etype) if h not in holders]
     # the office heads the noun phrase, the person is a compound inside it ("Prime Minister Keir Starmer"
     # parsed with the name as head): the name's compound children include the office
+    # ("Labour leader Tony Blair and Conservative leader Michael Howard": a singular office names one)
     if root.dep_ == "compound" and etype(attrs.entity_of(doc, root.head.i)) == "Person":
-        holders += [h for h in _person_chain(doc, root.head, etype) if h not in holders]
+        chain = _person_chain(doc, root.head, etype)
+        holders += [h for h in (chain if plural else chain[:1]) if h not in holders]
     return holders
 
 
 def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, object]]:
     """Countries or organisations the office belongs to: premodifiers, possessors, 'of Z'."""
     owners: list[tuple[str, object]] = []
-    i = ent.start - 1
+    i = _before_portfolio(doc, ent.start)
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
@@ -109,6 +132,17 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, object]]:
         if eid and etype(eid) in ("GPE", "Organization", "Group"):
             owners.append((eid, t))
     return owners
+
+
+def _before_portfolio(doc: Doc, start: int) -> int:
+    """The token before an office's portfolio words, when an entity stands there ("Tory [foreign affairs]
+    spokesman", "Israeli [industry] minister"), else the token before the office."""
+    i = start - 1
+    while i >= 0 and start - i <= _PORTFOLIO and doc[i].is_lower and doc[i].pos_ in ("NOUN", "ADJ"):
+        if attrs.entity_of(doc, i):
+            break
+        i -= 1
+    return i if i < start - 1 and i >= 0 and attrs.entity_of(doc, i) else start - 1
 
 
 class PositionExtractor:
