@@ -10,12 +10,21 @@ Patterns (all on the dependency parse and the OFFICE entities from the office ru
   a party right before a name ("Labour's Alan Milburn", "Tory Ken Clarke") gives member_of alone
 """
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp import args, attrs
 
 EXTRACTOR = "kg_positions"
+# offices of a state, not of a party, whoever holds them ("a Labour chancellor", "the Tory home secretary");
+# a party's shadow posts are its own
+_STATE_OFFICE = re.compile(
+    r"(?!Shadow )(.+ )?(Minister|Secretary|Chancellor|Chancellor of the Exchequer|Secretary to the Treasury)$"
+    r"|(Secretary of State|Attorney General|Solicitor General|Senator|Governor|Mayor|Speaker|Ambassador"
+    r"|Commissioner|King|Queen|Vice-President|High Representative)$"
+)
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
 
@@ -43,13 +52,15 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
             continue
         holders = _holders(doc, ent, etype)
         owners = _owners(doc, ent, etype)
+        orgs = [org for org, _ in owners if etype(org) in ("Organization", "Group")]
         for h in holders:
             add("holds_position", h, office, [*ent, *doc[ent.end - 1 : ent.end]], 0.9)
-            for org, _ in owners:
-                if etype(org) in ("Organization", "Group") and len(owners) == 1:
-                    add("member_of", h, org, list(ent), 0.8)
+            if len(orgs) == 1:  # "Welsh Tory MP X": the party, not the country
+                add("member_of", h, orgs[0], list(ent), 0.8)
+        state = _STATE_OFFICE.match(ents[office].name) if office in ents else None
         for org, tok in owners:
-            add("office_of", office, org, [tok, *ent], 0.8)
+            if not (state and tok.ent_id_):  # a party's premodifier on a state office is its holder's party
+                add("office_of", office, org, [tok, *ent], 0.8)
     for person, party, toks in _party_members(doc, etype):
         add("member_of", person, party, toks, 0.8)
     return hits
