@@ -37,7 +37,9 @@ KINDS = ("names", "adjectives", "weak")
 _NAME_LABELS = frozenset({"ORG", "NORP", "PERSON", "GPE", "LOC", "FAC"})
 # lower-case words a party name is glued to when a space is lost ("ofNew Labour", "atLabour's")
 _GLUED = re.compile(r"^(of|at|in|on|for|to|by|from|with|and|the|as|than)([A-Z][A-Za-z]+)$")
-_PORTFOLIO = 3  # lower-case words allowed between an adjective form and its office ("Tory foreign affairs spokesman")
+_PORTFOLIO = 3  # words allowed between a party form and its office ("Tory foreign affairs spokesman")
+# prefixes before a hyphen that leave the party name after it a party name ("ex-Labour", "anti-Tory")
+_PREFIXES = frozenset({"ex", "anti", "pro", "non", "post", "pre", "former"})
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class PartyTable:
             if all(p != party for p, _ in pairs):
                 pairs.append((party, "names"))
         rules = data.get("rules", {})
+        for other in rules.get("other_names", []):
+            self.forms.setdefault(words(other), [])  # matched, so a shorter party form inside it is not
         self.common_nouns = frozenset(rules.get("common_nouns", []))
         self.roles = frozenset(rules.get("roles", []))
         self.cues = {code: frozenset(words) for code, words in data.get("countries", {}).items()}
@@ -117,9 +121,11 @@ class _Context:
         return self._countries
 
     def sentence_initial(self, i: int) -> bool:
-        """Whether token i is the first word of its sentence (after quote marks and the like)."""
-        j = i - 1
-        while j >= 0 and self.numbers[j] == self.numbers[i] and not self.doc[j].is_alpha:
+        """Whether token i is the first word of its sentence or of a quotation (capitalised for that)."""
+        doc, j = self.doc, i - 1
+        while j >= 0 and self.numbers[j] == self.numbers[i] and not doc[j].is_alpha:
+            if doc[j].is_quote or doc[j].text in (":", "(", "-", "—", "–"):
+                return True
             j -= 1
         return j < 0 or self.numbers[j] != self.numbers[i]
 
@@ -129,31 +135,39 @@ class _Context:
         return e is not None and e.label_ in _NAME_LABELS and e.start == start and e.end >= end
 
     def role_after(self, end: int) -> bool:
-        """Whether a role follows: an office (after up to three portfolio words), a role word, a person."""
+        """Whether a role follows: a role word, a person's name, or an office after up to three portfolio
+        words ("Lib Dem Home Affairs spokesman", "Tory foreign affairs spokesman")."""
         doc, n = self.doc, len(self.doc)
         if end >= n:
             return False
         if doc[end].text in self.table.roles:
             return True
-        e = self.ent_at.get(end)
-        if e is not None and e.label_ == "PERSON" and e.start == end:
-            return True
+        for k in (end, end + 1):  # a name, after a title at most ("Lib Dem Sir Archy Kirkwood")
+            e = self.ent_at.get(k)
+            if e is not None and e.label_ == "PERSON" and e.start == k and (k == end or doc[end].is_title):
+                return True
         j = end
-        while j < n and j - end < _PORTFOLIO and doc[j].is_lower and doc[j].is_alpha and j not in self.ent_at:
+        while j < n and j - end < _PORTFOLIO and doc[j].is_alpha and self._label(j) not in ("OFFICE", "PERSON"):
             j += 1
-        e = self.ent_at.get(j)
-        return j < n and e is not None and e.label_ == "OFFICE"
+        return j < n and self._label(j) == "OFFICE"
 
-    def part_of_other_name(self, start: int, end: int) -> bool:
-        """Whether the form is a piece of another name: "Aynsley-Green", "International Labour
-        Organisation", "Green Paper", "Sweden Democrats" left untagged by the model."""
+    def _label(self, i: int) -> str:
+        e = self.ent_at.get(i)
+        return e.label_ if e is not None else ""
+
+    def part_of_other_name(self, start: int, end: int, role: bool) -> bool:
+        """Whether the form is a piece of another name the model left untagged: "Aynsley-Green",
+        "International Labour Organisation", "Sweden Democrats" (the word after it only counts when no
+        role follows)."""
         doc = self.doc
-        if start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and doc[start - 2].is_title:
-            return True
+        if start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
+            first = doc[start - 2]  # "Aynsley-Green", but not "ex-Labour", "anti-Tory", "Tory-Labour"
+            if first.is_title and first.lower_ not in _PREFIXES and first.text not in self.table.first_words:
+                return True
         before = start - 1
         if before >= 0 and doc[before].is_title and before not in self.ent_at and not self.sentence_initial(before):
             return True
-        if end >= len(doc) or end in self.ent_at or doc[end].text in self.table.roles:
+        if role or end >= len(doc) or end in self.ent_at or doc[end].text in self.table.roles:
             return False
         return doc[end].is_title
 
@@ -171,10 +185,11 @@ def _choose(ctx: _Context, pairs: list[tuple[Party, str]], start: int, end: int)
     doc = ctx.doc
     if end < len(doc) and doc[end].lower_ in ctx.table.common_nouns:
         return None  # "Labour costs", "Green issues"
-    if ctx.part_of_other_name(start, end):
+    role = ctx.role_after(end)
+    if ctx.part_of_other_name(start, end, role):
         return None
     one_word = end - start == 1 and doc[start].is_title
-    if one_word and ctx.sentence_initial(start) and not (ctx.labelled(start, end) or ctx.role_after(end)):
+    if one_word and ctx.sentence_initial(start) and not (role or ctx.labelled(start, end)):
         return None  # a capitalised common word ("Labour shortages ...") unless the model or a role says otherwise
     found = [p for p, kind in pairs if ctx.eligible(p, kind, start, end)]
     if len(found) <= 1:
@@ -184,57 +199,86 @@ def _choose(ctx: _Context, pairs: list[tuple[Party, str]], start: int, end: int)
 
 
 def mark_parties(doc: Doc, table: PartyTable, matcher: PhraseMatcher) -> Doc:
-    """Make every party mention an ``ORG`` entity whose ``ent_id_`` is the party's canonical name.
-
-    A model entity inside a party mention, or around it with only lower-case words or an article
-    besides, gives way to it; a person the model glued onto a party form keeps the rest ("Tories Ken
-    Clarke"); an office that overlaps it keeps its own words ("Labour party leader"); any other
-    entity around a form is another name ("Labour Friends of Israel") and stays as it is."""
+    """Make every party mention an ``ORG`` entity whose ``ent_id_`` is the party's canonical name, in
+    place of what the English model made of it (:func:`_rest`); an office that overlaps a party's name
+    keeps its words after it ("Labour party leader", "UK Independence Party leader")."""
     spans = filter_spans([doc[s:e] for _, s, e in matcher(doc)])
     if not spans:
         return doc
     ctx = _Context(doc, table)
-    parties: list[Span] = []
-    replaced: dict[int, Span | None] = {}  # id of a model entity -> what is left of it (None: nothing)
+    chosen: list[tuple[int, int, Party]] = []
     for span in spans:
         start, end = span.start, span.end
-        offices = {ctx.ent_at[i] for i in range(start, end) if i in ctx.ent_at and ctx.ent_at[i].label_ == "OFFICE"}
-        if offices:
-            end = min(o.start for o in offices)  # "Labour party leader": the office keeps "party leader"
-            if end <= start or tuple(t.text for t in doc[start:end]) not in table.forms:
-                continue
-        form = tuple(t.text for t in doc[start:end])
-        party = _choose(ctx, table.forms.get(form, []), start, end)
-        if party is None:
+        party = _choose(ctx, table.forms.get(tuple(t.text for t in span), []), start, end)
+        if party is not None:
+            chosen.append((start, end, party))
+    covered = {i for start, end, _ in chosen for i in range(start, end)}
+    kept: list[Span] = []
+    for e in ctx.ents:
+        if not any(i in covered for i in range(e.start, e.end)):
+            kept.append(e)
             continue
-        changes = _overlaps(ctx, start, end)
-        if changes is None:
+        if e.label_ == "OFFICE":  # "UK Independence Party leader": the office keeps its words after the party
+            words = [i for i in range(e.start, e.end) if i not in covered]
+            if words and words == list(range(words[0], e.end)):
+                kept.append(Span(doc, words[0], e.end, label=e.label_, span_id=e.ent_id_))
             continue
-        replaced.update(changes)
-        parties.append(Span(doc, start, end, label=LABEL, span_id=party.name))
-    if not parties:
+        rest = _rest(doc, e, covered)
+        if rest is False:  # another name holding a party's form: the model's reading stays
+            kept.append(e)
+            chosen = [c for c in chosen if not e.start <= c[0] < e.end]
+        elif rest is not None:
+            kept.append(rest)
+    if not chosen:
         return doc
-    kept = [replaced.get(id(e), e) for e in ctx.ents]
-    doc.ents = filter_spans([e for e in kept if e is not None] + parties)
+    parties = [Span(doc, start, end, label=LABEL, span_id=party.name) for start, end, party in chosen]
+    doc.ents = filter_spans(kept + parties)
     return doc
 
 
-def _overlaps(ctx: _Context, start: int, end: int) -> dict[int, Span | None] | None:
-    """What becomes of the model entities a party mention at start..end overlaps (entity id -> the
-    rest of it, None for nothing), or None when one of them is another name the party form is part of."""
-    doc = ctx.doc
-    out: dict[int, Span | None] = {}
-    for e in {ctx.ent_at[i] for i in range(start, end) if i in ctx.ent_at}:
-        if e.label_ == "OFFICE":
-            continue
-        rest = [t for t in e if not start <= t.i < end]
-        if all(t.is_lower or t.is_punct or t.lower_ == "the" or t.text in ("'s", "’s") for t in rest):
-            out[id(e)] = None
-        elif e.label_ == "PERSON" and e.start == start and all(t.is_title for t in rest):
-            out[id(e)] = Span(doc, end, e.end, label=e.label_)  # "Tories Ken Clarke": the person stays
-        else:
-            return None
-    return out
+def _rest(doc: Doc, e: Span, covered: set[int]) -> Span | bool | None:
+    """What is left of the model's entity ``e`` around the party mentions in it (``covered``): None for
+    nothing, a span of its own, or False when ``e`` is another name holding a party's form.
+
+    Articles, possessives and marks at its edges go ("the Lib Dems'"). The party stands apart from the
+    rest when a lower-case word, an article or a hyphen separates them ("pro-Iraq war Labour", "the
+    Independent the Tories", "Lib Dem's Citizen's Pension"): a rest that is one run of capitalised words
+    stays an entity of its own. A person the model glued onto the party's name stays a person ("Tories
+    Ken Clarke"); one capitalised word goes ("London UKIP", "Ex-Labour"); any other entity around a form
+    is another name ("Conservative National Women's Committee")."""
+    inside = [i for i in range(e.start, e.end) if i in covered]
+    first, last = inside[0], inside[-1]
+    if any(not (_minor(doc[i]) or doc[i].text == "-") for i in range(first, last) if i not in covered):
+        return False  # words between two parties' names ("Tory-Labour" has only a hyphen)
+    left = list(range(e.start, first))
+    right = list(range(last + 1, e.end))
+    while left and _minor(doc[left[0]]):
+        left.pop(0)
+    while right and _minor(doc[right[-1]]):
+        right.pop()
+    if left and right:
+        return False
+    rest = left or right
+    if not rest:
+        return None
+    near = rest[-1] if left else rest[0]
+    if _minor(doc[near]) or doc[near].text == "-":  # separated from the party: keep the rest's name
+        while rest and (_minor(doc[rest[-1 if left else 0]]) or doc[rest[-1 if left else 0]].text == "-"):
+            rest.pop(-1 if left else 0)
+        if rest and all(doc[i].is_title or doc[i].text == "-" for i in rest):
+            return Span(doc, rest[0], rest[-1] + 1, label=e.label_)
+        return None
+    if right and e.label_ == "PERSON" and all(doc[i].is_title or doc[i].text == "-" for i in rest):
+        return Span(doc, rest[0], rest[-1] + 1, label=e.label_)
+    words = [i for i in rest if not doc[i].is_punct]
+    if len(words) == 1 and doc[words[0]].is_title:
+        return None
+    return False
+
+
+def _minor(tok) -> bool:
+    """A word that joins names rather than being part of one: lower case, an article, a possessive, a mark."""
+    return tok.is_lower or (tok.is_punct and tok.text != "-") or tok.lower_ == "the" or tok.text in ("'s", "’s")
 
 
 class PartyRuler(StoredData):

@@ -77,6 +77,10 @@ def _party_members(doc: Doc, etype) -> list[tuple[str, str, list]]:
         j = ent.end
         if j < len(doc) and doc[j].text in ("'s", "’s", "'", "’"):
             j += 1
+        if (
+            j + 1 < len(doc) and doc[j].is_title and not attrs.entity_of(doc, j)
+        ):  # a title: "Lib Dem Sir Archy Kirkwood"
+            j += 1
         person = attrs.entity_of(doc, j) if j < len(doc) else None
         if party and person and etype(person) == "Person":
             out.append((person, party, list(doc[ent.start : j + 1])))
@@ -147,13 +151,17 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, object]]:
 
 def _before_portfolio(doc: Doc, start: int) -> int:
     """The token before an office's portfolio words, when an entity stands there ("Tory [foreign affairs]
-    spokesman", "Israeli [industry] minister"), else the token before the office."""
+    spokesman", "Israeli [industry] minister", "Tory Party [co-]chairman"), else the token before the office."""
     i = start - 1
-    while i >= 0 and start - i <= _PORTFOLIO and doc[i].is_lower and doc[i].pos_ in ("NOUN", "ADJ"):
+    while i >= 0 and start - i <= _PORTFOLIO and (doc[i].text == "-" or _portfolio_word(doc[i])):
         if attrs.entity_of(doc, i):
             break
         i -= 1
     return i if i < start - 1 and i >= 0 and attrs.entity_of(doc, i) else start - 1
+
+
+def _portfolio_word(tok) -> bool:
+    return tok.is_lower and tok.is_alpha and tok.pos_ in ("NOUN", "ADJ", "PROPN", "X")
 
 
 class PositionExtractor:
