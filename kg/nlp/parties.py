@@ -124,7 +124,7 @@ class _Context:
         """Whether token i is the first word of its sentence or of a quotation (capitalised for that)."""
         doc, j = self.doc, i - 1
         while j >= 0 and self.numbers[j] == self.numbers[i] and not doc[j].is_alpha:
-            if doc[j].is_quote or doc[j].text in (":", "(", "-", "—", "–"):
+            if doc[j].is_quote or doc[j].text in (":", "(", "—", "–"):
                 return True
             j -= 1
         return j < 0 or self.numbers[j] != self.numbers[i]
