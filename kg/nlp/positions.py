@@ -139,6 +139,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, object]]:
         if eid and etype(eid) in ("GPE", "Organization", "Group"):
             if eid not in [o for o, _ in owners]:
                 owners.insert(0, (eid, doc[i]))
+            elif owners[0][0] == eid:
+                owners[0] = (eid, doc[i])  # the evidence starts at the owner's first word ("Liberal Democrat")
         elif eid:
             break
         i -= 1
