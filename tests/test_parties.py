@@ -8,7 +8,9 @@ from kg.model import Article
 from kg.nlp.graph import doc_to_graph
 from kg.nlp.parties import PartyRuler, mark_parties
 
-LABOUR, TORIES, LIB_DEMS = "organization/labour-party", "organization/conservative-party", "organization/liberal-democrats"
+LABOUR = "organization/labour-party"
+TORIES = "organization/conservative-party"
+LIB_DEMS = "organization/liberal-democrats"
 
 
 def graph(nlp, text, aid="t"):
@@ -45,7 +47,7 @@ def test_party_name_glued_to_the_word_before_it_is_repaired(nlp):
     doc = nlp(text)
     assert [t.text for t in doc][9:12] == ["of", "New", "Labour"]
     g = doc_to_graph(doc, Article(id="t", text=text))
-    (labour,) = [e for e in g.entities if e.id == LABOUR]
+    assert [e.type for e in g.entities if e.id == LABOUR] == ["Organization"]
     assert [m.text for m in g.mentions if m.entity_id == LABOUR] == ["New Labour"]
     assert not [e for e in g.entities if "ofNew" in e.name or "ofNew" in " ".join(e.aliases)]
 

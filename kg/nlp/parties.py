@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_TITLE, IS_UPPER
@@ -236,7 +237,7 @@ def mark_parties(doc: Doc, table: PartyTable, matcher: PhraseMatcher) -> Doc:
     return doc
 
 
-def _rest(doc: Doc, e: Span, covered: set[int]) -> Span | bool | None:
+def _rest(doc: Doc, e: Span, covered: set[int]) -> Span | Literal[False] | None:
     """What is left of the model's entity ``e`` around the party mentions in it (``covered``): None for
     nothing, a span of its own, or False when ``e`` is another name holding a party's form.
 

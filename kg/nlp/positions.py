@@ -13,7 +13,7 @@ Patterns (all on the dependency parse and the OFFICE entities from the office ru
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.nlp import args, attrs
 
@@ -129,9 +129,9 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
     return holders
 
 
-def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, object]]:
+def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     """Countries or organisations the office belongs to: premodifiers, possessors, 'of Z'."""
-    owners: list[tuple[str, object]] = []
+    owners: list[tuple[str, Token]] = []
     i = _before_portfolio(doc, ent.start)
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "and") or attrs.entity_of(doc, i)):
