@@ -21,6 +21,10 @@ def triples(g, pred=None):
     return {(r.subject, r.predicate, r.object) for r in g.relations if pred in (None, r.predicate)}
 
 
+def test_parties_are_marked_before_entity_resolution(nlp):
+    assert nlp.pipe_names.index("kg_offices") < nlp.pipe_names.index("kg_parties") < nlp.pipe_names.index("kg_entities")
+
+
 PARTY_NAMES = (
     "Labour has been accused of dirty tricks by the Tories. The Conservatives said New Labour had broken its "
     "promises, and a Tory spokesman said the Labour Party could not be trusted. The Lib Dems said the "
