@@ -521,7 +521,7 @@ LABOUR = [
     "Peter Hain",
     "Neil Kinnock",
     "Ian McCartney",
-    "Labour",
+    "Labour Party",
 ]
 CONSERVATIVE = [
     "Michael Howard",
@@ -532,8 +532,7 @@ CONSERVATIVE = [
     "Tim Collins",
     "Theresa May",
     "William Hague",
-    "Tories",
-    "Conservatives",
+    "Conservative Party",
 ]
 
 
@@ -574,8 +573,9 @@ def test_bbc_office_holders(bbc_graph):
         assert r["of"] == "United Kingdom" and r["evidence"] >= 10
         surname = holder.split()[-1]
         assert r["sentences"] and all(surname in s for s in r["sentences"])
-    # the one "Labour leader" mention some sentences give to Michael Howard as well is not taken as his party
-    assert held[("Michael Howard", "Party Leader")]["of"] != "Labour"
+    # the party named before each leader's post, not the one before another leader's in the same sentence
+    assert held[("Michael Howard", "Party Leader")]["of"] == "Conservative Party"
+    assert held[("Charles Kennedy", "Party Leader")]["of"] == "Liberal Democrats"
 
 
 @pytest.mark.slow  # corpus-scale: the 417 BBC politics articles through the pipeline

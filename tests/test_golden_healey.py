@@ -43,7 +43,7 @@ def test_trump_and_starmer_are_one_person_each(healey):
         ("person/john-healey", "spoke_at", "organization/institute-for-government"),
         ("gpe/russia", "attacks", "gpe/ukraine"),
         ("person/donald-trump", "holds_position", "office/president"),
-        ("person/laura-kyrke-smith", "member_of", "organization/labour"),
+        ("person/laura-kyrke-smith", "member_of", "organization/labour-party"),
         ("person/melanie-ward", "holds_position", "office/mp"),
     ],
 )

@@ -49,7 +49,7 @@ def test_party_mps(nlp):
     r = rels(g)
     for p in ("person/laura-kyrke-smith", "person/melanie-ward"):
         assert (p, "holds_position", "office/mp") in r
-        assert (p, "member_of", "organization/labour") in r
+        assert (p, "member_of", "organization/labour-party") in r
 
 
 def test_short_form_joins_long_form_and_takes_person_label(nlp):

@@ -56,6 +56,7 @@ def register() -> None:
         entities,
         learned_relations,
         offices,
+        parties,
         positions,
         quotes,
         relations,

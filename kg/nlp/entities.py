@@ -63,6 +63,8 @@ def _initials(name: str) -> str:
 def _typed(doc: Doc, ent: Span, titles: frozenset[str], places: countries.Countries) -> tuple[str, str, int] | None:
     """(canonical name, kg type, start token) for a mention, or None to drop it."""
     label = ent.label_
+    if label == "ORG" and ent.ent_id_:  # a party (kg_parties): its canonical name
+        return ent.ent_id_, "Organization", ent.start
     if label == "OFFICE":
         return (ent.ent_id_ or _clean(ent, titles, False).title()), "Office", ent.start
     if label in ("MONEY", "PERCENT"):
@@ -106,7 +108,8 @@ def resolve_entities(
         typed = _typed(doc, ent, titles, places)
         if typed:
             name, kg_type, start = typed
-            mentions.append((start, ent.end, name, kg_type, ent.label_))
+            party = ent.ent_id_ and ent.label_ == "ORG"
+            mentions.append((start, ent.end, name, kg_type, "PARTY" if party else ent.label_))
         # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
         # in front of an office names the organisation the office belongs to
         i = ent.start - 1
@@ -151,8 +154,8 @@ def resolve_entities(
     token_entity: dict[int, str] = {}
     text, (char_start, char_end) = attrs.text(doc), attrs.char_bounds(doc)
     out_mentions: list[attrs.MentionInfo] = []
-    for start, end, name, kg_type, _ in mentions:
-        cname, ctype = canonical(name, kg_type)
+    for start, end, name, kg_type, label in mentions:
+        cname, ctype = (name, kg_type) if label == "PARTY" else canonical(name, kg_type)
         # a mention's span is the name itself: no leading article, no possessive
         while end - start > 1 and doc[start].lower_ in ("the", "a", "an"):
             start += 1
