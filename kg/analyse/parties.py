@@ -43,7 +43,7 @@ PARTY_TYPES = ("Organization", "Group")
 MEMBER_TYPES = ("Person", "Organization", "Group")
 # fields of a party table entry that describe the party rather than name it
 _ATTRIBUTES = {"country", "countries", "family", "families", "ideology", "position", "note", "notes", "comment", "url"}
-_NAMED_PARTY = re.compile(r"\S\s+Party\b")
+_NAMED_PARTY = re.compile(r"\S\s+Party$")
 
 
 def _names(data: object, key: str = "") -> Iterator[str]:
