@@ -2,7 +2,7 @@
 
 A party is an Organization or Group node named in the party table (``pipelines/parties.toml``: any
 name, alias or short form it lists) or whose own name says so ("British National Party"). An actor
-belongs to the party it is ``member_of``, leads, speaks for or works for, or whose post belongs to the
+belongs to the party it is ``member_of``, leads or speaks for, or whose post belongs to the
 party ("Conservative leader Michael Howard": ``holds_position`` Party Leader, ``office_of`` the party,
 read off the same mention). An actor linked to several parties belongs to the one with the most
 evidence, and to none when two parties tie.
@@ -37,8 +37,9 @@ from kg.resources import PIPELINES
 __all__ = ["MEMBERSHIP", "PARTY_TABLE", "membership", "party_names", "party_nodes"]
 
 PARTY_TABLE = PIPELINES / "parties.toml"
-# relations that make their subject one of the object's own people
-MEMBERSHIP = ("member_of", "leads", "spokesperson_for", "works_for")
+# relations that make their subject one of the object's own people (works_for is left out: staff are
+# not members, and the relation model reads it off any "X's Y")
+MEMBERSHIP = ("member_of", "leads", "spokesperson_for")
 PARTY_TYPES = ("Organization", "Group")
 MEMBER_TYPES = ("Person", "Organization", "Group")
 # fields of a party table entry that describe the party rather than name it
