@@ -5,22 +5,22 @@ import doctest
 import networkx as nx
 import pytest
 
-from kg.analyse import alliances, annotate, centrality, graph, positions
+from kg.analyse import alliances, annotate, centrality, graph, parties, positions, ties
 from kg.analyse.graph import add_relation
 
 
-@pytest.mark.parametrize("mod", [graph, alliances, positions, centrality, annotate])
+@pytest.mark.parametrize("mod", [graph, ties, alliances, parties, positions, centrality, annotate])
 def test_docstring_examples(mod):
     res = doctest.testmod(mod)
     assert res.failed == 0 and res.attempted > 0
 
 
-def _graph(edges, types=None):
-    """edges: (subject, predicate, object[, date])."""
+def _graph(edges, types=None, labels=None):
+    """edges: (subject, predicate, object[, date[, modality]])."""
     G = nx.MultiDiGraph()
     for e in edges:
         for n in (e[0], e[2]):
-            G.add_node(n, label=n.upper(), type=(types or {}).get(n, "Person"))
+            G.add_node(n, label=(labels or {}).get(n, n.upper()), type=(types or {}).get(n, "Person"))
         add_relation(
             G,
             e[0],
@@ -30,13 +30,14 @@ def _graph(edges, types=None):
             article=f"art-{e[0]}{e[2]}",
             date=e[3] if len(e) > 3 else None,
             confidence=0.5,
+            modality=e[4] if len(e) > 4 else "asserted",
         )
     return G
 
 
 # two camps: {a, b, c} cooperate, {d, e} cooperate, conflict across
 TWO_CAMPS = [
-    ("a", "meets", "b"),
+    ("a", "praises", "b"),
     ("b", "allies_with", "c"),
     ("a", "aids", "c"),
     ("d", "cooperates_with", "e"),
@@ -47,19 +48,59 @@ TWO_CAMPS = [
 
 
 def test_signed_graph_weights_are_evidence_times_confidence_and_signed():
-    G = _graph([*TWO_CAMPS, ("a", "meets", "b"), ("a", "holds_position", "f")], types={"f": "Office"})
+    G = _graph([*TWO_CAMPS, ("a", "praises", "b"), ("a", "holds_position", "f")], types={"f": "Office"})
     S = alliances.signed_graph(G)
     assert "f" not in S  # offices are not actors
     assert S["a"]["b"]["weight"] == 1.0 and S["a"]["b"]["positive"] == 1.0  # 2 pieces × 0.5
     assert S["a"]["d"]["weight"] == -0.5 and S["a"]["d"]["sign"] == -1
-    assert {e["sentence"] for e in S["a"]["b"]["evidence"]} == {"a meets b."}
+    assert {e["sentence"] for e in S["a"]["b"]["evidence"]} == {"a praises b."}
     # a tie with both cooperation and conflict nets out
-    G2 = _graph([("x", "meets", "y"), ("x", "meets", "y"), ("y", "attacks", "x")])
+    G2 = _graph([("x", "supports", "y"), ("x", "supports", "y"), ("y", "attacks", "x")])
     assert alliances.signed_graph(G2)["x"]["y"]["weight"] == 0.5
 
 
+def test_only_acts_between_actors_sign_ties():
+    """Visits, meetings, talks, speeches, membership, employment and posts are no alliance; the polarity
+    of the acts that are comes from the catalogue."""
+    G = _graph(
+        [
+            ("blair", "meets", "musharraf"),
+            ("blair", "negotiates_with", "bush"),
+            ("kennedy", "visits", "basingstoke"),
+            ("kennedy", "spoke_at", "conference"),
+            ("griffin", "member_of", "bnp"),
+            ("campbell", "works_for", "blair"),
+            ("brown", "holds_position", "chancellor"),
+            ("howard", "accuses", "brown"),
+            ("milburn", "praises", "brown"),
+        ],
+        types={"basingstoke": "GPE", "conference": "Event", "bnp": "Organization", "chancellor": "Office"},
+    )
+    S = alliances.signed_graph(G)
+    assert sorted(tuple(sorted(e)) for e in S.edges) == [("brown", "howard"), ("brown", "milburn")]
+    assert S["brown"]["howard"]["sign"] == -1 and S["brown"]["milburn"]["sign"] == 1
+    assert set(ties.tie_relations()) >= {"supports", "praises", "criticises", "accuses", "opposes", "attacks"}
+    assert not set(ties.tie_relations()) & {"meets", "visits", "negotiates_with", "member_of", "spoke_at"}
+
+
+def test_what_is_not_asserted_weighs_less_or_nothing():
+    G = _graph(
+        [
+            ("howard", "attacks", "labour", None, "intent"),  # "He will attack Labour's record"
+            ("blair", "supports", "king", None, "possible"),  # "If he became king, Blair could back him"
+            ("fox", "accuses", "blair", None, "reported"),
+            ("fox", "accuses", "blair"),
+            ("ukip", "supports", "kilroy", None, "obligation"),
+        ]
+    )
+    S = alliances.signed_graph(G)
+    assert S["howard"]["labour"]["weight"] == -0.25  # half of the 0.5 confidence
+    assert S["blair"]["fox"]["weight"] == -0.75 and len(S["blair"]["fox"]["evidence"]) == 2
+    assert not S.has_edge("blair", "king") and not S.has_edge("ukip", "kilroy")
+
+
 def test_signed_graph_date_window():
-    G = _graph([("a", "meets", "b", "2025-01-05"), ("a", "attacks", "c", "2025-03-01")])
+    G = _graph([("a", "praises", "b", "2025-01-05"), ("a", "attacks", "c", "2025-03-01")])
     S = alliances.signed_graph(G, since="2025-02-01")
     assert not S.has_edge("a", "b") and S.has_edge("a", "c")
     S = alliances.signed_graph(G, until="2025-01-31")
@@ -105,14 +146,118 @@ def test_balance_counts_balanced_triangles():
 
 
 def test_allies_adversaries_and_bridges():
-    G = _graph([*TWO_CAMPS, ("a", "meets", "b"), ("c", "meets", "d")])
+    G = _graph([*TWO_CAMPS, ("a", "supports", "b"), ("c", "supports", "d")])
     S = alliances.signed_graph(G)
     assert [r["actor"] for r in alliances.allies(S, "a")] == ["b", "c"]  # b has two pieces of evidence
     assert [r["actor"] for r in alliances.adversaries(S, "a")] == ["d"]
-    assert alliances.allies(S, "a")[0]["evidence"][0]["sentence"] == "a meets b."
+    assert alliances.allies(S, "a")[0]["relations"] == {"praises": 1, "supports": 1}
+    assert {e["sentence"] for e in alliances.allies(S, "a")[0]["evidence"]} == {"a praises b.", "a supports b."}
     parts = [set("abc"), set("de")]
     assert [(r["source"], r["target"]) for r in alliances.bridges(S, parts)] == [("c", "d")]
     assert len(alliances.bridges(S, parts, sign=None)) == 4
+
+
+# 2004-05 UK politics in miniature: two parties whose figures mostly attack the other side
+PARTIES = {"lab": "Labour Party", "con": "Conservative Party", "ld": "Liberal Democrats", "ho": "Home Office"}
+PARTY_NAMES = frozenset({"labour party", "labour", "conservative party", "tories", "liberal democrats"})
+WESTMINSTER = [
+    ("blair", "leads", "lab"),
+    ("brown", "member_of", "lab"),
+    ("milburn", "member_of", "lab"),
+    ("howard", "leads", "con"),
+    ("letwin", "member_of", "con"),
+    ("kennedy", "leads", "ld"),
+    ("howard", "accuses", "brown"),
+    ("howard", "accuses", "blair"),
+    ("letwin", "accuses", "brown"),
+    ("milburn", "accuses", "howard"),
+    ("kennedy", "criticises", "brown"),
+    ("kennedy", "attacks", "howard"),
+    ("milburn", "praises", "brown"),
+]
+
+
+def _westminster(*more):
+    types = {n: "Organization" for n in PARTIES}
+    return _graph([*WESTMINSTER, *more], types=types, labels=PARTIES)
+
+
+def _blocs(G, **kw):
+    S = alliances.signed_graph(G)
+    members = parties.membership(G, names=PARTY_NAMES)
+    groups, frus = alliances.signed_partition(S, members=members, **kw)
+    return alliances.bloc_of(groups), frus, S
+
+
+def test_party_membership_seeds_the_blocs():
+    G = _westminster()
+    assert parties.party_nodes(G, names=PARTY_NAMES) == {"lab", "con", "ld"}  # not the Home Office
+    side, frus, S = _blocs(G)
+    # Howard and Letwin share no act, only their party and their adversaries: one bloc all the same
+    assert side["blair"] == side["brown"] == side["milburn"] == side["lab"]
+    assert side["howard"] == side["letwin"] == side["con"]
+    assert len({side["blair"], side["howard"], side["kennedy"]}) == 3 and frus == 0.0
+    # without the party seeds the Conservatives fall apart
+    plain = alliances.bloc_of(alliances.signed_partition(S)[0])
+    assert plain["howard"] != plain["letwin"]
+
+
+def test_a_quarrel_between_co_members_stays_a_tie_inside_the_bloc():
+    G = _westminster(("brown", "criticises", "blair"), ("blair", "accuses", "brown"))
+    side, frus, S = _blocs(G)
+    assert side["blair"] == side["brown"] and S["blair"]["brown"]["sign"] == -1
+    assert frus == 1.0  # the rivalry is the frustration the party bloc accepts
+    assert [r["actor"] for r in alliances.adversaries(S, "brown")][:1] == ["blair"]
+
+
+def test_acts_that_outweigh_the_membership_take_a_member_out():
+    # a member who attacks his own party again and again, and praises the other side
+    defector = [("milburn", "criticises", "lab")] * 5 + [("milburn", "praises", "howard")] * 3
+    side, _, _ = _blocs(_westminster(*defector))
+    assert side["milburn"] != side["lab"] and side["blair"] == side["brown"] == side["lab"]
+    # one kind word across the floor moves nobody and merges no parties
+    side, _, _ = _blocs(_westminster(("milburn", "praises", "letwin")))
+    assert side["milburn"] == side["lab"] != side["letwin"] == side["con"]
+
+
+def test_membership_is_the_party_with_most_evidence_including_party_posts():
+    G = _westminster(
+        ("howard", "member_of", "con"),
+        ("howard", "member_of", "lab"),  # "Labour leader Tony Blair and Conservative leader Michael Howard"
+        ("widdecombe", "member_of", "ho"),  # a department is no party
+        ("clarke", "member_of", "lab"),
+        ("clarke", "member_of", "con"),  # a tie: no party rather than a guess
+    )
+    G.add_node("prescott", label="John Prescott", type="Person")
+    G.add_node("deputy", label="Deputy Leader", type="Office")
+    said = "Labour deputy leader John Prescott said ..."
+    add_relation(G, "prescott", "holds_position", "deputy", sentence=said, article="a9", span=(0, 37))
+    add_relation(G, "deputy", "office_of", "lab", sentence=said, article="a9", span=(0, 20))
+    m = parties.membership(G, names=PARTY_NAMES)
+    assert m["howard"] == "con" and m["blair"] == "lab" and m["prescott"] == "lab"
+    assert "widdecombe" not in m and "clarke" not in m
+
+
+def test_party_names_come_from_the_party_table(tmp_path):
+    table = tmp_path / "parties.toml"
+    table.write_text(
+        """
+[[party]]
+name = "Conservative Party"
+aliases = ["Conservatives", "Tories", "Tory"]
+country = "GB"
+family = "conservative"
+
+[parties."Liberal Democrats"]
+short = ["Lib Dems", "Lib Dem"]
+family = "liberal"
+""",
+        encoding="utf-8",
+    )
+    names = parties.party_names(table)
+    assert {"conservative party", "tories", "liberal democrats", "lib dems"} <= names
+    assert not names & {"gb", "conservative", "liberal"}
+    assert parties.party_names(tmp_path / "none.toml") == frozenset()
 
 
 def test_office_holders_with_organisation_and_dates():
@@ -199,7 +344,7 @@ def test_ego_and_path_with_sentences():
 def test_changes_between_windows():
     G = _graph(
         [
-            ("a", "meets", "b", "2025-01-01"),
+            ("a", "praises", "b", "2025-01-01"),
             ("b", "meets", "c", "2025-01-02"),
             ("a", "attacks", "b", "2025-03-01"),
             ("a", "attacks", "b", "2025-03-02"),
@@ -224,20 +369,20 @@ def test_changes_between_windows():
 def test_window_keeps_dated_evidence_and_tie_changes_name_what_happened():
     G = _graph(
         [
-            ("a", "meets", "b", "2025-01-01"),
-            ("a", "meets", "c", "2025-01-02"),
+            ("a", "praises", "b", "2025-01-01"),
+            ("a", "praises", "c", "2025-01-02"),
             ("c", "attacks", "d", "2025-01-03"),
             ("a", "attacks", "b", "2025-03-01"),
             ("a", "attacks", "b", "2025-03-02"),
             ("b", "aids", "d", "2025-03-03"),
             ("e", "attacks", "f", "2025-01-04"),
-            ("e", "meets", "f", "2025-03-04"),
-            ("e", "meets", "f", "2025-03-05"),
+            ("e", "praises", "f", "2025-03-04"),
+            ("e", "praises", "f", "2025-03-05"),
         ]
     )
     A, B = graph.window(G, until="2025-01-31"), graph.window(G, since="2025-02-01")
-    assert set(A) == set(B) == set(G) and A.edges["a", "b", "meets"]["weight"] == 1
-    assert not B.has_edge("a", "b", "meets") and B.edges["a", "b", "attacks"]["weight"] == 2
+    assert set(A) == set(B) == set(G) and A.edges["a", "b", "praises"]["weight"] == 1
+    assert not B.has_edge("a", "b", "praises") and B.edges["a", "b", "attacks"]["weight"] == 2
     rows = alliances.tie_changes(alliances.signed_graph(A), alliances.signed_graph(B))
     assert [(r["source"], r["target"], r["change"]) for r in rows] == [
         ("b", "d", "new alliance"),
@@ -460,7 +605,13 @@ def test_cli_answers_on_the_example_store(resolved_store):
     actors = run("actors")
     assert next(a for a in actors if a["id"] == "person/donald-trump")["first"].startswith("2025-")
     al = run("alliances")
-    assert {"bloc", "actor", "allies", "adversaries", "evidence"} <= set(al[0])
+    assert {"bloc", "bloc_party", "actor", "party", "allies", "adversaries", "evidence"} <= set(al[0])
+    starmer = next(r for r in al if r["actor"] == "Keir Starmer")
+    putin = next(p for p in starmer["adversaries"] if p["actor"] == "Vladimir Putin")
+    assert putin["weight"] < 0 and putin["relations"].get("accuses") and putin["id"] == "person/vladimir-putin"
+    assert sum(putin["relations"].values()) == len(putin["evidence"])
+    assert all(e["relation"] in putin["relations"] and "Putin" in e["sentence"] for e in putin["evidence"])
+    assert any(p["actor"] == "Volodymyr Zelensky" and p["weight"] > 0 for p in starmer["allies"])
     assert run("positions", "--stances")[0]["stance"] in ("supports", "opposes", "mixed")
     march = run("centrality", "--since", "2025-03-01", "--until", "2025-03-31")
     assert 0 < len(march) < len(run("centrality", "--top", "1000"))
@@ -508,33 +659,6 @@ def test_cli_merge_and_split_write_the_curation_file(tmp_path):
 
 # ---------------------------------------------------------------- BBC politics (shared data)
 
-# hand-checked party of well-known figures of the 2004-2005 BBC politics articles
-LABOUR = [
-    "Tony Blair",
-    "Gordon Brown",
-    "Alan Milburn",
-    "David Blunkett",
-    "Jack Straw",
-    "John Prescott",
-    "Charles Clarke",
-    "Patricia Hewitt",
-    "Peter Hain",
-    "Neil Kinnock",
-    "Ian McCartney",
-    "Labour Party",
-]
-CONSERVATIVE = [
-    "Michael Howard",
-    "Oliver Letwin",
-    "Liam Fox",
-    "David Davis",
-    "Michael Ancram",
-    "Tim Collins",
-    "Theresa May",
-    "William Hague",
-    "Conservative Party",
-]
-
 
 @pytest.fixture(scope="module")
 def bbc_store(nlp, tmp_path_factory):
@@ -579,35 +703,7 @@ def test_bbc_office_holders(bbc_graph):
 
 
 @pytest.mark.slow  # corpus-scale: the 417 BBC politics articles through the pipeline
-def test_bbc_blocs_keep_the_parties_apart(bbc_graph):
-    G = bbc_graph
-    ids = {G.nodes[n]["label"]: n for n in G if G.nodes[n].get("type") in graph.ACTOR_TYPES}
-    S = alliances.signed_graph(G)
-    parts, _ = alliances.signed_partition(S)
-    side = alliances.bloc_of(parts)
-    lab = {x: side[ids[x]] for x in LABOUR if x in ids and ids[x] in side}
-    con = {x: side[ids[x]] for x in CONSERVATIVE if x in ids and ids[x] in side}
-    assert len(lab) >= 6 and len(con) >= 3, (lab, con)  # enough of each side takes part
-    # no bloc holds a Labour figure and a Conservative one
-    assert not set(lab.values()) & set(con.values()), (lab, con)
-    assert lab["Tony Blair"] == lab["Gordon Brown"] != con["Michael Howard"]
-    assert alliances.frustration(S, parts) <= alliances.frustration(S, alliances.blocs(S))
-    # the Labour Chancellor's strongest adversary is the Conservative leader, with the sentences that say so
-    brown, howard = ids["Gordon Brown"], ids["Michael Howard"]
-    adv = alliances.adversaries(S, brown, None)
-    assert adv[0]["actor"] == howard and adv[0]["weight"] <= -2
-    sentences = [e["sentence"] for e in adv[0]["evidence"]]
-    assert all("Brown" in x for x in sentences) and any("Michael Howard accused" in x for x in sentences)
-    assert ids["Tony Blair"] in {r["actor"] for r in alliances.allies(S, brown, None)}
-
-
-@pytest.mark.slow  # corpus-scale: the 417 BBC politics articles through the pipeline
-def test_bbc_cli_alliances_and_positions(bbc_store):
-    res = CliRunner().invoke(main, ["alliances", "--store", str(bbc_store), "--json", "--top", "30"])
-    assert res.exit_code == 0, res.output
-    rows = {r["actor"]: r for r in json.loads(res.stdout)}
-    assert rows["Gordon Brown"]["bloc"] == rows["Tony Blair"]["bloc"] != rows["Michael Howard"]["bloc"]
-    assert "Michael Howard" in rows["Gordon Brown"]["adversaries"] and rows["Gordon Brown"]["evidence"]
+def test_bbc_cli_positions(bbc_store):
     res = CliRunner().invoke(main, ["positions", "--store", str(bbc_store), "--csv"])
     assert res.exit_code == 0
     assert any(

@@ -1,19 +1,19 @@
-"""Alliances: a signed, weighted actor–actor network and what it says about blocs.
+"""Alliances: the blocs a signed actor network splits into, seeded by party, and how balanced it is.
 
-Every relation with a polarity in the catalogue (+1 cooperation, -1 conflict)
-contributes ``polarity × confidence`` per piece of evidence to the tie between
-its two actors, so an edge's weight is evidence count × confidence, signed.
+The network is :func:`kg.analyse.ties.signed_graph`: ties signed by acts of support (+) and conflict
+(-) between actors, never by meetings, visits, speeches, membership or posts (see :mod:`kg.analyse.ties`
+for the rules and weights; its names are re-exported here). Party membership
+(:func:`kg.analyse.parties.membership`) seeds the blocs: members of one party start together and stay
+together unless their acts say otherwise (:func:`signed_partition`).
 
 >>> import networkx as nx
 >>> from kg.analyse.graph import add_relation
 >>> G = nx.MultiDiGraph()
 >>> for n in "abcd": G.add_node(n, label=n.upper(), type="Person")
->>> add_relation(G, "a", "meets", "b", sentence="A met B.")
+>>> add_relation(G, "a", "praises", "b", sentence="A praised B.")
 >>> add_relation(G, "c", "allies_with", "d", sentence="C and D allied.")
 >>> add_relation(G, "a", "attacks", "c", sentence="A attacked C.")
 >>> S = signed_graph(G)
->>> S["a"]["c"]["weight"], S["a"]["c"]["sign"]
-(-1.0, -1)
 >>> [sorted(b) for b in signed_partition(S)[0]]
 [['a', 'b'], ['c', 'd']]
 >>> balance(S)["ratio"] is None   # no triangles
@@ -26,87 +26,39 @@ from collections import defaultdict
 
 import networkx as nx
 
-from kg.analyse.graph import ACTOR_TYPES, in_window
+from kg.analyse.ties import (
+    CHANGES,
+    MODALITY_WEIGHT,
+    adversaries,
+    allies,
+    evidence_weight,
+    signed_graph,
+    tie_changes,
+    tie_relations,
+)
 
 __all__ = [
     "CHANGES",
+    "MODALITY_WEIGHT",
+    "PARTY_PRIOR",
     "adversaries",
     "allies",
     "balance",
     "bloc_of",
     "blocs",
     "bridges",
+    "evidence_weight",
     "frustration",
+    "seeded_graph",
     "signed_graph",
     "signed_partition",
     "tie_changes",
+    "tie_relations",
 ]
 
-
-def signed_graph(
-    G: nx.MultiDiGraph,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    types: tuple[str, ...] | None = ACTOR_TYPES,
-) -> nx.Graph:
-    """The undirected signed actor network of an actor graph.
-
-    Edge attributes: ``weight`` (signed sum of polarity × confidence over the evidence),
-    ``sign`` (+1/-1), ``positive``/``negative`` (the two parts, both >= 0), ``evidence`` (list of
-    dicts: subject, predicate, object, polarity, sentence, article, date, confidence).
-    Ties whose parts cancel out exactly are left out. ``since``/``until`` filter evidence by date
-    (when the graph carries evidence lists); ``types`` keeps only actors of these entity types.
-
-    >>> G = nx.MultiDiGraph(); G.add_nodes_from(["x", "y"], type="GPE")
-    >>> _ = G.add_edge("x", "y", key="attacks", polarity=-1, weight=3, confidence=0.5)
-    >>> signed_graph(G)["x"]["y"]["weight"]
-    -1.5
-    """
-    S = nx.Graph()
-    for n, d in G.nodes(data=True):
-        if types is None or d.get("type") in types:
-            S.add_node(n, **{k: v for k, v in d.items() if not isinstance(v, (list, dict))})
-    pos: dict[tuple, float] = defaultdict(float)
-    neg: dict[tuple, float] = defaultdict(float)
-    evid: dict[tuple, list] = defaultdict(list)
-    for u, v, d in G.edges(data=True):
-        pol = d.get("polarity", 0)
-        if not pol or u == v or u not in S or v not in S:
-            continue
-        key = tuple(sorted((u, v)))
-        if "evidence" in d:
-            items = [e for e in d["evidence"] if in_window(e.get("date"), since, until)]
-            amount = sum(float(e.get("confidence", 1.0)) for e in items)
-        else:
-            items = []
-            amount = float(d.get("weight", 1)) * float(d.get("confidence", 1.0))
-        if amount <= 0:
-            continue
-        (pos if pol > 0 else neg)[key] += amount
-        base = {"subject": u, "predicate": d.get("predicate", ""), "object": v, "polarity": pol}
-        evid[key] += [{**base, **e} for e in items] or [
-            {
-                **base,
-                "sentence": "",
-                "article": d.get("articles", ""),
-                "date": d.get("last", ""),
-                "confidence": d.get("confidence", 1.0),
-            }
-        ]
-    for key in sorted(set(pos) | set(neg)):
-        w = round(pos[key] - neg[key], 6)
-        if w == 0:
-            continue
-        S.add_edge(
-            *key,
-            weight=w,
-            sign=1 if w > 0 else -1,
-            positive=round(pos[key], 6),
-            negative=round(neg[key], 6),
-            evidence=evid[key],
-        )
-    return S
+# the tie a party membership adds between a member and its party when the blocs are drawn: about three
+# asserted acts at the usual confidence, so one quarrel between co-members does not split a party
+PARTY_PRIOR = 2.0
 
 
 def _positive_part(S: nx.Graph) -> nx.Graph:
@@ -155,24 +107,76 @@ def bloc_of(partition) -> dict:
     return {n: i for i, c in enumerate(partition) for n in c}
 
 
-def signed_partition(S: nx.Graph, *, seed: int = 0, max_rounds: int = 100) -> tuple[list[set], float]:
-    """A partition of the actors that minimises frustration (deterministic local search).
+def seeded_graph(S: nx.Graph, members: dict | None = None, prior: float = PARTY_PRIOR) -> nx.Graph:
+    """``S`` restricted to the actors with a tie, plus a positive tie of ``prior`` between each such actor
+    and its party (``members``: actor -> party, as :func:`kg.analyse.parties.membership` gives), the
+    party taking part even without a tie of its own. What :func:`signed_partition` splits.
 
-    Starts from :func:`blocs`, then moves single actors to the group (or a new one) that lowers
-    the frustration most, and merges groups when that lowers it, until nothing improves.
-    Returns the groups (largest first; isolated actors left out) and the frustration.
+    >>> S = nx.Graph([("blair", "howard", {"weight": -1.0})]); S.add_node("lab")
+    >>> H = seeded_graph(S, {"blair": "lab", "brown": "lab"})
+    >>> sorted(H.edges(data="weight"))
+    [('blair', 'howard', -1.0), ('blair', 'lab', 2.0)]
+    """
+    nodes = sorted(n for n in S if S.degree(n) > 0)
+    H = nx.Graph()
+    H.add_nodes_from(nodes)
+    H.add_edges_from((u, v, {"weight": d["weight"]}) for u, v, d in S.subgraph(nodes).edges(data=True))
+    for m in nodes:
+        p = (members or {}).get(m)
+        if p is None or p == m:
+            continue
+        w = H[m][p]["weight"] if H.has_edge(m, p) else 0.0
+        H.add_edge(m, p, weight=round(w + prior, 6))
+    return H
+
+
+def signed_partition(
+    S: nx.Graph,
+    *,
+    seed: int = 0,
+    max_rounds: int = 100,
+    members: dict | None = None,
+    prior: float = PARTY_PRIOR,
+) -> tuple[list[set], float]:
+    """A partition of the actors that minimises frustration (deterministic local search), seeded by party.
+
+    Works on :func:`seeded_graph`: the actors with a tie, each tied to its party (``members``: actor ->
+    party) by ``prior``. Starts from :func:`blocs` with every party's members moved into one group
+    (members of one party start together), then moves single actors to the group (or a new one) that
+    lowers the frustration most, and merges groups when the net weight of the ties between them is
+    positive -- above ``prior`` for two groups that each hold a party, so parties merge only when the
+    text outweighs a membership. A member leaves its party's group only when its conflicts with the
+    group outweigh the prior; a quarrel between co-members stays a negative tie inside the bloc.
+    Returns the groups (largest first; actors without a tie left out, parties of actors with one
+    kept) and the frustration of ``S`` under them (the party priors are not part of it).
 
     >>> S = nx.Graph([("a", "b", {"weight": 1.0}), ("a", "c", {"weight": -1.0}), ("b", "c", {"weight": -1.0}),
     ...               ("c", "d", {"weight": 1.0})])
     >>> groups, f = signed_partition(S)
     >>> [sorted(g) for g in groups], f
     ([['a', 'b'], ['c', 'd']], 0.0)
+
+    Two members of one party who only attack the other side, and quarrel once between themselves:
+
+    >>> S = nx.Graph([("blair", "howard", {"weight": -1.0}), ("brown", "letwin", {"weight": -1.0}),
+    ...               ("blair", "brown", {"weight": -0.5}), ("lab", "con", {"weight": -0.5})])
+    >>> party = {"blair": "lab", "brown": "lab", "howard": "con", "letwin": "con"}
+    >>> groups, f = signed_partition(S, members=party)
+    >>> [sorted(g) for g in groups], f
+    ([['blair', 'brown', 'lab'], ['con', 'howard', 'letwin']], 0.5)
     """
-    nodes = sorted(n for n in S if S.degree(n) > 0)
+    H = seeded_graph(S, members, prior)
+    nodes = sorted(H)
     if not nodes:
         return [], 0.0
-    H = S.subgraph(nodes)
     group = {n: i for i, c in enumerate(blocs(H, seed=seed)) for n in c}
+    party_of = {m: p for m, p in (members or {}).items() if m in H and p in H and m != p}
+    seeded = sorted(set(party_of.values()))
+    for p in seeded:  # every party's group starts with the party and all its members
+        g = max(group.values()) + 1
+        for n in [p, *(m for m, q in party_of.items() if q == p)]:
+            group[n] = g
+    seeds = set(seeded)
 
     def delta(n, target):
         """Change in frustration if n moves to group target."""
@@ -202,13 +206,22 @@ def signed_partition(S: nx.Graph, *, seed: int = 0, max_rounds: int = 100) -> tu
             if best != group[n]:
                 group[n] = best
                 improved = True
-        # merge two groups when the net weight of the ties between them is positive
+        # merge two groups when the net weight of the ties between them is positive (above the prior
+        # when both hold a party)
         between: dict[tuple, float] = defaultdict(float)
         for u, v, e in H.edges(data=True):
             a, b = sorted((group[u], group[v]))
             if a != b:
                 between[a, b] += e["weight"]
-        pairs = sorted((pair for pair, w in between.items() if w > 1e-9), key=lambda p: (-between[p], p))
+        holds_party = {group[p] for p in seeds}
+        pairs = sorted(
+            (
+                pair
+                for pair, w in between.items()
+                if w > (prior if pair[0] in holds_party and pair[1] in holds_party else 0.0) + 1e-9
+            ),
+            key=lambda p: (-between[p], p),
+        )
         if pairs:
             a, b = pairs[0]
             for n in nodes:
@@ -221,7 +234,7 @@ def signed_partition(S: nx.Graph, *, seed: int = 0, max_rounds: int = 100) -> tu
     for n, g in group.items():
         parts[g].add(n)
     out = sorted(parts.values(), key=lambda c: (-len(c), sorted(c)))
-    return out, frustration(H, out)
+    return out, frustration(S, out)
 
 
 def balance(S: nx.Graph) -> dict:
@@ -247,37 +260,6 @@ def balance(S: nx.Graph) -> dict:
                 if S[u][v]["weight"] * S[v][w]["weight"] * S[u][w]["weight"] > 0:
                     good += 1
     return {"triangles": total, "balanced": good, "ratio": round(good / total, 4) if total else None}
-
-
-def _partners(S: nx.Graph, node, sign: int, top: int | None) -> list[dict]:
-    out = []
-    for m, d in S[node].items():
-        if m != node and d["sign"] == sign:
-            out.append(
-                {
-                    "actor": m,
-                    "label": S.nodes[m].get("label", m),
-                    "weight": d["weight"],
-                    "evidence": d.get("evidence", []),
-                }
-            )
-    out.sort(key=lambda r: (-abs(r["weight"]), r["actor"]))
-    return out[:top] if top else out
-
-
-def allies(S: nx.Graph, node, top: int | None = 5) -> list[dict]:
-    """``node``'s strongest positive ties, with evidence, strongest first.
-
-    >>> S = nx.Graph([("a", "b", {"weight": 2.0, "sign": 1}), ("a", "c", {"weight": -1.0, "sign": -1})])
-    >>> [r["actor"] for r in allies(S, "a")], [r["actor"] for r in adversaries(S, "a")]
-    (['b'], ['c'])
-    """
-    return _partners(S, node, 1, top)
-
-
-def adversaries(S: nx.Graph, node, top: int | None = 5) -> list[dict]:
-    """``node``'s strongest negative ties, with evidence, strongest first (see :func:`allies`)."""
-    return _partners(S, node, -1, top)
 
 
 def bridges(S: nx.Graph, partition, *, sign: int | None = 1) -> list[dict]:
@@ -307,57 +289,3 @@ def bridges(S: nx.Graph, partition, *, sign: int | None = 1) -> list[dict]:
         )
     out.sort(key=lambda r: (-abs(r["weight"]), r["source"], r["target"]))
     return out
-
-
-# what happened to a tie between two windows, keyed by (sign before, sign after); 0 = no tie
-CHANGES = {
-    (0, 1): "new alliance",
-    (-1, 1): "reconciled",
-    (1, -1): "broken alliance",
-    (1, 0): "lapsed alliance",
-    (0, -1): "new conflict",
-    (-1, 0): "ended conflict",
-}
-
-
-def tie_changes(before: nx.Graph, after: nx.Graph) -> list[dict]:
-    """How the signed ties changed from one signed network to another (for example two date windows of
-    :func:`signed_graph`): new alliances, broken ones (cooperation turned to conflict), lapsed ones (no
-    longer seen), reconciliations, new and ended conflicts (the kinds in :data:`CHANGES`). One row per
-    pair whose sign changed, with both weights and the evidence of the window that shows the tie (the
-    later one when both do); ordered by kind as in :data:`CHANGES`, then by the size of the change.
-
-    >>> A = nx.Graph([("a", "b", {"weight": 1.0}), ("a", "c", {"weight": 2.0}), ("c", "d", {"weight": -1.0})])
-    >>> B = nx.Graph([("a", "b", {"weight": 1.5}), ("a", "c", {"weight": -0.5}), ("b", "d", {"weight": 0.8})])
-    >>> [(r["source"], r["target"], r["change"]) for r in tie_changes(A, B)]
-    [('b', 'd', 'new alliance'), ('a', 'c', 'broken alliance'), ('c', 'd', 'ended conflict')]
-    """
-
-    def sign(S, pair):
-        return (1 if S.edges[pair]["weight"] > 0 else -1) if S.has_edge(*pair) else 0
-
-    order = {kind: i for i, kind in enumerate(CHANGES.values())}
-    rows = []
-    pairs = {tuple(sorted(e)) for e in before.edges} | {tuple(sorted(e)) for e in after.edges}
-    for pair in pairs:
-        key = (sign(before, pair), sign(after, pair))
-        if key not in CHANGES:
-            continue
-        wa = before.edges[pair]["weight"] if before.has_edge(*pair) else 0.0
-        wb = after.edges[pair]["weight"] if after.has_edge(*pair) else 0.0
-        shown = after if after.has_edge(*pair) else before
-        label = lambda n: (after.nodes[n] if n in after else before.nodes[n]).get("label", n)  # noqa: E731
-        rows.append(
-            {
-                "source": pair[0],
-                "target": pair[1],
-                "source_label": label(pair[0]),
-                "target_label": label(pair[1]),
-                "change": CHANGES[key],
-                "before": wa,
-                "after": wb,
-                "evidence": shown.edges[pair].get("evidence", []),
-            }
-        )
-    rows.sort(key=lambda r: (order[r["change"]], -abs(r["after"] - r["before"]), r["source"], r["target"]))
-    return rows

@@ -4,13 +4,13 @@
 >>> from kg.analyse.graph import add_relation
 >>> G = nx.MultiDiGraph()
 >>> for n in "abcd": G.add_node(n, label=n.upper(), type="Person")
->>> add_relation(G, "a", "meets", "b", confidence=0.5); add_relation(G, "c", "meets", "d")
->>> add_relation(G, "a", "attacks", "c")
+>>> add_relation(G, "a", "praises", "b", confidence=0.5); add_relation(G, "c", "aids", "d")
+>>> add_relation(G, "a", "attacks", "c"); add_relation(G, "b", "meets", "d")
 >>> _ = annotate(G)
 >>> G.nodes["a"]["bloc"] == G.nodes["b"]["bloc"] != G.nodes["c"]["bloc"], G.nodes["a"]["degree"]
 (True, 2)
->>> G.edges["a", "c", "attacks"]["signed_weight"], G.edges["a", "b", "meets"]["signed_weight"]
-(-1.0, 0.5)
+>>> [G.edges[e]["signed_weight"] for e in (("a", "c", "attacks"), ("a", "b", "praises"), ("b", "d", "meets"))]
+[-1.0, 0.5, 0.0]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import networkx as nx
 from kg.analyse import alliances as _al
 from kg.analyse import centrality as _ce
 from kg.analyse.graph import ACTOR_TYPES
+from kg.analyse.parties import membership
 
 NODE_ATTRS = ("bloc", "coop_bloc", "pagerank", "degree", "betweenness", "core")
 EDGE_ATTRS = ("polarity", "weight", "signed_weight")
@@ -40,13 +41,14 @@ class Annotation:
 
 def annotate(G: nx.MultiDiGraph, *, seed: int = 0, types: tuple[str, ...] | None = ACTOR_TYPES) -> Annotation:
     """Set on every node of ``G``: ``bloc`` (its group in the signed partition that minimises
-    frustration, largest group 0, -1 for actors with no signed tie), ``coop_bloc`` (its community of
-    cooperation ties, -1 likewise), ``pagerank``, ``degree`` (distinct partners), ``betweenness`` and
-    ``core`` (k-core), 0 for nodes that are not connected actors; on every edge ``signed_weight``
-    (polarity x the summed confidence of its evidence, or x weight x confidence without evidence).
-    Returns what was computed."""
+    frustration, seeded by party; largest group 0, -1 for actors with no signed tie), ``coop_bloc`` (its
+    community of cooperation ties, -1 likewise), ``pagerank``, ``degree`` (distinct partners),
+    ``betweenness`` and ``core`` (k-core), 0 for nodes that are not connected actors; on every edge
+    ``signed_weight``, what it adds to its alliance tie (:mod:`kg.analyse.alliances`: polarity x
+    confidence x modality weight summed over its evidence, or x weight x confidence without evidence;
+    0 for relations that sign no tie). Returns what was computed."""
     S = _al.signed_graph(G, types=types)
-    parts, frus = _al.signed_partition(S, seed=seed)
+    parts, frus = _al.signed_partition(S, seed=seed, members=membership(G))
     coop = [c for c in _al.blocs(S, seed=seed) if any(S.degree(n) for n in c)]
     side, coop_of = _al.bloc_of(parts), _al.bloc_of(coop)
     rows = _ce.centrality(G, types=types)
@@ -61,10 +63,11 @@ def annotate(G: nx.MultiDiGraph, *, seed: int = 0, types: tuple[str, ...] | None
             betweenness=float(r.get("betweenness", 0.0)),
             core=int(r.get("core", 0)),
         )
+    ties = _al.tie_relations()
     for _, _, d in G.edges(data=True):
-        pol = int(d.get("polarity", 0))
+        pol = ties.get(d.get("predicate", ""), 0)
         if "evidence" in d:
-            amount = sum(float(e.get("confidence", 1.0)) for e in d["evidence"])
+            amount = sum(_al.evidence_weight(e) for e in d["evidence"])
         else:
             amount = float(d.get("weight", 1)) * float(d.get("confidence", 1.0))
         d["signed_weight"] = round(pol * amount, 6)

@@ -200,7 +200,7 @@ def changes(
     >>> from kg.analyse.graph import add_relation
     >>> A = nx.MultiDiGraph(); B = nx.MultiDiGraph()
     >>> for g in (A, B): g.add_nodes_from("xyz", type="GPE")
-    >>> add_relation(A, "x", "meets", "y"); add_relation(B, "x", "attacks", "y"); add_relation(B, "y", "aids", "z")
+    >>> add_relation(A, "x", "praises", "y"); add_relation(B, "x", "attacks", "y"); add_relation(B, "y", "aids", "z")
     >>> c = changes(A, B)
     >>> c["new"], c["flipped"]
     ([('y', 'z')], [('x', 'y')])

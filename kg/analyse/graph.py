@@ -10,7 +10,7 @@ are relations aggregated over articles (one edge per subject, predicate,
 object) with the evidence count, the best confidence, the polarity from the
 catalogue, the ids of the supporting articles and the first/last article date.
 With ``evidence=True`` each edge also carries its evidence list (article, date,
-sentence, confidence), which the analyses use to show why an edge is there.
+sentence, confidence, modality), which the analyses use to show why an edge is there.
 With ``since``/``until`` (ISO dates, inclusive) only evidence from articles
 published in that window counts; undated articles are then left out.
 
@@ -67,12 +67,19 @@ def add_relation(
     date: str | None = None,
     confidence: float = 1.0,
     span: tuple[int, int] | None = None,
+    modality: str = "asserted",
 ) -> None:
     """Add one piece of evidence for ``subject -predicate-> obj`` to an actor graph (aggregating like
     :func:`actor_graph`: ``weight`` counts evidence, ``confidence`` is the best one; ``span`` is the
-    evidence's character span in the article)."""
+    evidence's character span in the article; ``modality`` as the extractor read it)."""
     rt = catalogue.load().relation(predicate)
-    ev = {"article": article, "date": date or "", "sentence": sentence, "confidence": float(confidence)}
+    ev = {
+        "article": article,
+        "date": date or "",
+        "sentence": sentence,
+        "confidence": float(confidence),
+        "modality": modality,
+    }
     if span is not None:
         ev.update(start=int(span[0]), end=int(span[1]))
     if G.has_edge(subject, obj, key=predicate):
@@ -166,7 +173,13 @@ def actor_graph(
         if has_span and (str(r["aid"]), r["p"], r["o"], int(r["start"]), int(r["end"])) in drop:
             continue
         d = edges.setdefault((r["s"], r["o"], r["p"]), {"predicate": r["p"], "polarity": pol[r["p"]], "evidence": []})
-        ev = {"article": str(r["aid"]), "date": date, "sentence": str(r["sentence"] or ""), "confidence": float(r["c"])}
+        ev = {
+            "article": str(r["aid"]),
+            "date": date,
+            "sentence": str(r["sentence"] or ""),
+            "confidence": float(r["c"]),
+            "modality": str(r.get("modality") or "asserted"),
+        }
         if has_span:
             ev.update(start=int(r["start"]), end=int(r["end"]))
         d["evidence"].append(ev)

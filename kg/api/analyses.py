@@ -39,6 +39,30 @@ def _label(G, n):
     return G.nodes[n].get("label", n) if n in G else n
 
 
+def _partner(G, r: dict) -> dict:
+    """An ally or adversary as ``kg alliances --json`` gives it: who, the tie's weight, the relations it
+    rests on with their counts, and each piece of evidence."""
+    return {
+        "actor": _label(G, r["actor"]),
+        "id": r["actor"],
+        "weight": r["weight"],
+        "relations": r["relations"],
+        "evidence": [
+            {
+                "subject": _label(G, e["subject"]),
+                "relation": e["predicate"],
+                "object": _label(G, e["object"]),
+                "weight": e["weight"],
+                "modality": e.get("modality", "asserted"),
+                "sentence": e.get("sentence", ""),
+                "article": e.get("article", ""),
+                "date": e.get("date", ""),
+            }
+            for e in r["evidence"]
+        ],
+    }
+
+
 def alliances(
     *,
     store: StoreLocation = None,
@@ -46,14 +70,29 @@ def alliances(
     until: str | None = None,
     top: int | None = 20,
     seed: int = 0,
+    partners: int = 3,
 ) -> Analysis:
-    """Blocs, strongest allies and adversaries of each actor (with one evidence sentence each), ranked by
-    the strength of their signed ties. ``summary``: balance, frustration, blocs, bridges."""
+    """Blocs and each actor's strongest allies and adversaries, with the acts each tie rests on.
+
+    Ties come from acts of support and conflict only (:mod:`kg.analyse.ties`); party membership seeds the
+    blocs (:func:`kg.analyse.alliances.signed_partition`). One row per actor (the ``top`` with the most
+    partners): its ``bloc``, the party the bloc is seeded by (``bloc_party``), the actor, its ``type``
+    and own ``party``, its ``partners`` strongest ``allies`` and ``adversaries`` -- each a dict with the
+    partner's name (``actor``) and ``id``, the signed ``weight``, the ``relations`` the tie rests on
+    with their evidence counts and the ``evidence`` (subject, relation, object, weight, modality,
+    sentence, article, date) -- and the strongest sentence. ``summary``: balance, frustration,
+    blocs (with their party and actors), bridges between blocs."""
+    from kg.analyse.parties import membership
+
     G = graph(store=store, since=since, until=until)
     S = _al.signed_graph(G)
-    parts, frus = _al.signed_partition(S, seed=seed)
+    party = membership(G)
+    parts, frus = _al.signed_partition(S, seed=seed, members=party)
     side = _al.bloc_of(parts)
-    coop = _al.bloc_of(_al.blocs(S, seed=seed))
+    bloc_party = {}  # a bloc's party: the one with the most members in it
+    for i, p in enumerate(parts):
+        counts = sorted((-sum(1 for m in p if party.get(m) == q), q) for q in set(party.values()) & p)
+        bloc_party[i] = _label(G, counts[0][1]) if counts and counts[0][0] < 0 else ""
     actors = sorted(
         (n for n in S if S.degree(n)),
         key=lambda n: (-S.degree(n, weight=None), -sum(abs(d["weight"]) for d in S[n].values()), n),
@@ -62,15 +101,16 @@ def alliances(
         actors = actors[:top]
     rows = []
     for n in actors:
-        al, ad = _al.allies(S, n, 3), _al.adversaries(S, n, 3)
+        al, ad = _al.allies(S, n, partners), _al.adversaries(S, n, partners)
         rows.append(
             [
                 side.get(n, ""),
-                coop.get(n, ""),
+                bloc_party.get(side.get(n, -1), ""),
                 _label(G, n),
                 G.nodes[n].get("type", ""),
-                "; ".join(f"{r['label']} ({r['weight']:g})" for r in al),
-                "; ".join(f"{r['label']} ({r['weight']:g})" for r in ad),
+                _label(G, party[n]) if n in party else "",
+                [_partner(G, r) for r in al],
+                [_partner(G, r) for r in ad],
                 _sentence([e for r in al + ad for e in r["evidence"]]),
             ]
         )
@@ -90,10 +130,15 @@ def alliances(
         "ties": S.number_of_edges(),
         "balance": _al.balance(S),
         "frustration": frus,
-        "blocs": [sorted(_label(G, n) for n in p) for p in parts if len(p) > 1],
+        "blocs": [
+            {"bloc": i, "party": bloc_party[i], "actors": sorted(_label(G, n) for n in p)}
+            for i, p in enumerate(parts)
+            if len(p) > 1
+        ],
         "bridges": bridges,
     }
-    return Analysis(["bloc", "coop_bloc", "actor", "type", "allies", "adversaries", "evidence"], rows, summary)
+    columns = ["bloc", "bloc_party", "actor", "type", "party", "allies", "adversaries", "evidence"]
+    return Analysis(columns, rows, summary)
 
 
 def positions(

@@ -6,8 +6,16 @@ from __future__ import annotations
 import click
 
 from kg import api
+from kg.api.common import Analysis
 from kg.cli.group import main
 from kg.cli.options import analysis_options, fmt_option, show, store_option, with_options
+
+
+def _ties(partners: list[dict]) -> str:
+    """Allies or adversaries in one cell: "Gordon Brown -2.1 (accuses 3, criticises 1); ..."."""
+    return "; ".join(
+        f"{p['actor']} {p['weight']:+g} ({', '.join(f'{k} {n}' for k, n in p['relations'].items())})" for p in partners
+    )
 
 
 @main.command()
@@ -15,9 +23,15 @@ from kg.cli.options import analysis_options, fmt_option, show, store_option, wit
 @fmt_option
 @click.pass_context
 def alliances(ctx, store, since, until, top, fmt):
-    """Blocs (signed partition and cooperation communities), each actor's strongest allies and adversaries
-    with evidence; structural balance, frustration and bridges on stderr."""
+    """Blocs of actors (the signed partition of their acts of support and conflict, seeded by party
+    membership), each actor's strongest allies and adversaries with the relations and evidence each tie
+    rests on (--json: lists of {actor, weight, relations, evidence}); balance, frustration, blocs and
+    bridges on stderr."""
     res = api.alliances(store=store, since=since, until=until, top=top or 20)
+    if fmt != "json":
+        at = {c: i for i, c in enumerate(res.columns)}
+        rows = [[_ties(v) if i in (at["allies"], at["adversaries"]) else v for i, v in enumerate(r)] for r in res.rows]
+        res = Analysis(res.columns, rows, res.summary)
     show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"))
 
 

@@ -11,7 +11,7 @@ whose bloc has no other shown member are grouped as "no bloc". Coordinates are p
 >>> from kg.analyse.graph import add_relation
 >>> G = nx.MultiDiGraph()
 >>> for n in "abcd": G.add_node(n, label=n.upper() * 3, type="Person")
->>> add_relation(G, "a", "meets", "b", sentence="A met B."); add_relation(G, "c", "meets", "d")
+>>> add_relation(G, "a", "praises", "b", sentence="A praised B."); add_relation(G, "c", "aids", "d")
 >>> add_relation(G, "a", "attacks", "c", sentence="A attacked C.")
 >>> sc = scene(G)
 >>> sorted((n["label"], n["group"]) for n in sc.nodes)

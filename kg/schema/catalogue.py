@@ -52,6 +52,7 @@ class RelationType:
     plover: str | None = None
     aligned: tuple[str, ...] = ()
     stance: bool = False
+    tie: bool = False  # an act towards another actor that signs an alliance tie by its polarity
     structural: bool = False
 
     def allows(self, subject_type: str, object_type: str) -> bool:
@@ -131,6 +132,7 @@ def parse(data: dict[str, Any]) -> Catalogue:
             plover=d.get("plover"),
             aligned=tuple(d.get("aligned", ())),
             stance=bool(d.get("stance", False)),
+            tie=bool(d.get("tie", False)),
             structural=structural,
         )
 
@@ -156,6 +158,8 @@ def _check(cat: Catalogue) -> None:
         seen_labels[r.label] = r.name
         if r.polarity not in (-1, 0, 1):
             raise CatalogueError(f"relation {r.name}: polarity must be -1, 0 or +1")
+        if r.tie and not r.polarity:
+            raise CatalogueError(f"relation {r.name}: a tie needs a polarity of -1 or +1")
         for type_name in (r.domain or ()) + (r.range or ()):
             if type_name not in cat.entity_types:
                 raise CatalogueError(f"relation {r.name}: unknown entity type {type_name!r}")
