@@ -44,7 +44,7 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
         for h in holders:
             add("holds_position", h, office, [*ent, *doc[ent.end - 1 : ent.end]], 0.9)
             for org, _ in owners:
-                if etype(org) in ("Organization", "Group") and len(owners) == 1:
+                if etype(org) in ("Organization", "Media", "Group") and len(owners) == 1:
                     add("member_of", h, org, list(ent), 0.8)
         for org, tok in owners:
             add("office_of", office, org, [tok, *ent], 0.8)
@@ -98,7 +98,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, object]]:
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
-        if eid and etype(eid) in ("GPE", "Organization", "Group"):
+        if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             if eid not in [o for o, _ in owners]:
                 owners.insert(0, (eid, doc[i]))
         elif eid:
@@ -106,7 +106,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, object]]:
         i -= 1
     for t in args.prep_objects(ent.root, "of"):
         eid = args.entity_of(doc, t)
-        if eid and etype(eid) in ("GPE", "Organization", "Group"):
+        if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             owners.append((eid, t))
     return owners
 
