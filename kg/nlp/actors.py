@@ -129,14 +129,13 @@ def repair(doc: Doc, t: Tables, places: Countries | None = None) -> list[Span]:
         if ent.label_ not in NAME_LABELS:
             out.append(ent)
             continue
-        if ent.label_ == "PERSON":
-            start = ent.start
-            while start > 0 and doc[start - 1].lower_.rstrip(".") in t.personal_titles and start - 1 not in in_ent:
-                start -= 1  # "Lord Falconer" tagged from "Falconer": the title is part of the name
-            if len(ent) == 1 and places.demonym(ent.text):
-                start, ent = ent.start, Span(doc, ent.start, ent.end, label="NORP")  # "Welsh farmers"
-            elif start < ent.start and _capitalised(doc[start]):
-                ent = Span(doc, start, ent.end, label="PERSON")
+        start = ent.start
+        while start > 0 and doc[start - 1].lower_.rstrip(".") in t.personal_titles and start - 1 not in in_ent:
+            start -= 1  # "Lord Falconer" tagged from "Falconer" (as a person or not): the title names a person
+        if ent.label_ == "PERSON" and len(ent) == 1 and places.demonym(ent.text):
+            ent = _community(doc, Span(doc, ent.start, ent.end, label="NORP"), t, in_ent)  # "Welsh farmers"
+        elif start < ent.start and _capitalised(doc[start]) and ent.label_ != "NORP":
+            ent = Span(doc, start, ent.end, label="PERSON")
         for start, end, label in _pieces(doc, ent, t, is_place):
             label = _label(doc, start, end, label, t, is_place, out)
             if label:
@@ -177,13 +176,19 @@ def _join(doc: Doc, ents: list[Span], k: int, t: Tables, in_ent: set[int]) -> tu
             break
         a = Span(doc, a.start, b.end, label="ORG")
         k += 1
+    return _community(doc, a, t, in_ent), k
+
+
+def _community(doc: Doc, a: Span, t: Tables, in_ent: set[int]) -> Span:
+    """A nationality with the noun after it that makes it an institution ("Scottish Executive") or a
+    community ("the Pakistani community"), else ``a``."""
     if a.label_ == "NORP" and a.end < len(doc) and a.end not in in_ent:
         nxt = doc[a.end]
         if nxt.lower_ in t.institutions and _capitalised(nxt):
-            a = Span(doc, a.start, a.end + 1, label="ORG")  # "Scottish Executive"
-        elif nxt.lower_ in t.communities and nxt.is_lower:
-            a = Span(doc, a.start, a.end + 1, label="NORP")  # "the Pakistani community": a group
-    return a, k
+            return Span(doc, a.start, a.end + 1, label="ORG")
+        if nxt.lower_ in t.communities and nxt.is_lower:
+            return Span(doc, a.start, a.end + 1, label="NORP")
+    return a
 
 
 def _pieces(doc: Doc, ent: Span, t: Tables, is_place) -> list[tuple[int, int, str]]:
@@ -205,10 +210,11 @@ def _pieces(doc: Doc, ent: Span, t: Tables, is_place) -> list[tuple[int, int, st
         elif tok.is_lower and low in t.function and i > start:
             nxt = doc[i + 1] if i + 1 < end else None
             prev = doc[i - 1].lower_
+            # "Department for Education and Skills", "Commons intelligence and security committee"
             cut = not (
                 low in inside
                 and nxt is not None
-                and (_capitalised(nxt) or nxt.lower_ in inside)
+                and (nxt.lower_ in inside or (nxt.is_alpha and nxt.lower_ not in t.function))
                 and nxt.lower_ not in t.time
                 and (low != "the" or prev in inside)
             )
@@ -241,8 +247,10 @@ def _trim(doc: Doc, s: int, e: int, t: Tables) -> tuple[int, int]:
 
     while s < e and (edge(doc[s]) or (doc[s].lower_ in ("ex", "ex-") and s + 1 < e and doc[s + 1].text in "-")):
         s += 2 if doc[s].lower_ == "ex" else 1
-    while e > s and (edge(doc[e - 1]) and doc[e - 1].text not in ("'", "’")):
-        e -= 1
+    while e > s and (
+        (edge(doc[e - 1]) and doc[e - 1].text not in ("'", "’")) or doc[e - 1].lower_.rstrip(".") in t.personal_titles
+    ):
+        e -= 1  # "Sunday Times Mr": a title at the end belongs to the next name
     return s, e
 
 
@@ -252,7 +260,7 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
     words = [x.lower_ for x in toks if not x.is_punct]
     if not words or not any(c.isalpha() for c in toks.text):
         return None
-    if all(x.is_lower or not x.is_alpha for x in toks):
+    if not any(c.isupper() for c in toks.text):
         return None  # "grey jeans", "shop workers": a lower-case run
     if words[-1] in t.objects:
         return None
@@ -277,7 +285,8 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
     if label in ("GPE", "LOC", "ORG", "FAC") and 2 <= e - s <= 3 and all(_capitalised(x) for x in toks):
         prev = before[-1] if before else None
         after_office = prev is not None and prev.label_ == "OFFICE" and prev.end == s
-        if after_office and not is_place(name) and words[-1] not in t.org_heads:
+        first_name = words[0] in t.first_sex  # "Geoff Hoon" tagged LOC
+        if (after_office or first_name) and not is_place(name) and words[-1] not in t.org_heads:
             return "PERSON"  # "President Thabo Mbeki": the name after an office is its holder
     if label in ("LOC", "ORG", "FAC") and is_place(name):
         return "GPE"  # "Cape Town", "Nagano", "Northumberland"

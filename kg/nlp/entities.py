@@ -56,6 +56,10 @@ def _office_apposition(ent: Span) -> bool:
     return any(c.dep_ == "appos" and c.ent_type_ == "OFFICE" for c in ent.root.children)
 
 
+def _after_title(doc: Doc, start: int, titles: frozenset[str]) -> bool:
+    return start > 0 and doc[start - 1].lower_.rstrip(".") in titles
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_STOP).upper()
 
@@ -115,6 +119,7 @@ def resolve_entities(
     doc.ents = ents
     in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
     title_of: dict[int, str] = {}  # mention start -> the personal title it starts with ("Mrs")
+    bare: set[int] = set()  # starts of person mentions with no title at all
     for ent in ents:
         typed = _typed(doc, ent, titles, places, tables)
         if typed:
@@ -122,6 +127,8 @@ def resolve_entities(
             mentions.append((start, ent.end, name, kg_type, ent.label_))
             if kg_type == "Person" and tables.title_sex(ent[0].text):
                 title_of[start] = ent[0].text.rstrip(".")
+            elif kg_type == "Person" and ent[0].text == name.split()[0] and not _after_title(doc, start, titles):
+                bare.add(start)
         # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
         # in front of an office names the organisation the office belongs to
         i = ent.start - 1
@@ -136,7 +143,7 @@ def resolve_entities(
         ):
             mentions.append((i, i + 1, doc[i].text, "Organization", "ORG"))
     mentions = people.retype(sorted(mentions), title_of, places.lookup)
-    persons = people.People(mentions, title_of, tables)
+    persons = people.People(mentions, title_of, tables, bare)
 
     # Label voting per name: a name seen as PERSON anywhere is a person.
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -145,7 +152,11 @@ def resolve_entities(
 
     def canonical(name: str, kg_type: str, start: int) -> tuple[str, str]:
         if kg_type in ("Person", "Organization", "Group") and " " not in name:
-            found = persons.surname(name, kg_type, title_of.get(start))
+            found = persons.surname(name, kg_type, title_of.get(start), start in bare)
+            if found:
+                return found, "Person"
+        if kg_type == "Person" and start in title_of and name.split()[0] == title_of[start]:
+            found = persons.peer(name)
             if found:
                 return found, "Person"
         v = votes[name.casefold()]

@@ -43,8 +43,10 @@ def retype(mentions: list[Mention], title_of: dict[int, str], is_country) -> lis
 class People:
     """The full names of an article's people, by surname and first name, with their sex where known."""
 
-    def __init__(self, mentions: list[Mention], title_of: dict[int, str], tables: Tables):
+    def __init__(self, mentions: list[Mention], title_of: dict[int, str], tables: Tables, bare: set[int]):
         self.tables = tables
+        # one-word names used with a title somewhere ("Prince Charles"): never a first name of another
+        self.titled_names = {n.casefold() for i, _, n, t, _ in mentions if t == "Person" and i not in bare}
         self.full_by_surname: dict[str, set[str]] = defaultdict(set)
         self.by_first: dict[str, set[str]] = defaultdict(set)
         self.sex: dict[str, str] = {}  # full name -> "f" or "m"
@@ -68,9 +70,22 @@ class People:
             if sex:
                 self.sex.setdefault(name, sex)
 
-    def surname(self, name: str, kg_type: str, title: str | None) -> str | None:
+    def peer(self, name: str) -> str | None:
+        """The full name a peer's name stands for ("Lord Callaghan" beside "Jim Callaghan"): the one
+        full name of a person of the same sex with that surname in the article, or None."""
+        words = name.split()
+        sex = self.tables.title_sex(words[0])
+        fulls = {
+            f
+            for f in self.full_by_surname.get(words[-1].casefold(), set())
+            if f.split()[0].casefold() not in self.tables.peerage and self.sex.get(f) in (None, sex)
+        }
+        return next(iter(fulls)) if len(fulls) == 1 else None
+
+    def surname(self, name: str, kg_type: str, title: str | None, bare: bool = False) -> str | None:
         """The person a one-word name stands for in this article (a full name, or the name with its
-        title when a person of the other sex has that surname), or None."""
+        title when a person of the other sex has that surname), or None. ``bare``: the mention has no
+        title before it, so it may be a first name ("Nigel" for Nigel Farage)."""
         key = name.casefold()
         fulls = self.full_by_surname.get(key, set())
         sex = self.tables.title_sex(title) if title else None
@@ -83,7 +98,7 @@ class People:
             return None
         if len(fulls) == 1:
             return next(iter(fulls))
-        if kg_type == "Person" and not fulls:
+        if kg_type == "Person" and not fulls and bare and key not in self.titled_names:
             firsts = self.by_first.get(key, set())
             if len(firsts) == 1:
                 return next(iter(firsts))  # "Nigel" for Nigel Farage
