@@ -168,3 +168,9 @@ def test_across_articles_a_bare_surname_does_not_become_a_peer(resolved):
 def test_across_articles_a_female_title_does_not_join_a_man(resolved):
     wife = {e.name for e in resolved["wife"].entities if e.type == "Person"}
     assert "Michael Howard" not in wife
+
+
+def test_a_short_form_and_its_long_form_are_one_organisation(nlp):
+    g = graph(nlp, "The EU will decide next week, a European Union spokesman said in Brussels.")
+    eu = [e for e in g.entities if e.name in ("EU", "European Union")]
+    assert [(e.name, "EU" in e.aliases) for e in eu] == [("European Union", True)]

@@ -78,6 +78,7 @@ class Tables:
         # known names written in capitals, looked for where the model tagged nothing ("MI6")
         self.acronyms = frozenset(x for x in n.get("organizations", ()) if x.isupper() or x[:2] == "MI")
         self.media_prefixes = tuple(tuple(p.casefold().split()) for p in n.get("media_prefixes", ()))
+        self.long_forms = {k.casefold(): v for k, v in data.get("long_forms", {}).items()}
         f = data.get("first_names", {})
         self.first_sex = {x.casefold(): "f" for x in f.get("female", ())}
         self.first_sex.update((x.casefold(), "m") for x in f.get("male", ()))

@@ -95,6 +95,8 @@ def _typed(
         country = places.lookup(name)
         if country:
             return country, "GPE", ent.start
+        if kg_type == "Organization" and name.casefold() in tables.long_forms:
+            return tables.long_forms[name.casefold()], kg_type, ent.start  # "EU" is the European Union
         if _office_apposition(ent) and 2 <= len(name.split()) <= 4:
             # "Kemi Badenoch, the Leader of the Opposition": whoever holds an office is a person
             return _clean(ent, titles, strip_titles=True), "Person", ent.start
