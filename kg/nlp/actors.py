@@ -36,7 +36,7 @@ from kg.resources import PIPELINES
 ACTORS_PATH = PIPELINES / "actors.toml"
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"})
 _UNITS = frozenset({"m", "bn", "mn", "k", "tn", "billion", "million", "trillion"})
-_CUT_PUNCT = frozenset({"(", ")", ",", '"', "“", "”", ":", ";", "[", "]", "|", "/"})
+_CUT_PUNCT = frozenset({"(", ")", ",", '"', "“", "”", ":", ";", "[", "]", "|"})
 _PERSON_INSIDE = frozenset({"de", "du", "la", "le", "von", "van", "der", "den", "da", "di", "al", "el", "bin", "ibn"})
 
 
@@ -93,6 +93,11 @@ class Tables:
         words = name.split()
         return self.first_sex.get(words[0].casefold()) if len(words) > 1 else None
 
+    def is_title(self, tok) -> bool:
+        """Whether a token is a personal title ("Mr", "Mrs.", "Lord"; not "RT" or "DR" in capitals)."""
+        w = tok.text.rstrip(".")
+        return w.casefold() in self.personal_titles and not (w.isupper() and len(w) > 1)
+
     def not_owner(self, word: str) -> bool:
         """Whether a capitalised word before an office is its qualifier or portfolio, not its owner."""
         w = word.casefold().rstrip(".")
@@ -127,11 +132,13 @@ def repair(doc: Doc, t: Tables, places: Countries | None = None) -> list[Span]:
                 ent = Span(doc, ent.start, end + 1, label=ent.label_)  # "£15m": the tokenizer splits off the "m"
             out.append(ent)
             continue
+        if ent.label_ == "OFFICE" and _surname_office(doc, ent, in_ent):
+            ent = Span(doc, ent.start - 1, ent.end, label="PERSON")  # "Mr. King said": a surname, not a king
         if ent.label_ not in NAME_LABELS:
             out.append(ent)
             continue
         start = ent.start
-        while start > 0 and doc[start - 1].lower_.rstrip(".") in t.personal_titles and start - 1 not in in_ent:
+        while start > 0 and t.is_title(doc[start - 1]) and start - 1 not in in_ent:
             start -= 1  # "Lord Falconer" tagged from "Falconer" (as a person or not): the title names a person
         if ent.label_ == "PERSON" and len(ent) == 1 and places.demonym(ent.text):
             ent = _community(doc, Span(doc, ent.start, ent.end, label="NORP"), t, in_ent)  # "Welsh farmers"
@@ -142,6 +149,18 @@ def repair(doc: Doc, t: Tables, places: Countries | None = None) -> list[Span]:
             if label:
                 out.append(Span(doc, start, end, label=label))
     return out
+
+
+def _surname_office(doc: Doc, ent: Span, in_ent: set[int]) -> bool:
+    """Whether an office word is a surname after a title ("Mr King", "Ms Judge"; not "Lord Chancellor")."""
+    i = ent.start - 1
+    return (
+        len(ent) == 1
+        and i >= 0
+        and i not in in_ent
+        and doc[i].text.rstrip(".") in ("Mr", "Mrs", "Ms", "Miss", "Dr")
+        and ent[0].text[:1].isupper()
+    )
 
 
 def _known(doc: Doc, ents: list[Span], t: Tables) -> list[Span]:
@@ -209,6 +228,8 @@ def _pieces(doc: Doc, ent: Span, t: Tables, is_place) -> list[tuple[int, int, st
         if tok.text in _CUT_PUNCT:
             cut = True
         elif tok.is_lower and low in t.function and i > start:
+            if i + 1 == end and low in ("of", "for") and end < len(doc) and doc[end].ent_iob_ == "B":
+                continue  # "Communist Party of" before "Sri Lanka": the model's split of one name, kept as it was
             nxt = doc[i + 1] if i + 1 < end else None
             prev = doc[i - 1].lower_
             # "Department for Education and Skills", "Commons intelligence and security committee"
@@ -217,9 +238,9 @@ def _pieces(doc: Doc, ent: Span, t: Tables, is_place) -> list[tuple[int, int, st
                 and nxt is not None
                 and (nxt.lower_ in inside or (nxt.is_alpha and nxt.lower_ not in t.function))
                 and nxt.lower_ not in t.time
-                and (low != "the" or prev in inside)
+                and (low not in ("the", "a", "an") or prev in inside)
             )
-        elif i > s and low.rstrip(".") in t.personal_titles and i + 1 < end and _capitalised(doc[i + 1]):
+        elif i > s and t.is_title(tok) and i + 1 < end and _capitalised(doc[i + 1]):
             cuts.append((s, i))  # "Times Mr Campbell": a second name starts at the title
             s = i
             continue
@@ -232,7 +253,7 @@ def _pieces(doc: Doc, ent: Span, t: Tables, is_place) -> list[tuple[int, int, st
         s, e = _trim(doc, s, e, t)
         if s >= e:
             continue
-        titled = doc[s].lower_.rstrip(".") in t.personal_titles and e - s > 1
+        titled = t.is_title(doc[s]) and e - s > 1
         if n == 0 or person or titled:
             out.append((s, e, "PERSON" if titled or person else ent.label_))
         elif is_place(doc[s:e].text):
@@ -248,9 +269,9 @@ def _trim(doc: Doc, s: int, e: int, t: Tables) -> tuple[int, int]:
 
     while s < e and (edge(doc[s]) or (doc[s].lower_ in ("ex", "ex-") and s + 1 < e and doc[s + 1].text in "-")):
         s += 2 if doc[s].lower_ == "ex" else 1
-    while e > s and (
-        (edge(doc[e - 1]) and doc[e - 1].text not in ("'", "’")) or doc[e - 1].lower_.rstrip(".") in t.personal_titles
-    ):
+    while e > s and ((edge(doc[e - 1]) and doc[e - 1].text not in ("'", "’")) or t.is_title(doc[e - 1])):
+        if doc[e - 1].lower_ in ("of", "for") and e < len(doc) and doc[e].ent_iob_ == "B":
+            break
         e -= 1  # "Sunday Times Mr": a title at the end belongs to the next name
     return s, e
 
@@ -267,7 +288,7 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
         return None
     name = " ".join(x.text for x in toks)
     folded = name.casefold().removeprefix("the ")
-    if words[0].rstrip(".") in t.personal_titles and e - s > 1 and _capitalised(doc[s + 1]):
+    if t.is_title(doc[s]) and e - s > 1 and _capitalised(doc[s + 1]):
         return "PERSON"
     if folded in t.labels:
         return t.labels[folded]
