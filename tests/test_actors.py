@@ -174,3 +174,8 @@ def test_a_short_form_and_its_long_form_are_one_organisation(nlp):
     g = graph(nlp, "The EU will decide next week, a European Union spokesman said in Brussels.")
     eu = [e for e in g.entities if e.name in ("EU", "European Union")]
     assert [(e.name, "EU" in e.aliases) for e in eu] == [("European Union", True)]
+
+
+def test_a_preposition_glued_to_a_name_is_not_part_of_it(nlp):
+    g = graph(nlp, "He will talk about the central purpose ofNew Labour, which is to win power.")
+    assert not [e.name for e in g.entities if e.name.startswith("of")]

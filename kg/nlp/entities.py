@@ -25,6 +25,8 @@ from kg.schema import catalogue, ids
 _CURRENCY = {"£", "$", "€", "¥"}
 _PERCENT_RE = re.compile(r"^\s*([\d.,]+)\s*(?:%|per\s*cent|percent)", re.I)
 _ACRONYM_STOP = {"of", "for", "the", "and", "on", "in", "to", "a", "&"}
+# a preposition glued to the name by a missing space ("ofNew Labour")
+_GLUED = re.compile(r"^(?:of|in|the|and|for|to|at|on|by|from|with)(?=[A-Z][a-z])")
 
 
 def _clean(span: Span, titles: frozenset[str], strip_titles: bool) -> str:
@@ -36,7 +38,7 @@ def _clean(span: Span, titles: frozenset[str], strip_titles: bool) -> str:
     if strip_titles:
         while len(words) > 1 and words[0].lower().rstrip(".") in titles:
             words.pop(0)
-    text = " ".join(words)
+    text = _GLUED.sub("", " ".join(words))
     return re.sub(r"\s*-\s*", "-", ids.normalise_name(text))
 
 
