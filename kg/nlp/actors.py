@@ -220,11 +220,17 @@ def _pieces(doc: Doc, ent: Span, t: Tables, is_place) -> list[tuple[int, int, st
     person = ent.label_ == "PERSON"
     inside = _PERSON_INSIDE if person else t.inside
     cuts: list[tuple[int, int]] = []  # (piece start, piece end)
+    dashed: set[int] = set()  # pieces after a spaced dash, names of their own
     s = start
     for i in range(start, end):
         tok = doc[i]
         low = tok.lower_
         cut = False
+        if tok.text in ("-", "–") and tok.whitespace_ and doc[i - 1].whitespace_:
+            cuts.append((s, i))  # "Whitehall - Labour": a spaced dash parts two names
+            s = i + 1
+            dashed.add(len(cuts))
+            continue
         if tok.text in _CUT_PUNCT:
             cut = True
         elif tok.is_lower and low in t.function and i > start:
@@ -254,7 +260,7 @@ def _pieces(doc: Doc, ent: Span, t: Tables, is_place) -> list[tuple[int, int, st
         if s >= e:
             continue
         titled = t.is_title(doc[s]) and e - s > 1
-        if n == 0 or person or titled:
+        if n == 0 or person or titled or n in dashed:
             out.append((s, e, "PERSON" if titled or person else ent.label_))
         elif is_place(doc[s:e].text):
             out.append((s, e, "GPE"))  # "Golden Temple in Amritsar": the town is a place of its own
@@ -294,7 +300,7 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
         return t.labels[folded]
     if label != "PERSON" and all(w in t.time or w.isdigit() for w in words):
         return None
-    if len(words) == 1 and (words[0] in t.generic or (label != "PERSON" and words[0] in t.portfolio)):
+    if len(words) == 1 and (words[0] in t.generic or words[0] in t.portfolio):
         return None
     if label not in ("PERSON", "NORP") and all(w in t.portfolio for w in words if w not in ("and", "&")):
         return None  # "Trade and Industry" of "Trade and Industry Secretary"
