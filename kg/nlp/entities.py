@@ -18,13 +18,15 @@ from spacy.language import Language
 from spacy.parts_of_speech import NOUN, PROPN
 from spacy.tokens import Doc, Span
 
-from kg.nlp import attrs, countries, lexicon
+from kg.nlp import actors, attrs, countries, lexicon, people
 from kg.nlp.component import LexiconUser
 from kg.schema import catalogue, ids
 
 _CURRENCY = {"£", "$", "€", "¥"}
 _PERCENT_RE = re.compile(r"^\s*([\d.,]+)\s*(?:%|per\s*cent|percent)", re.I)
 _ACRONYM_STOP = {"of", "for", "the", "and", "on", "in", "to", "a", "&"}
+# a preposition glued to the name by a missing space ("ofNew Labour")
+_GLUED = re.compile(r"^(?:of|in|the|and|for|to|at|on|by|from|with)(?=[A-Z][a-z])")
 
 
 def _clean(span: Span, titles: frozenset[str], strip_titles: bool) -> str:
@@ -36,7 +38,7 @@ def _clean(span: Span, titles: frozenset[str], strip_titles: bool) -> str:
     if strip_titles:
         while len(words) > 1 and words[0].lower().rstrip(".") in titles:
             words.pop(0)
-    text = " ".join(words)
+    text = _GLUED.sub("", " ".join(words))
     return re.sub(r"\s*-\s*", "-", ids.normalise_name(text))
 
 
@@ -56,11 +58,17 @@ def _office_apposition(ent: Span) -> bool:
     return any(c.dep_ == "appos" and c.ent_type_ == "OFFICE" for c in ent.root.children)
 
 
+def _after_title(doc: Doc, start: int, titles: frozenset[str]) -> bool:
+    return start > 0 and doc[start - 1].lower_.rstrip(".") in titles
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_STOP).upper()
 
 
-def _typed(doc: Doc, ent: Span, titles: frozenset[str], places: countries.Countries) -> tuple[str, str, int] | None:
+def _typed(
+    doc: Doc, ent: Span, titles: frozenset[str], places: countries.Countries, tables: actors.Tables
+) -> tuple[str, str, int] | None:
     """(canonical name, kg type, start token) for a mention, or None to drop it."""
     label = ent.label_
     if label == "ORG" and ent.ent_id_:  # a party (kg_parties): its canonical name
@@ -70,23 +78,29 @@ def _typed(doc: Doc, ent: Span, titles: frozenset[str], places: countries.Countr
     if label in ("MONEY", "PERCENT"):
         text, start = _quantity(doc, ent)
         return text, "Quantity", start
-    kg_type = catalogue.load().type_for_ner(label)
+    kg_type = "Issue" if label == "ISSUE" else catalogue.load().type_for_ner(label)
     if kg_type is None:
         return None
     name = _clean(ent, titles, strip_titles=(label == "PERSON"))
     if not name:
         return None
     if label == "NORP":
+        if len(ent) > 1 and ent[-1].lower_ in tables.communities:
+            return name, "Group", ent.start  # "the Pakistani community": a group, not Pakistan
         country = places.demonym(name)
         if country:
             return country, "GPE", ent.start
         if ent.root.tag_ not in ("NNPS", "NNS"):
             return None  # an adjective that names no country ("European")
         return name, "Group", ent.start
+    if label == "PERSON" and ent[0].lower_.rstrip(".") in tables.peerage and len(name.split()) == 1:
+        return f"{ent[0].text.rstrip('.')} {name}", kg_type, ent.start  # "Lord Roberts" is a name of its own
     if label in ("GPE", "LOC", "ORG", "FAC"):
         country = places.lookup(name)
         if country:
             return country, "GPE", ent.start
+        if kg_type == "Organization" and name.casefold() in tables.long_forms:
+            return tables.long_forms[name.casefold()], kg_type, ent.start  # "EU" is the European Union
         if _office_apposition(ent) and 2 <= len(name.split()) <= 4:
             # "Kemi Badenoch, the Leader of the Opposition": whoever holds an office is a person
             return _clean(ent, titles, strip_titles=True), "Person", ent.start
@@ -94,22 +108,34 @@ def _typed(doc: Doc, ent: Span, titles: frozenset[str], places: countries.Countr
 
 
 def resolve_entities(
-    doc: Doc, titles: frozenset[str] | None = None, places: countries.Countries | None = None
+    doc: Doc,
+    titles: frozenset[str] | None = None,
+    places: countries.Countries | None = None,
+    tables: actors.Tables | None = None,
 ) -> tuple[dict[str, attrs.EntityInfo], dict[int, str], list[attrs.MentionInfo]]:
     """The document's entities (id -> :class:`~kg.nlp.attrs.EntityInfo`), the entity of each token in a
-    mention, and the mentions, from ``doc.ents``; ``titles`` (stripped from names) default to the
-    lexicon's, ``places`` to kg's country tables."""
+    mention, and the mentions, from ``doc.ents`` (repaired first by :func:`kg.nlp.actors.repair`, which
+    sets ``doc.ents``); ``titles`` (stripped from names) default to the lexicon's, ``places`` to kg's
+    country tables, ``tables`` to kg's actor tables."""
     titles = lexicon.load().titles if titles is None else titles
     places = places or countries.default()
+    tables = tables or actors.default()
     mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
-    ents = doc.ents  # a new Span object per entity on every access
+    ents = actors.repair(doc, tables, places)
+    doc.ents = ents
     in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
+    title_of: dict[int, str] = {}  # mention start -> the personal title it starts with ("Mrs")
+    bare: set[int] = set()  # starts of person mentions with no title at all
     for ent in ents:
-        typed = _typed(doc, ent, titles, places)
+        typed = _typed(doc, ent, titles, places, tables)
         if typed:
             name, kg_type, start = typed
             party = ent.ent_id_ and ent.label_ == "ORG"
             mentions.append((start, ent.end, name, kg_type, "PARTY" if party else ent.label_))
+            if kg_type == "Person" and tables.title_sex(ent[0].text):
+                title_of[start] = ent[0].text.rstrip(".")
+            elif kg_type == "Person" and ent[0].text == name.split()[0] and not _after_title(doc, start, titles):
+                bare.add(start)
         # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
         # in front of an office names the organisation the office belongs to
         i = ent.start - 1
@@ -120,31 +146,32 @@ def resolve_entities(
             and doc[i].pos_ == "PROPN"
             and doc[i].text[:1].isupper()
             and not doc[i].is_sent_start
+            and not tables.not_owner(doc[i].text)
         ):
             mentions.append((i, i + 1, doc[i].text, "Organization", "ORG"))
-    mentions.sort()
+    mentions = people.retype(sorted(mentions), title_of, places.lookup)
+    persons = people.People(mentions, title_of, tables, bare)
 
-    # Person clusters: full names (2+ words) absorb surname-only mentions.
-    full_by_surname: dict[str, set[str]] = defaultdict(set)
-    for _, _, name, kg_type, _ in mentions:
-        if kg_type == "Person" and " " in name:
-            full_by_surname[name.split()[-1].casefold()].add(name)
     # Label voting per name: a name seen as PERSON anywhere is a person.
     votes: dict[str, Counter] = defaultdict(Counter)
     for _, _, name, kg_type, _ in mentions:
         votes[name.casefold()][kg_type] += 1
 
-    def canonical(name: str, kg_type: str) -> tuple[str, str]:
+    def canonical(name: str, kg_type: str, start: int) -> tuple[str, str]:
         if kg_type in ("Person", "Organization", "Group") and " " not in name:
-            fulls = full_by_surname.get(name.casefold(), set())
-            if len(fulls) == 1:
-                return next(iter(fulls)), "Person"
+            found = persons.surname(name, kg_type, title_of.get(start), start in bare)
+            if found:
+                return found, "Person"
+        if kg_type == "Person" and start in title_of and name.split()[0] == title_of[start]:
+            found = persons.peer(name)
+            if found:
+                return found, "Person"
         v = votes[name.casefold()]
         if kg_type in ("Organization", "Group") and v["Person"] > 0:
             return name, "Person"
         if " " in name and kg_type == "Person":
             # "Donald J. Trump" -> "Donald Trump" when that is the surname's only full form
-            fulls = full_by_surname.get(name.split()[-1].casefold(), set())
+            fulls = persons.full_by_surname.get(name.split()[-1].casefold(), set())
             shortest = min(fulls, key=len) if fulls else name
             if shortest.split()[0] == name.split()[0]:
                 return shortest, "Person"
@@ -155,7 +182,7 @@ def resolve_entities(
     text, (char_start, char_end) = attrs.text(doc), attrs.char_bounds(doc)
     out_mentions: list[attrs.MentionInfo] = []
     for start, end, name, kg_type, label in mentions:
-        cname, ctype = (name, kg_type) if label == "PARTY" else canonical(name, kg_type)
+        cname, ctype = (name, kg_type) if label == "PARTY" else canonical(name, kg_type, start)
         # a mention's span is the name itself: no leading article, no possessive
         while end - start > 1 and doc[start].lower_ in ("the", "a", "an"):
             start += 1
@@ -263,18 +290,22 @@ def _acronyms(doc, entities, token_entity, mentions) -> None:
 
 class EntityResolver(LexiconUser):
     """Resolve entity mentions within one document (:func:`resolve_entities`). Assigns
-    ``doc._.kg_entities``, ``doc._.kg_token_entity`` and ``doc._.kg_mentions``. Its country tables
-    come from ``initialize(countries=path)`` (kg's ``pipelines/countries.toml`` and countryinfo)."""
+    ``doc._.kg_entities``, ``doc._.kg_token_entity`` and ``doc._.kg_mentions`` and repairs ``doc.ents``.
+    Its country tables come from ``initialize(countries=path)`` (kg's ``pipelines/countries.toml`` and
+    countryinfo), its actor tables from ``initialize(actors=path)`` (kg's ``pipelines/actors.toml``)."""
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
         self._places: countries.Countries | None = None
+        self._actors: actors.Tables | None = None
         super().__init__()
 
     def restore(self) -> None:
         super().restore()
         if "countries" in self.stored:
             self._places = countries.Countries(self.stored["countries"])
+        if "actors" in self.stored:
+            self._actors = actors.Tables(self.stored["actors"])
 
     @property
     def places(self) -> countries.Countries:
@@ -284,12 +315,20 @@ class EntityResolver(LexiconUser):
         assert self._places is not None  # set_stored's restore() made the tables
         return self._places
 
+    @property
+    def actor_tables(self) -> actors.Tables:
+        """The actor tables: from ``initialize`` or a saved pipeline, else kg's own."""
+        if self._actors is None:
+            self.set_stored(actors=actors.default().data)
+        assert self._actors is not None
+        return self._actors
+
     def to_bytes(self, *, exclude=()) -> bytes:
-        _ = self.places  # the tables in use are saved, kg's own too
+        _ = self.places, self.actor_tables  # the tables in use are saved, kg's own too
         return super().to_bytes(exclude=exclude)
 
     def to_disk(self, path, *, exclude=()) -> None:
-        _ = self.places  # the tables in use are saved, kg's own too
+        _ = self.places, self.actor_tables  # the tables in use are saved, kg's own too
         super().to_disk(path, exclude=exclude)
 
     def initialize(
@@ -299,19 +338,24 @@ class EntityResolver(LexiconUser):
         nlp=None,
         lexicon: str | None = None,
         countries: str | None = None,
+        actors: str | None = None,
     ) -> None:
         super().initialize(get_examples, nlp=nlp, lexicon=lexicon)
-        self.set_stored(countries=_country_tables(countries))
+        self.set_stored(countries=_country_tables(countries), actors=_actor_tables(actors))
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.kg_entities, doc._.kg_token_entity, doc._.kg_mentions = resolve_entities(
-            doc, self.lex.titles, self.places
+            doc, self.lex.titles, self.places, self.actor_tables
         )
         return doc
 
 
 def _country_tables(path: str | None) -> dict:
     return countries.default().data if path is None else countries.tables(path)
+
+
+def _actor_tables(path: str | None) -> dict:
+    return actors.default().data if path is None else actors.read(path)
 
 
 @Language.factory(

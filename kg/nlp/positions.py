@@ -52,7 +52,7 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
             continue
         holders = _holders(doc, ent, etype)
         owners = _owners(doc, ent, etype)
-        orgs = [org for org, _ in owners if etype(org) in ("Organization", "Group")]
+        orgs = [org for org, _ in owners if etype(org) in ("Organization", "Media", "Group")]
         for h in holders:
             add("holds_position", h, office, [*ent, *doc[ent.end - 1 : ent.end]], 0.9)
             if len(orgs) == 1:  # "Welsh Tory MP X": the party, not the country
@@ -136,7 +136,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
-        if eid and etype(eid) in ("GPE", "Organization", "Group"):
+        if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             if eid not in [o for o, _ in owners]:
                 owners.insert(0, (eid, doc[i]))
             elif owners[0][0] == eid:
@@ -146,7 +146,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         i -= 1
     for t in args.prep_objects(ent.root, "of"):
         eid = args.entity_of(doc, t)
-        if eid and etype(eid) in ("GPE", "Organization", "Group"):
+        if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             owners.append((eid, t))
     return owners
 

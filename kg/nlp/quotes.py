@@ -30,7 +30,7 @@ from kg.nlp.component import LexiconUser
 
 _QUOTE_RE = re.compile(r'"([^"]+?)"|“([^”]+?)”|\'\'([^\n]+?)\'\'')
 _TRANSCRIPT_RE = re.compile(r"^[ \t]*([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)
-_SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
+_SPEAKER_TYPES = ("Person", "Organization", "Media", "GPE", "Group")
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:

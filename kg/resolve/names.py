@@ -32,18 +32,56 @@ def _titles() -> frozenset[str]:
         return frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady", "dr"})
 
 
+@functools.cache
+def _actor_tables():
+    from kg.nlp import actors
+
+    return actors.default()
+
+
 def person_name(name: str) -> str:
-    """A person's name without titles, possessives or stray punctuation.
+    """A person's name without titles, possessives or stray punctuation; a peer keeps the title that
+    is their name ("Lord Roberts" is not whoever else is called Roberts).
 
     >>> person_name("Sir Keir Starmer"), person_name("Mr Starmer's"), person_name("Prime Minister Tony Blair")
     ('Keir Starmer', 'Starmer', 'Tony Blair')
+    >>> person_name("Lord Roberts"), person_name("Lord Falconer of Thoroton")
+    ('Lord Roberts', 'Lord Falconer of Thoroton')
     """
     words = ids.normalise_name(name).replace("’", "'").split()
     if words and words[-1].endswith(("'s", "'")):
         words[-1] = re.sub(r"'s?$", "", words[-1])
     while len(words) > 1 and words[0].casefold().rstrip(".") in _titles():
+        if words[0].casefold().rstrip(".") in _actor_tables().peerage and (len(words) == 2 or words[2] == "of"):
+            break
         words.pop(0)
     return " ".join(w for w in words if w)
+
+
+def is_peer(name: str) -> bool:
+    """Whether a cleaned name is a peer's ("Lord Roberts")."""
+    return name.split(" ", 1)[0].casefold() in _actor_tables().peerage
+
+
+def sex(names: list[str]) -> str | None:
+    """ "f" or "m" when the titles and first names among ``names`` (a person's name and aliases) say it
+    and agree ("Mrs Howard"; "Sandra Howard"), else None.
+
+    >>> sex(["Howard", "Mrs Howard"]), sex(["Michael Howard"]), sex(["Howard", "Mr Howard", "Mrs Howard"])
+    ('f', 'm', None)
+    """
+    t = _actor_tables()
+    found = set()
+    for n in names:
+        words = ids.normalise_name(n).split()
+        if not words:
+            continue
+        s = t.title_sex(words[0])
+        if s is None and len(words) > 1 and words[0].casefold().rstrip(".") not in _titles():
+            s = t.name_sex(" ".join(words))
+        if s:
+            found.add(s)
+    return found.pop() if len(found) == 1 else None
 
 
 def first_compatible(a: str, b: str) -> bool:

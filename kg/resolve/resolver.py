@@ -44,7 +44,7 @@ from pathlib import Path
 from kg.model import Article, ArticleGraph, Entity, content_hash
 from kg.resolve.atomic import write_atomic
 from kg.resolve.curation import Curation
-from kg.resolve.names import FUZZ, close_lengths, first_compatible, person_name
+from kg.resolve.names import FUZZ, close_lengths, first_compatible, is_peer, person_name, sex
 from kg.schema import catalogue, ids
 
 log = logging.getLogger("kg")
@@ -136,6 +136,8 @@ class Resolver:
             return  # a variant of a known name ("Donald J. Trump" after "Donald Trump")
         self.people[pid] = clean
         self.names[pid] = (clean, "Person")
+        if is_peer(clean):
+            return  # "Lord Roberts" is known by that name only: a bare "Roberts" is someone else
         surname = clean.split()[-1].casefold()
         if surname not in self._by_surname:
             self._surnames[len(surname)].append(surname)
@@ -237,6 +239,9 @@ class Resolver:
             found = None
             if e.type == "Person":
                 c = self.candidates(e.name)
+                known = sex([e.name, *e.aliases])  # "Mrs Howard" is not Michael Howard
+                if known:
+                    c = [p for p in c if sex([self.people.get(p, "")]) in (None, known)]
                 if len(c) > 1 and offices:
                     c = [p for p in c if self.offices.get(p, set()) & offices] or c
                 if len(c) == 1:

@@ -37,6 +37,7 @@ class EntityType:
     rdf: str
     aligned: tuple[str, ...] = ()
     ner: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()  # catalogue types this one is a kind of (their class is in ``aligned``)
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,13 @@ class RelationType:
     stance: bool = False
     tie: bool = False  # an act towards another actor that signs an alliance tie by its polarity
     structural: bool = False
+    # the declared domain and range with their subtypes (a Media outlet where an Organization may be)
+    domain_kinds: frozenset[str] | None = None
+    range_kinds: frozenset[str] | None = None
 
     def allows(self, subject_type: str, object_type: str) -> bool:
-        return (self.domain is None or subject_type in self.domain) and (
-            self.range is None or object_type in self.range
+        return (self.domain_kinds is None or subject_type in self.domain_kinds) and (
+            self.range_kinds is None or object_type in self.range_kinds
         )
 
 
@@ -80,6 +84,11 @@ class Catalogue:
             return self.entity_types[name]
         except KeyError:
             raise CatalogueError(f"entity type {name!r} is not in the catalogue {CATALOGUE_PATH}") from None
+
+    def is_a(self, type_name: str, kind: str) -> bool:
+        """Whether entity type ``type_name`` is ``kind`` or a subtype of it ("Media" is an "Organization")."""
+        t = self.entity_types.get(type_name)
+        return type_name == kind or (t is not None and any(self.is_a(p, kind) for p in t.parents))
 
     def type_for_ner(self, ner_label: str) -> str | None:
         """The entity type for a spaCy NER label, or None if kg does not keep it."""
@@ -108,6 +117,7 @@ def _tuple(v: Iterable[str] | None) -> tuple[str, ...] | None:
 
 def parse(data: dict[str, Any]) -> Catalogue:
     """Build and check a :class:`Catalogue` from the parsed TOML."""
+    by_rdf = {d["rdf"]: name for name, d in data.get("entity_types", {}).items()}
     types = {
         name: EntityType(
             name=name,
@@ -115,17 +125,31 @@ def parse(data: dict[str, Any]) -> Catalogue:
             rdf=d["rdf"],
             aligned=tuple(d.get("aligned", ())),
             ner=tuple(d.get("ner", ())),
+            parents=tuple(by_rdf[a] for a in d.get("aligned", ()) if a in by_rdf and by_rdf[a] != name),
         )
         for name, d in data.get("entity_types", {}).items()
     }
 
+    def kinds(declared: tuple[str, ...] | None) -> frozenset[str] | None:
+        if declared is None:
+            return None
+        out = set(declared)
+        while True:
+            more = {n for n, t in types.items() if set(t.parents) & out} - out
+            if not more:
+                return frozenset(out)
+            out |= more
+
     def rel(name: str, d: dict[str, Any], structural: bool) -> RelationType:
+        domain, range_ = _tuple(d.get("domain", "*")), _tuple(d.get("range", "*"))
         return RelationType(
             name=name,
             label=d["label"],
             rdf=d["rdf"],
-            domain=_tuple(d.get("domain", "*")),
-            range=_tuple(d.get("range", "*")),
+            domain=domain,
+            range=range_,
+            domain_kinds=kinds(domain),
+            range_kinds=kinds(range_),
             symmetric=bool(d.get("symmetric", False)),
             polarity=int(d.get("polarity", 0)),
             cameo=d.get("cameo"),
