@@ -144,8 +144,8 @@ def repair(doc: Doc, t: Tables, places: Countries | None = None) -> list[Span]:
             ent = _community(doc, Span(doc, ent.start, ent.end, label="NORP"), t, in_ent)  # "Welsh farmers"
         elif start < ent.start and _capitalised(doc[start]) and ent.label_ != "NORP":
             ent = Span(doc, start, ent.end, label="PERSON")
-        for start, end, label in _pieces(doc, ent, t, is_place):
-            label = _label(doc, start, end, label, t, is_place, out)
+        for start, end, piece_label in _pieces(doc, ent, t, is_place):
+            label = _label(doc, start, end, piece_label, t, is_place, out)
             if label:
                 out.append(Span(doc, start, end, label=label))
     return out
