@@ -43,23 +43,15 @@ MEMBERSHIP = ("member_of", "leads", "spokesperson_for")
 PARTY_TYPES = ("Organization", "Group")
 MEMBER_TYPES = ("Person", "Organization", "Group")
 # fields of a party table entry that describe the party rather than name it
-_ATTRIBUTES = {"country", "countries", "family", "families", "ideology", "position", "note", "notes", "comment", "url"}
 _NAMED_PARTY = re.compile(r"\S\s+Party$")
 
 
-def _names(data: object, key: str = "") -> Iterator[str]:
-    if key in _ATTRIBUTES:
-        return
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, list):
-        for x in data:
-            yield from _names(x)
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            if any(c.isupper() for c in k):  # a table keyed by the party's own name
-                yield k
-            yield from _names(v, k)
+def _names(data: dict) -> Iterator[str]:
+    """The canonical names and the standalone forms of the table's ``[[party]]`` entries (its rules, the
+    words around party names, are not names)."""
+    for party in data.get("party", []):
+        yield party.get("name", "")
+        yield from party.get("names", [])
 
 
 @cache
