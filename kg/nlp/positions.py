@@ -163,7 +163,8 @@ def _before_portfolio(doc: Doc, start: int) -> int:
 
 
 def _portfolio_word(tok) -> bool:
-    return tok.is_lower and tok.is_alpha and tok.pos_ in ("NOUN", "ADJ", "PROPN", "X")
+    """A lower-case word of a post's title: "home affairs", "industry", "founding" (BNP founding chairman)."""
+    return tok.is_lower and tok.is_alpha and (tok.pos_ in ("NOUN", "ADJ", "PROPN", "X") or tok.tag_ in ("VBG", "VBN"))
 
 
 class PositionExtractor:
