@@ -124,9 +124,10 @@ def test_no_bloc_holds_two_parties_figures(network):
 def test_the_chancellors_strongest_adversary_is_the_conservative_leader(network):
     _, S, _, _, ids = network
     adv = alliances.adversaries(S, ids["Gordon Brown"], None)
-    assert adv[0]["actor"] == ids["Michael Howard"] and adv[0]["weight"] <= -2
-    assert adv[0]["relations"].get("accuses", 0) >= 2
-    sentences = [e["sentence"] for e in adv[0]["evidence"]]
+    # the Conservative leader, or as strong as the strongest (the Liberal Democrats can tie with him)
+    (top,) = [a for a in adv if a["actor"] == ids["Michael Howard"] and a["weight"] == adv[0]["weight"]]
+    assert top["weight"] <= -2 and top["relations"].get("accuses", 0) >= 2
+    sentences = [e["sentence"] for e in top["evidence"]]
     assert all("Brown" in x or "chancellor" in x for x in sentences) and any("Howard accused" in x for x in sentences)
     assert ids["Tony Blair"] in {r["actor"] for r in alliances.allies(S, ids["Gordon Brown"], None)}
 

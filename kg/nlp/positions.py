@@ -155,15 +155,22 @@ def _before_portfolio(doc: Doc, start: int) -> int:
     """The token before an office's portfolio words, when an entity stands there ("Tory [foreign affairs]
     spokesman", "Israeli [industry] minister", "Tory Party [co-]chairman"), else the token before the office."""
     i = start - 1
-    while i >= 0 and start - i <= _PORTFOLIO and (doc[i].text == "-" or _portfolio_word(doc[i])):
+    while i >= 0 and start - i <= _PORTFOLIO and (_joining_hyphen(doc, i) or _portfolio_word(doc[i])):
         if attrs.entity_of(doc, i):
             break
         i -= 1
     return i if i < start - 1 and i >= 0 and attrs.entity_of(doc, i) else start - 1
 
 
+def _joining_hyphen(doc: Doc, i: int) -> bool:
+    return doc[i].text == "-" and not doc[i].whitespace_ and i > 0 and not doc[i - 1].whitespace_
+
+
 def _portfolio_word(tok) -> bool:
-    return tok.is_lower and tok.is_alpha and tok.pos_ in ("NOUN", "ADJ", "PROPN", "X")
+    """A lower-case word of a post's title: "home affairs", "industry", "founding" (BNP founding chairman),
+    not a preposition such as "including"."""
+    title_word = tok.pos_ in ("NOUN", "ADJ", "PROPN", "X") or tok.tag_ in ("VBG", "VBN")
+    return tok.is_lower and tok.is_alpha and title_word and tok.dep_ != "prep"
 
 
 class PositionExtractor:
