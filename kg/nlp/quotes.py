@@ -388,7 +388,7 @@ class Quotes:
         comma = words.endswith(",") or rest.startswith(",")
         for side in [after, before] if comma else [before, after]:
             for tok in side:
-                names = tok.lemma_ in self.naming and tok.left_edge.i <= span.start and span.end <= tok.right_edge.i + 1
+                names = tok.lemma_ in self.naming and tok.left_edge.i <= span.start <= tok.right_edge.i + 1
                 if self._is_cue(tok) or (names and tok.pos_ == "VERB" and not self._quoted(tok.idx)):
                     while tok.dep_ == "xcomp" and self._is_cue(tok.head):
                         tok = tok.head  # "urged the chancellor to admit ...": who urges says it
