@@ -105,7 +105,8 @@ class Speakers:
         ents = doc._.kg_entities or {}
         self._entries = []
         titled: dict[str, set[str]] = {}
-        events: list[tuple[int, object]] = []  # (token, a mention, None for he/she, or an unnamed one's gender)
+        # (token, a mention, None for he/she, a role noun, or an unnamed one's gender)
+        events: list[tuple[int, attrs.MentionInfo | _Role | str | None]] = []
         for m in doc._.kg_mentions or []:
             e = ents.get(m.entity_id)
             if e is None or e.type not in _SPEAKER_TYPES:
