@@ -103,7 +103,7 @@ class Quotes:
         self.quote_starts = [q.start for q in self.quotations]
         paragraphs = quote_marks.paragraphs(self.text)
         self.para_starts = [lo for lo, _ in paragraphs] or [0]
-        self.speakers = speakers.Speakers(doc, self._quoted, paragraphs)
+        self.speakers = speakers.Speakers(doc, self._quoted, paragraphs, self.cues)
         hits: list[attrs.QuoteHit] = []
         for i in sorted({*attrs.indices(doc, LEMMA, self.cue_hashes), *attrs.indices(doc, LOWER, self.according)}):
             tok = doc[i]
@@ -182,6 +182,8 @@ class Quotes:
         """(speaker entity, whether the verb has a nominal speaker at all)."""
         nominal = False
         subjects = args.logical_subjects(verb)
+        # the by-phrase of a passive the parser did not mark as one ("described by one union as ...")
+        subjects += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         # "The chairman of the Bar Council, Guy Mansfield QC warned": the parser's second subject is a name
         subjects += [c for c in verb.children if c.dep_ == "nsubj" and c not in subjects]
         named = doc._.kg_token_entity or {}
@@ -325,6 +327,8 @@ class Quotes:
             left = tok.right_edge.i + 1
         elif tok.right_edge.i >= right - 1:
             right = tok.left_edge.i - 1
+        if speaker is None and not self.unattributed:
+            return []  # "according to findings published ...": no entity speaks
         hit = self._hit(doc, left, right, tok, speaker, "reported", 0.7 if speaker else 0.5)
         return [hit] if hit else []
 

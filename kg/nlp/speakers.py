@@ -1,10 +1,19 @@
-"""Who "he" and "she" are when they speak: the person the text last made the subject of a clause outside
-quotation marks.
+"""Who "he" and "she" are when they speak.
 
-A name inside a quotation is what the speaker talks about, not who speaks, so mentions inside quotation
-marks never count; a title on any mention (Mr, Mrs, Lord, Baroness ...) gives a person's gender, and a
-person of the other gender is passed over; the search stays in the pronoun's paragraph and the one
-before it, and finds nobody rather than someone from further back.
+Coreference's answer (``kg_coref``) stands unless the text says otherwise:
+
+- a name inside a quotation or inside the words a speech verb reports is what a speaker talks about,
+  not who speaks ("Mr Ebbers denied it. 'I was never told by Scott Sullivan,' he said"): an antecedent
+  mentioned last there is set aside;
+- a title on any mention (Mr, Mrs, Lord, Baroness ...) gives a person's gender, and a person of the
+  other gender is set aside;
+- someone who became the subject of a main clause since coreference's antecedent was mentioned is the
+  one the pronoun continues ("Its leader, Roger Knapman, said he was glad to see the back of Mr
+  Kilroy-Silk. '...,' he said"), and an unnamed one ("a spokeswoman said ... she added") is nobody, or
+  the organisation the spokesperson speaks for.
+
+Set aside, the answer is the last subject of a main clause outside quotations, of the pronoun's gender,
+in its paragraph or the one before, else the last person mentioned in its paragraph, else nobody.
 """
 
 from __future__ import annotations
@@ -22,13 +31,34 @@ MALE = frozenset({"he", "him", "himself"})
 FEMALE = frozenset({"she", "her", "herself"})
 _MALE_TITLES = {"mr", "mr.", "sir", "lord", "baron", "king", "prince"}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "baroness", "dame", "queen", "princess"}
+_TITLES = _MALE_TITLES | _FEMALE_TITLES
 # people the text may leave unnamed ("a spokeswoman said"), whom he or she then refers to
 _MALE_NOUNS = {"spokesman", "chairman", "businessman", "man", "father", "husband", "son", "brother", "boy"}
 _FEMALE_NOUNS = {"spokeswoman", "chairwoman", "businesswoman", "woman", "mother", "wife", "daughter", "sister", "girl"}
 _SUBJECTS = ("nsubj", "nsubjpass")
-# who speaks for someone ("Mr Blair's spokesman", "a spokeswoman for Ms Clinton", "Mr Flight's lawyer")
-_VOICES = {"spokesman", "spokeswoman", "spokesperson", "aide", "lawyer", "solicitor", "office", "camp", "adviser"}
+# what speaks for its owner ("Mr Blair's spokesman said", "a spokeswoman for Ms Clinton", "Mr Campbell's
+# e-mail suggested")
+_VOICES = {
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "aide",
+    "lawyer",
+    "solicitor",
+    "office",
+    "camp",
+    "adviser",
+    "statement",
+    "letter",
+    "e-mail",
+    "email",
+    "speech",
+    "article",
+    "memo",
+    "book",
+}
 _SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
+_VOICED_TYPES = ("Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
 
 
 def main_clause(verb: Token) -> bool:
@@ -41,13 +71,15 @@ def main_clause(verb: Token) -> bool:
 
 
 def _is_subject(root: Token) -> bool:
-    """The mention headed by ``root`` is who its sentence is about: the subject of the main clause, the
-    agent of a passive one, or whom that subject speaks for ("Mr Blair's spokesman said", "a spokeswoman
-    for Ms Clinton said"); not someone the reported words are about ("said Mr Howard's stance was ..."),
-    nor the owner of a thing ("Mr Brown's Budget was ...")."""
+    """The mention headed by ``root`` is who its sentence is about: the subject of the main clause (or in
+    apposition to it), the agent of a passive one, or whom that subject speaks for; not someone the
+    reported words are about ("said Mr Howard's stance was ..."), nor the owner of a thing ("Mr Brown's
+    Budget was ...")."""
     head = root.head
     if root.dep_ in _SUBJECTS:
         return main_clause(head)
+    if root.dep_ == "appos":
+        return head.dep_ in _SUBJECTS and main_clause(head.head)
     if root.dep_ in ("poss", "compound"):
         return head.lemma_ in _VOICES and head.dep_ in _SUBJECTS and main_clause(head.head)
     if root.dep_ == "pobj" and head.dep_ == "agent":
@@ -57,30 +89,51 @@ def _is_subject(root: Token) -> bool:
     return False
 
 
+def _subject_phrase(tok: Token) -> Token | None:
+    """The head of the main-clause subject ``tok`` is part of ("A Department for Constitutional Affairs
+    spokeswoman said": spokeswoman -> Department), or None."""
+    node = tok
+    for _ in range(4):
+        if node.dep_ in _SUBJECTS:
+            return node if main_clause(node.head) else None
+        if node.dep_ not in ("pobj", "prep", "compound", "appos", "poss") or node.head is node:
+            return None
+        node = node.head
+    return None
+
+
 class _Role(NamedTuple):
     person: str
     subject: bool
 
 
+class _Found(NamedTuple):
+    person: str | None  # None: someone unnamed
+    at: int  # character
+    subject: bool
+
+
 class Speakers:
     """The he/she speakers of one Doc. ``quoted``: whether a character is inside a quotation;
-    ``paragraphs``: (start, end) characters of the paragraphs."""
+    ``paragraphs``: (start, end) characters of the paragraphs; ``cues``: the speech verbs."""
 
-    def __init__(self, doc: Doc, quoted: Callable[[int], bool], paragraphs: list[tuple[int, int]]):
+    def __init__(
+        self, doc: Doc, quoted: Callable[[int], bool], paragraphs: list[tuple[int, int]], cues: frozenset[str]
+    ):
         self.doc = doc
         self.quoted = quoted
+        self.cues = cues
         self.para_starts = [lo for lo, _ in paragraphs] or [0]
         # (character, person or None for an unnamed one, is subject, the gender of an unnamed one)
         self._entries: list[tuple[int, str | None, bool, str | None]] | None = None
         self._positions: list[int] = []
-        self._mentions: dict[str, list[tuple[int, bool]]] = {}  # person -> (character, inside a quotation)
+        # person -> (character, inside a quotation or reported words) of each mention
+        self._mentions: dict[str, list[tuple[int, bool]]] = {}
         self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, str | None] = {}
 
     def resolve(self, tok: Token) -> str | None:
-        """The person a he/she token refers to, or None: coreference's answer, unless its last mention
-        before the pronoun is inside a quotation, its title says the other gender, or an unnamed person
-        of the pronoun's gender was the subject since; then the search outside quotations."""
+        """The person (or the organisation of an unnamed spokesperson) a he/she token refers to, or None."""
         if self._entries is None:
             self._build()
         if tok.i not in self._resolved:
@@ -89,16 +142,27 @@ class Speakers:
 
     def _resolve(self, tok: Token) -> str | None:
         gender = "m" if tok.lower_ in MALE else "f"
-        found, at = self._search(tok.idx, gender)
+        found = self._search(tok.idx, gender)
         ref = (self.doc._.kg_coref or {}).get(tok.i)
         if ref is None or ref not in self._mentions or self._gender.get(ref) not in (None, gender):
-            return found
+            return found.person if found else None
         k = bisect_left(self._mentions[ref], (tok.idx, False)) - 1
         if k < 0 or self._mentions[ref][k][1]:
-            return found  # coreference took a name from inside a quotation
-        if found is None and at is not None and at > self._mentions[ref][k][0]:
-            return None  # "a spokeswoman said ... she added"
+            return found.person if found else None  # coreference took a name the speaker talks about
+        if found and found.subject and found.at > self._mentions[ref][k][0]:
+            return found.person  # someone else became the subject since
         return ref
+
+    def _reported(self, tok: Token) -> bool:
+        """``tok`` is inside the words a speech verb reports ("said Mr Howard's stance was ...")."""
+        node = tok
+        for _ in range(12):
+            if node.head is node:
+                return False
+            if node.dep_ == "ccomp" and node.head.lemma_ in self.cues:
+                return True
+            node = node.head
+        return False
 
     def _build(self) -> None:
         doc = self.doc
@@ -114,12 +178,12 @@ class Speakers:
             first = doc[m.start]
             title = doc[m.start - 1].lower_ if m.start > 0 else ""
             for word in (first.lower_, title):
-                if word in _MALE_TITLES or word in _FEMALE_TITLES:
+                if word in _TITLES:
                     titled.setdefault(e.id, set()).add("m" if word in _MALE_TITLES else "f")
-            # a name with a personal title is a person's, whatever type the entity was given ("Mr Ebbers")
-            if e.type == "Person" or first.lower_ in _MALE_TITLES | _FEMALE_TITLES:
+            # a name with a personal title is a person's, whatever type the entity was given ("Mr Hilton")
+            if e.type == "Person" or first.lower_ in _TITLES or title in _TITLES:
                 quoted = self.quoted(first.idx)
-                self._mentions.setdefault(e.id, []).append((first.idx, quoted))
+                self._mentions.setdefault(e.id, []).append((first.idx, quoted or self._reported(first)))
                 if not quoted:
                     events.append((m.start, m))
         for i in attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, ("he", "she"))):
@@ -129,12 +193,15 @@ class Speakers:
         for i, ref in coref.items():  # pronouns and role nouns ("the Tory leader said") coreference resolved
             tok = doc[i]
             if ents.get(ref) and ents[ref].type == "Person":
-                self._mentions.setdefault(ref, []).append((tok.idx, self.quoted(tok.idx)))
-                if tok.pos_ != "PRON" and not self.quoted(tok.idx):
+                quoted = self.quoted(tok.idx)
+                self._mentions.setdefault(ref, []).append((tok.idx, quoted or self._reported(tok)))
+                if tok.pos_ != "PRON" and not quoted:
                     events.append((i, _Role(ref, _is_subject(tok))))
         for i in attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, _MALE_NOUNS | _FEMALE_NOUNS)):
             tok = doc[i]
-            if tok.pos_ == "NOUN" and _is_subject(tok) and i not in token_entity and not self.quoted(tok.idx):
+            named = token_entity.get(i)
+            unnamed = named is None or (named in ents and ents[named].type == "Office")
+            if unnamed and tok.pos_ == "NOUN" and _subject_phrase(tok) and i not in coref and not self.quoted(tok.idx):
                 events.append((i, "m" if tok.lower_ in _MALE_NOUNS else "f"))
         for mentions in self._mentions.values():
             mentions.sort()
@@ -146,34 +213,50 @@ class Speakers:
                     self._add(doc[i].idx, eid, True)
             elif isinstance(m, _Role):
                 self._add(doc[i].idx, m.person, m.subject)
-            elif isinstance(m, str):  # an unnamed man or woman, unless coreference named them
-                ref = coref.get(i)
-                self._add(doc[i].idx, ref if ref in ents and ents[ref].type == "Person" else None, True, m)
+            elif isinstance(m, str):  # an unnamed man or woman, or the organisation they speak for
+                self._add(doc[i].idx, self._voiced(doc[i]), True, m)
             else:
                 span = doc[m.start : m.end]
                 self._add(span[0].idx, m.entity_id, _is_subject(span.root))
+
+    def _voiced(self, tok: Token) -> str | None:
+        """The organisation an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman
+        for the Home Office"), or None."""
+        ents = self.doc._.kg_entities or {}
+        head = _subject_phrase(tok)
+        if head is not None and head is not tok:  # "A Department for Constitutional Affairs spokeswoman"
+            eid = attrs.entity_of(self.doc, head.i)
+            if eid and ents.get(eid) and ents[eid].type in _VOICED_TYPES:
+                return eid
+        for c in tok.children:
+            inner = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "for" else [c]
+            for t in inner:
+                if c.dep_ in ("compound", "poss", "prep"):
+                    eid = attrs.entity_of(self.doc, t.i)
+                    if eid and ents.get(eid) and ents[eid].type in _VOICED_TYPES:
+                        return eid
+        return None
 
     def _add(self, pos: int, eid: str | None, subject: bool, gender: str | None = None) -> None:
         assert self._entries is not None
         self._entries.append((pos, eid, subject, gender))
         self._positions.append(pos)
 
-    def _search(self, pos: int, gender: str) -> tuple[str | None, int | None]:
-        """(person, where) of the last subject of the right gender before ``pos`` in its paragraph or the
-        one before, else of the last person mentioned in its paragraph; (None, where) for an unnamed
-        subject ("a spokeswoman said")."""
+    def _search(self, pos: int, gender: str) -> _Found | None:
+        """The last main-clause subject of the right gender before ``pos`` in its paragraph or the one
+        before, else the last person mentioned in its paragraph."""
         assert self._entries is not None
         p = bisect_right(self.para_starts, pos) - 1
         here, lo = self.para_starts[max(p, 0)], self.para_starts[max(p - 1, 0)]
-        fallback: tuple[str | None, int | None] = (None, None)
+        fallback = None
         for k in range(bisect_left(self._positions, pos) - 1, -1, -1):
             at, eid, subject, unnamed = self._entries[k]
             if at < lo:
                 break
             if (unnamed or self._gender.get(eid or "")) not in (None, gender):
                 continue
-            if eid is None or subject:
-                return eid, at
-            if fallback[0] is None and at >= here:
-                fallback = (eid, at)
+            if unnamed or subject:
+                return _Found(eid, at, True)
+            if fallback is None and at >= here:
+                fallback = _Found(eid, at, False)
         return fallback
