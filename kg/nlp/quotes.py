@@ -1,14 +1,25 @@
 """``kg_quotes``: direct quotes and reported speech, attributed to their speaker.
 
-- reported speech: a cue verb ("said", "told ... that", "warned", "argued")
-  with a clausal complement; the complement is the quote, the verb's logical
-  subject (after coreference) the speaker;
-- direct quotes: text between double quotes (straight, curly, or the doubled
-  apostrophes ``''...''`` some newspapers use) of four words
-  or more; the speaker is the subject of a cue verb in the same sentence
-  (before or after the quote: '"...," he said', '"...," said Healey'), else the
-  speaker of the previous quote or speech verb in the same paragraph or the two
-  sentences before;
+- direct quotes: the text inside quotation marks as news house styles set them
+  (:mod:`kg.nlp.quote_marks`: a quotation reopened at each new paragraph, single quotes inside double
+  ones and in headlines, unbalanced marks), of two words or more; text outside the marks never is one.
+  The speaker, in order:
+
+  1. the subject of a speech verb outside the marks in the quote's sentence, before the quote ('Mr Brown
+     said: "..."') or after one that does not end its sentence ('"...," he said', '"...," said Healey');
+     a speaker kg cannot name ("a spokesman said") leaves the quote unattributed;
+  2. the speaker of the quotation it continues (reopened after a sentence's end or a paragraph's);
+  3. the last speaker, or the person the sentence before is about, in the paragraph or the
+     ``carry_sentences`` sentences before;
+  4. the speaker of a speech verb with no content of its own in the next sentence of the paragraph
+     ('"..." So said Mr Brown.').
+
+  A quotation without a speaker needs ``min_words`` + 1 tokens (a shorter one is a scare quote);
+- reported speech: a cue verb ("said", "told ... that", "warned", "argued") with a clausal complement,
+  outside quotation marks; the complement is the quote, the verb's logical subject the speaker;
+- he and she as speakers (:mod:`kg.nlp.speakers`): the last person who was a subject outside quotation
+  marks, in the paragraph or the one before, whose title does not say the other gender ("he added"
+  continues the last speaker; a name inside a quotation is never the speaker);
 - transcripts: a line opening with a speaker's name in capitals and a colon
   ("PENCE: Well, ...") is what that person says, when the name is the surname
   of a person in the article;
@@ -20,16 +31,19 @@
 
 import dataclasses
 import re
+from bisect import bisect_right
 
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import args, attrs, lexicon
+from kg.nlp import args, attrs, lexicon, quote_marks, speakers
 from kg.nlp.component import LexiconUser
+from kg.nlp.quote_marks import Quotation
 
-_QUOTE_RE = re.compile(r'"([^"]+?)"|“([^”]+?)”|\'\'([^\n]+?)\'\'')
-_TRANSCRIPT_RE = re.compile(r"^[ \t]*([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)
+_TRANSCRIPT_RE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)
+_WORD = re.compile(r"\w")
+_DASH = re.compile(r"[ \t]*[―—–-][ \t]*")
 _SPEAKER_TYPES = ("Person", "Organization", "Media", "GPE", "Group")
 
 
@@ -43,21 +57,36 @@ def quotes(
     min_words: int = 4,
     carry_sentences: int = 2,
     unattributed: bool = False,
+    naming: frozenset[str] | None = None,
 ) -> list[attrs.QuoteHit]:
     """The quotes and reported speech of ``doc``, by position (needs ``kg_entities`` and ``kg_coref``).
     ``cues``: the lexicon's speech verbs; a direct quote without a speaker needs ``min_words``;
     ``carry_sentences``: how far back its speaker is looked for; ``unattributed``: keep reported speech
-    whose speaker is no entity."""
+    whose speaker is no entity; ``naming``: verbs whose subject says the quoted phrase they govern
+    ("dismissed the Budget as "vote now, pay later"")."""
     cues = lexicon.load().quote_cues if cues is None else cues
-    return Quotes(doc.vocab, cues, min_words, carry_sentences, unattributed).find(doc)
+    naming = naming_verbs(lexicon.read()) if naming is None else naming
+    return Quotes(doc.vocab, cues, min_words, carry_sentences, unattributed, naming).find(doc)
+
+
+def naming_verbs(data: dict) -> frozenset[str]:
+    """The lexicon's verbs that name something with a quoted phrase (``[quotes] naming``)."""
+    return frozenset(data.get("quotes", {}).get("naming", ()))
 
 
 class Quotes:
     """The quote patterns with their settings (:func:`quotes`)."""
 
     def __init__(
-        self, vocab, cues: frozenset[str], min_words: int = 4, carry_sentences: int = 2, unattributed: bool = False
+        self,
+        vocab,
+        cues: frozenset[str],
+        min_words: int = 4,
+        carry_sentences: int = 2,
+        unattributed: bool = False,
+        naming: frozenset[str] = frozenset(),
     ):
+        self.naming = naming
         self.unattributed = unattributed
         self.min_words = min_words
         self.carry = carry_sentences
@@ -70,48 +99,73 @@ class Quotes:
         self.text = attrs.text(doc)
         starts, ends = attrs.char_bounds(doc)
         self.mention_spans = [(m.entity_id, starts[m.start], ends[m.end - 1]) for m in doc._.kg_mentions or []]
+        self.quotations = quote_marks.quotations(self.text)
+        self.quote_starts = [q.start for q in self.quotations]
+        paragraphs = quote_marks.paragraphs(self.text)
+        self.para_starts = [lo for lo, _ in paragraphs] or [0]
+        self.speakers = speakers.Speakers(doc, self._quoted, paragraphs, self.cues)
         hits: list[attrs.QuoteHit] = []
         for i in sorted({*attrs.indices(doc, LEMMA, self.cue_hashes), *attrs.indices(doc, LOWER, self.according)}):
             tok = doc[i]
+            if self._quoted(tok.idx):
+                continue  # speech reported inside a quotation is part of the quoted words
             if tok.pos_ == "VERB" and tok.lemma_ in self.cues:
                 hits += self._reported(doc, tok)
             elif tok.lower_ == "according" and tok.dep_ == "prep":
                 hits += self._according(doc, tok)
-        quoted, marks = [], []
-        for m in _QUOTE_RE.finditer(self.text):
-            g = next(i for i in (1, 2, 3) if m.group(i) is not None)
-            quoted.append((m.start(g), m.end(g), g == 3))
-            marks.append((m.start(), m.end()))
         # reported speech that is itself a direct quote ('"We must rearm," he said') is kept as the direct one
-        hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in marks)]
+        hits = [h for h in hits if self._unquoted_words(h.start, h.end) and not self._quoted(h.start - 1)]
         turns = self._transcript(doc)
         hits = [h for h in hits if not any(_overlap(h.start, h.end, t.start, t.end) for t in turns)] + turns
         covered = [(h.start, h.end) for h in hits]
-        for start, end, apostrophes in quoted:
-            if len(self.text[start:end].split()) < 2:
-                continue
-            if any(_overlap(start, end, s, e) > 0.5 * (end - start) for s, e in covered):
-                continue  # a quoted phrase inside reported speech already captured
-            hit = self._direct(doc, start, end, hits)
-            if hit and (hit.speaker or not apostrophes):  # ''...'' is a quote only with a speaker
-                hits.append(hit)
+        before: attrs.QuoteHit | None = None  # the direct quote of the quotation before
+        for q in self.quotations:
+            start, end = q.start, q.end
+            hit = None
+            if len(self.text[start:end].split()) >= 2 and not any(
+                _overlap(start, end, s, e) > 0.5 * (end - start) for s, e in covered
+            ):  # (a quoted phrase inside reported speech is already captured)
+                hit = self._direct(doc, q, hits, before if q.continues else None)
+                if hit and (hit.speaker or not q.apostrophes):  # ''...'' is a quote only with a speaker
+                    hits.append(hit)
+            before = hit
         hits.sort(key=lambda h: h.start)
         for h in hits:
             h.about = self._about(doc, h)
         return hits
 
+    def _quoted(self, pos: int) -> bool:
+        """Whether the character at ``pos`` is inside a quotation."""
+        k = bisect_right(self.quote_starts, pos) - 1
+        return k >= 0 and pos < self.quotations[k].end
+
+    def _unquoted_words(self, start: int, end: int) -> bool:
+        """Whether text[start:end] has words outside quotations."""
+        k = max(bisect_right(self.quote_starts, start) - 1, 0)
+        pos = start
+        for q in self.quotations[k:]:
+            if q.start >= end:
+                break
+            if q.end > pos and _WORD.search(self.text, pos, min(q.start, end)):
+                return True
+            pos = max(pos, q.end)
+        return bool(_WORD.search(self.text, pos, end)) if pos < end else False
+
     def _speaker_of(self, doc: Doc, tok: Token) -> str | None:
         """The entity a speaker phrase names: itself, its apposition ("the campaign chairman, Phil
         Lovas"), or whom a spokesperson speaks for ("a spokeswoman for Hillary Clinton", "the Kremlin
         spokesman")."""
-        eid = args.entity_of(doc, tok)
-        if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
-            return eid
-        for c in tok.children:
+        named = (doc._.kg_token_entity or {}).get(tok.i)
+        if named and self.ents.get(named) and self.ents[named].type in _SPEAKER_TYPES:
+            return named
+        for c in tok.children:  # a name in apposition says who a role noun is, better than coreference
             if c.dep_ == "appos":
                 eid = args.entity_of(doc, c)
                 if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
                     return eid
+        eid = args.entity_of(doc, tok)
+        if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
+            return eid
         for c in tok.children:
             inner = (
                 [p for p in c.children if p.dep_ == "pobj"]
@@ -127,7 +181,23 @@ class Quotes:
     def _speaker(self, doc: Doc, verb: Token) -> tuple[str | None, bool]:
         """(speaker entity, whether the verb has a nominal speaker at all)."""
         nominal = False
-        for s in args.logical_subjects(verb):
+        subjects = args.logical_subjects(verb)
+        # the by-phrase of a passive the parser did not mark as one ("described by one union as ...")
+        subjects += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        # "The chairman of the Bar Council, Guy Mansfield QC warned": the parser's second subject is a name
+        subjects += [c for c in verb.children if c.dep_ == "nsubj" and c not in subjects]
+        named = doc._.kg_token_entity or {}
+        for s in sorted(
+            subjects, key=lambda t: getattr(self.ents.get(named.get(t.i, "")), "type", "") not in _SPEAKER_TYPES
+        ):
+            if self._quoted(s.idx):
+                continue  # a name inside the quotation is not who says it
+            if s.pos_ == "PRON" and s.lower_ in ("he", "she"):
+                eid = self.speakers.resolve(s)
+                if eid:
+                    return eid, True
+                nominal = True  # a speaker kg cannot name
+                continue
             eid = self._speaker_of(doc, s)
             if eid:
                 return eid, True
@@ -176,6 +246,8 @@ class Quotes:
 
     def _reported(self, doc: Doc, verb: Token) -> list[attrs.QuoteHit]:
         """'X said (that) ...', and the cue in the middle: '..., Graham said, since ...'."""
+        if any(c.dep_ == "neg" for c in verb.children):
+            return []  # "he did not think it was ...": the clause is what the speaker does not say
         speaker, nominal = self._speaker(doc, verb)
         if speaker is None and not (nominal and self.unattributed):
             return []  # no entity speaks ("it is said that", "sources said" unless unattributed quotes are kept)
@@ -255,33 +327,38 @@ class Quotes:
             left = tok.right_edge.i + 1
         elif tok.right_edge.i >= right - 1:
             right = tok.left_edge.i - 1
+        if speaker is None and not self.unattributed:
+            return []  # "according to findings published ...": no entity speaks
         hit = self._hit(doc, left, right, tok, speaker, "reported", 0.7 if speaker else 0.5)
         return [hit] if hit else []
 
-    def _direct(self, doc: Doc, start: int, end: int, previous: list[attrs.QuoteHit]) -> attrs.QuoteHit | None:
-        while end > start and self.text[end - 1] in " ,;:\n":
+    def _direct(
+        self, doc: Doc, q: Quotation, previous: list[attrs.QuoteHit], continued: attrs.QuoteHit | None
+    ) -> attrs.QuoteHit | None:
+        start, end = q.start, q.end
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        while end > start and self.text[end - 1] in ",;:":
             end -= 1  # '"We must rearm Britain," he said': the comma belongs to the sentence
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return None
-        sents = sorted(
-            {s.start: s for s in (attrs.sentence(span[0]), attrs.sentence(span[-1]))}.values(), key=lambda s: s.start
-        )
-        s_start, s_end = sents[0].start_char, sents[-1].end_char
-        cue, speaker, conf = "", None, 0.9
-        for sent in sents:
-            for tok in sent:
-                if (tok.idx < start - 1 or tok.idx > end) and tok.pos_ == "VERB" and tok.lemma_ in self.cues:
-                    speaker = self._speaker(doc, tok)[0]
-                    if speaker:
-                        cue = tok.lemma_
-                        break
-            if speaker:
-                break
+        first, last = attrs.sentence(span[0]), attrs.sentence(span[-1])
+        speaker, cue, named = self._cue_speaker(doc, span, q)
+        if speaker is None and not named:
+            speaker = self._signed(q)
+        conf = 0.9
+        if speaker is None and not named and continued is not None:
+            speaker, cue, named, conf = continued.speaker, continued.cue, True, 0.8
         if speaker is None:
             if len(span) < self.min_words + 1:
                 return None  # a short unattributed phrase in quotes is a scare quote, not a quotation
-            speaker, cue = self._carried(doc, span, previous)
+            if not named:
+                speaker, cue = self._carried(doc, span, previous)
+                if speaker is None:
+                    speaker, cue = self._next(doc, span, last)
             conf = 0.7 if speaker else 0.3
         return attrs.QuoteHit(
             speaker=speaker,
@@ -289,28 +366,106 @@ class Quotes:
             end=end,
             cue=cue,
             kind="direct",
-            sent_start=s_start,
-            sent_end=s_end,
+            sent_start=first.start_char,
+            sent_end=last.end_char,
             confidence=conf,
         )
 
-    def _carried(self, doc: Doc, span, previous: list[attrs.QuoteHit]) -> tuple[str | None, str]:
-        """Speaker of an unattributed quote: the last speaker in the paragraph or the sentences before."""
+    def _is_cue(self, tok: Token) -> bool:
+        return tok.pos_ == "VERB" and tok.lemma_ in self.cues and not self._quoted(tok.idx)
+
+    def _cue_speaker(self, doc: Doc, span: Span, q: Quotation) -> tuple[str | None, str, bool]:
+        """(speaker, cue, whether a speech verb gives one at all) from the quote's own sentences: the
+        nearest speech verb before the quote, or after it when the quote does not end its sentence ('"...,"
+        he said', '"Why?" he asked') and the verb introduces no quotation of its own."""
+        first, last = attrs.sentence(span[0]), attrs.sentence(span[-1])
+        words = self.text[q.start : q.end].rstrip()
+        mark = quote_marks.MARK.match(self.text, q.end)
+        rest = self.text[mark.end() if mark else q.end : last.end_char].lstrip()
+        open_end = words[-1:] not in (".", "!", "?") or (words[-1:] in ("!", "?") and rest[:1].islower())
+        before = [doc[i] for i in range(span.start - 1, first.start - 1, -1)]
+        after: list[Token] = []
+        if open_end:
+            after = [doc[i] for i in range(span.end, last.end)]
+            # not a verb with words of its own after it ('"...," he said, and Mr X said the plan was ...')
+            after = [t for t in after if not any(c.dep_ == "ccomp" and c.i > t.i for c in t.children)]
+        comma = words.endswith(",") or rest.startswith(",")
+        for side in [after, before] if comma else [before, after]:
+            for tok in side:
+                names = tok.lemma_ in self.naming and tok.left_edge.i <= span.start <= tok.right_edge.i + 1
+                if self._is_cue(tok) or (names and tok.pos_ == "VERB" and not self._quoted(tok.idx)):
+                    while tok.dep_ == "xcomp" and self._is_cue(tok.head):
+                        tok = tok.head  # "urged the chancellor to admit ...": who urges says it
+                    speaker, nominal = self._speaker(doc, tok)
+                    if speaker or nominal:
+                        return speaker, tok.lemma_, True
+        return None, "", False
+
+    def _signed(self, q: Quotation) -> str | None:
+        """'"..." ― Sonya Herridge': the name after a dash that follows the quote."""
+        mark = quote_marks.MARK.match(self.text, q.end)
+        dash = _DASH.match(self.text, mark.end()) if mark else None
+        if dash is None:
+            return None
+        for eid, s, _ in self.mention_spans:
+            if s == dash.end() and self.ents.get(eid) and self.ents[eid].type in ("Person", "Organization"):
+                return eid
+        return None
+
+    def _quotations_in(self, sent: Span) -> list[Quotation]:
+        k = max(bisect_right(self.quote_starts, sent.start_char) - 1, 0)
+        return [q for q in self.quotations[k:] if sent.start_char <= q.start < sent.end_char]
+
+    def _carried(self, doc: Doc, span: Span, previous: list[attrs.QuoteHit]) -> tuple[str | None, str]:
+        """Speaker of an unattributed quote: the last one who spoke, or the person the sentence before is
+        about, in the paragraph or the sentences before; none when the last speech verb names nobody."""
         bounds = attrs.sentence_bounds(doc)
-        idx = attrs.sentence_numbers(doc)[span[0].i]
+        numbers = attrs.sentence_numbers(doc)
+        idx = numbers[span[0].i]
         window_start = doc[bounds[max(0, idx - self.carry)][0]].idx
-        para_start = self.text.rfind("\n", 0, span.start_char) + 1
+        para_start = self.para_starts[bisect_right(self.para_starts, span.start_char) - 1]
         lo = min(window_start, para_start)
-        candidates = [h for h in previous if h.speaker and lo <= h.start < span.start_char]
-        if candidates:
-            best = max(candidates, key=lambda h: h.start)
-            return best.speaker, best.cue
-        for start, end in reversed(bounds[max(0, idx - self.carry) : idx]):
-            for tok in doc[start:end]:
-                if tok.pos_ == "VERB" and tok.lemma_ in self.cues:
-                    sp = self._speaker(doc, tok)[0]
-                    if sp:
-                        return sp, tok.lemma_
+        events = [(h.start, h.speaker, h.cue) for h in previous if lo <= h.start < span.start_char]
+        first = bounds[max(0, idx - self.carry)][0]
+        for tok in doc[first : span.start]:
+            # a speech verb of the main clause: not "urged him to admit", "claiming a source told him"
+            if tok.idx >= lo and self._is_cue(tok) and speakers.main_clause(tok):
+                speaker, nominal = self._speaker(doc, tok)
+                if speaker or nominal:
+                    events.append((tok.idx, speaker, tok.lemma_))
+        if idx > 0 and doc[bounds[idx - 1][0]].idx >= para_start:
+            # the sentence before, in the paragraph: its subject when a person ("Mr X criticised the plan.")
+            s0, s1 = bounds[idx - 1]
+            for tok in doc[s0:s1]:
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT" and not self._quoted(tok.idx):
+                    if tok.pos_ == "PRON" and tok.lower_ in ("he", "she"):
+                        eid = self.speakers.resolve(tok)
+                    else:
+                        eid = args.entity_of(doc, tok)
+                    if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
+                        events.append((tok.idx, eid, ""))
+        if not events:
+            return None, ""
+        _, speaker, cue = max(events, key=lambda e: e[0])
+        return speaker, cue
+
+    def _next(self, doc: Doc, span: Span, last: Span) -> tuple[str | None, str]:
+        """The speaker named after the quote in the next sentence of its paragraph: by a pronoun ('"..."
+        It was a reality, she said.') or by a speech verb with no content of its own ('"..." So said Mr
+        Brown.'); a name that goes on to say something else is the next speaker, not this one."""
+        bounds = attrs.sentence_bounds(doc)
+        idx = attrs.sentence_numbers(doc)[last.start]
+        if idx + 1 >= len(bounds) or "\n" in self.text[span.end_char : doc[bounds[idx + 1][0]].idx]:
+            return None, ""
+        s0, s1 = bounds[idx + 1]
+        for tok in doc[s0:s1]:
+            if self._is_cue(tok):
+                pronoun = any(s.lower_ in ("he", "she") for s in args.logical_subjects(tok))
+                if pronoun or not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children):
+                    speaker = self._speaker(doc, tok)[0]
+                    if speaker:
+                        return speaker, tok.lemma_
+                return None, ""
         return None, ""
 
     def _about(self, doc: Doc, h: attrs.QuoteHit) -> list[str]:
@@ -340,7 +495,7 @@ class QuoteExtractor(LexiconUser):
 
     def restore(self) -> None:
         super().restore()
-        self.quotes = Quotes(self.vocab, self.lex.quote_cues, *self.settings)
+        self.quotes = Quotes(self.vocab, self.lex.quote_cues, *self.settings, naming_verbs(self.stored["lexicon"]))
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.kg_quotes = self.quotes.find(doc)

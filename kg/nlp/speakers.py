@@ -1,0 +1,262 @@
+"""Who "he" and "she" are when they speak.
+
+Coreference's answer (``kg_coref``) stands unless the text says otherwise:
+
+- a name inside a quotation or inside the words a speech verb reports is what a speaker talks about,
+  not who speaks ("Mr Ebbers denied it. 'I was never told by Scott Sullivan,' he said"): an antecedent
+  mentioned last there is set aside;
+- a title on any mention (Mr, Mrs, Lord, Baroness ...) gives a person's gender, and a person of the
+  other gender is set aside;
+- someone who became the subject of a main clause since coreference's antecedent was mentioned is the
+  one the pronoun continues ("Its leader, Roger Knapman, said he was glad to see the back of Mr
+  Kilroy-Silk. '...,' he said"), and an unnamed one ("a spokeswoman said ... she added") is nobody, or
+  the organisation the spokesperson speaks for.
+
+Set aside, the answer is the last subject of a main clause outside quotations, of the pronoun's gender,
+in its paragraph or the one before, else the last person mentioned in its paragraph, else nobody.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from typing import NamedTuple
+
+from spacy.attrs import LOWER
+from spacy.tokens import Doc, Token
+
+from kg.nlp import attrs
+
+MALE = frozenset({"he", "him", "himself"})
+FEMALE = frozenset({"she", "her", "herself"})
+_MALE_TITLES = {"mr", "mr.", "sir", "lord", "baron", "king", "prince"}
+_FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "baroness", "dame", "queen", "princess"}
+_TITLES = _MALE_TITLES | _FEMALE_TITLES
+# people the text may leave unnamed ("a spokeswoman said"), whom he or she then refers to
+_MALE_NOUNS = {"spokesman", "chairman", "businessman", "man", "father", "husband", "son", "brother", "boy"}
+_FEMALE_NOUNS = {"spokeswoman", "chairwoman", "businesswoman", "woman", "mother", "wife", "daughter", "sister", "girl"}
+_SUBJECTS = ("nsubj", "nsubjpass")
+# what speaks for its owner ("Mr Blair's spokesman said", "a spokeswoman for Ms Clinton", "Mr Campbell's
+# e-mail suggested")
+_VOICES = {
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "aide",
+    "lawyer",
+    "solicitor",
+    "office",
+    "camp",
+    "adviser",
+    "statement",
+    "letter",
+    "e-mail",
+    "email",
+    "speech",
+    "article",
+    "memo",
+    "book",
+}
+_SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
+_VOICED_TYPES = ("Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
+
+
+def main_clause(verb: Token) -> bool:
+    """``verb`` is the sentence's main verb, or conjoined or set beside it: not a verb of a reported clause."""
+    for _ in range(4):
+        if verb.dep_ not in ("conj", "parataxis") or verb.head is verb:
+            break
+        verb = verb.head
+    return verb.dep_ == "ROOT"
+
+
+def _is_subject(root: Token) -> bool:
+    """The mention headed by ``root`` is who its sentence is about: the subject of the main clause (or in
+    apposition to it), the agent of a passive one, or whom that subject speaks for; not someone the
+    reported words are about ("said Mr Howard's stance was ..."), nor the owner of a thing ("Mr Brown's
+    Budget was ...")."""
+    head = root.head
+    if root.dep_ in _SUBJECTS:
+        return main_clause(head)
+    if root.dep_ == "appos":
+        return head.dep_ in _SUBJECTS and main_clause(head.head)
+    if root.dep_ in ("poss", "compound"):
+        return head.lemma_ in _VOICES and head.dep_ in _SUBJECTS and main_clause(head.head)
+    if root.dep_ == "pobj" and head.dep_ == "agent":
+        return main_clause(head.head)
+    if root.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_ in _VOICES:
+        return head.head.dep_ in _SUBJECTS and main_clause(head.head.head)
+    return False
+
+
+def _subject_phrase(tok: Token) -> Token | None:
+    """The head of the main-clause subject ``tok`` is part of ("A Department for Constitutional Affairs
+    spokeswoman said": spokeswoman -> Department), or None."""
+    node = tok
+    for _ in range(4):
+        if node.dep_ in _SUBJECTS:
+            return node if main_clause(node.head) else None
+        if node.dep_ not in ("pobj", "prep", "compound", "appos", "poss") or node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+class _Role(NamedTuple):
+    person: str
+    subject: bool
+
+
+class _Found(NamedTuple):
+    person: str | None  # None: someone unnamed
+    at: int  # character
+    subject: bool
+
+
+class Speakers:
+    """The he/she speakers of one Doc. ``quoted``: whether a character is inside a quotation;
+    ``paragraphs``: (start, end) characters of the paragraphs; ``cues``: the speech verbs."""
+
+    def __init__(
+        self, doc: Doc, quoted: Callable[[int], bool], paragraphs: list[tuple[int, int]], cues: frozenset[str]
+    ):
+        self.doc = doc
+        self.quoted = quoted
+        self.cues = cues
+        self.para_starts = [lo for lo, _ in paragraphs] or [0]
+        # (character, person or None for an unnamed one, is subject, the gender of an unnamed one)
+        self._entries: list[tuple[int, str | None, bool, str | None]] | None = None
+        self._positions: list[int] = []
+        # person -> (character, inside a quotation or reported words) of each mention
+        self._mentions: dict[str, list[tuple[int, bool]]] = {}
+        self._resolved: dict[int, str | None] = {}
+        self._gender: dict[str, str | None] = {}
+
+    def resolve(self, tok: Token) -> str | None:
+        """The person (or the organisation of an unnamed spokesperson) a he/she token refers to, or None."""
+        if self._entries is None:
+            self._build()
+        if tok.i not in self._resolved:
+            self._resolved[tok.i] = self._resolve(tok)
+        return self._resolved[tok.i]
+
+    def _resolve(self, tok: Token) -> str | None:
+        gender = "m" if tok.lower_ in MALE else "f"
+        found = self._search(tok.idx, gender)
+        ref = (self.doc._.kg_coref or {}).get(tok.i)
+        if ref is None or ref not in self._mentions or self._gender.get(ref) not in (None, gender):
+            return found.person if found else None
+        k = bisect_left(self._mentions[ref], (tok.idx, False)) - 1
+        if k < 0 or self._mentions[ref][k][1]:
+            return found.person if found else None  # coreference took a name the speaker talks about
+        if found and found.subject and found.at > self._mentions[ref][k][0]:
+            return found.person  # someone else became the subject since
+        return ref
+
+    def _reported(self, tok: Token) -> bool:
+        """``tok`` is inside the words a speech verb reports ("said Mr Howard's stance was ...")."""
+        node = tok
+        for _ in range(12):
+            if node.head is node:
+                return False
+            if node.dep_ == "ccomp" and node.head.lemma_ in self.cues:
+                return True
+            node = node.head
+        return False
+
+    def _build(self) -> None:
+        doc = self.doc
+        ents = doc._.kg_entities or {}
+        self._entries = []
+        titled: dict[str, set[str]] = {}
+        # (token, a mention, None for he/she, a role noun, or an unnamed one's gender)
+        events: list[tuple[int, attrs.MentionInfo | _Role | str | None]] = []
+        for m in doc._.kg_mentions or []:
+            e = ents.get(m.entity_id)
+            if e is None or e.type not in _SPEAKER_TYPES:
+                continue
+            first = doc[m.start]
+            title = doc[m.start - 1].lower_ if m.start > 0 else ""
+            for word in (first.lower_, title):
+                if word in _TITLES:
+                    titled.setdefault(e.id, set()).add("m" if word in _MALE_TITLES else "f")
+            # a name with a personal title is a person's, whatever type the entity was given ("Mr Hilton")
+            if e.type == "Person" or first.lower_ in _TITLES or title in _TITLES:
+                quoted = self.quoted(first.idx)
+                self._mentions.setdefault(e.id, []).append((first.idx, quoted or self._reported(first)))
+                if not quoted:
+                    events.append((m.start, m))
+        for i in attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, ("he", "she"))):
+            if doc[i].pos_ == "PRON" and doc[i].dep_ in _SUBJECTS and not self.quoted(doc[i].idx):
+                events.append((i, None))
+        token_entity, coref = doc._.kg_token_entity or {}, doc._.kg_coref or {}
+        for i, ref in coref.items():  # pronouns and role nouns ("the Tory leader said") coreference resolved
+            tok = doc[i]
+            if ents.get(ref) and ents[ref].type == "Person":
+                quoted = self.quoted(tok.idx)
+                self._mentions.setdefault(ref, []).append((tok.idx, quoted or self._reported(tok)))
+                if tok.pos_ != "PRON" and not quoted:
+                    events.append((i, _Role(ref, _is_subject(tok))))
+        for i in attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, _MALE_NOUNS | _FEMALE_NOUNS)):
+            tok = doc[i]
+            named = token_entity.get(i)
+            unnamed = named is None or (named in ents and ents[named].type == "Office")
+            if unnamed and tok.pos_ == "NOUN" and _subject_phrase(tok) and i not in coref and not self.quoted(tok.idx):
+                events.append((i, "m" if tok.lower_ in _MALE_NOUNS else "f"))
+        for mentions in self._mentions.values():
+            mentions.sort()
+        self._gender = {eid: next(iter(g)) if len(g) == 1 else None for eid, g in titled.items()}
+        for i, m in sorted(events, key=lambda x: x[0]):
+            if m is None:  # a pronoun subject: the person it refers to is the subject here
+                eid = self._resolved[i] = self._resolve(doc[i])
+                if eid:
+                    self._add(doc[i].idx, eid, True)
+            elif isinstance(m, _Role):
+                self._add(doc[i].idx, m.person, m.subject)
+            elif isinstance(m, str):  # an unnamed man or woman, or the organisation they speak for
+                self._add(doc[i].idx, self._voiced(doc[i]), True, m)
+            else:
+                span = doc[m.start : m.end]
+                self._add(span[0].idx, m.entity_id, _is_subject(span.root))
+
+    def _voiced(self, tok: Token) -> str | None:
+        """The organisation an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman
+        for the Home Office"), or None."""
+        ents = self.doc._.kg_entities or {}
+        head = _subject_phrase(tok)
+        if head is not None and head is not tok:  # "A Department for Constitutional Affairs spokeswoman"
+            eid = attrs.entity_of(self.doc, head.i)
+            if eid and ents.get(eid) and ents[eid].type in _VOICED_TYPES:
+                return eid
+        for c in tok.children:
+            inner = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "for" else [c]
+            for t in inner:
+                if c.dep_ in ("compound", "poss", "prep"):
+                    eid = attrs.entity_of(self.doc, t.i)
+                    if eid and ents.get(eid) and ents[eid].type in _VOICED_TYPES:
+                        return eid
+        return None
+
+    def _add(self, pos: int, eid: str | None, subject: bool, gender: str | None = None) -> None:
+        assert self._entries is not None
+        self._entries.append((pos, eid, subject, gender))
+        self._positions.append(pos)
+
+    def _search(self, pos: int, gender: str) -> _Found | None:
+        """The last main-clause subject of the right gender before ``pos`` in its paragraph or the one
+        before, else the last person mentioned in its paragraph."""
+        assert self._entries is not None
+        p = bisect_right(self.para_starts, pos) - 1
+        here, lo = self.para_starts[max(p, 0)], self.para_starts[max(p - 1, 0)]
+        fallback = None
+        for k in range(bisect_left(self._positions, pos) - 1, -1, -1):
+            at, eid, subject, unnamed = self._entries[k]
+            if at < lo:
+                break
+            if (unnamed or self._gender.get(eid or "")) not in (None, gender):
+                continue
+            if unnamed or subject:
+                return _Found(eid, at, True)
+            if fallback is None and at >= here:
+                fallback = _Found(eid, at, False)
+        return fallback

@@ -1,0 +1,137 @@
+"""Direct quotes in British news house style: quotation marks reopened at each paragraph, speakers after
+the quote, "he added", names inside a quotation, single quotes."""
+
+import pytest
+
+from kg.model import Article
+from kg.nlp.graph import doc_to_graph
+from kg.nlp.quote_marks import quotations
+
+
+def graph(nlp, text):
+    return doc_to_graph(nlp(text), Article(id="t", text=text))
+
+
+def direct(g):
+    """Direct quotes: text -> speaker id."""
+    return {q.text: q.speaker for q in g.quotes if q.kind == "direct"}
+
+
+def quote_with(g, words):
+    (q,) = [q for q in g.quotes if words in q.text]
+    return q
+
+
+REOPENED = (
+    'Chancellor Gordon Brown said: "We will keep the economy stable and we will not take risks with it.\n\n'
+    '"Families deserve to know that their jobs are safe."\n\n'
+    'In a separate speech, Tory leader Michael Howard said: "This government has lost its way on tax."'
+)
+
+# the same paragraphs run together on one line, as the BBC's text files have them
+MERGED = (
+    'Chancellor Gordon Brown said: "We will keep the economy stable and we will not take risks with it. '
+    '"Families deserve to know that their jobs are safe." In a separate speech, Tory leader Michael Howard '
+    'said: "This government has lost its way on tax."'
+)
+
+
+@pytest.mark.parametrize("text", [REOPENED, MERGED], ids=["paragraphs", "one-line"])
+def test_a_quotation_reopened_at_a_new_paragraph_continues_with_its_speaker(nlp, text):
+    g = graph(nlp, text)
+    assert quote_with(g, "Families deserve").speaker == "person/gordon-brown"
+    assert quote_with(g, "keep the economy stable").speaker == "person/gordon-brown"
+    assert quote_with(g, "lost its way").speaker == "person/michael-howard"
+
+
+@pytest.mark.parametrize("text", [REOPENED, MERGED], ids=["paragraphs", "one-line"])
+def test_the_narrative_between_two_quotations_is_never_a_quote(nlp, text):
+    g = graph(nlp, text)
+    assert not [q for q in g.quotes if "separate speech" in q.text]
+    assert all('"' not in q.text for q in g.quotes if q.kind == "direct")
+
+
+def test_a_mark_left_open_before_the_next_speaker_ends_the_quote_at_its_sentence():
+    text = (
+        'Mr Lewis said: "Standards in our schools have never been higher. Shadow education secretary '
+        'Tim Collins said: "This is the third report in two days to criticise the government."'
+    )
+    spans = [text[q.start : q.end] for q in quotations(text)]
+    assert spans == [
+        "Standards in our schools have never been higher.",
+        "This is the third report in two days to criticise the government.",
+    ]
+
+
+def test_an_unclosed_quoted_phrase_swallows_no_narrative():
+    text = 'She called the plan "a disgrace and left the meeting before the vote.\n\nMPs then went home.'
+    assert quotations(text) == []
+
+
+def test_the_speaker_after_the_quote(nlp):
+    g = graph(
+        nlp,
+        '"The figures speak for themselves and waiting lists are falling," said Health Secretary John Reid. '
+        '"We have made real progress in the last year," Mr Reid told reporters.',
+    )
+    assert quote_with(g, "figures speak").speaker == "person/john-reid"
+    assert quote_with(g, "real progress").speaker == "person/john-reid"
+
+
+def test_he_added_continues_the_last_speaker_not_a_name_inside_the_quotation(nlp):
+    g = graph(
+        nlp,
+        'BBC political editor Andrew Marr said: "This is enormously damaging for the party. Gordon Brown '
+        "knows it as well as Tony Blair does. I think the relationship is very poor indeed. Things are very "
+        'difficult." He added: "Lots of ministers believe the chancellor will be moved after the election."',
+    )
+    assert quote_with(g, "Lots of ministers").speaker == "person/andrew-marr"
+    assert "person/gordon-brown" not in {q.speaker for q in g.quotes}
+
+
+def test_he_said_is_not_the_person_named_inside_the_quotation(nlp):
+    g = graph(
+        nlp,
+        "Former WorldCom chief executive Bernard Ebbers denied the allegations in court on Tuesday. "
+        "The trial is expected to last two months. Shareholders lost billions when the firm collapsed. "
+        "Thousands of workers lost their jobs. "
+        '"I was never advised by Scott Sullivan of anything being wrong with the accounts," he told the court. '
+        '"If he had told me, we would not be here today."',
+    )
+    speakers = {q.speaker for q in g.quotes if q.kind == "direct"}
+    assert speakers == {"person/bernard-ebbers"}
+
+
+def test_an_unnamed_spokesman_is_unattributed_not_the_last_speaker(nlp):
+    g = graph(
+        nlp,
+        'Lib Dem spokesman Mark Oaten said: "This bill is deeply flawed and will not work." '
+        '"It will take a decade to come into full effect," a spokesman said. '
+        '"It will do nothing to solve the problems of rising crime."',
+    )
+    assert quote_with(g, "deeply flawed").speaker == "person/mark-oaten"
+    assert quote_with(g, "take a decade").speaker is None
+    assert quote_with(g, "do nothing to solve").speaker is None
+
+
+def test_a_quote_within_a_quote_stays_part_of_it(nlp):
+    text = (
+        "Mr Howard said: \"Gordon Brown told him: 'There is nothing you can say to me now that I could ever "
+        "believe.' That is the truth about this government.\""
+    )
+    g = graph(nlp, text)
+    quotes = [q for q in g.quotes if q.kind == "direct"]
+    assert len(quotes) == 1
+    assert quotes[0].text.startswith("Gordon Brown told him") and quotes[0].text.endswith("this government.")
+
+
+def test_a_single_quoted_headline_is_a_quotation_and_apostrophes_are_not():
+    text = "Blair 'will not quit before election'\n\nVoters' trust in Mr Blair's government fell, MPs' letters say."
+    (q,) = quotations(text)
+    assert text[q.start : q.end] == "will not quit before election"
+    assert q.single
+
+
+def test_a_phrase_quoted_under_a_naming_verb_is_its_subjects(nlp):
+    g = graph(nlp, 'Tory leader Michael Howard has dismissed Gordon Brown\'s Budget as "vote now, pay later".')
+    assert quote_with(g, "vote now").speaker == "person/michael-howard"
