@@ -92,7 +92,8 @@ def logical_objects(verb: Token) -> list[Token]:
     """What ``verb`` is done to: the direct object, or the subject of a passive."""
     if is_passive(verb):
         return [t for c in verb.children if c.dep_ == "nsubjpass" for t in conjuncts(c)]
-    return [t for c in verb.children if c.dep_ in ("dobj", "dative") for t in conjuncts(c)]
+    dobjs = [c for c in verb.children if c.dep_ == "dobj"][:1]  # a second one is a misparse of a list
+    return [t for c in verb.children if c.dep_ == "dative" or c in dobjs for t in conjuncts(c)]
 
 
 def prep_objects(tok: Token, prep: str) -> list[Token]:
@@ -113,6 +114,8 @@ def controller_chain(tok: Token):
     node = tok
     for _ in range(6):
         yield node
+        if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return  # a clause of its own ("said a delay would be disastrous and she accused the Tories")
         if node.dep_ in ("xcomp", "acomp", "conj") and node.head is not node:
             node = node.head
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
@@ -123,16 +126,25 @@ def controller_chain(tok: Token):
 
 def modality_and_negation(tok: Token, modality_words: dict[str, str], neg_governors) -> tuple[str, bool]:
     modality, negated = "asserted", False
+    prev = None
     for i, node in enumerate(controller_chain(tok)):
         if i > 0 and node.lemma_ in neg_governors:
             negated = True
         if i > 0 and node.lemma_ in modality_words and modality == "asserted":
             modality = modality_words[node.lemma_]
+        if i > 0 and node.lemma_ == "be" and prev is not None and prev.dep_ == "xcomp" and modality == "asserted":
+            modality = "intent"  # "the Tories are to back the plans"
         for c in node.children:
             if c.dep_ == "neg" and (i == 0 or node.dep_ != "conj"):
                 negated = True
-            if c.dep_ in ("aux", "auxpass") and c.lower_ in modality_words and modality == "asserted":
+            if (
+                c.dep_ in ("aux", "auxpass")
+                and c.lower_ in modality_words
+                and modality == "asserted"
+                and not (c.lemma_ == "have" and node.tag_ == "VBN")  # "have attacked" is done, not an obligation
+            ):
                 modality = modality_words[c.lower_]
+        prev = node
     return modality, negated
 
 
