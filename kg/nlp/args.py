@@ -54,12 +54,22 @@ def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
+def is_passive_participle(verb: Token) -> bool:
+    """A participle with an agent modifying a noun: "plans, backed by the UK, to lift the embargo"."""
+    return (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBN"
+        and any(c.dep_ == "agent" for c in verb.children)
+        and all(t.text == "," for t in verb.doc[verb.head.i + 1 : verb.i])  # next to its noun, not a misparse
+    )
+
+
 def logical_subjects(verb: Token, depth: int = 0) -> list[Token]:
     """Who does ``verb``: its subject, the agent of a passive, or the controller of
     an infinitive/gerund ("deter Russia from attacking" -> Russia)."""
     if depth > 4:
         return []
-    if depth == 0 and is_passive(verb):
+    if depth == 0 and (is_passive(verb) or is_passive_participle(verb)):
         agents = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         return conjuncts(agents[0]) if agents else []
     for c in verb.children:
@@ -92,6 +102,8 @@ def logical_objects(verb: Token) -> list[Token]:
     """What ``verb`` is done to: the direct object, or the subject of a passive."""
     if is_passive(verb):
         return [t for c in verb.children if c.dep_ == "nsubjpass" for t in conjuncts(c)]
+    if is_passive_participle(verb):
+        return [verb.head]
     dobjs = [c for c in verb.children if c.dep_ == "dobj"][:1]  # a second one is a misparse of a list
     return [t for c in verb.children if c.dep_ == "dative" or c in dobjs for t in conjuncts(c)]
 

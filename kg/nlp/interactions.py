@@ -48,6 +48,8 @@ class Words:
     reported_nouns: frozenset[str]
     not_actors: frozenset[str]
     asks_with_clause: frozenset[str]
+    letters: frozenset[str]
+    requests: frozenset[str]
     verbal: dict[str, str]  # material-conflict relation -> the criticism it names when verbal
     verbal_triggers: frozenset[str]
     armed: frozenset[str]  # heads of an attacker's noun phrase that make an attack material
@@ -84,6 +86,8 @@ def words(data: dict) -> Words:
         reported_nouns=fs("reported_nouns"),
         not_actors=fs("not_actors"),
         asks_with_clause=fs("asks_with_clause"),
+        letters=fs("letters"),
+        requests=fs("requests"),
         verbal=verbal,
         verbal_triggers=frozenset(lists["triggers"]),
         armed=frozenset(lists["armed"]),
@@ -121,6 +125,9 @@ class Sides:
         eid = attrs.entity_of(self.doc, tok.i)
         if eid:
             return self.actor(eid)
+        for c in tok.children:  # "Labour's election chief Alan Milburn has defended ..."
+            if c.dep_ == "appos" and (eid := self.actor(attrs.entity_of(self.doc, c.i))):
+                return eid
         return self._institution(tok)
 
     # -- objects ----------------------------------------------------------------------------

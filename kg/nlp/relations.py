@@ -50,7 +50,8 @@ class Rules:
         self.cat = catalogue.load()
         # the lemmas a pattern below starts from
         self.triggers = attrs.hashes(
-            vocab, [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS, *self.lex.stance_adjectives]
+            vocab,
+            [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS, *self.lex.stance_adjectives, *self.words.letters],
         )
 
     def find(self, doc: Doc) -> list[attrs.RelationHit]:
@@ -71,6 +72,8 @@ class Rules:
                 found += self._spending(doc, tok)
             if tok.pos_ == "ADJ" and tok.lemma_ in self.lex.stance_adjectives:
                 found += self._stance_adjective(doc, tok)
+            if tok.pos_ == "VERB" and tok.lemma_ in self.words.letters:
+                found += self._letter(doc, tok)
             for h in found:
                 key = (h.subject, h.predicate, h.object, h.start)
                 if key not in seen:
@@ -172,6 +175,19 @@ class Rules:
             subjects = args.logical_subjects(adj) if adj.dep_ != "acomp" else args.logical_subjects(adj.head)
             out += self._emit(doc, rel, subjects, [verb], adj, adj)
         return out
+
+    def _letter(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """'Howard has written to Tony Blair demanding an explanation': a request to the addressee."""
+        addressees = args.prep_objects(verb, "to")
+        asks = [
+            c
+            for t in (verb, *addressees)
+            for c in t.children
+            if c.dep_ in ("advcl", "xcomp", "acl", "conj") and c.pos_ == "VERB" and c.lemma_ in self.words.requests
+        ]
+        if not asks or not addressees:
+            return []
+        return self._emit(doc, "calls_on", args.logical_subjects(verb), addressees, asks[0], verb)
 
     def _issue(self, doc: Doc, start: int, end: int, name: str) -> str:
         """An Issue entity for a stance object that names no actor ("sending peacekeeping troops")."""
