@@ -48,6 +48,9 @@ class Words:
     reported_nouns: frozenset[str]
     not_actors: frozenset[str]
     asks_with_clause: frozenset[str]
+    kin: frozenset[str]
+    personal: frozenset[str]  # relations that a meeting with one's family is not
+    reported_passives: frozenset[str]
     letters: frozenset[str]
     requests: frozenset[str]
     verbal: dict[str, str]  # material-conflict relation -> the criticism it names when verbal
@@ -86,6 +89,9 @@ def words(data: dict) -> Words:
         reported_nouns=fs("reported_nouns"),
         not_actors=fs("not_actors"),
         asks_with_clause=fs("asks_with_clause"),
+        kin=fs("kin"),
+        personal=fs("not_with_kin"),
+        reported_passives=fs("reported_passives"),
         letters=fs("letters"),
         requests=fs("requests"),
         verbal=verbal,
@@ -118,17 +124,36 @@ class Sides:
         last = info.name.lower().replace("-", " ").split()[-1:] or [""]
         return None if last[0] in self.w.not_actors else eid
 
+    def _entity(self, i: int) -> str | None:
+        """The entity of a token other than an Issue this component made (whose words stay free)."""
+        eid = attrs.entity_of(self.doc, i)
+        info = self.ents.get(eid) if eid else None
+        return eid if info is not None and info.type != "Issue" else None
+
     # -- subjects ---------------------------------------------------------------------------
 
     def subject(self, tok: Token) -> str | None:
         """The actor a subject token names: its entity, or the one an institution noun speaks for."""
         eid = attrs.entity_of(self.doc, tok.i)
-        if eid:
+        compared = tok.i > 0 and self.doc[tok.i - 1].lower_ in ("like", "unlike")  # "Like Labour, the Lib Dems ..."
+        if eid and not compared:
             return self.actor(eid)
-        for c in tok.children:  # "Labour's election chief Alan Milburn has defended ..."
-            if c.dep_ == "appos" and (eid := self.actor(attrs.entity_of(self.doc, c.i))):
-                return eid
-        return self._institution(tok)
+        named = self._named(tok)
+        return named[0][1] if named else self._institution(tok)
+
+    def _named(self, tok: Token, depth: int = 0) -> list[tuple[Token, str]]:
+        """The actors in apposition: "Labour's election chief Alan Milburn", "his Israeli counterpart,
+        Ariel Sharon, and the Palestinian leader, Mahmoud Abbas" (the parser hangs the second on the first)."""
+        out = []
+        for c in tok.children:
+            if c.dep_ != "appos" or depth > 2:
+                continue
+            for t in (c, *c.conjuncts):
+                if eid := self.actor(attrs.entity_of(self.doc, t.i)):
+                    out.append((t, eid))
+                else:
+                    out += self._named(t, depth + 1)
+        return out
 
     # -- objects ----------------------------------------------------------------------------
 
@@ -136,14 +161,19 @@ class Sides:
         """(token, entity id, relation) for each thing an object token stands for; ``issue(start,
         end, name)`` makes an Issue entity for a stance on something that is no entity."""
         doc = self.doc
+        if rel in self.w.personal and any(t.lemma_.lower() in self.w.kin for t in (tok, tok.head, *tok.children)):
+            return []  # "met his future wife Glenys"
         eid = attrs.entity_of(doc, tok.i)
         info = self.ents.get(eid) if eid else None
-        if info is not None and info.type == "Office":
-            return []  # "praised his chancellor": the holder, which coreference did not find, is the object
-        if info is not None and info.type != "Issue":
+        if info is not None and info.type not in ("Issue", "Office"):
             return [(tok, eid, rel)] if info.type != "Quantity" else []
+        if named := self._named(tok):
+            # "his Israeli counterpart, Ariel Sharon, and the Palestinian leader, Mahmoud Abbas"
+            return [(t, o, rel) for t, o in named]
         if inst := self._institution(tok):
             return [(tok, inst, rel)]  # "met British officials"
+        if info is not None and info.type == "Office":
+            return []  # "praised his chancellor": the holder, which coreference did not find, is the object
         if tok.pos_ == "VERB":
             return self._action(tok, rel, rtype, issue, None)
         if tok.pos_ not in ("NOUN", "PROPN"):
@@ -172,7 +202,7 @@ class Sides:
             # a topic ("immigration proposals", "anti-terror legislation", "the Iraq war"); not a name,
             # which is an owner ("Tory plans")
             if c.dep_ in ("compound", "nmod", "amod") and c.lower_ not in self.w.generic:
-                eid = attrs.entity_of(self.doc, c.i)
+                eid = self._entity(c.i)
                 if (c.pos_ in ("NOUN", "ADJ") and eid is None) or (eid and tok.lemma_.lower() not in self.w.owned):
                     return False
         return True
@@ -229,20 +259,27 @@ class Sides:
         return []
 
     def issue_name(self, tok: Token) -> tuple[int, int, str] | None:
-        """:meth:`name` of a noun that is not vague; a vague one that takes a complement is named
-        with it ("a ban on hunting", "use of wire-tap evidence", "an inquiry into the Iraq war")."""
-        if not self._vague(tok):
-            return self.name(tok)
-        if tok.lemma_.lower() not in self.w.with_complement:
+        """:meth:`name` of a noun that is not vague, with what it is on ("a quota on economic migrants",
+        "capital gains tax on home sales"); a vague one that takes a complement is named with it ("a ban
+        on hunting", "use of wire-tap evidence", "an inquiry into the Iraq war")."""
+        vague = self._vague(tok)
+        if vague and tok.lemma_.lower() not in self.w.with_complement:
+            return None
+        head = self.name(tok)
+        if head is None:
             return None
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("on", "of", "into", "in", "against"):
+            if c.dep_ == "prep" and (c.lower_ in ("on", "of", "into", "in", "against") if vague else c.lower_ == "on"):
                 for p in c.children:
-                    if p.dep_ == "pobj" and (inner := self.name(p, entities=True)) and not self._vague(p):
-                        head = self.name(tok)
-                        if head:
-                            return head[0], inner[1], f"{head[2]} {c.lower_} {inner[2]}"
-        return None
+                    if (
+                        p.dep_ == "pobj"
+                        and p.ent_type_ not in ("DATE", "TIME")  # "on Monday"
+                        and (vague or p.pos_ == "NOUN")
+                        and not self._vague(p)
+                        and (inner := self.name(p, entities=vague))
+                    ):
+                        return head[0], inner[1], f"{head[2]} {c.lower_} {inner[2]}"
+        return None if vague else head
 
     def _action(self, verb: Token, rel: str, rtype, issue, via: Token | None) -> list:
         """A stance on doing something is a stance on what it acts on: "opposes giving CSOs powers";
@@ -277,9 +314,9 @@ class Sides:
         modifiers ("stem cell research", "peacekeeping troops"), not evaluative ones ("controversial").
         With ``entities``, modifiers that are entities belong to it ("the Iraq war")."""
         doc = self.doc
-        if not entities and tok.pos_ == "PROPN" and attrs.entity_of(doc, tok.i):
+        if not entities and tok.pos_ == "PROPN" and self._entity(tok.i):
             return None
-        info = self.ents.get(attrs.entity_of(doc, tok.i) or "") if entities else None
+        info = self.ents.get(self._entity(tok.i) or "") if entities else None
         if info is not None and info.type != "Issue" and not any(c.dep_ in ("compound", "amod") for c in tok.lefts):
             return tok.i, tok.i + 1, info.name  # "an inquiry into the Iraq war" keeps the name
         left = tok.i
@@ -292,7 +329,7 @@ class Sides:
                 and c.tag_ not in ("JJR", "JJS")  # "higher defence spending" is the issue "defence spending"
                 and all(t.lower_ not in self.w.generic for t in sub)
                 and all(t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB") or t.text == "-" for t in sub)
-                and (entities or all(attrs.entity_of(doc, t.i) is None for t in sub))
+                and (entities or all(self._entity(t.i) is None for t in sub))
             ):
                 left = sub[0].i
             else:
@@ -346,6 +383,8 @@ class Sides:
                 return None
             node = node.head
             lemma = node.lemma_.lower()
+            if lemma in self.w.reported_passives and any(c.dep_ == "auxpass" for c in node.children):
+                return "reported"  # "he is said to have discussed"
             if (node.pos_ == "NOUN" and lemma in self.w.reported_nouns) or (
                 node.pos_ == "VERB" and lemma in self.w.reported
             ):

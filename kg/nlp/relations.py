@@ -293,13 +293,14 @@ class Rules:
             return []
         out = []
         issue = partial(self._issue, doc)
+        actors = {self.sides.subject(t) for t in subjects}
         for s_tok in subjects:
             s = self.sides.subject(s_tok)
             if s is None:
                 continue
             for o_tok in objects:
                 for t, o, r in self.sides.objects(o_tok, rel, rtype, trigger, issue):
-                    if o is None or s == o or o not in self.ents:
+                    if o is None or o in actors or o not in self.ents:  # "Labour and the Tories attacked his ..."
                         continue
                     r = self.sides.verbal(r, trigger, s_tok, s, o)
                     rt = self.cat.relation(r)
