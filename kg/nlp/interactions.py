@@ -217,6 +217,8 @@ class Sides:
                 cands = [p for p in c.children if p.dep_ == "pobj"]
             else:
                 continue
+            if c.lower_ == "their":
+                continue  # a plural pronoun's referent is too often guessed wrong to stand for an owner
             for t in cands:
                 if eid := self.actor(attrs.entity_of(self.doc, t.i)):
                     out.append((t, eid))
@@ -371,17 +373,25 @@ class Sides:
         """ "reported" for a relation in a clause under a claim or a rumour ("claims a leak suggested
         Mr Brown was ready to ..."), "possible" in an if-clause, "negated" under a negation ("would do
         nothing to help"); else None."""
-        node = scope
+        node, sibling = scope, False
         for i in range(8):
-            if i > 0 and any(c.dep_ == "neg" or (c.dep_ == "dobj" and c.lower_ == "nothing") for c in node.children):
+            # a coordinated predicate is not under its sibling's negation or attribution ("is reported
+            # to be pro-life and has opposed embryo research"), but is under what governs both
+            negated = any(c.dep_ == "neg" or (c.dep_ == "dobj" and c.lower_ == "nothing") for c in node.children)
+            if i > 0 and not sibling and negated:
                 return "negated"
-            if any(c.dep_ == "advmod" and c.lower_ in self.w.reported for c in node.children):
+            if any(c.dep_ == "advmod" and c.lower_ in self.w.reported for c in node.children) and not sibling:
                 return "reported"
             if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
                 return "possible"
-            if node.head is node or node.dep_ not in _CLAUSES:
+            if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                return None  # a clause of its own
+            if node.head is node or node.dep_ not in (*_CLAUSES, "conj"):
                 return None
+            sibling = node.dep_ == "conj"
             node = node.head
+            if sibling:
+                continue
             lemma = node.lemma_.lower()
             if lemma in self.w.reported_passives and any(c.dep_ == "auxpass" for c in node.children):
                 return "reported"  # "he is said to have discussed"

@@ -294,6 +294,7 @@ class Rules:
         out = []
         issue = partial(self._issue, doc)
         actors = {self.sides.subject(t) for t in subjects}
+        seen = set()  # "Ernst & Young urged him": one relation, not one per word of the name
         for s_tok in subjects:
             s = self.sides.subject(s_tok)
             if s is None:
@@ -303,6 +304,9 @@ class Rules:
                     if o is None or o in actors or o not in self.ents:  # "Labour and the Tories attacked his ..."
                         continue
                     r = self.sides.verbal(r, trigger, s_tok, s, o)
+                    if (s, r, o) in seen:
+                        continue
+                    seen.add((s, r, o))
                     rt = self.cat.relation(r)
                     if not rt.allows(self.ents[s].type, self.ents[o].type):
                         continue
