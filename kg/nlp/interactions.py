@@ -208,12 +208,13 @@ class Sides:
         return True
 
     def _owners(self, tok: Token) -> list[tuple[Token, str]]:
-        """The actors owning a noun: "Labour's plans", "Tory plans", "a plea by Lord Falconer"."""
+        """The actors owning a noun: "Labour's plans", "Tory plans", "a plea by Lord Falconer", "the
+        candidacy of Massimo D'Alema"."""
         out = []
         for c in tok.children:
             if c.dep_ in _MODIFIERS:
                 cands = [c]
-            elif c.dep_ == "prep" and c.lower_ == "by":
+            elif c.dep_ == "prep" and (c.lower_ == "by" or (c.lower_ == "of" and tok.lemma_.lower() in self.w.owned)):
                 cands = [p for p in c.children if p.dep_ == "pobj"]
             else:
                 continue
@@ -226,11 +227,13 @@ class Sides:
 
     def _institution(self, tok: Token) -> str | None:
         """The organisation or country an institution noun speaks for ("British officials", "his EU
-        counterparts"), not a pronoun's referent ("his officials")."""
+        counterparts", "their party"), not a person ("his officials")."""
         if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in self.w.institutions:
             return None
-        for c in tok.children:
-            if c.dep_ in _MODIFIERS and c.pos_ != "PRON" and (eid := self.actor(attrs.entity_of(self.doc, c.i))):
+        mods = sorted((c for c in tok.children if c.dep_ in _MODIFIERS), key=lambda c: c.pos_ == "PRON")
+        for c in mods:
+            eid = self.actor(attrs.entity_of(self.doc, c.i))
+            if eid and (c.pos_ != "PRON" or self.ents[eid].type != "Person"):
                 return eid
         return None
 
