@@ -24,7 +24,6 @@ from spacy.tokens import Doc, Token
 from kg.nlp import attrs
 from kg.schema import catalogue
 
-ACTOR_TYPES = frozenset({"Person", "Organization", "GPE", "Group"})
 _MODIFIERS = ("compound", "poss", "amod", "nmod")
 # the links from a clause up to what governs it (not "conj": a coordinated clause is said on its own)
 _CLAUSES = ("ccomp", "acl", "relcl", "advcl", "xcomp", "pcomp", "prep", "pobj", "dobj")
@@ -57,6 +56,7 @@ class Words:
     verbal_triggers: frozenset[str]
     armed: frozenset[str]  # heads of an attacker's noun phrase that make an attack material
     material: frozenset[str]  # words of a sentence that make an attack material
+    actor_types: frozenset[str]  # entity types that may act in an interaction (the catalogue's domains)
 
 
 def words(data: dict) -> Words:
@@ -98,6 +98,11 @@ def words(data: dict) -> Words:
         verbal_triggers=frozenset(lists["triggers"]),
         armed=frozenset(lists["armed"]),
         material=frozenset(lists["material"]),
+        actor_types=frozenset(
+            t
+            for t in cat.entity_types
+            if any(is_interaction(r) and r.domain is not None and r.allows(t, "Person") for r in cat.relations.values())
+        ),
     )
 
 
@@ -119,7 +124,7 @@ class Sides:
 
     def actor(self, eid: str | None) -> str | None:
         info = self.ents.get(eid) if eid else None
-        if info is None or info.type not in ACTOR_TYPES:
+        if info is None or info.type not in self.w.actor_types:
             return None
         last = info.name.lower().replace("-", " ").split()[-1:] or [""]
         return None if last[0] in self.w.not_actors else eid
