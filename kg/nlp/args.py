@@ -54,12 +54,22 @@ def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
+def is_passive_participle(verb: Token) -> bool:
+    """A participle with an agent modifying a noun: "plans, backed by the UK, to lift the embargo"."""
+    return (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBN"
+        and any(c.dep_ == "agent" for c in verb.children)
+        and all(t.text == "," for t in verb.doc[verb.head.i + 1 : verb.i])  # next to its noun, not a misparse
+    )
+
+
 def logical_subjects(verb: Token, depth: int = 0) -> list[Token]:
     """Who does ``verb``: its subject, the agent of a passive, or the controller of
     an infinitive/gerund ("deter Russia from attacking" -> Russia)."""
     if depth > 4:
         return []
-    if depth == 0 and is_passive(verb):
+    if depth == 0 and (is_passive(verb) or is_passive_participle(verb)):
         agents = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         return conjuncts(agents[0]) if agents else []
     for c in verb.children:
@@ -92,7 +102,10 @@ def logical_objects(verb: Token) -> list[Token]:
     """What ``verb`` is done to: the direct object, or the subject of a passive."""
     if is_passive(verb):
         return [t for c in verb.children if c.dep_ == "nsubjpass" for t in conjuncts(c)]
-    return [t for c in verb.children if c.dep_ in ("dobj", "dative") for t in conjuncts(c)]
+    if is_passive_participle(verb):
+        return [verb.head]
+    dobjs = [c for c in verb.children if c.dep_ == "dobj"][:1]  # a second one is a misparse of a list
+    return [t for c in verb.children if c.dep_ == "dative" or c in dobjs for t in conjuncts(c)]
 
 
 def prep_objects(tok: Token, prep: str) -> list[Token]:
@@ -113,6 +126,8 @@ def controller_chain(tok: Token):
     node = tok
     for _ in range(6):
         yield node
+        if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return  # a clause of its own ("said a delay would be disastrous and she accused the Tories")
         if node.dep_ in ("xcomp", "acomp", "conj") and node.head is not node:
             node = node.head
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
@@ -123,16 +138,25 @@ def controller_chain(tok: Token):
 
 def modality_and_negation(tok: Token, modality_words: dict[str, str], neg_governors) -> tuple[str, bool]:
     modality, negated = "asserted", False
+    prev = None
     for i, node in enumerate(controller_chain(tok)):
         if i > 0 and node.lemma_ in neg_governors:
             negated = True
         if i > 0 and node.lemma_ in modality_words and modality == "asserted":
             modality = modality_words[node.lemma_]
+        if i > 0 and node.lemma_ == "be" and prev is not None and prev.dep_ == "xcomp" and modality == "asserted":
+            modality = "intent"  # "the Tories are to back the plans"
         for c in node.children:
             if c.dep_ == "neg" and (i == 0 or node.dep_ != "conj"):
                 negated = True
-            if c.dep_ in ("aux", "auxpass") and c.lower_ in modality_words and modality == "asserted":
+            if (
+                c.dep_ in ("aux", "auxpass")
+                and c.lower_ in modality_words
+                and modality == "asserted"
+                and not (c.lemma_ == "have" and node.tag_ == "VBN")  # "have attacked" is done, not an obligation
+            ):
                 modality = modality_words[c.lower_]
+        prev = node
     return modality, negated
 
 

@@ -11,15 +11,18 @@ negation (no edge from "refused to support", "did not back") and modality
 Every relation is checked against the catalogue's domain and range.
 """
 
+from functools import cache, partial
+
 from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.nlp import args, attrs, lexicon
+from kg.nlp import args, attrs, interactions, lexicon
 from kg.nlp.component import LexiconUser
 from kg.schema import catalogue, ids
 
 EXTRACTOR = "kg_relations"
+_PARTICLES = {"up", "down", "off", "out", "away", "back"}
 _SPENDING_VERBS = {"reach", "raise", "increase", "hit", "spend", "commit", "boost", "lift", "meet"}
 
 
@@ -30,21 +33,31 @@ def relations(doc: Doc, lex: lexicon.Lexicon | None = None, confidence: float = 
     return Rules(doc.vocab, lex or lexicon.load(), confidence).find(doc)
 
 
-class Rules:
-    """The relation patterns with a lexicon (:func:`relations`)."""
+@cache
+def _own_words() -> interactions.Words:
+    return interactions.words(lexicon.read())
 
-    def __init__(self, vocab, lex: lexicon.Lexicon, confidence: float = 0.75):
+
+class Rules:
+    """The relation patterns with a lexicon (:func:`relations`); ``words``: the interaction rules'
+    word lists (default: those of kg's own lexicon)."""
+
+    def __init__(self, vocab, lex: lexicon.Lexicon, confidence: float = 0.75, words: interactions.Words | None = None):
         self.base = confidence
         self.lex = lex
+        self.words = words or _own_words()
+        self.trigger_verbs = frozenset(self.lex.verbs)
         self.cat = catalogue.load()
         # the lemmas a pattern below starts from
         self.triggers = attrs.hashes(
-            vocab, [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS, *self.lex.stance_adjectives]
+            vocab,
+            [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS, *self.lex.stance_adjectives, *self.words.letters],
         )
 
     def find(self, doc: Doc) -> list[attrs.RelationHit]:
         self.ents = doc._.kg_entities or {}
         self.coref = doc._.kg_coref or {}
+        self.sides = interactions.Sides(doc, self.ents, self.words, self.trigger_verbs)
         hits: list[attrs.RelationHit] = []
         seen: set[tuple] = set()
         for i in attrs.indices(doc, LEMMA, self.triggers):
@@ -59,6 +72,8 @@ class Rules:
                 found += self._spending(doc, tok)
             if tok.pos_ == "ADJ" and tok.lemma_ in self.lex.stance_adjectives:
                 found += self._stance_adjective(doc, tok)
+            if tok.pos_ == "VERB" and tok.lemma_ in self.words.letters:
+                found += self._letter(doc, tok)
             for h in found:
                 key = (h.subject, h.predicate, h.object, h.start)
                 if key not in seen:
@@ -85,12 +100,19 @@ class Rules:
         for slot, rel in slots.items():
             if slot == "dobj":
                 objects = args.logical_objects(verb)
+            elif " " in slot:  # a phrasal verb: "hit out at", the preposition on the verb or the particle
+                particle, prep = slot.split()
+                parts = [c for c in verb.children if c.dep_ in ("prt", "advmod") and c.lower_ == particle]
+                objects = [t for p in parts[:1] for t in (*args.prep_objects(verb, prep), *args.prep_objects(p, prep))]
             else:  # the prepositional phrase may hang on the verb or on its object
                 objects = args.prep_objects(verb, slot) or [
                     t for o in args.logical_objects(verb) for t in args.prep_objects(o, slot)
                 ]
             if slot == "dobj" and not objects:
                 continue
+            if slot == "dobj" and any(c.dep_ == "prt" and c.lower_ in _PARTICLES for c in verb.children):
+                continue  # "back up his optimism", "back down": another verb
+
             out += self._emit(doc, rel, subjects, objects, verb, verb)
         return out
 
@@ -108,7 +130,16 @@ class Rules:
             subjects = [gov]  # "Ferraro, a native of Bethany"
         if not subjects and noun.dep_ == "attr" and gov.lemma_ == "be":
             subjects = [c for c in gov.children if c.dep_ == "nsubj"]  # "Booth was the assassin of Lincoln"
-        if not subjects and noun.dep_ == "dobj" and gov.pos_ in ("VERB", "AUX"):
+        if any(r == "signs_agreement_with" for r in slots.values()) and not (
+            noun.dep_ in ("dobj", "nsubjpass", "conj") and gov.lemma_ in self.words.agree
+        ):
+            return []  # "its agreement with Chelsea would end", "lost deals with": no agreement made
+        if (
+            not subjects
+            and noun.dep_ == "dobj"
+            and gov.pos_ in ("VERB", "AUX")
+            and gov.lemma_ not in self.words.undergo  # "faces opposition to the move"
+        ):
             # "launched an attack on", "was given a budget" (the passive's subject receives it)
             subjects = (
                 [t for c in gov.children if c.dep_ == "nsubjpass" for t in args.conjuncts(c)]
@@ -145,36 +176,30 @@ class Rules:
             out += self._emit(doc, rel, subjects, [verb], adj, adj)
         return out
 
-    def _issue(self, doc: Doc, tok: Token) -> str | None:
+    def _letter(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """'Howard has written to Tony Blair demanding an explanation': a request to the addressee."""
+        addressees = args.prep_objects(verb, "to")
+        asks = [
+            c
+            for t in (verb, *addressees)
+            for c in t.children
+            if c.dep_ in ("advcl", "xcomp", "acl", "conj") and c.pos_ == "VERB" and c.lemma_ in self.words.requests
+        ]
+        if not asks or not addressees:
+            return []
+        return self._emit(doc, "calls_on", args.logical_subjects(verb), addressees, asks[0], verb)
+
+    def _issue(self, doc: Doc, start: int, end: int, name: str) -> str:
         """An Issue entity for a stance object that names no actor ("sending peacekeeping troops")."""
-        if tok.pos_ == "VERB":  # a gerund or infinitive: the issue is what it acts on
-            objs = [c for c in tok.children if c.dep_ == "dobj"]
-            if not objs:
-                return None
-            tok = objs[0]
-        if tok.pos_ not in ("NOUN", "PROPN") or args.entity_of(doc, tok):
-            return None
-        left = tok.i
-        for c in sorted(tok.lefts, key=lambda t: -t.i):
-            if (
-                c.i == left - 1
-                and c.dep_ in ("compound", "amod", "nmod")
-                and c.pos_ in ("NOUN", "ADJ", "PROPN")
-                and c.tag_ not in ("JJR", "JJS")  # "higher defence spending" is the issue "defence spending"
-            ):
-                left = c.i
-        words = [t.lemma_.lower() if t.i == tok.i else t.lower_ for t in doc[left : tok.i + 1]]
-        if tok.tag_ in ("NNS", "NNPS"):
-            words[-1] = tok.lower_  # "peacekeeping troops", not "peacekeeping troop"
-        name = " ".join(words)
-        if len(name) < 3:
-            return None
         eid = ids.entity_id(name, "Issue")
         info = self.ents.setdefault(eid, attrs.EntityInfo(eid, name, "Issue"))
-        if doc[left : tok.i + 1].text != name:
-            info.aliases.add(doc[left : tok.i + 1].text)
-        doc._.kg_mentions.append(attrs.MentionInfo(eid, left, tok.i + 1))
-        for i in range(left, tok.i + 1):
+        span = doc[start:end]
+        if span.text != name:
+            info.aliases.add(span.text)
+        own = [t.i for t in span if attrs.entity_of(doc, t.i) in (None, eid)]  # an entity inside stays itself
+        if own:
+            doc._.kg_mentions.append(attrs.MentionInfo(eid, own[0], own[-1] + 1))
+        for i in own:
             doc._.kg_token_entity[i] = eid
         return eid
 
@@ -227,13 +252,13 @@ class Rules:
         modality, negated = args.modality_and_negation(scope, self.lex.modality, self.lex.negation_governors)
         if negated:
             return []
+        if interactions.is_interaction(rtype):
+            return self._emit_interaction(doc, rel, rtype, subjects, objects, trigger, scope, modality)
         out = []
         for s_tok in subjects:
             s = args.entity_of(doc, s_tok)
             for o_tok in objects:
                 o = args.entity_of(doc, o_tok)
-                if o is None and s and rtype.stance:
-                    o = self._issue(doc, o_tok)
                 if not s or not o or s == o or s not in self.ents or o not in self.ents:
                     continue
                 if not rtype.allows(self.ents[s].type, self.ents[o].type):
@@ -259,6 +284,50 @@ class Rules:
                 )
         return out
 
+    def _emit_interaction(self, doc, rel, rtype, subjects, objects, trigger, scope, modality):
+        """:meth:`_emit` for the interaction and stance relations, with their stricter sides
+        (:mod:`kg.nlp.interactions`)."""
+        if modality == "asserted":
+            modality = self.sides.clause_modality(scope) or modality
+        if modality == "negated" or not self.sides.asks(rel, trigger):
+            return []
+        out = []
+        issue = partial(self._issue, doc)
+        actors = {self.sides.subject(t) for t in subjects}
+        seen = set()  # "Ernst & Young urged him": one relation, not one per word of the name
+        for s_tok in subjects:
+            s = self.sides.subject(s_tok)
+            if s is None:
+                continue
+            for o_tok in objects:
+                for t, o, r in self.sides.objects(o_tok, rel, rtype, trigger, issue):
+                    if o is None or o in actors or o not in self.ents:  # "Labour and the Tories attacked his ..."
+                        continue
+                    r = self.sides.verbal(r, trigger, s_tok, s, o)
+                    if (s, r, o) in seen:
+                        continue
+                    seen.add((s, r, o))
+                    rt = self.cat.relation(r)
+                    if not rt.allows(self.ents[s].type, self.ents[o].type):
+                        continue
+                    conf = self.base - (0.15 if s_tok.i in self.coref or t.i in self.coref else 0)
+                    conf -= 0.1 if modality != "asserted" else 0
+                    subj, obj = (min(s, o), max(s, o)) if rt.symmetric else (s, o)
+                    out.append(
+                        args.hit(
+                            doc,
+                            r,
+                            subj,
+                            obj,
+                            [s_tok, trigger, t],
+                            EXTRACTOR,
+                            round(conf, 2),
+                            modality,
+                            trigger=trigger.lemma_,
+                        )
+                    )
+        return out
+
 
 class RelationExtractor(LexiconUser):
     def __init__(self, nlp: Language, name: str, confidence: float = 0.75):
@@ -269,7 +338,7 @@ class RelationExtractor(LexiconUser):
 
     def restore(self) -> None:
         super().restore()
-        self.rules = Rules(self.vocab, self.lex, self.confidence)
+        self.rules = Rules(self.vocab, self.lex, self.confidence, interactions.words(self.stored["lexicon"]))
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.kg_relations = self.rules.find(doc)

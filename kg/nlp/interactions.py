@@ -1,0 +1,410 @@
+"""Who acts on whom in the interaction and stance relations (supports, criticises, accuses, calls_on ...).
+
+An interaction feeds the alliance network, so its two sides must be actors the sentence names:
+
+- subjects: the entity itself, or the organisation or country an institution noun speaks for ("British
+  officials", "the Labour government"), never the one modifying a person ("a Highland councillor",
+  "Labour backbenchers") or an abstract noun ("Mr Blair's view"); a law or a disaster is no actor;
+- objects: an entity; for a bare common noun ("the proposals", "the idea"), the issue its complement
+  names ("plans to introduce ID cards": ID cards; "plans to scrap fees": the opposite stance on fees) or
+  its owner ("backed Mr Howard's stance": Michael Howard), else nothing; rejecting a claim ("rejected
+  the idea that ...") is a denial, not a stance; an office without its holder is left out;
+- verbal conflict: "attack" names criticism unless the attacker is armed or two countries fight;
+- modality: a relation in a clause under a claim or a rumour is reported, one in an if-clause possible.
+
+The word lists are the ``[interactions]`` section of the cue lexicon (``pipelines/lexicon.toml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from kg.nlp import attrs
+from kg.schema import catalogue
+
+_MODIFIERS = ("compound", "poss", "amod", "nmod")
+# the links from a clause up to what governs it (not "conj": a coordinated clause is said on its own)
+_CLAUSES = ("ccomp", "acl", "relcl", "advcl", "xcomp", "pcomp", "prep", "pobj", "dobj")
+
+
+@dataclass(frozen=True)
+class Words:
+    vague: frozenset[str]
+    owned: frozenset[str]
+    claims: frozenset[str]
+    denials: frozenset[str]
+    with_complement: frozenset[str]
+    wants: frozenset[str]
+    promote: frozenset[str]
+    demote: frozenset[str]
+    generic: frozenset[str]
+    institutions: frozenset[str]
+    undergo: frozenset[str]
+    agree: frozenset[str]
+    reported: frozenset[str]  # verbs and adverbs
+    reported_nouns: frozenset[str]
+    not_actors: frozenset[str]
+    asks_with_clause: frozenset[str]
+    kin: frozenset[str]
+    personal: frozenset[str]  # relations that a meeting with one's family is not
+    reported_passives: frozenset[str]
+    letters: frozenset[str]
+    requests: frozenset[str]
+    verbal: dict[str, str]  # material-conflict relation -> the criticism it names when verbal
+    verbal_triggers: frozenset[str]
+    armed: frozenset[str]  # heads of an attacker's noun phrase that make an attack material
+    material: frozenset[str]  # words of a sentence that make an attack material
+    actor_types: frozenset[str]  # entity types that may act in an interaction (the catalogue's domains)
+
+
+def words(data: dict) -> Words:
+    """The word lists from the lexicon's data (``lexicon.read()``), relations checked against the catalogue."""
+    sec = data.get("interactions", {})
+    verbal = dict(sec.get("verbal", {}))
+    lists = {k: verbal.pop(k, []) for k in ("triggers", "armed", "material")}
+    cat = catalogue.load()
+    for rel, to in verbal.items():
+        if rel not in cat.relations or to not in cat.relations:
+            raise catalogue.CatalogueError(f"[interactions.verbal] {rel} = {to!r}: not relations of the catalogue")
+
+    def fs(key: str) -> frozenset[str]:
+        return frozenset(sec.get(key, ()))
+
+    return Words(
+        vague=fs("vague"),
+        owned=fs("owned"),
+        claims=fs("claims"),
+        denials=fs("denials"),
+        with_complement=fs("with_complement"),
+        wants=fs("wants"),
+        promote=fs("promote"),
+        demote=fs("demote"),
+        generic=fs("generic_adjectives"),
+        institutions=fs("institutions"),
+        undergo=fs("undergo"),
+        agree=fs("agree"),
+        reported=fs("reported"),
+        reported_nouns=fs("reported_nouns"),
+        not_actors=fs("not_actors"),
+        asks_with_clause=fs("asks_with_clause"),
+        kin=fs("kin"),
+        personal=fs("not_with_kin"),
+        reported_passives=fs("reported_passives"),
+        letters=fs("letters"),
+        requests=fs("requests"),
+        verbal=verbal,
+        verbal_triggers=frozenset(lists["triggers"]),
+        armed=frozenset(lists["armed"]),
+        material=frozenset(lists["material"]),
+        actor_types=frozenset(
+            t
+            for t in cat.entity_types
+            if any(is_interaction(r) and r.domain is not None and r.allows(t, "Person") for r in cat.relations.values())
+        ),
+    )
+
+
+def is_interaction(rtype: catalogue.RelationType) -> bool:
+    return bool(rtype.cameo or rtype.stance)
+
+
+OPPOSITE = {"supports": "opposes", "opposes": "supports"}
+
+
+class Sides:
+    """The subject and object rules over one Doc (``ents``: its ``kg_entities``)."""
+
+    def __init__(self, doc: Doc, ents: dict[str, attrs.EntityInfo], w: Words, triggers: frozenset[str] = frozenset()):
+        self.doc = doc
+        self.ents = ents
+        self.w = w
+        self.triggers = triggers  # verbs with relations of their own, which name no issue
+
+    def actor(self, eid: str | None) -> str | None:
+        info = self.ents.get(eid) if eid else None
+        if info is None or info.type not in self.w.actor_types:
+            return None
+        last = info.name.lower().replace("-", " ").split()[-1:] or [""]
+        return None if last[0] in self.w.not_actors else eid
+
+    def _entity(self, i: int) -> str | None:
+        """The entity of a token other than an Issue this component made (whose words stay free)."""
+        eid = attrs.entity_of(self.doc, i)
+        info = self.ents.get(eid) if eid else None
+        return eid if info is not None and info.type != "Issue" else None
+
+    # -- subjects ---------------------------------------------------------------------------
+
+    def subject(self, tok: Token) -> str | None:
+        """The actor a subject token names: its entity, or the one an institution noun speaks for."""
+        eid = attrs.entity_of(self.doc, tok.i)
+        compared = tok.i > 0 and self.doc[tok.i - 1].lower_ in ("like", "unlike")  # "Like Labour, the Lib Dems ..."
+        if eid and not compared:
+            return self.actor(eid)
+        named = self._named(tok)
+        return named[0][1] if named else self._institution(tok)
+
+    def _named(self, tok: Token, depth: int = 0) -> list[tuple[Token, str]]:
+        """The actors in apposition: "Labour's election chief Alan Milburn", "his Israeli counterpart,
+        Ariel Sharon, and the Palestinian leader, Mahmoud Abbas" (the parser hangs the second on the first)."""
+        out = []
+        for c in tok.children:
+            if c.dep_ != "appos" or depth > 2:
+                continue
+            for t in (c, *c.conjuncts):
+                if eid := self.actor(attrs.entity_of(self.doc, t.i)):
+                    out.append((t, eid))
+                else:
+                    out += self._named(t, depth + 1)
+        return out
+
+    # -- objects ----------------------------------------------------------------------------
+
+    def objects(self, tok: Token, rel: str, rtype: catalogue.RelationType, trigger: Token, issue) -> list:
+        """(token, entity id, relation) for each thing an object token stands for; ``issue(start,
+        end, name)`` makes an Issue entity for a stance on something that is no entity."""
+        doc = self.doc
+        if rel in self.w.personal and any(t.lemma_.lower() in self.w.kin for t in (tok, tok.head, *tok.children)):
+            return []  # "met his future wife Glenys"
+        eid = attrs.entity_of(doc, tok.i)
+        info = self.ents.get(eid) if eid else None
+        if info is not None and info.type not in ("Issue", "Office"):
+            return [(tok, eid, rel)] if info.type != "Quantity" else []
+        if named := self._named(tok):
+            # "his Israeli counterpart, Ariel Sharon, and the Palestinian leader, Mahmoud Abbas"
+            return [(t, o, rel) for t, o in named]
+        if inst := self._institution(tok):
+            return [(tok, inst, rel)]  # "met British officials"
+        if info is not None and info.type == "Office":
+            return []  # "praised his chancellor": the holder, which coreference did not find, is the object
+        if tok.pos_ == "VERB":
+            return self._action(tok, rel, rtype, issue, None)
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return []
+        lemma = tok.lemma_.lower()
+        if trigger.lemma_ in self.w.denials and lemma in self.w.claims:
+            return []  # "rejected the idea that ...", "rejected allegations": a denial
+        owners = self._owners(tok)
+        if not rtype.stance:
+            # "praised Lord Scarman's ability to listen", "attacked Labour's plans": the owner is judged
+            return [(t, o, rel) for t, o in owners if t.dep_ == "poss" or lemma in self.w.owned]
+        name = self.issue_name(tok)
+        if name and name[2] not in self.w.vague and name[2].rstrip("s") not in self.w.vague:
+            return [(tok, issue(*name), rel)]
+        out = self._complement(tok, rel, rtype, issue)
+        if lemma in self.w.owned:
+            out += [(t, o, rel) for t, o in owners]
+        return out
+
+    def _vague(self, tok: Token) -> bool:
+        """A bare common noun that names no issue ("the proposals"), not one with a topic ("immigration
+        proposals", "the Iraq war")."""
+        if tok.lemma_.lower() not in self.w.vague:
+            return False
+        for c in tok.lefts:
+            # a topic ("immigration proposals", "anti-terror legislation", "the Iraq war"); not a name,
+            # which is an owner ("Tory plans")
+            if c.dep_ in ("compound", "nmod", "amod") and c.lower_ not in self.w.generic:
+                eid = self._entity(c.i)
+                if (c.pos_ in ("NOUN", "ADJ") and eid is None) or (eid and tok.lemma_.lower() not in self.w.owned):
+                    return False
+        return True
+
+    def _owners(self, tok: Token) -> list[tuple[Token, str]]:
+        """The actors owning a noun: "Labour's plans", "Tory plans", "a plea by Lord Falconer", "the
+        candidacy of Massimo D'Alema"."""
+        out = []
+        for c in tok.children:
+            if c.dep_ in _MODIFIERS:
+                cands = [c]
+            elif c.dep_ == "prep" and (c.lower_ == "by" or (c.lower_ == "of" and tok.lemma_.lower() in self.w.owned)):
+                cands = [p for p in c.children if p.dep_ == "pobj"]
+            else:
+                continue
+            if c.lower_ == "their":
+                continue  # a plural pronoun's referent is too often guessed wrong to stand for an owner
+            for t in cands:
+                if eid := self.actor(attrs.entity_of(self.doc, t.i)):
+                    out.append((t, eid))
+        return out
+
+    def _institution(self, tok: Token) -> str | None:
+        """The organisation or country an institution noun speaks for ("British officials", "his EU
+        counterparts", "their party"), not a person ("his officials")."""
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in self.w.institutions:
+            return None
+        mods = sorted((c for c in tok.children if c.dep_ in _MODIFIERS), key=lambda c: c.pos_ == "PRON")
+        for c in mods:
+            eid = self.actor(attrs.entity_of(self.doc, c.i))
+            if eid and (c.pos_ != "PRON" or self.ents[eid].type != "Person"):
+                return eid
+        return None
+
+    def _complement(self, tok: Token, rel: str, rtype, issue) -> list:
+        """The issue a vague noun's complement names: "plans to introduce ID cards", "a call for a
+        quota", "a ban on hunting"."""
+        lemma = tok.lemma_.lower()
+        for c in tok.children:
+            if (
+                c.dep_ in ("acl", "relcl")
+                and c.pos_ == "VERB"
+                and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            ):
+                return self._action(c, rel, rtype, issue, c)
+            if c.dep_ != "prep" or c.lower_ != "for" or lemma not in self.w.wants:
+                continue
+            for p in c.children:
+                if p.dep_ == "pcomp" and p.pos_ == "VERB":
+                    return self._action(p, rel, rtype, issue, p)  # "calls for scrapping the tax"
+                if p.dep_ != "pobj":
+                    continue
+                if eid := self.actor(attrs.entity_of(self.doc, p.i)):
+                    return [(p, eid, rel)] if rtype.allows("Person", self.ents[eid].type) else []
+                if name := self.issue_name(p):
+                    return [(p, issue(*name), rel)]
+        if lemma in self.w.with_complement and (name := self.issue_name(tok)):
+            return [(tok, issue(*name), rel)]  # "a ban on hunting"
+        return []
+
+    def issue_name(self, tok: Token) -> tuple[int, int, str] | None:
+        """:meth:`name` of a noun that is not vague, with what it is on ("a quota on economic migrants",
+        "capital gains tax on home sales"); a vague one that takes a complement is named with it ("a ban
+        on hunting", "use of wire-tap evidence", "an inquiry into the Iraq war")."""
+        vague = self._vague(tok)
+        if vague and tok.lemma_.lower() not in self.w.with_complement:
+            return None
+        head = self.name(tok)
+        if head is None:
+            return None
+        for c in tok.children:
+            if c.dep_ == "prep" and (c.lower_ in ("on", "of", "into", "in", "against") if vague else c.lower_ == "on"):
+                for p in c.children:
+                    if (
+                        p.dep_ == "pobj"
+                        and p.ent_type_ not in ("DATE", "TIME")  # "on Monday"
+                        and (vague or p.pos_ == "NOUN")
+                        and not self._vague(p)
+                        and (inner := self.name(p, entities=vague))
+                    ):
+                        return head[0], inner[1], f"{head[2]} {c.lower_} {inner[2]}"
+        return None if vague else head
+
+    def _action(self, verb: Token, rel: str, rtype, issue, via: Token | None) -> list:
+        """A stance on doing something is a stance on what it acts on: "opposes giving CSOs powers";
+        through a plan or a readiness (``via``), only for verbs that promote or demote their object."""
+        objs = [c for c in verb.children if c.dep_ == "dobj"]
+        if not objs:
+            return []
+        lemma = verb.lemma_.lower()
+        obj = objs[0]
+        if any(c.dep_ == "neg" for c in verb.children):
+            return []  # "his decision not to release the suspects"
+        phrase = False  # the issue is the whole act ("the move to raise the minimum wage")
+        if via is not None or (rel in OPPOSITE and verb.dep_ == "xcomp"):
+            if lemma in self.w.demote and rel in OPPOSITE:
+                rel = OPPOSITE[rel]
+            elif lemma not in self.w.promote:
+                if via is None or lemma in self.triggers or any(c.dep_ in ("neg", "prt") for c in verb.children):
+                    return []
+                phrase = True
+        actor = self.actor(attrs.entity_of(self.doc, obj.i))
+        if actor:
+            return [] if phrase else [(obj, actor, rel)]
+        if obj.pos_ not in ("NOUN", "PROPN"):
+            return []
+        name = self.issue_name(obj)
+        if name and phrase:
+            name = (min(verb.i, name[0]), max(verb.i + 1, name[1]), f"{lemma} {name[2]}")
+        return [(obj, issue(*name), rel)] if name else []
+
+    def name(self, tok: Token, entities: bool = False) -> tuple[int, int, str] | None:
+        """(first token, end token, name) of the issue a noun names: the noun with its classifying
+        modifiers ("stem cell research", "peacekeeping troops"), not evaluative ones ("controversial").
+        With ``entities``, modifiers that are entities belong to it ("the Iraq war")."""
+        doc = self.doc
+        if not entities and tok.pos_ == "PROPN" and self._entity(tok.i):
+            return None
+        info = self.ents.get(self._entity(tok.i) or "") if entities else None
+        if info is not None and info.type != "Issue" and not any(c.dep_ in ("compound", "amod") for c in tok.lefts):
+            return tok.i, tok.i + 1, info.name  # "an inquiry into the Iraq war" keeps the name
+        left = tok.i
+        for c in sorted(tok.lefts, key=lambda t: -t.i):
+            sub = list(c.subtree)
+            if (
+                c.dep_ in ("compound", "amod", "nmod")
+                and sub[-1].i == left - 1
+                and c.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")
+                and c.tag_ not in ("JJR", "JJS")  # "higher defence spending" is the issue "defence spending"
+                and all(t.lower_ not in self.w.generic for t in sub)
+                and all(t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB") or t.text == "-" for t in sub)
+                and (entities or all(self._entity(t.i) is None for t in sub))
+            ):
+                left = sub[0].i
+            else:
+                break
+        words = [t.lemma_.lower() if t.i == tok.i else t.lower_ for t in doc[left : tok.i + 1]]
+        if tok.tag_ in ("NNS", "NNPS"):
+            words[-1] = tok.lower_  # "peacekeeping troops", not "peacekeeping troop"
+        name = " ".join(words).replace(" - ", "-")
+        if len(name) < 3 or tok.lemma_.lower() in self.w.generic:
+            return None
+        return left, tok.i + 1, name
+
+    # -- the kind of conflict ---------------------------------------------------------------
+
+    def asks(self, rel: str, trigger: Token) -> bool:
+        """Whether a request says what is asked, where the verb needs it ("pressed Mr Blair to resign")."""
+        if rel != "calls_on" or trigger.lemma_ not in self.w.asks_with_clause:
+            return True
+        return any(c.dep_ in ("xcomp", "ccomp") for c in trigger.children)
+
+    def verbal(self, rel: str, trigger: Token, s_tok: Token, s: str, o: str) -> str:
+        """``rel``, or the criticism it names when an attack is made with words ("He will attack
+        Labour's record"), not arms ("troops attacked the town", "Russia attacked Ukraine")."""
+        if rel not in self.w.verbal or trigger.lemma_ not in self.w.verbal_triggers:
+            return rel
+        if s_tok.lemma_.lower() in self.w.armed or any(
+            c.dep_ in _MODIFIERS and c.lemma_.lower() in self.w.armed for c in s_tok.children
+        ):
+            return rel
+        if self.ents[s].type in ("GPE", "Group") and self.ents[o].type in ("GPE", "Location", "Group"):
+            return rel
+        if any(t.lemma_.lower() in self.w.material for t in attrs.sentence(trigger)):
+            return rel
+        return self.w.verbal[rel]
+
+    # -- modality ---------------------------------------------------------------------------
+
+    def clause_modality(self, scope: Token) -> str | None:
+        """ "reported" for a relation in a clause under a claim or a rumour ("claims a leak suggested
+        Mr Brown was ready to ..."), "possible" in an if-clause, "negated" under a negation ("would do
+        nothing to help"); else None."""
+        node, sibling = scope, False
+        for i in range(8):
+            # a coordinated predicate is not under its sibling's negation or attribution ("is reported
+            # to be pro-life and has opposed embryo research"), but is under what governs both
+            negated = any(c.dep_ == "neg" or (c.dep_ == "dobj" and c.lower_ == "nothing") for c in node.children)
+            if i > 0 and not sibling and negated:
+                return "negated"
+            if any(c.dep_ == "advmod" and c.lower_ in self.w.reported for c in node.children) and not sibling:
+                return "reported"
+            if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
+                return "possible"
+            if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                return None  # a clause of its own
+            if node.head is node or node.dep_ not in (*_CLAUSES, "conj"):
+                return None
+            sibling = node.dep_ == "conj"
+            node = node.head
+            if sibling:
+                continue
+            lemma = node.lemma_.lower()
+            if lemma in self.w.reported_passives and any(c.dep_ == "auxpass" for c in node.children):
+                return "reported"  # "he is said to have discussed"
+            if (node.pos_ == "NOUN" and lemma in self.w.reported_nouns) or (
+                node.pos_ == "VERB" and lemma in self.w.reported
+            ):
+                return "reported"
+        return None

@@ -1,0 +1,205 @@
+"""Interaction and stance relations (supports, opposes, criticises, accuses, calls_on ...) on sentences in
+the style of British political news, one test per way they go wrong: a vague object, the wrong subject,
+the wrong object, the wrong relation, and a relation stored as fact that the sentence does not assert."""
+
+import pytest
+
+from kg.model import Article
+from kg.nlp.graph import doc_to_graph
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kg.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+def relations(nlp, text):
+    g = doc_to_graph(nlp(text), Article(id="t", text=text))
+    return {(r.subject, r.predicate, r.object): r for r in g.relations}
+
+
+def interactions(rels):
+    """The relations that are neither positions nor memberships."""
+    return {k for k in rels if k[1] not in ("holds_position", "office_of", "member_of", "located_in")}
+
+
+# -- vague objects ------------------------------------------------------------------------------
+
+
+def test_a_stance_on_a_bare_common_noun_is_dropped(nlp):
+    rels = relations(nlp, "Tory leader Michael Howard also backed the proposals on Monday.")
+    assert not {k for k in rels if k[1] == "supports"}, rels
+
+
+def test_plans_to_do_something_are_a_stance_on_what_they_do(nlp):
+    rels = relations(nlp, "The Tories are to back controversial government plans to introduce ID cards.")
+    assert ("group/tories", "supports", "issue/id-cards") in rels, rels
+    assert rels[("group/tories", "supports", "issue/id-cards")].modality == "intent"  # "are to back"
+    assert not any(k[2].startswith("issue/") and "plans" in k[2] for k in rels), rels
+
+
+def test_plans_to_scrap_something_are_the_opposite_stance_on_it(nlp):
+    rels = relations(nlp, "Charles Kennedy backed plans to scrap tuition fees.")
+    assert ("person/charles-kennedy", "opposes", "issue/tuition-fees") in rels, rels
+    assert ("person/charles-kennedy", "supports", "issue/tuition-fees") not in rels
+
+
+def test_a_stance_on_someones_policy_is_a_stance_towards_them(nlp):
+    rels = relations(nlp, "Charles Kennedy backed Michael Howard's stance on abortion.")
+    assert ("person/charles-kennedy", "supports", "person/michael-howard") in rels, rels
+
+
+def test_a_topic_makes_a_common_noun_an_issue(nlp):
+    rels = relations(nlp, "Michael Howard has backed stem cell research.")
+    assert ("person/michael-howard", "supports", "issue/stem-cell-research") in rels, rels
+
+
+# -- wrong relation -----------------------------------------------------------------------------
+
+
+def test_attacking_a_record_is_criticism_not_assault(nlp):
+    rels = relations(nlp, "Michael Howard will attack Labour's record on tax.")
+    assert ("person/michael-howard", "criticises", "organization/labour") in rels, rels
+    assert rels[("person/michael-howard", "criticises", "organization/labour")].modality == "intent"
+    assert not {k for k in rels if k[1] == "attacks"}
+
+
+def test_an_armed_attack_stays_an_attack(nlp):
+    rels = relations(nlp, "Russia attacked Ukraine in February.")
+    assert ("gpe/russia", "attacks", "gpe/ukraine") in rels, rels
+    assert ("gpe/russia", "criticises", "gpe/ukraine") not in rels
+
+
+def test_hitting_out_at_and_condemning(nlp):
+    rels = relations(
+        nlp,
+        "Charles Kennedy hit out at the Conservatives over their immigration plans. "
+        "Alex Salmond condemned Jack McConnell for his comments.",
+    )
+    assert ("person/charles-kennedy", "criticises", "group/conservatives") in rels, rels
+    assert ("person/alex-salmond", "accuses", "person/jack-mcconnell") in rels, rels
+
+
+def test_rejecting_a_claim_is_a_denial_not_opposition(nlp):
+    rels = relations(nlp, "Michael Howard rejected the idea that the Tories and the BNP appealed to the same voters.")
+    assert not {k for k in rels if k[1] == "opposes"}, rels
+
+
+def test_a_deal_that_ends_or_is_lost_is_no_agreement(nlp):
+    ended = relations(nlp, "Umbro's sponsorship agreement with Chelsea will end in 2006.")
+    assert not {k for k in ended if k[1] == "signs_agreement_with"}, ended
+    rels = relations(
+        nlp,
+        "Umbro, which lost sponsorship deals with Chelsea and Celtic, signed a new agreement with Rangers.",
+    )
+    assert {k for k in rels if k[1] == "signs_agreement_with"} == {
+        ("organization/rangers", "signs_agreement_with", "organization/umbro")
+    }, rels
+
+
+def test_requests(nlp):
+    rels = relations(
+        nlp,
+        "Alan Greenspan urged Congress to cut the deficit. "
+        "Michael Howard has written to Tony Blair demanding an explanation of the new rules.",
+    )
+    assert ("person/alan-greenspan", "calls_on", "organization/congress") in rels, rels
+    assert ("person/michael-howard", "calls_on", "person/tony-blair") in rels, rels
+
+
+def test_pressing_someone_over_something_is_no_request(nlp):
+    rels = relations(nlp, "The Tories said they would press Labour over its spending figures.")
+    assert not {k for k in rels if k[1] == "calls_on"}, rels
+
+
+# -- subjects -----------------------------------------------------------------------------------
+
+
+def test_someone_from_a_place_or_party_is_not_the_place_or_party(nlp):
+    rels = relations(
+        nlp,
+        "A Highland councillor has also defended Jack McConnell. "
+        "Labour backbenchers and opposition politicians opposed Geoff Hoon's plan.",
+    )
+    assert not {k for k in rels if k[1] in ("supports", "opposes")}, rels
+
+
+def test_officials_speak_for_their_country(nlp):
+    rels = relations(nlp, "John Bolton is meeting British officials this week.")
+    assert ("gpe/united-kingdom", "meets", "person/john-bolton") in rels, rels
+
+
+def test_facing_opposition_is_not_opposing(nlp):
+    rels = relations(nlp, "But Jack Straw faces tough opposition to the move.")
+    assert not {k for k in rels if k[1] == "opposes"}, rels
+
+
+def test_a_call_is_made_by_its_owner(nlp):
+    rels = relations(nlp, "Tony Blair rejected the Tories' call for a quota on economic migrants.")
+    assert ("group/tories", "supports", "issue/quota-on-economic-migrants") in rels, rels
+    assert ("person/tony-blair", "opposes", "issue/quota-on-economic-migrants") in rels, rels
+    assert ("person/tony-blair", "supports", "issue/quota-on-economic-migrants") not in rels
+
+
+def test_a_law_is_not_an_actor(nlp):
+    rels = relations(nlp, 'The Prevention of Terrorism Bill proposes "control orders" for terror suspects.')
+    assert not interactions(rels), rels
+
+
+# -- objects ------------------------------------------------------------------------------------
+
+
+def test_a_community_is_not_its_country(nlp):
+    rels = relations(nlp, "Pervez Musharraf is due to visit the Pakistani community in Manchester.")
+    assert not {k for k in rels if k[1] == "visits" and k[2] == "gpe/pakistan"}, rels
+
+
+def test_an_office_without_its_holder_is_no_object(nlp):
+    rels = relations(nlp, "Tony Blair praised his chancellor for his role in creating economic stability.")
+    assert not {k for k in rels if k[1] == "praises"}, rels
+
+
+def test_a_second_object_from_a_misparsed_list_is_left_out(nlp):
+    rels = relations(
+        nlp,
+        "Mr Brown accused Oliver Letwin of plotting cuts that were the equivalent of sacking every teacher, "
+        "GP and nurse in the country.",
+    )
+    accused = {k[2] for k in rels if k[1] == "accuses"}
+    assert accused == {"person/oliver-letwin"}, rels
+
+
+# -- not asserted -------------------------------------------------------------------------------
+
+
+def test_a_past_act_is_asserted_not_an_obligation(nlp):
+    rels = relations(nlp, "Labour and the Tories have attacked Charles Kennedy's policies as unworkable.")
+    got = [r for k, r in rels.items() if k[1] == "criticises" and k[2] == "person/charles-kennedy"]
+    assert got and all(r.modality == "asserted" for r in got), rels
+
+
+def test_a_claim_is_reported_not_asserted(nlp):
+    rels = relations(nlp, "Newspapers carried claims that Gordon Brown had backed plans to introduce ID cards.")
+    r = rels.get(("person/gordon-brown", "supports", "issue/id-cards"))
+    assert r is not None and r.modality == "reported", rels
+
+
+def test_an_accusation_of_criticism_is_reported(nlp):
+    rels = relations(nlp, "Cherie Blair has been accused of criticising George W Bush's policies.")
+    r = rels.get(("person/cherie-blair", "criticises", "person/george-w-bush"))
+    assert r is not None and r.modality == "reported", rels
+
+
+def test_doing_nothing_to_help_is_no_aid(nlp):
+    rels = relations(nlp, "Michael Howard said Gordon Brown would do nothing to help Labour's campaign.")
+    assert not {k for k in rels if k[1] == "aids"}, rels
+
+
+def test_a_clause_with_its_own_subject_keeps_its_own_modality(nlp):
+    rels = relations(
+        nlp, "Tessa Jowell said a delay would be disastrous and she accused the Conservatives of opportunism."
+    )
+    r = rels.get(("person/tessa-jowell", "accuses", "group/conservatives"))
+    assert r is not None and r.modality == "asserted", rels
