@@ -20,7 +20,7 @@ Assigns ``doc._.kg_coref`` (token index -> entity id).
 """
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy
@@ -81,6 +81,7 @@ class _Resolver:
         self.gender = coref_people.genders(doc, self.ents, people)
         self.holders = coref_roles.Holders(doc, self.ents, self.tok_ent, people)
         self.recent: list[_Cand] = []
+        self.recent_sents: list[int] = []  # the sentence of each candidate, in order, to find the reach fast
 
     def _distances(self) -> list[int]:
         """Each token's sentence number, counting only the sentences outside quotations: a pronoun after a
@@ -121,6 +122,7 @@ class _Resolver:
         speaker = subj and _speech(verb, self.cues)
         cand = _Cand(ref, self.numbers[tok.i], subj, kind, gender, self.quote_of(tok), tok.i, main, speaker)
         self.recent.append(cand)
+        self.recent_sents.append(cand.sent)
 
     def _mention(self, m, coref) -> None:
         eid, doc = m.entity_id, self.doc
@@ -174,7 +176,8 @@ class _Resolver:
         gender = None if plural else ("m" if lower in _MALE else "f")
         sent, quote = self.numbers[tok.i], self.quote_of(tok)
         own = _clause_subjects(tok) if lower in _OBJECTIVE and tok.dep_ != "poss" else set()
-        pool = [c for c in self.recent if sent - c.sent <= self.window and c.quote == quote and c.tok not in own]
+        reach = self.recent[bisect_left(self.recent_sents, sent - self.window) :]
+        pool = [c for c in reach if c.quote == quote and c.tok not in own]
         if plural:
             fits = [c for c in pool if c.kind in ("group", "plural")]
         else:
