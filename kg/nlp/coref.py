@@ -184,7 +184,7 @@ class _Resolver:
             fits = [c for c in pool if c.kind == "person" and c.gender in (None, gender)]
         ref = self._cataphor(tok, gender)
         if ref is None and tok.dep_ in _SUBJ and _speech(tok.head, self.cues) and any(c.speaker for c in fits):
-            ref = _next_speaker(fits, gender)  # '"...," he added': the last speaker goes on
+            ref = self._next_speaker(fits, gender)  # '"...," he added': the last speaker goes on
         if ref is None and plural:
             ref = _choose(fits, sent) if fits else _country(pool)
         elif ref is None:
@@ -199,6 +199,19 @@ class _Resolver:
             self._add(tok, ref, "group" if self.etype(ref) in _GROUP_TYPES else "country", None)
         else:
             self._add(tok, ref, "person", gender)
+
+    def _next_speaker(self, fits: list[_Cand], gender: str | None) -> str | None:
+        """The last speaker, when the pronoun agrees with them and no one else who could be meant has been
+        the subject of a main clause since (a named person of the pronoun's gender, someone unnamed, a
+        group); else None, and the general rule decides."""
+        k = max(n for n, c in enumerate(fits) if c.speaker)
+        ref = fits[k].ref
+        if ref is None or (gender and self.gender.get(ref) not in (None, gender)):
+            return None
+        for c in fits[k + 1 :]:
+            if c.main and c.ref != ref and (gender is None or c.ref is None or self.gender.get(c.ref) == gender):
+                return None
+        return ref
 
     def _singular(self, fits: list[_Cand], sent: int) -> str | None:
         """He/she: :func:`_choose`; a person of unknown gender from an earlier sentence only when no one
@@ -246,17 +259,6 @@ def _choose(cands: list[_Cand], sent: int) -> str | None:
     return refs.pop() if len(refs) == 1 else None
 
 
-def _next_speaker(cands: list[_Cand], gender: str | None) -> str | None:
-    """The last speaker, unless someone else of the pronoun's gender (or a group) has been the subject of a
-    main clause since (then the general rule decides)."""
-    k = max(n for n, c in enumerate(cands) if c.speaker)
-    ref = cands[k].ref
-    for c in cands[k + 1 :]:
-        if c.main and c.ref != ref and (gender is None or c.gender == gender):
-            return None
-    return ref
-
-
 def _country(pool: list[_Cand]) -> str | None:
     """A country for "they" only when it is the one subject in reach."""
     countries = {c.ref for c in pool if c.kind == "country" and c.subj}
@@ -278,7 +280,9 @@ def _plural_nouns(doc: Doc) -> list[int]:
 
 
 def _subject(tok) -> bool:
-    return tok.dep_ in _SUBJ
+    """A subject, or a name the parser made the root of its sentence ("Trevor Phillips, chairman of the
+    commission, called on ..." parsed with "called" modifying the name)."""
+    return tok.dep_ in _SUBJ or (tok.dep_ == "ROOT" and tok.pos_ in ("PROPN", "NOUN"))
 
 
 def _conj_subject(tok) -> bool:
