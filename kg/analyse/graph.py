@@ -67,14 +67,17 @@ def add_relation(
     date: str | None = None,
     confidence: float = 1.0,
     span: tuple[int, int] | None = None,
+    status: str | None = None,
 ) -> None:
     """Add one piece of evidence for ``subject -predicate-> obj`` to an actor graph (aggregating like
     :func:`actor_graph`: ``weight`` counts evidence, ``confidence`` is the best one; ``span`` is the
-    evidence's character span in the article)."""
+    evidence's character span in the article, ``status`` that of a post held)."""
     rt = catalogue.load().relation(predicate)
     ev = {"article": article, "date": date or "", "sentence": sentence, "confidence": float(confidence)}
     if span is not None:
         ev.update(start=int(span[0]), end=int(span[1]))
+    if status:
+        ev["status"] = status
     if G.has_edge(subject, obj, key=predicate):
         d = G.edges[subject, obj, predicate]
         d["evidence"].append(ev)
@@ -169,6 +172,8 @@ def actor_graph(
         ev = {"article": str(r["aid"]), "date": date, "sentence": str(r["sentence"] or ""), "confidence": float(r["c"])}
         if has_span:
             ev.update(start=int(r["start"]), end=int(r["end"]))
+        if r.get("status"):  # of a post held: current, former, designate, hypothetical
+            ev["status"] = str(r["status"])
         d["evidence"].append(ev)
     for (s, o, p), d in sorted(edges.items()):
         _summarise(d)

@@ -68,17 +68,19 @@ def actor_rows(store) -> dict:
             "sentence": r["sent"],
             "start": r["start"],
             "end": r["end"],
+            "status": r["status"],
         }
         for r in _rows(
             store,
             f"""
-        SELECT DISTINCT ?x ?s ?p ?o ?c ?aid ?date ?sent ?start ?end WHERE {{ GRAPH ?g {{
+        SELECT DISTINCT ?x ?s ?p ?o ?c ?aid ?date ?sent ?start ?end ?status WHERE {{ GRAPH ?g {{
           ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
              <{kg}confidence> ?c ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?art .
           ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
           OPTIONAL {{ ?art <{schema}datePublished> ?date }}
           OPTIONAL {{ ?x <{kg}sentence> ?sent }}
           OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
+          OPTIONAL {{ ?x <{kg}status> ?status }}
         }} }}""",
         )
     ]
