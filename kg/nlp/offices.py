@@ -34,7 +34,7 @@ import numpy
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.nlp.component import StoredData
@@ -45,6 +45,7 @@ STATUS = "OFFICE_STATUS"
 STATUS_SPANS = "kg_office_status"  # the doc.spans key of the status words
 STATUSES = ("current", "former", "designate", "hypothetical")
 _MAX_SKIP = 3  # portfolio words a qualifier's "skip" may allow at most
+_OWNERS = frozenset({"ORG", "NORP", "GPE"})  # model entities that can stand between a qualifier and its office
 
 
 def set_offices(doc: Doc, offices: list[Span], statuses: Sequence[Span] = ()) -> Doc:
@@ -95,10 +96,9 @@ class _Pattern:
     preceded_by: tuple[tuple[str, ...], ...] = ()  # offices: applies only after one of these
 
 
-def _portfolio_word(doc: Doc, i: int) -> bool:
-    """Whether token ``i`` can be a portfolio word between a qualifier and its office ("home affairs" in
+def _portfolio_word(t: Token) -> bool:
+    """Whether ``t`` can be a portfolio word between a qualifier and its office ("home affairs" in
     "shadow home affairs spokesman"): a word, not a stop word and not part of a named entity."""
-    t = doc[i]
     return t.is_alpha and not t.is_stop and not t.ent_type_
 
 
@@ -200,20 +200,31 @@ class OfficeRuler(StoredData):
     @staticmethod
     def _qualified(doc: Doc, span: Span, qualifiers: dict, after: dict[int, int], taken: set[int]) -> Span:
         """The office ``span`` grown over the qualifiers before it (its name theirs: "Shadow Education
-        Secretary") and the status words after it."""
+        Secretary") and the status words after it. A qualifier before the post's owner (or a capitalised
+        word that may name it) renames the post and leaves the owner out of it ("deputy Conservative
+        chairman": Deputy Chairman)."""
         start, end, name = span.start, span.end, span.id_
         while True:
-            k, found = start, None  # a qualifier ending at k, the tokens from k to the office portfolio words
+            # a qualifier ending at k; the tokens from k to the office are portfolio words or owners
+            k, found, owner = start, None, False
             while found is None and not doc[k].is_sent_start:
                 found = next(((s, p) for s, p in qualifiers.get(k, ()) if start - k <= p.skip), None)
-                if start - k >= _MAX_SKIP or k - 1 in taken or not _portfolio_word(doc, k - 1):
+                prev = doc[k - 1]
+                if start - k >= _MAX_SKIP or k - 1 in taken:
+                    break
+                if prev.ent_type_ in _OWNERS or (prev.is_title and _portfolio_word(prev)):
+                    owner = True  # a capitalised word may name the owner (a party found later: "Conservative")
+                elif not _portfolio_word(prev):
                     break
                 k -= 1
             if found is None:
                 break
-            start, name = found[0], found[1].id.format(name)
+            name = found[1].id.format(name)
+            if owner:
+                break
+            start = found[0]
         end = after.get(end, end)
-        if (start, end) == (span.start, span.end):
+        if (start, end, name) == (span.start, span.end, span.id_):
             return span
         return Span(doc, start, end, label=LABEL, span_id=name)
 
