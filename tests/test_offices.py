@@ -74,6 +74,17 @@ def test_a_qualified_post_is_a_post_of_its_own(nlp, text, holder, office):
     assert held(graph(nlp, text)) == {(holder, office): "current"}
 
 
+def test_the_mention_of_a_qualified_post_holds_the_qualifier(nlp):
+    g = graph(nlp, "Deputy Prime Minister John Prescott said the report came too late.")
+    assert {(m.text, e.name) for m in g.mentions for e in g.entities if e.id == m.entity_id} == {
+        ("Deputy Prime Minister", "Deputy Prime Minister"),
+        ("John Prescott", "John Prescott"),
+    }
+    g = graph(nlp, "The deputy Labour leader John Prescott spoke in Hull.")  # the party stays out of the post
+    assert held(g) == {("John Prescott", "Deputy Party Leader"): "current"}
+    assert owners(g) == {("Deputy Party Leader", "Labour")}
+
+
 def test_chancellor_is_of_the_exchequer_only_when_the_text_says_so(nlp):
     g = graph(nlp, "UK Chancellor Gordon Brown met German Chancellor Gerhard Schroeder in Berlin.")
     assert held(g) == {

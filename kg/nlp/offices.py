@@ -207,10 +207,10 @@ class OfficeRuler(StoredData):
         while True:
             # a qualifier ending at k; the tokens from k to the office are portfolio words or owners
             k, found, owner = start, None, False
-            while found is None and not doc[k].is_sent_start:
+            while not doc[k].is_sent_start:
                 found = next(((s, p) for s, p in qualifiers.get(k, ()) if start - k <= p.skip), None)
                 prev = doc[k - 1]
-                if start - k >= _MAX_SKIP or k - 1 in taken:
+                if found or start - k >= _MAX_SKIP or k - 1 in taken:
                     break
                 if prev.ent_type_ in _OWNERS or (prev.is_title and _portfolio_word(prev)):
                     owner = True  # a capitalised word may name the owner (a party found later: "Conservative")
