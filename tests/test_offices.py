@@ -38,6 +38,8 @@ def owners(g) -> set[tuple[str, str]]:
         ("Home Secretary David Blunkett resigned on Wednesday night.", "David Blunkett", "Home Secretary"),
         ("Mr Blunkett, who resigned as home secretary, will stay an MP.", "Blunkett", "Home Secretary"),
         ("Labour MP Tony Banks has stepped down.", "Tony Banks", "MP"),
+        ("Campaigning lawyer Anna Whitford, who led the appeal, has died aged 81.", "Anna Whitford", "Lawyer"),
+        ("He will succeed the previous High Commissioner, Ann Grant, in May.", "Ann Grant", "High Commissioner"),
     ],
 )
 def test_former_holdings_are_stored_as_former(nlp, text, holder, office):
@@ -68,6 +70,7 @@ def test_leaving_another_post_or_leaving_later_keeps_the_holding_current(nlp):
         ("Lord Chancellor Lord Falconer defended the reforms.", "Falconer", "Lord Chancellor"),
         ("Chancellor of the Exchequer Gordon Brown will visit Kenya.", "Gordon Brown", "Chancellor of the Exchequer"),
         ("Junior health minister Rosie Winterton met the nurses.", "Rosie Winterton", "Junior Minister"),
+        ("Euro MP Robert Kilroy-Silk launched his new party.", "Robert Kilroy-Silk", "MEP"),
     ],
 )
 def test_a_qualified_post_is_a_post_of_its_own(nlp, text, holder, office):
@@ -94,6 +97,12 @@ def test_chancellor_is_of_the_exchequer_only_when_the_text_says_so(nlp):
     assert owners(g) == {("Chancellor of the Exchequer", "United Kingdom"), ("Chancellor", "Germany")}
     g = graph(nlp, "The chancellor said the economy was strong. The lord chancellor disagreed.")
     assert {e.name for e in g.entities if e.type == "Office"} == {"Chancellor", "Lord Chancellor"}
+
+
+def test_an_office_in_a_department_name_is_part_of_the_name(nlp):
+    g = graph(nlp, "MPs criticised the Office of the Deputy Prime Minister over its housing plans.")
+    assert held(g) == {} and "Deputy Prime Minister" not in {e.name for e in g.entities}
+    assert "Office of the Deputy Prime Minister" in {e.name for e in g.entities}
 
 
 def test_each_name_of_a_list_holds_its_own_post(nlp):
@@ -124,7 +133,7 @@ def test_a_denied_post_is_not_held(nlp):
     [
         ("President-elect Viktor Yushchenko promised new elections.", "Viktor Yushchenko", "President"),
         ("Foreign secretary designate Jack Straw arrived in Brussels.", "Jack Straw", "Foreign Secretary"),
-        ("Paul Boateng is to become high commissioner to South Africa.", "Paul Boateng", "Commissioner"),
+        ("Paul Boateng is to become high commissioner to South Africa.", "Paul Boateng", "High Commissioner"),
     ],
 )
 def test_elected_or_appointed_but_not_yet_in_office_is_designate(nlp, text, holder, office):

@@ -54,6 +54,7 @@ def set_offices(doc: Doc, offices: list[Span], statuses: Sequence[Span] = ()) ->
     next to an office does not keep the ``statuses`` words it starts with ("Ex-Welsh Office Minister"
     keeps "Welsh Office"; "New" before "Home Secretary" goes), except a current one before a name of
     its own ("New Zealand")."""
+    offices = _outside_names(doc, offices)
     if not offices:
         return doc
     offices = filter_spans(offices)
@@ -75,6 +76,37 @@ def set_offices(doc: Doc, offices: list[Span], statuses: Sequence[Span] = ()) ->
             kept.append(Span(doc, toks[0], toks[-1] + 1, label=ent.label_))
     doc.ents = filter_spans(kept + offices)
     return doc
+
+
+def _outside_names(doc: Doc, offices: list[Span]) -> list[Span]:
+    """``offices`` without those inside an organisation's name ("the Office of the Deputy Prime Minister"):
+    a model ORG or FAC entity that goes on into the office (:func:`_into`) is grown over it instead."""
+    names = [e for e in doc.ents if e.label_ in ("ORG", "FAC")]
+    if not names:
+        return offices
+    kept, grown = [], {}
+    for o in offices:
+        name = next((e for e in names if e.start < o.start and _into(doc, e, o.start)), None)
+        if name is None:
+            kept.append(o)
+        else:
+            grown[name.start] = max(grown.get(name.start, name.end), o.end)
+    if grown:
+        doc.ents = [
+            Span(doc, e.start, grown[e.start], label=e.label_) if e.start in grown else e
+            for e in doc.ents
+            if not any(s < e.start < end for s, end in grown.items())
+        ]
+    return kept
+
+
+def _into(doc: Doc, name: Span, start: int) -> bool:
+    """Whether the organisation's ``name`` goes on into an office at token ``start``: it names something
+    "of" or "for" and overlaps the office, or ends where the office starts on a word no name ends with
+    ("the Office of the" + "Deputy Prime Minister")."""
+    if not any(doc[i].lower_ in ("of", "for") for i in range(name.start, start)):
+        return False
+    return start < name.end or (start == name.end and doc[start - 1].lower_ in ("of", "for", "the"))
 
 
 def paragraph_starts(doc: Doc) -> Doc:

@@ -60,7 +60,7 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
 
 
 # the holder leaves the post: subject of these verbs ("Home Secretary David Blunkett resigned") ...
-_LEAVE = frozenset({"resign", "quit", "retire", "stand", "step"})  # stand/step: with "down" or "aside"
+_LEAVE = frozenset({"resign", "quit", "retire", "die", "stand", "step"})  # stand/step: with "down" or "aside"
 # ... passive subject of these ("ex-chairman X was sacked") ...
 _REMOVED = frozenset({"sack", "oust", "dismiss", "fire", "depose", "topple", "unseat"})
 # ... or named by these nouns ("the resignation of BBC chairman Gavyn Davies", "Blunkett’s resignation"; not
