@@ -99,6 +99,15 @@ def test_chancellor_is_of_the_exchequer_only_when_the_text_says_so(nlp):
     assert {e.name for e in g.entities if e.type == "Office"} == {"Chancellor", "Lord Chancellor"}
 
 
+def test_a_portfolio_is_part_of_the_post_not_its_owner(nlp):
+    g = graph(nlp, "Justice Minister Cathy Jamieson has dropped the plans.")
+    assert held(g) == {("Cathy Jamieson", "Minister"): "current"} and owners(g) == set()
+    g = graph(nlp, "Constitutional Affairs Minister David Lammy read the letter to MPs.")
+    assert held(g) == {("David Lammy", "Minister"): "current"} and owners(g) == set()
+    g = graph(nlp, "Israeli industry minister Ehud Olmert attended the meeting.")
+    assert owners(g) == {("Minister", "Israel")}
+
+
 def test_an_office_in_a_department_name_is_part_of_the_name(nlp):
     g = graph(nlp, "MPs criticised the Office of the Deputy Prime Minister over its housing plans.")
     assert held(g) == {} and "Deputy Prime Minister" not in {e.name for e in g.entities}

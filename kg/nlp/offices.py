@@ -12,7 +12,9 @@ Two more kinds of pattern say what surrounds an office:
 - ``OFFICE_QUALIFIER`` (``id`` a template such as ``"Shadow {}"``): words before an office that make
   it another post ("shadow education secretary" is the Shadow Education Secretary, "deputy PM" the
   Deputy Prime Minister, "co-chairman" the Co-Chairman). The office's mention grows over them;
-  ``"skip": n`` lets up to n portfolio words stand between ("shadow home affairs spokesman").
+  ``"skip": n`` lets up to n portfolio words stand between ("shadow sports minister"). With the id
+  ``"{}"`` the words join the mention and leave the name as it is: portfolios ("home affairs
+  spokesman" is a Spokesperson, and "Home Affairs" no organisation the post belongs to).
 - ``OFFICE_STATUS`` (``id`` one of :data:`STATUSES`): words that date a holding ("former", "ex-",
   "the then", "-elect", "designate"). They go to ``doc.spans["kg_office_status"]`` labelled with the
   status, where ``kg_positions`` reads them; one with ``"side": "after"`` also joins the office's
