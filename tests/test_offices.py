@@ -51,6 +51,8 @@ def test_leaving_another_post_or_leaving_later_keeps_the_holding_current(nlp):
     assert held(g) == {("Tony Banks", "MP"): "current"}
     g = graph(nlp, "Mr Smith, a Green MEP for London, resigned the party whip on Monday.")
     assert held(g)[("Smith", "MEP")] == "current"
+    g = graph(nlp, "UKIP has urged Robert Kilroy-Silk to resign as an MEP.")  # asked to, not done
+    assert held(g) == {("Robert Kilroy-Silk", "MEP"): "current"}
 
 
 @pytest.mark.parametrize(
@@ -106,6 +108,12 @@ def test_a_portfolio_is_part_of_the_post_not_its_owner(nlp):
     assert held(g) == {("David Lammy", "Minister"): "current"} and owners(g) == set()
     g = graph(nlp, "Israeli industry minister Ehud Olmert attended the meeting.")
     assert owners(g) == {("Minister", "Israel")}
+    # a department or a force named with the word stays the owner
+    g = graph(nlp, "Department of Health minister John Hutton opened the clinic.")
+    assert owners(g) == {("Minister", "Department of Health")}
+    g = graph(nlp, "Former Metropolitan Police Commissioner Sir John Stevens backed the plan.")
+    assert owners(g) == {("Commissioner", "Metropolitan Police")}
+    assert held(g) == {("John Stevens", "Commissioner"): "former"}
 
 
 def test_an_office_in_a_department_name_is_part_of_the_name(nlp):

@@ -251,7 +251,8 @@ class OfficeRuler(StoredData):
                 elif not _portfolio_word(prev):
                     break
                 k -= 1
-            if found is None:
+            # not the end of a longer name ("Department of Health" + "minister")
+            if found is None or doc[found[0]].ent_iob_ == "I":
                 break
             name = found[1].id.format(name)
             if owner:

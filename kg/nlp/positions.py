@@ -138,7 +138,8 @@ def _clause_status(verb: Token) -> str | None:
     if aux & _HYPOTHETICAL_AUX:
         return "hypothetical"
     if _leaves(verb) or verb.lemma_ in _REMOVED:  # "resigned as": former; "threatened to resign as": in post
-        return "current" if verb.dep_ in ("xcomp", "acl") or aux & (_FUTURE_AUX | _HYPOTHETICAL_AUX) else "former"
+        unreal = verb.dep_ in ("xcomp", "acl") or "to" in aux or aux & (_FUTURE_AUX | _HYPOTHETICAL_AUX)
+        return "current" if unreal else "former"
     if verb.dep_ in ("xcomp", "acl") and verb.head is not verb:  # "wants to be", "bid to become"
         gov = verb.head
         if gov.lemma_ in _STILL:
