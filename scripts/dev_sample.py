@@ -75,8 +75,13 @@ def _type(names: dict, eid: str | None) -> str | None:
 
 
 def _qualifiers(attrs: dict) -> dict:
-    """A relation's attributes that change what it says (not the trigger word or the date)."""
-    return {k: v for k, v in sorted(attrs.items()) if k not in ("trigger", "date", "date_text")}
+    """A relation's attributes that change what it says (not the trigger word, the date, or a holding's
+    status when it is the default, current)."""
+    return {
+        k: v
+        for k, v in sorted(attrs.items())
+        if k not in ("trigger", "date", "date_text") and (k, v) != ("status", "current")
+    }
 
 
 def relation_key(r: dict, names: dict) -> dict:

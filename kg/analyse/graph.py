@@ -68,10 +68,12 @@ def add_relation(
     confidence: float = 1.0,
     span: tuple[int, int] | None = None,
     modality: str = "asserted",
+    status: str | None = None,
 ) -> None:
     """Add one piece of evidence for ``subject -predicate-> obj`` to an actor graph (aggregating like
     :func:`actor_graph`: ``weight`` counts evidence, ``confidence`` is the best one; ``span`` is the
-    evidence's character span in the article; ``modality`` as the extractor read it)."""
+    evidence's character span in the article; ``modality`` as the extractor read it, ``status`` that of a
+    post held)."""
     rt = catalogue.load().relation(predicate)
     ev = {
         "article": article,
@@ -82,6 +84,8 @@ def add_relation(
     }
     if span is not None:
         ev.update(start=int(span[0]), end=int(span[1]))
+    if status:
+        ev["status"] = status
     if G.has_edge(subject, obj, key=predicate):
         d = G.edges[subject, obj, predicate]
         d["evidence"].append(ev)
@@ -182,6 +186,8 @@ def actor_graph(
         }
         if has_span:
             ev.update(start=int(r["start"]), end=int(r["end"]))
+        if r.get("status"):  # of a post held: current, former, designate, hypothetical
+            ev["status"] = str(r["status"])
         d["evidence"].append(ev)
     for (s, o, p), d in sorted(edges.items()):
         _summarise(d)

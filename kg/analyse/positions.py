@@ -10,20 +10,24 @@
 >>> add_relation(G, "person/tony-blair", "holds_position", "office/prime-minister", article="a1",
 ...              date="2005-01-10", sentence=said)
 >>> add_relation(G, "office/prime-minister", "office_of", "gpe/united-kingdom", article="a1", sentence=said)
->>> [(r["holder"], r["office"], r["of"], r["first"]) for r in office_holders(G)]
-[('Tony Blair', 'Prime Minister', 'United Kingdom', '2005-01-10')]
+>>> [(r["holder"], r["office"], r["of"], r["status"], r["first"]) for r in office_holders(G)]
+[('Tony Blair', 'Prime Minister', 'United Kingdom', 'current', '2005-01-10')]
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 import networkx as nx
 
 from kg.analyse.graph import ACTOR_TYPES, in_window
 from kg.schema import catalogue
 
-__all__ = ["office_holders", "stance_matrix", "stances_by_actor"]
+__all__ = ["STATUSES", "office_holders", "stance_matrix", "stances_by_actor"]
+
+#: a holding's status, as kg_positions gives it (``Relation.attrs["status"]``)
+STATUSES = ("current", "designate", "hypothetical", "former")
 
 
 def _label(G, n) -> str:
@@ -52,6 +56,11 @@ def _overlap(a: dict, b: dict) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 
+def _spans(evs: list[dict] | None, sentence: str) -> bool:
+    """Whether the evidence ``evs`` of ``sentence`` has character spans."""
+    return any(h.get("start") is not None for h in evs or () if h.get("sentence") == sentence)
+
+
 def _evidence(d: dict, since, until) -> list[dict] | None:
     if "evidence" not in d:
         return None
@@ -59,15 +68,34 @@ def _evidence(d: dict, since, until) -> list[dict] | None:
 
 
 def office_holders(
-    G: nx.MultiDiGraph, *, since: str | None = None, until: str | None = None, person: str | None = None
+    G: nx.MultiDiGraph,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    person: str | None = None,
+    status: str | Iterable[str] | None = None,
 ) -> list[dict]:
-    """One row per (holder, office): the organisation or country the post belongs to (from the
+    """One row per (holder, office, status): the organisation or country the post belongs to (from the
     ``office_of`` evidence of the same mention -- overlapping character spans, as in "UK Chancellor
     Gordon Brown" --, else of the same sentence, else of the same articles), first and last article
     date, evidence count and the sentences behind it. Most evidenced first.
 
-    See the module example.
+    ``status`` is the holding's as the sentences tell it (``current``, ``former``, ``designate``,
+    ``hypothetical``; evidence without one is ``current``), except that a current holding with dated
+    evidence of the same post as former after its last current date is former. ``status`` (one or
+    several) keeps those rows only.
+
+    See the module example, and:
+
+    >>> from kg.analyse.graph import add_relation
+    >>> G = nx.MultiDiGraph()
+    >>> add_relation(G, "person/david-blunkett", "holds_position", "office/home-secretary", date="2004-11-02")
+    >>> add_relation(G, "person/david-blunkett", "holds_position", "office/home-secretary", date="2004-12-20",
+    ...              status="former")
+    >>> [(r["holder"], r["office"], r["status"], r["evidence"]) for r in office_holders(G)]
+    [('person/david-blunkett', 'office/home-secretary', 'former', 2)]
     """
+    wanted = {status} if isinstance(status, str) else set(status) if status is not None else None
     rows = []
     for u, v, d in G.edges(data=True):
         if d.get("predicate") != "holds_position" or (person and u != person):
@@ -81,48 +109,74 @@ def office_holders(
             and (since or until)
         ):
             continue
-        arts = {e["article"] for e in evs if e.get("article")} if evs is not None else _articles(d)
-        sents = {e.get("sentence") for e in evs if e.get("sentence")} if evs is not None else set()
-        same_mention: defaultdict[str, int] = defaultdict(int)
-        same_sentence: defaultdict[str, int] = defaultdict(int)
-        same_article: defaultdict[str, int] = defaultdict(int)
-        for _, org, od in G.out_edges(v, data=True):
-            if od.get("predicate") != "office_of":
-                continue
-            for e in od.get("evidence", []):
-                if e.get("sentence") in sents:
-                    same_sentence[org] += 1
-                same_mention[org] += sum(1 for h in evs or () if _overlap(h, e))
-            if arts & _articles(od):
-                same_article[org] += len(arts & _articles(od))
-        # the post's organisation: named in the same mention ("UK Chancellor Gordon Brown"), else in the
-        # same sentence, else (without sentences) in the same articles
-        orgs = {o: n for o, n in same_mention.items() if n} or (same_sentence if sents else same_article)
-        of = sorted(orgs, key=lambda o: (-orgs[o], o))
-        dates = (
-            sorted(e["date"] for e in evs if e.get("date"))
-            if evs is not None
-            else [x for x in (d.get("first"), d.get("last")) if x]
-        )
-        rows.append(
-            {
-                "holder_id": u,
-                "holder": _label(G, u),
-                "office_id": v,
-                "office": _label(G, v),
-                "of_id": of[0] if of else "",
-                "of": _label(G, of[0]) if of else "",
-                "evidence": len(evs) if evs is not None else d.get("weight", 1),
-                "articles": len(arts),
-                "first": dates[0] if dates else "",
-                "last": dates[-1] if dates else "",
-                "sentences": [e["sentence"] for e in evs if e.get("sentence")][:3]
-                if evs is not None
-                else _sentences(d),
-            }
-        )
-    rows.sort(key=lambda r: (-r["evidence"], r["holder"], r["office"]))
+        for held, group in _by_status(evs).items():
+            if wanted is None or held in wanted:
+                rows.append(_holding(G, u, v, d, group, held))
+    rows.sort(key=lambda r: (-r["evidence"], r["holder"], r["office"], STATUSES.index(r["status"])))
     return rows
+
+
+def _by_status(evs: list[dict] | None) -> dict[str, list[dict] | None]:
+    """Evidence of one holding by status; current evidence dated before former evidence of the same post
+    is former too (the holder has left since)."""
+    if evs is None:
+        return {"current": None}
+    out: dict[str, list[dict]] = {}
+    for e in evs:
+        s = e.get("status") or "current"
+        out.setdefault(s if s in STATUSES else "current", []).append(e)
+    current, former = out.get("current"), out.get("former")
+    if current and former:
+        last_current = max((e["date"] for e in current if e.get("date")), default="")
+        last_former = max((e["date"] for e in former if e.get("date")), default="")
+        if last_current and last_former > last_current:
+            out["former"] = current + former
+            del out["current"]
+    return out  # type: ignore[return-value]
+
+
+def _holding(G: nx.MultiDiGraph, u: str, v: str, d: dict, evs: list[dict] | None, held: str) -> dict:
+    """The row of ``u`` holding ``v`` with status ``held``, from evidence ``evs`` (None: the edge's
+    summary only)."""
+    arts = {e["article"] for e in evs if e.get("article")} if evs is not None else _articles(d)
+    sents = {e.get("sentence") for e in evs if e.get("sentence")} if evs is not None else set()
+    same_mention: defaultdict[str, int] = defaultdict(int)
+    same_sentence: defaultdict[str, int] = defaultdict(int)
+    same_article: defaultdict[str, int] = defaultdict(int)
+    for _, org, od in G.out_edges(v, data=True):
+        if od.get("predicate") != "office_of":
+            continue
+        for e in od.get("evidence", []):
+            # another mention of the post in the same sentence is another holding ("Labour leader Tony
+            # Blair and Conservative leader Michael Howard"): the sentence counts only without spans
+            if e.get("sentence") in sents and not (e.get("start") is not None and _spans(evs, e["sentence"])):
+                same_sentence[org] += 1
+            same_mention[org] += sum(1 for h in evs or () if _overlap(h, e))
+        if arts & _articles(od):
+            same_article[org] += len(arts & _articles(od))
+    # the post's organisation: named in the same mention ("UK Chancellor Gordon Brown"), else in the
+    # same sentence, else (without sentences) in the same articles
+    orgs = {o: n for o, n in same_mention.items() if n} or (same_sentence if sents else same_article)
+    of = sorted(orgs, key=lambda o: (-orgs[o], o))
+    dates = (
+        sorted(e["date"] for e in evs if e.get("date"))
+        if evs is not None
+        else [x for x in (d.get("first"), d.get("last")) if x]
+    )
+    return {
+        "holder_id": u,
+        "holder": _label(G, u),
+        "office_id": v,
+        "office": _label(G, v),
+        "of_id": of[0] if of else "",
+        "of": _label(G, of[0]) if of else "",
+        "status": held,
+        "evidence": len(evs) if evs is not None else d.get("weight", 1),
+        "articles": len(arts),
+        "first": dates[0] if dates else "",
+        "last": dates[-1] if dates else "",
+        "sentences": [e["sentence"] for e in evs if e.get("sentence")][:3] if evs is not None else _sentences(d),
+    }
 
 
 def stance_matrix(

@@ -12,6 +12,7 @@ dict. For the full structures use :mod:`kg.analyse.alliances`, ``positions`` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from kg.analyse import alliances as _al
@@ -148,9 +149,12 @@ def positions(
     until: str | None = None,
     top: int | None = None,
     stances: bool = False,
+    status: str | Iterable[str] | None = "current",
 ) -> Analysis:
-    """Office holders (who holds which post of which organisation or country, first/last date, the
-    sentence), or with ``stances`` the actor × issue stance matrix with counts and sentences."""
+    """Office holders (who holds which post of which organisation or country, with what status, first/last
+    date, the sentence), or with ``stances`` the actor × issue stance matrix with counts and sentences.
+    ``status``: the holdings to list, by default the current ones (``former``, ``designate``,
+    ``hypothetical``, several of them, or None for all; see :func:`kg.analyse.positions.office_holders`)."""
     G = graph(store=store, since=since, until=until)
     if stances:
         rs = _po.stance_matrix(G)[: top or None]
@@ -162,11 +166,20 @@ def positions(
             ],
             {"cells": len(rs)},
         )
-    rs = _po.office_holders(G)[: top or None]
+    rs = _po.office_holders(G, status=status)[: top or None]
     return Analysis(
-        ["holder", "office", "of", "evidence", "first", "last", "sentence"],
+        ["holder", "office", "of", "status", "evidence", "first", "last", "sentence"],
         [
-            [r["holder"], r["office"], r["of"], r["evidence"], r["first"], r["last"], (r["sentences"] or [""])[0]]
+            [
+                r["holder"],
+                r["office"],
+                r["of"],
+                r["status"],
+                r["evidence"],
+                r["first"],
+                r["last"],
+                (r["sentences"] or [""])[0],
+            ]
             for r in rs
         ],
         {"holders": len(rs)},

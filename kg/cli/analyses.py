@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from kg import api
+from kg.analyse.positions import STATUSES
 from kg.api.common import Analysis
 from kg.cli.group import main
 from kg.cli.options import analysis_options, fmt_option, show, store_option, with_options
@@ -38,11 +39,22 @@ def alliances(ctx, store, since, until, top, fmt):
 @main.command()
 @with_options(analysis_options)
 @click.option("--stances", is_flag=True, help="The actor x issue stance matrix instead of office holders.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    metavar="STATUS",
+    help=f"List holdings of this status: {', '.join(STATUSES)} (repeatable; default: current).",
+)
+@click.option("--all", "every", is_flag=True, help="List holdings of every status.")
 @fmt_option
 @click.pass_context
-def positions(ctx, store, since, until, top, stances, fmt):
-    """Office holders (post, organisation or country, first/last date, sentence), or --stances."""
-    show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances), fmt)
+def positions(ctx, store, since, until, top, stances, statuses, every, fmt):
+    """Office holders (post, organisation or country, status, first/last date, sentence), current ones unless
+    --status or --all say otherwise; or --stances."""
+    status = None if every else (statuses or "current")
+    show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances, status=status), fmt)
 
 
 @main.command()

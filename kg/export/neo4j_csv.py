@@ -49,6 +49,7 @@ ASSERTION_HEADER = [
     "extractor",
     "modality",
     "eventDate",
+    "status",
     ":LABEL",
 ]
 QUOTE_HEADER = [
@@ -128,13 +129,13 @@ def read(store, base: str | None = None) -> dict:
     assertions = []
     for r in _rows(
         store,
-        f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when WHERE {{ GRAPH ?g {{
+        f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when ?status WHERE {{ GRAPH ?g {{
             ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
                <{kg}confidence> ?c ; <{derived}> ?art .
             ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
             OPTIONAL {{ ?x <{kg}sentence> ?sent }} OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
             OPTIONAL {{ ?x <{kg}extractor> ?ex }} OPTIONAL {{ ?x <{kg}modality> ?mod }}
-            OPTIONAL {{ ?x <{kg}eventDate> ?when }} }} }}""",
+            OPTIONAL {{ ?x <{kg}eventDate> ?when }} OPTIONAL {{ ?x <{kg}status> ?status }} }} }}""",
     ):
         if r["p"] in by_prop:
             assertions.append(
@@ -151,6 +152,7 @@ def read(store, base: str | None = None) -> dict:
                     "extractor": r["ex"],
                     "modality": r["mod"],
                     "eventDate": r["when"],
+                    "status": r["status"],
                 }
             )
     quotes: dict[str, dict] = {}
@@ -288,6 +290,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         "extractor",
         "modality",
         "eventDate",
+        "status",
     )
     nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in assertion_keys] + [label(ASSERTION)] for a in asns))
     quote = label(n.quote)

@@ -7,41 +7,108 @@ and saved with the pipeline. Unlike the stock ruler with ``overwrite_ents``, a
 model entity that only partly overlaps an office is trimmed, not dropped:
 "Labour MPs" (ORG) becomes "Labour" (ORG) + "MPs" (OFFICE) (:func:`set_offices`).
 
+Two more kinds of pattern say what surrounds an office:
+
+- ``OFFICE_QUALIFIER`` (``id`` a template such as ``"Shadow {}"``): words before an office that make
+  it another post ("shadow education secretary" is the Shadow Education Secretary, "deputy PM" the
+  Deputy Prime Minister, "co-chairman" the Co-Chairman). The office's mention grows over them;
+  ``"skip": n`` lets up to n portfolio words stand between ("shadow sports minister"). With the id
+  ``"{}"`` the words join the mention and leave the name as it is: portfolios ("home affairs
+  spokesman" is a Spokesperson, and "Home Affairs" no organisation the post belongs to).
+- ``OFFICE_STATUS`` (``id`` one of :data:`STATUSES`): words that date a holding ("former", "ex-",
+  "the then", "-elect", "designate"). They go to ``doc.spans["kg_office_status"]`` labelled with the
+  status, where ``kg_positions`` reads them; one with ``"side": "after"`` also joins the office's
+  mention ("President-elect"), so that a name after it is still next to the office.
+
+An ``OFFICE`` pattern with ``"preceded_by"`` (phrases of lower-case words) only applies right after
+one of them, and then wins over a pattern for the same words without it: "chancellor" after "UK" is
+the Chancellor of the Exchequer, elsewhere just Chancellor.
+
 ``kg_paragraphs`` starts a new sentence after every line break, so a caption
 or a headline is never parsed as part of the next sentence.
 """
 
 import itertools
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.nlp.component import StoredData
 
 LABEL = "OFFICE"
+QUALIFIER = "OFFICE_QUALIFIER"
+STATUS = "OFFICE_STATUS"
+STATUS_SPANS = "kg_office_status"  # the doc.spans key of the status words
+STATUSES = ("current", "former", "designate", "hypothetical")
+_MAX_SKIP = 3  # portfolio words a qualifier's "skip" may allow at most
+_OWNERS = frozenset({"ORG", "NORP", "GPE"})  # model entities that can stand between a qualifier and its office
 
 
-def set_offices(doc: Doc, offices: list[Span]) -> Doc:
+def set_offices(doc: Doc, offices: list[Span], statuses: Sequence[Span] = ()) -> Doc:
     """Make ``offices`` entities of ``doc``: the longest of overlapping offices wins, and a model entity
-    that overlaps an office keeps its tokens outside it ("Labour MPs" -> "Labour" + "MPs")."""
+    that overlaps an office keeps its tokens outside it ("Labour MPs" -> "Labour" + "MPs"). A model entity
+    next to an office does not keep the ``statuses`` words it starts with ("Ex-Welsh Office Minister"
+    keeps "Welsh Office"; "New" before "Home Secretary" goes), except a current one before a name of
+    its own ("New Zealand")."""
+    offices = _outside_names(doc, offices)
     if not offices:
         return doc
     offices = filter_spans(offices)
     covered = {i for s in offices for i in range(s.start, s.end)}
+    starts = {s.start for s in offices}
+    status_of = {i: s.label_ for s in statuses for i in range(s.start, s.end)}
     kept = []
     for ent in doc.ents:
         toks = [i for i in range(ent.start, ent.end) if i not in covered]
+        if status_of and toks and (toks[-1] + 1 in starts or len(toks) < len(ent)):
+            rest = [i for i in toks if i not in status_of]
+            if not rest:
+                continue
+            while toks[0] in status_of and status_of[toks[0]] != "current":
+                toks.pop(0)
         if len(toks) == len(ent):
             kept.append(ent)
         elif toks and toks == list(range(toks[0], toks[-1] + 1)) and not doc[toks[0]].is_punct:
             kept.append(Span(doc, toks[0], toks[-1] + 1, label=ent.label_))
     doc.ents = filter_spans(kept + offices)
     return doc
+
+
+def _outside_names(doc: Doc, offices: list[Span]) -> list[Span]:
+    """``offices`` without those inside an organisation's name ("the Office of the Deputy Prime Minister"):
+    a model ORG or FAC entity that goes on into the office (:func:`_into`) is grown over it instead."""
+    names = [e for e in doc.ents if e.label_ in ("ORG", "FAC")]
+    if not names:
+        return offices
+    kept, grown = [], {}
+    for o in offices:
+        name = next((e for e in names if e.start < o.start and _into(doc, e, o.start)), None)
+        if name is None:
+            kept.append(o)
+        else:
+            grown[name.start] = max(grown.get(name.start, name.end), o.end)
+    if grown:
+        doc.ents = [
+            Span(doc, e.start, grown[e.start], label=e.label_) if e.start in grown else e
+            for e in doc.ents
+            if not any(s < e.start < end for s, end in grown.items())
+        ]
+    return kept
+
+
+def _into(doc: Doc, name: Span, start: int) -> bool:
+    """Whether the organisation's ``name`` goes on into an office at token ``start``: it names something
+    "of" or "for" and overlaps the office, or ends where the office starts on a word no name ends with
+    ("the Office of the" + "Deputy Prime Minister")."""
+    if not any(doc[i].lower_ in ("of", "for") for i in range(name.start, start)):
+        return False
+    return start < name.end or (start == name.end and doc[start - 1].lower_ in ("of", "for", "the"))
 
 
 def paragraph_starts(doc: Doc) -> Doc:
@@ -52,6 +119,21 @@ def paragraph_starts(doc: Doc) -> Doc:
         if not space[i + 1] and "\n" in doc[i].text:
             doc[i + 1].is_sent_start = True
     return doc
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    label: str
+    id: str
+    skip: int = 0  # qualifiers: portfolio words allowed between the qualifier and the office
+    after: bool = False  # statuses: the word follows the office ("-elect")
+    preceded_by: tuple[tuple[str, ...], ...] = ()  # offices: applies only after one of these
+
+
+def _portfolio_word(t: Token) -> bool:
+    """Whether ``t`` can be a portfolio word between a qualifier and its office ("home affairs" in
+    "shadow home affairs spokesman"): a word, not a stop word and not part of a named entity."""
+    return t.is_alpha and not t.is_stop and not t.ent_type_
 
 
 class OfficeRuler(StoredData):
@@ -66,7 +148,7 @@ class OfficeRuler(StoredData):
         self.matcher = Matcher(self.vocab)
         # token patterns that only compare lower-case text run as a (much faster) phrase matcher
         self.phrases = PhraseMatcher(self.vocab, attr="LOWER")
-        self.ids: dict[int, str] = {}  # match key (a string-store hash) -> the office's canonical name
+        self.patterns: dict[int, _Pattern] = {}  # match key (a string-store hash) -> the pattern's meaning
         self._n = 0
 
     def restore(self) -> None:
@@ -98,10 +180,21 @@ class OfficeRuler(StoredData):
 
     def add_patterns(self, patterns: Iterable[dict]) -> None:
         for p in patterns:
+            label = p.get("label") or LABEL
+            if label == STATUS and p.get("id") not in STATUSES:
+                raise ValueError(f"office status pattern {p!r}: the id must be one of {', '.join(STATUSES)}")
+            if label == QUALIFIER and "{}" not in str(p.get("id")):
+                raise ValueError(f"office qualifier pattern {p!r}: the id must be a template with {{}}")
             self.stored["patterns"].append(p)
-            key = f"{LABEL}_{self._n}"
+            key = f"{label}_{self._n}"
             self._n += 1
-            self.ids[self.vocab.strings.add(key)] = p.get("id") or ""
+            self.patterns[self.vocab.strings.add(key)] = _Pattern(
+                label,
+                p.get("id") or "",
+                skip=int(p.get("skip", 0)),
+                after=p.get("side") == "after",
+                preceded_by=tuple(tuple(words.split()) for words in p.get("preceded_by", ())),
+            )
             phrases = self._phrases(p["pattern"])
             docs = [self.tokenizer(ph) for ph in phrases] if phrases else None
             if docs and all(len(d) == len(p["pattern"]) for d in docs):
@@ -110,11 +203,71 @@ class OfficeRuler(StoredData):
                 self.matcher.add(key, [p["pattern"]])
 
     def __call__(self, doc: Doc) -> Doc:
-        offices = []
+        offices: list[tuple[int, int, _Pattern]] = []
+        qualifiers: dict[int, list[tuple[int, _Pattern]]] = {}  # by end token
+        statuses: list[Span] = []
+        after: dict[int, int] = {}  # start -> end of the status words that follow an office
         matches = [*self.phrases(doc), *(self.matcher(doc) if len(self.matcher) else [])]
         for match_id, start, end in matches:
-            offices.append(Span(doc, start, end, label=LABEL, span_id=self.ids.get(match_id, "")))
-        return set_offices(doc, offices)
+            p = self.patterns.get(match_id) or _Pattern(LABEL, "")
+            if p.label == LABEL:
+                if not p.preceded_by or any(_precedes(doc, start, words) for words in p.preceded_by):
+                    offices.append((start, end, p))
+            elif p.label == QUALIFIER:
+                qualifiers.setdefault(end, []).append((start, p))
+            else:
+                statuses.append(Span(doc, start, end, label=p.id))
+                if p.after:
+                    after[start] = max(end, after.get(start, end))
+        if not offices:
+            return doc
+        # the longest office wins; of two for the same words, the one that asked for its context
+        offices.sort(key=lambda o: not o[2].preceded_by)
+        spans = filter_spans([Span(doc, s, e, label=LABEL, span_id=p.id) for s, e, p in offices])
+        if qualifiers or after:
+            taken = {i for s in spans for i in range(s.start, s.end)}
+            spans = filter_spans([self._qualified(doc, s, qualifiers, after, taken) for s in spans])
+        if statuses:
+            doc.spans[STATUS_SPANS] = statuses
+        return set_offices(doc, spans, statuses)
+
+    @staticmethod
+    def _qualified(doc: Doc, span: Span, qualifiers: dict, after: dict[int, int], taken: set[int]) -> Span:
+        """The office ``span`` grown over the qualifiers before it (its name theirs: "Shadow Education
+        Secretary") and the status words after it. A qualifier before the post's owner (or a capitalised
+        word that may name it) renames the post and leaves the owner out of it ("deputy Conservative
+        chairman": Deputy Chairman)."""
+        start, end, name = span.start, span.end, span.id_
+        while True:
+            # a qualifier ending at k; the tokens from k to the office are portfolio words or owners
+            k, found, owner = start, None, False
+            while not doc[k].is_sent_start:
+                found = next(((s, p) for s, p in qualifiers.get(k, ()) if start - k <= p.skip), None)
+                prev = doc[k - 1]
+                if found or start - k >= _MAX_SKIP or k - 1 in taken:
+                    break
+                if prev.ent_type_ in _OWNERS or (prev.is_title and _portfolio_word(prev)):
+                    owner = True  # a capitalised word may name the owner (a party found later: "Conservative")
+                elif not _portfolio_word(prev):
+                    break
+                k -= 1
+            # not the end of a longer name ("Department of Health" + "minister")
+            if found is None or doc[found[0]].ent_iob_ == "I":
+                break
+            name = found[1].id.format(name)
+            if owner:
+                break
+            start = found[0]
+        end = after.get(end, end)
+        if (start, end, name) == (span.start, span.end, span.id_):
+            return span
+        return Span(doc, start, end, label=LABEL, span_id=name)
+
+
+def _precedes(doc: Doc, start: int, words: tuple[str, ...]) -> bool:
+    """Whether ``words`` (lower case) come right before token ``start``."""
+    i = start - len(words)
+    return i >= 0 and all(doc[i + j].lower_ == w for j, w in enumerate(words))
 
 
 class Paragraphs:

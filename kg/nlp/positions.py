@@ -8,6 +8,12 @@ Patterns (all on the dependency parse and the OFFICE entities from the office ru
 - copula: "Healey is the Defence Secretary"
 - party: "Labour MPs A and B", "Tory foreign affairs spokesman X" give member_of(A, Labour) as well;
   a party right before a name ("Labour's Alan Milburn", "Tory Ken Clarke") gives member_of alone
+
+Each holds_position has a ``status`` attribute (:func:`status`): ``former`` ("former home secretary
+David Blunkett", "ex-chancellor", "the then prime minister", "BBC chairman Gavyn Davies resigned"),
+``designate`` ("President-elect", "foreign secretary designate", "X will become leader"),
+``hypothetical`` ("Charles would be the supreme governor", "Brown wants to be prime minister", "if X
+became leader"), else ``current``; a copula under "not" gives no holding.
 """
 
 import re
@@ -15,7 +21,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import args, attrs
+from kg.nlp import args, attrs, offices
 
 EXTRACTOR = "kg_positions"
 # offices of a state, not of a party, whoever holds them ("a Labour chancellor", "the Tory home secretary");
@@ -44,6 +50,7 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
             seen.add(key)
             hits.append(args.hit(doc, pred, s, o, toks, EXTRACTOR, conf, **extra))
 
+    words = _status_words(doc)
     for ent in doc.ents:
         if ent.label_ != "OFFICE":
             continue
@@ -53,8 +60,9 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
         holders = _holders(doc, ent, etype)
         owners = _owners(doc, ent, etype)
         orgs = [org for org, _ in owners if etype(org) in ("Organization", "Media", "Group")]
-        for h in holders:
-            add("holds_position", h, office, [*ent, *doc[ent.end - 1 : ent.end]], 0.9)
+        held = status(doc, ent, words) if holders else None
+        for h in holders if held else ():
+            add("holds_position", h, office, [*ent, *doc[ent.end - 1 : ent.end]], 0.9, status=held)
             if len(orgs) == 1:  # "Welsh Tory MP X": the party, not the country
                 add("member_of", h, orgs[0], list(ent), 0.8)
         state = _STATE_OFFICE.match(ents[office].name) if office in ents else None
@@ -87,6 +95,132 @@ def _party_members(doc: Doc, etype) -> list[tuple[str, str, list]]:
     return out
 
 
+# the holder leaves the post: subject of these verbs ("Home Secretary David Blunkett resigned") ...
+_LEAVE = frozenset({"resign", "quit", "retire", "die", "stand", "step"})  # stand/step: with "down" or "aside"
+# ... passive subject of these ("ex-chairman X was sacked") ...
+_REMOVED = frozenset({"sack", "oust", "dismiss", "fire", "depose", "topple", "unseat"})
+# ... or named by these nouns ("the resignation of BBC chairman Gavyn Davies", "Blunkett’s resignation"; not
+# "departure", which is as often from a party as from a post)
+_DEPARTURE = frozenset({"resignation", "sacking", "ousting", "retirement", "death", "funeral"})
+_HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "must", "'d"})
+_FUTURE_AUX = frozenset({"will", "shall", "'ll"})
+_CONDITIONS = frozenset({"if", "unless", "whether"})
+# "X is (set) to become leader", "X agreed to become chairman": appointed, not yet in office
+_DESIGNATE_GOVERNORS = frozenset({"be", "set", "due", "agree", "appoint", "name", "choose", "elect", "nominate"})
+_STILL = frozenset({"continue", "remain", "stay"})  # "X continues to be chairman": in office
+_APPOINT = frozenset({"appoint", "name", "elect", "choose", "make", "install", "confirm"})  # the object holds
+_COPULAS = frozenset({"be", "become", "remain", "serve"}) | _APPOINT
+# what may stand between an office and the status words before it ("former Tory chancellor")
+_NP_POS = frozenset({"NOUN", "PROPN", "ADJ", ""})
+
+
+def _status_words(doc: Doc) -> dict[int, str]:
+    """Token -> status for the ruler's status words (:data:`kg.nlp.offices.STATUS_SPANS`)."""
+    spans = doc.spans.get(offices.STATUS_SPANS) if doc.spans else None
+    return {i: s.label_ for s in spans or () for i in range(s.start, s.end)}
+
+
+def status(doc: Doc, ent: Span, words: dict[int, str]) -> str | None:
+    """The status of holdings read from the office mention ``ent`` (see the module docstring), or None
+    when the sentence denies them; ``words`` from :func:`_status_words`."""
+    said = _said_status(doc, ent, words)
+    if said:
+        return said
+    verb = _copula(ent.root)
+    if verb is not None:
+        return _clause_status(verb)
+    return "former" if _left(_noun_phrase_head(ent.root)) else "current"
+
+
+def _copula(office: Token) -> Token | None:
+    """The verb that gives its subject (or object) the office: "is/became/remained the Y", "named X the
+    Y", "resigned/was appointed as Y"."""
+    head = office.head
+    if office.dep_ in ("attr", "oprd") and head.lemma_ in _COPULAS:
+        return head
+    verb = head.head
+    if office.dep_ == "pobj" and head.lower_ == "as" and (_leaves(verb) or verb.lemma_ in _REMOVED | _APPOINT):
+        return verb
+    return None
+
+
+def _said_status(doc: Doc, ent: Span, words: dict[int, str]) -> str | None:
+    """The status the words of the office's noun phrase give: inside the mention ("President-elect"), or
+    before it across owners, hyphens and portfolio words ("former Tory chancellor", "ex-Labour minister")."""
+    if not words:
+        return None
+    for i in range(ent.start, ent.end):
+        if i in words:
+            return words[i]
+    first = ent.sent.start
+    for i in range(ent.start - 1, max(first, ent.start - 7) - 1, -1):
+        if i in words:
+            return words[i]
+        t = doc[i]
+        if not (t.text in ("-", "'s", "’s") or t.ent_type_ or (t.is_alpha and not t.is_stop and t.pos_ in _NP_POS)):
+            return None
+    return None
+
+
+def _clause_status(verb: Token) -> str | None:
+    """The status a copula's clause gives its subject's holding ("would be", "wants to be", "if he became",
+    "will become"), or None when it denies it ("is not the leader")."""
+    children = list(verb.children)
+    if any(c.dep_ == "neg" for c in children):
+        return None
+    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in children):
+        return "hypothetical"
+    aux = {c.lower_ for c in children if c.dep_ in ("aux", "auxpass")}
+    if aux & _HYPOTHETICAL_AUX:
+        return "hypothetical"
+    if _leaves(verb) or verb.lemma_ in _REMOVED:  # "resigned as": former; "threatened to resign as": in post
+        unreal = verb.dep_ in ("xcomp", "acl") or "to" in aux or aux & (_FUTURE_AUX | _HYPOTHETICAL_AUX)
+        return "current" if unreal else "former"
+    if verb.dep_ in ("xcomp", "acl") and verb.head is not verb:  # "wants to be", "bid to become"
+        gov = verb.head
+        if gov.lemma_ in _STILL:
+            return "current"
+        return "designate" if gov.lemma_ in _DESIGNATE_GOVERNORS else "hypothetical"
+    if aux & _FUTURE_AUX:
+        return "designate"
+    if any(c.dep_ == "advmod" and c.lower_ in ("once", "formerly", "previously") for c in children):
+        return "former"
+    return "current"
+
+
+def _noun_phrase_head(tok: Token) -> Token:
+    """The head of the noun phrase an office word is in: the name it premodifies ("Home Secretary David
+    Blunkett"), the person it is in apposition to, or itself."""
+    for _ in range(3):
+        if tok.dep_ in ("compound", "nmod", "amod", "appos") and tok.head is not tok:
+            tok = tok.head
+        else:
+            break
+    return tok
+
+
+def _leaves(verb: Token) -> bool:
+    """Whether ``verb`` says its subject leaves a post ("resigned", "stood down"; not "stood as")."""
+    if verb.lemma_ in ("stand", "step"):
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ in ("down", "aside") for c in verb.children)
+    return verb.lemma_ in _LEAVE
+
+
+def _left(np: Token) -> bool:
+    """Whether the sentence has the person named by the noun phrase ``np`` leave their post."""
+    head = np.head
+    if np.dep_ == "nsubj" and _leaves(head):
+        # "is stepping down at the election": still in post; "resigned the party whip": another post
+        if head.tag_ == "VBG" or any(c.dep_ == "dobj" for c in head.children):
+            return False
+        return not any(c.dep_ == "neg" or c.lower_ in _FUTURE_AUX | _HYPOTHETICAL_AUX for c in head.children)
+    if np.dep_ == "nsubjpass" and head.lemma_ in _REMOVED:
+        return not any(c.dep_ == "neg" for c in head.children)
+    if np.dep_ == "poss" and head.lemma_ in _DEPARTURE:
+        return True
+    return np.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in _DEPARTURE
+
+
 def _person_chain(doc, tok, etype) -> list[str]:
     out = []
     for t in args.conjuncts(tok):
@@ -115,15 +249,23 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
             holders += [h for h in (chain if plural else chain[:1]) if h not in holders]
     if root.dep_ == "appos":  # "John Healey, the Defence Secretary" (not the people listed after him)
         holders += [h for h in _person_chain(doc, root.head, etype)[:1] if h not in holders]
-    # copula: "X is/was/became the Y"
-    if root.dep_ in ("attr", "oprd") and root.head.lemma_ in ("be", "become", "remain", "serve", "appoint", "name"):
-        subj = [c for c in root.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # copula: "X is/was/became the Y", "Blair named X home secretary", "X resigned as home secretary"
+    verb = _copula(root)
+    if verb is not None:
+        if args.is_passive(verb):
+            subj = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        elif verb.lemma_ in _APPOINT:  # whoever names someone to a post does not hold it
+            subj = [c for c in verb.children if c.dep_ == "dobj"]
+        else:  # the subject, or who the infinitive is about ("Brown wants to be prime minister")
+            subj = args.logical_subjects(verb)
         if subj:
             holders += [h for h in _person_chain(doc, subj[0], etype) if h not in holders]
     # the office heads the noun phrase, the person is a compound inside it ("Prime Minister Keir Starmer"
     # parsed with the name as head): the name's compound children include the office
     # ("Labour leader Tony Blair and Conservative leader Michael Howard": a singular office names one)
     if root.dep_ == "compound" and etype(attrs.entity_of(doc, root.head.i)) == "Person":
+        # one name for a singular office, not the names listed with it ("Ms Jamieson and First Minister Jack
+        # McConnell")
         chain = _person_chain(doc, root.head, etype)
         holders += [h for h in (chain if plural else chain[:1]) if h not in holders]
     return holders

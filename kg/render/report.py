@@ -115,7 +115,7 @@ def corpus(store, *, top: int = 15, seed: int = 0) -> dict:
     ]
     holders = [
         [r["holder"], r["office"], r["of"], r["evidence"], r["first"], r["last"], (r["sentences"] or [""])[0]]
-        for r in po.office_holders(G)[:top]
+        for r in po.office_holders(G, status="current")[:top]
     ]
     stances = po.stance_matrix(G)
     return {

@@ -91,6 +91,13 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         "text gives (day 2025-02-28, week 2025-W09, month 2025-02 or year 2025): the sentence's date "
         "phrase anchored on the article's date (kg/dates.py).",
     ),
+    "status": (
+        ("Assertion",),
+        "xsd:string",
+        None,
+        "Of a holds_position: current, former, designate (elected or appointed, not yet in office) or "
+        "hypothetical (a condition, a wish or a possibility), as the sentence tells it.",
+    ),
     "cue": (("Quote",), "xsd:string", None, "The speech verb or cue that introduced the quote."),
     "quoteKind": (("Quote",), "xsd:string", None, "direct or reported speech."),
 }

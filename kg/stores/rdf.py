@@ -142,6 +142,8 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         add(asn, t.kgp("modality"), _lit(r.modality))
         if r.attrs.get("date"):
             add(asn, t.kgp("eventDate"), _lit(str(r.attrs["date"])))
+        if r.attrs.get("status"):
+            add(asn, t.kgp("status"), _lit(str(r.attrs["status"])))
         add(asn, t.derived, art)
 
     for q in g.quotes:

@@ -69,11 +69,12 @@ def actor_rows(store) -> dict:
             "start": r["start"],
             "end": r["end"],
             "modality": r["mod"],
+            "status": r["status"],
         }
         for r in _rows(
             store,
             f"""
-        SELECT DISTINCT ?x ?s ?p ?o ?c ?aid ?date ?sent ?start ?end ?mod WHERE {{ GRAPH ?g {{
+        SELECT DISTINCT ?x ?s ?p ?o ?c ?aid ?date ?sent ?start ?end ?mod ?status WHERE {{ GRAPH ?g {{
           ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
              <{kg}confidence> ?c ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?art .
           ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
@@ -81,6 +82,7 @@ def actor_rows(store) -> dict:
           OPTIONAL {{ ?x <{kg}sentence> ?sent }}
           OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
           OPTIONAL {{ ?x <{kg}modality> ?mod }}
+          OPTIONAL {{ ?x <{kg}status> ?status }}
         }} }}""",
         )
     ]

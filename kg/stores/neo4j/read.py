@@ -30,7 +30,7 @@ def neo4j_source(store) -> dict:
     assertions = store.query(f"""MATCH (x:{asn}) OPTIONAL MATCH (a:{art} {{id: x.article_id}})
         RETURN x.id AS x, x.subject AS s, x.predicate AS p, x.object AS o, x.confidence AS c,
                x.article_id AS aid, a.date AS date, x.sentence AS sentence, x.start AS start, x.end AS end,
-               x.modality AS modality""").dicts()
+               x.modality AS modality, x.status AS status""").dicts()
     return {
         "entities": entities,
         "mentions": {r["id"]: int(r["n"]) for r in counts},

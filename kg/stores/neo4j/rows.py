@@ -15,7 +15,7 @@ The graph written (see :mod:`kg.stores.neo4j.store` for how it is replaced):
 - ``(:Article)-[:MENTIONS {aliases, name}]->(:Entity)``, aliases and name as
   used by that article
 - ``(:Assertion {id, article_id, subject, predicate, object, sentence, start,
-  end, confidence, extractor, modality, negated[, eventDate]})``, one per extracted relation
+  end, confidence, extractor, modality, negated[, eventDate, status]})``, one per extracted relation
   (the evidence; same ids as the RDF store's ``kg:Assertion``)
 - ``(:Entity)-[:<catalogue type> {evidence, confidence, articles,
   articleEvidence, articleConfidence}]->(:Entity)``, ONE relationship per
@@ -172,6 +172,7 @@ class Rows:
                     "modality": clean(r.modality),
                     "negated": bool(r.negated),
                     **({"eventDate": clean(str(r.attrs["date"]))} if r.attrs.get("date") else {}),
+                    **({"status": clean(str(r.attrs["status"]))} if r.attrs.get("status") else {}),
                 }
             )
             per = self.edges.setdefault(n.rel_types[r.predicate], {}).setdefault((s, o), {})

@@ -1,0 +1,197 @@
+"""Offices with their qualifiers and the status of a holding, on the real pipeline: qualified posts
+(shadow, deputy, co-, acting, First, Lord) are posts of their own, former and designate holders and
+hypothetical holdings are not stored as current, and status words never become an office's owner."""
+
+import json
+
+import pytest
+
+from kg import api
+from kg.model import Article, write_jsonl
+from kg.nlp.graph import doc_to_graph
+
+
+def graph(nlp, text):
+    return doc_to_graph(nlp(text), Article(id="t", text=text))
+
+
+def held(g) -> dict[tuple[str, str], str]:
+    """(holder name, office name) -> status of each holds_position."""
+    names = {e.id: e.name for e in g.entities}
+    return {
+        (names[r.subject], names[r.object]): r.attrs["status"] for r in g.relations if r.predicate == "holds_position"
+    }
+
+
+def owners(g) -> set[tuple[str, str]]:
+    names = {e.id: e.name for e in g.entities}
+    return {(names[r.subject], names[r.object]) for r in g.relations if r.predicate == "office_of"}
+
+
+@pytest.mark.parametrize(
+    "text, holder, office",
+    [
+        ("Former home secretary David Blunkett said he had no regrets.", "David Blunkett", "Home Secretary"),
+        ("Ex-Conservative chancellor Ken Clarke backed the single currency.", "Ken Clarke", "Chancellor"),
+        ("Ex-Home Secretary David Blunkett gave a speech in Sheffield.", "David Blunkett", "Home Secretary"),
+        ("The bill was drafted by the then foreign secretary, Robin Cook.", "Robin Cook", "Foreign Secretary"),
+        ("Home Secretary David Blunkett resigned on Wednesday night.", "David Blunkett", "Home Secretary"),
+        ("Mr Blunkett, who resigned as home secretary, will stay an MP.", "Blunkett", "Home Secretary"),
+        ("Labour MP Tony Banks has stepped down.", "Tony Banks", "MP"),
+        ("Campaigning lawyer Anna Whitford, who led the appeal, has died aged 81.", "Anna Whitford", "Lawyer"),
+        ("He will succeed the previous High Commissioner, Ann Grant, in May.", "Ann Grant", "High Commissioner"),
+    ],
+)
+def test_former_holdings_are_stored_as_former(nlp, text, holder, office):
+    assert held(graph(nlp, text)) == {(holder, office): "former"}
+
+
+def test_leaving_another_post_or_leaving_later_keeps_the_holding_current(nlp):
+    g = graph(nlp, "Labour MP Tony Banks is stepping down at the election.")
+    assert held(g) == {("Tony Banks", "MP"): "current"}
+    g = graph(nlp, "Mr Smith, a Green MEP for London, resigned the party whip on Monday.")
+    assert held(g)[("Smith", "MEP")] == "current"
+    g = graph(nlp, "UKIP has urged Robert Kilroy-Silk to resign as an MEP.")  # asked to, not done
+    assert held(g) == {("Robert Kilroy-Silk", "MEP"): "current"}
+
+
+@pytest.mark.parametrize(
+    "text, holder, office",
+    [
+        (
+            "Shadow Education Secretary Tim Collins criticised the exam plans.",
+            "Tim Collins",
+            "Shadow Education Secretary",
+        ),
+        ("Tory shadow education secretary Tim Collins was not impressed.", "Tim Collins", "Shadow Education Secretary"),
+        ("Deputy PM John Prescott opened the regional assembly debate.", "John Prescott", "Deputy Prime Minister"),
+        ("Tory co-chairman Liam Fox launched the poster in Brighton.", "Liam Fox", "Co-Chairman"),
+        ("Acting chairman Peter Jones will lead the board until March.", "Peter Jones", "Acting Chairman"),
+        ("Welsh First Minister Rhodri Morgan visited the plant.", "Rhodri Morgan", "First Minister"),
+        ("The first minister, Jack McConnell, ordered an inquiry.", "Jack McConnell", "First Minister"),
+        ("Lord Chancellor Lord Falconer defended the reforms.", "Falconer", "Lord Chancellor"),
+        ("Chancellor of the Exchequer Gordon Brown will visit Kenya.", "Gordon Brown", "Chancellor of the Exchequer"),
+        ("Junior health minister Rosie Winterton met the nurses.", "Rosie Winterton", "Junior Minister"),
+        ("Euro MP Robert Kilroy-Silk launched his new party.", "Robert Kilroy-Silk", "MEP"),
+    ],
+)
+def test_a_qualified_post_is_a_post_of_its_own(nlp, text, holder, office):
+    assert held(graph(nlp, text)) == {(holder, office): "current"}
+
+
+def test_the_mention_of_a_qualified_post_holds_the_qualifier(nlp):
+    g = graph(nlp, "Deputy Prime Minister John Prescott said the report came too late.")
+    assert {(m.text, e.name) for m in g.mentions for e in g.entities if e.id == m.entity_id} == {
+        ("Deputy Prime Minister", "Deputy Prime Minister"),
+        ("John Prescott", "John Prescott"),
+    }
+    g = graph(nlp, "The deputy Labour leader John Prescott spoke in Hull.")  # the party stays out of the post
+    assert held(g) == {("John Prescott", "Deputy Party Leader"): "current"}
+    assert owners(g) == {("Deputy Party Leader", "Labour")}
+
+
+def test_chancellor_is_of_the_exchequer_only_when_the_text_says_so(nlp):
+    g = graph(nlp, "UK Chancellor Gordon Brown met German Chancellor Gerhard Schroeder in Berlin.")
+    assert held(g) == {
+        ("Gordon Brown", "Chancellor of the Exchequer"): "current",
+        ("Gerhard Schroeder", "Chancellor"): "current",
+    }
+    assert owners(g) == {("Chancellor of the Exchequer", "United Kingdom"), ("Chancellor", "Germany")}
+    g = graph(nlp, "The chancellor said the economy was strong. The lord chancellor disagreed.")
+    assert {e.name for e in g.entities if e.type == "Office"} == {"Chancellor", "Lord Chancellor"}
+
+
+def test_a_portfolio_is_part_of_the_post_not_its_owner(nlp):
+    g = graph(nlp, "Justice Minister Cathy Jamieson has dropped the plans.")
+    assert held(g) == {("Cathy Jamieson", "Minister"): "current"} and owners(g) == set()
+    g = graph(nlp, "Constitutional Affairs Minister David Lammy read the letter to MPs.")
+    assert held(g) == {("David Lammy", "Minister"): "current"} and owners(g) == set()
+    g = graph(nlp, "Israeli industry minister Ehud Olmert attended the meeting.")
+    assert owners(g) == {("Minister", "Israel")}
+    # a department or a force named with the word stays the owner
+    g = graph(nlp, "Department of Health minister John Hutton opened the clinic.")
+    assert owners(g) == {("Minister", "Department of Health")}
+    g = graph(nlp, "Former Metropolitan Police Commissioner Sir John Stevens backed the plan.")
+    assert owners(g) == {("Commissioner", "Metropolitan Police")}
+    assert held(g) == {("John Stevens", "Commissioner"): "former"}
+
+
+def test_an_office_in_a_department_name_is_part_of_the_name(nlp):
+    g = graph(nlp, "MPs criticised the Office of the Deputy Prime Minister over its housing plans.")
+    assert held(g) == {} and "Deputy Prime Minister" not in {e.name for e in g.entities}
+    assert "Office of the Deputy Prime Minister" in {e.name for e in g.entities}
+
+
+def test_each_name_of_a_list_holds_its_own_post(nlp):
+    g = graph(nlp, "Culture Secretary Tessa Jowell and Deputy Prime Minister John Prescott welcomed the plan.")
+    assert held(g) == {
+        ("Tessa Jowell", "Culture Secretary"): "current",
+        ("John Prescott", "Deputy Prime Minister"): "current",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, holder, office",
+    [
+        ("If Labour lost, Gordon Brown would be prime minister within a year.", "Gordon Brown", "Prime Minister"),
+        ("Alan Milburn wants to be chancellor after the election.", "Alan Milburn", "Chancellor"),
+    ],
+)
+def test_a_conditional_or_a_wish_is_a_hypothetical_holding(nlp, text, holder, office):
+    assert held(graph(nlp, text)) == {(holder, office): "hypothetical"}
+
+
+def test_a_denied_post_is_not_held(nlp):
+    assert held(graph(nlp, "Tony Blair said that Gordon Brown was not the prime minister.")) == {}
+
+
+@pytest.mark.parametrize(
+    "text, holder, office",
+    [
+        ("President-elect Viktor Yushchenko promised new elections.", "Viktor Yushchenko", "President"),
+        ("Foreign secretary designate Jack Straw arrived in Brussels.", "Jack Straw", "Foreign Secretary"),
+        ("Paul Boateng is to become high commissioner to South Africa.", "Paul Boateng", "High Commissioner"),
+    ],
+)
+def test_elected_or_appointed_but_not_yet_in_office_is_designate(nlp, text, holder, office):
+    assert held(graph(nlp, text)) == {(holder, office): "designate"}
+
+
+def test_status_words_are_never_an_owner_of_the_office(nlp):
+    g = graph(nlp, "New Home Secretary Charles Clarke vowed to press on with identity cards.")
+    assert held(g) == {("Charles Clarke", "Home Secretary"): "current"}
+    assert owners(g) == set() and "New" not in {e.name for e in g.entities}
+    g = graph(nlp, "Ex-Home Secretary David Blunkett gave a speech in Sheffield.")
+    assert owners(g) == set() and not any(e.name.startswith("Ex") for e in g.entities)
+    g = graph(nlp, "New Zealand Prime Minister Helen Clark arrived in London.")
+    assert owners(g) == {("Prime Minister", "New Zealand")}
+
+
+def test_positions_lists_current_holders_unless_asked_and_the_store_keeps_the_status(nlp, tmp_path):
+    texts = {
+        "a1": "Home Secretary David Blunkett visited Sheffield. Chancellor Gordon Brown stayed in London.",
+        "a2": "Former home secretary David Blunkett said he would back the prime minister.",
+        "a3": "Alan Milburn wants to be chancellor after the election.",
+    }
+    with open(tmp_path / "g.jsonl", "w", encoding="utf-8") as fh:
+        write_jsonl((doc_to_graph(nlp(t), Article(id=a, text=t)) for a, t in texts.items()), fh)
+    store = str(tmp_path / "store")
+    api.load([str(tmp_path / "g.jsonl")], store=store)
+
+    def rows(**kw):
+        res = api.positions(store=store, **kw)
+        return {
+            (r[res.columns.index("holder")], r[res.columns.index("office")], r[res.columns.index("status")])
+            for r in res.rows
+        }
+
+    current = {("David Blunkett", "Home Secretary", "current"), ("Gordon Brown", "Chancellor", "current")}
+    assert rows() == current
+    assert rows(status="former") == {("David Blunkett", "Home Secretary", "former")}
+    assert rows(status=None) == current | {
+        ("David Blunkett", "Home Secretary", "former"),
+        ("Alan Milburn", "Chancellor", "hypothetical"),
+    }
+    q = "SELECT ?s WHERE { GRAPH ?g { ?a kg:status ?s } } ORDER BY ?s"
+    got = json.loads(json.dumps(api.query(q, store=store).rows))
+    assert sorted(x[0] for x in got) == ["current", "current", "former", "hypothetical"]
