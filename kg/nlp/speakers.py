@@ -217,7 +217,12 @@ class Speakers:
                 self._add(doc[i].idx, self._voiced(doc[i]), True, m)
             else:
                 span = doc[m.start : m.end]
-                self._add(span[0].idx, m.entity_id, _is_subject(span.root))
+                root = span.root
+                # "Mr Blair and Mr Brown attended ...": a he/she after coordinated subjects is either of them,
+                # so nobody rather than the first
+                subject = _is_subject(root) or (root.dep_ == "conj" and _is_subject(root.head))
+                coordinated = root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children)
+                self._add(span[0].idx, None if subject and coordinated else m.entity_id, subject)
 
     def _voiced(self, tok: Token) -> str | None:
         """The organisation an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman
