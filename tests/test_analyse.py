@@ -242,21 +242,26 @@ def test_party_names_come_from_the_party_table(tmp_path):
     table = tmp_path / "parties.toml"
     table.write_text(
         """
+[rules]
+roles = ["leader", "MP"]
+
 [[party]]
 name = "Conservative Party"
-aliases = ["Conservatives", "Tories", "Tory"]
 country = "GB"
 family = "conservative"
+names = ["Conservatives", "Tories"]
+adjectives = ["Tory", "Conservative"]
 
-[parties."Liberal Democrats"]
-short = ["Lib Dems", "Lib Dem"]
-family = "liberal"
+[[party]]
+name = "Liberal Democrats"
+names = ["Lib Dems"]
 """,
         encoding="utf-8",
     )
     names = parties.party_names(table)
-    assert {"conservative party", "tories", "liberal democrats", "lib dems"} <= names
-    assert not names & {"gb", "conservative", "liberal"}
+    assert {"conservative party", "conservatives", "tories", "liberal democrats", "lib dems"} <= names
+    # adjectives name a party only before a role; rules and attributes are no names
+    assert not names & {"gb", "conservative", "tory", "leader", "mp"}
     assert parties.party_names(tmp_path / "none.toml") == frozenset()
 
 
