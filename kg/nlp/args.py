@@ -104,7 +104,10 @@ def logical_objects(verb: Token) -> list[Token]:
         return [t for c in verb.children if c.dep_ == "nsubjpass" for t in conjuncts(c)]
     if is_passive_participle(verb):
         return [verb.head]
-    dobjs = [c for c in verb.children if c.dep_ == "dobj"][:1]  # a second one is a misparse of a list
+    dobjs = [c for c in verb.children if c.dep_ == "dobj"]
+    # a second direct object past a comma is a list the parser broke off ("every teacher, GP and nurse")
+    commas = [c.i for c in verb.children if c.dep_ == "punct" and c.text == ","]
+    dobjs = dobjs[:1] + [d for d in dobjs[1:] if not any(dobjs[0].i < i < d.i for i in commas)]
     return [t for c in verb.children if c.dep_ == "dative" or c in dobjs for t in conjuncts(c)]
 
 

@@ -47,6 +47,7 @@ class Words:
     reported_nouns: frozenset[str]
     not_actors: frozenset[str]
     asks_with_clause: frozenset[str]
+    not_issues: frozenset[str]
     kin: frozenset[str]
     personal: frozenset[str]  # relations that a meeting with one's family is not
     reported_passives: frozenset[str]
@@ -89,6 +90,7 @@ def words(data: dict) -> Words:
         reported_nouns=fs("reported_nouns"),
         not_actors=fs("not_actors"),
         asks_with_clause=fs("asks_with_clause"),
+        not_issues=fs("not_issues"),
         kin=fs("kin"),
         personal=fs("not_with_kin"),
         reported_passives=fs("reported_passives"),
@@ -180,7 +182,7 @@ class Sides:
         if info is not None and info.type == "Office":
             return []  # "praised his chancellor": the holder, which coreference did not find, is the object
         if tok.pos_ == "VERB":
-            return self._action(tok, rel, rtype, issue, None)
+            return self._action(tok, rel, rtype, issue, None) if rtype.stance else []
         if tok.pos_ not in ("NOUN", "PROPN"):
             return []
         lemma = tok.lemma_.lower()
@@ -192,8 +194,9 @@ class Sides:
             return [(t, o, rel) for t, o in owners if t.dep_ == "poss" or lemma in self.w.owned]
         name = self.issue_name(tok)
         if name and name[2] not in self.w.vague and name[2].rstrip("s") not in self.w.vague:
-            return [(tok, issue(*name), rel)]
-        out = self._complement(tok, rel, rtype, issue)
+            out = [(tok, issue(*name), rel)]  # "backed stem cell research", "Lebed's peace plan"
+        else:
+            out = self._complement(tok, rel, rtype, issue)
         if lemma in self.w.owned:
             out += [(t, o, rel) for t, o in owners]
         return out
@@ -275,6 +278,8 @@ class Sides:
         vague = self._vague(tok)
         if vague and tok.lemma_.lower() not in self.w.with_complement:
             return None
+        if tok.lemma_.lower() in self.w.not_issues:
+            return None  # "backed security chief Alexander Lebed's peace plan" (a misparse)
         head = self.name(tok)
         if head is None:
             return None
@@ -292,8 +297,10 @@ class Sides:
         return None if vague else head
 
     def _action(self, verb: Token, rel: str, rtype, issue, via: Token | None) -> list:
-        """A stance on doing something is a stance on what it acts on: "opposes giving CSOs powers";
-        through a plan or a readiness (``via``), only for verbs that promote or demote their object."""
+        """A stance on doing something is a stance on what it acts on, the same way for a verb that
+        promotes it ("opposes giving CSOs powers"), the other way for one that does away with it
+        ("opposition to lifting the ban"); for another verb, through a plan (``via``), on the act
+        ("the move to raise the minimum wage")."""
         objs = [c for c in verb.children if c.dep_ == "dobj"]
         if not objs:
             return []
@@ -301,14 +308,13 @@ class Sides:
         obj = objs[0]
         if any(c.dep_ == "neg" for c in verb.children):
             return []  # "his decision not to release the suspects"
-        phrase = False  # the issue is the whole act ("the move to raise the minimum wage")
-        if via is not None or (rel in OPPOSITE and verb.dep_ == "xcomp"):
-            if lemma in self.w.demote and rel in OPPOSITE:
-                rel = OPPOSITE[rel]
-            elif lemma not in self.w.promote:
-                if via is None or lemma in self.triggers or any(c.dep_ in ("neg", "prt") for c in verb.children):
-                    return []
-                phrase = True
+        phrase = False  # the issue is the whole act
+        if lemma in self.w.demote and rel in OPPOSITE:
+            rel = OPPOSITE[rel]
+        elif lemma not in self.w.promote:
+            if via is None or lemma in self.triggers or any(c.dep_ in ("neg", "prt") for c in verb.children):
+                return []
+            phrase = True
         actor = self.actor(attrs.entity_of(self.doc, obj.i))
         if actor:
             return [] if phrase else [(obj, actor, rel)]
