@@ -20,6 +20,11 @@ def relations(g, predicate):
     return {(r.subject, r.object) for r in g.relations if r.predicate == predicate}
 
 
+def named(g, word):
+    """The entity of the first mention that contains ``word``."""
+    return next(m.entity_id for m in g.mentions if word in m.text)
+
+
 def speakers(g, words):
     """The speakers kg gives the quotes that contain ``words``."""
     return {q.speaker for q in g.quotes if words in q.text}
@@ -86,7 +91,7 @@ def test_he_is_never_a_woman(extract):
 
 def test_they_is_a_party_not_the_country_it_visited(extract):
     g = extract("The Conservatives sent a delegation to France. They criticised Labour over the plans.")
-    assert relations(g, "criticises") == {("organization/conservative-party", "organization/labour-party")}
+    assert relations(g, "criticises") == {(named(g, "Conservatives"), named(g, "Labour"))}
 
 
 def test_they_is_never_a_country_named_as_an_object(extract):
@@ -102,9 +107,10 @@ def test_a_sons_words_are_not_his_fathers(extract):
     assert "person/begg" not in speakers(g, "the camp had been a nightmare")
 
 
-def test_two_people_who_fit_leave_the_pronoun_unresolved(extract):
-    g = extract("Mr Blair and Mr Brown attended the meeting. He said the plans were sound.")
-    assert speakers(g, "the plans were sound") <= {None}
+def test_two_people_who_fit_leave_the_pronoun_unresolved(nlp):
+    doc = nlp("Mr Blair and Mr Brown attended the meeting. He said the plans were sound.")
+    (he,) = [t for t in doc if t.text == "He"]
+    assert he.i not in doc._.kg_coref
 
 
 def test_a_name_inside_a_quotation_is_not_who_says_the_next_one(extract):
@@ -121,7 +127,7 @@ def test_a_quotation_reopened_without_closing_ends_before_the_narrative(extract)
         'Mr Blair told BBC Radio 4: "We should cut the numbers when the country needs it... "The public are '
         'worried about abuse of the system." But he criticised the Conservatives over their plans for quotas.'
     )
-    assert ("person/blair", "organization/conservative-party") in relations(g, "criticises")
+    assert (named(g, "Blair"), named(g, "Conservatives")) in relations(g, "criticises")
 
 
 def test_an_unnamed_person_in_between_leaves_the_pronoun_unresolved(extract):

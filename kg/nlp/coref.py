@@ -131,6 +131,9 @@ class _Resolver:
         root = span.root
         if t == "Person":
             self._add(root, eid, "person", self.gender.get(eid), _subject(root) or _conj_subject(root))
+            for c in self.recent[-8:-1]:
+                if c.ref is None and c.kind == "person" and c.subj and self.doc[c.tok].head == root.head:
+                    c.ref = eid  # "Now the top prosecutor in the US, Lynch rose ...": two subjects, one person
             if _subject(root) and any(self.etype(self.tok_ent.get(c.i)) == "Person" for c in root.conjuncts):
                 self._add(root, None, "plural", None)  # "Mr Blair and Mr Brown said they ..."
         elif t in _GROUP_TYPES:
