@@ -711,7 +711,7 @@ def test_bbc_office_holders(bbc_graph):
     assert held[("Charles Kennedy", "Party Leader")]["of"] == "Liberal Democrats"
     assert held[("Tim Collins", "Shadow Education Secretary")]["evidence"] >= 5
     assert ("Tim Collins", "Education Secretary") not in held
-    assert held[("Falconer", "Lord Chancellor")] and ("Falconer", "Chancellor") not in held
+    assert held[("Lord Falconer", "Lord Chancellor")] and ("Lord Falconer", "Chancellor") not in held
     # the articles on his resignation give David Blunkett the post as former, none as current
     former = {(r["holder"], r["office"]): r for r in positions.office_holders(bbc_graph, status="former")}
     assert any("resigned" in s for s in former[("David Blunkett", "Home Secretary")]["sentences"])

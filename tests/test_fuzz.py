@@ -1,4 +1,4 @@
-"""Fuzzing (issue #8): the extractor on the real spaCy pipeline, and the readers, with hypothesis;
+"""Fuzzing: the extractor on the real spaCy pipeline, and the readers, with hypothesis;
 no input makes them raise. tests/fuzz_atheris.py does the same with coverage-guided atheris
 (``test_atheris_run`` runs it briefly; ``slow``).
 

@@ -1,4 +1,4 @@
-"""Injection through the RDF side (issue #8): hostile article ids, titles, dates, urls, names,
+"""Injection through the RDF side: hostile article ids, titles, dates, urls, names,
 aliases, sentences and quotes go into the embedded Oxigraph store and come back equal; IRIs are
 escaped; and the query path never writes.
 

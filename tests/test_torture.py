@@ -1,4 +1,4 @@
-"""Hostile input (issue #8): ``kg build`` over the torture corpus of tests/torture.py.
+"""Hostile input: ``kg build`` over the torture corpus of tests/torture.py.
 
 No crash, no hang, every input accounted for: the manifest the generator writes says, for each
 input (file, JSON line, array item, unwalkable directory entry), whether it loads or is skipped

@@ -1,4 +1,4 @@
-"""Generate the torture corpus of hostile inputs for ``kg build`` (issue #8), with a manifest.
+"""Generate the torture corpus of hostile inputs for ``kg build``, with a manifest.
 
     python tests/torture.py OUTDIR --n 10000 [--seed 8]
 
