@@ -115,6 +115,8 @@ class Quotes:
                 hits += self._according(doc, tok)
         # reported speech that is itself a direct quote ('"We must rearm," he said') is kept as the direct one
         hits = [h for h in hits if self._unquoted_words(h.start, h.end) and not self._quoted(h.start - 1)]
+        # '... said: "We answer this ...," he said at ...': a clause the parser ran on past the quotation
+        hits = [h for h in hits if not (self._quoted(h.start) and self._quoted_share(h.start, h.end) > 0.5)]
         turns = self._transcript(doc)
         hits = [h for h in hits if not any(_overlap(h.start, h.end, t.start, t.end) for t in turns)] + turns
         covered = [(h.start, h.end) for h in hits]
@@ -139,6 +141,16 @@ class Quotes:
         k = bisect_right(self.quote_starts, pos) - 1
         return k >= 0 and pos < self.quotations[k].end
 
+    def _quoted_share(self, start: int, end: int) -> float:
+        """The share of text[start:end] inside quotations."""
+        k = max(bisect_right(self.quote_starts, start) - 1, 0)
+        inside = 0
+        for q in self.quotations[k:]:
+            if q.start >= end:
+                break
+            inside += _overlap(start, end, q.start, q.end)
+        return inside / max(end - start, 1)
+
     def _unquoted_words(self, start: int, end: int) -> bool:
         """Whether text[start:end] has words outside quotations."""
         k = max(bisect_right(self.quote_starts, start) - 1, 0)
@@ -153,8 +165,8 @@ class Quotes:
 
     def _speaker_of(self, doc: Doc, tok: Token) -> str | None:
         """The entity a speaker phrase names: itself, its apposition ("the campaign chairman, Phil
-        Lovas"), or whom a spokesperson speaks for ("a spokeswoman for Hillary Clinton", "the Kremlin
-        spokesman")."""
+        Lovas"), or whom a spokesperson, an official or a statement speaks for ("a spokeswoman for Hillary
+        Clinton", "the Kremlin spokesman", "Mr Campbell's e-mail")."""
         named = (doc._.kg_token_entity or {}).get(tok.i)
         if named and self.ents.get(named) and self.ents[named].type in _SPEAKER_TYPES:
             return named
@@ -166,10 +178,11 @@ class Quotes:
         eid = args.entity_of(doc, tok)
         if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
             return eid
+        voice = tok.lemma_ in speakers.VOICES
         for c in tok.children:
             inner = (
                 [p for p in c.children if p.dep_ == "pobj"]
-                if c.dep_ == "prep" and c.lower_ in ("for", "of")
+                if c.dep_ == "prep" and c.lower_ in ("for", "of") and voice  # not "a candidate for UKIP"
                 else ([c] if c.dep_ in ("compound", "poss") else [])
             )
             for t in inner:
@@ -248,6 +261,14 @@ class Quotes:
         """'X said (that) ...', and the cue in the middle: '..., Graham said, since ...'."""
         if any(c.dep_ == "neg" for c in verb.children):
             return []  # "he did not think it was ...": the clause is what the speaker does not say
+        if (
+            verb.dep_ in ("advcl", "acl")
+            and verb.tag_ in ("VBN", "VBD")
+            and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in verb.children)
+        ):
+            return []  # "When asked whether he thought ...": the words were put to him, not said by him
+        if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in verb.children):
+            return []  # "asked whether he thought the country was well-governed": a question, not a claim
         speaker, nominal = self._speaker(doc, verb)
         if speaker is None and not (nominal and self.unattributed):
             return []  # no entity speaks ("it is said that", "sources said" unless unattributed quotes are kept)
@@ -399,6 +420,15 @@ class Quotes:
                     speaker, nominal = self._speaker(doc, tok)
                     if speaker or nominal:
                         return speaker, tok.lemma_, True
+        if self.text[q.mark - 3 : q.mark].rstrip().endswith(":") and span.start >= 2:
+            # 'He is prepared to go this far: "..."': the subject of the clause the colon ends
+            clause = attrs.sentence(doc[span.start - 2])
+            for i in range(span.start - 2, clause.start - 1, -1):
+                if any(c.dep_ in ("nsubj", "nsubjpass") for c in doc[i].children) and not self._quoted(doc[i].idx):
+                    speaker, nominal = self._speaker(doc, doc[i])
+                    if speaker or nominal:
+                        return speaker, "", True
+                    break
         return None, "", False
 
     def _signed(self, q: Quotation) -> str | None:

@@ -38,10 +38,11 @@ _FEMALE_NOUNS = {"spokeswoman", "chairwoman", "businesswoman", "woman", "mother"
 _SUBJECTS = ("nsubj", "nsubjpass")
 # what speaks for its owner ("Mr Blair's spokesman said", "a spokeswoman for Ms Clinton", "Mr Campbell's
 # e-mail suggested")
-_VOICES = {
+VOICES = {
     "spokesman",
     "spokeswoman",
     "spokesperson",
+    "official",
     "aide",
     "lawyer",
     "solicitor",
@@ -58,7 +59,7 @@ _VOICES = {
     "book",
 }
 _SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
-_VOICED_TYPES = ("Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
+_VOICED_TYPES = ("Person", "Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
 
 
 def main_clause(verb: Token) -> bool:
@@ -81,10 +82,10 @@ def _is_subject(root: Token) -> bool:
     if root.dep_ == "appos":
         return head.dep_ in _SUBJECTS and main_clause(head.head)
     if root.dep_ in ("poss", "compound"):
-        return head.lemma_ in _VOICES and head.dep_ in _SUBJECTS and main_clause(head.head)
+        return head.lemma_ in VOICES and head.dep_ in _SUBJECTS and main_clause(head.head)
     if root.dep_ == "pobj" and head.dep_ == "agent":
         return main_clause(head.head)
-    if root.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_ in _VOICES:
+    if root.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_ in VOICES:
         return head.head.dep_ in _SUBJECTS and main_clause(head.head.head)
     return False
 
@@ -197,12 +198,18 @@ class Speakers:
                 self._mentions.setdefault(ref, []).append((tok.idx, quoted or self._reported(tok)))
                 if tok.pos_ != "PRON" and not quoted:
                     events.append((i, _Role(ref, _is_subject(tok))))
-        for i in attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, _MALE_NOUNS | _FEMALE_NOUNS)):
+        gendered = set(attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, _MALE_NOUNS | _FEMALE_NOUNS)))
+        for i in sorted(gendered):
             tok = doc[i]
             named = token_entity.get(i)
             unnamed = named is None or (named in ents and ents[named].type == "Office")
             if unnamed and tok.pos_ == "NOUN" and _subject_phrase(tok) and i not in coref and not self.quoted(tok.idx):
                 events.append((i, "m" if tok.lower_ in _MALE_NOUNS else "f"))
+        for i, eid in token_entity.items():  # "the first minister said", which coreference did not resolve
+            tok = doc[i]
+            office = ents.get(eid) and ents[eid].type == "Office" and i not in coref and i not in gendered
+            if office and tok.dep_ in _SUBJECTS and main_clause(tok.head) and not self.quoted(tok.idx):
+                events.append((i, ""))  # an unnamed holder, of either gender
         for mentions in self._mentions.values():
             mentions.sort()
         self._gender = {eid: next(iter(g)) if len(g) == 1 else None for eid, g in titled.items()}
@@ -213,15 +220,15 @@ class Speakers:
                     self._add(doc[i].idx, eid, True)
             elif isinstance(m, _Role):
                 self._add(doc[i].idx, m.person, m.subject)
-            elif isinstance(m, str):  # an unnamed man or woman, or the organisation they speak for
-                self._add(doc[i].idx, self._voiced(doc[i]), True, m)
+            elif isinstance(m, str):  # an unnamed man or woman, or whom they speak for
+                self._add(doc[i].idx, self._voiced(doc[i]), True, m or None)
             else:
                 span = doc[m.start : m.end]
                 self._add(span[0].idx, m.entity_id, _is_subject(span.root))
 
     def _voiced(self, tok: Token) -> str | None:
-        """The organisation an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman
-        for the Home Office"), or None."""
+        """Whom an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman for the Home
+        Office", "Tony Blair's official spokesman"), or None."""
         ents = self.doc._.kg_entities or {}
         head = _subject_phrase(tok)
         if head is not None and head is not tok:  # "A Department for Constitutional Affairs spokeswoman"
