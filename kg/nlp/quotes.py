@@ -45,6 +45,7 @@ _TRANSCRIPT_RE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){
 _WORD = re.compile(r"\w")
 _DASH = re.compile(r"[ \t]*[―—–-][ \t]*")
 _SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
+_SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson"}
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -175,19 +176,26 @@ class Quotes:
                 eid = args.entity_of(doc, c)
                 if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
                     return eid
+        if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ == "the" for c in tok.children):
+            # "said the spokesman": the one named before, not a person coreference guesses
+            return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx)
         eid = args.entity_of(doc, tok)
         if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
             return eid
+        return self._voiced(doc, tok)
+
+    def _voiced(self, doc: Doc, tok: Token) -> str | None:
+        """Whom a spokesperson, an official or a statement speaks for ("a spokeswoman for Hillary
+        Clinton", "the Kremlin spokesman"); a person named in a for/of phrase after any noun."""
         voice = tok.lemma_ in speakers.VOICES
         for c in tok.children:
-            inner = (
-                [p for p in c.children if p.dep_ == "pobj"]
-                if c.dep_ == "prep" and c.lower_ in ("for", "of") and voice  # not "a candidate for UKIP"
-                else ([c] if c.dep_ in ("compound", "poss") else [])
-            )
+            of = c.dep_ == "prep" and c.lower_ in ("for", "of")
+            inner = [p for p in c.children if p.dep_ == "pobj"] if of else [c] if c.dep_ in ("compound", "poss") else []
             for t in inner:
                 eid = args.entity_of(doc, t)
-                if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
+                kind = self.ents[eid].type if eid and eid in self.ents else ""
+                # "a candidate for UKIP" is not UKIP speaking; "leader of the Commons Oliver Heald" is Heald
+                if kind in _SPEAKER_TYPES and (voice or not of or kind == "Person"):
                     return eid
         return None
 
@@ -471,8 +479,9 @@ class Quotes:
                     if tok.pos_ == "PRON" and tok.lower_ in ("he", "she"):
                         eid = self.speakers.resolve(tok)
                     else:
-                        eid = args.entity_of(doc, tok)
-                    if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
+                        eid = self._speaker_of(doc, tok)
+                    kind = self.ents[eid].type if eid and eid in self.ents else ""
+                    if kind == "Person" or (kind and tok.lemma_ in speakers.VOICES):  # "said the spokesman."
                         events.append((tok.idx, eid, ""))
         if not events:
             return None, ""

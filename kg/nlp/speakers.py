@@ -128,8 +128,8 @@ class Speakers:
         # (character, person or None for an unnamed one, is subject, the gender of an unnamed one)
         self._entries: list[tuple[int, str | None, bool, str | None]] | None = None
         self._positions: list[int] = []
-        # person -> (character, inside a quotation or reported words) of each mention
-        self._mentions: dict[str, list[tuple[int, bool]]] = {}
+        # person -> (character, inside a quotation or reported words, main-clause subject) of each mention
+        self._mentions: dict[str, list[tuple[int, bool, bool]]] = {}
         self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, str | None] = {}
 
@@ -147,11 +147,12 @@ class Speakers:
         ref = (self.doc._.kg_coref or {}).get(tok.i)
         if ref is None or ref not in self._mentions or self._gender.get(ref) not in (None, gender):
             return found.person if found else None
-        k = bisect_left(self._mentions[ref], (tok.idx, False)) - 1
+        k = bisect_left(self._mentions[ref], (tok.idx, False, False)) - 1
         if k < 0 or self._mentions[ref][k][1]:
             return found.person if found else None  # coreference took a name the speaker talks about
-        if found and found.subject and found.at > self._mentions[ref][k][0]:
-            return found.person  # someone else became the subject since
+        at, _, subject = self._mentions[ref][k]
+        if found and found.subject and (found.at > at or not subject):
+            return found.person  # someone else is, or became since, the subject
         return ref
 
     def _reported(self, tok: Token) -> bool:
@@ -183,8 +184,9 @@ class Speakers:
                     titled.setdefault(e.id, set()).add("m" if word in _MALE_TITLES else "f")
             # a name with a personal title is a person's, whatever type the entity was given ("Mr Hilton")
             if e.type == "Person" or first.lower_ in _TITLES or title in _TITLES:
-                quoted = self.quoted(first.idx)
-                self._mentions.setdefault(e.id, []).append((first.idx, quoted or self._reported(first)))
+                quoted, root = self.quoted(first.idx), doc[m.start : m.end].root
+                hidden = quoted or self._reported(first)
+                self._mentions.setdefault(e.id, []).append((first.idx, hidden, _is_subject(root)))
                 if not quoted:
                     events.append((m.start, m))
         for i in attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, ("he", "she"))):
@@ -195,7 +197,8 @@ class Speakers:
             tok = doc[i]
             if ents.get(ref) and ents[ref].type == "Person":
                 quoted = self.quoted(tok.idx)
-                self._mentions.setdefault(ref, []).append((tok.idx, quoted or self._reported(tok)))
+                hidden = quoted or self._reported(tok)
+                self._mentions.setdefault(ref, []).append((tok.idx, hidden, _is_subject(tok)))
                 if tok.pos_ != "PRON" and not quoted:
                     events.append((i, _Role(ref, _is_subject(tok))))
         gendered = set(attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, _MALE_NOUNS | _FEMALE_NOUNS)))
@@ -242,6 +245,22 @@ class Speakers:
                     eid = attrs.entity_of(self.doc, t.i)
                     if eid and ents.get(eid) and ents[eid].type in _VOICED_TYPES:
                         return eid
+        return None
+
+    def voice_before(self, pos: int) -> str | None:
+        """Whom the last unnamed spokesperson before ``pos`` (in its paragraph or the one before) spoke
+        for: "the spokesman" after "a spokesman for the Home Office"."""
+        if self._entries is None:
+            self._build()
+        assert self._entries is not None
+        p = bisect_right(self.para_starts, pos) - 1
+        lo = self.para_starts[max(p - 1, 0)]
+        for k in range(bisect_left(self._positions, pos) - 1, -1, -1):
+            at, eid, _, unnamed = self._entries[k]
+            if at < lo:
+                break
+            if unnamed and eid:
+                return eid
         return None
 
     def _add(self, pos: int, eid: str | None, subject: bool, gender: str | None = None) -> None:
