@@ -164,3 +164,18 @@ def test_a_question_put_to_someone_is_not_their_words(nlp):
         'country was well governed, he replied: "We suffer badly from Parliament not having control."',
     )
     assert not [q for q in g.quotes if "well governed" in q.text]
+
+
+def test_double_marks_inside_a_quotation_are_a_quote_within_it():
+    text = 'Mr Davis said: "Police forces are already "buried" under initiatives and need help," he said.'
+    (q,) = quotations(text)
+    assert text[q.start : q.end] == 'Police forces are already "buried" under initiatives and need help,'
+
+
+def test_the_clause_after_a_quote_ending_in_a_comma_attributes_it_whatever_its_verb(nlp):
+    g = graph(
+        nlp,
+        'Judge Kelvin MacKenzie mocked the plan. "That was a total disaster and I could not think of '
+        'anything to say," a crestfallen Barry Lim confided to the presenter.',
+    )
+    assert quote_with(g, "total disaster").speaker == "person/barry-lim"

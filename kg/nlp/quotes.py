@@ -286,6 +286,8 @@ class Quotes:
         for c in verb.children:
             if c.dep_ == "ccomp":
                 left, right = c.left_edge.i, c.right_edge.i
+                if right < verb.i and any(t.text in ("-", "–", "—") for t in doc[right + 1 : verb.i]):
+                    continue  # '... had prompted censure - he told refugees ...': two statements, not speech
                 # a clause the parser split in two ("argued that plans to raise spending | were no longer
                 # sufficient"): complements with nothing but punctuation or "and" between are one content
                 if spans and all(t.is_punct or t.is_space or t.dep_ == "cc" for t in doc[spans[-1][1] + 1 : left]):
@@ -298,7 +300,9 @@ class Quotes:
                 out.append(hit)
                 # "Two Labour MPs, Laura Kyrke-Smith and Melanie Ward, argued ...": each of them said it
                 out += [dataclasses.replace(hit, speaker=other) for other in self._co_speakers(doc, verb, speaker)]
-        if not out and verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        own = any(c.dep_ in ("dobj", "dative", "xcomp", "ccomp") for c in verb.children)
+        # not '... had prompted censure - he told refugees to "get back home"': a verb with words of its own
+        if not out and not own and verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             head = verb.head
             left, right = head.left_edge.i, head.right_edge.i
             if verb.left_edge.i > left:  # content before the cue, or around it
@@ -419,6 +423,15 @@ class Quotes:
             # not a verb with words of its own after it ('"...," he said, and Mr X said the plan was ...')
             after = [t for t in after if not any(c.dep_ == "ccomp" and c.i > t.i for c in t.children)]
         comma = words.endswith(",") or rest.startswith(",")
+        if comma and after:
+            # '"...," a crestfallen Mr Lim confided': the clause right after a quote that ends in a comma
+            # attributes it, whatever its verb
+            verb = next((t for t in after[:8] if t.pos_ == "VERB"), None)
+            subject = [c for c in verb.children if c.dep_ == "nsubj" and c.i >= span.end] if verb is not None else []
+            if verb is not None and subject and not self._is_cue(verb):
+                speaker, nominal = self._speaker(doc, verb)
+                if speaker or nominal:
+                    return speaker, verb.lemma_, True
         for side in [after, before] if comma else [before, after]:
             for tok in side:
                 names = tok.lemma_ in self.naming and tok.left_edge.i <= span.start <= tok.right_edge.i + 1
