@@ -135,3 +135,47 @@ def test_a_single_quoted_headline_is_a_quotation_and_apostrophes_are_not():
 def test_a_phrase_quoted_under_a_naming_verb_is_its_subjects(nlp):
     g = graph(nlp, 'Tory leader Michael Howard has dismissed Gordon Brown\'s Budget as "vote now, pay later".')
     assert quote_with(g, "vote now").speaker == "person/michael-howard"
+
+
+def test_he_after_an_unnamed_spokesman_is_whom_the_spokesman_speaks_for(nlp):
+    g = graph(
+        nlp,
+        "Chancellor Gordon Brown has set out plans for the civil service. On Monday, Tony Blair's official "
+        'spokesman declined to say whether the prime minister backed the plans. He said: "What is important '
+        'is that there is a process going on and it is out for consultation."',
+    )
+    assert quote_with(g, "process going on").speaker == "person/tony-blair"
+
+
+def test_the_subject_of_the_clause_a_colon_ends_is_the_speaker(nlp):
+    g = graph(
+        nlp,
+        "Lib Dem leader Charles Kennedy is in buoyant mood.\n\nBut does that not lead to the jibe "
+        "that his is a party bidding to come second? He is prepared to go this far: "
+        '"A clear conclusion has been reached that the Conservatives are not going to win this election."',
+    )
+    assert quote_with(g, "clear conclusion").speaker == "person/charles-kennedy"
+
+
+def test_a_question_put_to_someone_is_not_their_words(nlp):
+    g = graph(
+        nlp,
+        "Former cabinet secretary Lord Butler criticised the government. When asked whether he thought the "
+        'country was well governed, he replied: "We suffer badly from Parliament not having control."',
+    )
+    assert not [q for q in g.quotes if "well governed" in q.text]
+
+
+def test_double_marks_inside_a_quotation_are_a_quote_within_it():
+    text = 'Mr Davis said: "Police forces are already "buried" under initiatives and need help," he said.'
+    (q,) = quotations(text)
+    assert text[q.start : q.end] == 'Police forces are already "buried" under initiatives and need help,'
+
+
+def test_the_clause_after_a_quote_ending_in_a_comma_attributes_it_whatever_its_verb(nlp):
+    g = graph(
+        nlp,
+        'Judge Kelvin MacKenzie mocked the plan. "That was a total disaster and I could not think of '
+        'anything to say," a crestfallen Barry Lim confided to the presenter.',
+    )
+    assert quote_with(g, "total disaster").speaker == "person/barry-lim"

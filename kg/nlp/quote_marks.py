@@ -6,9 +6,11 @@
   Curly marks say their side themselves, unless their neighbours say the opposite (a misused mark).
 - A quotation that runs on into a new paragraph is reopened there without having been closed (BBC,
   Guardian, AP); in text whose paragraphs were joined into one line the reopening mark comes mid-line after
-  a sentence end. So an opening mark inside an open quotation ends the quotation before it and starts its
-  continuation, and a quotation still open at a paragraph's end continues when the next paragraph opens
-  with a mark.
+  a sentence end. So an opening mark inside an open quotation after a sentence's end ends the quotation
+  before it and starts its continuation, and a quotation still open at a paragraph's end continues when
+  the next paragraph opens with a mark. Elsewhere an opening mark inside an open quotation starts a quote
+  within the quote, unless a sentence ended since the quotation opened: then the mark was left open and
+  the quotation ends with that sentence.
 - An unbalanced mark never makes narrative a quotation: a closing mark with nothing open is ignored, and a
   quotation still open at the paragraph's end is dropped when it opened mid-sentence (a quoted phrase
   whose closing mark is missing) or with a straight mark in a text that quotes with curly ones (an
@@ -99,7 +101,7 @@ def _double(text: str, lo: int, hi: int, continued: str, curly: bool) -> tuple[l
     of the paragraph before that is still open; ``curly``: the text quotes with curly marks."""
     out: list[Quotation] = []
     start = mark = -1
-    is_open = continues = apostrophes = False
+    is_open = continues = apostrophes = nested = False
     style = ""
     first = True
     for m in _DOUBLE.finditer(text, lo, hi):
@@ -110,19 +112,27 @@ def _double(text: str, lo: int, hi: int, continued: str, curly: bool) -> tuple[l
             side = own
         elif own or not side:  # a curly mark set the wrong way round, or a straight one that could be either
             side = "close" if is_open else "open"
+        if side == "open" and is_open and not nested and not _after_sentence_end(text, i, lo):
+            ends = list(_SENTENCE_ENDS.finditer(text, start, i))
+            if not ends:  # a quote within the quote in double marks ('"Police were already "buried" by')
+                nested = True
+                first = False
+                continue
+            # a mark left open, then narrative ('... a Muslim. He added: "The ...'): the quotation ends
+            # with its last sentence
+            out.append(Quotation(start, ends[-1].end(1), mark, False, continues, apostrophes=apostrophes))
+            is_open = False
         if side == "open":
             reopened = False
-            if is_open and _after_sentence_end(text, i, lo):  # reopened: the quotation goes on
+            if is_open:  # reopened after a sentence's end: the quotation goes on
                 out.append(Quotation(start, i, mark, False, continues, apostrophes=apostrophes))
                 reopened = True
-            elif is_open:  # a mark left open, then narrative ('... a Muslim. He added: "The ...'): the
-                # quotation ends with its last sentence, or is dropped when that end is unknown
-                ends = list(_SENTENCE_ENDS.finditer(text, start, i))
-                if ends:
-                    out.append(Quotation(start, ends[-1].end(1), mark, False, continues, apostrophes=apostrophes))
+            nested = False
             new_style = "straight" if tok == '"' else "curly"
             continues = reopened or (first and continued == new_style and not text[lo:i].strip())
             start, mark, is_open, apostrophes, style = m.end(), i, True, tok == "''", new_style
+        elif nested:
+            nested = False
         elif is_open:
             out.append(Quotation(start, i, mark, True, continues, apostrophes=apostrophes))
             is_open = False

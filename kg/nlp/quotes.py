@@ -45,6 +45,7 @@ _TRANSCRIPT_RE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){
 _WORD = re.compile(r"\w")
 _DASH = re.compile(r"[ \t]*[―—–-][ \t]*")
 _SPEAKER_TYPES = ("Person", "Organization", "Media", "GPE", "Group")
+_SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson"}
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -115,6 +116,8 @@ class Quotes:
                 hits += self._according(doc, tok)
         # reported speech that is itself a direct quote ('"We must rearm," he said') is kept as the direct one
         hits = [h for h in hits if self._unquoted_words(h.start, h.end) and not self._quoted(h.start - 1)]
+        # '... said: "We answer this ...," he said at ...': a clause the parser ran on past the quotation
+        hits = [h for h in hits if not (self._quoted(h.start) and self._quoted_share(h.start, h.end) > 0.5)]
         turns = self._transcript(doc)
         hits = [h for h in hits if not any(_overlap(h.start, h.end, t.start, t.end) for t in turns)] + turns
         covered = [(h.start, h.end) for h in hits]
@@ -139,6 +142,16 @@ class Quotes:
         k = bisect_right(self.quote_starts, pos) - 1
         return k >= 0 and pos < self.quotations[k].end
 
+    def _quoted_share(self, start: int, end: int) -> float:
+        """The share of text[start:end] inside quotations."""
+        k = max(bisect_right(self.quote_starts, start) - 1, 0)
+        inside = 0
+        for q in self.quotations[k:]:
+            if q.start >= end:
+                break
+            inside += _overlap(start, end, q.start, q.end)
+        return inside / max(end - start, 1)
+
     def _unquoted_words(self, start: int, end: int) -> bool:
         """Whether text[start:end] has words outside quotations."""
         k = max(bisect_right(self.quote_starts, start) - 1, 0)
@@ -153,8 +166,8 @@ class Quotes:
 
     def _speaker_of(self, doc: Doc, tok: Token) -> str | None:
         """The entity a speaker phrase names: itself, its apposition ("the campaign chairman, Phil
-        Lovas"), or whom a spokesperson speaks for ("a spokeswoman for Hillary Clinton", "the Kremlin
-        spokesman")."""
+        Lovas"), or whom a spokesperson, an official or a statement speaks for ("a spokeswoman for Hillary
+        Clinton", "the Kremlin spokesman", "Mr Campbell's e-mail")."""
         named = (doc._.kg_token_entity or {}).get(tok.i)
         if named and self.ents.get(named) and self.ents[named].type in _SPEAKER_TYPES:
             return named
@@ -163,18 +176,26 @@ class Quotes:
                 eid = args.entity_of(doc, c)
                 if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
                     return eid
+        if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ == "the" for c in tok.children):
+            # "said the spokesman": the one named before, not a person coreference guesses
+            return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx)
         eid = args.entity_of(doc, tok)
         if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
             return eid
+        return self._voiced(doc, tok)
+
+    def _voiced(self, doc: Doc, tok: Token) -> str | None:
+        """Whom a spokesperson, an official or a statement speaks for ("a spokeswoman for Hillary
+        Clinton", "the Kremlin spokesman"); a person named in a for/of phrase after any noun."""
+        voice = tok.lemma_ in speakers.VOICES
         for c in tok.children:
-            inner = (
-                [p for p in c.children if p.dep_ == "pobj"]
-                if c.dep_ == "prep" and c.lower_ in ("for", "of")
-                else ([c] if c.dep_ in ("compound", "poss") else [])
-            )
+            of = c.dep_ == "prep" and c.lower_ in ("for", "of")
+            inner = [p for p in c.children if p.dep_ == "pobj"] if of else [c] if c.dep_ in ("compound", "poss") else []
             for t in inner:
                 eid = args.entity_of(doc, t)
-                if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
+                kind = self.ents[eid].type if eid and eid in self.ents else ""
+                # "a candidate for UKIP" is not UKIP speaking; "leader of the Commons Oliver Heald" is Heald
+                if kind in _SPEAKER_TYPES and (voice or not of or kind == "Person"):
                     return eid
         return None
 
@@ -248,6 +269,14 @@ class Quotes:
         """'X said (that) ...', and the cue in the middle: '..., Graham said, since ...'."""
         if any(c.dep_ == "neg" for c in verb.children):
             return []  # "he did not think it was ...": the clause is what the speaker does not say
+        if (
+            verb.dep_ in ("advcl", "acl")
+            and verb.tag_ in ("VBN", "VBD")
+            and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in verb.children)
+        ):
+            return []  # "When asked whether he thought ...": the words were put to him, not said by him
+        if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in verb.children):
+            return []  # "asked whether he thought the country was well-governed": a question, not a claim
         speaker, nominal = self._speaker(doc, verb)
         if speaker is None and not (nominal and self.unattributed):
             return []  # no entity speaks ("it is said that", "sources said" unless unattributed quotes are kept)
@@ -257,6 +286,8 @@ class Quotes:
         for c in verb.children:
             if c.dep_ == "ccomp":
                 left, right = c.left_edge.i, c.right_edge.i
+                if right < verb.i and any(t.text in ("-", "–", "—") for t in doc[right + 1 : verb.i]):
+                    continue  # '... had prompted censure - he told refugees ...': two statements, not speech
                 # a clause the parser split in two ("argued that plans to raise spending | were no longer
                 # sufficient"): complements with nothing but punctuation or "and" between are one content
                 if spans and all(t.is_punct or t.is_space or t.dep_ == "cc" for t in doc[spans[-1][1] + 1 : left]):
@@ -269,7 +300,9 @@ class Quotes:
                 out.append(hit)
                 # "Two Labour MPs, Laura Kyrke-Smith and Melanie Ward, argued ...": each of them said it
                 out += [dataclasses.replace(hit, speaker=other) for other in self._co_speakers(doc, verb, speaker)]
-        if not out and verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        own = any(c.dep_ in ("dobj", "dative", "xcomp", "ccomp") for c in verb.children)
+        # not '... had prompted censure - he told refugees to "get back home"': a verb with words of its own
+        if not out and not own and verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             head = verb.head
             left, right = head.left_edge.i, head.right_edge.i
             if verb.left_edge.i > left:  # content before the cue, or around it
@@ -390,6 +423,15 @@ class Quotes:
             # not a verb with words of its own after it ('"...," he said, and Mr X said the plan was ...')
             after = [t for t in after if not any(c.dep_ == "ccomp" and c.i > t.i for c in t.children)]
         comma = words.endswith(",") or rest.startswith(",")
+        if comma and after:
+            # '"...," a crestfallen Mr Lim confided': the clause right after a quote that ends in a comma
+            # attributes it, whatever its verb
+            verb = next((t for t in after[:8] if t.pos_ == "VERB"), None)
+            subject = [c for c in verb.children if c.dep_ == "nsubj" and c.i >= span.end] if verb is not None else []
+            if verb is not None and subject and not self._is_cue(verb):
+                speaker, nominal = self._speaker(doc, verb)
+                if speaker or nominal:
+                    return speaker, verb.lemma_, True
         for side in [after, before] if comma else [before, after]:
             for tok in side:
                 names = tok.lemma_ in self.naming and tok.left_edge.i <= span.start <= tok.right_edge.i + 1
@@ -399,6 +441,15 @@ class Quotes:
                     speaker, nominal = self._speaker(doc, tok)
                     if speaker or nominal:
                         return speaker, tok.lemma_, True
+        if self.text[q.mark - 3 : q.mark].rstrip().endswith(":") and span.start >= 2:
+            # 'He is prepared to go this far: "..."': the subject of the clause the colon ends
+            clause = attrs.sentence(doc[span.start - 2])
+            for i in range(span.start - 2, clause.start - 1, -1):
+                if any(c.dep_ in ("nsubj", "nsubjpass") for c in doc[i].children) and not self._quoted(doc[i].idx):
+                    speaker, nominal = self._speaker(doc, doc[i])
+                    if speaker or nominal:
+                        return speaker, "", True
+                    break
         return None, "", False
 
     def _signed(self, q: Quotation) -> str | None:
@@ -441,8 +492,9 @@ class Quotes:
                     if tok.pos_ == "PRON" and tok.lower_ in ("he", "she"):
                         eid = self.speakers.resolve(tok)
                     else:
-                        eid = args.entity_of(doc, tok)
-                    if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
+                        eid = self._speaker_of(doc, tok)
+                    kind = self.ents[eid].type if eid and eid in self.ents else ""
+                    if kind == "Person" or (kind and tok.lemma_ in speakers.VOICES):  # "said the spokesman."
                         events.append((tok.idx, eid, ""))
         if not events:
             return None, ""

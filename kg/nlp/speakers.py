@@ -38,10 +38,11 @@ _FEMALE_NOUNS = {"spokeswoman", "chairwoman", "businesswoman", "woman", "mother"
 _SUBJECTS = ("nsubj", "nsubjpass")
 # what speaks for its owner ("Mr Blair's spokesman said", "a spokeswoman for Ms Clinton", "Mr Campbell's
 # e-mail suggested")
-_VOICES = {
+VOICES = {
     "spokesman",
     "spokeswoman",
     "spokesperson",
+    "official",
     "aide",
     "lawyer",
     "solicitor",
@@ -58,7 +59,7 @@ _VOICES = {
     "book",
 }
 _SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
-_VOICED_TYPES = ("Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
+_VOICED_TYPES = ("Person", "Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
 
 
 def main_clause(verb: Token) -> bool:
@@ -81,10 +82,10 @@ def _is_subject(root: Token) -> bool:
     if root.dep_ == "appos":
         return head.dep_ in _SUBJECTS and main_clause(head.head)
     if root.dep_ in ("poss", "compound"):
-        return head.lemma_ in _VOICES and head.dep_ in _SUBJECTS and main_clause(head.head)
+        return head.lemma_ in VOICES and head.dep_ in _SUBJECTS and main_clause(head.head)
     if root.dep_ == "pobj" and head.dep_ == "agent":
         return main_clause(head.head)
-    if root.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_ in _VOICES:
+    if root.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_ in VOICES:
         return head.head.dep_ in _SUBJECTS and main_clause(head.head.head)
     return False
 
@@ -127,8 +128,8 @@ class Speakers:
         # (character, person or None for an unnamed one, is subject, the gender of an unnamed one)
         self._entries: list[tuple[int, str | None, bool, str | None]] | None = None
         self._positions: list[int] = []
-        # person -> (character, inside a quotation or reported words) of each mention
-        self._mentions: dict[str, list[tuple[int, bool]]] = {}
+        # person -> (character, inside a quotation or reported words, main-clause subject) of each mention
+        self._mentions: dict[str, list[tuple[int, bool, bool]]] = {}
         self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, str | None] = {}
 
@@ -146,11 +147,12 @@ class Speakers:
         ref = (self.doc._.kg_coref or {}).get(tok.i)
         if ref is None or ref not in self._mentions or self._gender.get(ref) not in (None, gender):
             return found.person if found else None
-        k = bisect_left(self._mentions[ref], (tok.idx, False)) - 1
+        k = bisect_left(self._mentions[ref], (tok.idx, False, False)) - 1
         if k < 0 or self._mentions[ref][k][1]:
             return found.person if found else None  # coreference took a name the speaker talks about
-        if found and found.subject and found.at > self._mentions[ref][k][0]:
-            return found.person  # someone else became the subject since
+        at, _, subject = self._mentions[ref][k]
+        if found and found.subject and (found.at > at or not subject):
+            return found.person  # someone else is, or became since, the subject
         return ref
 
     def _reported(self, tok: Token) -> bool:
@@ -182,8 +184,9 @@ class Speakers:
                     titled.setdefault(e.id, set()).add("m" if word in _MALE_TITLES else "f")
             # a name with a personal title is a person's, whatever type the entity was given ("Mr Hilton")
             if e.type == "Person" or first.lower_ in _TITLES or title in _TITLES:
-                quoted = self.quoted(first.idx)
-                self._mentions.setdefault(e.id, []).append((first.idx, quoted or self._reported(first)))
+                quoted, root = self.quoted(first.idx), doc[m.start : m.end].root
+                hidden = quoted or self._reported(first)
+                self._mentions.setdefault(e.id, []).append((first.idx, hidden, _is_subject(root)))
                 if not quoted:
                     events.append((m.start, m))
         for i in attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, ("he", "she"))):
@@ -194,15 +197,22 @@ class Speakers:
             tok = doc[i]
             if ents.get(ref) and ents[ref].type == "Person":
                 quoted = self.quoted(tok.idx)
-                self._mentions.setdefault(ref, []).append((tok.idx, quoted or self._reported(tok)))
+                hidden = quoted or self._reported(tok)
+                self._mentions.setdefault(ref, []).append((tok.idx, hidden, _is_subject(tok)))
                 if tok.pos_ != "PRON" and not quoted:
                     events.append((i, _Role(ref, _is_subject(tok))))
-        for i in attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, _MALE_NOUNS | _FEMALE_NOUNS)):
+        gendered = set(attrs.indices(doc, LOWER, attrs.hashes(doc.vocab, _MALE_NOUNS | _FEMALE_NOUNS)))
+        for i in sorted(gendered):
             tok = doc[i]
             named = token_entity.get(i)
             unnamed = named is None or (named in ents and ents[named].type == "Office")
             if unnamed and tok.pos_ == "NOUN" and _subject_phrase(tok) and i not in coref and not self.quoted(tok.idx):
                 events.append((i, "m" if tok.lower_ in _MALE_NOUNS else "f"))
+        for i, eid in token_entity.items():  # "the first minister said", which coreference did not resolve
+            tok = doc[i]
+            office = ents.get(eid) and ents[eid].type == "Office" and i not in coref and i not in gendered
+            if office and tok.dep_ in _SUBJECTS and main_clause(tok.head) and not self.quoted(tok.idx):
+                events.append((i, ""))  # an unnamed holder, of either gender
         for mentions in self._mentions.values():
             mentions.sort()
         self._gender = {eid: next(iter(g)) if len(g) == 1 else None for eid, g in titled.items()}
@@ -213,8 +223,8 @@ class Speakers:
                     self._add(doc[i].idx, eid, True)
             elif isinstance(m, _Role):
                 self._add(doc[i].idx, m.person, m.subject)
-            elif isinstance(m, str):  # an unnamed man or woman, or the organisation they speak for
-                self._add(doc[i].idx, self._voiced(doc[i]), True, m)
+            elif isinstance(m, str):  # an unnamed man or woman, or whom they speak for
+                self._add(doc[i].idx, self._voiced(doc[i]), True, m or None)
             else:
                 span = doc[m.start : m.end]
                 root = span.root
@@ -225,8 +235,8 @@ class Speakers:
                 self._add(span[0].idx, None if subject and coordinated else m.entity_id, subject)
 
     def _voiced(self, tok: Token) -> str | None:
-        """The organisation an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman
-        for the Home Office"), or None."""
+        """Whom an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman for the Home
+        Office", "Tony Blair's official spokesman"), or None."""
         ents = self.doc._.kg_entities or {}
         head = _subject_phrase(tok)
         if head is not None and head is not tok:  # "A Department for Constitutional Affairs spokeswoman"
@@ -240,6 +250,22 @@ class Speakers:
                     eid = attrs.entity_of(self.doc, t.i)
                     if eid and ents.get(eid) and ents[eid].type in _VOICED_TYPES:
                         return eid
+        return None
+
+    def voice_before(self, pos: int) -> str | None:
+        """Whom the last unnamed spokesperson before ``pos`` (in its paragraph or the one before) spoke
+        for: "the spokesman" after "a spokesman for the Home Office"."""
+        if self._entries is None:
+            self._build()
+        assert self._entries is not None
+        p = bisect_right(self.para_starts, pos) - 1
+        lo = self.para_starts[max(p - 1, 0)]
+        for k in range(bisect_left(self._positions, pos) - 1, -1, -1):
+            at, eid, _, unnamed = self._entries[k]
+            if at < lo:
+                break
+            if unnamed and eid:
+                return eid
         return None
 
     def _add(self, pos: int, eid: str | None, subject: bool, gender: str | None = None) -> None:
