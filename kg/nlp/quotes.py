@@ -37,15 +37,13 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import args, attrs, lexicon, quote_marks, speakers
+from kg.nlp import attrs, lexicon, quote_marks, speakers
 from kg.nlp.component import LexiconUser
 from kg.nlp.quote_marks import Quotation
+from kg.nlp.quote_speakers import QuoteSpeakers
 
 _TRANSCRIPT_RE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)
 _WORD = re.compile(r"\w")
-_DASH = re.compile(r"[ \t]*[―—–-][ \t]*")
-_SPEAKER_TYPES = ("Person", "Organization", "Media", "GPE", "Group")
-_SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson"}
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -75,7 +73,7 @@ def naming_verbs(data: dict) -> frozenset[str]:
     return frozenset(data.get("quotes", {}).get("naming", ()))
 
 
-class Quotes:
+class Quotes(QuoteSpeakers):
     """The quote patterns with their settings (:func:`quotes`)."""
 
     def __init__(
@@ -163,86 +161,6 @@ class Quotes:
                 return True
             pos = max(pos, q.end)
         return bool(_WORD.search(self.text, pos, end)) if pos < end else False
-
-    def _speaker_of(self, doc: Doc, tok: Token) -> str | None:
-        """The entity a speaker phrase names: itself, its apposition ("the campaign chairman, Phil
-        Lovas"), or whom a spokesperson, an official or a statement speaks for ("a spokeswoman for Hillary
-        Clinton", "the Kremlin spokesman", "Mr Campbell's e-mail")."""
-        named = (doc._.kg_token_entity or {}).get(tok.i)
-        if named and self.ents.get(named) and self.ents[named].type in _SPEAKER_TYPES:
-            return named
-        for c in tok.children:  # a name in apposition says who a role noun is, better than coreference
-            if c.dep_ == "appos":
-                eid = args.entity_of(doc, c)
-                if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
-                    return eid
-        if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ == "the" for c in tok.children):
-            # "said the spokesman": the one named before, not a person coreference guesses
-            return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx)
-        eid = args.entity_of(doc, tok)
-        if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
-            return eid
-        return self._voiced(doc, tok)
-
-    def _voiced(self, doc: Doc, tok: Token) -> str | None:
-        """Whom a spokesperson, an official or a statement speaks for ("a spokeswoman for Hillary
-        Clinton", "the Kremlin spokesman"); a person named in a for/of phrase after any noun."""
-        voice = tok.lemma_ in speakers.VOICES
-        for c in tok.children:
-            of = c.dep_ == "prep" and c.lower_ in ("for", "of")
-            inner = [p for p in c.children if p.dep_ == "pobj"] if of else [c] if c.dep_ in ("compound", "poss") else []
-            for t in inner:
-                eid = args.entity_of(doc, t)
-                kind = self.ents[eid].type if eid and eid in self.ents else ""
-                # "a candidate for UKIP" is not UKIP speaking; "leader of the Commons Oliver Heald" is Heald
-                if kind in _SPEAKER_TYPES and (voice or not of or kind == "Person"):
-                    return eid
-        return None
-
-    def _speaker(self, doc: Doc, verb: Token) -> tuple[str | None, bool]:
-        """(speaker entity, whether the verb has a nominal speaker at all)."""
-        nominal = False
-        subjects = args.logical_subjects(verb)
-        # the by-phrase of a passive the parser did not mark as one ("described by one union as ...")
-        subjects += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-        # "The chairman of the Bar Council, Guy Mansfield QC warned": the parser's second subject is a name
-        subjects += [c for c in verb.children if c.dep_ == "nsubj" and c not in subjects]
-        named = doc._.kg_token_entity or {}
-        for s in sorted(
-            subjects, key=lambda t: getattr(self.ents.get(named.get(t.i, "")), "type", "") not in _SPEAKER_TYPES
-        ):
-            if self._quoted(s.idx):
-                continue  # a name inside the quotation is not who says it
-            if s.pos_ == "PRON" and s.lower_ in ("he", "she"):
-                eid = self.speakers.resolve(s)
-                if eid:
-                    return eid, True
-                nominal = True  # a speaker kg cannot name
-                continue
-            eid = self._speaker_of(doc, s)
-            if eid:
-                return eid, True
-            nominal = nominal or s.pos_ in ("NOUN", "PROPN")
-        return None, nominal
-
-    def _co_speakers(self, doc: Doc, verb: Token, speaker: str | None) -> list[str]:
-        """People coordinated with the speaker in the verb's subject ("A and B argued")."""
-        if speaker is None:
-            return []
-        out: list[str] = []
-        for s in args.logical_subjects(verb):
-            for t in s.subtree:
-                if t.dep_ == "conj" and args.entity_of(doc, t.head) == speaker:
-                    eid = args.entity_of(doc, t)
-                    if (
-                        eid
-                        and eid != speaker
-                        and eid not in out
-                        and self.ents.get(eid)
-                        and self.ents[eid].type == "Person"
-                    ):
-                        out.append(eid)
-        return out
 
     def _hit(
         self, doc: Doc, left: int, right: int, cue: Token, speaker: str | None, kind: str, confidence: float
@@ -407,132 +325,9 @@ class Quotes:
     def _is_cue(self, tok: Token) -> bool:
         return tok.pos_ == "VERB" and tok.lemma_ in self.cues and not self._quoted(tok.idx)
 
-    def _cue_speaker(self, doc: Doc, span: Span, q: Quotation) -> tuple[str | None, str, bool]:
-        """(speaker, cue, whether a speech verb gives one at all) from the quote's own sentences: the
-        nearest speech verb before the quote, or after it when the quote does not end its sentence ('"...,"
-        he said', '"Why?" he asked') and the verb introduces no quotation of its own."""
-        first, last = attrs.sentence(span[0]), attrs.sentence(span[-1])
-        words = self.text[q.start : q.end].rstrip()
-        mark = quote_marks.MARK.match(self.text, q.end)
-        rest = self.text[mark.end() if mark else q.end : last.end_char].lstrip()
-        open_end = words[-1:] not in (".", "!", "?") or (words[-1:] in ("!", "?") and rest[:1].islower())
-        before = [doc[i] for i in range(span.start - 1, first.start - 1, -1)]
-        after: list[Token] = []
-        if open_end:
-            after = [doc[i] for i in range(span.end, last.end)]
-            # not a verb with words of its own after it ('"...," he said, and Mr X said the plan was ...')
-            after = [t for t in after if not any(c.dep_ == "ccomp" and c.i > t.i for c in t.children)]
-        comma = words.endswith(",") or rest.startswith(",")
-        if comma and after:
-            # '"...," a crestfallen Mr Lim confided': the clause right after a quote that ends in a comma
-            # attributes it, whatever its verb
-            verb = next((t for t in after[:8] if t.pos_ == "VERB"), None)
-            subject = [c for c in verb.children if c.dep_ == "nsubj" and c.i >= span.end] if verb is not None else []
-            if verb is not None and subject and not self._is_cue(verb):
-                speaker, nominal = self._speaker(doc, verb)
-                if speaker or nominal:
-                    return speaker, verb.lemma_, True
-        for side in [after, before] if comma else [before, after]:
-            for tok in side:
-                names = tok.lemma_ in self.naming and tok.left_edge.i <= span.start <= tok.right_edge.i + 1
-                if self._is_cue(tok) or (names and tok.pos_ == "VERB" and not self._quoted(tok.idx)):
-                    while tok.dep_ == "xcomp" and self._is_cue(tok.head):
-                        tok = tok.head  # "urged the chancellor to admit ...": who urges says it
-                    speaker, nominal = self._speaker(doc, tok)
-                    if speaker or nominal:
-                        return speaker, tok.lemma_, True
-        if self.text[q.mark - 3 : q.mark].rstrip().endswith(":") and span.start >= 2:
-            # 'He is prepared to go this far: "..."': the subject of the clause the colon ends
-            clause = attrs.sentence(doc[span.start - 2])
-            for i in range(span.start - 2, clause.start - 1, -1):
-                if any(c.dep_ in ("nsubj", "nsubjpass") for c in doc[i].children) and not self._quoted(doc[i].idx):
-                    speaker, nominal = self._speaker(doc, doc[i])
-                    if speaker or nominal:
-                        return speaker, "", True
-                    break
-        return None, "", False
-
-    def _signed(self, q: Quotation) -> str | None:
-        """'"..." ― Sonya Herridge': the name after a dash that follows the quote."""
-        mark = quote_marks.MARK.match(self.text, q.end)
-        dash = _DASH.match(self.text, mark.end()) if mark else None
-        if dash is None:
-            return None
-        for eid, s, _ in self.mention_spans:
-            if s == dash.end() and self.ents.get(eid) and self.ents[eid].type in ("Person", "Organization"):
-                return eid
-        return None
-
     def _quotations_in(self, sent: Span) -> list[Quotation]:
         k = max(bisect_right(self.quote_starts, sent.start_char) - 1, 0)
         return [q for q in self.quotations[k:] if sent.start_char <= q.start < sent.end_char]
-
-    def _carried(self, doc: Doc, span: Span, previous: list[attrs.QuoteHit]) -> tuple[str | None, str]:
-        """Speaker of an unattributed quote: the last one who spoke, or the person the sentence before is
-        about, in the paragraph or the sentences before; none when the last speech verb names nobody."""
-        bounds = attrs.sentence_bounds(doc)
-        numbers = attrs.sentence_numbers(doc)
-        idx = numbers[span[0].i]
-        window_start = doc[bounds[max(0, idx - self.carry)][0]].idx
-        para_start = self.para_starts[bisect_right(self.para_starts, span.start_char) - 1]
-        lo = min(window_start, para_start)
-        events = [(h.start, h.speaker, h.cue) for h in previous if lo <= h.start < span.start_char]
-        first = bounds[max(0, idx - self.carry)][0]
-        for tok in doc[first : span.start]:
-            # a speech verb of the main clause: not "urged him to admit", "claiming a source told him"
-            if tok.idx >= lo and self._is_cue(tok) and speakers.main_clause(tok):
-                speaker, nominal = self._speaker(doc, tok)
-                if speaker or nominal:
-                    events.append((tok.idx, speaker, tok.lemma_))
-        if idx > 0 and doc[bounds[idx - 1][0]].idx >= para_start:
-            # the sentence before, in the paragraph: its subject when a person ("Mr X criticised the plan.")
-            s0, s1 = bounds[idx - 1]
-            for tok in doc[s0:s1]:
-                if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT" and not self._quoted(tok.idx):
-                    if tok.pos_ == "PRON" and tok.lower_ in ("he", "she"):
-                        eid = self.speakers.resolve(tok)
-                    else:
-                        eid = self._speaker_of(doc, tok)
-                    kind = self.ents[eid].type if eid and eid in self.ents else ""
-                    if kind == "Person" or (kind and tok.lemma_ in speakers.VOICES):  # "said the spokesman."
-                        events.append((tok.idx, eid, ""))
-        if not events:
-            return None, ""
-        _, speaker, cue = max(events, key=lambda e: e[0])
-        return speaker, cue
-
-    def _next(self, doc: Doc, span: Span, last: Span) -> tuple[str | None, str]:
-        """The speaker named after the quote in the next sentence of its paragraph: by a pronoun ('"..."
-        It was a reality, she said.') or by a speech verb with no content of its own ('"..." So said Mr
-        Brown.'); a name that goes on to say something else is the next speaker, not this one."""
-        bounds = attrs.sentence_bounds(doc)
-        idx = attrs.sentence_numbers(doc)[last.start]
-        if idx + 1 >= len(bounds) or "\n" in self.text[span.end_char : doc[bounds[idx + 1][0]].idx]:
-            return None, ""
-        s0, s1 = bounds[idx + 1]
-        for tok in doc[s0:s1]:
-            if self._is_cue(tok):
-                pronoun = any(s.lower_ in ("he", "she") for s in args.logical_subjects(tok))
-                if pronoun or not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children):
-                    speaker = self._speaker(doc, tok)[0]
-                    if speaker:
-                        return speaker, tok.lemma_
-                return None, ""
-        return None, ""
-
-    def _about(self, doc: Doc, h: attrs.QuoteHit) -> list[str]:
-        out: list[str] = []
-        for eid, s, e in self.mention_spans:
-            if (
-                h.start <= s
-                and e <= h.end
-                and eid != h.speaker
-                and eid not in out
-                and self.ents.get(eid)
-                and self.ents[eid].type not in ("Quantity",)
-            ):
-                out.append(eid)
-        return out
 
 
 class QuoteExtractor(LexiconUser):
