@@ -10,7 +10,7 @@ import pytest
 from helpers import EXAMPLES, wipe
 
 # a script run by test_fuzz.py in its own process: importing it starts atheris and loads the model
-collect_ignore = ["fuzz_atheris.py"]
+collect_ignore = ["fuzz_atheris.py", "data"]  # a script, and test data (the sample drawers are scripts too)
 
 
 @pytest.fixture(scope="session", autouse=True)
