@@ -68,6 +68,9 @@ def test_every_subpackage_is_in_the_wheel_list():
 
 @pytest.mark.slow
 def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
+    # nothing of the checkout reaches the fresh environment: with PYTHONPATH naming it, pip would take kg
+    # as installed already and install nothing
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "KG_HOME", "KG_STORE")}
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
@@ -78,19 +81,19 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
-    subprocess.run([py, "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+    subprocess.run([py, "-m", "pip", "install", "-q", str(wheel)], env=clean, check=True, capture_output=True)
     work = tmp_path / "work"
     work.mkdir()
-    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "KG_HOME", "KG_STORE")}
     kg = [str(env_dir / "bin" / "kg")]
-    where = subprocess.run(
+    found = subprocess.run(
         [py, "-c", "import kg.resources as r; print(r.SCHEMAS, r.PIPELINES)"],
         cwd=work,
         env=clean,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    assert found.returncode == 0, found.stderr
+    where = found.stdout
     assert str(env_dir) in where and str(ROOT) not in where
     build = subprocess.run(
         [*kg, "--quiet", "build", str(ROOT / "examples" / "articles"), "--store", "store", "--workers", "1"],
