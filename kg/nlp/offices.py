@@ -86,7 +86,8 @@ def _outside_names(doc: Doc, offices: list[Span]) -> list[Span]:
     names = [e for e in doc.ents if e.label_ in ("ORG", "FAC")]
     if not names:
         return offices
-    kept, grown = [], {}
+    kept: list[Span] = []
+    grown: dict[int, int] = {}  # start of a name -> its new end
     for o in offices:
         name = next((e for e in names if e.start < o.start and _into(doc, e, o.start)), None)
         if name is None:
