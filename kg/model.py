@@ -68,6 +68,9 @@ class Entity:
     name: str  # canonical name
     type: str  # catalogue entity type: Person, Organization, GPE, ...
     aliases: list[str] = field(default_factory=list)
+    # what a knowledge base says of the actor: "kb" (its id there), "country" (CAMEO/ISO 3166 alpha-3 code),
+    # "role" (CAMEO role code such as GOV, OPP, MIL), "roles" (dated roles); empty when it is not known
+    attrs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
