@@ -31,6 +31,8 @@ _STATE_OFFICE = re.compile(
     r"|(Secretary of State|Attorney General|Solicitor General|Senator|Governor|Mayor|Speaker|Ambassador"
     r"|Commissioner|King|Queen|Vice-President|High Representative)$"
 )
+_ORG_TYPES = ("Organization", "Media", "Group")
+_OWNER_PREPS = ("of", "at", "for", "with")  # an organisation after an office: the one the post is at
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
 
@@ -105,6 +107,9 @@ _DEPARTURE = frozenset({"resignation", "sacking", "ousting", "retirement", "deat
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "must", "'d"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 _CONDITIONS = frozenset({"if", "unless", "whether"})
+_WHEN = frozenset({"when", "after", "once", "until", "before"})  # with a present-tense copula: a future post
+# what a holder leaves when the post goes with it ("have left the firm")
+_LEFT_PLACES = frozenset({"firm", "company", "post", "job", "office", "board", "bank", "group", "government"})
 # "X is (set) to become leader", "X agreed to become chairman": appointed, not yet in office
 _DESIGNATE_GOVERNORS = frozenset({"be", "set", "due", "agree", "appoint", "name", "choose", "elect", "nominate"})
 _STILL = frozenset({"continue", "remain", "stay"})  # "X continues to be chairman": in office
@@ -170,6 +175,8 @@ def _clause_status(verb: Token) -> str | None:
         return None
     if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in children):
         return "hypothetical"
+    if verb.tag_ in ("VBZ", "VBP") and any(c.dep_ == "mark" and c.lower_ in _WHEN for c in children):
+        return "designate"  # "after Charles becomes king": not yet
     aux = {c.lower_ for c in children if c.dep_ in ("aux", "auxpass")}
     if aux & _HYPOTHETICAL_AUX:
         return "hypothetical"
@@ -185,6 +192,8 @@ def _clause_status(verb: Token) -> str | None:
         return "designate"
     if any(c.dep_ == "advmod" and c.lower_ in ("once", "formerly", "previously") for c in children):
         return "former"
+    if verb.lemma_ in ("be", "serve") and verb.tag_ == "VBD" and not aux:
+        return "former"  # "X was a lecturer at Oxford": a past post (not "became", which still holds)
     return "current"
 
 
@@ -208,7 +217,11 @@ def _leaves(verb: Token) -> bool:
 
 def _left(np: Token) -> bool:
     """Whether the sentence has the person named by the noun phrase ``np`` leave their post."""
+    while np.dep_ == "conj" and np.head is not np:  # "the resignation of A, B and C"
+        np = np.head
     head = np.head
+    if np.dep_ == "nsubj" and head.lemma_ == "leave" and not any(c.dep_ == "neg" for c in head.children):
+        return any(c.dep_ == "dobj" and c.lemma_ in _LEFT_PLACES for c in head.children)
     if np.dep_ == "nsubj" and _leaves(head):
         # "is stepping down at the election": still in post; "resigned the party whip": another post
         if head.tag_ == "VBG" or any(c.dep_ == "dobj" for c in head.children):
@@ -286,9 +299,17 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         elif eid:
             break
         i -= 1
-    for t in args.prep_objects(ent.root, "of"):
+    # "director of the CBI", "an economist at Natexis", "spokesman for Liberty"; after a name the office
+    # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
+    found = [(p, t) for p in _OWNER_PREPS for t in args.prep_objects(ent.root, p)]
+    name = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
+    if name is not None and name.end + 1 < len(doc) and doc[name.end].lower_ in ("of", "at"):
+        prep = doc[name.end]
+        found += [(prep.lower_, t) for c in prep.children if c.dep_ == "pobj" for t in args.conjuncts(c)]
+    for prep, t in found:
         eid = args.entity_of(doc, t)
-        if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
+        kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
+        if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
     return owners
 
@@ -301,6 +322,8 @@ def _before_portfolio(doc: Doc, start: int) -> int:
         if attrs.entity_of(doc, i):
             break
         i -= 1
+    if i > 0 and i < start - 1 and doc[i].text in ("'s", "’s") and attrs.entity_of(doc, i - 1):
+        return i  # a possessor: "IMF's managing director"
     return i if i < start - 1 and i >= 0 and attrs.entity_of(doc, i) else start - 1
 
 
