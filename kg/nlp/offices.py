@@ -20,6 +20,9 @@ Two more kinds of pattern say what surrounds an office:
   status, where ``kg_positions`` reads them; one with ``"side": "after"`` also joins the office's
   mention ("President-elect"), so that a name after it is still next to the office.
 
+An ``OFFICE`` pattern with ``"not_before"`` (lower-case words) does not apply right before one of them:
+"architect of the NHS" is a figure of speech, not a post.
+
 An ``OFFICE`` pattern with ``"preceded_by"`` (phrases of lower-case words) only applies right after
 one of them, and then wins over a pattern for the same words without it: "chancellor" after "UK" is
 the Chancellor of the Exchequer, elsewhere just Chancellor.
@@ -129,6 +132,7 @@ class _Pattern:
     skip: int = 0  # qualifiers: portfolio words allowed between the qualifier and the office
     after: bool = False  # statuses: the word follows the office ("-elect")
     preceded_by: tuple[tuple[str, ...], ...] = ()  # offices: applies only after one of these
+    not_before: frozenset[str] = frozenset()  # offices: a figure of speech before these ("architect of")
 
 
 def _portfolio_word(t: Token) -> bool:
@@ -195,6 +199,7 @@ class OfficeRuler(StoredData):
                 skip=int(p.get("skip", 0)),
                 after=p.get("side") == "after",
                 preceded_by=tuple(tuple(words.split()) for words in p.get("preceded_by", ())),
+                not_before=frozenset(p.get("not_before", ())),
             )
             phrases = self._phrases(p["pattern"])
             docs = [self.tokenizer(ph) for ph in phrases] if phrases else None
@@ -212,6 +217,8 @@ class OfficeRuler(StoredData):
         for match_id, start, end in matches:
             p = self.patterns.get(match_id) or _Pattern(LABEL, "")
             if p.label == LABEL:
+                if end < len(doc) and doc[end].lower_ in p.not_before:
+                    continue
                 if not p.preceded_by or any(_precedes(doc, start, words) for words in p.preceded_by):
                     offices.append((start, end, p))
             elif p.label == QUALIFIER:

@@ -21,18 +21,20 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import args, attrs, offices
+from kg.nlp import args, attrs, office_names, offices
 
 EXTRACTOR = "kg_positions"
-# offices of a state, not of a party, whoever holds them ("a Labour chancellor", "the Tory home secretary");
-# a party's shadow posts are its own
+# offices of a state or a committee, not of a party, whoever holds them ("a Labour chancellor", "the Tory home
+# secretary"); a party's shadow posts are its own
 _STATE_OFFICE = re.compile(
     r"(?!Shadow )(.+ )?(Minister|Secretary|Chancellor|Chancellor of the Exchequer|Secretary to the Treasury)$"
     r"|(Secretary of State|Attorney General|Solicitor General|Senator|Governor|Mayor|Speaker|Ambassador"
     r"|Commissioner|King|Queen|Vice-President|High Representative)$"
+    r"|Committee .+"  # "Lib Dem constitutional affairs committee chairman": the committee's post
 )
 _ORG_TYPES = ("Organization", "Media", "Group")
 _OWNER_PREPS = ("of", "at", "for", "with")  # an organisation after an office: the one the post is at
+_SEATS = frozenset({"MP", "MEP", "MSP", "AM", "Senator", "Congressman", "Councillor", "Candidate"})  # "for" a seat
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
 
@@ -53,14 +55,24 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
             hits.append(args.hit(doc, pred, s, o, toks, EXTRACTOR, conf, **extra))
 
     words = _status_words(doc)
-    for ent in doc.ents:
-        if ent.label_ != "OFFICE":
-            continue
-        office = attrs.entity_of(doc, ent.start)
+    mentions = [(ent, attrs.entity_of(doc, ent.start)) for ent in doc.ents if ent.label_ == "OFFICE"]
+    found = {ent.start: (_holders(doc, ent, etype), _owners(doc, ent, etype)) for ent, office in mentions if office}
+    here = office_names.country(doc) if found else None
+    abroad: set[tuple[str, str | None]] = {  # (title, holder) another country's ("German Chancellor X")
+        (ents[office].name, h)
+        for ent, office in mentions
+        if office in ents and any(etype(o) == "GPE" and ents[o].name != here for o, _ in found[ent.start][1])
+        for h in [*found[ent.start][0], None]
+    }
+    for ent, office in mentions:
         if office is None:
             continue
-        holders = _holders(doc, ent, etype)
-        owners = _owners(doc, ent, etype)
+        holders, owners = found[ent.start]
+        name = ents[office].name if office in ents else ""
+        foreign = any((name, h) in abroad for h in ([*holders] if holders else [None]))
+        post, owners = office_names.rename(doc, ent, name, owners, etype, here, foreign)
+        if post != name:
+            office = office_names.rewire(doc, ent, office, post)
         orgs = [org for org, _ in owners if etype(org) in ("Organization", "Media", "Group")]
         held = status(doc, ent, words) if holders else None
         for h in holders if held else ():
@@ -302,11 +314,13 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     # "director of the CBI", "an economist at Natexis", "spokesman for Liberty"; after a name the office
     # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
     found = [(p, t) for p in _OWNER_PREPS for t in args.prep_objects(ent.root, p)]
-    name = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
-    if name is not None and name.end + 1 < len(doc) and doc[name.end].lower_ in ("of", "at"):
-        prep = doc[name.end]
-        found += [(prep.lower_, t) for c in prep.children if c.dep_ == "pobj" for t in args.conjuncts(c)]
+    person = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
+    if person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
+        after = doc[person.end]
+        found += [(after.lower_, t) for c in after.children if c.dep_ == "pobj" for t in args.conjuncts(c)]
     for prep, t in found:
+        if prep == "for" and (owners or ent.ent_id_ in _SEATS):
+            continue  # "MP for Sleaford", "Tory spokesman for the Cabinet Office": a seat or a portfolio
         eid = args.entity_of(doc, t)
         kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
         if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
