@@ -32,7 +32,11 @@ def owners(g) -> set[tuple[str, str]]:
     "text, holder, office",
     [
         ("Former home secretary David Blunkett said he had no regrets.", "David Blunkett", "Home Secretary"),
-        ("Ex-Conservative chancellor Ken Clarke backed the single currency.", "Ken Clarke", "Chancellor"),
+        (
+            "Ex-Conservative chancellor Ken Clarke backed the single currency.",
+            "Ken Clarke",
+            "Chancellor of the Exchequer",
+        ),
         ("Ex-Home Secretary David Blunkett gave a speech in Sheffield.", "David Blunkett", "Home Secretary"),
         ("The bill was drafted by the then foreign secretary, Robin Cook.", "Robin Cook", "Foreign Secretary"),
         ("Home Secretary David Blunkett resigned on Wednesday night.", "David Blunkett", "Home Secretary"),
@@ -342,3 +346,12 @@ def test_a_bare_chancellor_in_a_british_article_is_the_chancellor_of_the_exchequ
     assert held(graph(nlp, text)) == {("Gerhard Schroeder", "Chancellor"): "current"}
     text = "Lord Chancellor Lord Falconer met Tory and Labour peers in London."
     assert held(graph(nlp, text)) == {("Lord Falconer", "Lord Chancellor"): "current"}
+
+
+def test_a_bare_title_is_the_post_the_article_gives_its_holder_elsewhere(nlp):
+    g = graph(
+        nlp, "Tory leader Michael Howard spoke in Dover. Later party leader Michael Howard said taxes would fall."
+    )
+    assert held(g) == {("Michael Howard", "Leader of the Conservative Party"): "current"}
+    g = graph(nlp, "Meantime, 32% said Mr Blair was a good prime minister.")  # reported, not past
+    assert held(g) == {("Blair", "Prime Minister"): "current"}

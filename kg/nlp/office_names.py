@@ -6,7 +6,8 @@
   in Holyrood; "leader of the Liberal Democrats in the assembly"); a "leader" of another organisation (a
   union) is its Leader, not a party leader.
 - A bare title that is one country's post goes by that post's name in an article about that country
-  (:data:`NATIONAL`): "Chancellor Gordon Brown" in a British article is the Chancellor of the Exchequer,
+  (:data:`NATIONAL`): "Chancellor Gordon Brown" in an article about Britain (more than about Germany)
+  is the Chancellor of the Exchequer,
   unless the article gives that holder (or, for a title with no holder, anyone) another country's post.
 
 :func:`rename` gives the new name and the owners left; :func:`rewire` makes the mention an entity of it.
@@ -20,8 +21,8 @@ from spacy.tokens import Doc, Span, Token
 from kg.nlp import args, attrs, parties
 from kg.schema import ids
 
-# (bare title, country) -> the post's name in that country
-NATIONAL = {("Chancellor", "United Kingdom"): "Chancellor of the Exchequer"}
+# bare title -> (country, the post's name there, countries whose own post goes by the bare title)
+NATIONAL = {"Chancellor": ("United Kingdom", "Chancellor of the Exchequer", ("Germany", "Austria"))}
 _COUNTRY_CODES = {"GB": "United Kingdom"}  # party-table country codes of the countries in NATIONAL
 # legislatures a party's group sits in: they qualify its leader's post and own none
 LEGISLATURES = {
@@ -54,8 +55,46 @@ def _party_countries() -> dict[str, str]:
     return out
 
 
-def country(doc: Doc) -> str | None:
-    """The country the article is about: the one its places and parties name most, if any."""
+def name_posts(doc: Doc, mentions: list, found: dict, etype) -> dict[int, tuple[str, Owners]]:
+    """Start of each office mention -> (the entity of the post it stands for, its owners), the mentions
+    made entities of their posts; ``mentions`` are (mention, office entity) pairs, ``found`` the holders and
+    owners of each mention by its start. A bare title whose holders the article gives one post it names
+    elsewhere is that post ("party leader Michael Howard" after "Tory leader Michael Howard")."""
+    ents = doc._.kg_entities or {}
+    counts = countries(doc)
+    abroad_: set[tuple[str, str | None]] = {  # (title, holder) another country's ("German Chancellor X")
+        (ents[office].name, h)
+        for ent, office in mentions
+        if office in ents
+        and any(etype(o) == "GPE" and abroad(ents[office].name, ents[o].name) for o, _ in found[ent.start][1])
+        for h in [*found[ent.start][0], None]
+    }
+    named: dict[int, tuple[str, str, Owners]] = {}  # start -> (bare name, post, owners)
+    for ent, office in mentions:
+        if office is None:
+            continue
+        holders, owners = found[ent.start]
+        name = ents[office].name if office in ents else ""
+        foreign = any((name, h) in abroad_ for h in ([*holders] if holders else [None]))
+        named[ent.start] = (name, *rename(doc, ent, name, owners, etype, counts, foreign))
+    held: dict[str, set[str]] = {}
+    for start, (_, post, _) in named.items():
+        for h in found[start][0]:
+            held.setdefault(h, set()).add(post)
+    out = {}
+    for ent, office in mentions:
+        if office is None:
+            continue
+        name, post, owners = named[ent.start]
+        if post == name:
+            known = {p for h in found[ent.start][0] for p in held[h] if refines(name, p)}
+            post = known.pop() if len(known) == 1 else post
+        out[ent.start] = (rewire(doc, ent, office, post) if post != name else office, owners)
+    return out
+
+
+def countries(doc: Doc) -> Counter:
+    """How often the article names each country, by its places and its parties."""
     ents = doc._.kg_entities or {}
     counts: Counter = Counter()
     by_party = _party_countries()
@@ -67,19 +106,35 @@ def country(doc: Doc) -> str | None:
             counts[e.name] += 1
         elif e.name in by_party:
             counts[by_party[e.name]] += 1
-    return counts.most_common(1)[0][0] if counts else None
+    return counts
 
 
-def rename(
-    doc: Doc, ent: Span, name: str, owners: Owners, etype, here: str | None, foreign: bool
-) -> tuple[str, Owners]:
+def abroad(name: str, owner: str) -> bool:
+    """Whether ``owner`` (a country) makes the bare title ``name`` another country's post than :data:`NATIONAL`
+    says ("German Chancellor")."""
+    return name in NATIONAL and owner != NATIONAL[name][0]
+
+
+def refines(bare: str, post: str) -> bool:
+    """Whether ``post`` is one of the posts a bare title names ("Leader of the Labour Party" of "Party
+    Leader", "Chancellor of the Exchequer" of "Chancellor")."""
+    if bare == _PARTY_LEADER:
+        return post.startswith("Leader of the ") and " in " not in post
+    return bare in NATIONAL and post == NATIONAL[bare][1]
+
+
+def rename(doc: Doc, ent: Span, name: str, owners: Owners, etype, counts: Counter, foreign: bool) -> tuple[str, Owners]:
     """The post the office mention ``ent`` (canonical ``name``, ``owners`` from the positions extractor)
-    stands for, and the owners that still own it; ``here`` is the article's :func:`country`, ``foreign``
-    whether the article names the same title for another country."""
+    stands for, and the owners that still own it; ``counts`` are the article's :func:`countries`,
+    ``foreign`` whether the article gives this holder (or anyone, for a title with no holder) the title
+    as another country's post."""
     if name.endswith(_PARTY_LEADER):
         return _leader(doc, ent, name[: -len(_PARTY_LEADER)], owners, etype)
-    if here and not owners and not foreign and (name, here) in NATIONAL:
-        return NATIONAL[(name, here)], owners
+    if name in NATIONAL and not foreign and not any(etype(o) == "GPE" for o, _ in owners):
+        home, post, natives = NATIONAL[name]
+        # the article is about the post's country more than about a country whose own post it is
+        if counts[home] > 0 and counts[home] >= max(counts[n] for n in natives):
+            return post, owners
     return name, owners
 
 

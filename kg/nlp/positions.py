@@ -57,22 +57,11 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
     words = _status_words(doc)
     mentions = [(ent, attrs.entity_of(doc, ent.start)) for ent in doc.ents if ent.label_ == "OFFICE"]
     found = {ent.start: (_holders(doc, ent, etype), _owners(doc, ent, etype)) for ent, office in mentions if office}
-    here = office_names.country(doc) if found else None
-    abroad: set[tuple[str, str | None]] = {  # (title, holder) another country's ("German Chancellor X")
-        (ents[office].name, h)
-        for ent, office in mentions
-        if office in ents and any(etype(o) == "GPE" and ents[o].name != here for o, _ in found[ent.start][1])
-        for h in [*found[ent.start][0], None]
-    }
+    posts = office_names.name_posts(doc, mentions, found, etype)
     for ent, office in mentions:
         if office is None:
             continue
-        holders, owners = found[ent.start]
-        name = ents[office].name if office in ents else ""
-        foreign = any((name, h) in abroad for h in ([*holders] if holders else [None]))
-        post, owners = office_names.rename(doc, ent, name, owners, etype, here, foreign)
-        if post != name:
-            office = office_names.rewire(doc, ent, office, post)
+        holders, (office, owners) = found[ent.start][0], posts[ent.start]
         orgs = [org for org, _ in owners if etype(org) in ("Organization", "Media", "Group")]
         held = status(doc, ent, words) if holders else None
         for h in holders if held else ():
@@ -204,8 +193,9 @@ def _clause_status(verb: Token) -> str | None:
         return "designate"
     if any(c.dep_ == "advmod" and c.lower_ in ("once", "formerly", "previously") for c in children):
         return "former"
-    if verb.lemma_ in ("be", "serve") and verb.tag_ == "VBD" and not aux:
-        return "former"  # "X was a lecturer at Oxford": a past post (not "became", which still holds)
+    if verb.lemma_ in ("be", "serve") and verb.tag_ == "VBD" and not aux and verb.dep_ != "ccomp":
+        # "X was a lecturer at Oxford": a past post (not "became", which still holds, nor "said X was")
+        return "former"
     return "current"
 
 
