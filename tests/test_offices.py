@@ -355,3 +355,44 @@ def test_a_bare_title_is_the_post_the_article_gives_its_holder_elsewhere(nlp):
     assert held(g) == {("Michael Howard", "Leader of the Conservative Party"): "current"}
     g = graph(nlp, "Meantime, 32% said Mr Blair was a good prime minister.")  # reported, not past
     assert held(g) == {("Blair", "Prime Minister"): "current"}
+
+
+@pytest.mark.parametrize(
+    "text, holder, office, owner",
+    [
+        (
+            "Bank of England governor Mervyn King warned against reading too much into one month.",
+            "Mervyn King",
+            "Governor",
+            "Bank of England",
+        ),
+        (
+            "Wales Secretary Peter Hain and Welsh First Minister Rhodri Morgan met in Cardiff.",
+            "Rhodri Morgan",
+            "First Minister",
+            "Wales",
+        ),
+        (
+            "Ross Walker, UK economist at Royal Bank of Scotland, said he was surprised.",
+            "Ross Walker",
+            "Economist",
+            "Royal Bank of Scotland",
+        ),
+        (
+            '"It is the Brazil business," said ING analyst Gerard Rijk of Inbev\'s strong results.',
+            "Gerard Rijk",
+            "Analyst",
+            "ING",
+        ),
+    ],
+)
+def test_the_owner_is_the_one_the_post_belongs_to_not_a_name_region_or_topic(nlp, text, holder, office, owner):
+    g = graph(nlp, text)
+    assert held(g)[(holder, office)] == "current" and {o for p, o in owners(g) if p == office} == {owner}
+
+
+def test_a_ministers_portfolio_is_no_owner_and_a_finance_officer_keeps_finance(nlp):
+    g = graph(nlp, '"Now is the time," said Sri Indrawati, State Minister for National Development Planning.')
+    assert held(g) == {("Sri Indrawati", "Minister"): "current"} and owners(g) == set()
+    g = graph(nlp, "Its chief finance officer Bruce Misamore lives in Houston.")
+    assert held(g) == {("Bruce Misamore", "Chief Financial Officer"): "current"}

@@ -148,7 +148,10 @@ def resolve_entities(
             and not doc[i].is_sent_start
             and not tables.not_owner(doc[i].text)
         ):
-            mentions.append((i, i + 1, doc[i].text, "Organization", "ORG"))
+            country = places.demonym(doc[i].text)  # "Welsh First Minister": Wales's
+            mentions.append(
+                (i, i + 1, country, "GPE", "GPE") if country else (i, i + 1, doc[i].text, "Organization", "ORG")
+            )
     mentions = people.retype(sorted(mentions), title_of, places.lookup)
     persons = people.People(mentions, title_of, tables, bare)
 

@@ -227,6 +227,9 @@ class OfficeRuler(StoredData):
                 statuses.append(Span(doc, start, end, label=p.id))
                 if p.after:
                     after[start] = max(end, after.get(start, end))
+        # an office word inside a person's name is part of the name ("Mervyn King")
+        people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
+        offices = [o for o in offices if not any(s < o[0] < e for s, e in people)]
         if not offices:
             return doc
         # the longest office wins; of two for the same words, the one that asked for its context

@@ -305,16 +305,19 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
     found = [(p, t) for p in _OWNER_PREPS for t in args.prep_objects(ent.root, p)]
     person = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
-    if person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
-        after = doc[person.end]
-        found += [(after.lower_, t) for c in after.children if c.dep_ == "pobj" for t in args.conjuncts(c)]
+    if not owners and person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
+        after = doc[person.end]  # the organisation itself, not what it did ("analyst X of Inbev's results")
+        found += [(after.lower_, c) for c in after.children if c.dep_ == "pobj" and attrs.entity_of(doc, c.i)]
+    state = bool(_STATE_OFFICE.match(ent.ent_id_))
     for prep, t in found:
-        if prep == "for" and (owners or ent.ent_id_ in _SEATS):
-            continue  # "MP for Sleaford", "Tory spokesman for the Cabinet Office": a seat or a portfolio
+        if prep == "for" and (owners or state or ent.ent_id_ in _SEATS):
+            continue  # "MP for Sleaford", "Minister for Planning", "Tory spokesman for the Cabinet Office"
         eid = args.entity_of(doc, t)
         kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
         if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
+    if not state and any(etype(o) != "GPE" for o, _ in owners):  # "UK economist at RBS": the bank's
+        owners = [(o, t) for o, t in owners if etype(o) != "GPE"]
     return owners
 
 
