@@ -396,3 +396,20 @@ def test_a_ministers_portfolio_is_no_owner_and_a_finance_officer_keeps_finance(n
     assert held(g) == {("Sri Indrawati", "Minister"): "current"} and owners(g) == set()
     g = graph(nlp, "Its chief finance officer Bruce Misamore lives in Houston.")
     assert held(g) == {("Bruce Misamore", "Chief Financial Officer"): "current"}
+
+
+@pytest.mark.parametrize(
+    "text, holder, office, owner",
+    [
+        ('"Prices fell," said Investec economist David Page.', "David Page", "Economist", "Investec"),
+        (
+            '"The company has a headache," said Yukos spokesman Alexander Shadrin.',
+            "Alexander Shadrin",
+            "Spokesperson",
+            "Yukos",
+        ),
+    ],
+)
+def test_a_one_word_name_before_a_post_and_its_holder_is_the_employer(nlp, text, holder, office, owner):
+    g = graph(nlp, text)
+    assert held(g) == {(holder, office): "current"} and owners(g) == {(office, owner)}

@@ -58,6 +58,23 @@ def _office_apposition(ent: Span) -> bool:
     return any(c.dep_ == "appos" and c.ent_type_ == "OFFICE" for c in ent.root.children)
 
 
+def _names_the_employer(doc: Doc, ent: Span, starts: dict, places: countries.Countries) -> bool:
+    """Whether a one-word name the model mistyped (person, nationality, title of a work) names the
+    organisation of the post after it: "Yukos spokesman Alexander Shadrin", "Investec economist David Page"."""
+    office = starts.get(ent.end)
+    if len(ent) != 1 or ent.label_ not in ("PERSON", "NORP", "WORK_OF_ART") or office is None:
+        return False
+    holder = starts.get(office.end)
+    return (
+        office.label_ == "OFFICE"
+        and holder is not None
+        and holder.label_ == "PERSON"
+        and ent[0].is_title
+        and not places.demonym(ent.text)
+        and not places.lookup(ent.text)
+    )
+
+
 def _after_title(doc: Doc, start: int, titles: frozenset[str]) -> bool:
     return start > 0 and doc[start - 1].lower_.rstrip(".") in titles
 
@@ -126,8 +143,11 @@ def resolve_entities(
     in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
     title_of: dict[int, str] = {}  # mention start -> the personal title it starts with ("Mrs")
     bare: set[int] = set()  # starts of person mentions with no title at all
+    starts = {e.start: e for e in ents}
     for ent in ents:
         typed = _typed(doc, ent, titles, places, tables)
+        if _names_the_employer(doc, ent, starts, places):
+            typed = (ent.text, "Organization", ent.start)
         if typed:
             name, kg_type, start = typed
             party = ent.ent_id_ and ent.label_ == "ORG"
