@@ -413,3 +413,22 @@ def test_a_ministers_portfolio_is_no_owner_and_a_finance_officer_keeps_finance(n
 def test_a_one_word_name_before_a_post_and_its_holder_is_the_employer(nlp, text, holder, office, owner):
     g = graph(nlp, text)
     assert held(g) == {(holder, office): "current"} and owners(g) == {(office, owner)}
+
+
+def test_an_organisation_the_model_read_as_a_person_after_a_post_is_its_owner(nlp):
+    g = graph(nlp, "Jeremy de Souza, a spokesman for Crossrail, said he could not confirm it.")
+    assert owners(g) == {("Spokesperson", "Crossrail")}
+    g = graph(nlp, "Paul Dales, UK economist for Capital Economics, said the figures improved.")
+    assert owners(g) == {("Economist", "Capital Economics")}
+    g = graph(nlp, "Vodafone has drafted in its UK chief executive William Morrow.")  # the UK arm's, not the UK's
+    assert held(g) == {("William Morrow", "Chief Executive"): "current"} and owners(g) == set()
+
+
+def test_a_title_starting_the_name_of_a_place_is_no_post(nlp):
+    g = graph(nlp, "The army closed Tehran's new Imam Khomeini International Airport on its opening day.")
+    assert held(g) == {} and "Imam" not in {e.name for e in g.entities}
+
+
+def test_a_legislature_between_the_party_and_its_leader_names_the_group(nlp):
+    g = graph(nlp, "The Scottish National Party's Holyrood leader Nicola Sturgeon wrote to the first minister.")
+    assert held(g) == {("Nicola Sturgeon", "Leader of the Scottish National Party in Holyrood"): "current"}

@@ -60,16 +60,21 @@ def _office_apposition(ent: Span) -> bool:
 
 def _names_the_employer(doc: Doc, ent: Span, starts: dict, places: countries.Countries) -> bool:
     """Whether a one-word name the model mistyped (person, nationality, title of a work) names the
-    organisation of the post after it: "Yukos spokesman Alexander Shadrin", "Investec economist David Page"."""
+    organisation of the post before or after it: "Yukos spokesman Alexander Shadrin", "a spokesman for Crossrail"."""
+    if len(ent) != 1 or ent.label_ not in ("PERSON", "NORP", "WORK_OF_ART") or not ent[0].is_title:
+        return False
+    # after the post: "a spokesman for Crossrail", "an analyst at Natexis"
+    i = ent.start
+    if i > 1 and doc[i - 1].lower_ in ("at", "for", "with") and doc[i - 2].ent_type_ == "OFFICE":
+        return not places.demonym(ent.text) and not places.lookup(ent.text)
     office = starts.get(ent.end)
-    if len(ent) != 1 or ent.label_ not in ("PERSON", "NORP", "WORK_OF_ART") or office is None:
+    if office is None:
         return False
     holder = starts.get(office.end)
     return (
         office.label_ == "OFFICE"
         and holder is not None
         and holder.label_ == "PERSON"
-        and ent[0].is_title
         and not places.demonym(ent.text)
         and not places.lookup(ent.text)
     )

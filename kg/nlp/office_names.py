@@ -148,8 +148,10 @@ def _leader(doc: Doc, ent: Span, prefix: str, owners: Owners, etype) -> tuple[st
         return (f"{prefix}Leader" if others and not party else f"{prefix}{_PARTY_LEADER}"), owners
     p_id, p_tok, p_name = party[0]
     where += _in_legislature(doc, ent.root, p_tok.head)
-    if p_tok.lower_ in _NATIONS:  # "Scottish Labour leader"
+    if p_tok.lower_ in _NATIONS and not p_name.lower().startswith(p_tok.lower_):  # "Scottish Labour leader"
         where.append(_NATIONS[p_tok.lower_])
+    if ent.start > 0 and doc[ent.start - 1].lower_ in LEGISLATURES:  # "the SNP's Holyrood leader"
+        where.append(doc[ent.start - 1].text)
     places = {LEGISLATURES.get(n.casefold(), n) for n in where}
     post = f"{prefix}Leader of the {p_name}"
     if len(places) == 1:

@@ -49,6 +49,8 @@ QUALIFIER = "OFFICE_QUALIFIER"
 STATUS = "OFFICE_STATUS"
 STATUS_SPANS = "kg_office_status"  # the doc.spans key of the status words
 STATUSES = ("current", "former", "designate", "hypothetical")
+# last words of the names of places that may start with a title ("Imam Khomeini International Airport")
+_PLACE_HEADS = frozenset({"airport", "hospital", "street", "road", "square", "bridge", "station", "stadium", "mosque"})
 _MAX_SKIP = 3  # portfolio words a qualifier's "skip" may allow at most
 _OWNERS = frozenset({"ORG", "NORP", "GPE"})  # model entities that can stand between a qualifier and its office
 
@@ -227,9 +229,11 @@ class OfficeRuler(StoredData):
                 statuses.append(Span(doc, start, end, label=p.id))
                 if p.after:
                     after[start] = max(end, after.get(start, end))
-        # an office word inside a person's name is part of the name ("Mervyn King")
-        people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
-        offices = [o for o in offices if not any(s < o[0] < e for s, e in people)]
+        # an office word inside a person's name is part of the name ("Mervyn King"), one that starts the name
+        # of a place is part of that ("Imam Khomeini International Airport")
+        names = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
+        names += [(e.start - 1, e.end) for e in doc.ents if len(e) > 1 and e[-1].lower_ in _PLACE_HEADS]
+        offices = [o for o in offices if not any(s < o[0] < e for s, e in names)]
         if not offices:
             return doc
         # the longest office wins; of two for the same words, the one that asked for its context

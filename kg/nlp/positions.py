@@ -34,6 +34,9 @@ _STATE_OFFICE = re.compile(
 )
 _ORG_TYPES = ("Organization", "Media", "Group")
 _OWNER_PREPS = ("of", "at", "for", "with")  # an organisation after an office: the one the post is at
+_CORPORATE = frozenset(
+    {"Chief Executive", "Economist", "Chief Economist", "Analyst", "Chief Analyst", "Strategist", "Managing Director"}
+)
 _SEATS = frozenset({"MP", "MEP", "MSP", "AM", "Senator", "Congressman", "Councillor", "Candidate"})  # "for" a seat
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
@@ -310,13 +313,14 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         found += [(after.lower_, c) for c in after.children if c.dep_ == "pobj" and attrs.entity_of(doc, c.i)]
     state = bool(_STATE_OFFICE.match(ent.ent_id_))
     for prep, t in found:
-        if prep == "for" and (owners or state or ent.ent_id_ in _SEATS):
+        if prep == "for" and (any(etype(o) != "GPE" for o, _ in owners) or state or ent.ent_id_ in _SEATS):
             continue  # "MP for Sleaford", "Minister for Planning", "Tory spokesman for the Cabinet Office"
         eid = args.entity_of(doc, t)
         kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
         if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
-    if not state and any(etype(o) != "GPE" for o, _ in owners):  # "UK economist at RBS": the bank's
+    # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner
+    if not state and (ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners)):
         owners = [(o, t) for o, t in owners if etype(o) != "GPE"]
     return owners
 
