@@ -432,3 +432,31 @@ def test_a_title_starting_the_name_of_a_place_is_no_post(nlp):
 def test_a_legislature_between_the_party_and_its_leader_names_the_group(nlp):
     g = graph(nlp, "The Scottish National Party's Holyrood leader Nicola Sturgeon wrote to the first minister.")
     assert held(g) == {("Nicola Sturgeon", "Leader of the Scottish National Party in Holyrood"): "current"}
+
+
+@pytest.mark.parametrize(
+    "text, holder, office, owner",
+    [
+        (
+            "Meanwhile, the Liberal Democrats' President Simon Hughes said Labour had lost trust.",
+            "Simon Hughes",
+            "President",
+            "Liberal Democrats",
+        ),
+        (
+            "Dr Richard Lewis, Welsh secretary of the British Medical Association, welcomed the targets.",
+            "Richard Lewis",
+            "Secretary",
+            "British Medical Association",
+        ),
+        (
+            "Liberal Democrat parliamentary chairman Matthew Taylor said ambition was in the way.",
+            "Matthew Taylor",
+            "Parliamentary Chairman",
+            "Liberal Democrats",
+        ),
+    ],
+)
+def test_a_partys_or_an_associations_post_keeps_its_owner_and_qualifier(nlp, text, holder, office, owner):
+    g = graph(nlp, text)
+    assert held(g) == {(holder, office): "current"} and owners(g) == {(office, owner)}

@@ -13,6 +13,7 @@
 :func:`rename` gives the new name and the owners left; :func:`rewire` makes the mention an entity of it.
 """
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -40,6 +41,7 @@ LEGISLATURES = {
 }
 _NATIONS = {"scottish": "Scotland", "welsh": "Wales", "english": "England"}  # a party's national branch
 _PARTY_LEADER = "Party Leader"
+_CABINET = re.compile(r"(Wales|Scotland|Northern Ireland|Health|Education|Trade|Culture|Transport) Secretary$")
 
 Owners = list[tuple[str, Token]]
 
@@ -130,6 +132,8 @@ def rename(doc: Doc, ent: Span, name: str, owners: Owners, etype, counts: Counte
     as another country's post."""
     if name.endswith(_PARTY_LEADER):
         return _leader(doc, ent, name[: -len(_PARTY_LEADER)], owners, etype)
+    if _CABINET.match(name) and any(t.i >= ent.end and etype(o) == "Organization" for o, t in owners):
+        return "Secretary", owners  # "Welsh secretary of the British Medical Association": its secretary
     if name in NATIONAL and not foreign and not any(etype(o) == "GPE" for o, _ in owners):
         home, post, natives = NATIONAL[name]
         # the article is about the post's country more than about a country whose own post it is

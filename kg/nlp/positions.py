@@ -294,7 +294,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     owners: list[tuple[str, Token]] = []
     i = _before_portfolio(doc, ent.start)
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
-    while i >= 0 and (doc[i].text in ("'s", "’s", "and") or attrs.entity_of(doc, i)):
+    while i >= 0 and (doc[i].text in ("'s", "’s", "'", "’", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
         if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             if eid not in [o for o, _ in owners]:
