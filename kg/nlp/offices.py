@@ -229,11 +229,17 @@ class OfficeRuler(StoredData):
                 statuses.append(Span(doc, start, end, label=p.id))
                 if p.after:
                     after[start] = max(end, after.get(start, end))
-        # an office word inside a person's name is part of the name ("Mervyn King"), one that starts the name
-        # of a place is part of that ("Imam Khomeini International Airport")
-        names = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
-        names += [(e.start - 1, e.end) for e in doc.ents if len(e) > 1 and e[-1].lower_ in _PLACE_HEADS]
-        offices = [o for o in offices if not any(s < o[0] < e for s, e in names)]
+        # an office word that ends a person's name is part of the name ("Mervyn King", not "Lib Dem MP Lembit
+        # Opik"), one in the name of a place is part of that ("Imam Khomeini International Airport")
+        offices = [
+            o
+            for o in offices
+            if not any(
+                (e.label_ == "PERSON" and e.start < o[0] and o[1] == e.end)
+                or (len(e) > 1 and e[-1].lower_ in _PLACE_HEADS and e.start <= o[0] < e.end)
+                for e in doc.ents
+            )
+        ]
         if not offices:
             return doc
         # the longest office wins; of two for the same words, the one that asked for its context
