@@ -233,6 +233,7 @@ def test_scorer_exact_counts_on_a_constructed_case():
     assert (country.direction.correct, country.direction.total) == (2, 3)
     assert (country.root.correct, country.root.total) == (2, 3)
     assert (country.quad.correct, country.quad.total) == (2, 3)  # 13 verbal conflict vs 19 material conflict
+    assert (country.code.correct, country.code.total) == (2, 3)
     assert (country.event.tp, country.event.fp, country.event.fn) == (1, 4, 2)  # only "match" is all right
     role = tallies["role"]
     # USAGOV needs kg's GOV (there), RUSMIL needs MIL (Russia has no role): the wrong-root match is lost
@@ -260,6 +261,30 @@ def test_scorer_symmetric_relation_is_an_event_both_ways():
     # both gold directions found; the mirror of a matched meeting is no false positive
     assert (t.dyad.tp, t.dyad.fp, t.dyad.fn) == (3, 0, 0)
     assert t.direction.correct == 3
+
+
+def test_events_of_uncoded_actors_count_against_precision_except_in_the_coded_only_row():
+    mapping = load_mapping("petrarch")
+    rec = Record(
+        "r", "A", None, "The US visited China; crowds attacked an embassy.", [GoldEvent("USA", "CHN", "042")], 1
+    )
+    crowd, embassy = ("x1", "crowds", {}), ("x2", "embassy", {})
+    g = _graph("r", [USA, CHN, crowd, embassy], [("us", "visits", "cn", {}), ("x1", "attacks", "x2", {})])
+    report = Report("petrarch", "-")
+    t = petrarch.score([(rec, g)], mapping, report)["country"]
+    assert (t.dyad.tp, t.dyad.fp, t.dyad.fn) == (1, 1, 0)
+    coded = report.metric("dyad country, kg events of coded actors only")
+    assert (coded.tp, coded.fp, coded.fn) == (1, 0, 0)
+    assert "kg events: 2, of which 1 have a country or role on both actors" in report.notes
+
+
+def test_reader_exclude_list():
+    v = parse(
+        "<Environment><Exclude>OTHER</Exclude></Environment>"
+        '<Sentence id="a" category="OTHER" date="20080101"><EventCoding noevents="True"/><Text>x</Text></Sentence>'
+        '<Sentence id="b" category="AFP" date="20080101"><EventCoding noevents="True"/><Text>y</Text></Sentence>'
+    )
+    assert [r.id for r in v.records] == ["b"] and v.skipped[0].reason == "category 'OTHER' is in <Exclude>"
 
 
 def test_unmapped_relations_and_missing_entities_are_no_events():

@@ -14,7 +14,10 @@ order (one-to-one, the best match first: right direction, then right root). At e
 - **dyad** P/R/F1: matched gold events; a kg event is a false positive when it (or, for a symmetric
   relation, its mirror) matched nothing, records that expect no event included;
 - **event** P/R/F1: a match only when the direction and the CAMEO root are right as well;
-- **direction**, **root** and **quad-class** accuracy over the matched dyads.
+- **direction**, **root**, **quad-class** and (exact) **code** accuracy over the matched dyads.
+
+As upstream's validation leaves out coded events with an unidentified ("---") actor, the headline
+level is also scored over the kg events whose actors both carry a code.
 
 Records that expect no event (``noevents``, discards) give **false alarms**: kg events on them.
 """
@@ -58,6 +61,10 @@ class KgEvent:
             f"{self.source_name} [{self.source.label()}] {self.predicate} "
             f"{self.target_name} [{self.target.label()}] {self.code}"
         )
+
+
+def level_name(level: str) -> str:
+    return "country+role" if level == "role" else level
 
 
 def quad_table(mapping: LabelMap) -> dict[str, str]:
@@ -138,10 +145,11 @@ class Tally:
     direction: Accuracy
     root: Accuracy
     quad: Accuracy
+    code: Accuracy
 
     @classmethod
     def new(cls) -> Tally:
-        return cls(Score(), Score(), Accuracy(), Accuracy(), Accuracy())
+        return cls(Score(), Score(), Accuracy(), Accuracy(), Accuracy(), Accuracy())
 
 
 def tally(record: Record, preds: list[KgEvent], matches: list[Match], quads: dict[str, str], t: Tally) -> Score:
@@ -157,6 +165,8 @@ def tally(record: Record, preds: list[KgEvent], matches: list[Match], quads: dic
         t.direction.correct += m.directed
         t.root.total += 1
         t.root.correct += g.root == p.root
+        t.code.total += 1
+        t.code.correct += g.code == p.code
         if g.root in quads and p.root in quads:
             t.quad.total += 1
             t.quad.correct += quads[g.root] == quads[p.root]
@@ -219,6 +229,7 @@ def score(pairs: Iterable[tuple[Record, Any]], mapping: LabelMap, report: Report
     levels = tuple(mapping.extra.get("actors", {}).get("levels", LEVELS))
     quads = quad_table(mapping)
     tallies = {level: Tally.new() for level in levels}
+    coded_only = Tally.new()
     by_category: dict[str, Score] = {}
     alarms, quiet, events, coded = 0, Accuracy(), 0, 0
     for record, graph in pairs:
@@ -237,13 +248,17 @@ def score(pairs: Iterable[tuple[Record, Any]], mapping: LabelMap, report: Report
             if n == 0:
                 by_category.setdefault(record.category or "-", Score()).add(dyad)
                 report.errors.extend(_errors(record, preds, ms))
+                known = [p for p in preds if p.source.coded and p.target.coded]
+                tally(record, known, match(record.events, known, codes, level), quads, coded_only)
     for level in levels:
-        t, name = tallies[level], "country+role" if level == "role" else level
+        t, name = tallies[level], level_name(level)
         report.add(f"dyad {name}", t.dyad)
         report.add(f"event {name} (dyad+direction+root)", t.event)
         report.add(f"direction accuracy {name}", t.direction)
         report.add(f"root accuracy {name}", t.root)
         report.add(f"quad-class accuracy {name}", t.quad)
+        report.add(f"code accuracy {name}", t.code)
+    report.add(f"dyad {level_name(levels[0])}, kg events of coded actors only", coded_only.dyad)
     report.add("false alarms (kg events on no-event records)", Score(fp=alarms))
     report.add("no-event records left uncoded", quiet)
     if len(by_category) > 1:

@@ -8,7 +8,7 @@ reading stopped at a ``<Stop>`` line. Which records are scored follows upstream 
 
 - ``evaluate="false"`` (the GSR files' flag) or, without it, ``sentence="false"`` (PETRARCH-2's)
   leaves a record out;
-- a category missing from the ``<Include>`` list leaves it out;
+- a category missing from the ``<Include>`` list, or in an ``<Exclude>`` list, leaves it out;
 - a record with no ``<EventCoding>`` is left out, and one with no text (an empty ``<Text>`` is read
   from a CoNLL-U ``<Parse>`` when there is one);
 - ``<EventCoding noevents="True">`` expects no event; ``<EventCoding error="...">`` (a dateline, a
@@ -87,6 +87,7 @@ class Validation:
     skipped: list[Skip] = field(default_factory=list)
     environment: dict[str, str] = field(default_factory=dict)
     include: tuple[str, ...] | None = None  # None: no <Include>, every category
+    exclude: tuple[str, ...] = ()
     stopped_at: int | None = None  # line of a <Stop> record
 
 
@@ -153,6 +154,7 @@ def parse(text: str) -> Validation:
         out.environment = {m.group(1): " ".join(m.group(2).split()) for m in _ENV_ITEM.finditer(env.group(1))}
         if "Include" in out.environment:
             out.include = tuple(c for c in out.environment["Include"].split() if c != "valid")
+        out.exclude = tuple(out.environment.get("Exclude", "").split())
     starts = list(_SENTENCE.finditer(text))
     end = _END.search(text)
     for i, m in enumerate(starts):
@@ -172,6 +174,9 @@ def parse(text: str) -> Validation:
             continue
         if out.include is not None and category not in out.include:
             skip(f"category {category!r} is not in <Include>")
+            continue
+        if category in out.exclude:
+            skip(f"category {category!r} is in <Exclude>")
             continue
         codings = [attributes(c.group(1)) for c in _CODING.finditer(body)]
         if not codings:
