@@ -12,7 +12,7 @@ from kg.evaluate.petrarch_codes import ActorCodes, KgActor, kg_actor
 from kg.evaluate.petrarch_xml import GoldEvent, Record, load, parse
 from kg.evaluate.report import Report
 from kg.model import Article, ArticleGraph, Entity, Evidence, Relation
-from kg.nlp import apply_overrides
+from kg.nlp import apply_overrides, register
 
 from helpers import shared
 
@@ -303,8 +303,18 @@ def test_dictionaries_become_config_overrides(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such folder"):
         dictionary_overrides(tmp_path / "absent")
     cfg = {"components": {"kg_entities": {"factory": "kg_entities"}}}
-    missing = apply_overrides(cfg, {**over, "components.kg_entities.extra": 1})
-    assert set(missing) == set(over) and cfg["components"]["kg_entities"]["extra"] == 1
+    missing = apply_overrides(cfg, {**over, "initialize.components.kg_entities.extra": 1})
+    assert set(missing) == set(over) and cfg["initialize"]["components"]["kg_entities"]["extra"] == 1
+
+
+def test_overrides_a_factory_does_not_take_are_not_applied():
+    register()
+    cfg = {"components": {"kg_relations": {"factory": "kg_relations"}}}
+    missing = apply_overrides(
+        cfg, {"components.kg_relations.no_such_setting": "x", "components.kg_relations.confidence": 0.5}
+    )
+    assert missing == ["components.kg_relations.no_such_setting"]
+    assert cfg["components"]["kg_relations"] == {"factory": "kg_relations", "confidence": 0.5}
 
 
 # --------------------------------------------------------------------------- end to end

@@ -140,8 +140,8 @@ def load_pipeline(
 
 def apply_overrides(cfg: dict[str, Any], overrides: dict[str, Any]) -> list[str]:
     """Set ``cfg``'s values named by dotted keys, creating sections as needed; the keys naming a
-    component (``components.X.*``, ``initialize.components.X.*``) that ``cfg`` has not are left
-    out and returned.
+    component (``components.X.*``, ``initialize.components.X.*``) that ``cfg`` has not, or a
+    setting ``components.X.name`` its registered factory does not take, are left out and returned.
 
     >>> cfg = {"components": {"a": {"factory": "f"}}}
     >>> apply_overrides(cfg, {"components.a.n": 1, "initialize.components.a.d": "x", "components.b.n": 2})
@@ -157,11 +157,30 @@ def apply_overrides(cfg: dict[str, Any], overrides: dict[str, Any]) -> list[str]
         if comp is not None and comp not in components:
             missing.append(key)
             continue
+        settings = components.get(comp, {})
+        if (
+            path[0] == "components"
+            and len(path) == 3
+            and path[2] not in settings
+            and not _factory_takes(settings.get("factory"), path[2])
+        ):
+            missing.append(key)
+            continue
         node = cfg
         for part in path[:-1]:
             node = node.setdefault(part, {})
         node[path[-1]] = value
     return missing
+
+
+def _factory_takes(factory: str | None, setting: str) -> bool:
+    """Whether the registered spaCy factory ``factory`` has the setting ``setting`` (True when the
+    factory is not registered: spaCy itself then says what is wrong)."""
+    from spacy.language import Language
+
+    if not factory or not Language.has_factory(factory):
+        return True
+    return setting in (Language.get_factory_meta(factory).default_config or {})
 
 
 def assemble(
