@@ -292,7 +292,7 @@ def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None,
     if kg_meta.get("dictionaries"):
         report.notes.append(f"dictionaries: {kg_meta['dictionaries']}")
         for key in kg_meta.get("overrides_missing", []):
-            report.notes.append(f"not applied (no such component in the pipeline): {key}")
+            report.notes.append(f"not applied (the pipeline has no such component or setting): {key}")
     elif actors and not actors.startswith("Phoenix"):
         report.notes.append(
             f"this file is coded with its own dictionaries ({actors}, ...): run with --dictionaries "

@@ -111,7 +111,7 @@ def load_pipeline(
     extraction can use (:mod:`kg.nlp.select`). $KG_RELATION_MODEL names a trained relation model to run.
     ``overrides`` sets config values by dotted name (``{"components.kg_entities.x": 1}``, see
     :func:`apply_overrides`); ``nlp.meta["kg"]["overrides_missing"]`` lists those naming a component
-    the pipeline does not have.
+    or setting the pipeline does not have.
     """
     from kg.nlp import select, tuning
 
@@ -134,7 +134,7 @@ def load_pipeline(
         if overrides:
             nlp.meta["kg"]["overrides_missing"] = missing
     for key in missing:
-        log.warning("config override %s not applied: the pipeline has no such component", key)
+        log.warning("config override %s not applied: the pipeline has no such component or setting", key)
     return nlp
 
 
