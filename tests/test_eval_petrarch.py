@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.evaluate import dictionary_overrides, load_mapping, petrarch
+from kg.evaluate import MappingError, dictionary_overrides, load_mapping, petrarch
 from kg.evaluate.petrarch_codes import ActorCodes, KgActor, kg_actor
 from kg.evaluate.petrarch_xml import GoldEvent, Record, load, parse
 from kg.evaluate.report import Report
@@ -343,6 +343,14 @@ def test_cli_eval_petrarch_unit_tests_json_with_dictionaries():
     assert dyad["tp"] + dyad["fn"] == sum(len(r.events) for r in load(path, 4).records)
     assert any(n.startswith("dictionaries: ") for n in out["notes"])
     assert any("left out (5): sentence=" in n for n in out["notes"])
+
+
+def test_matching_levels_are_checked(tmp_path):
+    bad = tmp_path / "p.toml"
+    bad.write_text('labels = ["01"]\n[actors]\nlevels = ["country", "planet"]\n')
+    with pytest.raises(MappingError, match="levels must be some of"):
+        petrarch.matching_levels(load_mapping("petrarch", bad))
+    assert petrarch.matching_levels(load_mapping("petrarch")) == ("country", "role")
 
 
 def test_quad_table_covers_every_root_once():

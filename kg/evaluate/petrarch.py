@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.evaluate.mapping import LabelMap
+from kg.evaluate.mapping import LabelMap, MappingError
 from kg.evaluate.metrics import Accuracy, Score, match_one_to_one
 from kg.evaluate.petrarch_codes import LEVELS, ActorCodes, KgActor, kg_actor
 from kg.evaluate.petrarch_xml import GoldEvent, Record, Validation, load
@@ -65,6 +65,14 @@ class KgEvent:
 
 def level_name(level: str) -> str:
     return "country+role" if level == "role" else level
+
+
+def matching_levels(mapping: LabelMap) -> tuple[str, ...]:
+    """``[actors] levels``, the headline first."""
+    levels = tuple(mapping.extra.get("actors", {}).get("levels", LEVELS))
+    if not levels or not set(levels) <= set(LEVELS):
+        raise MappingError(f"petrarch mapping: [actors] levels must be some of {list(LEVELS)}, got {list(levels)}")
+    return levels
 
 
 def quad_table(mapping: LabelMap) -> dict[str, str]:
@@ -226,7 +234,7 @@ def run(nlp, records: Iterable[Record], batch_size: int = 32) -> Iterator[tuple[
 def score(pairs: Iterable[tuple[Record, Any]], mapping: LabelMap, report: Report, catalogue=None) -> dict[str, Tally]:
     """Score (record, ArticleGraph) pairs into ``report`` (its metrics, errors and notes)."""
     codes = ActorCodes.of(mapping.extra.get("actors", {}))
-    levels = tuple(mapping.extra.get("actors", {}).get("levels", LEVELS))
+    levels = matching_levels(mapping)
     quads = quad_table(mapping)
     tallies = {level: Tally.new() for level in levels}
     coded_only = Tally.new()
@@ -263,7 +271,7 @@ def score(pairs: Iterable[tuple[Record, Any]], mapping: LabelMap, report: Report
     report.add("no-event records left uncoded", quiet)
     if len(by_category) > 1:
         for cat, s in sorted(by_category.items()):
-            report.add(f"dyad {levels[0]} [{cat}]", s)
+            report.add(f"dyad {level_name(levels[0])} [{cat}]", s)
     report.notes.append(f"kg events: {events}, of which {coded} have a country or role on both actors")
     return tallies
 
@@ -281,10 +289,8 @@ def _describe_skips(v: Validation) -> list[str]:
 
 def evaluate(path: str | Path, nlp, mapping: LabelMap, limit: int | None = None, batch_size: int = 32) -> Report:
     v = load(path, limit)
-    levels = mapping.extra.get("actors", {}).get("levels", LEVELS)
-    report = Report(
-        NAME, str(path), limit=limit, headline=f"dyad {'country+role' if levels[0] == 'role' else levels[0]}"
-    )
+    levels = matching_levels(mapping)
+    report = Report(NAME, str(path), limit=limit, headline=f"dyad {level_name(levels[0])}")
     score(run(nlp, v.records, batch_size), mapping, report)
     report.notes += _describe_skips(v)
     actors = v.environment.get("Actorfile", "")
