@@ -59,6 +59,13 @@ def server_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> 
     return found
 
 
+def fill(arg: str, inputs: dict[str, str]) -> str:
+    """``arg`` with ``{tmp}``, ``{text}``, ``{jsonl}`` replaced by the test's files."""
+    for key, value in inputs.items():
+        arg = arg.replace(f"{{{key}}}", value)
+    return arg
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -115,7 +122,7 @@ def test_no_password_in_output_or_logs(inputs, caplog, monkeypatch, password, us
     caplog.set_level(logging.DEBUG)
     for name, extra in EXTRA_ARGS.items():
         caplog.clear()
-        args = [inputs.get(a.strip("{}"), a) if a.startswith("{") else a.replace("{tmp}", inputs["tmp"]) for a in extra]
+        args = [fill(a, inputs) for a in extra]
         r = runner.invoke(main, [*(["--debug"] if debug else []), *name.split(), *args, "--store", location])
         shown = r.stdout + r.stderr + "\n".join(rec.getMessage() + (rec.exc_text or "") for rec in caplog.records)
         assert r.exit_code != 0, (name, shown)
