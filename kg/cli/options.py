@@ -58,10 +58,10 @@ def store_option(f):
         "sparql_preset",
         default=None,
         envvar=sparql_endpoints.PRESET_ENV,
+        metavar="NAME",
         type=click.Choice(sorted(sparql_endpoints.PRESETS), case_sensitive=False),
-        help="Endpoint paths of the SPARQL server: oxigraph (/query, /update, /store), fuseki (DATASET/sparql, "
-        "/update, /data) or graphdb (/repositories/R, /statements, /rdf-graphs/service); default: read from the "
-        "URL (env KG_SPARQL_PRESET). Credentials from the URL or KG_SPARQL_USER / KG_SPARQL_PASSWORD.",
+        help="The SPARQL server's endpoint paths: oxigraph, fuseki or graphdb (default: read from the URL; env "
+        "KG_SPARQL_PRESET). Basic auth from the URL or KG_SPARQL_USER / KG_SPARQL_PASSWORD (docs/servers.md).",
     )(command)
     command = click.option(
         "--sparql-endpoint",
