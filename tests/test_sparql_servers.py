@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from sparql_servers import fuseki_credentials, plain_url, sparql_server, with_userinfo
 
 from kg.schema import catalogue
 from kg.stores import StoreError, open_store
 from kg.stores.sparql import SparqlStore
 from kg.stores.sparql_endpoints import Endpoints, detect, resolve, split_credentials
+
+from sparql_servers import fuseki_credentials, plain_url, sparql_server, with_userinfo
 
 pytestmark = pytest.mark.sparql_server
 
