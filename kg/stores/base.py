@@ -106,7 +106,7 @@ _SECRET_PARAM = re.compile(
     r"([?&;](?:password|passwd|pwd|pass|secret|token|access_token|api[_-]?key|apikey|auth)=)[^&#\s]*", re.IGNORECASE
 )
 SECRET_ENV = ("NEO4J_PASSWORD", "KG_SPARQL_PASSWORD")  # environment variables whose values are never shown
-_MIN_SECRET = 4  # shorter values would mask ordinary words; such passwords are refused by the servers anyway
+_MIN_SECRET = 4  # a shorter value would mask ordinary words in messages
 
 
 def redact(location: str | os.PathLike[str]) -> str:
