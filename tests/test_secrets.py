@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import traceback
 from urllib.parse import quote
 
 import click
@@ -125,6 +126,8 @@ def test_no_password_in_output_or_logs(inputs, caplog, monkeypatch, password, us
         args = [fill(a, inputs) for a in extra]
         r = runner.invoke(main, [*(["--debug"] if debug else []), *name.split(), *args, "--store", location])
         shown = r.stdout + r.stderr + "\n".join(rec.getMessage() + (rec.exc_text or "") for rec in caplog.records)
+        if r.exception is not None and not isinstance(r.exception, SystemExit):  # Python would print it
+            shown += "".join(traceback.format_exception(r.exception))
         assert r.exit_code != 0, (name, shown)
         assert host in shown, (name, shown)  # the command did get as far as the server
         for form in forms:
