@@ -165,8 +165,16 @@ class SparqlStore(RdfReading, Store):
             if not found:
                 return True  # nothing in named graphs: the default graph hides nothing
             s, p, o = (found[0][v] for v in ("s", "p", "o"))
-            self._unions = bool(self._select(f"ASK {{ {s} {p} {o} }}", dataset=False))
-            if not self._unions:
+            ask = f"ASK {{ {s} {p} {o} }}"
+            unions = bool(self._select(ask, dataset=False))
+            if not unions and not bool(self._select(ask, dataset=True, probing=True)):
+                raise StoreError(
+                    f"the SPARQL server {self.location} neither shows its named graphs in the default graph nor "
+                    "takes default-graph-uri: configure a union default graph (Fuseki: tdb2:unionDefaultGraph "
+                    "true; Oxigraph: serve --union-default-graph; see docs/servers.md)"
+                )
+            self._unions = unions
+            if not unions:
                 log.info(
                     "%s does not union named graphs into the default graph: queries name the article graphs "
                     "(configure a union default graph, e.g. Fuseki's tdb2:unionDefaultGraph, to save that)",
@@ -174,12 +182,13 @@ class SparqlStore(RdfReading, Store):
                 )
         return self._unions
 
-    def _select(self, text: str, *, dataset: bool = True):
+    def _select(self, text: str, *, dataset: bool = True, probing: bool = False):
         """Run a query. With ``dataset``, on a server that does not union named graphs, the query's
-        dataset is every article graph, as its default graph and as its named graphs."""
+        dataset is every article graph, as its default graph and as its named graphs (``probing``: so,
+        whatever the server does)."""
         params = {"union-default-graph": ""} if self.union else {}
         headers = {"Accept": f"{_RESULTS_JSON}, {_NT};q=0.9"}
-        if dataset and not self.unions_named_graphs():
+        if dataset and (probing or not self.unions_named_graphs()):
             graphs = self.named_graphs()
             form = [("query", text), *(("default-graph-uri", g) for g in graphs)]
             form += [("named-graph-uri", g) for g in graphs]
