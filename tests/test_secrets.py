@@ -159,3 +159,6 @@ def test_log_records_of_any_logger_are_redacted(caplog, monkeypatch):
     (record,) = caplog.records
     assert record.getMessage() == "connecting to http://u:***@h/ with ***"
     assert "TopSecretPw" not in caplog.text and "env-Secret-9" not in caplog.text and "neo4j:***@db" in caplog.text
+    caplog.clear()
+    logging.getLogger("some.library").warning("a %d that does not fit", "http://u:TopSecretPw@h/")
+    assert "TopSecretPw" not in caplog.text and "arguments not shown" in caplog.text
