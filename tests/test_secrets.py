@@ -92,17 +92,18 @@ passwords = st.text(
 ).filter(lambda p: len(set(p)) > 3)
 
 
+@pytest.mark.parametrize("via", ["uri", "env"])
+@pytest.mark.parametrize("server", ["neo4j", "sparql"])
 @settings(
-    max_examples=12,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
+    # no shrinking: each example runs every command (a build loads the NLP pipeline), and any leak shows as is
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 @given(
     password=passwords,
     user=st.text(st.characters(min_codepoint=48, max_codepoint=122), min_size=1, max_size=8),
-    server=st.sampled_from(["neo4j", "sparql"]),
-    via=st.sampled_from(["uri", "env"]),
     debug=st.booleans(),
 )
 def test_no_password_in_output_or_logs(inputs, caplog, monkeypatch, password, user, server, via, debug):
