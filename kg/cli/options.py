@@ -11,6 +11,7 @@ import click
 from kg import api, plugins
 from kg.cli.group import EXIT_SKIPPED
 from kg.render import tables as output
+from kg.stores import sparql_endpoints
 from kg.stores.base import StoreError, redact, scheme
 from kg.stores.neo4j.rows import DEFAULT_BATCH
 
@@ -35,7 +36,7 @@ def store_option(f):
     the command receives one ``store``."""
 
     @functools.wraps(f)
-    def command(*args, neo4j=None, sparql_endpoint=None, **kwargs):
+    def command(*args, neo4j=None, sparql_endpoint=None, sparql_preset=None, **kwargs):
         ctx = click.get_current_context()
         explicit = ctx.get_parameter_source("store") == click.core.ParameterSource.COMMANDLINE
         given = [o for o, v in (("--neo4j", neo4j), ("--sparql-endpoint", sparql_endpoint)) if v]
@@ -49,14 +50,26 @@ def store_option(f):
             _check_backend(sparql_endpoint, "sparql", "not a SPARQL endpoint:", "http(s)://host:port")
         if given:
             kwargs["store"] = neo4j or sparql_endpoint
-        return f(*args, **kwargs)
+        with sparql_endpoints.preset_default(sparql_preset):
+            return f(*args, **kwargs)
 
+    command = click.option(
+        "--sparql-preset",
+        "sparql_preset",
+        default=None,
+        envvar=sparql_endpoints.PRESET_ENV,
+        metavar="NAME",
+        type=click.Choice(sorted(sparql_endpoints.PRESETS), case_sensitive=False),
+        help="The SPARQL server's endpoint paths: oxigraph, fuseki or graphdb (default: read from the URL; env "
+        "KG_SPARQL_PRESET). Basic auth from the URL or KG_SPARQL_USER / KG_SPARQL_PASSWORD (docs/servers.md).",
+    )(command)
     command = click.option(
         "--sparql-endpoint",
         "sparql_endpoint",
         default=None,
         metavar="URL",
-        help="Same as --store URL: the SPARQL 1.1 server at URL (query endpoint or server root).",
+        help="Same as --store URL: the SPARQL 1.1 server at URL (server root, Fuseki dataset, GraphDB "
+        "repository or query endpoint).",
     )(command)
     command = click.option(
         "--neo4j",
