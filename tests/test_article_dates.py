@@ -6,10 +6,11 @@ import sys
 
 import pytest
 
-from helpers import EXAMPLES
 from kg import dates, readers
 from kg.analyse.graph import in_window
 from kg.model import Article
+
+from helpers import EXAMPLES
 
 DATELINE = "Starmer to lift defence spending\n\nLONDON, 25 February 2025 – Keir Starmer announced a rise.\n"
 

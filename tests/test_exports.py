@@ -90,7 +90,7 @@ def _read(path):
 
 
 NODE_FIELD = re.compile(
-    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string)(\[\])?)?)$"
+    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string|date|datetime)(\[\])?)?)$"
 )
 REL_FIELD = re.compile(
     r"^(:START_ID\((Article|Entity|Quote)\)|:END_ID\((Article|Entity|Quote)\)|:TYPE|"
