@@ -80,6 +80,7 @@ def parse_plain_text(text: str, source: str, meta: dict[str, Any] | None = None)
     front, text = split_front_matter(text)
     if not text.strip():
         return Skipped(source, "empty article")
+    title: str | None
     if front.get("title"):
         title, body = front["title"], _strip_leading_blank_lines(text)
     else:

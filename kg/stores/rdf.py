@@ -157,7 +157,11 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         span = dates.period(r.attrs.get("date") or "")
         if span:
             value = str(r.attrs["date"])
-            add(asn, t.kgp("eventDate"), Literal(value, datatype=_EVENT_TYPES.get(dates.precision(value), _STRING)))
+            add(
+                asn,
+                t.kgp("eventDate"),
+                Literal(value, datatype=_EVENT_TYPES.get(dates.precision(value) or "", _STRING)),
+            )
             add(asn, t.kgp("eventStart"), Literal(span[0], datatype=_DATE))
             add(asn, t.kgp("eventEnd"), Literal(span[1], datatype=_DATE))
         if r.attrs.get("status"):
