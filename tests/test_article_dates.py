@@ -169,3 +169,28 @@ def test_since_until_help_says_what_happens_to_undated_articles():
         out = " ".join(kg(command, "--help").stdout.split())
         assert "articles without a date are left out" in out, command
     assert "Articles without a date are in neither window" in " ".join(kg("changes", "--help").stdout.split())
+
+
+def test_extract_counts_and_warns_about_undated_articles_and_date_fills_them(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "001.txt").write_text("Blair speaks\n\nTony Blair met Gordon Brown on Monday.\n", "utf-8")
+    (inputs / "2005-03-02-howard.txt").write_text("Howard\n\nMichael Howard met Charles Kennedy.\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    runner = CliRunner()
+    r = runner.invoke(main, ["extract", str(inputs), "-o", str(out), "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    assert "undated 1 " in r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith("kg: warning: 1 of 2 articles have no date")
+    r = runner.invoke(main, ["extract", str(inputs), "-o", str(out), "--workers", "1", "--date", "2005-03-01"])
+    assert r.exit_code == 0 and "undated 0 " in r.stderr and "warning" not in r.stderr
+    got = {g["article"]["source"][-7:]: g for g in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert got["001.txt"]["article"]["date"] == "2005-03-01"
+    assert got["001.txt"]["article"]["meta"]["date_from"] == "batch"
+    assert got["ard.txt"]["article"]["date"] == "2005-03-02"
+    meets = [rel for rel in got["001.txt"]["relations"] if rel["predicate"] == "meets"]
+    assert meets and meets[0]["attrs"]["date"] == "2005-02-28"  # "on Monday", anchored on the batch date

@@ -162,3 +162,16 @@ def test_exports_keep_iso_strings(tmp_path, fmt):
         nodes = dict(nx.read_graphml(out).nodes(data=True))
     trump = nodes["person/donald-trump"]
     assert (trump["first"], trump["last"]) == ("2025-02-25", "2025-03-07")
+
+
+def test_changes_counts_the_evidence_in_neither_window(tmp_path):
+    from kg import api
+
+    with open_store(str(tmp_path / "store")) as st:
+        st.load(graphs())
+    res = api.changes(store=tmp_path / "store", a_until="2025-02", b_since="2025-03")
+    assert res.summary["undated_evidence"] == 1
+    with pytest.raises(ValueError, match="not a date"):
+        api.changes(store=tmp_path / "store", a_until="31/03/2025", b_since="2025-03")
+    with pytest.raises(ValueError, match="not a date"):
+        api.alliances(store=tmp_path / "store", since="yesterday")

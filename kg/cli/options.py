@@ -179,6 +179,10 @@ def print_summary(counts, quiet: bool, report_path: str | None) -> None:
         return
     d = counts.as_dict()
     click.echo(" ".join(f"{k} {v}" for k, v in d.items()), err=True)
+    for s in counts.skipped[:20]:
+        click.echo(f"  skipped {s}", err=True)
+    if len(counts.skipped) > 20:
+        click.echo(f"  ... and {len(counts.skipped) - 20} more (use --report FILE for all)", err=True)
     if counts.undated:
         click.echo(
             f"kg: warning: {counts.undated} of {counts.extracted} articles have no date (none in their metadata, "
@@ -186,10 +190,6 @@ def print_summary(counts, quiet: bool, report_path: str | None) -> None:
             "one with --date DATE",
             err=True,
         )
-    for s in counts.skipped[:20]:
-        click.echo(f"  skipped {s}", err=True)
-    if len(counts.skipped) > 20:
-        click.echo(f"  ... and {len(counts.skipped) - 20} more (use --report FILE for all)", err=True)
 
 
 def exit_for(ctx, counts) -> None:
