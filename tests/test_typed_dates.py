@@ -171,6 +171,9 @@ def test_changes_counts_the_evidence_in_neither_window(tmp_path):
         st.load(graphs())
     res = api.changes(store=tmp_path / "store", a_until="2025-02", b_since="2025-03")
     assert res.summary["undated_evidence"] == 1
+    args = ["changes", "--store", str(tmp_path / "store"), "--a-until", "2025-02", "--b-since", "2025-03"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0 and "undated_evidence: 1" in r.stderr, r.output
     with pytest.raises(ValueError, match="not a date"):
         api.changes(store=tmp_path / "store", a_until="31/03/2025", b_since="2025-03")
     with pytest.raises(ValueError, match="not a date"):

@@ -108,12 +108,13 @@ def actors(ctx, store, since, until, top, fmt):
 @click.pass_context
 def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
     """Alliances and conflicts that are new, broken, lapsed or ended from date window A to window B,
-    with a sentence each; counts and PageRank movers on stderr."""
+    with a sentence each; counts, PageRank movers and the evidence
+    from undated articles (in neither window) on stderr."""
     show(
         ctx,
         api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store, top=top),
         fmt,
-        ("changes", "pagerank"),
+        ("changes", "pagerank", "undated_evidence"),
     )
 
 
