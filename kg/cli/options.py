@@ -178,18 +178,18 @@ def print_summary(counts, quiet: bool, report_path: str | None) -> None:
     if quiet:
         return
     d = counts.as_dict()
-    click.echo(" ".join(f"{k} {v}" for k, v in d.items()), err=True)
-    for s in counts.skipped[:20]:
-        click.echo(f"  skipped {s}", err=True)
-    if len(counts.skipped) > 20:
-        click.echo(f"  ... and {len(counts.skipped) - 20} more (use --report FILE for all)", err=True)
-    if counts.undated:
+    if counts.undated:  # before the counts, which stay the last line of a run that skipped nothing
         click.echo(
             f"kg: warning: {counts.undated} of {counts.extracted} articles have no date (none in their metadata, "
             "dateline, file name or front matter): --since/--until and `kg changes` leave them out; give them "
             "one with --date DATE",
             err=True,
         )
+    click.echo(" ".join(f"{k} {v}" for k, v in d.items()), err=True)
+    for s in counts.skipped[:20]:
+        click.echo(f"  skipped {s}", err=True)
+    if len(counts.skipped) > 20:
+        click.echo(f"  ... and {len(counts.skipped) - 20} more (use --report FILE for all)", err=True)
 
 
 def exit_for(ctx, counts) -> None:
