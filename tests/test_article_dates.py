@@ -1,10 +1,13 @@
 """An article's date from its metadata, dateline, file name or front matter; --date for a batch; date options."""
 
+import contextlib
 import json
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg import dates, readers
 from kg.analyse.graph import in_window
@@ -194,3 +197,14 @@ def test_extract_counts_and_warns_about_undated_articles_and_date_fills_them(tmp
     assert got["ard.txt"]["article"]["date"] == "2005-03-02"
     meets = [rel for rel in got["001.txt"]["relations"] if rel["predicate"] == "meets"]
     assert meets and meets[0]["attrs"]["date"] == "2005-02-28"  # "on Monday", anchored on the batch date
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=60) | st.from_regex(r"[A-Z]{3,8}, \d{1,2} [A-Za-z]{3,9} \d{4} – .{0,20}", fullmatch=True))
+def test_finding_a_date_never_raises_and_finds_only_real_days(text):
+    from kg.readers.dating import dateline_date, file_name_date
+
+    for found in (dates.article_date(text), dateline_date(text), file_name_date(text)):
+        assert found is None or dates.day_of(found) is not None
+    with contextlib.suppress(ValueError):  # anything but a year, month or day is a ValueError, nothing else
+        assert dates.period(dates.check(text)) is not None
