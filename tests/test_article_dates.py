@@ -75,10 +75,14 @@ def test_file_name(tmp_path, name, expected):
 
 def test_front_matter_gives_title_and_date_and_is_not_text(tmp_path):
     f = tmp_path / "dodds.md"
-    f.write_text("---\ntitle: Dodds quits\ndate: 2025-02-28\n---\n\nAnneliese Dodds resigned on Friday.\n", "utf-8")
+    f.write_text(
+        "---\ntitle: Dodds quits\ndate: 2025-02-28\nauthor: 'A. Reporter'\n---\n\n"
+        "Anneliese Dodds resigned on Friday.\n",
+        "utf-8",
+    )
     a = read_one(f)
     assert (a.title, a.date, a.text) == ("Dodds quits", "2025-02-28", "Anneliese Dodds resigned on Friday.\n")
-    assert a.meta["date_from"] == "front matter"
+    assert a.meta["date_from"] == "front matter" and a.meta["author"] == "A. Reporter"
 
 
 def test_order_metadata_dateline_file_name_front_matter(tmp_path):

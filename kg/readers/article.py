@@ -73,8 +73,8 @@ def parse_plain_text(text: str, source: str, meta: dict[str, Any] | None = None)
 
     A first line of at most 200 characters followed by more text is the title
     (Markdown ``#`` marks removed); the text is the rest, minus leading blank lines.
-    Front matter (``---`` lines around ``title:``/``date:`` fields) is not text: it gives the title and,
-    after the dateline and the file name, the date (:mod:`kg.readers.dating`).
+    Front matter (``key: value`` lines between ``---`` lines) is not text: it gives the title, after the
+    dateline and the file name the date (:mod:`kg.readers.dating`), and its other fields go into ``meta``.
     """
     text = normalise_newlines(text).removeprefix("\ufeff")
     front, text = split_front_matter(text)
@@ -85,7 +85,8 @@ def parse_plain_text(text: str, source: str, meta: dict[str, Any] | None = None)
         title, body = front["title"], _strip_leading_blank_lines(text)
     else:
         title, body = _split_title(_strip_leading_blank_lines(text))
-    article = Article(id=make_id(body), text=body, title=title, source=source, meta=meta or {})
+    extra = {k: v for k, v in front.items() if k not in ("title", "date")}
+    article = Article(id=make_id(body), text=body, title=title, source=source, meta={**extra, **(meta or {})})
     return date_article(article, front=front.get("date"))
 
 
