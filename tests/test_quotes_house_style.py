@@ -179,3 +179,74 @@ def test_the_clause_after_a_quote_ending_in_a_comma_attributes_it_whatever_its_v
         'anything to say," a crestfallen Barry Lim confided to the presenter.',
     )
     assert quote_with(g, "total disaster").speaker == "person/barry-lim"
+
+
+def test_a_role_noun_is_the_person_the_article_titles_so_not_the_organisation(nlp):
+    g = graph(
+        nlp,
+        "Faith schools were criticised by Ofsted chief, David Bell, in a speech on Monday. "
+        '"Too many pupils leave school knowing little of other faiths," said Mr Bell. '
+        "The Ofsted chief said his annual report would make particular reference to faith schools. "
+        '"Many must change their curriculum to teach respect for other cultures and traditions."',
+    )
+    assert quote_with(g, "particular reference").speaker == "person/david-bell"
+    assert quote_with(g, "Many must change").speaker == "person/david-bell"
+    assert not [q for q in g.quotes if q.speaker and q.speaker.startswith("organization/")]
+
+
+def test_a_former_post_does_not_speak_for_its_organisation(nlp):
+    g = graph(
+        nlp,
+        "The former UN commissioner for human rights told the programme the government's response "
+        "would be scrutinised internationally.",
+    )
+    assert not [q for q in g.quotes if q.speaker and "united-nations" in q.speaker]
+
+
+def test_it_said_is_the_organisation_the_paragraph_is_about(nlp):
+    g = graph(
+        nlp,
+        "Supermarket group Tesco has raised its profit forecast in the UK after strong sales over Christmas. "
+        '"Our customers in Britain responded well to lower prices in every part of the country," it said.',
+    )
+    (q,) = [q for q in g.quotes if "responded well" in q.text]
+    assert q.speaker is not None and q.speaker.startswith("organization/tesco")
+
+
+def test_it_said_after_a_thing_names_no_speaker(nlp):
+    g = graph(
+        nlp,
+        "Health Secretary John Reid welcomed a new report on Monday.\n\n"
+        "The report found that waiting lists had fallen in every region. "
+        '"Waiting times are shorter than at any time since records began in the health service," it said.',
+    )
+    assert quote_with(g, "Waiting times").speaker is None
+
+
+def test_a_speech_verb_hung_on_the_reported_clause_goes_on_from_the_outer_one(nlp):
+    g = graph(
+        nlp,
+        "Damian Hockney said Peter Hulme-Cross and himself had no intention of resigning and added that "
+        "they felt it was UKIP who were not being true to the electorate.",
+    )
+    assert "person/peter-hulme-cross" not in {q.speaker for q in g.quotes}
+    assert {q.speaker for q in g.quotes if q.text.startswith("they felt")} == {"person/damian-hockney"}
+
+
+def test_a_phrase_quoted_in_a_clause_someone_else_reports_is_not_its_subjects(nlp):
+    g = graph(
+        nlp,
+        'Liberal Democrat leader Charles Kennedy said: "We need a proper exit strategy for our troops." '
+        "Mr Kennedy pointed out that the Netherlands and Portugal have announced their withdrawal "
+        '"regardless of the situation on the ground".',
+    )
+    assert quote_with(g, "regardless of the situation").speaker == "person/charles-kennedy"
+
+
+def test_what_someone_says_another_has_shown_is_not_the_others_words(nlp):
+    g = graph(
+        nlp,
+        "Labour activists cheered the prime minister in Gateshead on Friday. Katrina Bull, a prospective "
+        "parliamentary candidate said Tony Blair had shown he could rouse the party's grassroots.",
+    )
+    assert "person/tony-blair" not in {q.speaker for q in g.quotes}

@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.nlp import attrs, lexicon, quote_marks, speakers
 from kg.nlp.component import LexiconUser
 from kg.nlp.quote_marks import Quotation
-from kg.nlp.quote_speakers import QuoteSpeakers
+from kg.nlp.quote_speakers import THOUGHT, QuoteSpeakers
 
 _TRANSCRIPT_RE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)
 _WORD = re.compile(r"\w")
@@ -196,6 +196,9 @@ class Quotes(QuoteSpeakers):
         if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in verb.children):
             return []  # "asked whether he thought the country was well-governed": a question, not a claim
         speaker, nominal = self._speaker(doc, verb)
+        outer = self._outer_cue(verb) if verb.lemma_ in THOUGHT else None
+        if outer is not None and self._speaker(doc, outer)[0] != speaker:
+            return []  # 'Ms Bull said Mr Blair had shown he could ...': what Ms Bull says, not Mr Blair
         if speaker is None and not (nominal and self.unattributed):
             return []  # no entity speaks ("it is said that", "sources said" unless unattributed quotes are kept)
         conf = 0.8 if speaker else 0.5

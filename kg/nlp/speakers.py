@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Token
 from kg.nlp import attrs
 
 MALE = frozenset({"he", "him", "himself"})
+PAST = ("former", "ex", "then", "late", "previous", "erstwhile")
 FEMALE = frozenset({"she", "her", "herself"})
 _MALE_TITLES = {"mr", "mr.", "sir", "lord", "baron", "king", "prince"}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "baroness", "dame", "queen", "princess"}
@@ -58,8 +59,84 @@ VOICES = {
     "memo",
     "book",
 }
+# people named by their post ("the Ofsted chief", "the SNP's parliamentary leader"): a person, never the
+# organisation named in the phrase, which only a spokesperson or an official speaks for
+ROLE_NOUNS = frozenset(
+    {
+        "leader",
+        "chief",
+        "head",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "president",
+        "secretary",
+        "minister",
+        "director",
+        "executive",
+        "boss",
+        "commissioner",
+        "governor",
+        "editor",
+        "founder",
+        "candidate",
+        "inspector",
+        "economist",
+        "analyst",
+        "strategist",
+        "chancellor",
+        "mayor",
+        "deputy",
+    }
+)
 _SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
+_ORG_TYPES = ("Organization", "Media", "GPE", "Group")  # what "it" may speak for
+# nouns that stand for an organisation named before ("the firm said ... it added")
+ORG_NOUNS = frozenset(
+    {
+        "company",
+        "firm",
+        "group",
+        "bank",
+        "carrier",
+        "airline",
+        "retailer",
+        "business",
+        "network",
+        "agency",
+        "union",
+        "party",
+        "broadcaster",
+        "insurer",
+        "newspaper",
+        "paper",
+    }
+)
 _VOICED_TYPES = ("Person", "Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
+
+
+def is_role(tok: Token, office: bool) -> bool:
+    """``tok`` names a person by their post ("chief", "the first minister"; ``office``: kg typed it an
+    office), not one who speaks for an organisation ("spokesman", "official")."""
+    if tok.lemma_.lower() in VOICES:
+        return False
+    return office or (tok.pos_ == "NOUN" and tok.lemma_.lower() in ROLE_NOUNS)
+
+
+def is_former(tok: Token) -> bool:
+    """A post held before ("the former UN commissioner", "ex-chairman")."""
+    return any(c.lower_ in PAST for c in tok.children) or tok.lower_.startswith("ex-")
+
+
+def _owners(doc: Doc, tok: Token) -> frozenset[str]:
+    """The organisations, parties and places a role noun's own modifiers name ("the SNP's leader")."""
+    out = set()
+    for c in tok.children:
+        if c.dep_ in ("compound", "poss", "amod", "nmod"):
+            eid = (doc._.kg_token_entity or {}).get(c.i)
+            if eid:
+                out.add(eid)
+    return frozenset(out)
 
 
 def main_clause(verb: Token) -> bool:
@@ -132,6 +209,7 @@ class Speakers:
         self._mentions: dict[str, list[tuple[int, bool, bool]]] = {}
         self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, str | None] = {}
+        self._titles: list[tuple[str, str, frozenset[str]]] | None = None
 
     def resolve(self, tok: Token) -> str | None:
         """The person (or the organisation of an unnamed spokesperson) a he/she token refers to, or None."""
@@ -154,6 +232,78 @@ class Speakers:
         if found and found.subject and (found.at > at or not subject):
             return found.person  # someone else is, or became since, the subject
         return ref
+
+    def holder(self, tok: Token) -> str | None:
+        """The one person the article names with the post a role noun names, with its owner when it names
+        one ("Ofsted chief, David Bell ... The Ofsted chief said": Bell), or None."""
+        if self._titles is None:
+            self._titles = self._build_titles()
+        owners = _owners(self.doc, tok)
+        found = {person for person, role, their in self._titles if role == tok.lemma_.lower() and their >= owners}
+        return found.pop() if len(found) == 1 else None
+
+    def _build_titles(self) -> list[tuple[str, str, frozenset[str]]]:
+        """(person, role noun, owners) for each person mention with a post beside it: "Ofsted chief,
+        David Bell", "SNP leader Nicola Sturgeon", "David Bell, the Ofsted chief"."""
+        doc, ents = self.doc, self.doc._.kg_entities or {}
+        out = []
+        for m in doc._.kg_mentions or []:
+            e = ents.get(m.entity_id)
+            if e is None or e.type != "Person":
+                continue
+            root = doc[m.start : m.end].root
+            near = [c for c in root.children if c.dep_ in ("compound", "appos") and not m.start <= c.i < m.end]
+            if root.dep_ in ("appos", "compound"):
+                near.append(root.head)
+            for t in near:
+                if t.pos_ == "NOUN" and t.lemma_.lower() in ROLE_NOUNS and not is_former(t):
+                    out.append((e.id, t.lemma_.lower(), _owners(doc, t)))
+        return out
+
+    def resolve_it(self, tok: Token) -> str | None:
+        """The organisation an "it" speaker is ("Multiplex believes ... ," it said): the last singular
+        main-clause subject outside quotations in its paragraph or the one before, when that names an
+        organisation; a thing there ("the report", "the plan") or none leaves it unresolved. Persons and
+        plurals are passed over."""
+        return self._organisation(tok, True)
+
+    def resolve_org_noun(self, tok: Token) -> str | None:
+        """The organisation "the firm", "the bank" or "the party" is: the last organisation that was a
+        main-clause subject outside quotations in its paragraph or the one before, or None."""
+        if tok.lemma_.lower() not in ORG_NOUNS or not any(c.lower_ == "the" for c in tok.children):
+            return None
+        return self._organisation(tok, False)
+
+    def _organisation(self, tok: Token, things_stop: bool) -> str | None:
+        if tok.i in self._resolved:
+            return self._resolved[tok.i]
+        self._resolved[tok.i] = None
+        doc, ents = self.doc, self.doc._.kg_entities or {}
+        p = bisect_right(self.para_starts, tok.idx) - 1
+        lo = self.para_starts[max(p - 1, 0)]
+        found = None
+        for i in range(tok.i - 1, -1, -1):
+            t = doc[i]
+            if t.idx < lo:
+                break
+            if t.dep_ not in _SUBJECTS or not main_clause(t.head) or self.quoted(t.idx) or self._reported(t):
+                continue
+            eid = attrs.entity_of(doc, t.i) or (self._voiced(t) if t.lemma_ in VOICES else None)
+            kind = ents[eid].type if eid and eid in ents else ""
+            if kind in _ORG_TYPES:
+                found = eid
+                break
+            if not kind and t.lower_ == "it":
+                found = self.resolve_it(t)
+                break
+            if not kind and t.lemma_.lower() in ORG_NOUNS:
+                found = self.resolve_org_noun(t)
+                break
+            if kind == "Person" or t.pos_ == "PRON" or t.tag_ in ("NNS", "NNPS") or not things_stop:
+                continue  # not what "it" is: a person or a plural
+            break  # a thing: "The report said ... it said"
+        self._resolved[tok.i] = found
+        return found
 
     def _reported(self, tok: Token) -> bool:
         """``tok`` is inside the words a speech verb reports ("said Mr Howard's stance was ...")."""
@@ -238,6 +388,13 @@ class Speakers:
         """Whom an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman for the Home
         Office", "Tony Blair's official spokesman"), or None."""
         ents = self.doc._.kg_entities or {}
+        named = (self.doc._.kg_token_entity or {}).get(tok.i)
+        if is_role(tok, bool(named and ents.get(named) and ents[named].type == "Office")):
+            # "the Ofsted chief" is the one the article names so, "the former UN commissioner" nobody named;
+            # neither speaks for the organisation
+            holder = None if is_former(tok) else self.holder(tok)
+            if holder or is_former(tok):
+                return holder
         head = _subject_phrase(tok)
         if head is not None and head is not tok:  # "A Department for Constitutional Affairs spokeswoman"
             eid = attrs.entity_of(self.doc, head.i)
@@ -246,7 +403,8 @@ class Speakers:
         for c in tok.children:
             inner = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "for" else [c]
             for t in inner:
-                if c.dep_ in ("compound", "poss", "prep"):
+                # "a Conservative spokeswoman": a party or a nation as an adjective
+                if c.dep_ in ("compound", "poss", "prep") or (c.dep_ == "amod" and tok.lemma_ in VOICES):
                     eid = attrs.entity_of(self.doc, t.i)
                     if eid and ents.get(eid) and ents[eid].type in _VOICED_TYPES:
                         return eid
