@@ -250,3 +250,52 @@ def test_what_someone_says_another_has_shown_is_not_the_others_words(nlp):
         "parliamentary candidate said Tony Blair had shown he could rouse the party's grassroots.",
     )
     assert "person/tony-blair" not in {q.speaker for q in g.quotes}
+
+
+def test_a_headline_of_a_name_and_a_colon_is_that_speakers_claim(nlp):
+    text = (
+        "Pence: Flowers will not be at the debate\n\nRepublican vice-presidential nominee Mike Pence said on "
+        "Sunday that Donald Trump had only been mocking the Clinton campaign."
+    )
+    q = quote_with(graph(nlp, text), "will not be at the debate")
+    assert (q.speaker, q.kind) == ("person/mike-pence", "reported")
+
+
+def test_a_transcript_turn_kg_cannot_name_is_kept_without_a_speaker(nlp):
+    g = graph(
+        nlp,
+        "Vice-presidential nominee Mike Pence spoke to Fox News on Sunday.\n\n"
+        "WALLACE: Will Gennifer Flowers be there at the debate tomorrow night?\n\n"
+        "PENCE: Gennifer Flowers will not be attending the debate tomorrow night.",
+    )
+    assert quote_with(g, "Will Gennifer Flowers be there").speaker is None
+    assert quote_with(g, "will not be attending").speaker == "person/mike-pence"
+
+
+def test_a_capitalised_label_outside_a_transcript_is_no_turn(nlp):
+    g = graph(nlp, "UPDATE: The vote in the Commons was delayed until Monday evening by Tony Blair.")
+    assert not [q for q in g.quotes if q.cue == ":"]
+
+
+def test_a_semicolon_ends_what_was_said(nlp):
+    g = graph(
+        nlp,
+        "Republicans in Congress said the timing of the announcement in Washington was not intentional; "
+        "they only learned of it on Friday.",
+    )
+    assert quote_with(g, "timing of the announcement").text.endswith("not intentional")
+
+
+def test_according_to_in_the_middle_attributes_the_clause_before_it(nlp):
+    g = graph(
+        nlp,
+        "Britain's richest people would see their incomes go up by as much as 19.9 percent, according to the "
+        "Institute for Fiscal Studies, more than twice what it projected for the middle class.",
+    )
+    q = quote_with(g, "incomes go up")
+    assert q.speaker == "organization/institute-for-fiscal-studies" and q.text.endswith("19.9 percent")
+
+
+def test_pointed_out_reports_speech(nlp):
+    g = graph(nlp, "Liberal Democrat leader Charles Kennedy pointed out that Labour had broken its promise on fees.")
+    assert quote_with(g, "broken its promise").speaker == "person/charles-kennedy"

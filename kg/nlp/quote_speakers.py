@@ -123,6 +123,8 @@ class QuoteSpeakers:
                     return eid, True
                 nominal = True  # a speaker kg cannot name
                 continue
+            if s.pos_ == "PRON" and s.lower_ == "it" and verb.lemma_ in THOUGHT:
+                continue  # "It shows an officer ...": a video or a report, not who speaks
             if s.pos_ == "PRON" and s.lower_ == "it" and not (doc._.kg_coref or {}).get(s.i):
                 eid = self.speakers.resolve_it(s)
                 if eid:
