@@ -60,7 +60,8 @@ class QuoteSpeakers:
                     return eid
         if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ == "the" for c in tok.children):
             # "said the spokesman": the one named before, not a person coreference guesses
-            return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx)
+            gender = {"spokesman": "m", "spokeswoman": "f"}.get(tok.lemma_)
+            return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx, gender)
         if self._role(tok, named):
             # "The Ofsted chief said": the holder coreference or the article names, not the organisation;
             # "the former UN commissioner" does not speak for it
@@ -101,7 +102,8 @@ class QuoteSpeakers:
     def _speaker(self, doc: Doc, verb: Token) -> tuple[str | None, bool]:
         """(speaker entity, whether the verb has a nominal speaker at all)."""
         outer = self._outer_cue(verb)
-        if outer is not None and verb.dep_ == "conj" and not any(c.dep_ in _SUBJ for c in verb.children):
+        own = any(c.dep_ in (*_SUBJ, "auxpass") for c in verb.children)  # "was told ...": the teller speaks
+        if outer is not None and verb.dep_ == "conj" and not own:
             # 'He said Mr X and himself had no intention of resigning and added that ...': the parser hung
             # "added" on the reported clause; it goes on from the outer verb
             return self._speaker(doc, outer)
@@ -129,8 +131,7 @@ class QuoteSpeakers:
                 eid = self.speakers.resolve_it(s)
                 if eid:
                     return eid, True
-                nominal = True
-                continue
+                continue  # a thing ("the guidance ... it said"): who stands behind it is looked for as before
             eid = self._speaker_of(doc, s)
             if eid:
                 return eid, True
@@ -209,7 +210,8 @@ class QuoteSpeakers:
         for side in [after, before] if comma else [before, after]:
             for tok in side:
                 names = tok.lemma_ in self.naming and tok.left_edge.i <= span.start <= tok.right_edge.i + 1
-                if self._is_cue(tok) and embedded and self._reported_clause(doc, tok) and not self._governs(tok, span):
+                reported = tok.i < span.start and self._reported_clause(doc, tok)
+                if self._is_cue(tok) and embedded and reported and not self._governs(tok, span):
                     continue  # 'pointed out that the Netherlands have announced their withdrawal "regardless ..."'
                 if self._is_cue(tok) or (names and tok.pos_ == "VERB" and not self._quoted(tok.idx)):
                     while tok.dep_ == "xcomp" and self._is_cue(tok.head):

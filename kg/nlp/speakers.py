@@ -25,10 +25,11 @@ from typing import NamedTuple
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
-from kg.nlp import attrs
+from kg.nlp import args, attrs
 
 MALE = frozenset({"he", "him", "himself"})
 PAST = ("former", "ex", "then", "late", "previous", "erstwhile")
+_OWNER_DEPS = ("compound", "poss", "amod", "nmod", "prep", "pobj")
 FEMALE = frozenset({"she", "her", "herself"})
 _MALE_TITLES = {"mr", "mr.", "sir", "lord", "baron", "king", "prince"}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "baroness", "dame", "queen", "princess"}
@@ -90,7 +91,7 @@ ROLE_NOUNS = frozenset(
     }
 )
 _SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
-_ORG_TYPES = ("Organization", "Media", "GPE", "Group")  # what "it" may speak for
+_ORG_TYPES = ("Organization", "Media", "GPE")  # what "it" may speak for
 # nouns that stand for an organisation named before ("the firm said ... it added")
 ORG_NOUNS = frozenset(
     {
@@ -112,6 +113,7 @@ ORG_NOUNS = frozenset(
         "paper",
     }
 )
+MEDIA_NOUNS = frozenset({"network", "broadcaster", "newspaper", "paper"})  # which stand for a media outlet
 _VOICED_TYPES = ("Person", "Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
 
 
@@ -129,13 +131,16 @@ def is_former(tok: Token) -> bool:
 
 
 def _owners(doc: Doc, tok: Token) -> frozenset[str]:
-    """The organisations, parties and places a role noun's own modifiers name ("the SNP's leader")."""
+    """The organisations, parties and places a role noun's own phrase names ("the SNP's leader", "the
+    Conservative Party co-chairman", "chairman of the Commission for Racial Equality")."""
     out = set()
-    for c in tok.children:
-        if c.dep_ in ("compound", "poss", "amod", "nmod"):
-            eid = (doc._.kg_token_entity or {}).get(c.i)
-            if eid:
-                out.add(eid)
+    todo = [c for c in tok.children if c.dep_ in _OWNER_DEPS]
+    while todo:
+        c = todo.pop()
+        eid = (doc._.kg_token_entity or {}).get(c.i)
+        if eid:
+            out.add(eid)
+        todo += [g for g in c.children if g.dep_ in _OWNER_DEPS]
     return frozenset(out)
 
 
@@ -236,6 +241,10 @@ class Speakers:
     def holder(self, tok: Token) -> str | None:
         """The one person the article names with the post a role noun names, with its owner when it names
         one ("Ofsted chief, David Bell ... The Ofsted chief said": Bell), or None."""
+        if tok.tag_ in ("NNS", "NNPS") or not any(
+            c.dep_ == "poss" or c.lower_ in ("the", "this") for c in tok.children
+        ):
+            return None  # "analysts said", "one analyst suggested": not the one the article titles so
         if self._titles is None:
             self._titles = self._build_titles()
         owners = _owners(self.doc, tok)
@@ -288,9 +297,15 @@ class Speakers:
                 break
             if t.dep_ not in _SUBJECTS or not main_clause(t.head) or self.quoted(t.idx) or self._reported(t):
                 continue
-            eid = attrs.entity_of(doc, t.i) or (self._voiced(t) if t.lemma_ in VOICES else None)
+            if things_stop and t.lemma_ in VOICES and (voiced := self._voiced(t)):
+                found = voiced  # "Mr Crosby's statement said ... It added": the statement, for Mr Crosby
+                break
+            eid = attrs.entity_of(doc, t.i)
+            if eid is None and not is_role(t, False):
+                eid = args.entity_of(doc, t)  # "The US government denied ..."
             kind = ents[eid].type if eid and eid in ents else ""
-            if kind in _ORG_TYPES:
+            noun_fits = kind in ("Organization", "Media") and (kind == "Media") == (tok.lemma_.lower() in MEDIA_NOUNS)
+            if (tok.lower_ == "it" and kind in _ORG_TYPES) or noun_fits:
                 found = eid
                 break
             if not kind and t.lower_ == "it":
@@ -374,7 +389,10 @@ class Speakers:
             elif isinstance(m, _Role):
                 self._add(doc[i].idx, m.person, m.subject)
             elif isinstance(m, str):  # an unnamed man or woman, or whom they speak for
-                self._add(doc[i].idx, self._voiced(doc[i]), True, m or None)
+                eid = self._voiced(doc[i])
+                if eid is None and m and any(c.lower_ == "the" for c in doc[i].children):
+                    eid = self.voice_before(doc[i].idx, m)  # "The spokesman highlighted ...": the one before
+                self._add(doc[i].idx, eid, True, m or None)
             else:
                 span = doc[m.start : m.end]
                 root = span.root
@@ -410,9 +428,10 @@ class Speakers:
                         return eid
         return None
 
-    def voice_before(self, pos: int) -> str | None:
-        """Whom the last unnamed spokesperson before ``pos`` (in its paragraph or the one before) spoke
-        for: "the spokesman" after "a spokesman for the Home Office"."""
+    def voice_before(self, pos: int, gender: str | None = None) -> str | None:
+        """Whom the last unnamed spokesperson (of ``gender``, "m" or "f", when given) before ``pos`` in its
+        paragraph or the one before spoke for: "the spokesman" after "a spokesman for the Home Office";
+        None when kg could not tell whom that one speaks for."""
         if self._entries is None:
             self._build()
         assert self._entries is not None
@@ -422,7 +441,7 @@ class Speakers:
             at, eid, _, unnamed = self._entries[k]
             if at < lo:
                 break
-            if unnamed and eid:
+            if unnamed and gender in (None, unnamed):
                 return eid
         return None
 
