@@ -299,3 +299,32 @@ def test_according_to_in_the_middle_attributes_the_clause_before_it(nlp):
 def test_pointed_out_reports_speech(nlp):
     g = graph(nlp, "Liberal Democrat leader Charles Kennedy pointed out that Labour had broken its promise on fees.")
     assert quote_with(g, "broken its promise").speaker == "person/charles-kennedy"
+
+
+def test_the_spokesman_is_the_last_unnamed_spokesman_not_an_earlier_spokeswomans_party(nlp):
+    g = graph(
+        nlp,
+        "A Conservative spokeswoman said the party stuck to the rules on telephone calls in Britain. "
+        "A spokesman for the Information Commissioner said the rules in Britain were unclear. "
+        "The spokesman said it might be considered marketing if a party in Britain kept the data.",
+    )
+    assert quote_with(g, "the party stuck").speaker == "organization/conservative-party"
+    assert not [q for q in g.quotes if "considered marketing" in q.text and q.speaker]
+
+
+def test_the_bank_said_is_an_organisation_named_before_not_a_people(nlp):
+    g = graph(
+        nlp,
+        "The Bank of Mexico published its annual report on remittances in Mexico City. About 10 million "
+        "Mexicans live in the US. Last year there were 50.9 million transfers to Mexico, the bank said.",
+    )
+    assert quote_with(g, "50.9 million transfers").speaker == "organization/bank-of-mexico"
+
+
+def test_analysts_are_not_the_one_analyst_the_article_names(nlp):
+    g = graph(
+        nlp,
+        "Analysts at HSBC in London said that consolidation in the banking sector in Japan was likely to "
+        "continue. Heronry Nozaki, an analyst at Nomura in Tokyo, said shares would rise.",
+    )
+    assert not [q for q in g.quotes if "consolidation" in q.text and q.speaker]
