@@ -93,3 +93,40 @@ def first_compatible(a: str, b: str) -> bool:
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
     return fuzz.ratio(a, b) >= FUZZ and a[0] == b[0]
+
+
+# titles said with a first name: a knight or dame ("Sir Alan" is Sir Alan Budd), a royal ("Prince Harry")
+KNIGHTHOOD = frozenset({"sir", "dame"})
+ROYAL = frozenset({"prince", "princess"})
+
+
+def first_name_ref(name: str, aliases: list[str] | tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """(title, first name) when a person is named by a title that goes with a first name and that name
+    alone ("Sir Alan", "Prince Harry"), else None: such a word is no surname.
+
+    >>> first_name_ref("Alan", ["Sir Alan"]), first_name_ref("Harry", ["Prince Harry"])
+    (('Sir', 'Alan'), ('Prince', 'Harry'))
+    >>> first_name_ref("Howard", ["Mr Howard"]), first_name_ref("Alan Budd", ["Sir Alan Budd"])
+    (None, None)
+    """
+    clean = person_name(name).split()
+    if len(clean) != 1:
+        return None
+    for form in (name, *aliases):
+        words = ids.normalise_name(form).split()
+        title = words[0].rstrip(".") if words else ""
+        if len(words) == 2 and title.casefold() in KNIGHTHOOD | ROYAL and words[1] == clean[0]:
+            return title.title(), clean[0]
+    return None
+
+
+def knight_first_name(name: str) -> str | None:
+    """The first name a knight or dame is called by with their title ("Sir Alan Budd" -> "Alan"), else None.
+
+    >>> knight_first_name("Sir Alan Budd"), knight_first_name("Alan Budd"), knight_first_name("Sir Alan")
+    ('Alan', None, None)
+    """
+    words = ids.normalise_name(name).split()
+    if len(words) >= 3 and words[0].rstrip(".").casefold() in KNIGHTHOOD:
+        return words[1]
+    return None
