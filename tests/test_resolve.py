@@ -128,6 +128,58 @@ def test_a_knight_named_by_first_name_is_the_knight_of_the_article_and_no_surnam
     assert next(e for e in seven.entities if e.id == "person/prince-charles").name == "Prince Charles"
 
 
+def test_a_role_or_an_organisation_before_a_name_is_no_part_of_it():
+    r = Resolver()
+    unison = _article("0", "Dave Prentis")
+    unison.entities.append(Entity("organization/unison", "Unison", "Organization"))
+    out = _final(
+        r.stream(
+            [
+                _article("1", "Backbencher Stephen Pound"),  # before the name it hides: waits for it
+                unison,
+                _article("2", "Unison Dave Prentis"),
+                _article("3", "Stephen Pound"),
+                _article("4", "Philippe Sands QC"),
+                _article("5", "Philippe Sands"),
+                _article("6", "Manjit Singh Gill"),  # a name of three words stays whole
+                _article("7", "Singh Gill"),
+            ]
+        )
+    )
+    ids = {g.article.id: _ids(g) for g in out}
+    assert ids["1"] == ids["3"] == ["person/stephen-pound"]
+    assert ids["2"] == ["person/dave-prentis"]
+    assert ids["4"] == ids["5"] == ["person/philippe-sands"]
+    assert ids["6"] == ["person/manjit-singh-gill"] and ids["7"] == ["person/singh-gill"]
+
+
+def test_a_shared_surname_goes_to_the_one_its_article_names_in_full():
+    out = _final(
+        Resolver().stream(
+            [
+                _article("1", "Ken Macdonald"),
+                _article("2", "Ian MacDonald QC", "MacDonald"),
+                _article("3", "MacDonald"),
+            ]
+        )
+    )
+    ids = {g.article.id: _ids(g) for g in out}
+    assert ids["2"] == ["person/ian-macdonald"]
+    assert ids["3"] == ["person/macdonald"]  # two known: no guess
+
+
+def test_a_short_form_of_a_given_name_is_the_same_person():
+    out = _final(
+        Resolver().stream(
+            [
+                _article("1", "Vincent Cable", "Edward Heath", "John McConnell"),
+                _article("2", "Vince Cable", "Ted Heath", "Jack McConnell"),
+            ]
+        )
+    )
+    assert _ids(out[1]) == ["person/edward-heath", "person/jack-mcconnell", "person/vincent-cable"]
+
+
 def test_two_milibands_stay_two_people_and_the_bare_surname_stays_unmerged():
     r = Resolver()
     out = _final(

@@ -10,7 +10,9 @@ articles this stage does, using
   remembers how names resolved (acronyms and short forms of organisations too),
 - the curation file (:mod:`kg.resolve.curation`), whose merges and splits always win.
 
-Rules, in order: titles are stripped ("Sir Keir Starmer", "Mr Starmer"); a full
+Rules, in order: titles and post-nominal letters are stripped ("Sir Keir Starmer",
+"Mr Starmer", "Philippe Sands QC"), and so is a role or an organisation's name the
+model put before a name ("Backbencher Stephen Pound", "Unison Dave Prentis"); a full
 name resolves to a known full name with the same surname and a compatible first
 name (equal, an initial, or close by rapidfuzz: "Volodymyr Zelenskyy" ->
 "Volodymyr Zelensky"), never across different first names (David Miliband and
@@ -53,6 +55,7 @@ from kg.resolve.names import (
     close_lengths,
     first_compatible,
     first_name_ref,
+    is_first_name,
     is_peer,
     knight_first_name,
     person_name,
@@ -64,6 +67,8 @@ log = logging.getLogger("kg")
 
 ALIASES_FILE = "aliases.json"
 _NAME_TYPES = ("Person",)
+# the types of a known name that, before a person's name, is no first name ("Unison Dave Prentis")
+_OTHER_TYPES = ("Organization", "GPE", "Group", "Media", "Location")
 # articles a bare surname waits for its full name before it is loaded (Resolver.stream): a longer wait
 # means fewer articles loaded twice, but those still waiting when the input ends are loaded after the NLP
 # has finished
@@ -149,7 +154,7 @@ class Resolver:
         pid = ids.entity_id(clean, "Person")  # "Sir Keir Starmer" is known as person/keir-starmer
         if pid in self.people or self.curation.target(pid) != pid or self.curation.target(entity_id) != entity_id:
             return  # known already, or merged away by the user: not a target
-        if self.candidates(clean):
+        if self.prefixed(clean.split()) or self.candidates(clean):
             return  # a variant of a known name ("Donald J. Trump" after "Donald Trump")
         self.people[pid] = clean
         self.names[pid] = (clean, "Person")
@@ -229,6 +234,8 @@ class Resolver:
         exact = ids.entity_id(clean, "Person")
         if exact in self.people:
             return [exact]
+        if self.prefixed(words):
+            return self.candidates(" ".join(words[1:]))
         if len(words) == 1:
             return sorted(self._by_surname.get(words[0].casefold(), ()))
         first = words[0]
@@ -239,6 +246,14 @@ class Resolver:
                 if first_compatible(first, known[0]):
                     out.add(pid)
         return sorted(out)
+
+    def prefixed(self, words: list[str]) -> bool:
+        """Whether the first of three or more words is no given name but a word the model put before one:
+        a role or a known organisation ("Backbencher Stephen Pound", "Unison Dave Prentis"); such a name
+        is the rest's, never a person of its own."""
+        if len(words) < 3 or is_first_name(words[0]):
+            return False
+        return is_first_name(words[1]) or any(ids.entity_id(words[0], t) in self.names for t in _OTHER_TYPES)
 
     def _close_surnames(self, surname: str) -> list[str]:
         """The known surnames equal or close to ``surname``. Only surnames of a length that can score
@@ -258,9 +273,13 @@ class Resolver:
                 compared[n] = len(known)
         return close
 
-    def target(self, e: Entity, offices: set[str] | None = None) -> tuple[str, str, str]:
+    def target(
+        self, e: Entity, offices: set[str] | None = None, present: set[str] | None = None
+    ) -> tuple[str, str, str]:
         """(id, name, type) that entity ``e`` resolves to. ``offices``: the posts ``e`` holds in its
-        article, which pick among several known people with its surname ("Blair", Prime Minister)."""
+        article, which pick among several known people with its surname ("Blair", Prime Minister);
+        ``present``: the known people its article names in full, who pick next ("Mr MacDonald" in an
+        article on Ian MacDonald, with Ken Macdonald known from another)."""
         cur = self.curation
         tid, tname, ttype = e.id, e.name, e.type
         if cur.target(e.id) != e.id:
@@ -274,6 +293,8 @@ class Resolver:
                     c = [p for p in c if sex([self.people.get(p, "")]) in (None, known)]
                 if len(c) > 1 and offices:
                     c = [p for p in c if self.offices.get(p, set()) & offices] or c
+                if len(c) > 1 and present:
+                    c = [p for p in c if p in present] or c
                 if len(c) == 1:
                     found = c[0]
                 elif not c:
@@ -323,13 +344,13 @@ class Resolver:
         return out
 
     def pending(self, g: ArticleGraph) -> bool:
-        """Whether ``g`` has a bare person surname, or a knight named by first name ("Sir Alan"), that no
-        known full name explains yet (resolve it later)."""
+        """Whether ``g`` has a bare person surname, a knight named by first name ("Sir Alan") or a name
+        behind a role word (:meth:`prefixed`) that no known full name explains yet (resolve it later)."""
         titled = self.titled(g)
         return any(not settled for _, settled in titled.values()) or any(
             e.type == "Person"
             and e.id not in titled
-            and len(person_name(e.name).split()) == 1
+            and (len(person_name(e.name).split()) == 1 or self.prefixed(person_name(e.name).split()))
             and not self.candidates(e.name)
             and self.curation.target(e.id) == e.id
             for e in g.entities
@@ -346,8 +367,14 @@ class Resolver:
             if r.predicate == "holds_position":
                 held[r.subject].add(r.object)
         titled = self.titled(g)
+        present = {
+            p
+            for x in g.entities
+            if x.type == "Person" and len(person_name(x.name).split()) > 1
+            for p in self.candidates(x.name)
+        }
         for e in g.entities:
-            tid, tname, ttype = titled[e.id][0] if e.id in titled else self.target(e, held.get(e.id))
+            tid, tname, ttype = titled[e.id][0] if e.id in titled else self.target(e, held.get(e.id), present)
             mapping[e.id] = tid
             ent = merged.get(tid)
             if ent is None:
