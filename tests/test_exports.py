@@ -90,7 +90,7 @@ def _read(path):
 
 
 NODE_FIELD = re.compile(
-    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string)(\[\])?)?)$"
+    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string|date|datetime)(\[\])?)?)$"
 )
 REL_FIELD = re.compile(
     r"^(:START_ID\((Article|Entity|Quote)\)|:END_ID\((Article|Entity|Quote)\)|:TYPE|"
@@ -180,7 +180,7 @@ def test_neo4j_admin_import_loads_the_csv(csv_dir, tmp_path):
 def _csv_snapshot(folder):
     """The graph the CSV files describe, as helpers.neo4j_snapshot() dumps a Neo4j graph: typed
     properties, labels, relationship types and end ids."""
-    cast = {"int": int, "double": float, "string": str}
+    cast = {"int": int, "double": float, "string": str, "date": str, "datetime": str}  # temporals as ISO text
     dump = lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)  # noqa: E731
     nodes, rels = [], []
 

@@ -20,11 +20,14 @@ from kg.analyse import centrality as _ce
 from kg.analyse import positions as _po
 from kg.analyse.graph import actor_graph, find_actor
 from kg.api.common import Analysis, StoreLocation, open_for_reading
+from kg.dates import bounds
 
 
 def graph(*, store: StoreLocation = None, since: str | None = None, until: str | None = None):
     """The actor graph of a store (with evidence lists), for a date window: the embedded store at
-    a directory, or a SPARQL or Neo4j server (see :func:`kg.stores.open_store`)."""
+    a directory, or a SPARQL or Neo4j server (see :func:`kg.stores.open_store`); ``since``/``until`` are ISO
+    years, months or days (ValueError otherwise), and leave undated articles out."""
+    bounds(since, until)
     with open_for_reading(store) as st:
         return actor_graph(st, since=since, until=until, evidence=True)
 
@@ -269,6 +272,7 @@ def actors(
     """Actors with their type, aliases, article count and first/last article date, most mentioned first."""
     from kg.analyse.graph import ACTOR_TYPES
 
+    lo, hi = bounds(since, until)
     with open_for_reading(store) as st:
         G = actor_graph(st, since=since, until=until)
         aliases = st.aliases()
@@ -277,9 +281,7 @@ def actors(
         n
         for n, d in G.nodes(data=True)
         if d.get("type") in keep
-        and (
-            not (since or until) or (d.get("first") and d["last"] >= (since or "") and d["first"] <= (until or "9999"))
-        )
+        and (not (since or until) or (d.get("first") and d["last"] >= (lo or "") and d["first"] <= (hi or "9999")))
     ]
     nodes.sort(key=lambda n: (-G.nodes[n].get("articles", 0), n))
     rows = [
@@ -309,12 +311,15 @@ def changes(
     """Alliances and conflicts that appeared, broke, lapsed or ended between window A
     (``a_since``..``a_until``) and window B (``b_since``..``b_until``), one row per tie with both
     signed weights and a sentence (:func:`kg.analyse.alliances.tie_changes`). ``summary``: the count
-    of each kind and the actors whose PageRank rose or fell most."""
+    of each kind, the actors whose PageRank rose or fell most, and how much evidence is from undated
+    articles (in neither window)."""
     from kg.analyse.graph import window
 
     if not any((a_since, a_until)) or not any((b_since, b_until)):
         raise ValueError("give both windows: --a-since/--a-until and --b-since/--b-until (ISO dates)")
+    bounds(a_since, a_until), bounds(b_since, b_until)
     G = graph(store=store)
+    undated = sum(1 for *_, d in G.edges(data=True) for e in d.get("evidence", ()) if not e.get("date"))
     A, B = window(G, a_since, a_until), window(G, b_since, b_until)
     rows = _al.tie_changes(_al.signed_graph(A), _al.signed_graph(B))
     counts = {kind: sum(1 for r in rows if r["change"] == kind) for kind in _al.CHANGES.values()}
@@ -330,6 +335,7 @@ def changes(
             "windows": {"a": [a_since, a_until], "b": [b_since, b_until]},
             "changes": counts,
             "pagerank": [{"actor": m["actor"], "change": m["change"]} for m in movers],
+            "undated_evidence": undated,
         },
     )
 

@@ -34,7 +34,17 @@ from kg.stores.neo4j.rows import ASSERTION, ENTITY, clean, label, names
 ARRAY_DELIMITER = "\x1f"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
-ARTICLE_HEADER = ["id:ID(Article)", "title", "date", "url", "source", "contentHash", ":LABEL"]
+# typed as the loader writes them: date a Date, publishedAt a DateTime
+ARTICLE_HEADER = [
+    "id:ID(Article)",
+    "title",
+    "date:date",
+    "publishedAt:datetime",
+    "url",
+    "source",
+    "contentHash",
+    ":LABEL",
+]
 ENTITY_HEADER = ["id:ID(Entity)", "name", "type", ":LABEL"]
 ASSERTION_HEADER = [
     "id:ID(Assertion)",
@@ -49,6 +59,8 @@ ASSERTION_HEADER = [
     "extractor",
     "modality",
     "eventDate",
+    "eventStart:date",
+    "eventEnd:date",
     "status",
     ":LABEL",
 ]
@@ -98,9 +110,10 @@ def read(store, base: str | None = None) -> dict:
     }
     articles = _rows(
         store,
-        f"""SELECT DISTINCT ?id ?hash ?title ?date ?url ?source WHERE {{ GRAPH ?g {{
+        f"""SELECT DISTINCT ?id ?hash ?title ?date ?at ?url ?source WHERE {{ GRAPH ?g {{
         ?a <{kg}articleId> ?id ; <{kg}contentHash> ?hash .
         OPTIONAL {{ ?a <{schema}headline> ?title }} OPTIONAL {{ ?a <{schema}datePublished> ?date }}
+        OPTIONAL {{ ?a <{kg}publishedAt> ?at }}
         OPTIONAL {{ ?a <{schema}url> ?url }} OPTIONAL {{ ?a <{kg}source> ?source }} }} }}""",
     )
     entities: dict[str, dict] = {}
@@ -129,13 +142,15 @@ def read(store, base: str | None = None) -> dict:
     assertions = []
     for r in _rows(
         store,
-        f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when ?status WHERE {{ GRAPH ?g {{
+        f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when ?from ?to ?status
+        WHERE {{ GRAPH ?g {{
             ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
                <{kg}confidence> ?c ; <{derived}> ?art .
             ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
             OPTIONAL {{ ?x <{kg}sentence> ?sent }} OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
             OPTIONAL {{ ?x <{kg}extractor> ?ex }} OPTIONAL {{ ?x <{kg}modality> ?mod }}
-            OPTIONAL {{ ?x <{kg}eventDate> ?when }} OPTIONAL {{ ?x <{kg}status> ?status }} }} }}""",
+            OPTIONAL {{ ?x <{kg}eventDate> ?when ; <{kg}eventStart> ?from ; <{kg}eventEnd> ?to }}
+            OPTIONAL {{ ?x <{kg}status> ?status }} }} }}""",
     ):
         if r["p"] in by_prop:
             assertions.append(
@@ -152,6 +167,8 @@ def read(store, base: str | None = None) -> dict:
                     "extractor": r["ex"],
                     "modality": r["mod"],
                     "eventDate": r["when"],
+                    "eventStart": r["from"],
+                    "eventEnd": r["to"],
                     "status": r["status"],
                 }
             )
@@ -257,7 +274,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         art,
         ARTICLE_HEADER,
         (
-            [a["id"], a["title"], a["date"], a["url"], a["source"], a["hash"], art]
+            [a["id"], a["title"], a["date"], a["at"], a["url"], a["source"], a["hash"], art]
             for a in sorted(data["articles"], key=lambda a: a["id"])
         ),
     )
@@ -290,6 +307,8 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         "extractor",
         "modality",
         "eventDate",
+        "eventStart",
+        "eventEnd",
         "status",
     )
     nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in assertion_keys] + [label(ASSERTION)] for a in asns))

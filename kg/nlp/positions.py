@@ -21,7 +21,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import args, attrs, office_names, offices
+from kg.nlp import args, attrs, office_names, offices, parties
 
 EXTRACTOR = "kg_positions"
 # offices of a state or a committee, not of a party, whoever holds them ("a Labour chancellor", "the Tory home
@@ -75,7 +75,7 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
         for org, tok in owners:
             if not (state and tok.ent_id_):  # a party's premodifier on a state office is its holder's party
                 add("office_of", office, org, [tok, *ent], 0.8)
-    for person, party, toks in _party_members(doc, etype):
+    for person, party, toks in [*_party_members(doc, etype), *parties.of_party_members(doc, etype)]:
         add("member_of", person, party, toks, 0.8)
     return hits
 

@@ -9,6 +9,12 @@ Every extracted relation is written twice: as a direct triple
 (``:healey kg:holdsPosition :defence-secretary``) for simple queries, and as a
 reified ``kg:Assertion`` (rdf:subject/predicate/object) carrying its evidence
 and ``prov:wasDerivedFrom`` the article.
+
+Dates are typed: ``schema:datePublished`` is the article's day (``xsd:date``; ``kg:publishedAt`` the
+``xsd:dateTime`` when the source gives a time); ``kg:eventDate`` has the precision the text gives
+(``xsd:date``, ``xsd:gYearMonth``, ``xsd:gYear``, or an ISO week as a string) and ``kg:eventStart`` /
+``kg:eventEnd`` are the first and last day of that period, so ``FILTER(?start >= "2025-03-01"^^xsd:date)``
+compares dates of every precision.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg import dates
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 
@@ -60,6 +67,9 @@ def terms(path=catalogue.CATALOGUE_PATH) -> Terms:
 
 
 _BOOLEAN, _INTEGER, _DOUBLE = (NamedNode(XSD + n) for n in ("boolean", "integer", "double"))
+_DATE, _DATETIME, _STRING = (NamedNode(XSD + n) for n in ("date", "dateTime", "string"))
+# an event date's datatype by its precision; XSD has no week type, so a week stays a string
+_EVENT_TYPES = {"day": _DATE, "month": NamedNode(XSD + "gYearMonth"), "year": NamedNode(XSD + "gYear")}
 
 
 def _lit(value) -> Literal:
@@ -106,8 +116,12 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         out.append(hash_quad(g, base))
     if a.title:
         add(art, t.headline, _lit(_clean(a.title)))
-    if a.date:
-        add(art, t.date, _lit(_clean(a.date)))
+    day = dates.day_of(a.date)
+    if day:
+        add(art, t.date, Literal(day.isoformat(), datatype=_DATE))
+    when = dates.datetime_of(a.date)
+    if when:
+        add(art, t.kgp("publishedAt"), Literal(when.isoformat(), datatype=_DATETIME))
     if a.url:
         add(art, t.url, _lit(_clean(a.url)))
     if a.source:
@@ -140,8 +154,16 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         add(asn, t.kgp("confidence"), _lit(float(r.confidence)))
         add(asn, t.kgp("extractor"), _lit(ev.extractor))
         add(asn, t.kgp("modality"), _lit(r.modality))
-        if r.attrs.get("date"):
-            add(asn, t.kgp("eventDate"), _lit(str(r.attrs["date"])))
+        span = dates.period(r.attrs.get("date") or "")
+        if span:
+            value = str(r.attrs["date"])
+            add(
+                asn,
+                t.kgp("eventDate"),
+                Literal(value, datatype=_EVENT_TYPES.get(dates.precision(value) or "", _STRING)),
+            )
+            add(asn, t.kgp("eventStart"), Literal(span[0], datatype=_DATE))
+            add(asn, t.kgp("eventEnd"), Literal(span[1], datatype=_DATE))
         if r.attrs.get("status"):
             add(asn, t.kgp("status"), _lit(str(r.attrs["status"])))
         add(asn, t.derived, art)

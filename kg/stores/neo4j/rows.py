@@ -7,7 +7,8 @@ those come from the catalogue and pass :func:`label` first.
 
 The graph written (see :mod:`kg.stores.neo4j.store` for how it is replaced):
 
-- ``(:Article {id, title, date, url, source, contentHash})``
+- ``(:Article {id, title, date, publishedAt, url, source, contentHash})``: ``date`` a Neo4j ``Date`` (the
+  day), ``publishedAt`` a ``DateTime`` where the source gives a time
 - ``(:Entity:<catalogue label> {id, name, type})``, one node per entity id;
   ``name`` is the smallest of the names the articles that mention it give (in
   Cypher's string order, :func:`cypher_order`), as the embedded store's
@@ -15,8 +16,10 @@ The graph written (see :mod:`kg.stores.neo4j.store` for how it is replaced):
 - ``(:Article)-[:MENTIONS {aliases, name}]->(:Entity)``, aliases and name as
   used by that article
 - ``(:Assertion {id, article_id, subject, predicate, object, sentence, start,
-  end, confidence, extractor, modality, negated[, eventDate, status]})``, one per extracted relation
-  (the evidence; same ids as the RDF store's ``kg:Assertion``)
+  end, confidence, extractor, modality, negated[, eventDate, eventStart, eventEnd, status]})``, one per
+  extracted relation (the evidence; same ids as the RDF store's ``kg:Assertion``); ``eventDate`` is the ISO
+  text of the precision the sentence gives (2025-02-28, 2025-W09, 2025-02, 2025), ``eventStart`` and
+  ``eventEnd`` the first and last day of that period as ``Date`` values
 - ``(:Entity)-[:<catalogue type> {evidence, confidence, articles,
   articleEvidence, articleConfidence}]->(:Entity)``, ONE relationship per
   (subject, type, object), aggregated over articles: ``articles`` are the
@@ -32,8 +35,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
+from kg import dates
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 from kg.stores.base import StoreError
@@ -90,6 +95,15 @@ def cypher_order(text: str) -> bytes:
     return text.encode("utf-16-be", "surrogatepass")
 
 
+def _event_dates(value) -> dict:
+    """An assertion's ``eventDate`` (ISO text of the precision read) and the first and last day of that
+    period as Neo4j Dates (``eventStart``, ``eventEnd``); nothing for a relation without a date."""
+    span = dates.period(value or "")
+    if not span:
+        return {}
+    return {"eventDate": str(value), "eventStart": date.fromisoformat(span[0]), "eventEnd": date.fromisoformat(span[1])}
+
+
 def clean(value):
     """Strings as Neo4j can store them (lone surrogates replaced, as in the RDF store)."""
     if isinstance(value, str) and not value.isascii():
@@ -129,9 +143,13 @@ class Rows:
         aid = clean(a.id)
         self.article_ids.add(a.id)
         props = {"id": aid, "contentHash": a.hash}
-        for k in ("title", "date", "url", "source"):
+        for k in ("title", "url", "source"):
             if getattr(a, k):
                 props[k] = clean(getattr(a, k))
+        if dates.day_of(a.date):  # a Neo4j Date: a.date >= date("2025-03-01") compares
+            props["date"] = dates.day_of(a.date)
+        if dates.datetime_of(a.date):
+            props["publishedAt"] = dates.datetime_of(a.date)
         self.articles.append(props)
 
         known: dict[str, list[str]] = {}
@@ -171,7 +189,7 @@ class Rows:
                     "extractor": clean(ev.extractor),
                     "modality": clean(r.modality),
                     "negated": bool(r.negated),
-                    **({"eventDate": clean(str(r.attrs["date"]))} if r.attrs.get("date") else {}),
+                    **_event_dates(r.attrs.get("date")),
                     **({"status": clean(str(r.attrs["status"]))} if r.attrs.get("status") else {}),
                 }
             )
