@@ -79,13 +79,23 @@ def test_coordinated_leaders_each_get_their_own_party(nlp):
     assert ("person/michael-howard", "member_of", TORIES) in r
     assert ("person/michael-howard", "member_of", LABOUR) not in r
     assert ("person/tony-blair", "member_of", TORIES) not in r
-    assert {("office/party-leader", "office_of", LABOUR), ("office/party-leader", "office_of", TORIES)} <= r
+    assert ("person/tony-blair", "holds_position", "office/leader-of-the-labour-party") in r
+    assert ("person/michael-howard", "holds_position", "office/leader-of-the-conservative-party") in r
+    assert {
+        ("office/leader-of-the-labour-party", "office_of", LABOUR),
+        ("office/leader-of-the-conservative-party", "office_of", TORIES),
+    } <= r
+    assert ("office/leader-of-the-labour-party", "office_of", TORIES) not in r
 
 
 @pytest.mark.parametrize(
     "text,person,office",
     [
-        ("Tory leader Michael Howard said the plans would not work.", "person/michael-howard", "office/party-leader"),
+        (
+            "Tory leader Michael Howard said the plans would not work.",
+            "person/michael-howard",
+            "office/leader-of-the-conservative-party",
+        ),
         ("Lib Dem spokesman Ed Davey said the quangos had multiplied.", "person/ed-davey", "office/spokesperson"),
         (
             "Liberal Democrat home affairs spokesman Mark Oaten said the judge should decide.",
@@ -228,8 +238,8 @@ def test_positions_show_the_party_as_the_posts_owner(nlp, tmp_path):
         write_jsonl(graphs, fh)
     api.load([str(tmp_path / "g.jsonl")], store=str(tmp_path / "store"))
     rows = {(r[0], r[1]): r[2] for r in api.positions(store=str(tmp_path / "store")).rows}
-    assert rows[("Michael Howard", "Party Leader")] == "Conservative Party"
-    assert rows[("Charles Kennedy", "Party Leader")] == "Liberal Democrats"
+    assert rows[("Michael Howard", "Leader of the Conservative Party")] == "Conservative Party"
+    assert rows[("Charles Kennedy", "Leader of the Liberal Democrats")] == "Liberal Democrats"
 
 
 def test_a_former_post_is_no_membership(nlp, tmp_path):

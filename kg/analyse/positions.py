@@ -112,8 +112,47 @@ def office_holders(
         for held, group in _by_status(evs).items():
             if wanted is None or held in wanted:
                 rows.append(_holding(G, u, v, d, group, held))
+    rows = _fold_bare(rows)
     rows.sort(key=lambda r: (-r["evidence"], r["holder"], r["office"], STATUSES.index(r["status"])))
     return rows
+
+
+# a bare title -> whether a post is one it names ("Party Leader" -> "Leader of the Labour Party")
+_BARE = {
+    "Party Leader": lambda post: post.startswith("Leader of the ") and " in " not in post,
+    "Chancellor": lambda post: post == "Chancellor of the Exchequer",
+}
+
+
+def _fold_bare(rows: list[dict]) -> list[dict]:
+    """Rows of a bare title with no owner ("leader Michael Howard") joined to the one post of that title
+    the corpus gives the same holder with the same status (the Leader of the Conservative Party).
+
+    >>> rows = [{"holder_id": "h", "office": "Leader of the Labour Party", "of": "Labour Party", "status": "current",
+    ...          "evidence": 3, "articles": 2, "first": "2005-01-02", "last": "2005-02-01", "sentences": ["a"]},
+    ...         {"holder_id": "h", "office": "Party Leader", "of": "", "status": "current", "evidence": 2,
+    ...          "articles": 1, "first": "2004-12-01", "last": "", "sentences": ["b"]}]
+    >>> [(r["office"], r["evidence"], r["first"], r["sentences"]) for r in _fold_bare(rows)]
+    [('Leader of the Labour Party', 5, '2004-12-01', ['a', 'b'])]
+    """
+    posts: defaultdict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        for bare, names in _BARE.items():
+            if names(r["office"]):
+                posts[(r["holder_id"], r["status"], bare)].append(r)
+    out = []
+    for r in rows:
+        into = posts.get((r["holder_id"], r["status"], r["office"]), [])
+        if r["office"] not in _BARE or r["of"] or len(into) != 1:
+            out.append(r)
+            continue
+        t = into[0]
+        t["evidence"] += r["evidence"]
+        t["articles"] += r["articles"]
+        dates = [x for x in (t["first"], t["last"], r["first"], r["last"]) if x]
+        t["first"], t["last"] = (min(dates), max(dates)) if dates else ("", "")
+        t["sentences"] = (t["sentences"] + [x for x in r["sentences"] if x not in t["sentences"]])[:3]
+    return out
 
 
 def _by_status(evs: list[dict] | None) -> dict[str, list[dict] | None]:
