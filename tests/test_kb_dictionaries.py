@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.kb import actors, agents
+from kg.kb.actors import generate
 from kg.kb.dictionary import DictionaryError
-from kg.kb.generate import generate
 from kg.kb.table import KB, KB_DIR
 
 PHOENIX = Path("/work/shared/data/external/petrarch2/dictionaries")

@@ -1,5 +1,5 @@
 """kg's actor knowledge base: the compact tables built from the PETRARCH actor and agent dictionaries
-(:mod:`kg.kb.generate`), looked up by normalised name, with each actor's roles chosen by date.
+(``python -m kg.kb.actors``), looked up by normalised name, with each actor's roles chosen by date.
 
 ``actors.tsv.gz``: ``id, kind, default code, roles, names`` per line (kind C country, P person, O other;
 roles ``CODE FROM-TO`` joined by ``|``, dates YYYYMMDD or empty; names normalised, joined by ``|``).
@@ -28,7 +28,10 @@ from kg.kb.dictionary import phrase
 from kg.resources import PIPELINES
 
 KB_DIR = PIPELINES / "kb"
-_SECTORS = frozenset({"NGO", "NGM", "MNC", "IMG"})  # transnational codes: a country, if any, comes second
+_SECTORS = frozenset({"NGO", "NGM", "MNC", "IMG"})
+_IGO_SECTORS = frozenset(
+    {"BUS", "DEV", "HLH", "HRI", "ENV", "EDU", "MED", "AGR", "REF", "LAB", "MIL", "JUD"}
+)  # transnational codes: a country, if any, comes second
 
 
 def split_code(code: str, countries: frozenset[str] | set[str] = frozenset()) -> tuple[str | None, str | None]:
@@ -38,8 +41,8 @@ def split_code(code: str, countries: frozenset[str] | set[str] = frozenset()) ->
     if not code or code.startswith("-") or not code[:3].isalpha():
         return None, None
     head, rest = code[:3], code[3:]
-    if head == "IGO":
-        return (rest[:3] or None), "IGO"
+    if head == "IGO":  # then a region or organisation (UNO, EUR, WST), or a sector (BUS: the IMF)
+        return (rest[:3] if rest[:3] and rest[:3] not in _IGO_SECTORS else None), "IGO"
     if head in _SECTORS or (countries and head not in countries):
         return (rest[:3] if rest[:3] in countries else None), head  # a sector first ("MEDGBR", "MED")
     return head, (rest[:3] or None)
@@ -98,7 +101,7 @@ class KB:
     def load(cls, folder: Path | str | None = None) -> KB:
         """The tables in ``folder`` (default ``pipelines/kb``)."""
         folder = Path(folder or KB_DIR)
-        return cls.from_rows(_rows(folder / "actors.tsv.gz"), _rows(folder / "agents.tsv"))
+        return cls.from_rows(rows(folder / "actors.tsv.gz"), rows(folder / "agents.tsv"))
 
     def _country(self, a: Actor) -> str | None:
         """The country of the actor's latest role (its default when it has one)."""
@@ -109,39 +112,70 @@ class KB:
         """The actor a name (or alias) names, None when unknown or ambiguous."""
         return self.by_name.get(phrase(name))
 
-    def code_on(self, a: Actor, date: str | None) -> str | None:
-        """The actor's code on ``date`` (ISO): the narrowest dated role that spans it, else the default;
-        without a date, the one code all its roles share, else None."""
-        day = _day(date)
-        if day is None:
-            codes = {c for c, _, _ in a.roles} | ({a.default} if a.default else set())
-            return codes.pop() if len(codes) == 1 else None
-        spans = [(c, s or "00000000", e or "99999999") for c, s, e in a.roles if (s or e)]
-        current = [(int(e) - int(s), c) for c, s, e in spans if s <= day <= e]
-        return min(current)[1] if current else a.default
-
-    def attrs(self, a: Actor, date: str | None) -> dict[str, Any]:
-        """``Entity.attrs`` for an actor as of ``date``: kb, country, role (when known on that date), roles."""
+    def attrs(self, a: Actor, date: str | None = None) -> dict[str, Any]:
+        """``Entity.attrs`` for an actor: kb, country, its dated roles (a country's are left out: they are
+        its history, not its role), and the role as of ``date`` (:func:`as_of`)."""
         out: dict[str, Any] = {"kb": a.id}
-        code = self.code_on(a, date)
-        country, role = split_code(code, self.countries) if code else (None, None)
-        country = country or self._country(a)
+        country = self._country(a)
         if country:
             out["country"] = country
-        if role:
-            out["role"] = role
-        if a.roles:
-            out["roles"] = [
-                {"code": c, **({"from": _iso(s)} if s else {}), **({"to": _iso(e)} if e else {})} for c, s, e in a.roles
-            ] + ([{"code": a.default}] if a.default else [])
-        return out
+        if a.kind != "C" and (a.roles or a.default):
+            roles = []
+            for c, s, e in [*a.roles, *([(a.default, None, None)] if a.default else [])]:
+                ctry, role = split_code(c, self.countries)
+                entry = {"code": c, "country": ctry, "role": role, "from": _iso(s), "to": _iso(e)}
+                roles.append({k: v for k, v in entry.items() if v})
+            out["roles"] = roles
+        return as_of(out, date)
+
+
+def as_of(attrs: dict[str, Any], date: str | None) -> dict[str, Any]:
+    """``attrs`` with ``role`` (and ``country``) as of ``date`` (ISO) chosen from ``attrs["roles"]``: the
+    narrowest dated role that spans the date, else the undated (default) one; without a date, none when
+    the actor has dated roles (the date decides which holds), else its undated one. A role that ended before the
+    date is not current.
+
+    >>> roles = [{"code": "GBRGOV", "country": "GBR", "role": "GOV", "from": "1997-05-02", "to": "2007-06-27"},
+    ...          {"code": "GBRELI", "country": "GBR", "role": "ELI"}]
+    >>> as_of({"roles": roles}, "2005-01-01")["role"], as_of({"roles": roles}, "2010-01-01")["role"]
+    ('GOV', 'ELI')
+    >>> "role" in as_of({"roles": roles}, None)
+    False
+    """
+    roles = attrs.get("roles")
+    if not roles:
+        return dict(attrs)
+    out = dict(attrs)
+    day = _day(date)
+    dated = [r for r in roles if "from" in r or "to" in r]
+    if day is None:
+        pick = None if dated else roles[0]
+    else:
+        iso = f"{day[:4]}-{day[4:6]}-{day[6:]}"
+        spans = [r for r in dated if r.get("from", "") <= iso <= r.get("to", "9999")]
+        if spans:
+            pick = min(spans, key=lambda r: (_length(r), r.get("from", "")))
+        else:
+            pick = next((r for r in roles if "from" not in r and "to" not in r), None)
+    out.pop("role", None)
+    if pick is not None:
+        if pick.get("role"):
+            out["role"] = pick["role"]
+        if pick.get("country"):
+            out["country"] = pick["country"]
+    return out
+
+
+def _length(r: dict[str, str]) -> int:
+    start, end = _day(r.get("from")) or "00000101", _day(r.get("to")) or "99991231"
+    return int(end) - int(start)
 
 
 def _codes(a: Actor) -> list[str]:
     return [c for c, _, _ in a.roles] + ([a.default] if a.default else [])
 
 
-def _rows(path: Path) -> list[tuple[str, ...]]:
+def rows(path: Path) -> list[tuple[str, ...]]:
     if not path.is_file():
         raise FileNotFoundError(
             f"{path}: no actor knowledge-base table here; build it with"
