@@ -166,6 +166,17 @@ def as_of(attrs: dict[str, Any], date: str | None) -> dict[str, Any]:
     return out
 
 
+def kb_role(role: dict[str, str]) -> str:
+    """A dated role as one string, as the stores keep it: code and ISO 8601 interval.
+
+    >>> kb_role({"code": "GBRGOV", "from": "1997-05-02", "to": "2007-06-27"}), kb_role({"code": "GBRELI"})
+    ('GBRGOV 1997-05-02/2007-06-27', 'GBRELI')
+    """
+    if "from" not in role and "to" not in role:
+        return str(role["code"])
+    return f"{role['code']} {role.get('from', '..')}/{role.get('to', '..')}"
+
+
 def _length(r: dict[str, str]) -> int:
     start, end = _day(r.get("from")) or "00000101", _day(r.get("to")) or "99991231"
     return int(end) - int(start)
