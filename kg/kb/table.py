@@ -104,9 +104,12 @@ class KB:
         return cls.from_rows(rows(folder / "actors.tsv.gz"), rows(folder / "agents.tsv"))
 
     def _country(self, a: Actor) -> str | None:
-        """The country of the actor's latest role (its default when it has one)."""
-        codes = _codes(a)
-        return split_code(codes[-1], self.countries)[0] if codes else None
+        """The country of the actor's default code, else of its latest role that names one."""
+        for c in reversed(_codes(a)):
+            country = split_code(c, self.countries)[0]
+            if country:
+                return country
+        return None
 
     def actor(self, name: str) -> Actor | None:
         """The actor a name (or alias) names, None when unknown or ambiguous."""

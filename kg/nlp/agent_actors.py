@@ -52,9 +52,15 @@ class Matcher:
 
     def __init__(self, kb: KB):
         phrases = {**kb.agents, **{p: v for p, v in _EXTRA.items() if p not in kb.agents}}
-        self.phrases = {tuple(p.split()): v for p, v in phrases.items()}
+        # not the phrases an article starts ("the poor"): rare as actors, and "the" starts most noun phrases
+        self.phrases = {tuple(p.split()): v for p, v in phrases.items() if p.split()[0] not in ("the", "a", "an")}
         self.longest = max((len(k) for k in self.phrases), default=0)
-        self.first = numpy.array(sorted({get_string_id(k[0]) for k in self.phrases}), dtype="uint64")
+        self.lengths: dict[str, list[int]] = {}  # first word -> the phrase lengths it starts, longest first
+        for k in self.phrases:
+            self.lengths.setdefault(k[0], []).append(len(k))
+        for v in self.lengths.values():
+            v.sort(reverse=True)
+        self.first = numpy.array(sorted({get_string_id(k) for k in self.lengths}), dtype="uint64")
         self.names = _country_names(kb)
 
     def __call__(self, doc: Doc, date: str | None = None) -> int:
@@ -85,7 +91,8 @@ def add(doc: Doc, m: Matcher) -> int:
     token_entity = attrs.get(doc, "kg_token_entity")
     mentions = attrs.get(doc, "kg_mentions")
     lower = doc.to_array([LOWER]).astype("uint64")
-    hits = numpy.flatnonzero(numpy.isin(lower, m.first)).tolist()
+    at = numpy.minimum(numpy.searchsorted(m.first, lower), len(m.first) - 1)
+    hits = numpy.flatnonzero(m.first[at] == lower).tolist()  # tokens that start a phrase (sorted look-up)
     country_of = {eid: e.attrs["country"] for eid, e in ents.items() if e.type == "GPE" and e.attrs.get("country")}
     article_country = _dominant(Counter(country_of[x.entity_id] for x in mentions if x.entity_id in country_of))
     by_start = {x.start: x for x in mentions}
@@ -93,7 +100,7 @@ def add(doc: Doc, m: Matcher) -> int:
     for i in hits:
         if i < after or i in token_entity:
             continue
-        found = _longest(doc, i, m)
+        found = _longest(lower, i, m, doc.vocab.strings)
         if found is None:
             continue
         end, (code, _before) = found
@@ -121,9 +128,12 @@ def add(doc: Doc, m: Matcher) -> int:
     return added
 
 
-def _longest(doc: Doc, i: int, m: Matcher) -> tuple[int, tuple[str, bool]] | None:
-    for n in range(min(m.longest, len(doc) - i), 0, -1):
-        v = m.phrases.get(tuple(t.lower_ for t in doc[i : i + n]))
+def _longest(lower, i: int, m: Matcher, strings) -> tuple[int, tuple[str, bool]] | None:
+    first = strings[int(lower[i])]
+    lengths = m.lengths.get(first, ())
+    words = [first, *(strings[int(x)] for x in lower[i + 1 : i + lengths[0]])] if lengths else []
+    for n in lengths:
+        v = m.phrases.get(tuple(words[:n])) if n <= len(words) else None
         if v is not None:
             return i + n, v
     return None
