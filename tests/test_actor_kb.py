@@ -65,6 +65,9 @@ def test_a_capital_that_speaks_is_its_government(extract):
         ("Police fired on protesters in Tbilisi, Georgian officials said.", "Georgia protesters", "GEO", "OPP"),
         ("Rebels attacked government forces near the Iraqi border.", "Iraq rebels", "IRQ", "REB"),
         ("Rebels attacked government forces near the Iraqi border.", "Iraq government forces", "IRQ", "MIL"),
+        ("Minsk's leaders rejected the demands of Warsaw.", "Belarus leaders", "BLR", "GOV"),
+        ("Syrian Kurds clashed with Turkish troops near the border.", "Turkey troops", "TUR", "MIL"),
+        ("Opposition parties in Kenya demanded new elections.", "Kenya opposition parties", "KEN", "OPP"),
     ],
 )
 def test_common_noun_actors_get_country_and_role(extract, text, name, country, role):

@@ -30,8 +30,9 @@ from kg.kb.table import KB
 from kg.nlp import attrs, countries
 from kg.schema import ids
 
-# "opposition" alone: the dictionary lists only its compounds ("opposition party", "main opposition")
-_EXTRA = {"opposition": ("OPP", False)}
+# "opposition" alone, "leaders": the dictionary lists only their compounds ("main opposition",
+# "opposition leader"); "Kenya's opposition", "Minsk's leaders" need them on their own
+_EXTRA = {"opposition": ("OPP", False), "leader": ("GOV", False), "leaders": ("GOV", False)}
 # generic words that name nobody in particular, even with a country ("British people")
 _GENERIC = frozenset({"PPL"})
 # the phrases event data codes as actors with no country word next to them, the country taken from the text
@@ -62,6 +63,7 @@ class Matcher:
             v.sort(reverse=True)
         self.first = numpy.array(sorted({get_string_id(k) for k in self.lengths}), dtype="uint64")
         self.names = _country_names(kb)
+        self.kb = kb
 
     def __call__(self, doc: Doc, date: str | None = None) -> int:
         return add(doc, self)
@@ -124,6 +126,7 @@ def add(doc: Doc, m: Matcher) -> int:
         added += 1
         after = end
     _groups(doc, country_of, m.names)
+    _named_groups(doc, m)
     _drop_unmentioned(doc)
     return added
 
@@ -245,6 +248,34 @@ def _groups(doc: Doc, country_of: dict[str, str], names: dict[str, str]) -> None
         for j in range(x.start, x.end):
             token_entity[j] = eid
     mentions.sort(key=lambda x: x.start)
+
+
+def _named_groups(doc: Doc, m: Matcher) -> None:
+    """ "Turkish troops" found by the English model as one group: a country adjective and an agent phrase."""
+    ents = attrs.get(doc, "kg_entities")
+    for info in [e for e in ents.values() if e.type == "Group" and "country" not in e.attrs]:
+        first, *rest = info.name.split()
+        actor = m.kb.actor(first) if rest else None
+        agent = m.phrases.get(tuple(w.casefold() for w in rest))
+        if actor is None or actor.kind != "C" or agent is None:
+            continue
+        country = m.kb.attrs(actor).get("country")
+        if not country:
+            continue
+        code = agent[0]
+        kg_type = "Organization" if code[:3] in _STATE else "Group"
+        name = f"{m.names.get(country, country)} {' '.join(rest).casefold()}"
+        eid = ids.entity_id(name, kg_type)
+        new = ents.setdefault(eid, attrs.EntityInfo(eid, name, kg_type))
+        new.attrs.update({"country": country, "role": code[:3], "agent": code})
+        new.aliases |= info.aliases | {info.name}
+        for x in attrs.get(doc, "kg_mentions"):
+            if x.entity_id == info.id:
+                x.entity_id = eid
+        token_entity = attrs.get(doc, "kg_token_entity")
+        for i, e in list(token_entity.items()):
+            if e == info.id:
+                token_entity[i] = eid
 
 
 def _drop_unmentioned(doc: Doc) -> None:
