@@ -111,3 +111,22 @@ def test_tables_are_saved_with_the_pipeline(tmp_path):
     nlp.to_disk(tmp_path / "p")
     loaded = spacy.load(tmp_path / "p")
     assert loaded.get_pipe("kg_actor_kb").kb.actor("Bilbo") is not None
+
+
+@pytest.fixture
+def validation_nlp(nlp):
+    """The pipeline with PETRARCH's validation dictionaries in place of kg's tables, for one test."""
+    nlp.replace_pipe("kg_actor_kb", "kg_actor_kb", config={"dictionaries": str(VALIDATION)})
+    try:
+        yield nlp
+    finally:
+        nlp.replace_pipe("kg_actor_kb", "kg_actor_kb")  # kg's own tables again
+
+
+def test_raw_dictionaries_find_and_type_their_own_names(validation_nlp):
+    text = "Caras Galadhon's new mayor left yesterday for Minas Tirith for talks with Arnor."
+    g = doc_to_graph(validation_nlp(text), Article(id="v", text=text, date="2008-01-01"))
+    found = {e.name: (e.type, e.attrs.get("country")) for e in g.entities}
+    assert found["Caras Galadhon"] == ("GPE", "ELF")  # the English model said PERSON
+    assert found["Minas Tirith"] == ("GPE", "GON")
+    assert found["Arnor"][1] == "ARN"

@@ -235,13 +235,16 @@ def _role_cell(r: Role) -> str:
     return f"{r.code} {r.start or ''}-{r.end or ''}"
 
 
-def actor_rows(paths: list[Path], problems: list[DictionaryError] | None = None) -> list[tuple[str, ...]]:
-    """The actor table's rows (:mod:`kg.kb.table`) for actor dictionary files, in order."""
+def actor_rows(
+    paths: list[Path], problems: list[DictionaryError] | None = None, places: bool | None = None
+) -> list[tuple[str, ...]]:
+    """The actor table's rows (:mod:`kg.kb.table`) for actor dictionary files, in order. ``places``: whether
+    a bare three-letter code makes an actor a country (None: in Phoenix's countries file only)."""
     rows: list[tuple[str, ...]] = []
     for path in paths:
         for a in read(path, problems):
             roles = "|".join(_role_cell(r) for r in a.roles)
-            kind_ = kind(a, "Countries" in path.name)
+            kind_ = kind(a, "Countries" in path.name if places is None else places)
             rows.append((a.id, kind_, a.default or "", roles, "|".join(dict.fromkeys(a.names))))
     return rows
 
@@ -270,7 +273,8 @@ def folder_rows(folder: Path | str, problems: list[DictionaryError] | None = Non
             ' folder that holds them (or to "" for kg\'s own tables, pipelines/kb)',
         )
     return {
-        "actors": [list(r) for r in actor_rows(actor_files, problems)],
+        # a folder of one's own dictionaries (PETRARCH's validation suite) mixes places and groups in one file
+        "actors": [list(r) for r in actor_rows(actor_files, problems, places=True)],
         "agents": [list(r) for r in agent_rows(agent_files, problems)],
     }
 

@@ -13,7 +13,9 @@
 
 Tables: ``[initialize.components.kg_actor_kb] tables`` (a folder with ``actors.tsv.gz`` and ``agents.tsv``;
 null: kg's own ``pipelines/kb``), or raw PETRARCH dictionaries by configuration:
-``components.kg_actor_kb.dictionaries=/path/to/folder`` (``*.actors.txt`` and ``*agents.txt``).
+``components.kg_actor_kb.dictionaries=/path/to/folder`` (``*.actors.txt`` and ``*agents.txt``). With raw
+dictionaries (small and made for the text at hand, such as PETRARCH's validation suite) their capitalised
+names also become entities where the English model found none (:class:`NameFinder`).
 """
 
 from collections.abc import Callable, Iterable
@@ -71,8 +73,9 @@ def _retype(doc: Doc, info: attrs.EntityInfo, kg_type: str) -> attrs.EntityInfo:
     return target
 
 
-def link(doc: Doc, kb: KB, date: str | None = None) -> int:
-    """Link the Doc's entities to ``kb`` (see the module's notes); the number linked."""
+def link(doc: Doc, kb: KB, date: str | None = None, trust: bool = False) -> int:
+    """Link the Doc's entities to ``kb`` (see the module's notes); the number linked. ``trust``: the
+    dictionaries' kinds overrule the English model's types (one's own dictionaries, made for the text)."""
     ents = attrs.get(doc, "kg_entities")
     linked = 0
     for info in list(ents.values()):
@@ -85,7 +88,7 @@ def link(doc: Doc, kb: KB, date: str | None = None) -> int:
                 continue
             if found.kind == "P" and (" " not in name.strip() or info.type in ("GPE", "Location")):
                 continue  # a surname alone, or a place that shares a person's name
-            if found.kind != "P" and info.type == "Person":
+            if found.kind != "P" and info.type == "Person" and not trust:
                 continue  # a person who shares a place's or an organisation's name
             actor = found
             break
@@ -95,8 +98,59 @@ def link(doc: Doc, kb: KB, date: str | None = None) -> int:
         info.attrs.update(kb.attrs(actor, date))
         if actor.kind == "P" and info.type != "Person":
             info = _retype(doc, info, "Person")
+        elif trust and actor.kind != "P" and info.type == "Person":
+            info = _retype(doc, info, _KIND_TYPE[actor.kind])
     _metonymy(doc, ents)
     return linked
+
+
+_KIND_TYPE = {"P": "Person", "C": "GPE", "O": "Organization"}
+
+
+class NameFinder:
+    """The knowledge base's names in a Doc where the English model found no entity, the way PETRARCH
+    matches its dictionaries' phrases: longest first, case folded, whole tokens."""
+
+    def __init__(self, kb: KB):
+        self.kb = kb
+        self.lengths: dict[str, list[int]] = {}
+        for name, actor in kb.by_name.items():
+            words = name.split()
+            if actor is not None and words:
+                self.lengths.setdefault(words[0], []).append(len(words))
+        for v in self.lengths.values():
+            v.sort(reverse=True)
+
+    def __call__(self, doc: Doc) -> int:
+        ents = attrs.get(doc, "kg_entities")
+        token_entity = attrs.get(doc, "kg_token_entity")
+        mentions = attrs.get(doc, "kg_mentions")
+        words = [t.lower_ for t in doc]
+        added, i = 0, 0
+        while i < len(words):
+            found = None
+            for n in self.lengths.get(words[i], ()) if i not in token_entity else ():
+                span = range(i, i + n)
+                if i + n <= len(words) and not any(j in token_entity for j in span):
+                    actor = self.kb.by_name.get(" ".join(words[i : i + n]))
+                    if actor is not None and doc[i].text[:1].isupper():  # a name, not the common word
+                        found = (n, actor)
+                        break
+            if found is None:
+                i += 1
+                continue
+            n, actor = found
+            kg_type = _KIND_TYPE.get(actor.kind, "Organization")
+            name = doc[i : i + n].text
+            eid = ids.entity_id(name, kg_type)
+            ents.setdefault(eid, attrs.EntityInfo(eid, name, kg_type))
+            mentions.append(attrs.MentionInfo(eid, i, i + n))
+            for j in range(i, i + n):
+                token_entity[j] = eid
+            added += 1
+            i += n
+        mentions.sort(key=lambda m: m.start)
+        return added
 
 
 def _metonymy(doc: Doc, ents: dict[str, attrs.EntityInfo]) -> None:
@@ -124,6 +178,7 @@ class ActorKB(StoredData):
         self.dictionaries = dictionaries
         self.stored = {}
         self._kb: KB | None = None
+        self._names: NameFinder | None = None
         if dictionaries:
             self.set_stored(**folder_rows(dictionaries))
 
@@ -131,6 +186,7 @@ class ActorKB(StoredData):
         if "actors" in self.stored:
             self._kb = KB.from_rows(self.stored["actors"], self.stored["agents"])
             self._agents = agent_actors.Matcher(self._kb)
+            self._names = NameFinder(self._kb) if self.dictionaries else None
 
     @property
     def kb(self) -> KB:
@@ -154,7 +210,9 @@ class ActorKB(StoredData):
     def __call__(self, doc: Doc) -> Doc:
         kb = self.kb
         date = doc.user_data.get(DATE_KEY)
-        link(doc, kb, date)
+        if self._names is not None:
+            self._names(doc)
+        link(doc, kb, date, trust=bool(self.dictionaries))
         self._agents(doc, date)
         return doc
 
