@@ -84,6 +84,10 @@ def test_relations_between_common_noun_actors_are_kept(extract):
 def test_a_narrowed_or_owned_bare_noun_is_no_actor(extract):
     ents, _ = extract("Britain is willing to send peacekeeping troops, and our armed forces are ready, Mr Straw said.")
     assert not any(e.attrs.get("role") == "MIL" for e in ents.values())
+    ents, _ = extract(
+        "Tuition fees in England and the different fee regime in Scotland did not matter, Mr Clarke said."
+    )
+    assert not any("agent" in e.attrs for e in ents.values())
 
 
 def test_raw_dictionaries_by_configuration():

@@ -110,9 +110,11 @@ def add(doc: Doc, m: Matcher) -> int:
             continue
         start, country = _country_before(doc, i, end, token_entity, country_of)
         if country is None:
+            if _modified(doc, i):  # "the fee regime in Scotland": the phrase alone is not the actor
+                continue
             country = _country_after(doc, end, token_entity, country_of)
         if country is None:
-            if " ".join(t.lower_ for t in doc[i:end]) not in _BARE or _modified(doc, i):
+            if " ".join(t.lower_ for t in doc[i:end]) not in _BARE:
                 continue
             country = _sentence_country(doc, i, mentions, country_of, article_country)
             if country is None:
