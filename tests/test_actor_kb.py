@@ -66,7 +66,7 @@ def test_a_capital_that_speaks_is_its_government(extract):
         ("Rebels attacked government forces near the Iraqi border.", "Iraq rebels", "IRQ", "REB"),
         ("Rebels attacked government forces near the Iraqi border.", "Iraq government forces", "IRQ", "MIL"),
         ("Minsk's leaders rejected the demands of Warsaw.", "Belarus leaders", "BLR", "GOV"),
-        ("Syrian Kurds clashed with Turkish troops near the border.", "Turkey troops", "TUR", "MIL"),
+        ("Syrian Kurds clashed with Turkish troops near the border.", "Turkish troops", "TUR", "MIL"),
         ("Opposition parties in Kenya demanded new elections.", "Kenya opposition parties", "KEN", "OPP"),
     ],
 )

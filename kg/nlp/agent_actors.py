@@ -253,31 +253,18 @@ def _groups(doc: Doc, country_of: dict[str, str], names: dict[str, str]) -> None
 
 
 def _named_groups(doc: Doc, m: Matcher) -> None:
-    """ "Turkish troops" found by the English model as one group: a country adjective and an agent phrase."""
-    ents = attrs.get(doc, "kg_entities")
-    for info in [e for e in ents.values() if e.type == "Group" and "country" not in e.attrs]:
+    """ "Turkish troops" found by the English model as one group (a country adjective and an agent phrase)
+    keeps its name and gets the country and the role; a nation's adjective keeps its own name too
+    ("Welsh farmers", never the United Kingdom's)."""
+    for info in [e for e in attrs.get(doc, "kg_entities").values() if e.type == "Group" and "country" not in e.attrs]:
         first, *rest = info.name.split()
         actor = m.kb.actor(first) if rest else None
         agent = m.phrases.get(tuple(w.casefold() for w in rest))
         if actor is None or actor.kind != "C" or agent is None:
             continue
         country = m.kb.attrs(actor).get("country")
-        if not country:
-            continue
-        code = agent[0]
-        kg_type = "Organization" if code[:3] in _STATE else "Group"
-        name = f"{m.names.get(country, country)} {' '.join(rest).casefold()}"
-        eid = ids.entity_id(name, kg_type)
-        new = ents.setdefault(eid, attrs.EntityInfo(eid, name, kg_type))
-        new.attrs.update({"country": country, "role": code[:3], "agent": code})
-        new.aliases |= info.aliases | {info.name}
-        for x in attrs.get(doc, "kg_mentions"):
-            if x.entity_id == info.id:
-                x.entity_id = eid
-        token_entity = attrs.get(doc, "kg_token_entity")
-        for i, e in list(token_entity.items()):
-            if e == info.id:
-                token_entity[i] = eid
+        if country:
+            info.attrs.update({"country": country, "role": agent[0][:3], "agent": agent[0]})
 
 
 def _drop_unmentioned(doc: Doc) -> None:
