@@ -88,6 +88,8 @@ def test_a_narrowed_or_owned_bare_noun_is_no_actor(extract):
         "Tuition fees in England and the different fee regime in Scotland did not matter, Mr Clarke said."
     )
     assert not any("agent" in e.attrs for e in ents.values())
+    ents, _ = extract("Non-British citizens who may not vote were registered in Leeds, Mr Straw said.")
+    assert not any(e.attrs.get("country") == "GBR" and e.attrs.get("role") == "CVL" for e in ents.values())
 
 
 def test_raw_dictionaries_by_configuration():

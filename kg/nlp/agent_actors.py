@@ -174,6 +174,8 @@ def _country_before(doc, i, end, token_entity, country_of) -> tuple[int, str | N
         k = j
         while k - 1 >= 0 and token_entity.get(k - 1) == eid:
             k -= 1
+        if any(doc[x].lower_ in ("non", "non-") for x in range(max(k - 2, 0), k)):
+            return i, None  # "non-British citizens" are anyone's but Britain's
         return k, country_of[eid]
     return i, None
 
