@@ -24,7 +24,7 @@ import networkx as nx
 from kg.analyse.graph import ACTOR_TYPES, in_window
 from kg.schema import catalogue
 
-__all__ = ["STATUSES", "office_holders", "stance_matrix", "stances_by_actor"]
+__all__ = ["STATUSES", "office_holders", "stance_matrix", "stances_by_actor", "with_dictionary_roles"]
 
 #: a holding's status, as kg_positions gives it (``Relation.attrs["status"]``)
 STATUSES = ("current", "designate", "hypothetical", "former")
@@ -283,3 +283,45 @@ def stances_by_actor(rows: list[dict]) -> dict[str, dict[str, str]]:
     for r in rows:
         out[r["actor"]][r["issue"]] = r["stance"]
     return dict(out)
+
+
+def with_dictionary_roles(rows: list[list], known: dict[str, dict]) -> list[list]:
+    """Office-holder rows (holder label first) with a last column "text", each holder's dictionary roles
+    (``known``: entity id -> {"label", "kb", "country", "roles"}, :meth:`kg.stores.base.Store.kb_roles`)
+    after its rows as rows of their own marked "dictionary": the role code as the office, its country, its
+    dates as first and last.
+
+    >>> known = {"person/tony-blair": {"label": "Tony Blair", "kb": "TONY_BLAIR_", "country": "GBR",
+    ...                                "roles": ["GBRGOV 1997-05-02/2007-06-27"]}}
+    >>> with_dictionary_roles([["Tony Blair", "Prime Minister", "United Kingdom", "current", 3, "", "", "s"]], known)[1]
+    ['Tony Blair', 'GBRGOV', 'GBR', 'dictionary', 0, '1997-05-02', '2007-06-27', 'TONY_BLAIR_', 'dictionary']
+    """
+    by_label: dict[str, list[dict]] = defaultdict(list)
+    for k in known.values():
+        by_label[k["label"]].append(k)
+    out: list[list] = []
+    done: set[str] = set()
+    for i, row in enumerate(rows):
+        out.append([*row, "text"])
+        holder = row[0]
+        if holder in done or (i + 1 < len(rows) and rows[i + 1][0] == holder):
+            continue
+        done.add(holder)
+        for k in by_label.get(holder, ()):
+            for role in sorted(k["roles"]):
+                code, _, span = role.partition(" ")
+                first, _, last = span.partition("/")
+                out.append(
+                    [
+                        holder,
+                        code,
+                        k.get("country") or "",
+                        "dictionary",
+                        0,
+                        first.strip("."),
+                        last.strip("."),
+                        k["kb"],
+                        "dictionary",
+                    ]
+                )
+    return out

@@ -153,11 +153,14 @@ def positions(
     top: int | None = None,
     stances: bool = False,
     status: str | Iterable[str] | None = "current",
+    kb: bool = False,
 ) -> Analysis:
     """Office holders (who holds which post of which organisation or country, with what status, first/last
     date, the sentence), or with ``stances`` the actor × issue stance matrix with counts and sentences.
     ``status``: the holdings to list, by default the current ones (``former``, ``designate``,
-    ``hypothetical``, several of them, or None for all; see :func:`kg.analyse.positions.office_holders`)."""
+    ``hypothetical``, several of them, or None for all; see :func:`kg.analyse.positions.office_holders`).
+    ``kb``: each holder's roles in the actor knowledge base too, after the holder's extracted rows, with a
+    ``source`` column ("text" or "dictionary")."""
     G = graph(store=store, since=since, until=until)
     if stances:
         rs = _po.stance_matrix(G)[: top or None]
@@ -170,21 +173,27 @@ def positions(
             {"cells": len(rs)},
         )
     rs = _po.office_holders(G, status=status)[: top or None]
-    return Analysis(
-        ["holder", "office", "of", "status", "evidence", "first", "last", "sentence"],
+    columns = ["holder", "office", "of", "status", "evidence", "first", "last", "sentence"]
+    rows = [
         [
-            [
-                r["holder"],
-                r["office"],
-                r["of"],
-                r["status"],
-                r["evidence"],
-                r["first"],
-                r["last"],
-                (r["sentences"] or [""])[0],
-            ]
-            for r in rs
-        ],
+            r["holder"],
+            r["office"],
+            r["of"],
+            r["status"],
+            r["evidence"],
+            r["first"],
+            r["last"],
+            (r["sentences"] or [""])[0],
+        ]
+        for r in rs
+    ]
+    if kb:
+        with open_for_reading(store) as st:
+            known = st.kb_roles()
+        columns, rows = [*columns, "source"], _po.with_dictionary_roles(rows, known)
+    return Analysis(
+        columns,
+        rows,
         {"holders": len(rs)},
     )
 

@@ -48,13 +48,19 @@ def alliances(ctx, store, since, until, top, fmt):
     help=f"List holdings of this status: {', '.join(STATUSES)} (repeatable; default: current).",
 )
 @click.option("--all", "every", is_flag=True, help="List holdings of every status.")
+@click.option(
+    "--kb",
+    is_flag=True,
+    help="Also each holder's dated roles from the actor dictionaries (source column: text or dictionary).",
+)
 @fmt_option
 @click.pass_context
-def positions(ctx, store, since, until, top, stances, statuses, every, fmt):
+def positions(ctx, store, since, until, top, stances, statuses, every, kb, fmt):
     """Office holders (post, organisation or country, status, first/last date, sentence), current ones unless
     --status or --all say otherwise; or --stances."""
     status = None if every else (statuses or "current")
-    show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances, status=status), fmt)
+    res = api.positions(store=store, since=since, until=until, top=top, stances=stances, status=status, kb=kb)
+    show(ctx, res, fmt)
 
 
 @main.command()

@@ -51,6 +51,7 @@ class PipelineError(RuntimeError):
 def register() -> None:
     """Register kg's factories and callbacks with spaCy (by importing the modules that define them)."""
     from kg.nlp import (  # noqa: F401  (imported for the factories and callbacks they register)
+        actor_kb,
         attribute_table,
         coref,
         entities,

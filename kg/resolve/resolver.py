@@ -378,7 +378,10 @@ class Resolver:
             mapping[e.id] = tid
             ent = merged.get(tid)
             if ent is None:
-                ent = merged[tid] = Entity(id=tid, name=tname, type=ttype, aliases=[])
+                ent = merged[tid] = Entity(id=tid, name=tname, type=ttype, aliases=[], attrs=dict(e.attrs))
+            else:
+                for k, v in e.attrs.items():  # what the knowledge base says: the first entity's, then gaps filled
+                    ent.attrs.setdefault(k, v)
             for a in [*e.aliases, e.name]:
                 if a and a != ent.name and a not in ent.aliases:
                     ent.aliases.append(a)

@@ -117,6 +117,22 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         "hypothetical (a condition, a wish or a possibility), as the sentence tells it.",
     ),
     "cue": (("Quote",), "xsd:string", None, "The speech verb or cue that introduced the quote."),
+    "kbId": ((), "xsd:string", None, "The actor's id in kg's actor knowledge base (a Phoenix actor dictionary id)."),
+    "countryCode": ((), "xsd:string", None, "The actor's CAMEO country code (GBR; an IGO's: UNO, EUR)."),
+    "roleCode": (
+        (),
+        "xsd:string",
+        None,
+        "The actor's CAMEO role code (GOV, OPP, MIL, COP, REB, ...) as of the date of the article that says it.",
+    ),
+    "agentCode": ((), "xsd:string", None, "The agents-dictionary code of a common-noun actor (British police: COP)."),
+    "kbRole": (
+        (),
+        "xsd:string",
+        None,
+        "A dated role from the actor dictionary, not read in the text: CAMEO code and ISO 8601 interval "
+        "(GBRGOV 1997-05-02/2007-06-27; .. when open; the code alone when undated).",
+    ),
     "quoteKind": (("Quote",), "xsd:string", None, "direct or reported speech."),
 }
 

@@ -81,6 +81,10 @@ class Store:
         """entity id -> the other names articles used for it."""
         raise NotImplementedError
 
+    def kb_roles(self) -> dict[str, dict[str, Any]]:
+        """entity id -> {"label", "kb", "country", "roles"} for entities linked to the actor knowledge base."""
+        raise NotImplementedError
+
     def close(self) -> None:  # pragma: no cover - trivial default
         pass
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import dates
+from kg.kb.table import kb_role
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 
@@ -87,6 +88,9 @@ def _clean(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
+_KB_PROPS = (("kb", "kbId"), ("country", "countryCode"), ("role", "roleCode"), ("agent", "agentCode"))
+
+
 def hash_quad(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> Quad:
     """The article's content hash statement (what a store compares to skip an unchanged article)."""
     a = g.article
@@ -135,6 +139,11 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         add(n, t.kgp("entityId"), _lit(_clean(e.id)))
         for alias in e.aliases:
             add(n, t.alt_label, _lit(_clean(alias)))
+        for key, local in _KB_PROPS:
+            if e.attrs.get(key):
+                add(n, t.kgp(local), _lit(_clean(str(e.attrs[key]))))
+        for role in e.attrs.get("roles") or ():
+            add(n, t.kgp("kbRole"), _lit(kb_role(role)))
         add(art, t.props["mentions"], n)
 
     for i, r in enumerate(g.relations):

@@ -39,6 +39,14 @@ def neo4j_source(store) -> dict:
     }
 
 
+def neo4j_kb_roles(store) -> dict[str, dict]:
+    """entity id -> {"label", "kb", "country", "roles"} for entities linked to the actor knowledge base."""
+    rows = store.query(f"""MATCH (e:{label(ENTITY)}) WHERE e.kb IS NOT NULL
+        RETURN e.id AS id, e.name AS label, e.kb AS kb, e.country AS country,
+        coalesce(e.kbRoles, []) AS roles""").dicts()
+    return {r["id"]: {**r, "roles": list(r["roles"])} for r in rows}
+
+
 def neo4j_aliases(store) -> dict[str, set[str]]:
     """entity id -> the names articles used for it (the ``aliases`` of its MENTIONS)."""
     n = names()

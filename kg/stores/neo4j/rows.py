@@ -9,11 +9,12 @@ The graph written (see :mod:`kg.stores.neo4j.store` for how it is replaced):
 
 - ``(:Article {id, title, date, publishedAt, url, source, contentHash})``: ``date`` a Neo4j ``Date`` (the
   day), ``publishedAt`` a ``DateTime`` where the source gives a time
-- ``(:Entity:<catalogue label> {id, name, type})``, one node per entity id;
+- ``(:Entity:<catalogue label> {id, name, type[, kb, country, agent, kbRoles]})``, one node per entity id
+  (the knowledge base's id, country, agent code and dated roles, the first article's);
   ``name`` is the smallest of the names the articles that mention it give (in
   Cypher's string order, :func:`cypher_order`), as the embedded store's
   analyses pick the smallest label
-- ``(:Article)-[:MENTIONS {aliases, name}]->(:Entity)``, aliases and name as
+- ``(:Article)-[:MENTIONS {aliases, name[, role]}]->(:Entity)``, aliases, name and knowledge-base role as
   used by that article
 - ``(:Assertion {id, article_id, subject, predicate, object, sentence, start,
   end, confidence, extractor, modality, negated[, eventDate, eventStart, eventEnd, status]})``, one per
@@ -39,6 +40,7 @@ from datetime import date
 from functools import lru_cache
 
 from kg import dates
+from kg.kb.table import kb_role
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 from kg.stores.base import StoreError
@@ -86,6 +88,15 @@ def names(path=catalogue.CATALOGUE_PATH) -> Names:
         entity_labels={n: label(t.label) for n, t in et.items() if n not in ("Article", "Quote")},
         rel_types={n: label(r.label, rel=True) for n, r in cat.relations.items()},
     )
+
+
+def _kb(attrs: dict) -> dict:
+    """An entity node's knowledge-base properties: kb (dictionary id), country, agent code, kbRoles (the
+    dated dictionary roles as kg:kbRole literals)."""
+    out = {k: clean(str(attrs[k])) for k in ("kb", "country", "agent") if attrs.get(k)}
+    if attrs.get("roles"):
+        out["kbRoles"] = [kb_role(r) for r in attrs["roles"]]
+    return out
 
 
 def cypher_order(text: str) -> bytes:
@@ -154,19 +165,24 @@ class Rows:
 
         known: dict[str, list[str]] = {}
         named: dict[str, str] = {}
+        # the knowledge base's role as of this article's date goes on its MENTIONS edge, not on the node
+        roles = {e.id: {"role": e.attrs["role"]} for e in g.entities if e.attrs.get("role")}
         for e in g.entities:
             etype = e.type if e.type in n.entity_labels else "Group"  # as the RDF mapping does
             eid, name = clean(e.id), clean(e.name)
             rows = self.entities.setdefault(n.entity_labels[etype], {})
             row = rows.get(eid)
             if row is None:
-                rows[eid] = {"id": eid, "name": name, "type": etype}
+                row = rows[eid] = {"id": eid, "name": name, "type": etype, **_kb(e.attrs)}
             elif cypher_order(name) < cypher_order(row["name"]):
                 row["name"] = name
+            for k, v in _kb(e.attrs).items():
+                row.setdefault(k, v)
             named[e.id] = min(name, named.get(e.id, name), key=cypher_order)
             known.setdefault(e.id, []).extend(clean(x) for x in e.aliases)
         self.mentions += [
-            {"a": aid, "b": clean(eid), "aliases": sorted(set(al)), "name": named[eid]} for eid, al in known.items()
+            {"a": aid, "b": clean(eid), "aliases": sorted(set(al)), "name": named[eid], **roles.get(eid, {})}
+            for eid, al in known.items()
         ]
 
         for i, r in enumerate(g.relations):

@@ -68,7 +68,7 @@ from kg.resources import SCHEMAS
 from kg.schema import ids
 from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError
 from kg.stores.neo4j import rows as neo4j_rows
-from kg.stores.neo4j.read import neo4j_aliases, neo4j_source
+from kg.stores.neo4j.read import neo4j_aliases, neo4j_kb_roles, neo4j_source
 from kg.stores.neo4j.retry import (
     BACKOFF,
     DEFAULT_ATTEMPTS,
@@ -161,6 +161,9 @@ class Neo4jStore(Store):
 
     def aliases(self) -> dict[str, set[str]]:
         return neo4j_aliases(self)
+
+    def kb_roles(self) -> dict[str, dict]:
+        return neo4j_kb_roles(self)
 
     def _session(self, read: bool = False):
         mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS

@@ -140,6 +140,8 @@ def _write_rows(tx, rows: Rows) -> int:
             f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (e:{ENTITY} {{id: row.id}})
             ON CREATE SET e:{label(lab)}, e.type = row.type
             FOREACH (_ IN CASE WHEN e.name IS NULL OR row.name < e.name THEN [1] ELSE [] END | SET e.name = row.name)
+            SET e.kb = coalesce(e.kb, row.kb), e.country = coalesce(e.country, row.country),
+                e.agent = coalesce(e.agent, row.agent), e.kbRoles = coalesce(e.kbRoles, row.kbRoles)
             RETURN row.id AS id, id(e) AS ref""",
             rows=ent_rows,
         )
@@ -161,7 +163,7 @@ def _write_rows(tx, rows: Rows) -> int:
         tx,
         n.mentions,
         [
-            {"a": arts[m["a"]], "b": ents[m["b"]], "p": {"aliases": m["aliases"], "name": m["name"]}}
+            {"a": arts[m["a"]], "b": ents[m["b"]], "p": {k: m[k] for k in ("aliases", "name", "role") if k in m}}
             for m in rows.mentions
         ],
         props=True,
