@@ -146,6 +146,7 @@ def test_changed_article_replaces_only_its_contributions(neo):
     assert meets == [
         [
             {
+                "key": f"{STARMER.id} meets {TRUMP.id}",
                 "evidence": 2,
                 "confidence": 0.75,
                 "articles": ["a", "b"],
@@ -213,8 +214,8 @@ def test_hostile_text_is_stored_literally_and_changes_nothing_else(neo):
         "relations": n - 1,
         "quotes": 1,
         "nodes": 1 + n + (n - 1) + 1 + 1,
-        "relationships": n + (n - 1) + 3,
-    }  # MENTIONS, MEETS, QUOTED_IN + SAID + ABOUT
+        "relationships": n + (n - 1) + 3 + 3 * (n - 1),
+    }  # MENTIONS, MEETS, QUOTED_IN + SAID + ABOUT, each assertion's SUBJECT + OBJECT + IN_ARTICLE
     # a query for one of them by parameter finds exactly it
     got = neo.query("MATCH (e:Entity {name: $n}) RETURN e.id", params={"n": HOSTILE[1]}).rows
     assert got == [[ids.entity_id(HOSTILE[1], "Person")]]

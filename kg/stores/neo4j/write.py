@@ -76,7 +76,7 @@ def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
     keys, w1 = _run(
         tx,
         f"""MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
-        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DELETE x RETURN DISTINCT s, p, o""",
+        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DETACH DELETE x RETURN DISTINCT s, p, o""",
         ids=article_ids,
     )
     _, w2 = _run(tx, f"MATCH (q:{n.quote}) WHERE q.article_id IN $ids DETACH DELETE q", ids=article_ids)
@@ -116,6 +116,15 @@ def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
     return entity_ids, written
 
 
+def _link_evidence(tx, assertions: list[dict], refs: dict[str, int], ents: dict[str, int], arts: dict[str, int]) -> int:
+    """(:Assertion)-[:SUBJECT]->(entity), -[:OBJECT]->(entity) and -[:IN_ARTICLE]->(:Article) for new assertions."""
+    n = neo4j_rows.names()
+    written = 0
+    for typ, end, ref in ((n.subject, "subject", ents), (n.object, "object", ents), (n.in_article, "article_id", arts)):
+        written += _link(tx, typ, [{"a": refs[x["id"]], "b": ref[x[end]]} for x in assertions])
+    return written
+
+
 def _write_rows(tx, rows: Rows) -> int:
     n = neo4j_rows.names()
     data, written = _run(
@@ -153,7 +162,7 @@ def _write_rows(tx, rows: Rows) -> int:
             tx,
             f"""{FIXED_PLAN}UNWIND $rows AS row
             MATCH (s) WHERE id(s) = row.s MATCH (o) WHERE id(o) = row.o
-            MERGE (s)-[r:{label(typ, rel=True)}]->(o)
+            MERGE (s)-[r:{label(typ, rel=True)}]->(o) ON CREATE SET r.key = row.key
             FOREACH (m IN [{_MERGED_LISTS}] | SET r += {_AGGREGATES})""",
             rows=edges,
         )[1]
@@ -167,9 +176,12 @@ def _write_rows(tx, rows: Rows) -> int:
         props=True,
     )
     if rows.assertions:
-        written += _run(
-            tx, f"{FIXED_PLAN}UNWIND $rows AS row CREATE (x:{ASSERTION}) SET x = row", rows=rows.assertions
-        )[1]
+        data, w = _run(
+            tx,
+            f"{FIXED_PLAN}UNWIND $rows AS row CREATE (x:{ASSERTION}) SET x = row RETURN row.id AS id, id(x) AS ref",
+            rows=rows.assertions,
+        )
+        written += w + _link_evidence(tx, rows.assertions, _refs(data), ents, arts)
     if rows.quotes:
         data, w = _run(
             tx,
