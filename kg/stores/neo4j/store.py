@@ -80,7 +80,7 @@ from kg.stores.neo4j.retry import (
     prefetch,
     retry,
 )
-from kg.stores.neo4j.rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean
+from kg.stores.neo4j.rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean, clean_row
 from kg.stores.neo4j.write import _write_rows
 
 log = logging.getLogger(__name__)
@@ -285,6 +285,17 @@ class Neo4jStore(Store):
         except DriverError as exc:
             raise StoreError(f"Neo4j at {self.uri} unavailable: {_cause(exc)}") from None
         return Result(cols, data)
+
+    def set_entity_properties(self, rows: list[dict[str, Any]]) -> int:
+        """``SET e += properties`` on the entity with each row's ``id``; returns how many were found."""
+        self.ensure_schema()
+        q = f"UNWIND $rows AS row MATCH (e:{ENTITY} {{id: row.id}}) SET e += row.properties RETURN count(e) AS n"
+
+        def once() -> int:
+            with self._session() as s:
+                return s.execute_write(lambda tx: tx.run(q, {"rows": [clean_row(r) for r in rows]}).single()["n"])
+
+        return self._retrying(once, "writing node properties")
 
     def _refuse_writes(self, text: str, params: dict) -> None:
         """EXPLAIN the query (nothing runs) and refuse anything that is not a read."""
