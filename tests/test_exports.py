@@ -74,6 +74,11 @@ def test_graph_exports_carry_the_analysis_results(graphs, fmt):
     assert seen == {-1, 0, 1}
     accuses = [d for u, v, d in G.edges(data=True) if (u, v) == ("person/keir-starmer", "person/vladimir-putin")]
     assert accuses and all(float(d["signed_weight"]) < 0 for d in accuses)
+    # one spelling per relation (the catalogue name) and one list convention per format
+    for _u, _v, d in G.edges(data=True):
+        assert d["label"] == d["predicate"] and d["predicate"] in cat.relations
+        articles = d["articles"] if fmt == "json" else json.loads(d["articles"])
+        assert isinstance(articles, list) and articles == sorted(set(articles)) and articles
 
 
 @pytest.fixture(scope="module")
