@@ -12,8 +12,7 @@ type, each with its header line::
     relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),key,evidence:int,confidence:double,
                                   articles:string[],articleEvidence:int[],articleConfidence:double[],:TYPE
 
-What the RDF store does not hold is not written: an assertion's ``negated`` flag; of two quotes at
-one span, one Quote node is kept (the smallest text).
+What the RDF store does not hold is not written: an assertion's ``negated`` flag.
 
 ``import.args`` holds the arguments for ``neo4j-admin``, paths relative to the export directory::
 
