@@ -23,8 +23,8 @@ MERGEd on their unique ids and return their internal node ids, and everything
 else in the transaction refers to nodes by those (``id(n)``: a direct seek, no
 second index lookup; three times cheaper than ``elementId(n)`` on 5.26; only
 used inside the transaction that read them, where they are stable). What belongs to one
-article alone (``MENTIONS``, ``:Assertion``, ``:Quote`` with ``SAID``/``ABOUT``/
-``QUOTED_IN``) is CREATEd: it cannot exist yet, since a new article has none
+article alone (``MENTIONS``, ``:Assertion`` with ``SUBJECT``/``OBJECT``/``IN_ARTICLE``,
+``:Quote`` with ``SAID``/``ABOUT``/``QUOTED_IN``) is CREATEd: it cannot exist yet, since a new article has none
 and a replaced one has just lost its own. Only the aggregated relationships,
 shared between articles, are MERGEd, and their per-article lists are updated
 in place (an insertion into sorted lists, no evidence lookups).
@@ -32,7 +32,7 @@ in place (an insertion into sorted lists, no evidence lookups).
 Idempotency and replacement. Each ``:Article`` keeps its ``contentHash``; an
 article whose hash is stored is skipped without a write. A changed article's
 old contribution is removed in the same transaction that writes the new one:
-its ``:Assertion`` evidence, ``:Quote`` nodes and ``MENTIONS`` are deleted;
+its ``:Assertion`` evidence (with its links), ``:Quote`` nodes and ``MENTIONS`` are deleted;
 every aggregated relationship it supported drops the article's entry from its
 per-article lists and gets ``evidence``/``confidence`` recomputed from the
 entries left (deleted if none are, so an edge also supported by another
