@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.analyse.graph import actor_graph
-from kg.render.tables import table
+from kg.render.tables import table, text
 from kg.schema import queries
 from kg.stores.base import Result
 
@@ -199,7 +199,7 @@ def _pictures(data: dict, folder, stem: str) -> dict[str, Path]:
 
 
 def _md_cell(v) -> str:
-    return " ".join(str("" if v is None else v).split()).replace("|", "\\|")
+    return " ".join(text(v).split()).replace("|", "\\|")
 
 
 def to_markdown(data: dict, pictures: dict, title: str) -> str:
@@ -227,7 +227,7 @@ def to_html(data: dict, pictures: dict, title: str) -> str:
     import base64
     import html
 
-    esc = lambda v: html.escape(str("" if v is None else v))  # noqa: E731
+    esc = lambda v: html.escape(text(v))  # noqa: E731
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
