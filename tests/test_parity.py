@@ -77,6 +77,17 @@ def _analyses(stores: dict[str, str], a: str, b: str, windows=None) -> dict[str,
     return out
 
 
+def _reports(stores: dict[str, str]) -> dict[str, dict[str, list]]:
+    """ "report" -> store -> the text report's top actors and example relations (its counts and the example
+    query's text are the store's own)."""
+    out = {}
+    for store, where in stores.items():
+        sections = str(api.report(store=where)).split("\n## ")
+        assert sections[3].startswith(("SPARQL: ", "Cypher: ")), sections[3][:40]
+        out[store] = [None, sections[1:3]]
+    return {"report": out}
+
+
 def _assert_same(answers: dict[str, dict[str, list]]) -> None:
     for name, by_store in answers.items():
         (first, expected), *others = by_store.items()
@@ -104,6 +115,7 @@ def test_named_queries_give_the_same_rows_in_the_same_order_on_every_store(examp
 
 def test_analysis_commands_give_the_same_answers_on_every_store(examples_everywhere):
     _assert_same(_analyses(examples_everywhere, "Keir Starmer", "Vladimir Putin", ("2025-02-20", "2025-02-21")))
+    _assert_same(_reports(examples_everywhere))
 
 
 @pytest.mark.slow
@@ -115,3 +127,4 @@ def test_the_bbc_politics_corpus_gives_the_same_answers_on_every_store(nlp, tmp_
     stores = _load_everywhere(graphs, tmp_path_factory.mktemp("parity-bbc") / "store", neo4j_uri)
     _assert_same(_named_queries(stores))
     _assert_same(_analyses(stores, "Tony Blair", "Michael Howard"))
+    _assert_same(_reports(stores))
