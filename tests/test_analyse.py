@@ -641,6 +641,20 @@ def test_cli_changes_between_two_windows(resolved_store):
     assert res.exit_code == 1 and "both windows" in res.stderr
 
 
+def test_lists_are_json_arrays_in_json_and_semicolon_joined_in_csv_and_tables(example_store):
+    def run(*a):
+        res = CliRunner().invoke(main, ["actors", "--store", str(example_store), *a])
+        assert res.exit_code == 0, res.output
+        return res.stdout
+
+    russia = next(a for a in json.loads(run("--json")) if a["id"] == "gpe/russia")
+    assert isinstance(russia["aliases"], list) and len(russia["aliases"]) >= 2, russia
+    row = next(r for r in csv.DictReader(io.StringIO(run("--csv"))) if r["id"] == "gpe/russia")
+    assert row["aliases"] == "; ".join(russia["aliases"])
+    table = run("--table")
+    assert f"{russia['aliases'][0]}; " in table and "['" not in table
+
+
 def test_cli_unknown_actor_is_one_line_error(example_store):
     res = CliRunner().invoke(main, ["path", "Nobody Atall", "Putin", "--store", str(example_store)])
     assert res.exit_code == 1 and "no actor" in res.stderr and "Traceback" not in res.output

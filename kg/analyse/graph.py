@@ -126,7 +126,7 @@ def _summarise(d: dict) -> None:
     evs = d["evidence"]
     d["weight"] = len(evs)
     d["confidence"] = max(e["confidence"] for e in evs)
-    d["articles"] = "|".join(sorted({e["article"] for e in evs if e["article"]}))
+    d["articles"] = sorted({e["article"] for e in evs if e["article"]})
     dates = sorted(e["date"] for e in evs if e["date"])
     d["first"] = dates[0] if dates else ""
     d["last"] = dates[-1] if dates else ""

@@ -37,7 +37,7 @@ def _label(G, n) -> str:
 def _articles(d: dict) -> set[str]:
     if "evidence" in d:
         return {e["article"] for e in d["evidence"] if e.get("article")}
-    return {a for a in str(d.get("articles", "")).split("|") if a}
+    return set(d.get("articles", ()))
 
 
 def _sentences(d: dict, limit: int | None = 3) -> list[str]:

@@ -166,10 +166,7 @@ def positions(
         rs = _po.stance_matrix(G)[: top or None]
         return Analysis(
             ["actor", "issue", "stance", "supports", "opposes", "evidence"],
-            [
-                [r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"], " | ".join(r["sentences"][:2])]
-                for r in rs
-            ],
+            [[r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"], r["sentences"][:2]] for r in rs],
             {"cells": len(rs)},
         )
     rs = _po.office_holders(G, status=status)[: top or None]
@@ -298,7 +295,7 @@ def actors(
             n,
             G.nodes[n]["label"],
             G.nodes[n]["type"],
-            "; ".join(sorted(a for a in aliases.get(n, ()) if a != G.nodes[n]["label"])),
+            sorted(a for a in aliases.get(n, ()) if a != G.nodes[n]["label"]),
             G.nodes[n].get("articles", 0),
             G.nodes[n].get("first", ""),
             G.nodes[n].get("last", ""),

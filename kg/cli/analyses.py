@@ -1,5 +1,5 @@
 """The analysis commands: ``kg alliances``, ``positions``, ``centrality``, ``path``, ``ego``, ``actors``,
-``changes`` and ``viz``."""
+``analyse``, ``changes`` and ``viz``."""
 
 from __future__ import annotations
 
@@ -101,6 +101,20 @@ def ego(ctx, actor, radius, store, since, until, top, fmt):
 def actors(ctx, store, since, until, top, fmt):
     """Actors with type, aliases, article count and first/last article date."""
     show(ctx, api.actors(store=store, since=since, until=until, top=top), fmt)
+
+
+@main.command()
+@with_options(analysis_options)
+@click.option("--write", is_flag=True, help="Also set these as properties of the store's entity nodes (a Neo4j store).")
+@fmt_option
+@click.pass_context
+def analyse(ctx, store, since, until, top, write, fmt):
+    """Each entity's aliases, bloc, cooperation bloc, PageRank, degree, betweenness and k-core, by PageRank;
+    with --write also set on its node in Neo4j (properties of the same names as the columns)."""
+    res = api.analyse(store=store, since=since, until=until, top=top, write=write)
+    show(ctx, res, fmt)
+    if write and not ctx.obj["quiet"]:
+        click.echo(f"wrote the properties of {res.summary['written']} entities", err=True)
 
 
 @main.command()

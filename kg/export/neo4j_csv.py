@@ -3,22 +3,24 @@
 The files describe the same graph the Neo4j loader writes (:mod:`kg.stores.neo4j.rows`): ``:Article``,
 ``:Entity:<label>`` (named by the smallest of its names), ``:Assertion`` and ``:Quote`` nodes;
 ``MENTIONS`` with the article's aliases and name, one aggregated relationship per (subject, type,
-object) with its per-article lists and their ``evidence`` sum and best ``confidence``, and
-``SAID``/``ABOUT``/``QUOTED_IN``. Labels and relationship types are the catalogue's. One file per
-node label and one per relationship type, each with its header line::
+object) with its ``key``, per-article lists and their ``evidence`` sum and best ``confidence``,
+``SUBJECT``/``OBJECT``/``IN_ARTICLE`` from each assertion, and ``SAID``/``ABOUT``/``QUOTED_IN``.
+Labels and relationship types are the catalogue's. One file per node label and one per relationship
+type, each with its header line::
 
     nodes/Person.csv              id:ID(Entity),name,type,:LABEL
-    relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),evidence:int,confidence:double,articles:string[],
-                                  articleEvidence:int[],articleConfidence:double[],:TYPE
+    relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),key,evidence:int,confidence:double,
+                                  articles:string[],articleEvidence:int[],articleConfidence:double[],:TYPE
 
-What the RDF store does not hold is not written: an assertion's ``negated`` flag; of two quotes at
-one span, one Quote node is kept (the smallest text).
+What the RDF store does not hold is not written: an assertion's ``negated`` flag.
 
 ``import.args`` holds the arguments for ``neo4j-admin``, paths relative to the export directory::
 
     cd DIR && neo4j-admin database import full @import.args neo4j
 
-Array values are separated by U+001F (``--array-delimiter``), which no name or id contains.
+Array values are separated by ``;``, neo4j-admin's own default (``--array-delimiter``), as labels are
+(docs/formats.md). neo4j-admin has no escape for it, so a ``;`` inside an array item (an alias or article
+id) is written as U+FF1B ``；``; the export counts such items (``items_with_semicolon``, when there are any).
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kg.schema import catalogue
-from kg.stores.neo4j.rows import ASSERTION, ENTITY, clean, label, names
+from kg.stores.neo4j.rows import ASSERTION, ENTITY, clean, label, names, relation_key
 
-ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER = ";"
+IN_ITEM = "\uff1b"  # what a ";" inside an array item becomes
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 # typed as the loader writes them: date a Date, publishedAt a DateTime
@@ -48,6 +51,7 @@ ARTICLE_HEADER = [
 ENTITY_HEADER = ["id:ID(Entity)", "name", "type", ":LABEL"]
 ASSERTION_HEADER = [
     "id:ID(Assertion)",
+    "key",
     "article_id",
     "subject",
     "predicate",
@@ -79,6 +83,7 @@ QUOTE_HEADER = [
 RELATION_HEADER = [
     ":START_ID(Entity)",
     ":END_ID(Entity)",
+    "key",
     "evidence:int",
     "confidence:double",
     "articles:string[]",
@@ -227,21 +232,23 @@ def read(store, base: str | None = None) -> dict:
     }
 
 
-def _cell(v):
+def _cell(v, changed: list[int]):
     if v is None:
         return ""
     if isinstance(v, (list, tuple, set)):
-        return ARRAY_DELIMITER.join(clean(str(x)) for x in v)
+        items = [clean(str(x)) for x in v]
+        changed[0] += sum(ARRAY_DELIMITER in x for x in items)
+        return ARRAY_DELIMITER.join(x.replace(ARRAY_DELIMITER, IN_ITEM) for x in items)
     return clean(v)
 
 
-def _write(path: Path, header: list[str], rows) -> int:
+def _write(path: Path, header: list[str], rows, changed: list[int]) -> int:
     n = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)
         for r in rows:
-            w.writerow([_cell(v) for v in r])
+            w.writerow([_cell(v, changed) for v in r])
             n += 1
     return n
 
@@ -257,16 +264,17 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
     data = read(store)
     n = names()
     counts: dict[str, int] = {}
+    changed = [0]  # array items that held the delimiter
     args = []
 
     def nodes(lab: str, header, rows):
         f = Path("nodes") / f"{lab}.csv"
-        counts[str(f)] = _write(out / f, header, rows)
+        counts[str(f)] = _write(out / f, header, rows, changed)
         args.append(f"--nodes={f.as_posix()}")
 
     def rels(typ: str, header, rows):
         f = Path("relationships") / f"{typ}.csv"
-        counts[str(f)] = _write(out / f, header, rows)
+        counts[str(f)] = _write(out / f, header, rows, changed)
         args.append(f"--relationships={f.as_posix()}")
 
     art = label(n.article)
@@ -294,8 +302,11 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
     asns = sorted(
         (a for a in data["assertions"] if a["subject"] in known and a["object"] in known), key=lambda a: a["id"]
     )
+    for a in asns:
+        a["key"] = relation_key(a["subject"], a["predicate"], a["object"])
     assertion_keys = (
         "id",
+        "key",
         "article_id",
         "subject",
         "predicate",
@@ -339,6 +350,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         got = per.setdefault(a["article_id"], [0, float(a["confidence"])])
         got[0] += 1
         got[1] = max(got[1], float(a["confidence"]))
+    cat_name = {t: name for name, t in n.rel_types.items()}
     for typ, edges in sorted(agg.items()):
         rels(
             label(typ, rel=True),
@@ -347,6 +359,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
                 [
                     s,
                     o,
+                    relation_key(s, cat_name[typ], o),
                     sum(per[x][0] for x in sorted(per)),
                     max(per[x][1] for x in per),
                     sorted(per),
@@ -356,6 +369,16 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
                 ]
                 for (s, o), per in sorted(edges.items())
             ),
+        )
+    for typ, end, space in (
+        (n.subject, "subject", ENTITY),
+        (n.object, "object", ENTITY),
+        (n.in_article, "article_id", n.article),
+    ):
+        rels(
+            label(typ, rel=True),
+            [f":START_ID({label(ASSERTION)})", f":END_ID({label(space)})", ":TYPE"],
+            ([a["id"], a[end], typ] for a in asns),
         )
     quote_ids = {q["id"] for q in data["quotes"]}
     said, about, quoted_in = (label(x, rel=True) for x in (n.said, n.about, n.quoted_in))
@@ -374,10 +397,11 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         [":START_ID(Quote)", ":END_ID(Article)", ":TYPE"],
         ([q["id"], q["article_id"], quoted_in] for q in sorted(data["quotes"], key=lambda q: q["id"])),
     )
-    args += ["--array-delimiter=U+001F", "--multiline-fields=true"]
+    args += [f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true"]
     (out / "import.args").write_text("\n".join(args) + "\n", encoding="utf-8")
-    return {
+    written = {
         "nodes": sum(v for k, v in counts.items() if k.startswith("nodes")),
         "relationships": sum(v for k, v in counts.items() if k.startswith("relationships")),
         "files": len(counts),
     }
+    return {**written, "items_with_semicolon": changed[0]} if changed[0] else written

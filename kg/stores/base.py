@@ -85,6 +85,11 @@ class Store:
         """entity id -> {"label", "kb", "country", "roles"} for entities linked to the actor knowledge base."""
         raise NotImplementedError
 
+    def set_entity_properties(self, rows: list[dict[str, Any]]) -> int:
+        """Set properties on entity nodes: rows ``{"id": entity id, "properties": {...}}``; returns how many
+        entities were found. Only stores with property-carrying nodes (Neo4j) implement it."""
+        raise StoreError(f"the {self.name} store cannot hold properties written onto its nodes; use a Neo4j store")
+
     def close(self) -> None:  # pragma: no cover - trivial default
         pass
 

@@ -177,9 +177,14 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
             add(asn, t.kgp("status"), _lit(str(r.attrs["status"])))
         add(asn, t.derived, art)
 
+    seen: set[NamedNode] = set()
     for q in g.quotes:
         ev = q.evidence
         qn = NamedNode(ids.entity_iri(ids.quote_id(a.id, ev.start, ev.end), base))
+        if qn in seen:  # two quotes at one span are one Quote, described by the first (as in Neo4j)
+            _quote_links(add, t, node, q, qn)
+            continue
+        seen.add(qn)
         add(qn, t.type, t.classes["Quote"])
         add(qn, t.text, _lit(_clean(q.text)))
         add(qn, t.kgp("cue"), _lit(q.cue))
@@ -189,9 +194,14 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         add(qn, t.kgp("end"), _lit(ev.end))
         add(qn, t.kgp("confidence"), _lit(float(q.confidence)))
         add(qn, t.props["quoted_in"], art)
-        if q.speaker in node:
-            add(node[q.speaker], t.props["said"], qn)
-        for about in q.about:
-            if about in node:
-                add(qn, t.props["about"], node[about])
+        _quote_links(add, t, node, q, qn)
     return out
+
+
+def _quote_links(add, t: Terms, node: dict, q, qn: NamedNode) -> None:
+    """The quote's speaker and the entities it is about."""
+    if q.speaker in node:
+        add(node[q.speaker], t.props["said"], qn)
+    for about in q.about:
+        if about in node:
+            add(qn, t.props["about"], node[about])

@@ -16,17 +16,22 @@ The graph written (see :mod:`kg.stores.neo4j.store` for how it is replaced):
   analyses pick the smallest label
 - ``(:Article)-[:MENTIONS {aliases, name[, role]}]->(:Entity)``, aliases, name and knowledge-base role as
   used by that article
-- ``(:Assertion {id, article_id, subject, predicate, object, sentence, start,
+- ``(:Assertion {id, key, article_id, subject, predicate, object, sentence, start,
   end, confidence, extractor, modality, negated[, eventDate, eventStart, eventEnd, status]})``, one per
-  extracted relation (the evidence; same ids as the RDF store's ``kg:Assertion``); ``eventDate`` is the ISO
+  extracted relation (the evidence; same ids as the RDF store's ``kg:Assertion``), with
+  ``-[:SUBJECT]->(:Entity)``, ``-[:OBJECT]->(:Entity)`` and ``-[:IN_ARTICLE]->(:Article)``
+  (``rdf:subject``, ``rdf:object`` and ``prov:wasDerivedFrom`` in RDF); ``eventDate`` is the ISO
   text of the precision the sentence gives (2025-02-28, 2025-W09, 2025-02, 2025), ``eventStart`` and
   ``eventEnd`` the first and last day of that period as ``Date`` values
-- ``(:Entity)-[:<catalogue type> {evidence, confidence, articles,
+- ``(:Entity)-[:<catalogue type> {key, evidence, confidence, articles,
   articleEvidence, articleConfidence}]->(:Entity)``, ONE relationship per
-  (subject, type, object), aggregated over articles: ``articles`` are the
-  supporting article ids, sorted; ``articleEvidence[i]`` / ``articleConfidence[i]``
-  the number of assertions and best confidence of ``articles[i]``;
-  ``evidence`` / ``confidence`` their sum / maximum
+  (subject, type, object), aggregated over articles: ``key`` is
+  :func:`relation_key`, shared with the relationship's ``:Assertion`` nodes
+  (indexed: ``MATCH (x:Assertion {key: r.key})-[:IN_ARTICLE]->(a)`` gives its
+  evidence and articles); ``articles`` are the supporting article ids, sorted;
+  ``articleEvidence[i]`` / ``articleConfidence[i]`` the number of assertions
+  and best confidence of ``articles[i]``; ``evidence`` / ``confidence`` their
+  sum / maximum
 - ``(:Quote {id, article_id, text, cue, kind, sentence, start, end,
   confidence})`` with ``(speaker)-[:SAID]->``, ``-[:ABOUT]->(entity)`` and
   ``-[:QUOTED_IN]->(:Article)``
@@ -70,6 +75,9 @@ class Names:
     said: str
     about: str
     quoted_in: str
+    subject: str
+    object: str
+    in_article: str
     entity_labels: dict[str, str]  # entity type -> label
     rel_types: dict[str, str]  # relation name -> relationship type
 
@@ -85,6 +93,9 @@ def names(path=catalogue.CATALOGUE_PATH) -> Names:
         said=label(st["said"].label, rel=True),
         about=label(st["about"].label, rel=True),
         quoted_in=label(st["quoted_in"].label, rel=True),
+        subject=label(st["subject"].label, rel=True),
+        object=label(st["object"].label, rel=True),
+        in_article=label(st["in_article"].label, rel=True),
         entity_labels={n: label(t.label) for n, t in et.items() if n not in ("Article", "Quote")},
         rel_types={n: label(r.label, rel=True) for n, r in cat.relations.items()},
     )
@@ -97,6 +108,17 @@ def _kb(attrs: dict) -> dict:
     if attrs.get("roles"):
         out["kbRoles"] = [kb_role(r) for r in attrs["roles"]]
     return out
+
+
+def relation_key(subject: str, relation: str, obj: str) -> str:
+    """The ``key`` of the aggregated relationship ``subject -relation-> obj`` and of its Assertion nodes:
+    the entity ids around the catalogue name (unambiguous for kg's entity ids, ``type/slug``, which hold
+    no spaces).
+
+    >>> relation_key("person/keir-starmer", "meets", "person/emmanuel-macron")
+    'person/keir-starmer meets person/emmanuel-macron'
+    """
+    return f"{subject} {relation} {obj}"
 
 
 def cypher_order(text: str) -> bytes:
@@ -120,6 +142,15 @@ def clean(value):
     if isinstance(value, str) and not value.isascii():
         return value.encode("utf-8", "replace").decode("utf-8")
     return value
+
+
+def clean_row(value):
+    """``value`` with every string in it (in lists and dicts too) made storable by :func:`clean`."""
+    if isinstance(value, dict):
+        return {k: clean_row(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_row(v) for v in value]
+    return clean(value)
 
 
 @dataclass
@@ -194,6 +225,7 @@ class Rows:
             self.assertions.append(
                 {
                     "id": ids.assertion_iri(a.id, key, base=""),
+                    "key": relation_key(s, r.predicate, o),
                     "article_id": aid,
                     "subject": s,
                     "predicate": r.predicate,
@@ -246,11 +278,19 @@ class Rows:
     def edge_rows(self) -> dict[str, list[dict]]:
         """type -> rows ``{s, o, aids, ns, cs}``: supporting articles sorted, with their evidence and confidence."""
         out: dict[str, list[dict]] = {}
+        relation = {t: name for name, t in names().rel_types.items()}
         for t, rows in self.edges.items():
             lst = out[t] = []
             for (s, o), per in rows.items():
                 aids = sorted(per, key=cypher_order)
                 lst.append(
-                    {"s": s, "o": o, "aids": aids, "ns": [per[x][0] for x in aids], "cs": [per[x][1] for x in aids]}
+                    {
+                        "s": s,
+                        "o": o,
+                        "key": relation_key(s, relation[t], o),
+                        "aids": aids,
+                        "ns": [per[x][0] for x in aids],
+                        "cs": [per[x][1] for x in aids],
+                    }
                 )
         return out
