@@ -73,8 +73,9 @@ def test_to_dict_is_what_dataclasses_asdict_gives(example_graphs):
     g = next(g for g in graphs if g.relations)
     art = _ResolvedArticle(**{f.name: getattr(g.article, f.name) for f in dataclasses.fields(g.article)})
     art._resolution = "not a field"
-    g = dataclasses.replace(g, article=art)
-    g.relations[0].attrs = {"nested": [{"a": 1}]}
+    # a copy of the first relation: the example graphs are shared by the whole session
+    first = dataclasses.replace(g.relations[0], attrs={"nested": [{"a": 1}]})
+    g = dataclasses.replace(g, article=art, relations=[first, *g.relations[1:]])
     d = g.to_dict()
     assert d == dataclasses.asdict(g) and "_resolution" not in d["article"]
     d["relations"][0]["attrs"]["nested"][0]["a"] = 2  # a copy, as asdict's

@@ -23,6 +23,7 @@ from kg.stores.base import SECRET_ENV, redact, redact_logs
 EXTRA_ARGS = {
     "actors": [],
     "alliances": [],
+    "analyse": [],
     "build": ["{text}"],
     "centrality": [],
     "changes": [

@@ -8,7 +8,7 @@ object) with its ``key``, per-article lists and their ``evidence`` sum and best 
 Labels and relationship types are the catalogue's. One file per node label and one per relationship
 type, each with its header line::
 
-    nodes/Person.csv              id:ID(Entity),name,type,:LABEL
+    nodes/Person.csv              id:ID(Entity),name,type,kb,country,agent,kbRoles:string[],:LABEL
     relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),key,evidence:int,confidence:double,
                                   articles:string[],articleEvidence:int[],articleConfidence:double[],:TYPE
 
@@ -48,7 +48,7 @@ ARTICLE_HEADER = [
     "contentHash",
     ":LABEL",
 ]
-ENTITY_HEADER = ["id:ID(Entity)", "name", "type", ":LABEL"]
+ENTITY_HEADER = ["id:ID(Entity)", "name", "type", "kb", "country", "agent", "kbRoles:string[]", ":LABEL"]
 ASSERTION_HEADER = [
     "id:ID(Assertion)",
     "key",
@@ -91,7 +91,7 @@ RELATION_HEADER = [
     "articleConfidence:double[]",
     ":TYPE",
 ]
-MENTIONS_HEADER = [":START_ID(Article)", ":END_ID(Entity)", "aliases:string[]", "name", ":TYPE"]
+MENTIONS_HEADER = [":START_ID(Article)", ":END_ID(Entity)", "aliases:string[]", "name", "role", ":TYPE"]
 
 
 def _rows(store, text: str) -> list[dict]:
@@ -132,6 +132,29 @@ def read(store, base: str | None = None) -> dict:
     ):
         if r["class"] in type_by_class and r["id"] not in entities:
             entities[r["id"]] = {"id": r["id"], "name": r["name"], "type": type_by_class[r["class"]]}
+    # knowledge-base properties: the same in every article that names the entity
+    for r in _rows(
+        store,
+        f"""SELECT DISTINCT ?id ?kb ?country ?agent ?role WHERE {{ GRAPH ?g {{ ?e <{kg}entityId> ?id .
+            OPTIONAL {{ ?e <{kg}kbId> ?kb }} OPTIONAL {{ ?e <{kg}countryCode> ?country }}
+            OPTIONAL {{ ?e <{kg}agentCode> ?agent }} OPTIONAL {{ ?e <{kg}kbRole> ?role }} }} }}""",
+    ):
+        e = entities.get(r["id"])
+        if e is None:
+            continue
+        for k in ("kb", "country", "agent"):
+            if r[k] is not None:
+                e[k] = min(e.get(k) or r[k], r[k])
+        if r["role"] is not None:
+            e.setdefault("roles", set()).add(r["role"])
+    roles = {
+        (r["aid"], r["id"]): r["role"]
+        for r in _rows(
+            store,
+            f"""SELECT DISTINCT ?aid ?id ?role WHERE {{ GRAPH ?g {{
+            ?a <{kg}articleId> ?aid ; <{prop["mentions"]}> ?e . ?e <{kg}entityId> ?id ; <{kg}roleCode> ?role }} }}""",
+        )
+    }
     mentions: dict[tuple, dict] = {}
     for r in _rows(
         store,
@@ -139,7 +162,9 @@ def read(store, base: str | None = None) -> dict:
             ?a <{kg}articleId> ?aid ; <{prop["mentions"]}> ?e . ?e <{kg}entityId> ?id ; <{rdfs}label> ?name .
             OPTIONAL {{ ?e <{skos}altLabel> ?alias }} }} }}""",
     ):
-        m = mentions.setdefault((r["aid"], r["id"]), {"aliases": set(), "name": r["name"]})
+        m = mentions.setdefault(
+            (r["aid"], r["id"]), {"aliases": set(), "name": r["name"], "role": roles.get((r["aid"], r["id"]))}
+        )
         m["name"] = min(m["name"], r["name"])
         if r["alias"] is not None:
             m["aliases"].add(r["alias"])
@@ -294,7 +319,16 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
             lab,
             ENTITY_HEADER,
             (
-                [e["id"], e["name"], e["type"], f"{label(ENTITY)};{label(lab)}"]
+                [
+                    e["id"],
+                    e["name"],
+                    e["type"],
+                    e.get("kb"),
+                    e.get("country"),
+                    e.get("agent"),
+                    sorted(e.get("roles", ())),
+                    f"{label(ENTITY)};{label(lab)}",
+                ]
                 for e in sorted(ents, key=lambda e: e["id"])
             ),
         )
@@ -338,7 +372,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         mentions,
         MENTIONS_HEADER,
         (
-            [a, e, sorted(m["aliases"]), m["name"], mentions]
+            [a, e, sorted(m["aliases"]), m["name"], m["role"], mentions]
             for (a, e), m in sorted(data["mentions"].items())
             if e in known
         ),

@@ -106,7 +106,7 @@ def _kb(attrs: dict) -> dict:
     dated dictionary roles as kg:kbRole literals)."""
     out = {k: clean(str(attrs[k])) for k in ("kb", "country", "agent") if attrs.get(k)}
     if attrs.get("roles"):
-        out["kbRoles"] = [kb_role(r) for r in attrs["roles"]]
+        out["kbRoles"] = sorted(kb_role(r) for r in attrs["roles"])  # as an RDF store gives them back
     return out
 
 
