@@ -17,7 +17,7 @@ from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.nlp import args, attrs, interactions, lexicon
+from kg.nlp import args, attrs, event_modality, event_verbs, interactions, lexicon
 from kg.nlp.component import LexiconUser
 from kg.schema import catalogue, ids
 
@@ -38,20 +38,45 @@ def _own_words() -> interactions.Words:
     return interactions.words(lexicon.read())
 
 
+@cache
+def _own_governors() -> event_modality.Governors:
+    return event_modality.governors(lexicon.read())
+
+
 class Rules:
     """The relation patterns with a lexicon (:func:`relations`); ``words``: the interaction rules'
     word lists (default: those of kg's own lexicon)."""
 
-    def __init__(self, vocab, lex: lexicon.Lexicon, confidence: float = 0.75, words: interactions.Words | None = None):
+    def __init__(
+        self,
+        vocab,
+        lex: lexicon.Lexicon,
+        confidence: float = 0.75,
+        words: interactions.Words | None = None,
+        verbs: event_verbs.VerbTable | None = None,
+        governors: event_modality.Governors | None = None,
+    ):
         self.base = confidence
         self.lex = lex
         self.words = words or _own_words()
         self.trigger_verbs = frozenset(self.lex.verbs)
         self.cat = catalogue.load()
+        self.verb_table = verbs if verbs is not None else event_verbs.load()
+        self.governors = governors or _own_governors()
+        # the CAMEO verbs the lexicon does not already cover (its entries are tuned on news)
+        self.event_verbs = frozenset(self.verb_table.verbs) - self.trigger_verbs - set(self.lex.event_verbs_skipped)
         # the lemmas a pattern below starts from
         self.triggers = attrs.hashes(
             vocab,
-            [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS, *self.lex.stance_adjectives, *self.words.letters],
+            [
+                *self.lex.verbs,
+                *self.lex.nouns,
+                *_SPENDING_VERBS,
+                *self.lex.stance_adjectives,
+                *self.words.letters,
+                *self.event_verbs,
+                *self.lex.clause_requests,
+            ],
         )
 
     def find(self, doc: Doc) -> list[attrs.RelationHit]:
@@ -66,12 +91,16 @@ class Rules:
                 found = self._verb(doc, tok, self.lex.verbs[tok.lemma_])
             elif tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in self.lex.nouns:
                 found = self._noun(doc, tok, self.lex.nouns[tok.lemma_])
+            elif tok.pos_ == "VERB" and tok.lemma_ in self.event_verbs:
+                found = self._event_verb(doc, tok)
             else:
                 found = []
             if tok.pos_ == "VERB" and tok.lemma_ in _SPENDING_VERBS:
                 found += self._spending(doc, tok)
             if tok.pos_ == "ADJ" and tok.lemma_ in self.lex.stance_adjectives:
                 found += self._stance_adjective(doc, tok)
+            if tok.pos_ == "VERB" and tok.lemma_ in self.lex.clause_requests:
+                found += self._clause_request(doc, tok)
             if tok.pos_ == "VERB" and tok.lemma_ in self.words.letters:
                 found += self._letter(doc, tok)
             for h in found:
@@ -116,6 +145,34 @@ class Rules:
             out += self._emit(doc, rel, subjects, objects, verb, verb)
         return out
 
+    def _event_verb(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """A CAMEO verb pattern ("turned down requests from", "imposed a curfew on", "fired at")."""
+        m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents)
+        if m is None or not m.targets:
+            return []
+        hits = self._emit(doc, m.relation, args.logical_subjects(verb), list(m.targets), verb, verb)
+        for h in hits:
+            h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)
+        return hits
+
+    def _clause_request(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """'France demanded that Russia withdraw its troops': a demand of Russia, beside the quote."""
+        clauses = [
+            c
+            for c in verb.children
+            if c.dep_ == "ccomp"
+            and c.tag_ in ("VB", "VBP", "VBZ")
+            and not any(a.dep_ == "aux" and a.lower_ in self.lex.modality for a in c.children)
+        ]
+        addressees = [t for c in clauses for s in c.children if s.dep_ == "nsubj" for t in args.conjuncts(s)]
+        if not addressees:
+            return []
+        rel = self.lex.clause_requests[verb.lemma_]
+        hits = self._emit(doc, rel, args.logical_subjects(verb), addressees, verb, verb)
+        for h in hits:
+            h.attrs["cameo"] = self.cat.relation(h.predicate).cameo
+        return hits
+
     def _noun(self, doc: Doc, noun: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
         subjects = [
             c
@@ -150,6 +207,8 @@ class Rules:
             return []
         out = []
         for slot, rel in slots.items():
+            if noun.dep_ == "dobj" and gov.lemma_ in self.words.demote and self.cat.relation(rel).polarity < 0:
+                continue  # "lift the sanctions on Iran", "end the attacks on": the act undone, not done
             if slot == "amount":
                 objects = [
                     t
@@ -252,6 +311,20 @@ class Rules:
         modality, negated = args.modality_and_negation(scope, self.lex.modality, self.lex.negation_governors)
         if negated:
             return []
+        if rtype.cameo and (gov := event_modality.governor(scope, self.governors)):
+            kind, word = gov
+            if kind == "threat" and rtype.quad == "material_conflict":
+                rel, rtype = "threatens", self.cat.relation("threatens")  # "threatened to shell": a threat
+            elif kind != "threat" and modality in ("asserted", "intent"):
+                modality = kind
+            if kind == "permission":  # "gave permission to Russia to help": the permitted acts
+                subjects = [
+                    o
+                    for c in word.children
+                    if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                    for o in c.children
+                    if o.dep_ == "pobj"
+                ] or subjects
         if interactions.is_interaction(rtype):
             return self._emit_interaction(doc, rel, rtype, subjects, objects, trigger, scope, modality)
         out = []
@@ -287,10 +360,11 @@ class Rules:
     def _emit_interaction(self, doc, rel, rtype, subjects, objects, trigger, scope, modality):
         """:meth:`_emit` for the interaction and stance relations, with their stricter sides
         (:mod:`kg.nlp.interactions`)."""
-        if modality == "asserted":
-            modality = self.sides.clause_modality(scope) or modality
-        if modality == "negated" or not self.sides.asks(rel, trigger):
+        clause = self.sides.clause_modality(scope)
+        if clause == "negated" or not self.sides.asks(rel, trigger):
             return []
+        if modality == "asserted":
+            modality = clause or modality
         out = []
         issue = partial(self._issue, doc)
         actors = {self.sides.subject(t) for t in subjects}
@@ -338,7 +412,13 @@ class RelationExtractor(LexiconUser):
 
     def restore(self) -> None:
         super().restore()
-        self.rules = Rules(self.vocab, self.lex, self.confidence, interactions.words(self.stored["lexicon"]))
+        self.rules = Rules(
+            self.vocab,
+            self.lex,
+            self.confidence,
+            interactions.words(self.stored["lexicon"]),
+            governors=event_modality.governors(self.stored["lexicon"]),
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.kg_relations = self.rules.find(doc)
