@@ -158,6 +158,14 @@ def _match_elements(
     return tuple(t for t in targets if actor(t))
 
 
+def has_noun(pattern: str) -> bool:
+    """Whether a pattern's elements name a noun ("sanctions on:+", "at:convoy"), not only prepositions."""
+    return any(
+        (":" not in e and e not in ("+", "$", "^", "%")) or e.split(":", 1)[1] not in ("", "+", "$", "^")
+        for e in pattern.split()
+    )
+
+
 def from_rows(rows: list[tuple[str, ...]]) -> VerbTable:
     table = VerbTable({}, {}, {})
     sets: dict[str, list[str]] = {}

@@ -28,6 +28,10 @@ class Lexicon:
     stance_adjectives: dict[str, str]  # adjective -> stance relation
     event_verbs_skipped: frozenset[str] = frozenset()  # CAMEO dictionary verbs kg does not trigger on
     clause_requests: dict[str, str] = field(default_factory=dict)  # verb -> relation to its clause's subject
+    event_verbs: frozenset[str] = frozenset()  # CAMEO dictionary verbs that name their event by themselves
+    rejections: frozenset[str] = frozenset()  # verb phrases that turn down what their object asks
+    rejected_asks: frozenset[str] = frozenset()  # nouns of asking whose maker a rejection rejects
+    event_relations_any_verb: frozenset[str] = frozenset()  # relations an object-noun pattern of any verb gives
 
 
 def read(path: Path | str | None = None) -> dict:
@@ -80,4 +84,8 @@ def from_data(data: dict, path: Path | str = "the lexicon") -> Lexicon:
         stance_adjectives={a: rel for rel, words in data.get("stance", {}).items() for a in words},
         event_verbs_skipped=frozenset(data.get("events", {}).get("skip", ())),
         clause_requests=dict(data.get("events", {}).get("clause_requests", {})),
+        event_verbs=frozenset(data.get("events", {}).get("verbs", ())),
+        rejections=frozenset(data.get("events", {}).get("rejections", ())),
+        rejected_asks=frozenset(data.get("events", {}).get("rejected_asks", ())),
+        event_relations_any_verb=frozenset(data.get("events", {}).get("any_verb", ())),
     )

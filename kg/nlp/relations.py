@@ -63,6 +63,7 @@ class Rules:
         self.cat = catalogue.load()
         self.verb_table = verbs if verbs is not None else event_verbs.load()
         self.governors = governors or _own_governors()
+        self.rejection_verbs = {phrase.split()[0] for phrase in self.lex.rejections}
         # the CAMEO verbs the lexicon does not already cover (its entries are tuned on news)
         self.event_verbs = frozenset(self.verb_table.verbs) - self.trigger_verbs - set(self.lex.event_verbs_skipped)
         # the lemmas a pattern below starts from
@@ -76,6 +77,7 @@ class Rules:
                 *self.words.letters,
                 *self.event_verbs,
                 *self.lex.clause_requests,
+                *(phrase.split()[0] for phrase in self.lex.rejections),
             ],
         )
 
@@ -99,6 +101,8 @@ class Rules:
                 found += self._spending(doc, tok)
             if tok.pos_ == "ADJ" and tok.lemma_ in self.lex.stance_adjectives:
                 found += self._stance_adjective(doc, tok)
+            if tok.pos_ == "VERB" and tok.lemma_ in self.rejection_verbs:
+                found += self._rejection(doc, tok)
             if tok.pos_ == "VERB" and tok.lemma_ in self.lex.clause_requests:
                 found += self._clause_request(doc, tok)
             if tok.pos_ == "VERB" and tok.lemma_ in self.words.letters:
@@ -147,12 +151,44 @@ class Rules:
 
     def _event_verb(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
         """A CAMEO verb pattern ("turned down requests from", "imposed a curfew on", "fired at")."""
+        if verb.tag_ == "VBN" and verb.dep_ == "acl":
+            return []  # "Roma Czechs refused entry to Britain": its noun undergoes the act
+        if verb.lemma_ not in self.words.demote and any(
+            c.dep_ == "dobj" and c.lemma_ in self.lex.nouns for c in verb.children
+        ):
+            return []  # "launched an attack on": the lexicon's noun says which act, and whether verbal
         m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents)
         if m is None or not m.targets:
+            return []
+        # a verb's default code, or a bare preposition ("left with", "took on"), names an event only for
+        # the verbs the lexicon lists; an object noun may name one for any verb, of the specific kinds
+        if verb.lemma_ not in self.lex.event_verbs and (
+            m.relation not in self.lex.event_relations_any_verb or not event_verbs.has_noun(m.pattern)
+        ):
             return []
         hits = self._emit(doc, m.relation, args.logical_subjects(verb), list(m.targets), verb, verb)
         for h in hits:
             h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)
+        return hits
+
+    def _rejection(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """'Warsaw turned down fresh requests from Minsk': a rejection of whoever made the request."""
+        particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+        if not any(p.split()[1:] in ([], particles[:1]) for p in self.lex.rejections if p.split()[0] == verb.lemma_):
+            return []
+        asks = [t for t in args.logical_objects(verb) if t.lemma_ in self.lex.rejected_asks]
+        makers = [
+            m
+            for a in asks
+            for m in (
+                *args.prep_objects(a, "from"),
+                *args.prep_objects(a, "by"),
+                *(c for c in a.children if c.dep_ == "poss"),
+            )
+        ]
+        hits = self._emit(doc, "rejects", args.logical_subjects(verb), makers, verb, verb)
+        for h in hits:
+            h.attrs["cameo"] = self.cat.relation(h.predicate).cameo
         return hits
 
     def _clause_request(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
@@ -161,6 +197,7 @@ class Rules:
             c
             for c in verb.children
             if c.dep_ == "ccomp"
+            and c.i > verb.i
             and c.tag_ in ("VB", "VBP", "VBZ")
             and not any(a.dep_ == "aux" and a.lower_ in self.lex.modality for a in c.children)
         ]
