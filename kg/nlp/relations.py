@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 
 from kg.nlp import args, attrs, event_modality, event_verbs, interactions, lexicon
 from kg.nlp.component import LexiconUser
+from kg.nlp.event_rules import EventRules
 from kg.schema import catalogue, ids
 
 EXTRACTOR = "kg_relations"
@@ -43,7 +44,7 @@ def _own_governors() -> event_modality.Governors:
     return event_modality.governors(lexicon.read())
 
 
-class Rules:
+class Rules(EventRules):
     """The relation patterns with a lexicon (:func:`relations`); ``words``: the interaction rules'
     word lists (default: those of kg's own lexicon)."""
 
@@ -148,67 +149,6 @@ class Rules:
 
             out += self._emit(doc, rel, subjects, objects, verb, verb)
         return out
-
-    def _event_verb(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
-        """A CAMEO verb pattern ("turned down requests from", "imposed a curfew on", "fired at")."""
-        if verb.tag_ == "VBN" and verb.dep_ == "acl":
-            return []  # "Roma Czechs refused entry to Britain": its noun undergoes the act
-        if verb.lemma_ not in self.words.demote and any(
-            c.dep_ == "dobj" and c.lemma_ in self.lex.nouns for c in verb.children
-        ):
-            return []  # "launched an attack on": the lexicon's noun says which act, and whether verbal
-        m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents)
-        if m is None or not m.targets:
-            return []
-        # a verb's default code, or a bare preposition ("left with", "took on"), names an event only for
-        # the verbs the lexicon lists; an object noun may name one for any verb, of the specific kinds
-        if verb.lemma_ not in self.lex.event_verbs and (
-            m.relation not in self.lex.event_relations_any_verb or not event_verbs.has_noun(m.pattern)
-        ):
-            return []
-        hits = self._emit(doc, m.relation, args.logical_subjects(verb), list(m.targets), verb, verb)
-        for h in hits:
-            h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)
-        return hits
-
-    def _rejection(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
-        """'Warsaw turned down fresh requests from Minsk': a rejection of whoever made the request."""
-        particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
-        if not any(p.split()[1:] in ([], particles[:1]) for p in self.lex.rejections if p.split()[0] == verb.lemma_):
-            return []
-        asks = [t for t in args.logical_objects(verb) if t.lemma_ in self.lex.rejected_asks]
-        makers = [
-            m
-            for a in asks
-            for m in (
-                *args.prep_objects(a, "from"),
-                *args.prep_objects(a, "by"),
-                *(c for c in a.children if c.dep_ == "poss"),
-            )
-        ]
-        hits = self._emit(doc, "rejects", args.logical_subjects(verb), makers, verb, verb)
-        for h in hits:
-            h.attrs["cameo"] = self.cat.relation(h.predicate).cameo
-        return hits
-
-    def _clause_request(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
-        """'France demanded that Russia withdraw its troops': a demand of Russia, beside the quote."""
-        clauses = [
-            c
-            for c in verb.children
-            if c.dep_ == "ccomp"
-            and c.i > verb.i
-            and c.tag_ in ("VB", "VBP", "VBZ")
-            and not any(a.dep_ == "aux" and a.lower_ in self.lex.modality for a in c.children)
-        ]
-        addressees = [t for c in clauses for s in c.children if s.dep_ == "nsubj" for t in args.conjuncts(s)]
-        if not addressees:
-            return []
-        rel = self.lex.clause_requests[verb.lemma_]
-        hits = self._emit(doc, rel, args.logical_subjects(verb), addressees, verb, verb)
-        for h in hits:
-            h.attrs["cameo"] = self.cat.relation(h.predicate).cameo
-        return hits
 
     def _noun(self, doc: Doc, noun: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
         subjects = [
