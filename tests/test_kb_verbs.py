@@ -58,7 +58,7 @@ def test_reads_sets_verbs_and_patterns(tmp_path):
         ("- * (WITH VISIT) VISIT) [042]", "unbalanced brackets"),
         ("- SANCTIONS [163]", "without the verb's place"),
         ("---  BROKEN  ---", "block header"),
-        ("CLAMP_DOWN", "one '\\+'"),
+        ("+CLAMP_+DOWN", "one '\\+'"),
     ],
 )
 def test_a_malformed_line_is_an_error_naming_file_and_line(tmp_path, line, message):
@@ -70,6 +70,20 @@ def test_a_malformed_line_is_an_error_naming_file_and_line(tmp_path, line, messa
     problems: list[str] = []
     verbs.parse(path, problems)
     assert len(problems) == 1 and f":{n}:" in problems[0]
+
+
+def test_the_unit_test_dictionary_loads_by_configuration_leaving_out_its_odd_lines():
+    import spacy
+
+    from kg.nlp.relations import RelationExtractor
+
+    folder = shared("external/petrarch2/validation/PETR.Validate.verbs.txt").parent
+    pipe = RelationExtractor(spacy.blank("en"), "kg_relations", verbs=str(folder))
+    assert {"lash", "demand"} <= set(pipe.rules.verb_table.verbs)
+    assert len(pipe.stored["verbs"]) > 500  # saved with the pipeline
+    problems: list[str] = []
+    verbs.parse(folder / "PETR.Validate.verbs.txt", problems)
+    assert problems and all("PETR.Validate.verbs.txt:" in p for p in problems)
 
 
 def test_a_missing_dictionary_says_which_and_what_to_give(tmp_path):

@@ -111,11 +111,11 @@ def _verb(text: str, where: str) -> Verb:
         raise VerbDictionaryError(f"{where}: unbalanced {{}} in verb line {text.strip()!r}")
     code_m = _CODE.search(body)
     main = re.sub(r"\{[^}]*\}|\[[^]]*\]", " ", body).split()
-    if len(main) != 1:
+    if not main or "<" in body:
         raise VerbDictionaryError(f"{where}: a verb line names one verb or phrase, not {text.strip()!r}")
-    parts = main[0].split("_")
+    parts = "_".join(main).split("_")  # "LASH OUT" as "LASH_OUT"
     heads = [i for i, p in enumerate(parts) if p.startswith("+")]
-    if len(parts) > 1 and len(heads) != 1:
+    if len(heads) > 1:  # without a '+', the first word is the verb ("LASH OUT")
         raise VerbDictionaryError(f"{where}: a multi-word verb marks its verb with one '+': {main[0]!r}")
     code = code_m.group(1) if code_m else None
     return Verb(tuple(p.lstrip("+").lower() for p in parts), heads[0] if heads else 0, code or None)
@@ -138,7 +138,7 @@ def parse(path: Path | str, problems: list[str] | None = None) -> VerbDictionary
         if not stripped:
             current_set = None
             continue
-        if stripped.startswith(("#", "~")):  # comments; transformations are PETRARCH's own machinery
+        if stripped.startswith(("#", "~", "<!--")):  # comments; transformations are PETRARCH's own machinery
             continue
         try:
             current_set = _line(stripped, f"{path}:{n}", n, synsets, blocks, current_set)
@@ -157,14 +157,15 @@ def _line(
         name = stripped.split()[0].lower().rstrip("_")
         synsets[name] = []
         return name
-    if stripped.startswith("+") and current_set is not None and not blocks:
+    if stripped.startswith("+") and current_set is not None:
         synsets[current_set].append("_".join(_words(stripped[1:].split("#")[0])))
-    elif stripped.startswith("---"):
-        m = re.fullmatch(r"---\s+(\S+)\s+(\[[^]]*\])\s*-*.*", stripped)
+        return current_set
+    if stripped.startswith("---"):
+        m = re.fullmatch(r"---\s+(.+?)\s+(\[[^]]*\])\s*-*.*", stripped)
         code = _CODE.fullmatch(m.group(2)) if m else None
         if m is None or code is None:
             raise VerbDictionaryError(f"{where}: a block header is '--- NAME [CODE] ---', not {stripped!r}")
-        blocks.append(Block(m.group(1).lower(), code.group(1) or "---", n))
+        blocks.append(Block(m.group(1).lower().replace(" ", "_"), code.group(1) or "---", n))
     elif stripped.startswith("-"):
         if not blocks:
             raise VerbDictionaryError(f"{where}: pattern before any '--- NAME [CODE] ---' block")
@@ -175,7 +176,7 @@ def _line(
         blocks[-1].verbs.append(_verb(stripped, where))
     else:
         raise VerbDictionaryError(f"{where}: line outside any synonym set or verb block: {stripped!r}")
-    return current_set
+    return None
 
 
 def relation_for(code: str, cat: catalogue.Catalogue | None = None) -> str:

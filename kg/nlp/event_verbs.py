@@ -10,6 +10,7 @@ object of the pattern's open preposition, else the verb's direct object.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +22,7 @@ from kg.kb import verbs as verb_dictionary
 from kg.resources import PIPELINES
 from kg.schema import catalogue
 
+log = logging.getLogger(__name__)
 TABLE_PATH = PIPELINES / "kb" / verb_dictionary.TABLE
 _OBJECTS = ("dobj", "attr", "oprd", "dative", "npadvmod", "acomp", "advmod", "prt", "ccomp", "xcomp")
 # prepositions whose object is the other side of an event when a pattern names none
@@ -200,14 +202,20 @@ def read_rows(path: Path | str) -> list[tuple[str, ...]]:
                 f"no verb dictionary in {path}: expected {verb_dictionary.FILENAME} or a *.verbs.txt file"
             )
         path = found[0]
-    return verb_dictionary.table_rows(verb_dictionary.parse(path))
+    problems: list[str] = []
+    rows = verb_dictionary.table_rows(verb_dictionary.parse(path, problems))
+    for p in problems:  # a hand-kept dictionary has odd lines; say which were left out
+        log.warning("verb dictionary line skipped: %s", p)
+    return rows
 
 
 @cache
 def load(path: Path | str = TABLE_PATH) -> VerbTable:
+    """The verb table at ``path`` (see :func:`read_rows`); a missing path says how to make one."""
     if not Path(path).exists():
         raise FileNotFoundError(
-            f"verb table {path} not found: build it with `python -m kg.kb.verbs DICTIONARIES_DIR pipelines/kb`"
+            f"verb table {path} not found: give a verbs.tsv table, a PETRARCH verb dictionary or its folder "
+            "(build kg's table with `python -m kg.kb.verbs DICTIONARIES_DIR pipelines/kb`)"
         )
     return from_rows(read_rows(path))
 

@@ -12,6 +12,7 @@ Every relation is checked against the catalogue's domain and range.
 """
 
 from functools import cache, partial
+from pathlib import Path
 
 from spacy.attrs import LEMMA
 from spacy.language import Language
@@ -381,19 +382,35 @@ class Rules(EventRules):
 
 
 class RelationExtractor(LexiconUser):
-    def __init__(self, nlp: Language, name: str, confidence: float = 0.75):
+    """``verbs``: the CAMEO verb table (``.tsv``) or a folder or file of raw PETRARCH verb dictionaries
+    (``PETR.Validate.verbs.txt``), whose rows are saved with the pipeline; empty for kg's own
+    ``pipelines/kb/verbs.tsv``."""
+
+    def __init__(self, nlp: Language, name: str, confidence: float = 0.75, verbs: str = ""):
         self.name = name
         self.vocab = nlp.vocab
         self.confidence = confidence
+        self.verbs_source = verbs
         super().__init__()
+        if verbs:
+            self.set_verbs(verbs)
+
+    def set_verbs(self, source: str | Path) -> None:
+        """Use the verb table or raw dictionaries at ``source`` (see the class)."""
+        self.set_stored(verbs=[list(r) for r in event_verbs.read_rows(source)])
 
     def restore(self) -> None:
         super().restore()
+        if "verbs" in self.stored:
+            table = event_verbs.from_rows([tuple(r) for r in self.stored["verbs"]])
+        else:
+            table = event_verbs.load(self.verbs_source or event_verbs.TABLE_PATH)
         self.rules = Rules(
             self.vocab,
             self.lex,
             self.confidence,
             interactions.words(self.stored["lexicon"]),
+            verbs=table,
             governors=event_modality.governors(self.stored["lexicon"]),
         )
 
@@ -406,7 +423,7 @@ class RelationExtractor(LexiconUser):
     "kg_relations",
     assigns=["doc._.kg_relations"],
     requires=["doc._.kg_entities", "doc._.kg_coref", "token.dep", "token.lemma"],
-    default_config={"confidence": 0.75},
+    default_config={"confidence": 0.75, "verbs": ""},
 )
-def make_relations(nlp: Language, name: str, confidence: float) -> RelationExtractor:
-    return RelationExtractor(nlp, name, confidence)
+def make_relations(nlp: Language, name: str, confidence: float, verbs: str) -> RelationExtractor:
+    return RelationExtractor(nlp, name, confidence, verbs)
