@@ -109,3 +109,8 @@ def test_lifting_sanctions_is_no_sanction(nlp):
 def test_a_participle_of_a_passive_act_is_not_its_noun_acting(nlp):
     rels = events(nlp, "Six Roma Czechs refused entry to Britain took up the case.")
     assert not [k for k in rels if k[1] == "protests_against"]
+
+
+def test_a_report_to_someone_is_no_request(nlp):
+    rels = events(nlp, "He told BBC Radio 4 the US had increased support for Africa.")
+    assert rels[("gpe/united-states", "supports", "location/africa")].modality == "asserted"

@@ -38,6 +38,15 @@ def _own_subject(clause: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)
 
 
+def _asked(clause: Token) -> bool:
+    """An infinitive or a subjunctive clause ("told him to go", "demanded that Russia withdraw"), not a
+    report ("told jurors he met Mr Ebbers", "asked whether they would match")."""
+    if clause.dep_ == "xcomp":
+        return True
+    auxes = [c.lower_ for c in clause.children if c.dep_ in ("aux", "auxpass")]
+    return clause.tag_ == "VB" and all(a in ("to", "should", "be") for a in auxes)
+
+
 def governor(word: Token, g: Governors) -> tuple[str, Token] | None:
     """("threat" | "wish" | "request" | "permission", the governing word) for the event at ``word``."""
     node = word
@@ -51,8 +60,8 @@ def governor(word: Token, g: Governors) -> tuple[str, Token] | None:
         if lemma in g.permissions or any(c.dep_ == "dobj" and c.lemma_ in g.permissions for c in node.children):
             return "permission", node  # "allow Russia to help", "give permission to Russia to help"
         if lemma in g.requests and node.pos_ == "VERB" and clause.dep_ in ("xcomp", "ccomp"):
-            return "request", node
-        if lemma in g.wishes and node.pos_ == "VERB" and clause.dep_ in ("xcomp", "ccomp"):
+            return ("request", node) if _asked(clause) else None
+        if lemma in g.wishes and node.pos_ == "VERB" and clause.dep_ in ("xcomp", "ccomp") and _asked(clause):
             # "wants Putin to attack": another's act is wished; "wants to attack": the lexicon's intent
             if _own_subject(clause) or any(c.dep_ == "dobj" for c in node.children):
                 return "wish", node
