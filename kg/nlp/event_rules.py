@@ -76,7 +76,7 @@ class EventRules:
             for c in verb.children
             if c.dep_ == "ccomp"
             and c.i > verb.i
-            and c.tag_ in ("VB", "VBP", "VBZ")
+            and c.tag_ == "VB"  # subjunctive: "insists England are ready" asserts, asks nothing
             and not any(a.dep_ == "aux" and a.lower_ in self.lex.modality for a in c.children)
         ]
         addressees = [t for c in clauses for s in c.children if s.dep_ == "nsubj" for t in args.conjuncts(s)]
