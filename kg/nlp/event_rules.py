@@ -29,20 +29,19 @@ class EventRules:
 
     def _event_verb(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
         """A CAMEO verb pattern ("turned down requests from", "imposed a curfew on", "fired at")."""
+        if verb.lemma_ not in self.lex.event_verbs and not any(c.dep_ in ("dobj", "prep") for c in verb.children):
+            return []  # a verb the lexicon does not list needs an object noun to name an event
         if verb.tag_ == "VBN" and verb.dep_ == "acl":
             return []  # "Roma Czechs refused entry to Britain": its noun undergoes the act
         if verb.lemma_ not in self.words.demote and any(
             c.dep_ == "dobj" and c.lemma_ in self.lex.nouns for c in verb.children
         ):
             return []  # "launched an attack on": the lexicon's noun says which act, and whether verbal
-        m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents)
-        if m is None or not m.targets:
-            return []
         # a verb's default code, or a bare preposition ("left with", "took on"), names an event only for
         # the verbs the lexicon lists; an object noun may name one for any verb, of the specific kinds
-        if verb.lemma_ not in self.lex.event_verbs and (
-            m.relation not in self.lex.event_relations_any_verb or not event_verbs.has_noun(m.pattern)
-        ):
+        only = None if verb.lemma_ in self.lex.event_verbs else self.lex.event_relations_any_verb
+        m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents, only)
+        if m is None or not m.targets:
             return []
         hits = self._emit(doc, m.relation, args.logical_subjects(verb), list(m.targets), verb, verb)
         for h in hits:

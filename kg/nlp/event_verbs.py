@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -45,6 +45,28 @@ class PatternRow:
     elements: tuple[str, ...]
     code: str
     relation: str
+    needs: frozenset[str] = frozenset()  # words that must hang near the verb (a cheap test before matching)
+    noun: bool = False  # whether it names a noun, not only prepositions
+
+
+def _needs(elements: tuple[str, ...]) -> frozenset[str]:
+    out = set()
+    for e in elements:
+        if ":" in e:
+            out.add(e.split(":")[0])  # its noun may hang deeper, under the preposition of an object noun
+        elif not e.startswith("&") and e not in ("+", "$", "^", "%"):
+            out.add(e.split("_")[-1])
+    return frozenset(out)
+
+
+def _near(verb: Token) -> set[str]:
+    """The words of a verb's dependents and theirs, as a pattern may name them."""
+    out: set[str] = set()
+    for c in verb.children:
+        for t in (c, *c.children):
+            lemma = t.lemma_.lower()
+            out.update((t.lower_, lemma, lemma + "s"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -60,21 +82,33 @@ class VerbTable:
     sets: dict[str, tuple[str, ...]]
     verbs: dict[str, list[VerbEntry]]  # the verb word's lemma -> entries
     patterns: dict[str, list[PatternRow]]  # block -> patterns, most elements first
+    set_heads: dict[str, frozenset[str]] = field(default_factory=dict)  # set -> the last words of its phrases
 
-    def match(self, verb: Token, actor: Callable[[Token], bool] = lambda t: True) -> Match | None:
+    def match(
+        self,
+        verb: Token,
+        actor: Callable[[Token], bool] = lambda t: True,
+        only: frozenset[str] | None = None,
+    ) -> Match | None:
         """The event ``verb`` names with its dependents, or None; ``actor`` tells the tokens that can be
-        a target (a pattern whose open preposition holds none, "called on Monday", does not match)."""
+        a target (a pattern whose open preposition holds none, "called on Monday", does not match);
+        ``only``: consider just the object-noun patterns of these relations, not the verb alone."""
         for entry in self.verbs.get(verb.lemma_.lower(), ()):
             if not _phrase_present(verb, entry):
                 continue
-            rows = self.patterns.get(entry.block, ())
+            near = _near(verb)
+            rows = [
+                row
+                for row in self.patterns.get(entry.block, ())
+                if row.needs <= near and (only is None or (row.relation in only and row.noun))
+            ]
             for exact in (True, False):  # "lift sanctions" before "lift sanction"
                 for row in rows:
                     targets = _match_elements(self, verb, row.elements, actor, exact)
                     if targets is not None:  # a null code or a statement: the context names no event here
                         pattern = " ".join(row.elements)
                         return Match(row.code, row.relation, targets, pattern) if row.relation != "-" else None
-            if entry.relation != "-":  # the verb alone: its object, or whom it is aimed at ("fired at")
+            if entry.relation != "-" and only is None:  # the verb alone: its object, or whom it is aimed at
                 objects = [c for c in verb.children if c.dep_ == "dobj"] or [
                     o
                     for c in verb.children
@@ -95,7 +129,13 @@ def _words_match(tok: Token, word: str, exact: bool = False) -> bool:
 
 
 def _noun_matches(table: VerbTable, tok: Token, element: str, exact: bool = False) -> bool:
-    options = table.sets.get(element, ()) if element.startswith("&") else (element,)
+    if element.startswith("&"):
+        heads = table.set_heads.get(element, frozenset())
+        if tok.lower_ not in heads and tok.lemma_.lower() not in heads and tok.lemma_.lower() + "s" not in heads:
+            return False
+        options = table.sets.get(element, ())
+    else:
+        options = (element,)
     for option in options:
         words = option.split("_")
         if not _words_match(tok, words[-1], exact):
@@ -160,11 +200,11 @@ def _match_elements(
     return tuple(t for t in targets if actor(t))
 
 
-def has_noun(pattern: str) -> bool:
+def has_noun(elements: tuple[str, ...] | str) -> bool:
     """Whether a pattern's elements name a noun ("sanctions on:+", "at:convoy"), not only prepositions."""
     return any(
-        (":" not in e and e not in ("+", "$", "^", "%")) or e.split(":", 1)[1] not in ("", "+", "$", "^")
-        for e in pattern.split()
+        e.partition(":")[2] not in ("", "+", "$", "^") if ":" in e else e not in ("+", "$", "^", "%")
+        for e in (elements.split() if isinstance(elements, str) else elements)
     )
 
 
@@ -179,8 +219,11 @@ def from_rows(rows: list[tuple[str, ...]]) -> VerbTable:
             head = int(r[2])
             table.verbs.setdefault(words[head], []).append(VerbEntry(words, head, r[3], r[4], r[5]))
         elif r[0] == "P":
-            table.patterns.setdefault(r[1], []).append(PatternRow(tuple(r[2].split()), r[3], r[4]))
+            elements = tuple(r[2].split())
+            row = PatternRow(elements, r[3], r[4], _needs(elements), has_noun(elements))
+            table.patterns.setdefault(r[1], []).append(row)
     table.sets = {k: tuple(v) for k, v in sets.items()}
+    table.set_heads = {k: frozenset(p.split("_")[-1] for p in v) for k, v in sets.items()}
     for rows_ in table.patterns.values():
         rows_.sort(key=lambda p: -len(p.elements))  # stable: the dictionary's order among equals
     for entries in table.verbs.values():
