@@ -124,3 +124,9 @@ def test_an_insistence_that_something_is_so_demands_nothing(nlp):
 
 def test_firing_someone_is_no_attack(nlp):
     assert not [k for k in events(nlp, "Blair fired Mandelson in 1998.") if k[1] == "attacks"]
+
+
+def test_a_rejection_read_as_opposition_is_one_relation(nlp):
+    text = "Mr Brown rejected the Lib Dem's call to open up the government's books to the National Audit Office."
+    acts = [k for k in events(nlp, text) if k[2] == "organization/liberal-democrats"]
+    assert acts == [("person/brown", "opposes", "organization/liberal-democrats")]
