@@ -130,3 +130,8 @@ def test_a_rejection_read_as_opposition_is_one_relation(nlp):
     text = "Mr Brown rejected the Lib Dem's call to open up the government's books to the National Audit Office."
     acts = [k for k in events(nlp, text) if k[2] == "organization/liberal-democrats"]
     assert acts == [("person/brown", "opposes", "organization/liberal-democrats")]
+
+
+def test_a_subjunctive_the_tagger_calls_present_is_still_a_demand(nlp):
+    text = "But the Tories are in turn demanding that Tony Blair spell out which taxes he would raise."
+    assert [k for k in events(nlp, text) if k[1] == "demands" and k[2] == "person/tony-blair"]

@@ -15,6 +15,20 @@ if TYPE_CHECKING:
     from kg.schema import catalogue
 
 
+def _subjunctive(verb: Token) -> bool:
+    """A base form after a singular subject ("demanding that Tony Blair spell out"), which the tagger may
+    call present tense; "insists England are ready" asserts and asks nothing."""
+    if verb.tag_ == "VB":
+        return True
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    return (
+        verb.tag_ == "VBP"
+        and verb.lemma_ != "be"
+        and bool(subjects)
+        and all(s.tag_ in ("NN", "NNP") and not s.conjuncts for s in subjects)
+    )
+
+
 class EventRules:
     """Mixed into the relation rules, whose ``_emit`` makes the relations."""
 
@@ -75,7 +89,7 @@ class EventRules:
             for c in verb.children
             if c.dep_ == "ccomp"
             and c.i > verb.i
-            and c.tag_ == "VB"  # subjunctive: "insists England are ready" asserts, asks nothing
+            and _subjunctive(c)
             and not any(a.dep_ == "aux" and a.lower_ in self.lex.modality for a in c.children)
         ]
         addressees = [t for c in clauses for s in c.children if s.dep_ == "nsubj" for t in args.conjuncts(s)]
