@@ -100,3 +100,13 @@ class EventRules:
         for h in hits:
             h.attrs["cameo"] = self.cat.relation(h.predicate).cameo
         return hits
+
+    def _one_rejection(self, hits: list[attrs.RelationHit]) -> list[attrs.RelationHit]:
+        """One act, one relation: a rejection that the stance rules already read as opposing the same
+        actor ("rejected the Lib Dems' call": opposes the Liberal Democrats) is not counted twice."""
+
+        def act(h: attrs.RelationHit) -> tuple:
+            return h.subject, h.object, h.sent_start, h.attrs.get("trigger")
+
+        opposed = {act(h) for h in hits if h.predicate == "opposes"}
+        return [h for h in hits if h.predicate != "rejects" or act(h) not in opposed]

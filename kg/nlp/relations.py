@@ -121,16 +121,6 @@ class Rules(EventRules):
                 hits.append(h)
         return self._one_rejection(hits)
 
-    def _one_rejection(self, hits: list[attrs.RelationHit]) -> list[attrs.RelationHit]:
-        """One act, one relation: a rejection that the stance rules already read as opposing the same
-        actor ("rejected the Lib Dems' call": opposes the Liberal Democrats) is not counted twice."""
-
-        def act(h: attrs.RelationHit) -> tuple:
-            return h.subject, h.object, h.sent_start, h.attrs.get("trigger")
-
-        opposed = {act(h) for h in hits if h.predicate == "opposes"}
-        return [h for h in hits if h.predicate != "rejects" or act(h) not in opposed]
-
     # -- patterns ---------------------------------------------------------
 
     def _verb(self, doc: Doc, verb: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
