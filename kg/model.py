@@ -27,14 +27,15 @@ class Article:
     id: str
     text: str
     title: str | None = None
-    date: str | None = None  # ISO 8601 date or datetime, as given
+    date: str | None = None  # ISO 8601 day or datetime (kg.readers.dating)
     url: str | None = None
     source: str | None = None  # where it was read: "path" or "path:line"
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def hash(self) -> str:
-        return content_hash((self.title or "") + "\n" + self.text)
+        """What a store compares to skip an unchanged article: its title, text and date."""
+        return content_hash((self.title or "") + "\n" + self.text + (f"\n{self.date}" if self.date else ""))
 
 
 @dataclass

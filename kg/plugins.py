@@ -147,7 +147,7 @@ for _fmt in ("ttl", "nt", "nq", "trig", "jsonld"):
     register(_fmt, "exporter", "kg.export.rdf", f"export_{_fmt}")
 register("neo4j-csv", "exporter", "kg.export.neo4j_csv", "export_neo4j_csv")
 
-for _name in ("conll04", "kbp37", "polnear", "crossre"):
+for _name in ("conll04", "kbp37", "polnear", "crossre", "petrarch"):
     register(_name, "dataset", f"kg.evaluate.{_name}")
 
 register("inprocess", "engine", "kg.build.engines", "InProcess")

@@ -159,6 +159,9 @@ def match_key(kind: str, it: dict) -> tuple:
 
 
 def read_jsonl(path: Path) -> list[dict]:
+    """The items of a judgments file; none when the sample has no file of that kind."""
+    if not path.exists():
+        return []
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 

@@ -57,6 +57,8 @@ PARTIES = {
 }
 LEADERS = {party: figures[0] for party, figures in PARTIES.items()}
 MAIN = ("Labour", "Conservative", "Liberal Democrat")
+# what a bloc of people and parties is not made of: places, outlets, subjects, posts
+NOT_ACTORS = ("GPE", "Location", "Media", "Issue", "Event", "Office", "Quantity", "Law")
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +115,7 @@ def test_no_bloc_holds_two_parties_figures(network):
     }
     assert len(placed["Labour"]) >= 4 and len(placed["Conservative"]) >= 3, placed
     leaders = [placed[p][LEADERS[p]] for p in PARTIES if LEADERS[p] in placed[p]]
-    assert len(leaders) >= 3 and len(set(leaders)) == len(leaders), placed  # no two leaders share a bloc
+    assert len(leaders) == len(PARTIES) and len(set(leaders)) == len(leaders), placed  # one bloc per leader
     for a in PARTIES:
         for b in PARTIES:
             if a < b:
@@ -133,11 +135,12 @@ def test_the_chancellors_strongest_adversary_is_the_conservative_leader(network)
 
 
 def test_each_party_is_one_bloc(network):
-    """Party membership seeds the blocs: the figures of each main party that take part in a tie share their
-    leader's bloc. Needs the party links the text gives ("Conservative leader Michael Howard", "Lib Dem
-    leader Charles Kennedy", "Labour leader Tony Blair"): member_of (or a party post) from each leader to
-    one node of their party, a node the party table (pipelines/parties.toml) names."""
-    _, _, members, side, ids = network
+    """Party membership seeds the blocs: the figures of each party that the text links to it share their
+    leader's bloc, with or without a tie of their own. Needs the party links the text gives ("Conservative
+    leader Michael Howard", "UKIP leader Roger Knapman", "SNP leader Alex Salmond"): member_of (or a party
+    post) from each leader to one node of their party, a node the party table (pipelines/parties.toml)
+    names."""
+    G, _, members, side, ids = network
     missing = [LEADERS[p] for p in MAIN if ids.get(LEADERS[p]) not in members]
     if missing:
         pytest.skip(
@@ -146,9 +149,11 @@ def test_each_party_is_one_bloc(network):
             + ": needs member_of Tony Blair -> Labour, Michael Howard -> Conservative Party, Charles Kennedy ->"
             " Liberal Democrats (party nodes named in pipelines/parties.toml)"
         )
-    leader_party = {p: members[ids[LEADERS[p]]] for p in MAIN}
-    assert len(set(leader_party.values())) == len(MAIN), leader_party
-    for p in MAIN:
+    leader_party = {p: members.get(ids.get(LEADERS[p], "")) for p in PARTIES}
+    assert G.nodes[leader_party["UKIP"]]["label"] == "UK Independence Party", leader_party
+    assert G.nodes[leader_party["SNP"]]["label"] == "Scottish National Party", leader_party
+    assert len(set(leader_party.values())) == len(PARTIES), leader_party
+    for p in PARTIES:
         bloc = side[ids[LEADERS[p]]]
         assert side.get(leader_party[p]) == bloc  # the party node leads its own bloc
         # the figures the text links to the party share its bloc (a figure it never links, such as a
@@ -156,6 +161,22 @@ def test_each_party_is_one_bloc(network):
         linked = {x: side[ids[x]] for x in PARTIES[p] if ids.get(x) in side and members.get(ids[x]) == leader_party[p]}
         assert set(linked.values()) == {bloc}, (p, linked)
         assert not any(members.get(ids[x]) not in (None, leader_party[p]) for x in PARTIES[p] if ids.get(x) in side), p
+    # a party's bloc holds its own members and no other party's
+    for p in PARTIES:
+        bloc = side[leader_party[p]]
+        held = {members[n] for n, b in side.items() if b == bloc and n in members}
+        assert held == {leader_party[p]}, (p, [G.nodes[q]["label"] for q in held])
+
+
+def test_party_blocs_are_people_and_parties(network):
+    """A bloc is not a list of towns visited, outlets spoken to or subjects raised: each party's bloc is
+    people, organisations and groups, with at most one place and no outlet."""
+    G, _, members, side, ids = network
+    for p in PARTIES:
+        bloc = side[members[ids[LEADERS[p]]]]
+        odd = sorted(G.nodes[n]["label"] for n, b in side.items() if b == bloc and G.nodes[n].get("type") in NOT_ACTORS)
+        assert len(odd) <= 1, (p, odd)  # one state a minister signed a deal with ("Brown ... Tanzania")
+        assert not [n for n, b in side.items() if b == bloc and G.nodes[n].get("type") == "Media"], p
 
 
 def test_cli_shows_the_edges_each_tie_rests_on(bbc_store):
@@ -168,6 +189,17 @@ def test_cli_shows_the_edges_each_tie_rests_on(bbc_store):
         1 for e in howard["evidence"] if e["relation"] == "accuses"
     )
     assert all({e["subject"], e["object"]} == {"Michael Howard", "Gordon Brown"} for e in howard["evidence"])
+    res = CliRunner().invoke(main, ["alliances", "--store", str(bbc_store), "--top", "30"])  # blocs on stderr
+    (line,) = [x for x in res.stderr.splitlines() if x.startswith("blocs: ")]
+    parties = {b["party"] for b in json.loads(line.removeprefix("blocs: "))}
+    wanted = {
+        "Labour Party",
+        "Conservative Party",
+        "Liberal Democrats",
+        "UK Independence Party",
+        "Scottish National Party",
+    }
+    assert wanted <= parties, parties
     res = CliRunner().invoke(main, ["alliances", "--store", str(bbc_store), "--top", "30", "--csv"])
     brown = next(r for r in csv.DictReader(io.StringIO(res.stdout)) if r["actor"] == "Gordon Brown")
     assert re.search(r"Michael Howard -[\d.]+ \(accuses \d+", brown["adversaries"]), brown

@@ -23,6 +23,30 @@ def test_labels_are_safe_identifiers_and_unique():
     assert all(re.fullmatch(r"[A-Z][A-Z_]*", lab) for lab in labels)
 
 
+def test_one_spelling_per_relation_derived_from_its_name():
+    cat = catalogue.load()
+    for r in cat.relations.values():
+        assert r.label == r.name.upper() and cat.expand(r.rdf).endswith("#" + _camel(r.name))
+    assert cat.relation("negotiates_with").label == "NEGOTIATES_WITH" and cat.relation("negotiates_with").rdf == (
+        "kg:negotiatesWith"
+    )
+    bad = {
+        "namespaces": {"kg": "https://x/"},
+        "entity_types": {"Person": {"label": "Person", "rdf": "kg:P"}},
+        "relations": {"negotiates_with": {"label": "NEGOTIATES", "rdf": "kg:negotiatesWith"}},
+    }
+    with pytest.raises(catalogue.CatalogueError, match="UPPER_SNAKE"):
+        catalogue.parse(bad)
+    bad["relations"] = {"negotiates_with": {"label": "NEGOTIATES_WITH", "rdf": "kg:negotiates"}}
+    with pytest.raises(catalogue.CatalogueError, match="kg:negotiatesWith"):
+        catalogue.parse(bad)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.title() for w in rest)
+
+
 def test_unknown_relation_is_an_error():
     with pytest.raises(catalogue.CatalogueError, match="not in the catalogue"):
         catalogue.load().relation("befriends")

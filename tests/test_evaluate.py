@@ -366,3 +366,12 @@ def test_trained_relation_model_lifts_conll04_and_kbp37_recall(nlp_model):
     assert both.metric("micro").recall > rules.metric("micro").recall + 0.1
     assert both.metric("per:title").tp >= rules.metric("per:title").tp
     assert both.metric("micro").precision >= 0.35
+
+
+def test_report_show_lists_each_error_with_its_fields():
+    from kg.evaluate.report import Report
+
+    r = Report("x", "-")
+    assert r.show() == "(no errors)"
+    r.errors += [{"kind": "fn", "doc": "d1", "gold": "A -> B", "text": "A met B."}, {"kind": "fp", "pred": "C"}]
+    assert r.show().splitlines() == ["[fn] d1", "    gold: A -> B", "    text: A met B.", "[fp]", "    pred: C"]

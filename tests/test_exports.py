@@ -74,6 +74,11 @@ def test_graph_exports_carry_the_analysis_results(graphs, fmt):
     assert seen == {-1, 0, 1}
     accuses = [d for u, v, d in G.edges(data=True) if (u, v) == ("person/keir-starmer", "person/vladimir-putin")]
     assert accuses and all(float(d["signed_weight"]) < 0 for d in accuses)
+    # one spelling per relation (the catalogue name) and one list convention per format
+    for _u, _v, d in G.edges(data=True):
+        assert d["label"] == d["predicate"] and d["predicate"] in cat.relations
+        articles = d["articles"] if fmt == "json" else json.loads(d["articles"])
+        assert isinstance(articles, list) and articles == sorted(set(articles)) and articles
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +95,10 @@ def _read(path):
 
 
 NODE_FIELD = re.compile(
-    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string)(\[\])?)?)$"
+    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string|date|datetime)(\[\])?)?)$"
 )
 REL_FIELD = re.compile(
-    r"^(:START_ID\((Article|Entity|Quote)\)|:END_ID\((Article|Entity|Quote)\)|:TYPE|"
+    r"^(:START_ID\((Article|Entity|Quote|Assertion)\)|:END_ID\((Article|Entity|Quote)\)|:TYPE|"
     r"[a-z][A-Za-z_]*(:(int|double|string)(\[\])?)?)$"
 )
 
@@ -105,7 +110,10 @@ def test_neo4j_csv_headers_labels_and_types(csv_dir, example_store):
     node_files = sorted((csv_dir / "nodes").glob("*.csv"))
     rel_files = sorted((csv_dir / "relationships").glob("*.csv"))
     assert {f.stem for f in node_files} >= {"Article", "Person", "GPE", "Office", "Assertion", "Quote"}
-    assert {f.stem for f in rel_files} >= {"MENTIONS", "HOLDS_POSITION", "MEETS", "SAID", "ABOUT", "QUOTED_IN"}
+    assert {f.stem for f in rel_files} >= {
+        *("MENTIONS", "HOLDS_POSITION", "MEETS", "SAID", "ABOUT", "QUOTED_IN"),
+        *("SUBJECT", "OBJECT", "IN_ARTICLE"),
+    }
     counts = {}
     for f in node_files:
         header, *rows = _read(f)
@@ -128,9 +136,10 @@ def test_neo4j_csv_headers_labels_and_types(csv_dir, example_store):
     # an aggregated relationship: evidence count, best confidence, articles as an array
     holds = {(r[0], r[1]): r for r in _read(csv_dir / "relationships" / "HOLDS_POSITION.csv")[1:]}
     healey = holds[("person/john-healey", "office/defence-secretary")]
-    assert int(healey[2]) == len(healey[4].split(ARRAY_DELIMITER)) >= 2 and 0 < float(healey[3]) <= 1
+    assert healey[2] == "person/john-healey holds_position office/defence-secretary"
+    assert int(healey[3]) == len(healey[5].split(ARRAY_DELIMITER)) >= 2 and 0 < float(healey[4]) <= 1
     args = (csv_dir / "import.args").read_text().split()
-    assert "--array-delimiter=U+001F" in args and "--nodes=nodes/Person.csv" in args
+    assert "--array-delimiter=;" in args and "--nodes=nodes/Person.csv" in args
     assert len([a for a in args if a.startswith(("--nodes=", "--relationships="))]) == len(node_files) + len(rel_files)
 
 
@@ -180,7 +189,7 @@ def test_neo4j_admin_import_loads_the_csv(csv_dir, tmp_path):
 def _csv_snapshot(folder):
     """The graph the CSV files describe, as helpers.neo4j_snapshot() dumps a Neo4j graph: typed
     properties, labels, relationship types and end ids."""
-    cast = {"int": int, "double": float, "string": str}
+    cast = {"int": int, "double": float, "string": str, "date": str, "datetime": str}  # temporals as ISO text
     dump = lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)  # noqa: E731
     nodes, rels = [], []
 

@@ -79,13 +79,23 @@ def test_coordinated_leaders_each_get_their_own_party(nlp):
     assert ("person/michael-howard", "member_of", TORIES) in r
     assert ("person/michael-howard", "member_of", LABOUR) not in r
     assert ("person/tony-blair", "member_of", TORIES) not in r
-    assert {("office/party-leader", "office_of", LABOUR), ("office/party-leader", "office_of", TORIES)} <= r
+    assert ("person/tony-blair", "holds_position", "office/leader-of-the-labour-party") in r
+    assert ("person/michael-howard", "holds_position", "office/leader-of-the-conservative-party") in r
+    assert {
+        ("office/leader-of-the-labour-party", "office_of", LABOUR),
+        ("office/leader-of-the-conservative-party", "office_of", TORIES),
+    } <= r
+    assert ("office/leader-of-the-labour-party", "office_of", TORIES) not in r
 
 
 @pytest.mark.parametrize(
     "text,person,office",
     [
-        ("Tory leader Michael Howard said the plans would not work.", "person/michael-howard", "office/party-leader"),
+        (
+            "Tory leader Michael Howard said the plans would not work.",
+            "person/michael-howard",
+            "office/leader-of-the-conservative-party",
+        ),
         ("Lib Dem spokesman Ed Davey said the quangos had multiplied.", "person/ed-davey", "office/spokesperson"),
         (
             "Liberal Democrat home affairs spokesman Mark Oaten said the judge should decide.",
@@ -113,6 +123,46 @@ def test_mp_for_a_seat(nlp):
 def test_party_before_a_name_gives_membership(nlp):
     r = triples(graph(nlp, "Labour's Alan Milburn said the party would fight on its record."), "member_of")
     assert ("person/alan-milburn", "member_of", LABOUR) in r
+
+
+UKIP = "organization/uk-independence-party"
+
+
+@pytest.mark.parametrize(
+    "text, person, party",
+    [
+        ("UKIP MEP Nigel Farage said the deal was a sham.", "person/nigel-farage", UKIP),
+        ("Nigel Farage, of the UK Independence Party, said the deal was a sham.", "person/nigel-farage", UKIP),
+        ("Simon Thomas of Plaid Cymru asked about the funding.", "person/simon-thomas", "organization/plaid-cymru"),
+    ],
+)
+def test_party_after_a_name_gives_membership(nlp, text, person, party):
+    assert (person, "member_of", party) in triples(graph(nlp, text), "member_of")
+
+
+def test_a_party_named_after_a_person_is_no_membership_of_them(nlp):
+    r = triples(graph(nlp, "The leader of the Tories met Tony Blair of Labour."), "member_of")
+    assert r == {("person/tony-blair", "member_of", LABOUR)}
+
+
+def test_a_portfolio_read_as_a_name_is_no_person(nlp):
+    """The English model reads a capitalised portfolio between a party and its office as a person's name."""
+    for text in (
+        "Lib Dem Home Affairs spokesman Mark Oaten said the plan was unworkable.",
+        "Lib Dem Treasury spokesman Vince Cable branded the Tory plans fantasy economics.",
+    ):
+        g = graph(nlp, text)
+        people = {e.name for e in g.entities if e.type == "Person"}
+        assert people in ({"Mark Oaten"}, {"Vince Cable"}), people
+        assert not {r.subject for r in g.relations if r.predicate == "member_of"} - {
+            "person/mark-oaten",
+            "person/vince-cable",
+        }
+
+
+def test_a_party_whose_name_holds_another_partys_form_is_its_own(nlp):
+    doc = nlp("Neither the English Democrats nor Veritas wanted him, a UK official said.")
+    assert [e.ent_id_ for e in doc.ents if e.label_ == "ORG"] == ["English Democrats", "Veritas"]
 
 
 def test_party_before_a_state_office_is_the_holders_party(nlp):
@@ -188,5 +238,52 @@ def test_positions_show_the_party_as_the_posts_owner(nlp, tmp_path):
         write_jsonl(graphs, fh)
     api.load([str(tmp_path / "g.jsonl")], store=str(tmp_path / "store"))
     rows = {(r[0], r[1]): r[2] for r in api.positions(store=str(tmp_path / "store")).rows}
-    assert rows[("Michael Howard", "Party Leader")] == "Conservative Party"
-    assert rows[("Charles Kennedy", "Party Leader")] == "Liberal Democrats"
+    assert rows[("Michael Howard", "Leader of the Conservative Party")] == "Conservative Party"
+    assert rows[("Charles Kennedy", "Leader of the Liberal Democrats")] == "Liberal Democrats"
+
+
+def test_a_former_post_is_no_membership(nlp, tmp_path):
+    """ "ex-UKIP MEP X" names a post X has left, and a party X has left with it."""
+    from kg import api
+    from kg.model import write_jsonl
+
+    graphs = [
+        graph(nlp, "UKIP leader Roger Knapman said the party would fight every seat.", "a1"),
+        graph(nlp, "The film was about ex-UKIP MEP Robert Kilroy-Silk and his new party.", "a2"),
+        graph(nlp, "Conservative leader Michael Howard accused Tony Blair of lying.", "a3"),
+    ]
+    with open(tmp_path / "g.jsonl", "w", encoding="utf-8") as fh:
+        write_jsonl(graphs, fh)
+    api.load([str(tmp_path / "g.jsonl")], store=str(tmp_path / "store"))
+    from kg.analyse import graph as actor_graph
+    from kg.analyse import parties
+    from kg.stores import open_store
+
+    with open_store(str(tmp_path / "store"), read_only=True) as st:
+        G = actor_graph.actor_graph(st, evidence=True)
+    assert ("person/robert-kilroy-silk", "organization/uk-independence-party") in {
+        (u, v) for u, v, d in G.edges(data=True) if d["predicate"] == "member_of"
+    }  # read off the post's mention, which says the post is a former one
+    members = parties.membership(G)
+    assert members["person/roger-knapman"] == UKIP
+    assert "person/robert-kilroy-silk" not in members
+    # Knapman has no act of support or conflict: his party's bloc holds him all the same
+    blocs = {b["party"]: b["actors"] for b in api.alliances(store=str(tmp_path / "store")).summary["blocs"]}
+    assert blocs["UK Independence Party"] == ["Roger Knapman", "UK Independence Party"]
+    assert "Michael Howard" in blocs["Conservative Party"]
+
+
+def test_a_party_is_no_member_of_another():
+    """ "32 Labour rebels joined the Conservatives in voting against" is no membership of a party."""
+    import networkx as nx
+
+    from kg.analyse import parties
+    from kg.analyse.graph import add_relation
+
+    G = nx.MultiDiGraph()
+    G.add_node(LABOUR, label="Labour Party", type="Organization")
+    G.add_node(TORIES, label="Conservative Party", type="Organization")
+    G.add_node("person/tony-blair", label="Tony Blair", type="Person")
+    add_relation(G, LABOUR, "member_of", TORIES, sentence="Labour rebels joined the Conservatives.")
+    add_relation(G, "person/tony-blair", "member_of", LABOUR, sentence="Labour's Tony Blair said no.")
+    assert parties.membership(G) == {"person/tony-blair": LABOUR}

@@ -179,3 +179,152 @@ def test_the_clause_after_a_quote_ending_in_a_comma_attributes_it_whatever_its_v
         'anything to say," a crestfallen Barry Lim confided to the presenter.',
     )
     assert quote_with(g, "total disaster").speaker == "person/barry-lim"
+
+
+def test_a_role_noun_is_the_person_the_article_titles_so_not_the_organisation(nlp):
+    g = graph(
+        nlp,
+        "Faith schools were criticised by Ofsted chief, David Bell, in a speech on Monday. "
+        '"Too many pupils leave school knowing little of other faiths," said Mr Bell. '
+        "The Ofsted chief said his annual report would make particular reference to faith schools. "
+        '"Many must change their curriculum to teach respect for other cultures and traditions."',
+    )
+    assert quote_with(g, "particular reference").speaker == "person/david-bell"
+    assert quote_with(g, "Many must change").speaker == "person/david-bell"
+    assert not [q for q in g.quotes if q.speaker and q.speaker.startswith("organization/")]
+
+
+def test_a_former_post_does_not_speak_for_its_organisation(nlp):
+    g = graph(
+        nlp,
+        "The former UN commissioner for human rights told the programme the government's response "
+        "would be scrutinised internationally.",
+    )
+    assert not [q for q in g.quotes if q.speaker and "united-nations" in q.speaker]
+
+
+def test_it_said_is_the_organisation_the_paragraph_is_about(nlp):
+    g = graph(
+        nlp,
+        "Supermarket group Tesco has raised its profit forecast in the UK after strong sales over Christmas. "
+        '"Our customers in Britain responded well to lower prices in every part of the country," it said.',
+    )
+    (q,) = [q for q in g.quotes if "responded well" in q.text]
+    assert q.speaker is not None and q.speaker.startswith("organization/tesco")
+
+
+def test_it_said_after_a_thing_names_no_speaker(nlp):
+    g = graph(
+        nlp,
+        "Health Secretary John Reid welcomed a new report on Monday.\n\n"
+        "The report found that waiting lists had fallen in every region. "
+        '"Waiting times are shorter than at any time since records began in the health service," it said.',
+    )
+    assert quote_with(g, "Waiting times").speaker is None
+
+
+def test_a_speech_verb_hung_on_the_reported_clause_goes_on_from_the_outer_one(nlp):
+    g = graph(
+        nlp,
+        "Damian Hockney said Peter Hulme-Cross and himself had no intention of resigning and added that "
+        "they felt it was UKIP who were not being true to the electorate.",
+    )
+    assert "person/peter-hulme-cross" not in {q.speaker for q in g.quotes}
+    assert {q.speaker for q in g.quotes if q.text.startswith("they felt")} == {"person/damian-hockney"}
+
+
+def test_a_phrase_quoted_in_a_clause_someone_else_reports_is_not_its_subjects(nlp):
+    g = graph(
+        nlp,
+        'Liberal Democrat leader Charles Kennedy said: "We need a proper exit strategy for our troops." '
+        "Mr Kennedy pointed out that the Netherlands and Portugal have announced their withdrawal "
+        '"regardless of the situation on the ground".',
+    )
+    assert quote_with(g, "regardless of the situation").speaker == "person/charles-kennedy"
+
+
+def test_what_someone_says_another_has_shown_is_not_the_others_words(nlp):
+    g = graph(
+        nlp,
+        "Labour activists cheered the prime minister in Gateshead on Friday. Katrina Bull, a prospective "
+        "parliamentary candidate said Tony Blair had shown he could rouse the party's grassroots.",
+    )
+    assert "person/tony-blair" not in {q.speaker for q in g.quotes}
+
+
+def test_a_headline_of_a_name_and_a_colon_is_that_speakers_claim(nlp):
+    text = (
+        "Pence: Flowers will not be at the debate\n\nRepublican vice-presidential nominee Mike Pence said on "
+        "Sunday that Donald Trump had only been mocking the Clinton campaign."
+    )
+    q = quote_with(graph(nlp, text), "will not be at the debate")
+    assert (q.speaker, q.kind) == ("person/mike-pence", "reported")
+
+
+def test_a_transcript_turn_kg_cannot_name_is_kept_without_a_speaker(nlp):
+    g = graph(
+        nlp,
+        "Vice-presidential nominee Mike Pence spoke to Fox News on Sunday.\n\n"
+        "WALLACE: Will Gennifer Flowers be there at the debate tomorrow night?\n\n"
+        "PENCE: Gennifer Flowers will not be attending the debate tomorrow night.",
+    )
+    assert quote_with(g, "Will Gennifer Flowers be there").speaker is None
+    assert quote_with(g, "will not be attending").speaker == "person/mike-pence"
+
+
+def test_a_capitalised_label_outside_a_transcript_is_no_turn(nlp):
+    g = graph(nlp, "UPDATE: The vote in the Commons was delayed until Monday evening by Tony Blair.")
+    assert not [q for q in g.quotes if q.cue == ":"]
+
+
+def test_a_semicolon_ends_what_was_said(nlp):
+    g = graph(
+        nlp,
+        "Republicans in Congress said the timing of the announcement in Washington was not intentional; "
+        "they only learned of it on Friday.",
+    )
+    assert quote_with(g, "timing of the announcement").text.endswith("not intentional")
+
+
+def test_according_to_in_the_middle_attributes_the_clause_before_it(nlp):
+    g = graph(
+        nlp,
+        "Britain's richest people would see their incomes go up by as much as 19.9 percent, according to the "
+        "Institute for Fiscal Studies, more than twice what it projected for the middle class.",
+    )
+    q = quote_with(g, "incomes go up")
+    assert q.speaker == "organization/institute-for-fiscal-studies" and q.text.endswith("19.9 percent")
+
+
+def test_pointed_out_reports_speech(nlp):
+    g = graph(nlp, "Liberal Democrat leader Charles Kennedy pointed out that Labour had broken its promise on fees.")
+    assert quote_with(g, "broken its promise").speaker == "person/charles-kennedy"
+
+
+def test_the_spokesman_is_the_last_unnamed_spokesman_not_an_earlier_spokeswomans_party(nlp):
+    g = graph(
+        nlp,
+        "A Conservative spokeswoman said the party stuck to the rules on telephone calls in Britain. "
+        "A spokesman for the Information Commissioner said the rules in Britain were unclear. "
+        "The spokesman said it might be considered marketing if a party in Britain kept the data.",
+    )
+    assert quote_with(g, "the party stuck").speaker == "organization/conservative-party"
+    assert not [q for q in g.quotes if "considered marketing" in q.text and q.speaker]
+
+
+def test_the_bank_said_is_an_organisation_named_before_not_a_people(nlp):
+    g = graph(
+        nlp,
+        "The Bank of Mexico published its annual report on remittances in Mexico City. About 10 million "
+        "Mexicans live in the US. Last year there were 50.9 million transfers to Mexico, the bank said.",
+    )
+    assert quote_with(g, "50.9 million transfers").speaker == "organization/bank-of-mexico"
+
+
+def test_analysts_are_not_the_one_analyst_the_article_names(nlp):
+    g = graph(
+        nlp,
+        "Analysts at HSBC in London said that consolidation in the banking sector in Japan was likely to "
+        "continue. Heronry Nozaki, an analyst at Nomura in Tokyo, said shares would rise.",
+    )
+    assert not [q for q in g.quotes if "consolidation" in q.text and q.speaker]

@@ -95,6 +95,91 @@ def test_bare_surname_before_the_full_name_still_resolves():
     assert all(f == finals[0] for f in finals)
 
 
+def _titled(aid, *people):
+    """An ArticleGraph naming ``people``: (name, alias) pairs as kg_entities gives them ("Alan", "Sir Alan")."""
+    ents = [Entity(f"person/{'-'.join(n.lower().split())}", n, "Person", aliases=[a] if a else []) for n, a in people]
+    text = " ".join(a or n for n, a in people) + " spoke."
+    return ArticleGraph(Article(id=aid, text=text), entities=ents, mentions=[Mention(e.id, e.name, 0, 3) for e in ents])
+
+
+def test_a_knight_named_by_first_name_is_the_knight_of_the_article_and_no_surname():
+    r = Resolver()
+    out = _final(
+        r.stream(
+            [
+                _article("0", "Michael Howard", "John Prescott"),
+                _titled("1", ("Alan Budd", "Sir Alan Budd"), ("Alan", "Sir Alan")),
+                _titled("2", ("Howard Newby", "Sir Howard Newby"), ("Howard", "Sir Howard"), ("Howard", "Mr Howard")),
+                _titled("3", ("Alan", "Sir Alan")),  # the one knight called Alan known
+                _titled("4", ("John Bourn", "Sir John Bourn")),
+                _titled("5", ("John Stevens", "Sir John Stevens")),
+                _titled("6", ("John", "Sir John")),  # two knights called John: neither, and no "John" either
+                _titled("7", ("Charles Kennedy", None), ("Charles", "Prince Charles")),
+            ]
+        )
+    )
+    ids = {g.article.id: _ids(g) for g in out}
+    assert ids["1"] == ["person/alan-budd"] and ids["3"] == ["person/alan-budd"]
+    # "Sir Howard" is Sir Howard Newby; "Mr Howard" stays apart from both
+    assert "person/howard-newby" in ids["2"] and "person/michael-howard" not in ids["2"]
+    assert ids["6"] == ["person/sir-john"]
+    assert ids["7"] == ["person/charles-kennedy", "person/prince-charles"]
+    seven = next(g for g in out if g.article.id == "7")
+    assert next(e for e in seven.entities if e.id == "person/prince-charles").name == "Prince Charles"
+
+
+def test_a_role_or_an_organisation_before_a_name_is_no_part_of_it():
+    r = Resolver()
+    unison = _article("0", "Dave Prentis")
+    unison.entities.append(Entity("organization/unison", "Unison", "Organization"))
+    out = _final(
+        r.stream(
+            [
+                _article("1", "Backbencher Stephen Pound"),  # before the name it hides: waits for it
+                unison,
+                _article("2", "Unison Dave Prentis"),
+                _article("3", "Stephen Pound"),
+                _article("4", "Philippe Sands QC"),
+                _article("5", "Philippe Sands"),
+                _article("6", "Manjit Singh Gill"),  # a name of three words stays whole
+                _article("7", "Singh Gill"),
+            ]
+        )
+    )
+    ids = {g.article.id: _ids(g) for g in out}
+    assert ids["1"] == ids["3"] == ["person/stephen-pound"]
+    assert ids["2"] == ["person/dave-prentis"]
+    assert ids["4"] == ids["5"] == ["person/philippe-sands"]
+    assert ids["6"] == ["person/manjit-singh-gill"] and ids["7"] == ["person/singh-gill"]
+
+
+def test_a_shared_surname_goes_to_the_one_its_article_names_in_full():
+    out = _final(
+        Resolver().stream(
+            [
+                _article("1", "Ken Macdonald"),
+                _article("2", "Ian MacDonald QC", "MacDonald"),
+                _article("3", "MacDonald"),
+            ]
+        )
+    )
+    ids = {g.article.id: _ids(g) for g in out}
+    assert ids["2"] == ["person/ian-macdonald"]
+    assert ids["3"] == ["person/macdonald"]  # two known: no guess
+
+
+def test_a_short_form_of_a_given_name_is_the_same_person():
+    out = _final(
+        Resolver().stream(
+            [
+                _article("1", "Vincent Cable", "Edward Heath", "John McConnell"),
+                _article("2", "Vince Cable", "Ted Heath", "Jack McConnell"),
+            ]
+        )
+    )
+    assert _ids(out[1]) == ["person/edward-heath", "person/jack-mcconnell", "person/vincent-cable"]
+
+
 def test_two_milibands_stay_two_people_and_the_bare_surname_stays_unmerged():
     r = Resolver()
     out = _final(

@@ -108,22 +108,25 @@ def bloc_of(partition) -> dict:
 
 
 def seeded_graph(S: nx.Graph, members: dict | None = None, prior: float = PARTY_PRIOR) -> nx.Graph:
-    """``S`` restricted to the actors with a tie, plus a positive tie of ``prior`` between each such actor
-    and its party (``members``: actor -> party, as :func:`kg.analyse.parties.membership` gives), the
-    party taking part even without a tie of its own. What :func:`signed_partition` splits.
+    """``S`` restricted to the actors with a tie and the members of a party (``members``: actor -> party,
+    as :func:`kg.analyse.parties.membership` gives), plus a positive tie of ``prior`` between each member
+    and its party. A party and its members take part even without a tie of their own: the text that
+    names someone a party's leader or MP places them in its bloc ("UKIP leader Roger Knapman").
+    What :func:`signed_partition` splits.
 
     >>> S = nx.Graph([("blair", "howard", {"weight": -1.0})]); S.add_node("lab")
     >>> H = seeded_graph(S, {"blair": "lab", "brown": "lab"})
     >>> sorted(H.edges(data="weight"))
-    [('blair', 'howard', -1.0), ('blair', 'lab', 2.0)]
+    [('blair', 'howard', -1.0), ('blair', 'lab', 2.0), ('brown', 'lab', 2.0)]
     """
-    nodes = sorted(n for n in S if S.degree(n) > 0)
+    party_of = {m: p for m, p in (members or {}).items() if p is not None and p != m}
+    nodes = sorted({n for n in S if S.degree(n) > 0} | set(party_of))
     H = nx.Graph()
     H.add_nodes_from(nodes)
     H.add_edges_from((u, v, {"weight": d["weight"]}) for u, v, d in S.subgraph(nodes).edges(data=True))
     for m in nodes:
-        p = (members or {}).get(m)
-        if p is None or p == m:
+        p = party_of.get(m)
+        if p is None:
             continue
         w = H[m][p]["weight"] if H.has_edge(m, p) else 0.0
         H.add_edge(m, p, weight=round(w + prior, 6))
@@ -140,15 +143,15 @@ def signed_partition(
 ) -> tuple[list[set], float]:
     """A partition of the actors that minimises frustration (deterministic local search), seeded by party.
 
-    Works on :func:`seeded_graph`: the actors with a tie, each tied to its party (``members``: actor ->
-    party) by ``prior``. Starts from :func:`blocs` with every party's members moved into one group
-    (members of one party start together), then moves single actors to the group (or a new one) that
-    lowers the frustration most, and merges groups when the net weight of the ties between them is
-    positive -- above ``prior`` for two groups that each hold a party, so parties merge only when the
-    text outweighs a membership. A member leaves its party's group only when its conflicts with the
-    group outweigh the prior; a quarrel between co-members stays a negative tie inside the bloc.
-    Returns the groups (largest first; actors without a tie left out, parties of actors with one
-    kept) and the frustration of ``S`` under them (the party priors are not part of it).
+    Works on :func:`seeded_graph`: the actors with a tie and the members of a party, each member tied
+    to its party (``members``: actor -> party) by ``prior``. Starts from :func:`blocs` with every
+    party's members moved into one group (members of one party start together), then moves single
+    actors to the group (or a new one) that lowers the frustration most, and merges groups when the
+    net weight of the ties between them is positive -- above ``prior`` for two groups that each hold a
+    party, so parties merge only when the text outweighs a membership. A member leaves its party's
+    group only when its conflicts with the group outweigh the prior; a quarrel between co-members stays
+    a negative tie inside the bloc. Returns the groups (largest first; actors with neither a tie nor a
+    party left out) and the frustration of ``S`` under them (the party priors are not part of it).
 
     >>> S = nx.Graph([("a", "b", {"weight": 1.0}), ("a", "c", {"weight": -1.0}), ("b", "c", {"weight": -1.0}),
     ...               ("c", "d", {"weight": 1.0})])

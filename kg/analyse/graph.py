@@ -11,7 +11,7 @@ object) with the evidence count, the best confidence, the polarity from the
 catalogue, the ids of the supporting articles and the first/last article date.
 With ``evidence=True`` each edge also carries its evidence list (article, date,
 sentence, confidence, modality), which the analyses use to show why an edge is there.
-With ``since``/``until`` (ISO dates, inclusive) only evidence from articles
+With ``since``/``until`` (ISO years, months or days, inclusive) only evidence from articles
 published in that window counts; undated articles are then left out.
 
 One mention names one holder. The relations in :data:`ONE_HOLDER` (a post, a membership, a
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from kg.dates import bounds
 from kg.schema import catalogue
 
 ACTOR_TYPES = ("Person", "Organization", "GPE", "Group")
@@ -43,17 +44,22 @@ ONE_HOLDER = ("holds_position", "member_of", "leads", "works_for", "spokesperson
 
 
 def in_window(date: str | None, since: str | None = None, until: str | None = None) -> bool:
-    """Whether an ISO ``date`` falls in [since, until] (compared on the date part).
+    """Whether an ISO ``date`` falls in [since, until] (compared on the day; ``since`` and ``until`` are ISO
+    years, months or days, a month or year ``until`` reaching its last day). An undated article is in no
+    window.
 
-    >>> in_window("2025-02-15", since="2025-02-01"), in_window(None), in_window(None, since="2025")
-    (True, True, False)
+    >>> in_window("2025-02-15", since="2025-02-01"), in_window("2025-03-31", until="2025-03"), in_window(None)
+    (True, True, True)
+    >>> in_window(None, since="2025")
+    False
     """
     if since is None and until is None:
         return True
     if not date:
         return False
+    lo, hi = bounds(since, until)
     d = str(date)[:10]
-    return (since is None or d >= str(since)[:10]) and (until is None or d <= str(until)[:10])
+    return (lo is None or d >= lo) and (hi is None or d <= hi)
 
 
 def add_relation(
@@ -120,7 +126,7 @@ def _summarise(d: dict) -> None:
     evs = d["evidence"]
     d["weight"] = len(evs)
     d["confidence"] = max(e["confidence"] for e in evs)
-    d["articles"] = "|".join(sorted({e["article"] for e in evs if e["article"]}))
+    d["articles"] = sorted({e["article"] for e in evs if e["article"]})
     dates = sorted(e["date"] for e in evs if e["date"])
     d["first"] = dates[0] if dates else ""
     d["last"] = dates[-1] if dates else ""

@@ -4,8 +4,10 @@ A party is an Organization or Group node named in the party table (``pipelines/p
 name, alias or short form it lists) or whose own name says so ("British National Party"). An actor
 belongs to the party it is ``member_of``, leads or speaks for, or whose post belongs to the
 party ("Conservative leader Michael Howard": ``holds_position`` Party Leader, ``office_of`` the party,
-read off the same mention). An actor linked to several parties belongs to the one with the most
-evidence, and to none when two parties tie.
+read off the same mention). A former post is no membership, nor is a link read off its mention ("ex-UKIP
+MEP Robert Kilroy-Silk": ``holds_position`` MEP with status ``former``), and a party is no member of
+another ("32 Labour MPs joined the Conservatives"). An actor linked to several parties belongs to the
+one with the most evidence, and to none when two parties tie.
 
 >>> import networkx as nx
 >>> from kg.analyse.graph import add_relation
@@ -100,19 +102,41 @@ def membership(G: nx.MultiDiGraph, parties: set | None = None, names: frozenset[
     from kg.analyse.positions import office_holders
 
     parties = party_nodes(G, names) if parties is None else parties
+    left = _former_posts(G)
     count: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for u, v, d in G.edges(data=True):
         if d.get("predicate") in MEMBERSHIP and v in parties and u != v:
-            count[u][v] += len(d["evidence"]) if "evidence" in d else int(d.get("weight", 1))
-    if any(d.get("predicate") == "holds_position" for _, _, d in G.edges(data=True)):
-        for r in office_holders(G):
+            if "evidence" in d:
+                count[u][v] += sum(1 for e in d["evidence"] if not _within(e, left.get(u, ())))
+            else:
+                count[u][v] += int(d.get("weight", 1))
+    if left or any(d.get("predicate") == "holds_position" for _, _, d in G.edges(data=True)):
+        for r in office_holders(G, status=("current", "designate")):
             if r["of_id"] in parties and r["holder_id"] != r["of_id"]:
                 count[r["holder_id"]][r["of_id"]] += r["evidence"]
     out = {}
     for m, by_party in sorted(count.items()):
-        if G.nodes[m].get("type") not in MEMBER_TYPES:
+        if m in parties or G.nodes[m].get("type") not in MEMBER_TYPES or not any(by_party.values()):
             continue
         ranked = sorted(by_party.items(), key=lambda x: (-x[1], x[0]))
         if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
             out[m] = ranked[0][0]
     return out
+
+
+def _former_posts(G: nx.MultiDiGraph) -> dict[str, list[dict]]:
+    """holder -> the evidence of their former posts (article and character span of each mention)."""
+    out: defaultdict[str, list[dict]] = defaultdict(list)
+    for u, _, d in G.edges(data=True):
+        if d.get("predicate") == "holds_position":
+            out[u].extend(
+                e for e in d.get("evidence", ()) if e.get("status") == "former" and e.get("start") is not None
+            )
+    return dict(out)
+
+
+def _within(e: dict, posts) -> bool:
+    """Whether evidence ``e`` was read off the mention of one of ``posts`` (same article, overlapping span)."""
+    if e.get("start") is None:
+        return False
+    return any(p.get("article") == e.get("article") and p["start"] < e["end"] and e["start"] < p["end"] for p in posts)

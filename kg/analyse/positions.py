@@ -24,7 +24,7 @@ import networkx as nx
 from kg.analyse.graph import ACTOR_TYPES, in_window
 from kg.schema import catalogue
 
-__all__ = ["STATUSES", "office_holders", "stance_matrix", "stances_by_actor"]
+__all__ = ["STATUSES", "office_holders", "stance_matrix", "stances_by_actor", "with_dictionary_roles"]
 
 #: a holding's status, as kg_positions gives it (``Relation.attrs["status"]``)
 STATUSES = ("current", "designate", "hypothetical", "former")
@@ -37,7 +37,7 @@ def _label(G, n) -> str:
 def _articles(d: dict) -> set[str]:
     if "evidence" in d:
         return {e["article"] for e in d["evidence"] if e.get("article")}
-    return {a for a in str(d.get("articles", "")).split("|") if a}
+    return set(d.get("articles", ()))
 
 
 def _sentences(d: dict, limit: int | None = 3) -> list[str]:
@@ -112,8 +112,47 @@ def office_holders(
         for held, group in _by_status(evs).items():
             if wanted is None or held in wanted:
                 rows.append(_holding(G, u, v, d, group, held))
+    rows = _fold_bare(rows)
     rows.sort(key=lambda r: (-r["evidence"], r["holder"], r["office"], STATUSES.index(r["status"])))
     return rows
+
+
+# a bare title -> whether a post is one it names ("Party Leader" -> "Leader of the Labour Party")
+_BARE = {
+    "Party Leader": lambda post: post.startswith("Leader of the ") and " in " not in post,
+    "Chancellor": lambda post: post == "Chancellor of the Exchequer",
+}
+
+
+def _fold_bare(rows: list[dict]) -> list[dict]:
+    """Rows of a bare title with no owner ("leader Michael Howard") joined to the one post of that title
+    the corpus gives the same holder with the same status (the Leader of the Conservative Party).
+
+    >>> rows = [{"holder_id": "h", "office": "Leader of the Labour Party", "of": "Labour Party", "status": "current",
+    ...          "evidence": 3, "articles": 2, "first": "2005-01-02", "last": "2005-02-01", "sentences": ["a"]},
+    ...         {"holder_id": "h", "office": "Party Leader", "of": "", "status": "current", "evidence": 2,
+    ...          "articles": 1, "first": "2004-12-01", "last": "", "sentences": ["b"]}]
+    >>> [(r["office"], r["evidence"], r["first"], r["sentences"]) for r in _fold_bare(rows)]
+    [('Leader of the Labour Party', 5, '2004-12-01', ['a', 'b'])]
+    """
+    posts: defaultdict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        for bare, names in _BARE.items():
+            if names(r["office"]):
+                posts[(r["holder_id"], r["status"], bare)].append(r)
+    out = []
+    for r in rows:
+        into = posts.get((r["holder_id"], r["status"], r["office"]), [])
+        if r["office"] not in _BARE or r["of"] or len(into) != 1:
+            out.append(r)
+            continue
+        t = into[0]
+        t["evidence"] += r["evidence"]
+        t["articles"] += r["articles"]
+        dates = [x for x in (t["first"], t["last"], r["first"], r["last"]) if x]
+        t["first"], t["last"] = (min(dates), max(dates)) if dates else ("", "")
+        t["sentences"] = (t["sentences"] + [x for x in r["sentences"] if x not in t["sentences"]])[:3]
+    return out
 
 
 def _by_status(evs: list[dict] | None) -> dict[str, list[dict] | None]:
@@ -244,3 +283,45 @@ def stances_by_actor(rows: list[dict]) -> dict[str, dict[str, str]]:
     for r in rows:
         out[r["actor"]][r["issue"]] = r["stance"]
     return dict(out)
+
+
+def with_dictionary_roles(rows: list[list], known: dict[str, dict]) -> list[list]:
+    """Office-holder rows (holder label first) with a last column "text", each holder's dictionary roles
+    (``known``: entity id -> {"label", "kb", "country", "roles"}, :meth:`kg.stores.base.Store.kb_roles`)
+    after its rows as rows of their own marked "dictionary": the role code as the office, its country, its
+    dates as first and last.
+
+    >>> known = {"person/tony-blair": {"label": "Tony Blair", "kb": "TONY_BLAIR_", "country": "GBR",
+    ...                                "roles": ["GBRGOV 1997-05-02/2007-06-27"]}}
+    >>> with_dictionary_roles([["Tony Blair", "Prime Minister", "United Kingdom", "current", 3, "", "", "s"]], known)[1]
+    ['Tony Blair', 'GBRGOV', 'GBR', 'dictionary', 0, '1997-05-02', '2007-06-27', 'TONY_BLAIR_', 'dictionary']
+    """
+    by_label: dict[str, list[dict]] = defaultdict(list)
+    for k in known.values():
+        by_label[k["label"]].append(k)
+    out: list[list] = []
+    done: set[str] = set()
+    for i, row in enumerate(rows):
+        out.append([*row, "text"])
+        holder = row[0]
+        if holder in done or (i + 1 < len(rows) and rows[i + 1][0] == holder):
+            continue
+        done.add(holder)
+        for k in by_label.get(holder, ()):
+            for role in sorted(k["roles"]):
+                code, _, span = role.partition(" ")
+                first, _, last = span.partition("/")
+                out.append(
+                    [
+                        holder,
+                        code,
+                        k.get("country") or "",
+                        "dictionary",
+                        0,
+                        first.strip("."),
+                        last.strip("."),
+                        k["kb"],
+                        "dictionary",
+                    ]
+                )
+    return out

@@ -137,7 +137,7 @@ def signed_graph(
                     **base,
                     "weight": round(pol * w, 6),
                     "sentence": "",
-                    "article": d.get("articles", ""),
+                    "article": "; ".join(d.get("articles", ())),
                     "date": d.get("last", ""),
                     "confidence": d.get("confidence", 1.0),
                 }

@@ -14,6 +14,7 @@ for a SPARQL 1.1 server (:func:`kg.stores.open_store`).
 from __future__ import annotations
 
 from kg.api.analyses import actors, alliances, centrality, changes, ego, graph, path, positions, report, viz
+from kg.api.annotations import analyse
 from kg.api.build import build, extract, load
 from kg.api.common import Analysis
 from kg.api.curation import merge, split
@@ -31,6 +32,7 @@ __all__ = [
     "Result",
     "actors",
     "alliances",
+    "analyse",
     "build",
     "centrality",
     "changes",

@@ -20,11 +20,14 @@ from kg.analyse import centrality as _ce
 from kg.analyse import positions as _po
 from kg.analyse.graph import actor_graph, find_actor
 from kg.api.common import Analysis, StoreLocation, open_for_reading
+from kg.dates import bounds
 
 
 def graph(*, store: StoreLocation = None, since: str | None = None, until: str | None = None):
     """The actor graph of a store (with evidence lists), for a date window: the embedded store at
-    a directory, or a SPARQL or Neo4j server (see :func:`kg.stores.open_store`)."""
+    a directory, or a SPARQL or Neo4j server (see :func:`kg.stores.open_store`); ``since``/``until`` are ISO
+    years, months or days (ValueError otherwise), and leave undated articles out."""
+    bounds(since, until)
     with open_for_reading(store) as st:
         return actor_graph(st, since=since, until=until, evidence=True)
 
@@ -150,38 +153,44 @@ def positions(
     top: int | None = None,
     stances: bool = False,
     status: str | Iterable[str] | None = "current",
+    kb: bool = False,
 ) -> Analysis:
     """Office holders (who holds which post of which organisation or country, with what status, first/last
     date, the sentence), or with ``stances`` the actor × issue stance matrix with counts and sentences.
     ``status``: the holdings to list, by default the current ones (``former``, ``designate``,
-    ``hypothetical``, several of them, or None for all; see :func:`kg.analyse.positions.office_holders`)."""
+    ``hypothetical``, several of them, or None for all; see :func:`kg.analyse.positions.office_holders`).
+    ``kb``: each holder's roles in the actor knowledge base too, after the holder's extracted rows, with a
+    ``source`` column ("text" or "dictionary")."""
     G = graph(store=store, since=since, until=until)
     if stances:
         rs = _po.stance_matrix(G)[: top or None]
         return Analysis(
             ["actor", "issue", "stance", "supports", "opposes", "evidence"],
-            [
-                [r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"], " | ".join(r["sentences"][:2])]
-                for r in rs
-            ],
+            [[r["actor"], r["issue"], r["stance"], r["supports"], r["opposes"], r["sentences"][:2]] for r in rs],
             {"cells": len(rs)},
         )
     rs = _po.office_holders(G, status=status)[: top or None]
-    return Analysis(
-        ["holder", "office", "of", "status", "evidence", "first", "last", "sentence"],
+    columns = ["holder", "office", "of", "status", "evidence", "first", "last", "sentence"]
+    rows = [
         [
-            [
-                r["holder"],
-                r["office"],
-                r["of"],
-                r["status"],
-                r["evidence"],
-                r["first"],
-                r["last"],
-                (r["sentences"] or [""])[0],
-            ]
-            for r in rs
-        ],
+            r["holder"],
+            r["office"],
+            r["of"],
+            r["status"],
+            r["evidence"],
+            r["first"],
+            r["last"],
+            (r["sentences"] or [""])[0],
+        ]
+        for r in rs
+    ]
+    if kb:
+        with open_for_reading(store) as st:
+            known = st.kb_roles()
+        columns, rows = [*columns, "source"], _po.with_dictionary_roles(rows, known)
+    return Analysis(
+        columns,
+        rows,
         {"holders": len(rs)},
     )
 
@@ -269,6 +278,7 @@ def actors(
     """Actors with their type, aliases, article count and first/last article date, most mentioned first."""
     from kg.analyse.graph import ACTOR_TYPES
 
+    lo, hi = bounds(since, until)
     with open_for_reading(store) as st:
         G = actor_graph(st, since=since, until=until)
         aliases = st.aliases()
@@ -277,9 +287,7 @@ def actors(
         n
         for n, d in G.nodes(data=True)
         if d.get("type") in keep
-        and (
-            not (since or until) or (d.get("first") and d["last"] >= (since or "") and d["first"] <= (until or "9999"))
-        )
+        and (not (since or until) or (d.get("first") and d["last"] >= (lo or "") and d["first"] <= (hi or "9999")))
     ]
     nodes.sort(key=lambda n: (-G.nodes[n].get("articles", 0), n))
     rows = [
@@ -287,7 +295,7 @@ def actors(
             n,
             G.nodes[n]["label"],
             G.nodes[n]["type"],
-            "; ".join(sorted(a for a in aliases.get(n, ()) if a != G.nodes[n]["label"])),
+            sorted(a for a in aliases.get(n, ()) if a != G.nodes[n]["label"]),
             G.nodes[n].get("articles", 0),
             G.nodes[n].get("first", ""),
             G.nodes[n].get("last", ""),
@@ -309,12 +317,15 @@ def changes(
     """Alliances and conflicts that appeared, broke, lapsed or ended between window A
     (``a_since``..``a_until``) and window B (``b_since``..``b_until``), one row per tie with both
     signed weights and a sentence (:func:`kg.analyse.alliances.tie_changes`). ``summary``: the count
-    of each kind and the actors whose PageRank rose or fell most."""
+    of each kind, the actors whose PageRank rose or fell most, and how much evidence is from undated
+    articles (in neither window)."""
     from kg.analyse.graph import window
 
     if not any((a_since, a_until)) or not any((b_since, b_until)):
         raise ValueError("give both windows: --a-since/--a-until and --b-since/--b-until (ISO dates)")
+    bounds(a_since, a_until), bounds(b_since, b_until)
     G = graph(store=store)
+    undated = sum(1 for *_, d in G.edges(data=True) for e in d.get("evidence", ()) if not e.get("date"))
     A, B = window(G, a_since, a_until), window(G, b_since, b_until)
     rows = _al.tie_changes(_al.signed_graph(A), _al.signed_graph(B))
     counts = {kind: sum(1 for r in rows if r["change"] == kind) for kind in _al.CHANGES.values()}
@@ -330,6 +341,7 @@ def changes(
             "windows": {"a": [a_since, a_until], "b": [b_since, b_until]},
             "changes": counts,
             "pagerank": [{"actor": m["actor"], "change": m["change"]} for m in movers],
+            "undated_evidence": undated,
         },
     )
 

@@ -13,6 +13,7 @@ from kg import model
 from kg.api.common import StoreLocation
 from kg.build.flow import Counts
 from kg.build.timeouts import DEFAULT_ARTICLE_TIMEOUT
+from kg.dates import check
 from kg.readers import DEFAULT_MAX_CHARS
 from kg.stores.base import default_location, is_remote, local_dir, open_store
 
@@ -61,20 +62,23 @@ def extract(
     dask: str | None = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
     article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+    date: str | None = None,
 ) -> Counts:
     """Read ``inputs``, run the NLP pipeline, write one ArticleGraph per line to ``output``.
 
     ``workers``: NLP processes (None: the cores; small inputs stay in this process); ``dask``: a
     Dask scheduler address or "local" (kg.build.dask). An article over ``max_chars`` characters,
-    or whose NLP takes over ``article_timeout`` seconds, is skipped (None: no limit)."""
+    or whose NLP takes over ``article_timeout`` seconds, is skipped (None: no limit). ``date`` (ISO 8601)
+    dates the articles that have no date of their own (``counts.undated`` counts those left without)."""
     from kg import readers as reader
     from kg.build.flow import extract_stream
 
+    date = check(date) if date is not None else None
     counts = Counts()
     inputs = list(inputs)
     with _bar("extract", inputs) as bar:
         graphs = extract_stream(
-            reader.read(inputs, stdin=stdin, max_chars=max_chars),
+            reader.read(inputs, stdin=stdin, max_chars=max_chars, date=date),
             _spec(model_name, config, workers, dask, article_timeout),
             counts=counts,
             bar=bar,
@@ -96,6 +100,7 @@ def build(
     ledger: str | Path | bool | None = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
     article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+    date: str | None = None,
 ) -> Counts:
     """Read, extract and load ``inputs`` into the store at ``store`` (a directory for the embedded store,
     ``bolt://`` for Neo4j, ``http(s)://`` for a SPARQL server; default ``$KG_STORE`` or ``kg-store``).
@@ -105,12 +110,15 @@ def build(
     it stopped. ``workers``: NLP processes (None: the cores); ``dask``: a scheduler address or
     "local". ``counts.nlp`` articles were parsed in this run, ``counts.cached`` came from the ledger.
     An article over ``max_chars`` characters, or whose NLP takes over ``article_timeout`` seconds, is
-    skipped with that reason (None: no limit). ``batch_size``: Neo4j rows per write transaction.
+    skipped with that reason (None: no limit). ``batch_size``: Neo4j rows per write transaction. ``date``
+    (ISO 8601) dates the articles that have no date of their own (``counts.undated`` counts those left
+    without).
     """
     from kg import readers as reader
     from kg.build.flow import COMMIT_SECONDS, build_into
     from kg.build.runs import run_key
 
+    date = check(date) if date is not None else None
     counts = Counts()
     inputs = list(inputs)
     where = os.fspath(store) if store is not None else default_location()
@@ -123,7 +131,7 @@ def build(
     ):
         stats = build_into(
             st,
-            reader.read(inputs, stdin=stdin, max_chars=max_chars, exclude=[home] if home else []),
+            reader.read(inputs, stdin=stdin, max_chars=max_chars, exclude=[home] if home else [], date=date),
             _spec(model_name, config, workers, dask, article_timeout),
             counts=counts,
             ledger=led,
@@ -155,8 +163,7 @@ def load(jsonl_paths: Iterable[str], *, store: StoreLocation = None, batch_size:
                     if isinstance(item, model.Skipped):
                         counts.skipped.append(item)
                     else:
-                        counts.extracted += 1
-                        yield item
+                        yield counts.add(item)
 
     options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
     with open_store(where, **options) as st, _bar("load", jsonl_paths) as bar:

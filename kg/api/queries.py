@@ -58,16 +58,23 @@ def evaluate(
     *,
     model_name: str | None = None,
     config: str | None = None,
+    dictionaries: str | Path | None = None,
 ):
-    """Run the pipeline on a gold file of ``dataset`` (conll04, kbp37, polnear, crossre) and score it.
+    """Run the pipeline on a gold file of ``dataset`` (conll04, kbp37, polnear, crossre, petrarch) and
+    score it; ``dictionaries``: a folder of PETRARCH-format dictionaries to load instead of kg's tables.
 
     Returns a :class:`kg.evaluate.Report` (``.metrics``, ``.as_dict()``, ``.table()``).
     """
+    from kg.evaluate import dictionary_overrides
     from kg.evaluate import evaluate as _evaluate
     from kg.nlp import load_pipeline
     from kg.render import progress
 
     nlp = None
     if progress.enabled():
-        nlp = progress.ProgressNLP(load_pipeline(config=config, model=model_name), f"eval {dataset}")
-    return _evaluate(dataset, path, limit, nlp=nlp, model_name=model_name, config=config)
+        overrides = dictionary_overrides(dictionaries) if dictionaries else None
+        loaded = load_pipeline(config=config, model=model_name, overrides=overrides)
+        if dictionaries:
+            loaded.meta["kg"]["dictionaries"] = str(dictionaries)
+        nlp = progress.ProgressNLP(loaded, f"eval {dataset}")
+    return _evaluate(dataset, path, limit, nlp=nlp, model_name=model_name, config=config, dictionaries=dictionaries)

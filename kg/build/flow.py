@@ -42,6 +42,8 @@ class Counts:
     quotes: int = 0
     nlp: int = 0  # articles that went through the NLP in this run
     cached: int = 0  # articles whose graph came from the ledger (no NLP)
+    undated: int = 0  # extracted articles without a date (date windows leave them out)
+    dated_relations: int = 0  # relations whose text says when they happened
 
     @property
     def balanced(self) -> bool:
@@ -53,6 +55,8 @@ class Counts:
         self.entities += len(graph.entities)
         self.relations += len(graph.relations)
         self.quotes += len(graph.quotes)
+        self.undated += not graph.article.date
+        self.dated_relations += sum(1 for r in graph.relations if r.attrs.get("date"))
         return graph
 
     def skipped_by_reason(self) -> dict[str, int]:
@@ -70,6 +74,8 @@ class Counts:
             "quotes": self.quotes,
             "nlp": self.nlp,
             "cached": self.cached,
+            "undated": self.undated,
+            "dated_relations": self.dated_relations,
         }
 
 

@@ -7,7 +7,7 @@ servers (``kg build --ledger PATH`` chooses another file, ``--no-ledger`` goes w
 
 Two tables:
 
-``articles``  one row per article id: the *key* (SHA-256 of the pipeline fingerprint, the id and
+``articles``  one row per article id: the *key* (SHA-256 of the pipeline fingerprint, the id, the date and
               the text), the raw ArticleGraph the NLP produced for it (zlib-compressed JSON, before
               cross-article resolution), the state (``extracted``, then ``loaded`` once the sink has
               committed it) and the content hash the sink holds.
@@ -122,9 +122,11 @@ def pipeline_fingerprint(config: str | os.PathLike | None = None, model_name: st
 
 
 def article_key(article: Article, fingerprint: str) -> str:
-    """What an article's extraction depends on: the pipeline, its id (in every evidence) and its text."""
+    """What an article's extraction depends on: the pipeline, its id (in every evidence), its date (what
+    "on Friday" means) and its text."""
     h = hashlib.sha256()
     h.update(fingerprint.encode() + b"\0" + article.id.encode("utf-8", "surrogatepass") + b"\0")
+    h.update((article.date or "").encode("utf-8", "surrogatepass") + b"\0")
     h.update(article.text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 

@@ -1,5 +1,5 @@
 """The analysis commands: ``kg alliances``, ``positions``, ``centrality``, ``path``, ``ego``, ``actors``,
-``changes`` and ``viz``."""
+``analyse``, ``changes`` and ``viz``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from kg import api
 from kg.analyse.positions import STATUSES
 from kg.api.common import Analysis
 from kg.cli.group import main
-from kg.cli.options import analysis_options, fmt_option, show, store_option, with_options
+from kg.cli.options import analysis_options, date_option, fmt_option, show, since_until, store_option, with_options
 
 
 def _ties(partners: list[dict]) -> str:
@@ -48,13 +48,19 @@ def alliances(ctx, store, since, until, top, fmt):
     help=f"List holdings of this status: {', '.join(STATUSES)} (repeatable; default: current).",
 )
 @click.option("--all", "every", is_flag=True, help="List holdings of every status.")
+@click.option(
+    "--kb",
+    is_flag=True,
+    help="Also each holder's dated roles from the actor dictionaries (source column: text or dictionary).",
+)
 @fmt_option
 @click.pass_context
-def positions(ctx, store, since, until, top, stances, statuses, every, fmt):
+def positions(ctx, store, since, until, top, stances, statuses, every, kb, fmt):
     """Office holders (post, organisation or country, status, first/last date, sentence), current ones unless
     --status or --all say otherwise; or --stances."""
     status = None if every else (statuses or "current")
-    show(ctx, api.positions(store=store, since=since, until=until, top=top, stances=stances, status=status), fmt)
+    res = api.positions(store=store, since=since, until=until, top=top, stances=stances, status=status, kb=kb)
+    show(ctx, res, fmt)
 
 
 @main.command()
@@ -98,22 +104,37 @@ def actors(ctx, store, since, until, top, fmt):
 
 
 @main.command()
-@click.option("--a-since", default=None, metavar="DATE", help="Window A starts on DATE.")
-@click.option("--a-until", default=None, metavar="DATE", help="Window A ends on DATE.")
-@click.option("--b-since", default=None, metavar="DATE", help="Window B starts on DATE.")
-@click.option("--b-until", default=None, metavar="DATE", help="Window B ends on DATE.")
+@with_options(analysis_options)
+@click.option("--write", is_flag=True, help="Also set these as properties of the store's entity nodes (a Neo4j store).")
+@fmt_option
+@click.pass_context
+def analyse(ctx, store, since, until, top, write, fmt):
+    """Each entity's aliases, bloc, cooperation bloc, PageRank, degree, betweenness and k-core, by PageRank;
+    with --write also set on its node in Neo4j (properties of the same names as the columns)."""
+    res = api.analyse(store=store, since=since, until=until, top=top, write=write)
+    show(ctx, res, fmt)
+    if write and not ctx.obj["quiet"]:
+        click.echo(f"wrote the properties of {res.summary['written']} entities", err=True)
+
+
+@main.command()
+@date_option("--a-since", "Window A starts on DATE (2025, 2025-03 or 2025-03-01).")
+@date_option("--a-until", "Window A ends on DATE (2025-03: on 31 March).")
+@date_option("--b-since", "Window B starts on DATE.")
+@date_option("--b-until", "Window B ends on DATE. Articles without a date are in neither window.")
 @click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows.")
 @store_option
 @fmt_option
 @click.pass_context
 def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
     """Alliances and conflicts that are new, broken, lapsed or ended from date window A to window B,
-    with a sentence each; counts and PageRank movers on stderr."""
+    with a sentence each; counts, PageRank movers and the evidence
+    from undated articles (in neither window) on stderr."""
     show(
         ctx,
         api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store, top=top),
         fmt,
-        ("changes", "pagerank"),
+        ("changes", "pagerank", "undated_evidence"),
     )
 
 
@@ -126,8 +147,7 @@ def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
     help="Interactive HTML page to write (self-contained: no network needed to view it).",
 )
 @click.option("--png", default=None, type=click.Path(dir_okay=False), help="Static PNG picture to write.")
-@click.option("--since", default=None, metavar="DATE", help="Only evidence from articles dated on/after DATE.")
-@click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE.")
+@with_options(since_until())
 @click.option("--top", default=40, show_default=True, type=click.IntRange(1), help="Draw the N most central actors.")
 @store_option
 @click.pass_context

@@ -8,7 +8,15 @@ import click
 
 from kg import api
 from kg.cli.group import main
-from kg.cli.options import batch_option, exit_for, model_options, print_summary, store_option, with_options
+from kg.cli.options import (
+    batch_date_option,
+    batch_option,
+    exit_for,
+    model_options,
+    print_summary,
+    store_option,
+    with_options,
+)
 
 
 @main.command()
@@ -17,9 +25,10 @@ from kg.cli.options import batch_option, exit_for, model_options, print_summary,
     "-o", "--output", default="-", type=click.File("w", encoding="utf-8"), help="JSONL file (default stdout)."
 )
 @click.option("--report", "report_path", default=None, type=click.Path(), help="Write skipped inputs as JSONL here.")
+@batch_date_option
 @with_options(model_options)
 @click.pass_context
-def extract(ctx, inputs, output, report_path, model_name, config, max_chars, article_timeout, workers, dask):
+def extract(ctx, inputs, output, report_path, date, model_name, config, max_chars, article_timeout, workers, dask):
     """Extract ArticleGraphs from INPUTS (files, directories, globs, - for stdin) as JSON Lines."""
     counts = api.extract(
         inputs,
@@ -31,6 +40,7 @@ def extract(ctx, inputs, output, report_path, model_name, config, max_chars, art
         dask=dask,
         max_chars=max_chars,
         article_timeout=article_timeout,
+        date=date,
     )
     print_summary(counts, ctx.obj["quiet"], report_path)
     exit_for(ctx, counts)
@@ -50,6 +60,7 @@ def extract(ctx, inputs, output, report_path, model_name, config, max_chars, art
     ".kg-ledger/HOST-HASH.sqlite).",
 )
 @click.option("--no-ledger", is_flag=True, help="Build without a ledger: parse every article, no resume.")
+@batch_date_option
 @with_options(model_options)
 @click.pass_context
 def build(
@@ -60,6 +71,7 @@ def build(
     report_path,
     ledger,
     no_ledger,
+    date,
     model_name,
     config,
     max_chars,
@@ -82,6 +94,7 @@ def build(
         ledger=False if no_ledger else ledger,
         max_chars=max_chars,
         article_timeout=article_timeout,
+        date=date,
     )
     print_summary(counts, ctx.obj["quiet"], report_path)
     exit_for(ctx, counts)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 import click
 
-from kg.stores.base import StoreError, redact
+from kg.stores.base import StoreError, redact, redact_logs
 
 EXIT_SKIPPED = 3  # the run completed, but some inputs were skipped
 
@@ -20,8 +21,9 @@ class KgGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except (StoreError, LookupError, OSError, RuntimeError, ValueError) as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
+            if ctx.obj and ctx.obj.get("debug"):  # the traceback, with any password in it masked
+                click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
+                ctx.exit(1)
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
             click.echo(f"kg: error: {redact(str(msg))}", err=True)
             ctx.exit(1)
@@ -44,6 +46,7 @@ def main(ctx, debug, quiet, show_progress):
 
     ctx.obj = {"debug": debug, "quiet": quiet}
     progress.configure(False if quiet else show_progress)
+    redact_logs()
     logging.basicConfig(level=logging.DEBUG if debug else logging.ERROR, format="kg: %(levelname)s: %(message)s")
     if not debug:  # the Neo4j driver logs lost connections itself; kg reports the failure in one line
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)

@@ -10,9 +10,51 @@ import click
 
 from kg import api, plugins
 from kg.cli.group import EXIT_SKIPPED
+from kg.dates import check
 from kg.render import tables as output
+from kg.stores import sparql_endpoints
 from kg.stores.base import StoreError, redact, scheme
 from kg.stores.neo4j.rows import DEFAULT_BATCH
+
+
+class IsoDate(click.ParamType):
+    """A date option's value: an ISO 8601 year, month or day (kg.dates.check); anything else is a usage
+    error (exit 2)."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        try:
+            return check(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = IsoDate()
+
+
+def date_option(name: str, text: str, **kwargs):
+    """An option taking an ISO 8601 year, month or day."""
+    return click.option(name, default=None, type=DATE, metavar="DATE", help=text, **kwargs)
+
+
+def since_until(what: str = "evidence"):
+    """--since and --until: a date window, inclusive; a month or year --until reaches its last day."""
+    return [
+        date_option("--since", f"Only {what} from articles dated on/after DATE (2025, 2025-03 or 2025-03-01)."),
+        date_option(
+            "--until",
+            f"Only {what} from articles dated on/before DATE (2025-03 means to 31 March). With --since or "
+            f"--until, articles without a date are left out (`kg build` counts them).",
+        ),
+    ]
+
+
+batch_date_option = date_option(
+    "--date",
+    "The date (2025-03-01) of every article that has none of its own in its metadata, dateline, file name or "
+    "front matter.",
+)
 
 
 def fmt_option(f):
@@ -35,7 +77,7 @@ def store_option(f):
     the command receives one ``store``."""
 
     @functools.wraps(f)
-    def command(*args, neo4j=None, sparql_endpoint=None, **kwargs):
+    def command(*args, neo4j=None, sparql_endpoint=None, sparql_preset=None, **kwargs):
         ctx = click.get_current_context()
         explicit = ctx.get_parameter_source("store") == click.core.ParameterSource.COMMANDLINE
         given = [o for o, v in (("--neo4j", neo4j), ("--sparql-endpoint", sparql_endpoint)) if v]
@@ -49,14 +91,26 @@ def store_option(f):
             _check_backend(sparql_endpoint, "sparql", "not a SPARQL endpoint:", "http(s)://host:port")
         if given:
             kwargs["store"] = neo4j or sparql_endpoint
-        return f(*args, **kwargs)
+        with sparql_endpoints.preset_default(sparql_preset):
+            return f(*args, **kwargs)
 
+    command = click.option(
+        "--sparql-preset",
+        "sparql_preset",
+        default=None,
+        envvar=sparql_endpoints.PRESET_ENV,
+        metavar="NAME",
+        type=click.Choice(sorted(sparql_endpoints.PRESETS), case_sensitive=False),
+        help="The SPARQL server's endpoint paths: oxigraph, fuseki or graphdb (default: read from the URL; env "
+        "KG_SPARQL_PRESET). Basic auth from the URL or KG_SPARQL_USER / KG_SPARQL_PASSWORD (docs/servers.md).",
+    )(command)
     command = click.option(
         "--sparql-endpoint",
         "sparql_endpoint",
         default=None,
         metavar="URL",
-        help="Same as --store URL: the SPARQL 1.1 server at URL (query endpoint or server root).",
+        help="Same as --store URL: the SPARQL 1.1 server at URL (server root, Fuseki dataset, GraphDB "
+        "repository or query endpoint).",
     )(command)
     command = click.option(
         "--neo4j",
@@ -137,6 +191,13 @@ def print_summary(counts, quiet: bool, report_path: str | None) -> None:
     if quiet:
         return
     d = counts.as_dict()
+    if counts.undated:  # before the counts, which stay the last line of a run that skipped nothing
+        click.echo(
+            f"kg: warning: {counts.undated} of {counts.extracted} articles have no date (none in their metadata, "
+            "dateline, file name or front matter): --since/--until and `kg changes` leave them out; give them "
+            "one with --date DATE",
+            err=True,
+        )
     click.echo(" ".join(f"{k} {v}" for k, v in d.items()), err=True)
     for s in counts.skipped[:20]:
         click.echo(f"  skipped {s}", err=True)
@@ -150,8 +211,7 @@ def exit_for(ctx, counts) -> None:
 
 
 window_options = [
-    click.option("--since", default=None, metavar="DATE", help="Only evidence from articles dated on/after DATE."),
-    click.option("--until", default=None, metavar="DATE", help="Only evidence from articles dated on/before DATE."),
+    *since_until(),
     click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows."),
 ]
 

@@ -104,7 +104,19 @@ def stats(store, fmt):
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @click.option("--model", "model_name", default=None, help="spaCy model package to load (env KG_SPACY_MODEL).")
 @click.option("--config", default=None, type=click.Path(exists=True), help="Pipeline config (.cfg).")
-def eval_(dataset, path, limit, as_json, model_name, config):
+@click.option(
+    "--dictionaries",
+    default=None,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of PETRARCH-format dictionaries (actors, agents, verbs) to load instead of kg's own tables.",
+)
+@click.option("--show", is_flag=True, help="Also print the misses and false positives, with their sentences.")
+def eval_(dataset, path, limit, as_json, model_name, config, dictionaries, show):
     """Score extraction on a gold DATASET file/folder at PATH: precision, recall, F1 (pipelines/eval/DATASET.toml)."""
-    report = api.evaluate(dataset, path, limit, model_name=model_name, config=config)
-    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else report.table())
+    report = api.evaluate(dataset, path, limit, model_name=model_name, config=config, dictionaries=dictionaries)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(errors=show), ensure_ascii=False, indent=2))
+        return
+    click.echo(report.table())
+    if show:
+        click.echo("\n" + report.show())

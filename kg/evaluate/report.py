@@ -113,3 +113,12 @@ class Report:
         out += [line(r) for r in rows]
         out += [""] + [f"note: {n}" for n in self.notes]
         return "\n".join(out)
+
+    def show(self) -> str:
+        """The errors (misses, false positives) one block each: kind and document, then their fields."""
+        out = []
+        for e in self.errors:
+            head = f"[{e.get('kind', '?')}] {e.get('doc', '')}".rstrip()
+            out.append(head)
+            out += [f"    {k}: {v}" for k, v in e.items() if k not in ("kind", "doc")]
+        return "\n".join(out) if out else "(no errors)"

@@ -4,6 +4,10 @@ They carry the analysis results as attributes, so Gephi can colour, size and fil
 on nodes ``bloc`` (signed partition, -1 without a signed tie), ``coop_bloc``, ``pagerank``, ``degree``,
 ``betweenness``, ``core``; on edges ``polarity`` (+1 cooperation, -1 conflict, 0 neutral), ``weight``
 (evidence count) and ``signed_weight`` (:func:`kg.analyse.annotate.annotate`).
+
+Edges are labelled (``label``, also their key) by the catalogue's snake_case relation name, ``meets``,
+``negotiates_with``. List values (an edge's supporting ``articles``) are JSON arrays in the node-link
+JSON and JSON array strings in GraphML and GEXF, whose attributes hold no lists (docs/formats.md).
 """
 
 from __future__ import annotations
@@ -24,6 +28,16 @@ def annotated_graph(store) -> nx.MultiDiGraph:
     annotate(G)
     for *_, d in G.edges(data=True):
         del d["evidence"]
+        d["label"] = d["predicate"]
+    return G
+
+
+def _lists_as_json(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``G`` with every list attribute as a JSON array string (for formats without list attributes)."""
+    for _, d in G.nodes(data=True):
+        d.update({k: json.dumps(v, ensure_ascii=False) for k, v in d.items() if isinstance(v, list)})
+    for *_, d in G.edges(data=True):
+        d.update({k: json.dumps(v, ensure_ascii=False) for k, v in d.items() if isinstance(v, list)})
     return G
 
 
@@ -32,14 +46,14 @@ def _counts(G: nx.MultiDiGraph) -> dict[str, int]:
 
 
 def export_graphml(store, out: Path) -> dict[str, int]:
-    G = annotated_graph(store)
+    G = _lists_as_json(annotated_graph(store))
     out.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(G, out)
     return _counts(G)
 
 
 def export_gexf(store, out: Path) -> dict[str, int]:
-    G = annotated_graph(store)
+    G = _lists_as_json(annotated_graph(store))
     out.parent.mkdir(parents=True, exist_ok=True)
     nx.write_gexf(G, out)
     return _counts(G)

@@ -3,22 +3,24 @@
 The files describe the same graph the Neo4j loader writes (:mod:`kg.stores.neo4j.rows`): ``:Article``,
 ``:Entity:<label>`` (named by the smallest of its names), ``:Assertion`` and ``:Quote`` nodes;
 ``MENTIONS`` with the article's aliases and name, one aggregated relationship per (subject, type,
-object) with its per-article lists and their ``evidence`` sum and best ``confidence``, and
-``SAID``/``ABOUT``/``QUOTED_IN``. Labels and relationship types are the catalogue's. One file per
-node label and one per relationship type, each with its header line::
+object) with its ``key``, per-article lists and their ``evidence`` sum and best ``confidence``,
+``SUBJECT``/``OBJECT``/``IN_ARTICLE`` from each assertion, and ``SAID``/``ABOUT``/``QUOTED_IN``.
+Labels and relationship types are the catalogue's. One file per node label and one per relationship
+type, each with its header line::
 
     nodes/Person.csv              id:ID(Entity),name,type,:LABEL
-    relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),evidence:int,confidence:double,articles:string[],
-                                  articleEvidence:int[],articleConfidence:double[],:TYPE
+    relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),key,evidence:int,confidence:double,
+                                  articles:string[],articleEvidence:int[],articleConfidence:double[],:TYPE
 
-What the RDF store does not hold is not written: an assertion's ``negated`` flag; of two quotes at
-one span, one Quote node is kept (the smallest text).
+What the RDF store does not hold is not written: an assertion's ``negated`` flag.
 
 ``import.args`` holds the arguments for ``neo4j-admin``, paths relative to the export directory::
 
     cd DIR && neo4j-admin database import full @import.args neo4j
 
-Array values are separated by U+001F (``--array-delimiter``), which no name or id contains.
+Array values are separated by ``;``, neo4j-admin's own default (``--array-delimiter``), as labels are
+(docs/formats.md). neo4j-admin has no escape for it, so a ``;`` inside an array item (an alias or article
+id) is written as U+FF1B ``；``; the export counts such items (``items_with_semicolon``, when there are any).
 """
 
 from __future__ import annotations
@@ -29,15 +31,27 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kg.schema import catalogue
-from kg.stores.neo4j.rows import ASSERTION, ENTITY, clean, label, names
+from kg.stores.neo4j.rows import ASSERTION, ENTITY, clean, label, names, relation_key
 
-ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER = ";"
+IN_ITEM = "\uff1b"  # what a ";" inside an array item becomes
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
-ARTICLE_HEADER = ["id:ID(Article)", "title", "date", "url", "source", "contentHash", ":LABEL"]
+# typed as the loader writes them: date a Date, publishedAt a DateTime
+ARTICLE_HEADER = [
+    "id:ID(Article)",
+    "title",
+    "date:date",
+    "publishedAt:datetime",
+    "url",
+    "source",
+    "contentHash",
+    ":LABEL",
+]
 ENTITY_HEADER = ["id:ID(Entity)", "name", "type", ":LABEL"]
 ASSERTION_HEADER = [
     "id:ID(Assertion)",
+    "key",
     "article_id",
     "subject",
     "predicate",
@@ -49,6 +63,8 @@ ASSERTION_HEADER = [
     "extractor",
     "modality",
     "eventDate",
+    "eventStart:date",
+    "eventEnd:date",
     "status",
     ":LABEL",
 ]
@@ -67,6 +83,7 @@ QUOTE_HEADER = [
 RELATION_HEADER = [
     ":START_ID(Entity)",
     ":END_ID(Entity)",
+    "key",
     "evidence:int",
     "confidence:double",
     "articles:string[]",
@@ -98,9 +115,10 @@ def read(store, base: str | None = None) -> dict:
     }
     articles = _rows(
         store,
-        f"""SELECT DISTINCT ?id ?hash ?title ?date ?url ?source WHERE {{ GRAPH ?g {{
+        f"""SELECT DISTINCT ?id ?hash ?title ?date ?at ?url ?source WHERE {{ GRAPH ?g {{
         ?a <{kg}articleId> ?id ; <{kg}contentHash> ?hash .
         OPTIONAL {{ ?a <{schema}headline> ?title }} OPTIONAL {{ ?a <{schema}datePublished> ?date }}
+        OPTIONAL {{ ?a <{kg}publishedAt> ?at }}
         OPTIONAL {{ ?a <{schema}url> ?url }} OPTIONAL {{ ?a <{kg}source> ?source }} }} }}""",
     )
     entities: dict[str, dict] = {}
@@ -129,13 +147,15 @@ def read(store, base: str | None = None) -> dict:
     assertions = []
     for r in _rows(
         store,
-        f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when ?status WHERE {{ GRAPH ?g {{
+        f"""SELECT DISTINCT ?x ?aid ?s ?p ?o ?sent ?start ?end ?c ?ex ?mod ?when ?from ?to ?status
+        WHERE {{ GRAPH ?g {{
             ?x a <{kg}Assertion> ; <{_RDF}subject> ?se ; <{_RDF}predicate> ?p ; <{_RDF}object> ?oe ;
                <{kg}confidence> ?c ; <{derived}> ?art .
             ?se <{kg}entityId> ?s . ?oe <{kg}entityId> ?o . ?art <{kg}articleId> ?aid .
             OPTIONAL {{ ?x <{kg}sentence> ?sent }} OPTIONAL {{ ?x <{kg}start> ?start ; <{kg}end> ?end }}
             OPTIONAL {{ ?x <{kg}extractor> ?ex }} OPTIONAL {{ ?x <{kg}modality> ?mod }}
-            OPTIONAL {{ ?x <{kg}eventDate> ?when }} OPTIONAL {{ ?x <{kg}status> ?status }} }} }}""",
+            OPTIONAL {{ ?x <{kg}eventDate> ?when ; <{kg}eventStart> ?from ; <{kg}eventEnd> ?to }}
+            OPTIONAL {{ ?x <{kg}status> ?status }} }} }}""",
     ):
         if r["p"] in by_prop:
             assertions.append(
@@ -152,6 +172,8 @@ def read(store, base: str | None = None) -> dict:
                     "extractor": r["ex"],
                     "modality": r["mod"],
                     "eventDate": r["when"],
+                    "eventStart": r["from"],
+                    "eventEnd": r["to"],
                     "status": r["status"],
                 }
             )
@@ -210,21 +232,23 @@ def read(store, base: str | None = None) -> dict:
     }
 
 
-def _cell(v):
+def _cell(v, changed: list[int]):
     if v is None:
         return ""
     if isinstance(v, (list, tuple, set)):
-        return ARRAY_DELIMITER.join(clean(str(x)) for x in v)
+        items = [clean(str(x)) for x in v]
+        changed[0] += sum(ARRAY_DELIMITER in x for x in items)
+        return ARRAY_DELIMITER.join(x.replace(ARRAY_DELIMITER, IN_ITEM) for x in items)
     return clean(v)
 
 
-def _write(path: Path, header: list[str], rows) -> int:
+def _write(path: Path, header: list[str], rows, changed: list[int]) -> int:
     n = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)
         for r in rows:
-            w.writerow([_cell(v) for v in r])
+            w.writerow([_cell(v, changed) for v in r])
             n += 1
     return n
 
@@ -240,16 +264,17 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
     data = read(store)
     n = names()
     counts: dict[str, int] = {}
+    changed = [0]  # array items that held the delimiter
     args = []
 
     def nodes(lab: str, header, rows):
         f = Path("nodes") / f"{lab}.csv"
-        counts[str(f)] = _write(out / f, header, rows)
+        counts[str(f)] = _write(out / f, header, rows, changed)
         args.append(f"--nodes={f.as_posix()}")
 
     def rels(typ: str, header, rows):
         f = Path("relationships") / f"{typ}.csv"
-        counts[str(f)] = _write(out / f, header, rows)
+        counts[str(f)] = _write(out / f, header, rows, changed)
         args.append(f"--relationships={f.as_posix()}")
 
     art = label(n.article)
@@ -257,7 +282,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         art,
         ARTICLE_HEADER,
         (
-            [a["id"], a["title"], a["date"], a["url"], a["source"], a["hash"], art]
+            [a["id"], a["title"], a["date"], a["at"], a["url"], a["source"], a["hash"], art]
             for a in sorted(data["articles"], key=lambda a: a["id"])
         ),
     )
@@ -277,8 +302,11 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
     asns = sorted(
         (a for a in data["assertions"] if a["subject"] in known and a["object"] in known), key=lambda a: a["id"]
     )
+    for a in asns:
+        a["key"] = relation_key(a["subject"], a["predicate"], a["object"])
     assertion_keys = (
         "id",
+        "key",
         "article_id",
         "subject",
         "predicate",
@@ -290,6 +318,8 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         "extractor",
         "modality",
         "eventDate",
+        "eventStart",
+        "eventEnd",
         "status",
     )
     nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in assertion_keys] + [label(ASSERTION)] for a in asns))
@@ -320,6 +350,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         got = per.setdefault(a["article_id"], [0, float(a["confidence"])])
         got[0] += 1
         got[1] = max(got[1], float(a["confidence"]))
+    cat_name = {t: name for name, t in n.rel_types.items()}
     for typ, edges in sorted(agg.items()):
         rels(
             label(typ, rel=True),
@@ -328,6 +359,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
                 [
                     s,
                     o,
+                    relation_key(s, cat_name[typ], o),
                     sum(per[x][0] for x in sorted(per)),
                     max(per[x][1] for x in per),
                     sorted(per),
@@ -337,6 +369,16 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
                 ]
                 for (s, o), per in sorted(edges.items())
             ),
+        )
+    for typ, end, space in (
+        (n.subject, "subject", ENTITY),
+        (n.object, "object", ENTITY),
+        (n.in_article, "article_id", n.article),
+    ):
+        rels(
+            label(typ, rel=True),
+            [f":START_ID({label(ASSERTION)})", f":END_ID({label(space)})", ":TYPE"],
+            ([a["id"], a[end], typ] for a in asns),
         )
     quote_ids = {q["id"] for q in data["quotes"]}
     said, about, quoted_in = (label(x, rel=True) for x in (n.said, n.about, n.quoted_in))
@@ -355,10 +397,11 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         [":START_ID(Quote)", ":END_ID(Article)", ":TYPE"],
         ([q["id"], q["article_id"], quoted_in] for q in sorted(data["quotes"], key=lambda q: q["id"])),
     )
-    args += ["--array-delimiter=U+001F", "--multiline-fields=true"]
+    args += [f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true"]
     (out / "import.args").write_text("\n".join(args) + "\n", encoding="utf-8")
-    return {
+    written = {
         "nodes": sum(v for k, v in counts.items() if k.startswith("nodes")),
         "relationships": sum(v for k, v in counts.items() if k.startswith("relationships")),
         "files": len(counts),
     }
+    return {**written, "items_with_semicolon": changed[0]} if changed[0] else written

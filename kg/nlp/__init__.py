@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.resources import PIPELINES
 
@@ -51,6 +51,7 @@ class PipelineError(RuntimeError):
 def register() -> None:
     """Register kg's factories and callbacks with spaCy (by importing the modules that define them)."""
     from kg.nlp import (  # noqa: F401  (imported for the factories and callbacks they register)
+        actor_kb,
         attribute_table,
         coref,
         entities,
@@ -99,11 +100,19 @@ def batch_size(config: Path | str | None = None) -> int:
     return int(read_config(config or DEFAULT_CONFIG).get("nlp", {}).get("batch_size", 32))
 
 
-def load_pipeline(config: Path | str | None = None, model: str | None = None, parse: str | None = None) -> Language:
+def load_pipeline(
+    config: Path | str | None = None,
+    model: str | None = None,
+    parse: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Language:
     """The pipeline of a config file (default ``pipelines/kg.cfg``; built by :func:`assemble`, with
     ``model`` or $KG_SPACY_MODEL as the English model) or of a saved pipeline directory, in parse mode
     ``parse`` (default: :func:`parse_mode`): "all" parses every sentence, "selected" only the sentences
     extraction can use (:mod:`kg.nlp.select`). $KG_RELATION_MODEL names a trained relation model to run.
+    ``overrides`` sets config values by dotted name (``{"components.kg_entities.x": 1}``, see
+    :func:`apply_overrides`); ``nlp.meta["kg"]["overrides_missing"]`` lists those naming a component
+    or setting the pipeline does not have.
     """
     from kg.nlp import select, tuning
 
@@ -115,17 +124,77 @@ def load_pipeline(config: Path | str | None = None, model: str | None = None, pa
             f"parse mode {mode!r} (from the caller, ${PARSE_ENV} or {path}): choose one of {', '.join(PARSE_MODES)}"
         )
     with tuning.freeze_at_end():  # the speed settings' freeze_gc, once the pipeline is complete
-        nlp = _load_saved(path, model) if path.is_dir() else assemble(path, model)
+        missing: list[str] = []
+        if path.is_dir():
+            missing = apply_overrides(read_config(path), dict(overrides or {}))  # the saved config is a copy
+            nlp = _load_saved(path, model, {k: v for k, v in (overrides or {}).items() if k not in missing})
+        else:
+            nlp = assemble(path, model, overrides, missing)
         mode = select.set_parse_mode(nlp, mode)
         nlp.meta["kg"] = {"config": str(path), "parse": mode}
+        if overrides:
+            nlp.meta["kg"]["overrides_missing"] = missing
+    for key in missing:
+        log.warning("config override %s not applied: the pipeline has no such component or setting", key)
     return nlp
 
 
-def assemble(config: Path | str = DEFAULT_CONFIG, model: str | None = None) -> Language:
+def apply_overrides(cfg: dict[str, Any], overrides: dict[str, Any]) -> list[str]:
+    """Set ``cfg``'s values named by dotted keys, creating sections as needed; the keys naming a
+    component (``components.X.*``, ``initialize.components.X.*``) that ``cfg`` has not, or a
+    setting ``components.X.name`` its registered factory does not take, are left out and returned.
+
+    >>> cfg = {"components": {"a": {"factory": "f"}}}
+    >>> apply_overrides(cfg, {"components.a.n": 1, "initialize.components.a.d": "x", "components.b.n": 2})
+    ['components.b.n']
+    >>> cfg
+    {'components': {'a': {'factory': 'f', 'n': 1}}, 'initialize': {'components': {'a': {'d': 'x'}}}}
+    """
+    missing = []
+    components = cfg.get("components", {})
+    for key, value in overrides.items():
+        path = key.split(".")
+        comp = path[1] if path[0] == "components" else path[2] if path[:2] == ["initialize", "components"] else None
+        if comp is not None and comp not in components:
+            missing.append(key)
+            continue
+        settings = components.get(comp, {})
+        if (
+            path[0] == "components"
+            and len(path) == 3
+            and path[2] not in settings
+            and not _factory_takes(settings.get("factory"), path[2])
+        ):
+            missing.append(key)
+            continue
+        node = cfg
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return missing
+
+
+def _factory_takes(factory: str | None, setting: str) -> bool:
+    """Whether the registered spaCy factory ``factory`` has the setting ``setting`` (True when the
+    factory is not registered: spaCy itself then says what is wrong)."""
+    from spacy.language import Language
+
+    if not factory or not Language.has_factory(factory):
+        return True
+    return setting in (Language.get_factory_meta(factory).default_config or {})
+
+
+def assemble(
+    config: Path | str = DEFAULT_CONFIG,
+    model: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    missing: list[str] | None = None,
+) -> Language:
     """The pipeline a config file describes, built as ``spacy assemble`` builds it: the sourced
     components copied from their model, the others initialized from ``[initialize]``. ``model`` (or
     $KG_SPACY_MODEL) replaces ``[paths] base_model``; ``[paths] config_dir`` is set to the config's
-    folder, where its data files are; $KG_RELATION_MODEL sets the relation model's ``path``."""
+    folder, where its data files are; $KG_RELATION_MODEL sets the relation model's ``path``; ``overrides``
+    are applied by :func:`apply_overrides`, the keys not applied added to ``missing``."""
     from spacy.util import get_sourced_components, load_config, load_model_from_config
 
     register()
@@ -140,6 +209,9 @@ def assemble(config: Path | str = DEFAULT_CONFIG, model: str | None = None) -> L
         for comp, settings in cfg.get("components", {}).items():
             if settings.get("factory") == "kg_relation_model":
                 init.setdefault(comp, {})["path"] = os.environ[RELATION_MODEL_ENV]
+    not_applied = apply_overrides(cfg, overrides or {})
+    if missing is not None:
+        missing.extend(not_applied)
     try:
         nlp = load_model_from_config(cfg, auto_fill=True)
     except OSError as exc:
@@ -159,12 +231,12 @@ def assemble(config: Path | str = DEFAULT_CONFIG, model: str | None = None) -> L
     return nlp
 
 
-def _load_saved(path: Path, model: str | None) -> Language:
+def _load_saved(path: Path, model: str | None, overrides: dict[str, Any] | None = None) -> Language:
     import spacy
 
     if model:
         log.warning("%s is a saved pipeline, which holds its model's components: model %r not used", path, model)
-    nlp = spacy.load(path)
+    nlp = spacy.load(path, config=overrides or {})
     if os.environ.get(RELATION_MODEL_ENV) is not None:
         from kg.nlp.learned_relations import RelationModel
 

@@ -1,6 +1,6 @@
 """Custom attributes kg's spaCy components set on ``Doc`` (all under ``doc._``).
 
-- ``kg_entities``: entity id -> :class:`EntityInfo` (canonical name, type, aliases)
+- ``kg_entities``: entity id -> :class:`EntityInfo` (canonical name, type, aliases, knowledge-base attrs)
 - ``kg_token_entity``: token index -> entity id, for tokens inside entity mentions
 - ``kg_coref``: token index -> entity id, for pronouns and role nouns resolved by coreference
 - ``kg_mentions``: list of :class:`MentionInfo`
@@ -25,6 +25,7 @@ class EntityInfo:
     name: str
     type: str
     aliases: set[str] = field(default_factory=set)
+    attrs: dict = field(default_factory=dict)  # what the actor knowledge base says of it (kg_actor_kb)
 
 
 @dataclass

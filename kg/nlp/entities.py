@@ -58,6 +58,28 @@ def _office_apposition(ent: Span) -> bool:
     return any(c.dep_ == "appos" and c.ent_type_ == "OFFICE" for c in ent.root.children)
 
 
+def _names_the_employer(doc: Doc, ent: Span, starts: dict, places: countries.Countries) -> bool:
+    """Whether a one-word name the model mistyped (person, nationality, title of a work) names the
+    organisation of the post before or after it: "Yukos spokesman Alexander Shadrin", "a spokesman for Crossrail"."""
+    if len(ent) != 1 or ent.label_ not in ("PERSON", "NORP", "WORK_OF_ART") or not ent[0].is_title:
+        return False
+    # after the post: "a spokesman for Crossrail", "an analyst at Natexis"
+    i = ent.start
+    if i > 1 and doc[i - 1].lower_ in ("at", "for", "with") and doc[i - 2].ent_type_ == "OFFICE":
+        return not places.demonym(ent.text) and not places.lookup(ent.text)
+    office = starts.get(ent.end)
+    if office is None:
+        return False
+    holder = starts.get(office.end)
+    return (
+        office.label_ == "OFFICE"
+        and holder is not None
+        and holder.label_ == "PERSON"
+        and not places.demonym(ent.text)
+        and not places.lookup(ent.text)
+    )
+
+
 def _after_title(doc: Doc, start: int, titles: frozenset[str]) -> bool:
     return start > 0 and doc[start - 1].lower_.rstrip(".") in titles
 
@@ -126,8 +148,11 @@ def resolve_entities(
     in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
     title_of: dict[int, str] = {}  # mention start -> the personal title it starts with ("Mrs")
     bare: set[int] = set()  # starts of person mentions with no title at all
+    starts = {e.start: e for e in ents}
     for ent in ents:
         typed = _typed(doc, ent, titles, places, tables)
+        if _names_the_employer(doc, ent, starts, places):
+            typed = (ent.text, "Organization", ent.start)
         if typed:
             name, kg_type, start = typed
             party = ent.ent_id_ and ent.label_ == "ORG"
@@ -148,7 +173,10 @@ def resolve_entities(
             and not doc[i].is_sent_start
             and not tables.not_owner(doc[i].text)
         ):
-            mentions.append((i, i + 1, doc[i].text, "Organization", "ORG"))
+            country = places.demonym(doc[i].text)  # "Welsh First Minister": Wales's
+            mentions.append(
+                (i, i + 1, country, "GPE", "GPE") if country else (i, i + 1, doc[i].text, "Organization", "ORG")
+            )
     mentions = people.retype(sorted(mentions), title_of, places.lookup)
     persons = people.People(mentions, title_of, tables, bare)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from kg.kb.table import as_of
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
 from kg.nlp import dates
 from kg.nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
@@ -24,7 +25,10 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
     ents = doc._.kg_entities or {}
     text = article.text  # == doc.text, which spaCy rebuilds on every access
     graph = ArticleGraph(article=article)
-    graph.entities = [Entity(id=e.id, name=e.name, type=e.type, aliases=sorted(e.aliases)) for e in ents.values()]
+    graph.entities = [
+        Entity(id=e.id, name=e.name, type=e.type, aliases=sorted(e.aliases), attrs=as_of(e.attrs, article.date))
+        for e in ents.values()
+    ]
     starts, ends = char_bounds(doc)  # of each token: no Span or Token objects per mention
     numbers, sentences = sentence_numbers(doc), sentence_bounds(doc)
     for m in doc._.kg_mentions or []:

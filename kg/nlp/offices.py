@@ -20,6 +20,9 @@ Two more kinds of pattern say what surrounds an office:
   status, where ``kg_positions`` reads them; one with ``"side": "after"`` also joins the office's
   mention ("President-elect"), so that a name after it is still next to the office.
 
+An ``OFFICE`` pattern with ``"not_before"`` (lower-case words) does not apply right before one of them:
+"architect of the NHS" is a figure of speech, not a post.
+
 An ``OFFICE`` pattern with ``"preceded_by"`` (phrases of lower-case words) only applies right after
 one of them, and then wins over a pattern for the same words without it: "chancellor" after "UK" is
 the Chancellor of the Exchequer, elsewhere just Chancellor.
@@ -46,6 +49,8 @@ QUALIFIER = "OFFICE_QUALIFIER"
 STATUS = "OFFICE_STATUS"
 STATUS_SPANS = "kg_office_status"  # the doc.spans key of the status words
 STATUSES = ("current", "former", "designate", "hypothetical")
+# last words of the names of places that may start with a title ("Imam Khomeini International Airport")
+_PLACE_HEADS = frozenset({"airport", "hospital", "street", "road", "square", "bridge", "station", "stadium", "mosque"})
 _MAX_SKIP = 3  # portfolio words a qualifier's "skip" may allow at most
 _OWNERS = frozenset({"ORG", "NORP", "GPE"})  # model entities that can stand between a qualifier and its office
 
@@ -129,6 +134,7 @@ class _Pattern:
     skip: int = 0  # qualifiers: portfolio words allowed between the qualifier and the office
     after: bool = False  # statuses: the word follows the office ("-elect")
     preceded_by: tuple[tuple[str, ...], ...] = ()  # offices: applies only after one of these
+    not_before: frozenset[str] = frozenset()  # offices: a figure of speech before these ("architect of")
 
 
 def _portfolio_word(t: Token) -> bool:
@@ -195,6 +201,7 @@ class OfficeRuler(StoredData):
                 skip=int(p.get("skip", 0)),
                 after=p.get("side") == "after",
                 preceded_by=tuple(tuple(words.split()) for words in p.get("preceded_by", ())),
+                not_before=frozenset(p.get("not_before", ())),
             )
             phrases = self._phrases(p["pattern"])
             docs = [self.tokenizer(ph) for ph in phrases] if phrases else None
@@ -212,6 +219,8 @@ class OfficeRuler(StoredData):
         for match_id, start, end in matches:
             p = self.patterns.get(match_id) or _Pattern(LABEL, "")
             if p.label == LABEL:
+                if end < len(doc) and doc[end].lower_ in p.not_before:
+                    continue
                 if not p.preceded_by or any(_precedes(doc, start, words) for words in p.preceded_by):
                     offices.append((start, end, p))
             elif p.label == QUALIFIER:
@@ -220,6 +229,17 @@ class OfficeRuler(StoredData):
                 statuses.append(Span(doc, start, end, label=p.id))
                 if p.after:
                     after[start] = max(end, after.get(start, end))
+        # an office word that ends a person's name is part of the name ("Mervyn King", not "Lib Dem MP Lembit
+        # Opik"), one in the name of a place is part of that ("Imam Khomeini International Airport")
+        offices = [
+            o
+            for o in offices
+            if not any(
+                (e.label_ == "PERSON" and e.start < o[0] and o[1] == e.end)
+                or (len(e) > 1 and e[-1].lower_ in _PLACE_HEADS and e.start <= o[0] < e.end)
+                for e in doc.ents
+            )
+        ]
         if not offices:
             return doc
         # the longest office wins; of two for the same words, the one that asked for its context

@@ -202,7 +202,8 @@ def _choose(ctx: _Context, pairs: list[tuple[Party, str]], start: int, end: int)
 def mark_parties(doc: Doc, table: PartyTable, matcher: PhraseMatcher) -> Doc:
     """Make every party mention an ``ORG`` entity whose ``ent_id_`` is the party's canonical name, in
     place of what the English model made of it (:func:`_rest`); an office that overlaps a party's name
-    keeps its words after it ("Labour party leader", "UK Independence Party leader")."""
+    keeps its words after it ("Labour party leader", "UK Independence Party leader"), and a "name" the
+    model read between a party and its office is no name ("Lib Dem Treasury spokesman")."""
     spans = filter_spans([doc[s:e] for _, s, e in matcher(doc)])
     if not spans:
         return doc
@@ -232,6 +233,10 @@ def mark_parties(doc: Doc, table: PartyTable, matcher: PhraseMatcher) -> Doc:
             kept.append(rest)
     if not chosen:
         return doc
+    ends = {end for _, end, _ in chosen}
+    offices = {e.start for e in kept if e.label_ == "OFFICE"}
+    # a "name" between a party and its office is the post's portfolio: "Lib Dem [Home Affairs] spokesman"
+    kept = [e for e in kept if not (e.label_ == "PERSON" and e.start in ends and e.end in offices)]
     parties = [Span(doc, start, end, label=LABEL, span_id=party.name) for start, end, party in chosen]
     doc.ents = filter_spans(kept + parties)
     return doc
@@ -280,6 +285,28 @@ def _rest(doc: Doc, e: Span, covered: set[int]) -> Span | Literal[False] | None:
 def _minor(tok) -> bool:
     """A word that joins names rather than being part of one: lower case, an article, a possessive, a mark."""
     return tok.is_lower or (tok.is_punct and tok.text != "-") or tok.lower_ == "the" or tok.text in ("'s", "’s")
+
+
+def of_party_members(doc: Doc, etype: Callable[[str], str | None]) -> list[tuple[str, str, list]]:
+    """(person, party, tokens) for a person's name followed by the party they are of: "Nigel Farage, of
+    the UK Independence Party", "Simon Thomas of Plaid Cymru" (``etype``: entity id -> type; party
+    mentions are the ``ORG`` entities :func:`mark_parties` gave a canonical name)."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != LABEL or not ent.ent_id_:
+            continue
+        j = ent.start - 1
+        if j >= 0 and doc[j].lower_ == "the":
+            j -= 1
+        if j < 1 or doc[j].lower_ not in ("of", "from"):
+            continue
+        j -= 1
+        if doc[j].text == "," and j >= 1:
+            j -= 1
+        party, person = attrs.entity_of(doc, ent.start), attrs.entity_of(doc, j)
+        if party and person and doc[j].ent_type_ == "PERSON" and etype(person) == "Person":
+            out.append((person, party, list(doc[j : ent.end])))
+    return out
 
 
 class PartyRuler(StoredData):

@@ -21,16 +21,23 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import args, attrs, offices
+from kg.nlp import args, attrs, office_names, offices, parties
 
 EXTRACTOR = "kg_positions"
-# offices of a state, not of a party, whoever holds them ("a Labour chancellor", "the Tory home secretary");
-# a party's shadow posts are its own
+# offices of a state or a committee, not of a party, whoever holds them ("a Labour chancellor", "the Tory home
+# secretary"); a party's shadow posts are its own
 _STATE_OFFICE = re.compile(
     r"(?!Shadow )(.+ )?(Minister|Secretary|Chancellor|Chancellor of the Exchequer|Secretary to the Treasury)$"
     r"|(Secretary of State|Attorney General|Solicitor General|Senator|Governor|Mayor|Speaker|Ambassador"
     r"|Commissioner|King|Queen|Vice-President|High Representative)$"
+    r"|Committee .+"  # "Lib Dem constitutional affairs committee chairman": the committee's post
 )
+_ORG_TYPES = ("Organization", "Media", "Group")
+_OWNER_PREPS = ("of", "at", "for", "with")  # an organisation after an office: the one the post is at
+_CORPORATE = frozenset(
+    {"Chief Executive", "Economist", "Chief Economist", "Analyst", "Chief Analyst", "Strategist", "Managing Director"}
+)
+_SEATS = frozenset({"MP", "MEP", "MSP", "AM", "Senator", "Congressman", "Councillor", "Candidate"})  # "for" a seat
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
 
@@ -51,14 +58,13 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
             hits.append(args.hit(doc, pred, s, o, toks, EXTRACTOR, conf, **extra))
 
     words = _status_words(doc)
-    for ent in doc.ents:
-        if ent.label_ != "OFFICE":
-            continue
-        office = attrs.entity_of(doc, ent.start)
+    mentions = [(ent, attrs.entity_of(doc, ent.start)) for ent in doc.ents if ent.label_ == "OFFICE"]
+    found = {ent.start: (_holders(doc, ent, etype), _owners(doc, ent, etype)) for ent, office in mentions if office}
+    posts = office_names.name_posts(doc, mentions, found, etype)
+    for ent, office in mentions:
         if office is None:
             continue
-        holders = _holders(doc, ent, etype)
-        owners = _owners(doc, ent, etype)
+        holders, (office, owners) = found[ent.start][0], posts[ent.start]
         orgs = [org for org, _ in owners if etype(org) in ("Organization", "Media", "Group")]
         held = status(doc, ent, words) if holders else None
         for h in holders if held else ():
@@ -69,7 +75,7 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
         for org, tok in owners:
             if not (state and tok.ent_id_):  # a party's premodifier on a state office is its holder's party
                 add("office_of", office, org, [tok, *ent], 0.8)
-    for person, party, toks in _party_members(doc, etype):
+    for person, party, toks in [*_party_members(doc, etype), *parties.of_party_members(doc, etype)]:
         add("member_of", person, party, toks, 0.8)
     return hits
 
@@ -105,6 +111,9 @@ _DEPARTURE = frozenset({"resignation", "sacking", "ousting", "retirement", "deat
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "must", "'d"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 _CONDITIONS = frozenset({"if", "unless", "whether"})
+_WHEN = frozenset({"when", "after", "once", "until", "before"})  # with a present-tense copula: a future post
+# what a holder leaves when the post goes with it ("have left the firm")
+_LEFT_PLACES = frozenset({"firm", "company", "post", "job", "office", "board", "bank", "group", "government"})
 # "X is (set) to become leader", "X agreed to become chairman": appointed, not yet in office
 _DESIGNATE_GOVERNORS = frozenset({"be", "set", "due", "agree", "appoint", "name", "choose", "elect", "nominate"})
 _STILL = frozenset({"continue", "remain", "stay"})  # "X continues to be chairman": in office
@@ -170,6 +179,8 @@ def _clause_status(verb: Token) -> str | None:
         return None
     if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in children):
         return "hypothetical"
+    if verb.tag_ in ("VBZ", "VBP") and any(c.dep_ == "mark" and c.lower_ in _WHEN for c in children):
+        return "designate"  # "after Charles becomes king": not yet
     aux = {c.lower_ for c in children if c.dep_ in ("aux", "auxpass")}
     if aux & _HYPOTHETICAL_AUX:
         return "hypothetical"
@@ -184,6 +195,9 @@ def _clause_status(verb: Token) -> str | None:
     if aux & _FUTURE_AUX:
         return "designate"
     if any(c.dep_ == "advmod" and c.lower_ in ("once", "formerly", "previously") for c in children):
+        return "former"
+    if verb.lemma_ in ("be", "serve") and verb.tag_ == "VBD" and not aux and verb.dep_ != "ccomp":
+        # "X was a lecturer at Oxford": a past post (not "became", which still holds, nor "said X was")
         return "former"
     return "current"
 
@@ -208,7 +222,11 @@ def _leaves(verb: Token) -> bool:
 
 def _left(np: Token) -> bool:
     """Whether the sentence has the person named by the noun phrase ``np`` leave their post."""
+    while np.dep_ == "conj" and np.head is not np:  # "the resignation of A, B and C"
+        np = np.head
     head = np.head
+    if np.dep_ == "nsubj" and head.lemma_ == "leave" and not any(c.dep_ == "neg" for c in head.children):
+        return any(c.dep_ == "dobj" and c.lemma_ in _LEFT_PLACES for c in head.children)
     if np.dep_ == "nsubj" and _leaves(head):
         # "is stepping down at the election": still in post; "resigned the party whip": another post
         if head.tag_ == "VBG" or any(c.dep_ == "dobj" for c in head.children):
@@ -276,7 +294,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     owners: list[tuple[str, Token]] = []
     i = _before_portfolio(doc, ent.start)
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
-    while i >= 0 and (doc[i].text in ("'s", "’s", "and") or attrs.entity_of(doc, i)):
+    while i >= 0 and (doc[i].text in ("'s", "’s", "'", "’", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
         if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             if eid not in [o for o, _ in owners]:
@@ -286,10 +304,24 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         elif eid:
             break
         i -= 1
-    for t in args.prep_objects(ent.root, "of"):
+    # "director of the CBI", "an economist at Natexis", "spokesman for Liberty"; after a name the office
+    # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
+    found = [(p, t) for p in _OWNER_PREPS for t in args.prep_objects(ent.root, p)]
+    person = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
+    if not owners and person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
+        after = doc[person.end]  # the organisation itself, not what it did ("analyst X of Inbev's results")
+        found += [(after.lower_, c) for c in after.children if c.dep_ == "pobj" and attrs.entity_of(doc, c.i)]
+    state = bool(_STATE_OFFICE.match(ent.ent_id_))
+    for prep, t in found:
+        if prep == "for" and (any(etype(o) != "GPE" for o, _ in owners) or state or ent.ent_id_ in _SEATS):
+            continue  # "MP for Sleaford", "Minister for Planning", "Tory spokesman for the Cabinet Office"
         eid = args.entity_of(doc, t)
-        if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
+        kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
+        if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
+    # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner
+    if not state and (ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners)):
+        owners = [(o, t) for o, t in owners if etype(o) != "GPE"]
     return owners
 
 
@@ -301,6 +333,8 @@ def _before_portfolio(doc: Doc, start: int) -> int:
         if attrs.entity_of(doc, i):
             break
         i -= 1
+    if i > 0 and i < start - 1 and doc[i].text in ("'s", "’s") and attrs.entity_of(doc, i - 1):
+        return i  # a possessor: "IMF's managing director"
     return i if i < start - 1 and i >= 0 and attrs.entity_of(doc, i) else start - 1
 
 

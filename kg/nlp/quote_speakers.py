@@ -13,6 +13,18 @@ from kg.nlp.quote_marks import Quotation
 _DASH = re.compile(r"[ \t]*[―—–-][ \t]*")
 _SPEAKER_TYPES = ("Person", "Organization", "Media", "GPE", "Group")
 _SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson"}
+_SUBJ = ("nsubj", "nsubjpass")
+# cues that say what someone thinks or what something shows, not what they said
+THOUGHT = frozenset({"think", "believe", "hope", "expect", "fear", "show", "find", "indicate", "estimate", "wonder"})
+_CONTENT = ("ccomp", "dobj", "xcomp", "attr", "oprd", "dative")  # where a verb's own words go
+
+
+def _before_mark(text: str, i: int) -> str:
+    """The last character before position i that is not a space ('' at a paragraph's start)."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t\u00a0":
+        j -= 1
+    return "" if j < 0 or text[j] == "\n" else text[j]
 
 
 class QuoteSpeakers:
@@ -48,11 +60,28 @@ class QuoteSpeakers:
                     return eid
         if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ == "the" for c in tok.children):
             # "said the spokesman": the one named before, not a person coreference guesses
-            return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx)
+            gender = {"spokesman": "m", "spokeswoman": "f"}.get(tok.lemma_)
+            return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx, gender)
+        if self._role(tok, named):
+            # "The Ofsted chief said": the holder coreference or the article names, not the organisation;
+            # "the former UN commissioner" does not speak for it
+            for eid in ((doc._.kg_coref or {}).get(tok.i), self.speakers.holder(tok), self._voiced(doc, tok)):
+                if eid and self.ents.get(eid) and self.ents[eid].type == "Person":  # "leader of the Commons X"
+                    return eid
+            if speakers.is_former(tok):
+                return None
         eid = args.entity_of(doc, tok)
         if eid and self.ents.get(eid) and self.ents[eid].type in _SPEAKER_TYPES:
             return eid
+        if not eid and (org := self.speakers.resolve_org_noun(tok)):  # "the firm said"
+            return org
         return self._voiced(doc, tok)
+
+    def _role(self, tok: Token, named: str | None) -> bool:
+        """``tok`` names a person by their post ("chief", "the first minister"), not one who speaks for
+        an organisation ("spokesman", "official")."""
+        office = bool(named and self.ents.get(named) and self.ents[named].type == "Office")
+        return speakers.is_role(tok, office)
 
     def _voiced(self, doc: Doc, tok: Token) -> str | None:
         """Whom a spokesperson, an official or a statement speaks for ("a spokeswoman for Hillary
@@ -60,7 +89,8 @@ class QuoteSpeakers:
         voice = tok.lemma_ in speakers.VOICES
         for c in tok.children:
             of = c.dep_ == "prep" and c.lower_ in ("for", "of")
-            inner = [p for p in c.children if p.dep_ == "pobj"] if of else [c] if c.dep_ in ("compound", "poss") else []
+            own = c.dep_ in ("compound", "poss") or (c.dep_ == "amod" and voice)  # "a Conservative spokeswoman"
+            inner = [p for p in c.children if p.dep_ == "pobj"] if of else [c] if own else []
             for t in inner:
                 eid = args.entity_of(doc, t)
                 kind = self.ents[eid].type if eid and eid in self.ents else ""
@@ -71,6 +101,12 @@ class QuoteSpeakers:
 
     def _speaker(self, doc: Doc, verb: Token) -> tuple[str | None, bool]:
         """(speaker entity, whether the verb has a nominal speaker at all)."""
+        outer = self._outer_cue(verb)
+        own = any(c.dep_ in (*_SUBJ, "auxpass") for c in verb.children)  # "was told ...": the teller speaks
+        if outer is not None and verb.dep_ == "conj" and not own:
+            # 'He said Mr X and himself had no intention of resigning and added that ...': the parser hung
+            # "added" on the reported clause; it goes on from the outer verb
+            return self._speaker(doc, outer)
         nominal = False
         subjects = args.logical_subjects(verb)
         # the by-phrase of a passive the parser did not mark as one ("described by one union as ...")
@@ -89,11 +125,41 @@ class QuoteSpeakers:
                     return eid, True
                 nominal = True  # a speaker kg cannot name
                 continue
+            if s.pos_ == "PRON" and s.lower_ == "it" and verb.lemma_ in THOUGHT:
+                continue  # "It shows an officer ...": a video or a report, not who speaks
+            if s.pos_ == "PRON" and s.lower_ == "it" and not (doc._.kg_coref or {}).get(s.i):
+                eid = self.speakers.resolve_it(s)
+                if eid:
+                    return eid, True
+                continue  # a thing ("the guidance ... it said"): who stands behind it is looked for as before
             eid = self._speaker_of(doc, s)
             if eid:
                 return eid, True
             nominal = nominal or s.pos_ in ("NOUN", "PROPN")
         return None, nominal
+
+    def _outer_cue(self, verb: Token) -> Token | None:
+        """The speech verb whose reported words ``verb`` is part of ("said Mr Blair had shown ..."), or None."""
+        node = verb
+        for _ in range(8):
+            if node.head is node:
+                return None
+            if node.dep_ == "ccomp" and self._is_cue(node.head):
+                return node.head
+            node = node.head
+        return None
+
+    def _reported_clause(self, doc: Doc, verb: Token) -> bool:
+        """``verb`` is inside a clause someone else reports ("Mr Kennedy pointed out that the Netherlands
+        have announced ...")."""
+        node = verb
+        for _ in range(8):
+            if node.head is node:
+                return False
+            if node.dep_ == "ccomp" and any(c.dep_ in _SUBJ for c in node.head.children):
+                return self._speaker(doc, node.head)[0] != self._speaker(doc, verb)[0]
+            node = node.head
+        return False
 
     def _co_speakers(self, doc: Doc, verb: Token, speaker: str | None) -> list[str]:
         """People coordinated with the speaker in the verb's subject ("A and B argued")."""
@@ -139,9 +205,14 @@ class QuoteSpeakers:
                 speaker, nominal = self._speaker(doc, verb)
                 if speaker or nominal:
                     return speaker, verb.lemma_, True
+        # a quotation opening mid-clause, not after a colon, a comma or a sentence's end
+        embedded = _before_mark(self.text, q.mark) not in ("", ":", ",", ".", "!", "?", "-", "–", "—")
         for side in [after, before] if comma else [before, after]:
             for tok in side:
                 names = tok.lemma_ in self.naming and tok.left_edge.i <= span.start <= tok.right_edge.i + 1
+                reported = tok.i < span.start and self._reported_clause(doc, tok)
+                if self._is_cue(tok) and embedded and reported and not self._governs(tok, span):
+                    continue  # 'pointed out that the Netherlands have announced their withdrawal "regardless ..."'
                 if self._is_cue(tok) or (names and tok.pos_ == "VERB" and not self._quoted(tok.idx)):
                     while tok.dep_ == "xcomp" and self._is_cue(tok.head):
                         tok = tok.head  # "urged the chancellor to admit ...": who urges says it
@@ -158,6 +229,12 @@ class QuoteSpeakers:
                         return speaker, "", True
                     break
         return None, "", False
+
+    @staticmethod
+    def _governs(verb: Token, span: Span) -> bool:
+        """The quotation is the verb's own words: its complement or object, or inside one."""
+        root = span.root
+        return any(c.dep_ in _CONTENT and c.left_edge.i <= root.i <= c.right_edge.i for c in verb.children)
 
     def _signed(self, q: Quotation) -> str | None:
         """'"..." ― Sonya Herridge': the name after a dash that follows the quote."""

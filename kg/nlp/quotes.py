@@ -20,9 +20,8 @@
 - he and she as speakers (:mod:`kg.nlp.speakers`): the last person who was a subject outside quotation
   marks, in the paragraph or the one before, whose title does not say the other gender ("he added"
   continues the last speaker; a name inside a quotation is never the speaker);
-- transcripts: a line opening with a speaker's name in capitals and a colon
-  ("PENCE: Well, ...") is what that person says, when the name is the surname
-  of a person in the article;
+- transcripts and headlines ("PENCE: Well, ...", "Pence: Flowers won't be at debate"): what the named
+  person says (:mod:`kg.nlp.quote_turns`);
 - a speaker phrase names its entity itself, through an apposition ("the
   state's campaign chairman, Phil Lovas, said") or as the one a spokesperson
   speaks for;
@@ -37,12 +36,11 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import attrs, lexicon, quote_marks, speakers
+from kg.nlp import attrs, lexicon, quote_marks, quote_turns, speakers
 from kg.nlp.component import LexiconUser
 from kg.nlp.quote_marks import Quotation
-from kg.nlp.quote_speakers import QuoteSpeakers
+from kg.nlp.quote_speakers import THOUGHT, QuoteSpeakers
 
-_TRANSCRIPT_RE = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]+(\S[^\n]*)$", re.M)
 _WORD = re.compile(r"\w")
 
 
@@ -66,6 +64,22 @@ def quotes(
     cues = lexicon.load().quote_cues if cues is None else cues
     naming = naming_verbs(lexicon.read()) if naming is None else naming
     return Quotes(doc.vocab, cues, min_words, carry_sentences, unattributed, naming).find(doc)
+
+
+def _semicolon(tokens) -> int | None:
+    """The index of the first semicolon outside brackets ('($58m; £30m)' is a conversion, not a clause's
+    end), or None."""
+    depth = 0
+    for t in tokens:
+        depth += (t.text == "(") - (t.text == ")")
+        if t.text == ";" and depth <= 0:
+            return t.i
+    return None
+
+
+def _points_out(verb: Token) -> bool:
+    """'pointed out that ...': a speech verb with its particle."""
+    return verb.lemma_ == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
 
 
 def naming_verbs(data: dict) -> frozenset[str]:
@@ -92,6 +106,7 @@ class Quotes(QuoteSpeakers):
         self.cues = cues
         self.cue_hashes = attrs.hashes(vocab, self.cues)
         self.according = attrs.hashes(vocab, ["according"])
+        self.point = attrs.hashes(vocab, ["point"])
 
     def find(self, doc: Doc) -> list[attrs.QuoteHit]:
         self.ents = doc._.kg_entities or {}
@@ -104,11 +119,12 @@ class Quotes(QuoteSpeakers):
         self.para_starts = [lo for lo, _ in paragraphs] or [0]
         self.speakers = speakers.Speakers(doc, self._quoted, paragraphs, self.cues)
         hits: list[attrs.QuoteHit] = []
-        for i in sorted({*attrs.indices(doc, LEMMA, self.cue_hashes), *attrs.indices(doc, LOWER, self.according)}):
+        cues = {*attrs.indices(doc, LEMMA, self.cue_hashes), *attrs.indices(doc, LOWER, self.according)}
+        for i in sorted(cues | set(attrs.indices(doc, LEMMA, self.point))):
             tok = doc[i]
             if self._quoted(tok.idx):
                 continue  # speech reported inside a quotation is part of the quoted words
-            if tok.pos_ == "VERB" and tok.lemma_ in self.cues:
+            if tok.pos_ == "VERB" and (tok.lemma_ in self.cues or _points_out(tok)):
                 hits += self._reported(doc, tok)
             elif tok.lower_ == "according" and tok.dep_ == "prep":
                 hits += self._according(doc, tok)
@@ -116,7 +132,7 @@ class Quotes(QuoteSpeakers):
         hits = [h for h in hits if self._unquoted_words(h.start, h.end) and not self._quoted(h.start - 1)]
         # '... said: "We answer this ...," he said at ...': a clause the parser ran on past the quotation
         hits = [h for h in hits if not (self._quoted(h.start) and self._quoted_share(h.start, h.end) > 0.5)]
-        turns = self._transcript(doc)
+        turns = quote_turns.turns(doc, self.text, self.ents)
         hits = [h for h in hits if not any(_overlap(h.start, h.end, t.start, t.end) for t in turns)] + turns
         covered = [(h.start, h.end) for h in hits]
         before: attrs.QuoteHit | None = None  # the direct quote of the quotation before
@@ -196,6 +212,9 @@ class Quotes(QuoteSpeakers):
         if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in verb.children):
             return []  # "asked whether he thought the country was well-governed": a question, not a claim
         speaker, nominal = self._speaker(doc, verb)
+        outer = self._outer_cue(verb) if verb.lemma_ in THOUGHT else None
+        if outer is not None and self._speaker(doc, outer)[0] != speaker:
+            return []  # 'Ms Bull said Mr Blair had shown he could ...': what Ms Bull says, not Mr Blair
         if speaker is None and not (nominal and self.unattributed):
             return []  # no entity speaks ("it is said that", "sources said" unless unattributed quotes are kept)
         conf = 0.8 if speaker else 0.5
@@ -206,9 +225,18 @@ class Quotes(QuoteSpeakers):
                 left, right = c.left_edge.i, c.right_edge.i
                 if right < verb.i and any(t.text in ("-", "–", "—") for t in doc[right + 1 : verb.i]):
                     continue  # '... had prompted censure - he told refugees ...': two statements, not speech
+                semi = _semicolon(doc[max(left, verb.i + 1) : right + 1])
+                if semi is not None and semi > max(left, verb.i) + 3:
+                    right = semi - 1  # a semicolon ends what was said: 'said X; they only learned of it later'
                 # a clause the parser split in two ("argued that plans to raise spending | were no longer
-                # sufficient"): complements with nothing but punctuation or "and" between are one content
-                if spans and all(t.is_punct or t.is_space or t.dep_ == "cc" for t in doc[spans[-1][1] + 1 : left]):
+                # sufficient"): complements with nothing but punctuation or "and" between are one content,
+                # unless a semicolon ends the first
+                between = list(doc[spans[-1][1] + 1 : left]) if spans else []
+                if (
+                    spans
+                    and _semicolon(between) is None
+                    and all(t.is_punct or t.is_space or t.dep_ == "cc" for t in between)
+                ):
                     spans[-1][1] = right
                 else:
                     spans.append([left, right])
@@ -230,40 +258,6 @@ class Quotes(QuoteSpeakers):
                     out.append(hit)
         return out
 
-    def _transcript(self, doc: Doc) -> list[attrs.QuoteHit]:
-        """'PENCE: Well, the question ...': a turn of a transcript, when the capitalised name is the
-        surname (or the name) of a person in the article."""
-        people: dict[str, str | None] = {}
-        for e in self.ents.values():
-            if e.type == "Person":
-                for key in {e.name.casefold(), e.name.split()[-1].casefold()}:
-                    people[key] = e.id if people.get(key, e.id) == e.id else None  # two people: ambiguous
-        out = []
-        for m in _TRANSCRIPT_RE.finditer(self.text):
-            speaker = people.get(m.group(1).casefold())
-            if not speaker:
-                continue
-            start, end = m.start(2), m.end(2)
-            while end > start and self.text[end - 1].isspace():
-                end -= 1
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None or len(span) < 3:
-                continue
-            first, last = attrs.sentence(span[0]), attrs.sentence(span[-1])
-            out.append(
-                attrs.QuoteHit(
-                    speaker=speaker,
-                    start=start,
-                    end=end,
-                    cue=":",
-                    kind="direct",
-                    sent_start=first.start_char,
-                    sent_end=last.end_char,
-                    confidence=0.8,
-                )
-            )
-        return out
-
     def _according(self, doc: Doc, tok: Token) -> list[attrs.QuoteHit]:
         """'..., according to X': the clause is what X says."""
         sources = [
@@ -276,7 +270,9 @@ class Quotes(QuoteSpeakers):
         left, right = head.left_edge.i, head.right_edge.i
         if tok.left_edge.i == left:
             left = tok.right_edge.i + 1
-        elif tok.right_edge.i >= right - 1:
+        elif tok.right_edge.i >= right - 1 or (tok.left_edge.i - left >= 4 and doc[tok.left_edge.i - 1].text == ","):
+            # the clause before the source; what follows it ('..., according to X, more than twice ...')
+            # elaborates on it
             right = tok.left_edge.i - 1
         if speaker is None and not self.unattributed:
             return []  # "according to findings published ...": no entity speaks
@@ -323,7 +319,7 @@ class Quotes(QuoteSpeakers):
         )
 
     def _is_cue(self, tok: Token) -> bool:
-        return tok.pos_ == "VERB" and tok.lemma_ in self.cues and not self._quoted(tok.idx)
+        return tok.pos_ == "VERB" and (tok.lemma_ in self.cues or _points_out(tok)) and not self._quoted(tok.idx)
 
     def _quotations_in(self, sent: Span) -> list[Quotation]:
         k = max(bisect_right(self.quote_starts, sent.start_char) - 1, 0)

@@ -25,9 +25,11 @@ from typing import NamedTuple
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
-from kg.nlp import attrs
+from kg.nlp import args, attrs
 
 MALE = frozenset({"he", "him", "himself"})
+PAST = ("former", "ex", "then", "late", "previous", "erstwhile")
+_OWNER_DEPS = ("compound", "poss", "amod", "nmod", "prep", "pobj")
 FEMALE = frozenset({"she", "her", "herself"})
 _MALE_TITLES = {"mr", "mr.", "sir", "lord", "baron", "king", "prince"}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "baroness", "dame", "queen", "princess"}
@@ -58,8 +60,88 @@ VOICES = {
     "memo",
     "book",
 }
+# people named by their post ("the Ofsted chief", "the SNP's parliamentary leader"): a person, never the
+# organisation named in the phrase, which only a spokesperson or an official speaks for
+ROLE_NOUNS = frozenset(
+    {
+        "leader",
+        "chief",
+        "head",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "president",
+        "secretary",
+        "minister",
+        "director",
+        "executive",
+        "boss",
+        "commissioner",
+        "governor",
+        "editor",
+        "founder",
+        "candidate",
+        "inspector",
+        "economist",
+        "analyst",
+        "strategist",
+        "chancellor",
+        "mayor",
+        "deputy",
+    }
+)
 _SPEAKER_TYPES = ("Person", "Organization", "GPE", "Group")
+_ORG_TYPES = ("Organization", "Media", "GPE")  # what "it" may speak for
+# nouns that stand for an organisation named before ("the firm said ... it added")
+ORG_NOUNS = frozenset(
+    {
+        "company",
+        "firm",
+        "group",
+        "bank",
+        "carrier",
+        "airline",
+        "retailer",
+        "business",
+        "network",
+        "agency",
+        "union",
+        "party",
+        "broadcaster",
+        "insurer",
+        "newspaper",
+        "paper",
+    }
+)
+MEDIA_NOUNS = frozenset({"network", "broadcaster", "newspaper", "paper"})  # which stand for a media outlet
 _VOICED_TYPES = ("Person", "Organization", "GPE", "Group")  # whom an unnamed spokesperson may speak for
+
+
+def is_role(tok: Token, office: bool) -> bool:
+    """``tok`` names a person by their post ("chief", "the first minister"; ``office``: kg typed it an
+    office), not one who speaks for an organisation ("spokesman", "official")."""
+    if tok.lemma_.lower() in VOICES:
+        return False
+    return office or (tok.pos_ == "NOUN" and tok.lemma_.lower() in ROLE_NOUNS)
+
+
+def is_former(tok: Token) -> bool:
+    """A post held before ("the former UN commissioner", "ex-chairman")."""
+    return any(c.lower_ in PAST for c in tok.children) or tok.lower_.startswith("ex-")
+
+
+def _owners(doc: Doc, tok: Token) -> frozenset[str]:
+    """The organisations, parties and places a role noun's own phrase names ("the SNP's leader", "the
+    Conservative Party co-chairman", "chairman of the Commission for Racial Equality")."""
+    out = set()
+    todo = [c for c in tok.children if c.dep_ in _OWNER_DEPS]
+    while todo:
+        c = todo.pop()
+        eid = (doc._.kg_token_entity or {}).get(c.i)
+        if eid:
+            out.add(eid)
+        todo += [g for g in c.children if g.dep_ in _OWNER_DEPS]
+    return frozenset(out)
 
 
 def main_clause(verb: Token) -> bool:
@@ -132,6 +214,7 @@ class Speakers:
         self._mentions: dict[str, list[tuple[int, bool, bool]]] = {}
         self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, str | None] = {}
+        self._titles: list[tuple[str, str, frozenset[str]]] | None = None
 
     def resolve(self, tok: Token) -> str | None:
         """The person (or the organisation of an unnamed spokesperson) a he/she token refers to, or None."""
@@ -154,6 +237,88 @@ class Speakers:
         if found and found.subject and (found.at > at or not subject):
             return found.person  # someone else is, or became since, the subject
         return ref
+
+    def holder(self, tok: Token) -> str | None:
+        """The one person the article names with the post a role noun names, with its owner when it names
+        one ("Ofsted chief, David Bell ... The Ofsted chief said": Bell), or None."""
+        if tok.tag_ in ("NNS", "NNPS") or not any(
+            c.dep_ == "poss" or c.lower_ in ("the", "this") for c in tok.children
+        ):
+            return None  # "analysts said", "one analyst suggested": not the one the article titles so
+        if self._titles is None:
+            self._titles = self._build_titles()
+        owners = _owners(self.doc, tok)
+        found = {person for person, role, their in self._titles if role == tok.lemma_.lower() and their >= owners}
+        return found.pop() if len(found) == 1 else None
+
+    def _build_titles(self) -> list[tuple[str, str, frozenset[str]]]:
+        """(person, role noun, owners) for each person mention with a post beside it: "Ofsted chief,
+        David Bell", "SNP leader Nicola Sturgeon", "David Bell, the Ofsted chief"."""
+        doc, ents = self.doc, self.doc._.kg_entities or {}
+        out = []
+        for m in doc._.kg_mentions or []:
+            e = ents.get(m.entity_id)
+            if e is None or e.type != "Person":
+                continue
+            root = doc[m.start : m.end].root
+            near = [c for c in root.children if c.dep_ in ("compound", "appos") and not m.start <= c.i < m.end]
+            if root.dep_ in ("appos", "compound"):
+                near.append(root.head)
+            for t in near:
+                if t.pos_ == "NOUN" and t.lemma_.lower() in ROLE_NOUNS and not is_former(t):
+                    out.append((e.id, t.lemma_.lower(), _owners(doc, t)))
+        return out
+
+    def resolve_it(self, tok: Token) -> str | None:
+        """The organisation an "it" speaker is ("Multiplex believes ... ," it said): the last singular
+        main-clause subject outside quotations in its paragraph or the one before, when that names an
+        organisation; a thing there ("the report", "the plan") or none leaves it unresolved. Persons and
+        plurals are passed over."""
+        return self._organisation(tok, True)
+
+    def resolve_org_noun(self, tok: Token) -> str | None:
+        """The organisation "the firm", "the bank" or "the party" is: the last organisation that was a
+        main-clause subject outside quotations in its paragraph or the one before, or None."""
+        if tok.lemma_.lower() not in ORG_NOUNS or not any(c.lower_ == "the" for c in tok.children):
+            return None
+        return self._organisation(tok, False)
+
+    def _organisation(self, tok: Token, things_stop: bool) -> str | None:
+        if tok.i in self._resolved:
+            return self._resolved[tok.i]
+        self._resolved[tok.i] = None
+        doc, ents = self.doc, self.doc._.kg_entities or {}
+        p = bisect_right(self.para_starts, tok.idx) - 1
+        lo = self.para_starts[max(p - 1, 0)]
+        found = None
+        for i in range(tok.i - 1, -1, -1):
+            t = doc[i]
+            if t.idx < lo:
+                break
+            if t.dep_ not in _SUBJECTS or not main_clause(t.head) or self.quoted(t.idx) or self._reported(t):
+                continue
+            if things_stop and t.lemma_ in VOICES and (voiced := self._voiced(t)):
+                found = voiced  # "Mr Crosby's statement said ... It added": the statement, for Mr Crosby
+                break
+            eid = attrs.entity_of(doc, t.i)
+            if eid is None and not is_role(t, False):
+                eid = args.entity_of(doc, t)  # "The US government denied ..."
+            kind = ents[eid].type if eid and eid in ents else ""
+            noun_fits = kind in ("Organization", "Media") and (kind == "Media") == (tok.lemma_.lower() in MEDIA_NOUNS)
+            if (tok.lower_ == "it" and kind in _ORG_TYPES) or noun_fits:
+                found = eid
+                break
+            if not kind and t.lower_ == "it":
+                found = self.resolve_it(t)
+                break
+            if not kind and t.lemma_.lower() in ORG_NOUNS:
+                found = self.resolve_org_noun(t)
+                break
+            if kind == "Person" or t.pos_ == "PRON" or t.tag_ in ("NNS", "NNPS") or not things_stop:
+                continue  # not what "it" is: a person or a plural
+            break  # a thing: "The report said ... it said"
+        self._resolved[tok.i] = found
+        return found
 
     def _reported(self, tok: Token) -> bool:
         """``tok`` is inside the words a speech verb reports ("said Mr Howard's stance was ...")."""
@@ -224,7 +389,10 @@ class Speakers:
             elif isinstance(m, _Role):
                 self._add(doc[i].idx, m.person, m.subject)
             elif isinstance(m, str):  # an unnamed man or woman, or whom they speak for
-                self._add(doc[i].idx, self._voiced(doc[i]), True, m or None)
+                eid = self._voiced(doc[i])
+                if eid is None and m and any(c.lower_ == "the" for c in doc[i].children):
+                    eid = self.voice_before(doc[i].idx, m)  # "The spokesman highlighted ...": the one before
+                self._add(doc[i].idx, eid, True, m or None)
             else:
                 span = doc[m.start : m.end]
                 root = span.root
@@ -238,6 +406,13 @@ class Speakers:
         """Whom an unnamed spokesperson speaks for ("a Labour Party spokesman", "a spokeswoman for the Home
         Office", "Tony Blair's official spokesman"), or None."""
         ents = self.doc._.kg_entities or {}
+        named = (self.doc._.kg_token_entity or {}).get(tok.i)
+        if is_role(tok, bool(named and ents.get(named) and ents[named].type == "Office")):
+            # "the Ofsted chief" is the one the article names so, "the former UN commissioner" nobody named;
+            # neither speaks for the organisation
+            holder = None if is_former(tok) else self.holder(tok)
+            if holder or is_former(tok):
+                return holder
         head = _subject_phrase(tok)
         if head is not None and head is not tok:  # "A Department for Constitutional Affairs spokeswoman"
             eid = attrs.entity_of(self.doc, head.i)
@@ -246,15 +421,17 @@ class Speakers:
         for c in tok.children:
             inner = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "for" else [c]
             for t in inner:
-                if c.dep_ in ("compound", "poss", "prep"):
+                # "a Conservative spokeswoman": a party or a nation as an adjective
+                if c.dep_ in ("compound", "poss", "prep") or (c.dep_ == "amod" and tok.lemma_ in VOICES):
                     eid = attrs.entity_of(self.doc, t.i)
                     if eid and ents.get(eid) and ents[eid].type in _VOICED_TYPES:
                         return eid
         return None
 
-    def voice_before(self, pos: int) -> str | None:
-        """Whom the last unnamed spokesperson before ``pos`` (in its paragraph or the one before) spoke
-        for: "the spokesman" after "a spokesman for the Home Office"."""
+    def voice_before(self, pos: int, gender: str | None = None) -> str | None:
+        """Whom the last unnamed spokesperson (of ``gender``, "m" or "f", when given) before ``pos`` in its
+        paragraph or the one before spoke for: "the spokesman" after "a spokesman for the Home Office";
+        None when kg could not tell whom that one speaks for."""
         if self._entries is None:
             self._build()
         assert self._entries is not None
@@ -264,7 +441,7 @@ class Speakers:
             at, eid, _, unnamed = self._entries[k]
             if at < lo:
                 break
-            if unnamed and eid:
+            if unnamed and gender in (None, unnamed):
                 return eid
         return None
 

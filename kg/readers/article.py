@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from kg.model import Article, Skipped, content_hash
+from kg.readers.dating import date_article, split_front_matter
 
 Result = Article | Skipped
 
@@ -72,12 +73,21 @@ def parse_plain_text(text: str, source: str, meta: dict[str, Any] | None = None)
 
     A first line of at most 200 characters followed by more text is the title
     (Markdown ``#`` marks removed); the text is the rest, minus leading blank lines.
+    Front matter (``key: value`` lines between ``---`` lines) is not text: it gives the title, after the
+    dateline and the file name the date (:mod:`kg.readers.dating`), and its other fields go into ``meta``.
     """
     text = normalise_newlines(text).removeprefix("\ufeff")
+    front, text = split_front_matter(text)
     if not text.strip():
         return Skipped(source, "empty article")
-    title, body = _split_title(_strip_leading_blank_lines(text))
-    return Article(id=make_id(body), text=body, title=title, source=source, meta=meta or {})
+    title: str | None
+    if front.get("title"):
+        title, body = front["title"], _strip_leading_blank_lines(text)
+    else:
+        title, body = _split_title(_strip_leading_blank_lines(text))
+    extra = {k: v for k, v in front.items() if k not in ("title", "date")}
+    article = Article(id=make_id(body), text=body, title=title, source=source, meta={**extra, **(meta or {})})
+    return date_article(article, front=front.get("date"))
 
 
 def _strip_leading_blank_lines(text: str) -> str:
@@ -127,13 +137,14 @@ def record_to_article(record: Any, path: str, line: int | None = None) -> Result
             return skip(f"'{shown}' must be a string, got {_json_type(value)}")
 
     text = normalise_newlines(text)
-    return Article(
+    article = Article(
         id=make_id(text, None if given_id is None else str(given_id)),
         text=text,
         source=path if line is None else f"{path}:{line}",
         meta=_extra_fields(record, {"id", text_key, title_key, *STRING_KEYS}),
         **fields,
     )
+    return date_article(article, path)
 
 
 def _nested_deeper_than(value: Any, limit: int) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from kg import plugins
+from kg.dates import check
 from kg.model import Article, Skipped
 from kg.readers.article import (
     DEFAULT_MAX_BYTES,
@@ -52,6 +53,7 @@ def read(
     max_chars: int | None = DEFAULT_MAX_CHARS,
     stdin: IO[str] | None = None,
     exclude: Iterable[str | os.PathLike[str]] = (),
+    date: str | None = None,
 ) -> Iterator[Article | Skipped]:
     """Yield an Article for each readable article and a Skipped for each input that isn't.
 
@@ -61,8 +63,11 @@ def read(
     read one at a time and results yielded as they come. An article over
     *max_chars* characters (title and text; None: no limit) or with an id
     already read in this call is a Skipped. Directories in *exclude* (the store being built, when it
-    lies inside an input directory) are not walked into.
+    lies inside an input directory) are not walked into. *date* (ISO 8601) is the date of every article that
+    has none of its own (:mod:`kg.readers.dating`).
     """
+    if date is not None:
+        date = check(date)
     if isinstance(inputs, (str, os.PathLike)):  # read("a.txt") means one input, not 5
         inputs = [inputs]
     skip = frozenset(k for k in (_file_key(os.fspath(d)) for d in exclude) if isinstance(k, tuple))
@@ -75,7 +80,11 @@ def read(
         else:
             results = _read_input(item, max_bytes, seen, skip)
         for result in results:
-            yield _admit(result, max_chars, first_at)
+            result = _admit(result, max_chars, first_at)
+            if date and isinstance(result, Article) and not result.date:
+                result.date = date
+                result.meta["date_from"] = "batch"
+            yield result
 
 
 def _read_input(item: str, max_bytes: int, seen: set[Any], skip: frozenset = frozenset()) -> Iterator[Result]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from kg.model import Article, Skipped
 from kg.readers.article import DEFAULT_MAX_BYTES, Result, make_id, normalise_newlines
+from kg.readers.dating import date_article
 from kg.readers.decode import _encoding_meta, _never_raises, _read_decoded
 
 if TYPE_CHECKING:
@@ -75,12 +76,14 @@ def read_html(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     if not found or not found["text"].strip():
         yield Skipped(source, "no article text found in HTML")
         return
-    yield Article(
-        id=make_id(found["text"]),
-        text=found["text"],
-        title=found["title"] or None,
-        date=found["date"] or None,
-        url=found["url"] or None,
-        source=source,
-        meta={**found["meta"], **_encoding_meta(encoding)},
+    yield date_article(
+        Article(
+            id=make_id(found["text"]),
+            text=found["text"],
+            title=found["title"] or None,
+            date=found["date"] or None,
+            url=found["url"] or None,
+            source=source,
+            meta={**found["meta"], **_encoding_meta(encoding)},
+        )
     )

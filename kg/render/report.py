@@ -5,20 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.analyse.graph import actor_graph
-from kg.render.tables import table
+from kg.render.tables import table, text
 from kg.schema import queries
 from kg.stores.base import Result
 
 EXAMPLE_QUERY = "positions-held"
 
 
+def _named(store, name: str) -> tuple[str, str]:
+    """The named query ``name`` in the store's language, as run and as shown: (text, language name)."""
+    if getattr(store, "language", "sparql") == "cypher":
+        return queries.named(name, "cypher"), "Cypher"
+    return queries.with_prefixes(queries.named(name)), "SPARQL"
+
+
 def report(store, *, top: int = 10, examples: int = 6) -> str:
+    """The short text report: the store's counts, the top actors, example relations with their sentences
+    and the example named query, in the store's query language (the same answers on every store)."""
     s = store.stats()
+    counts = ("articles", "entities", "relations", "quotes")
     lines = [
         "# kg report",
         "",
-        f"articles {s['articles']}  entities {s['entities']}  relations {s['relations']}  "
-        f"quotes {s['quotes']}  quads {s['quads']}",
+        "  ".join(
+            f"{k} {v}" for k, v in [*((k, s[k]) for k in counts), *((k, v) for k, v in s.items() if k not in counts)]
+        ),
         "",
     ]
     G = actor_graph(store)
@@ -35,7 +46,7 @@ def report(store, *, top: int = 10, examples: int = 6) -> str:
         )
     )
     lines += ["", "## Example triples with their source sentences", ""]
-    ev = store.query(queries.with_prefixes(queries.named("relations-with-evidence"))).dicts()
+    ev = store.query(_named(store, "relations-with-evidence")[0]).dicts()
     seen, shown = set(), 0
     for r in sorted(ev, key=lambda r: (-r["confidence"], r["relation"])):
         key = (r["subject"], r["relation"], r["object"])
@@ -47,9 +58,10 @@ def report(store, *, top: int = 10, examples: int = 6) -> str:
         shown += 1
         if shown >= examples:
             break
-    q = queries.named(EXAMPLE_QUERY)
-    lines += ["", f"## SPARQL: {EXAMPLE_QUERY}", "", q.strip(), ""]
-    res = store.query(queries.with_prefixes(q))
+    q, language = _named(store, EXAMPLE_QUERY)
+    shown_q = queries.named(EXAMPLE_QUERY, "cypher" if language == "Cypher" else "rq")
+    lines += ["", f"## {language}: {EXAMPLE_QUERY}", "", shown_q.strip(), ""]
+    res = store.query(q)
     res.rows = res.rows[:top]
     lines.append(table(res, 110))
     return "\n".join(lines)
@@ -199,7 +211,7 @@ def _pictures(data: dict, folder, stem: str) -> dict[str, Path]:
 
 
 def _md_cell(v) -> str:
-    return " ".join(str("" if v is None else v).split()).replace("|", "\\|")
+    return " ".join(text(v).split()).replace("|", "\\|")
 
 
 def to_markdown(data: dict, pictures: dict, title: str) -> str:
@@ -227,7 +239,7 @@ def to_html(data: dict, pictures: dict, title: str) -> str:
     import base64
     import html
 
-    esc = lambda v: html.escape(str("" if v is None else v))  # noqa: E731
+    esc = lambda v: html.escape(text(v))  # noqa: E731
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -1,4 +1,13 @@
-"""Render a :class:`~kg.stores.base.Result` as a table, JSON or CSV (like sqlite-utils)."""
+"""Render a :class:`~kg.stores.base.Result` as a table, JSON or CSV (like sqlite-utils).
+
+Lists are JSON arrays in JSON; in a table or CSV cell their items are joined by :data:`LIST_SEPARATOR`
+(``"; "``), and a dict in a cell is written as JSON (docs/formats.md).
+
+>>> print(to_csv(Result(["name", "aliases"], [["Keir Starmer", ["Keir", "Starmer"]]])))
+name,aliases
+Keir Starmer,Keir; Starmer
+<BLANKLINE>
+"""
 
 from __future__ import annotations
 
@@ -9,9 +18,22 @@ import shutil
 
 from kg.stores.base import Result
 
+LIST_SEPARATOR = "; "
+
+
+def text(v) -> str:
+    """A cell's value as text: lists joined by :data:`LIST_SEPARATOR`, dicts as JSON."""
+    if v is None:
+        return ""
+    if isinstance(v, (list, tuple)):
+        return LIST_SEPARATOR.join(text(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return str(v)
+
 
 def _cell(v, width: int | None = None) -> str:
-    s = "" if v is None else str(v)
+    s = text(v)
     s = " ".join(s.split())
     if width and len(s) > width:
         s = s[: width - 1] + "…"
@@ -40,7 +62,7 @@ def to_csv(result: Result) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(result.columns)
-    w.writerows(result.rows)
+    w.writerows([[text(v) for v in r] for r in result.rows])
     return buf.getvalue()
 
 

@@ -10,14 +10,19 @@ articles this stage does, using
   remembers how names resolved (acronyms and short forms of organisations too),
 - the curation file (:mod:`kg.resolve.curation`), whose merges and splits always win.
 
-Rules, in order: titles are stripped ("Sir Keir Starmer", "Mr Starmer"); a full
+Rules, in order: titles and post-nominal letters are stripped ("Sir Keir Starmer",
+"Mr Starmer", "Philippe Sands QC"), and so is a role or an organisation's name the
+model put before a name ("Backbencher Stephen Pound", "Unison Dave Prentis"); a full
 name resolves to a known full name with the same surname and a compatible first
 name (equal, an initial, or close by rapidfuzz: "Volodymyr Zelenskyy" ->
 "Volodymyr Zelensky"), never across different first names (David Miliband and
 Ed Miliband stay two people); a bare surname resolves only when exactly one known
-full name has it (two known Milibands: "Miliband" stays unresolved); other
-types resolve through the alias table. Ids stay :func:`kg.schema.ids.entity_id` of the
-canonical name, so they are stable.
+full name has it (two known Milibands: "Miliband" stays unresolved); a knight
+named by title and first name ("Sir Alan") resolves to the one person of that
+first name the article names ("Sir Alan Budd"), else to the one knight of that
+first name known, and is otherwise "Sir Alan", never a surname "Alan"; a royal
+keeps the title ("Prince Harry"); other types resolve through the alias table.
+Ids stay :func:`kg.schema.ids.entity_id` of the canonical name, so they are stable.
 
 Mentions, relation subjects/objects, quote speakers and ``about`` lists are all
 rewritten together. An article whose resolution changed since it was loaded is
@@ -44,13 +49,26 @@ from pathlib import Path
 from kg.model import Article, ArticleGraph, Entity, content_hash
 from kg.resolve.atomic import write_atomic
 from kg.resolve.curation import Curation
-from kg.resolve.names import FUZZ, close_lengths, first_compatible, is_peer, person_name, sex
+from kg.resolve.names import (
+    FUZZ,
+    KNIGHTHOOD,
+    close_lengths,
+    first_compatible,
+    first_name_ref,
+    is_first_name,
+    is_peer,
+    knight_first_name,
+    person_name,
+    sex,
+)
 from kg.schema import catalogue, ids
 
 log = logging.getLogger("kg")
 
 ALIASES_FILE = "aliases.json"
 _NAME_TYPES = ("Person",)
+# the types of a known name that, before a person's name, is no first name ("Unison Dave Prentis")
+_OTHER_TYPES = ("Organization", "GPE", "Group", "Media", "Location")
 # articles a bare surname waits for its full name before it is loaded (Resolver.stream): a longer wait
 # means fewer articles loaded twice, but those still waiting when the input ends are loaded after the NLP
 # has finished
@@ -91,6 +109,7 @@ class Resolver:
         self._surnames: dict[int, list[str]] = defaultdict(list)  # the keys of _by_surname by length
         self._close: dict[str, tuple[dict[int, int], list[str]]] = {}  # surname -> (compared per length, close ones)
         self.offices: dict[str, set[str]] = defaultdict(set)  # person id -> office ids held
+        self.knights: dict[str, set[str]] = defaultdict(set)  # first name -> ids of known "Sir <first> <surname>"
         self.revised = 0  # articles stream() yielded a second time, resolved anew at the end
         if self.path and self.path.exists():
             self._load_table(self.path)
@@ -105,6 +124,8 @@ class Resolver:
             self.names.setdefault(i, (name, type_))
         self.aliases.update(data.get("aliases", {}))
         self.ambiguous.update(data.get("ambiguous", []))
+        for first, pids in data.get("knights", {}).items():
+            self.knights[first].update(pids)
 
     def save(self, path: str | Path | None = None) -> Path | None:
         """Write the alias table (people, names, aliases) to ``path`` or where it was read from."""
@@ -117,6 +138,7 @@ class Resolver:
             "names": {k: list(v) for k, v in sorted(self.names.items())},
             "aliases": dict(sorted(self.aliases.items())),
             "ambiguous": sorted(self.ambiguous),
+            "knights": {k: sorted(v) for k, v in sorted(self.knights.items())},
         }
         write_atomic(p, json.dumps(data, ensure_ascii=False, indent=1))
         return p
@@ -132,7 +154,7 @@ class Resolver:
         pid = ids.entity_id(clean, "Person")  # "Sir Keir Starmer" is known as person/keir-starmer
         if pid in self.people or self.curation.target(pid) != pid or self.curation.target(entity_id) != entity_id:
             return  # known already, or merged away by the user: not a target
-        if self.candidates(clean):
+        if self.prefixed(clean.split()) or self.candidates(clean):
             return  # a variant of a known name ("Donald J. Trump" after "Donald Trump")
         self.people[pid] = clean
         self.names[pid] = (clean, "Person")
@@ -142,6 +164,18 @@ class Resolver:
         if surname not in self._by_surname:
             self._surnames[len(surname)].append(surname)
         self._by_surname[surname].add(pid)
+
+    def learn_knight(self, e: Entity) -> None:
+        """Know a person named as a knight or dame with their full name ("Sir Alan Budd")."""
+        if e.type != "Person":
+            return
+        for form in (e.name, *e.aliases):
+            first = knight_first_name(form)
+            if first is None:
+                continue
+            pid = e.id if e.id in self.people else ids.entity_id(person_name(e.name), "Person")
+            if pid in self.people and self.people[pid].split()[0].casefold() == first.casefold():
+                self.knights[first.casefold()].add(pid)
 
     def learn_alias(self, type_: str, alias: str, entity_id: str) -> None:
         key = f"{type_}|{alias.casefold()}"
@@ -177,6 +211,7 @@ class Resolver:
                 self.offices[r.subject].add(r.object)
         for e in g.entities:
             self.learn_name(e.id, e.name, e.type)
+            self.learn_knight(e)
             if e.type not in _NAME_TYPES and e.type not in ("Quantity", "Office"):
                 for a in e.aliases:
                     if a and a.casefold() != e.name.casefold():
@@ -199,6 +234,8 @@ class Resolver:
         exact = ids.entity_id(clean, "Person")
         if exact in self.people:
             return [exact]
+        if self.prefixed(words):
+            return self.candidates(" ".join(words[1:]))
         if len(words) == 1:
             return sorted(self._by_surname.get(words[0].casefold(), ()))
         first = words[0]
@@ -209,6 +246,14 @@ class Resolver:
                 if first_compatible(first, known[0]):
                     out.add(pid)
         return sorted(out)
+
+    def prefixed(self, words: list[str]) -> bool:
+        """Whether the first of three or more words is no given name but a word the model put before one:
+        a role or a known organisation ("Backbencher Stephen Pound", "Unison Dave Prentis"); such a name
+        is the rest's, never a person of its own."""
+        if len(words) < 3 or is_first_name(words[0]):
+            return False
+        return is_first_name(words[1]) or any(ids.entity_id(words[0], t) in self.names for t in _OTHER_TYPES)
 
     def _close_surnames(self, surname: str) -> list[str]:
         """The known surnames equal or close to ``surname``. Only surnames of a length that can score
@@ -228,9 +273,13 @@ class Resolver:
                 compared[n] = len(known)
         return close
 
-    def target(self, e: Entity, offices: set[str] | None = None) -> tuple[str, str, str]:
+    def target(
+        self, e: Entity, offices: set[str] | None = None, present: set[str] | None = None
+    ) -> tuple[str, str, str]:
         """(id, name, type) that entity ``e`` resolves to. ``offices``: the posts ``e`` holds in its
-        article, which pick among several known people with its surname ("Blair", Prime Minister)."""
+        article, which pick among several known people with its surname ("Blair", Prime Minister);
+        ``present``: the known people its article names in full, who pick next ("Mr MacDonald" in an
+        article on Ian MacDonald, with Ken Macdonald known from another)."""
         cur = self.curation
         tid, tname, ttype = e.id, e.name, e.type
         if cur.target(e.id) != e.id:
@@ -244,6 +293,8 @@ class Resolver:
                     c = [p for p in c if sex([self.people.get(p, "")]) in (None, known)]
                 if len(c) > 1 and offices:
                     c = [p for p in c if self.offices.get(p, set()) & offices] or c
+                if len(c) > 1 and present:
+                    c = [p for p in c if p in present] or c
                 if len(c) == 1:
                     found = c[0]
                 elif not c:
@@ -265,11 +316,41 @@ class Resolver:
             name, type_ = self.people[tid], "Person"
         return tid, name or tname, type_ or _type_of_id(tid) or ttype
 
+    def titled(self, g: ArticleGraph) -> dict[str, tuple[tuple[str, str, str], bool]]:
+        """entity id -> (its target, whether a full name settled it) for the people ``g`` names by a
+        title and first name ("Sir Alan", "Prince Harry"; see the module docstring)."""
+        full = [x for x in g.entities if x.type == "Person" and len(person_name(x.name).split()) > 1]
+        out: dict[str, tuple[tuple[str, str, str], bool]] = {}
+        for e in g.entities:
+            ref = first_name_ref(e.name, e.aliases) if e.type == "Person" else None
+            if ref is None or self.curation.target(e.id) != e.id:
+                continue
+            title, first = ref
+            if title.casefold() in KNIGHTHOOD:
+                same = [x for x in full if person_name(x.name).split()[0].casefold() == first.casefold()]
+                knighted = [x for x in same if any(knight_first_name(a) for a in (x.name, *x.aliases))]
+                if len(knighted) == 1 or (len(same) == 1 and not knighted):
+                    out[e.id] = self.target((knighted or same)[0]), True
+                    continue
+                known = sorted(self.knights.get(first.casefold(), ()))
+                if len(known) == 1 and not same:
+                    out[e.id] = (known[0], self.people[known[0]], "Person"), True
+                    continue
+            name = f"{title} {first}"
+            out[e.id] = (
+                (self.curation.target(ids.entity_id(name, "Person")), name, "Person"),
+                title.casefold() not in KNIGHTHOOD,
+            )
+        return out
+
     def pending(self, g: ArticleGraph) -> bool:
-        """Whether ``g`` has a bare person surname no known full name explains yet (resolve it later)."""
-        return any(
+        """Whether ``g`` has a bare person surname, a knight named by first name ("Sir Alan") or a name
+        behind a role word (:meth:`prefixed`) that no known full name explains yet (resolve it later)."""
+        titled = self.titled(g)
+        return any(not settled for _, settled in titled.values()) or any(
             e.type == "Person"
-            and len(person_name(e.name).split()) == 1
+            and e.id not in titled
+            and (len(person_name(e.name).split()) == 1 or self.prefixed(person_name(e.name).split()))
             and not self.candidates(e.name)
             and self.curation.target(e.id) == e.id
             for e in g.entities
@@ -285,12 +366,22 @@ class Resolver:
         for r in g.relations:
             if r.predicate == "holds_position":
                 held[r.subject].add(r.object)
+        titled = self.titled(g)
+        present = {
+            p
+            for x in g.entities
+            if x.type == "Person" and len(person_name(x.name).split()) > 1
+            for p in self.candidates(x.name)
+        }
         for e in g.entities:
-            tid, tname, ttype = self.target(e, held.get(e.id))
+            tid, tname, ttype = titled[e.id][0] if e.id in titled else self.target(e, held.get(e.id), present)
             mapping[e.id] = tid
             ent = merged.get(tid)
             if ent is None:
-                ent = merged[tid] = Entity(id=tid, name=tname, type=ttype, aliases=[])
+                ent = merged[tid] = Entity(id=tid, name=tname, type=ttype, aliases=[], attrs=dict(e.attrs))
+            else:
+                for k, v in e.attrs.items():  # what the knowledge base says: the first entity's, then gaps filled
+                    ent.attrs.setdefault(k, v)
             for a in [*e.aliases, e.name]:
                 if a and a != ent.name and a not in ent.aliases:
                     ent.aliases.append(a)
@@ -339,6 +430,7 @@ class Resolver:
             for e in g.entities:  # full names are knowledge whatever the order
                 if e.type == "Person":
                     self.learn_name(e.id, e.name, e.type)
+                    self.learn_knight(e)
             if self.pending(g):
                 waiting.append((k, g))
             else:

@@ -209,6 +209,12 @@ def _check(cat: Catalogue) -> None:
     for r in (*cat.relations.values(), *cat.structural.values()):
         if not re.fullmatch(r"[A-Z][A-Z_]*", r.label):
             raise CatalogueError(f"relation {r.name}: label {r.label!r} must be UPPER_SNAKE")
+        if r.label != r.name.upper():
+            raise CatalogueError(f"relation {r.name}: label {r.label!r} must be its name in UPPER_SNAKE")
+        local = r.rdf.partition(":")[2]
+        camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), r.name)
+        if r.rdf.startswith("kg:") and local != camel:
+            raise CatalogueError(f"relation {r.name}: RDF property {r.rdf!r} must be kg:{camel}")
         if r.label in seen_labels:
             raise CatalogueError(f"relation {r.name}: label {r.label} already used by {seen_labels[r.label]}")
         seen_labels[r.label] = r.name

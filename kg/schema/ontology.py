@@ -85,11 +85,29 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
     "modality": (("Assertion",), "xsd:string", None, "asserted, intent, possible, obligation or reported."),
     "eventDate": (
         ("Assertion",),
-        "xsd:string",
+        "rdfs:Literal",
         None,
-        "When the relation took place, as ISO 8601 of the precision the "
-        "text gives (day 2025-02-28, week 2025-W09, month 2025-02 or year 2025): the sentence's date "
-        "phrase anchored on the article's date (kg/dates.py).",
+        "When the relation took place, of the precision the text gives: an xsd:date (2025-02-28), "
+        "xsd:gYearMonth (2025-02) or xsd:gYear (2025), or an ISO 8601 week as a string (2025-W09); the "
+        "sentence's date phrase anchored on the article's date (kg/nlp/dates.py).",
+    ),
+    "eventStart": (
+        ("Assertion",),
+        "xsd:date",
+        None,
+        "The first day of the kg:eventDate period (the day itself for a day), for comparing dates.",
+    ),
+    "eventEnd": (
+        ("Assertion",),
+        "xsd:date",
+        None,
+        "The last day of the kg:eventDate period (the day itself for a day), for comparing dates.",
+    ),
+    "publishedAt": (
+        ("Article",),
+        "xsd:dateTime",
+        None,
+        "When the article was published, where its source gives a time (schema:datePublished is the day).",
     ),
     "status": (
         ("Assertion",),
@@ -99,6 +117,22 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         "hypothetical (a condition, a wish or a possibility), as the sentence tells it.",
     ),
     "cue": (("Quote",), "xsd:string", None, "The speech verb or cue that introduced the quote."),
+    "kbId": ((), "xsd:string", None, "The actor's id in kg's actor knowledge base (a Phoenix actor dictionary id)."),
+    "countryCode": ((), "xsd:string", None, "The actor's CAMEO country code (GBR; an IGO's: UNO, EUR)."),
+    "roleCode": (
+        (),
+        "xsd:string",
+        None,
+        "The actor's CAMEO role code (GOV, OPP, MIL, COP, REB, ...) as of the date of the article that says it.",
+    ),
+    "agentCode": ((), "xsd:string", None, "The agents-dictionary code of a common-noun actor (British police: COP)."),
+    "kbRole": (
+        (),
+        "xsd:string",
+        None,
+        "A dated role from the actor dictionary, not read in the text: CAMEO code and ISO 8601 interval "
+        "(GBRGOV 1997-05-02/2007-06-27; .. when open; the code alone when undated).",
+    ),
     "quoteKind": (("Quote",), "xsd:string", None, "direct or reported speech."),
 }
 
@@ -224,7 +258,7 @@ def context(cat: catalogue.Catalogue | None = None) -> dict:
             "altLabel": "skos:altLabel",
             "headline": "schema:headline",
             "text": "schema:text",
-            "datePublished": "schema:datePublished",
+            "datePublished": {"@id": "schema:datePublished", "@type": "xsd:date"},
             "url": "schema:url",
             "mentions": {"@id": "schema:mentions", "@type": "@id"},
             "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
@@ -239,7 +273,8 @@ def context(cat: catalogue.Catalogue | None = None) -> dict:
         if cat.expand(r.rdf).startswith(kg):
             ctx[r.rdf.split(":", 1)[1]] = {"@id": r.rdf, "@type": "@id"}
     for local, (_, rng, _, _) in DATATYPE_PROPERTIES.items():
-        ctx[local] = {"@id": f"kg:{local}"} if rng == "xsd:string" else {"@id": f"kg:{local}", "@type": rng}
+        plain = rng in ("xsd:string", "rdfs:Literal")  # a literal of whichever type it has
+        ctx[local] = {"@id": f"kg:{local}"} if plain else {"@id": f"kg:{local}", "@type": rng}
     return {"@context": ctx}
 
 

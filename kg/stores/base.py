@@ -12,8 +12,10 @@ and the reads the analyses need (``actor_rows``, ``aliases``), so no analysis br
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +81,15 @@ class Store:
         """entity id -> the other names articles used for it."""
         raise NotImplementedError
 
+    def kb_roles(self) -> dict[str, dict[str, Any]]:
+        """entity id -> {"label", "kb", "country", "roles"} for entities linked to the actor knowledge base."""
+        raise NotImplementedError
+
+    def set_entity_properties(self, rows: list[dict[str, Any]]) -> int:
+        """Set properties on entity nodes: rows ``{"id": entity id, "properties": {...}}``; returns how many
+        entities were found. Only stores with property-carrying nodes (Neo4j) implement it."""
+        raise StoreError(f"the {self.name} store cannot hold properties written onto its nodes; use a Neo4j store")
+
     def close(self) -> None:  # pragma: no cover - trivial default
         pass
 
@@ -98,13 +109,54 @@ def default_location() -> str:
     return os.environ.get("KG_STORE") or DEFAULT_LOCATION
 
 
-_USERINFO = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@:\s]*)(:[^/@\s]*)?@")
+# userinfo runs to the authority's last "@" (a password may hold an unencoded "@"); the authority ends at "/?#"
+_USERINFO = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#@:\s]*)(:[^/?#\s]*)?@(?=[^/?#@\s]*(?:[/?#\s]|$))")
+_SECRET_PARAM = re.compile(
+    r"([?&;](?:password|passwd|pwd|pass|secret|token|access_token|api[_-]?key|apikey|auth)=)[^&#\s]*", re.IGNORECASE
+)
+SECRET_ENV = ("NEO4J_PASSWORD", "KG_SPARQL_PASSWORD")  # environment variables whose values are never shown
+_MIN_SECRET = 4  # a shorter value would mask ordinary words in messages
 
 
 def redact(location: str | os.PathLike[str]) -> str:
     """``location`` (or any text holding URIs) with every password in it replaced by ``***``, fit for
-    messages and logs."""
-    return _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}{':***' if m.group(3) else ''}@", os.fspath(location))
+    messages and logs: the password of a URI's userinfo, secret query parameters (``?password=``,
+    ``&token=``...) and the values of the password environment variables (:data:`SECRET_ENV`).
+
+    >>> redact("http://admin:p@ss@host:3030/ds?password=x&graph=g")
+    'http://admin:***@host:3030/ds?password=***&graph=g'
+    """
+    text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}{':***' if m.group(3) else ''}@", os.fspath(location))
+    text = _SECRET_PARAM.sub(r"\1***", text)
+    for name in SECRET_ENV:
+        secret = os.environ.get(name) or ""
+        if len(secret) >= _MIN_SECRET:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _redacting_factory(make: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: logging would print the raw arguments, so they are dropped
+            message = f"{record.msg} (arguments not shown: they do not fit the message)"
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
+        return record
+
+    factory.redacting = True  # type: ignore[attr-defined]
+    return factory
+
+
+def redact_logs() -> None:
+    """Pass every log record of this process (kg's and its libraries') through :func:`redact`, whichever
+    handler prints it."""
+    current = logging.getLogRecordFactory()
+    if not getattr(current, "redacting", False):
+        logging.setLogRecordFactory(_redacting_factory(current))
 
 
 def scheme(location: str) -> str | None:

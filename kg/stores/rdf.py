@@ -9,6 +9,12 @@ Every extracted relation is written twice: as a direct triple
 (``:healey kg:holdsPosition :defence-secretary``) for simple queries, and as a
 reified ``kg:Assertion`` (rdf:subject/predicate/object) carrying its evidence
 and ``prov:wasDerivedFrom`` the article.
+
+Dates are typed: ``schema:datePublished`` is the article's day (``xsd:date``; ``kg:publishedAt`` the
+``xsd:dateTime`` when the source gives a time); ``kg:eventDate`` has the precision the text gives
+(``xsd:date``, ``xsd:gYearMonth``, ``xsd:gYear``, or an ISO week as a string) and ``kg:eventStart`` /
+``kg:eventEnd`` are the first and last day of that period, so ``FILTER(?start >= "2025-03-01"^^xsd:date)``
+compares dates of every precision.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg import dates
+from kg.kb.table import kb_role
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 
@@ -60,6 +68,9 @@ def terms(path=catalogue.CATALOGUE_PATH) -> Terms:
 
 
 _BOOLEAN, _INTEGER, _DOUBLE = (NamedNode(XSD + n) for n in ("boolean", "integer", "double"))
+_DATE, _DATETIME, _STRING = (NamedNode(XSD + n) for n in ("date", "dateTime", "string"))
+# an event date's datatype by its precision; XSD has no week type, so a week stays a string
+_EVENT_TYPES = {"day": _DATE, "month": NamedNode(XSD + "gYearMonth"), "year": NamedNode(XSD + "gYear")}
 
 
 def _lit(value) -> Literal:
@@ -75,6 +86,9 @@ def _lit(value) -> Literal:
 def _clean(text: str) -> str:
     # RDF literals cannot hold lone surrogates; control characters are kept.
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+_KB_PROPS = (("kb", "kbId"), ("country", "countryCode"), ("role", "roleCode"), ("agent", "agentCode"))
 
 
 def hash_quad(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> Quad:
@@ -106,8 +120,12 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         out.append(hash_quad(g, base))
     if a.title:
         add(art, t.headline, _lit(_clean(a.title)))
-    if a.date:
-        add(art, t.date, _lit(_clean(a.date)))
+    day = dates.day_of(a.date)
+    if day:
+        add(art, t.date, Literal(day.isoformat(), datatype=_DATE))
+    when = dates.datetime_of(a.date)
+    if when:
+        add(art, t.kgp("publishedAt"), Literal(when.isoformat(), datatype=_DATETIME))
     if a.url:
         add(art, t.url, _lit(_clean(a.url)))
     if a.source:
@@ -121,6 +139,11 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         add(n, t.kgp("entityId"), _lit(_clean(e.id)))
         for alias in e.aliases:
             add(n, t.alt_label, _lit(_clean(alias)))
+        for key, local in _KB_PROPS:
+            if e.attrs.get(key):
+                add(n, t.kgp(local), _lit(_clean(str(e.attrs[key]))))
+        for role in e.attrs.get("roles") or ():
+            add(n, t.kgp("kbRole"), _lit(kb_role(role)))
         add(art, t.props["mentions"], n)
 
     for i, r in enumerate(g.relations):
@@ -140,15 +163,28 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         add(asn, t.kgp("confidence"), _lit(float(r.confidence)))
         add(asn, t.kgp("extractor"), _lit(ev.extractor))
         add(asn, t.kgp("modality"), _lit(r.modality))
-        if r.attrs.get("date"):
-            add(asn, t.kgp("eventDate"), _lit(str(r.attrs["date"])))
+        span = dates.period(r.attrs.get("date") or "")
+        if span:
+            value = str(r.attrs["date"])
+            add(
+                asn,
+                t.kgp("eventDate"),
+                Literal(value, datatype=_EVENT_TYPES.get(dates.precision(value) or "", _STRING)),
+            )
+            add(asn, t.kgp("eventStart"), Literal(span[0], datatype=_DATE))
+            add(asn, t.kgp("eventEnd"), Literal(span[1], datatype=_DATE))
         if r.attrs.get("status"):
             add(asn, t.kgp("status"), _lit(str(r.attrs["status"])))
         add(asn, t.derived, art)
 
+    seen: set[NamedNode] = set()
     for q in g.quotes:
         ev = q.evidence
         qn = NamedNode(ids.entity_iri(ids.quote_id(a.id, ev.start, ev.end), base))
+        if qn in seen:  # two quotes at one span are one Quote, described by the first (as in Neo4j)
+            _quote_links(add, t, node, q, qn)
+            continue
+        seen.add(qn)
         add(qn, t.type, t.classes["Quote"])
         add(qn, t.text, _lit(_clean(q.text)))
         add(qn, t.kgp("cue"), _lit(q.cue))
@@ -158,9 +194,14 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         add(qn, t.kgp("end"), _lit(ev.end))
         add(qn, t.kgp("confidence"), _lit(float(q.confidence)))
         add(qn, t.props["quoted_in"], art)
-        if q.speaker in node:
-            add(node[q.speaker], t.props["said"], qn)
-        for about in q.about:
-            if about in node:
-                add(qn, t.props["about"], node[about])
+        _quote_links(add, t, node, q, qn)
     return out
+
+
+def _quote_links(add, t: Terms, node: dict, q, qn: NamedNode) -> None:
+    """The quote's speaker and the entities it is about."""
+    if q.speaker in node:
+        add(node[q.speaker], t.props["said"], qn)
+    for about in q.about:
+        if about in node:
+            add(qn, t.props["about"], node[about])

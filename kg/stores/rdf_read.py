@@ -105,6 +105,25 @@ def aliases(store) -> dict[str, set[str]]:
     return out
 
 
+def kb_roles(store) -> dict[str, dict]:
+    """entity id -> {"label", "kb", "country", "roles"} for entities linked to the actor knowledge base
+    (``kg:kbId``; roles: the ``kg:kbRole`` literals)."""
+    cat = catalogue.load()
+    kg, rdfs = cat.namespaces["kg"], cat.namespaces["rdfs"]
+    out: dict[str, dict] = {}
+    for r in _rows(
+        store,
+        f"""SELECT DISTINCT ?id ?label ?kb ?country ?role WHERE {{ GRAPH ?g {{
+            ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; <{kg}kbId> ?kb .
+            OPTIONAL {{ ?e <{kg}countryCode> ?country }} OPTIONAL {{ ?e <{kg}kbRole> ?role }} }} }}""",
+    ):
+        row = out.setdefault(r["id"], {"label": r["label"], "kb": r["kb"], "country": r.get("country"), "roles": []})
+        row["label"] = min(row["label"], r["label"])
+        if r.get("role") and r["role"] not in row["roles"]:
+            row["roles"].append(r["role"])
+    return out
+
+
 class RdfReading:
     """The analysis reads of an RDF store, as methods (mixed into the RDF stores)."""
 
@@ -115,3 +134,6 @@ class RdfReading:
 
     def aliases(self) -> dict[str, set[str]]:
         return aliases(self)
+
+    def kb_roles(self) -> dict[str, dict]:
+        return kb_roles(self)

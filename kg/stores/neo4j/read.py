@@ -2,8 +2,8 @@
 
 The graph is read as the Neo4j loader writes it (see :mod:`kg.stores.neo4j.rows`):
 ``(:Entity {id, name, type})`` nodes, ``(:Article {id, date})-[:MENTIONS]->(:Entity)``, and one
-``(:Assertion {id, article_id, subject, predicate, object, sentence, confidence})`` node per piece
-of evidence. Only the store's public ``query`` method is used; labels and relationship types come
+``(:Assertion {id, article_id, subject, predicate, object, sentence, confidence})-[:IN_ARTICLE]->(:Article)``
+node per piece of evidence. Only the store's public ``query`` method is used; labels and relationship types come
 from the catalogue (:func:`kg.stores.neo4j.rows.names`), never from data.
 
 >>> from kg.stores import open_store                               # doctest: +SKIP
@@ -27,7 +27,7 @@ def neo4j_source(store) -> dict:
     )
     counts = store.query(f"""MATCH (a:{art})-[:{mentions}]->(e:{ent})
         RETURN e.id AS id, count(DISTINCT a) AS n, min(a.date) AS first, max(a.date) AS last""").dicts()
-    assertions = store.query(f"""MATCH (x:{asn}) OPTIONAL MATCH (a:{art} {{id: x.article_id}})
+    assertions = store.query(f"""MATCH (x:{asn}) OPTIONAL MATCH (x)-[:{label(n.in_article, rel=True)}]->(a:{art})
         RETURN x.id AS x, x.subject AS s, x.predicate AS p, x.object AS o, x.confidence AS c,
                x.article_id AS aid, a.date AS date, x.sentence AS sentence, x.start AS start, x.end AS end,
                x.modality AS modality, x.status AS status""").dicts()
@@ -37,6 +37,14 @@ def neo4j_source(store) -> dict:
         "dates": {r["id"]: (r["first"], r["last"]) for r in counts if r["first"] is not None},
         "assertions": assertions,
     }
+
+
+def neo4j_kb_roles(store) -> dict[str, dict]:
+    """entity id -> {"label", "kb", "country", "roles"} for entities linked to the actor knowledge base."""
+    rows = store.query(f"""MATCH (e:{label(ENTITY)}) WHERE e.kb IS NOT NULL
+        RETURN e.id AS id, e.name AS label, e.kb AS kb, e.country AS country,
+        coalesce(e.kbRoles, []) AS roles""").dicts()
+    return {r["id"]: {**r, "roles": list(r["roles"])} for r in rows}
 
 
 def neo4j_aliases(store) -> dict[str, set[str]]:

@@ -7,22 +7,31 @@ those come from the catalogue and pass :func:`label` first.
 
 The graph written (see :mod:`kg.stores.neo4j.store` for how it is replaced):
 
-- ``(:Article {id, title, date, url, source, contentHash})``
-- ``(:Entity:<catalogue label> {id, name, type})``, one node per entity id;
+- ``(:Article {id, title, date, publishedAt, url, source, contentHash})``: ``date`` a Neo4j ``Date`` (the
+  day), ``publishedAt`` a ``DateTime`` where the source gives a time
+- ``(:Entity:<catalogue label> {id, name, type[, kb, country, agent, kbRoles]})``, one node per entity id
+  (the knowledge base's id, country, agent code and dated roles, the first article's);
   ``name`` is the smallest of the names the articles that mention it give (in
   Cypher's string order, :func:`cypher_order`), as the embedded store's
   analyses pick the smallest label
-- ``(:Article)-[:MENTIONS {aliases, name}]->(:Entity)``, aliases and name as
+- ``(:Article)-[:MENTIONS {aliases, name[, role]}]->(:Entity)``, aliases, name and knowledge-base role as
   used by that article
-- ``(:Assertion {id, article_id, subject, predicate, object, sentence, start,
-  end, confidence, extractor, modality, negated[, eventDate, status]})``, one per extracted relation
-  (the evidence; same ids as the RDF store's ``kg:Assertion``)
-- ``(:Entity)-[:<catalogue type> {evidence, confidence, articles,
+- ``(:Assertion {id, key, article_id, subject, predicate, object, sentence, start,
+  end, confidence, extractor, modality, negated[, eventDate, eventStart, eventEnd, status]})``, one per
+  extracted relation (the evidence; same ids as the RDF store's ``kg:Assertion``), with
+  ``-[:SUBJECT]->(:Entity)``, ``-[:OBJECT]->(:Entity)`` and ``-[:IN_ARTICLE]->(:Article)``
+  (``rdf:subject``, ``rdf:object`` and ``prov:wasDerivedFrom`` in RDF); ``eventDate`` is the ISO
+  text of the precision the sentence gives (2025-02-28, 2025-W09, 2025-02, 2025), ``eventStart`` and
+  ``eventEnd`` the first and last day of that period as ``Date`` values
+- ``(:Entity)-[:<catalogue type> {key, evidence, confidence, articles,
   articleEvidence, articleConfidence}]->(:Entity)``, ONE relationship per
-  (subject, type, object), aggregated over articles: ``articles`` are the
-  supporting article ids, sorted; ``articleEvidence[i]`` / ``articleConfidence[i]``
-  the number of assertions and best confidence of ``articles[i]``;
-  ``evidence`` / ``confidence`` their sum / maximum
+  (subject, type, object), aggregated over articles: ``key`` is
+  :func:`relation_key`, shared with the relationship's ``:Assertion`` nodes
+  (indexed: ``MATCH (x:Assertion {key: r.key})-[:IN_ARTICLE]->(a)`` gives its
+  evidence and articles); ``articles`` are the supporting article ids, sorted;
+  ``articleEvidence[i]`` / ``articleConfidence[i]`` the number of assertions
+  and best confidence of ``articles[i]``; ``evidence`` / ``confidence`` their
+  sum / maximum
 - ``(:Quote {id, article_id, text, cue, kind, sentence, start, end,
   confidence})`` with ``(speaker)-[:SAID]->``, ``-[:ABOUT]->(entity)`` and
   ``-[:QUOTED_IN]->(:Article)``
@@ -32,8 +41,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
+from kg import dates
+from kg.kb.table import kb_role
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 from kg.stores.base import StoreError
@@ -63,6 +75,9 @@ class Names:
     said: str
     about: str
     quoted_in: str
+    subject: str
+    object: str
+    in_article: str
     entity_labels: dict[str, str]  # entity type -> label
     rel_types: dict[str, str]  # relation name -> relationship type
 
@@ -78,9 +93,32 @@ def names(path=catalogue.CATALOGUE_PATH) -> Names:
         said=label(st["said"].label, rel=True),
         about=label(st["about"].label, rel=True),
         quoted_in=label(st["quoted_in"].label, rel=True),
+        subject=label(st["subject"].label, rel=True),
+        object=label(st["object"].label, rel=True),
+        in_article=label(st["in_article"].label, rel=True),
         entity_labels={n: label(t.label) for n, t in et.items() if n not in ("Article", "Quote")},
         rel_types={n: label(r.label, rel=True) for n, r in cat.relations.items()},
     )
+
+
+def _kb(attrs: dict) -> dict:
+    """An entity node's knowledge-base properties: kb (dictionary id), country, agent code, kbRoles (the
+    dated dictionary roles as kg:kbRole literals)."""
+    out = {k: clean(str(attrs[k])) for k in ("kb", "country", "agent") if attrs.get(k)}
+    if attrs.get("roles"):
+        out["kbRoles"] = [kb_role(r) for r in attrs["roles"]]
+    return out
+
+
+def relation_key(subject: str, relation: str, obj: str) -> str:
+    """The ``key`` of the aggregated relationship ``subject -relation-> obj`` and of its Assertion nodes:
+    the entity ids around the catalogue name (unambiguous for kg's entity ids, ``type/slug``, which hold
+    no spaces).
+
+    >>> relation_key("person/keir-starmer", "meets", "person/emmanuel-macron")
+    'person/keir-starmer meets person/emmanuel-macron'
+    """
+    return f"{subject} {relation} {obj}"
 
 
 def cypher_order(text: str) -> bytes:
@@ -90,11 +128,29 @@ def cypher_order(text: str) -> bytes:
     return text.encode("utf-16-be", "surrogatepass")
 
 
+def _event_dates(value) -> dict:
+    """An assertion's ``eventDate`` (ISO text of the precision read) and the first and last day of that
+    period as Neo4j Dates (``eventStart``, ``eventEnd``); nothing for a relation without a date."""
+    span = dates.period(value or "")
+    if not span:
+        return {}
+    return {"eventDate": str(value), "eventStart": date.fromisoformat(span[0]), "eventEnd": date.fromisoformat(span[1])}
+
+
 def clean(value):
     """Strings as Neo4j can store them (lone surrogates replaced, as in the RDF store)."""
     if isinstance(value, str) and not value.isascii():
         return value.encode("utf-8", "replace").decode("utf-8")
     return value
+
+
+def clean_row(value):
+    """``value`` with every string in it (in lists and dicts too) made storable by :func:`clean`."""
+    if isinstance(value, dict):
+        return {k: clean_row(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_row(v) for v in value]
+    return clean(value)
 
 
 @dataclass
@@ -129,26 +185,35 @@ class Rows:
         aid = clean(a.id)
         self.article_ids.add(a.id)
         props = {"id": aid, "contentHash": a.hash}
-        for k in ("title", "date", "url", "source"):
+        for k in ("title", "url", "source"):
             if getattr(a, k):
                 props[k] = clean(getattr(a, k))
+        if dates.day_of(a.date):  # a Neo4j Date: a.date >= date("2025-03-01") compares
+            props["date"] = dates.day_of(a.date)
+        if dates.datetime_of(a.date):
+            props["publishedAt"] = dates.datetime_of(a.date)
         self.articles.append(props)
 
         known: dict[str, list[str]] = {}
         named: dict[str, str] = {}
+        # the knowledge base's role as of this article's date goes on its MENTIONS edge, not on the node
+        roles = {e.id: {"role": e.attrs["role"]} for e in g.entities if e.attrs.get("role")}
         for e in g.entities:
             etype = e.type if e.type in n.entity_labels else "Group"  # as the RDF mapping does
             eid, name = clean(e.id), clean(e.name)
             rows = self.entities.setdefault(n.entity_labels[etype], {})
             row = rows.get(eid)
             if row is None:
-                rows[eid] = {"id": eid, "name": name, "type": etype}
+                row = rows[eid] = {"id": eid, "name": name, "type": etype, **_kb(e.attrs)}
             elif cypher_order(name) < cypher_order(row["name"]):
                 row["name"] = name
+            for k, v in _kb(e.attrs).items():
+                row.setdefault(k, v)
             named[e.id] = min(name, named.get(e.id, name), key=cypher_order)
             known.setdefault(e.id, []).extend(clean(x) for x in e.aliases)
         self.mentions += [
-            {"a": aid, "b": clean(eid), "aliases": sorted(set(al)), "name": named[eid]} for eid, al in known.items()
+            {"a": aid, "b": clean(eid), "aliases": sorted(set(al)), "name": named[eid], **roles.get(eid, {})}
+            for eid, al in known.items()
         ]
 
         for i, r in enumerate(g.relations):
@@ -160,6 +225,7 @@ class Rows:
             self.assertions.append(
                 {
                     "id": ids.assertion_iri(a.id, key, base=""),
+                    "key": relation_key(s, r.predicate, o),
                     "article_id": aid,
                     "subject": s,
                     "predicate": r.predicate,
@@ -171,7 +237,7 @@ class Rows:
                     "extractor": clean(ev.extractor),
                     "modality": clean(r.modality),
                     "negated": bool(r.negated),
-                    **({"eventDate": clean(str(r.attrs["date"]))} if r.attrs.get("date") else {}),
+                    **_event_dates(r.attrs.get("date")),
                     **({"status": clean(str(r.attrs["status"]))} if r.attrs.get("status") else {}),
                 }
             )
@@ -212,11 +278,19 @@ class Rows:
     def edge_rows(self) -> dict[str, list[dict]]:
         """type -> rows ``{s, o, aids, ns, cs}``: supporting articles sorted, with their evidence and confidence."""
         out: dict[str, list[dict]] = {}
+        relation = {t: name for name, t in names().rel_types.items()}
         for t, rows in self.edges.items():
             lst = out[t] = []
             for (s, o), per in rows.items():
                 aids = sorted(per, key=cypher_order)
                 lst.append(
-                    {"s": s, "o": o, "aids": aids, "ns": [per[x][0] for x in aids], "cs": [per[x][1] for x in aids]}
+                    {
+                        "s": s,
+                        "o": o,
+                        "key": relation_key(s, relation[t], o),
+                        "aids": aids,
+                        "ns": [per[x][0] for x in aids],
+                        "cs": [per[x][1] for x in aids],
+                    }
                 )
         return out

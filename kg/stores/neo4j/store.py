@@ -23,8 +23,8 @@ MERGEd on their unique ids and return their internal node ids, and everything
 else in the transaction refers to nodes by those (``id(n)``: a direct seek, no
 second index lookup; three times cheaper than ``elementId(n)`` on 5.26; only
 used inside the transaction that read them, where they are stable). What belongs to one
-article alone (``MENTIONS``, ``:Assertion``, ``:Quote`` with ``SAID``/``ABOUT``/
-``QUOTED_IN``) is CREATEd: it cannot exist yet, since a new article has none
+article alone (``MENTIONS``, ``:Assertion`` with ``SUBJECT``/``OBJECT``/``IN_ARTICLE``,
+``:Quote`` with ``SAID``/``ABOUT``/``QUOTED_IN``) is CREATEd: it cannot exist yet, since a new article has none
 and a replaced one has just lost its own. Only the aggregated relationships,
 shared between articles, are MERGEd, and their per-article lists are updated
 in place (an insertion into sorted lists, no evidence lookups).
@@ -32,7 +32,7 @@ in place (an insertion into sorted lists, no evidence lookups).
 Idempotency and replacement. Each ``:Article`` keeps its ``contentHash``; an
 article whose hash is stored is skipped without a write. A changed article's
 old contribution is removed in the same transaction that writes the new one:
-its ``:Assertion`` evidence, ``:Quote`` nodes and ``MENTIONS`` are deleted;
+its ``:Assertion`` evidence (with its links), ``:Quote`` nodes and ``MENTIONS`` are deleted;
 every aggregated relationship it supported drops the article's entry from its
 per-article lists and gets ``evidence``/``confidence`` recomputed from the
 entries left (deleted if none are, so an edge also supported by another
@@ -68,7 +68,7 @@ from kg.resources import SCHEMAS
 from kg.schema import ids
 from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError
 from kg.stores.neo4j import rows as neo4j_rows
-from kg.stores.neo4j.read import neo4j_aliases, neo4j_source
+from kg.stores.neo4j.read import neo4j_aliases, neo4j_kb_roles, neo4j_source
 from kg.stores.neo4j.retry import (
     BACKOFF,
     DEFAULT_ATTEMPTS,
@@ -80,7 +80,7 @@ from kg.stores.neo4j.retry import (
     prefetch,
     retry,
 )
-from kg.stores.neo4j.rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean
+from kg.stores.neo4j.rows import ASSERTION, DEFAULT_BATCH, ENTITY, Rows, clean, clean_row
 from kg.stores.neo4j.write import _write_rows
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,9 @@ class Neo4jStore(Store):
 
     def aliases(self) -> dict[str, set[str]]:
         return neo4j_aliases(self)
+
+    def kb_roles(self) -> dict[str, dict]:
+        return neo4j_kb_roles(self)
 
     def _session(self, read: bool = False):
         mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
@@ -285,6 +288,17 @@ class Neo4jStore(Store):
         except DriverError as exc:
             raise StoreError(f"Neo4j at {self.uri} unavailable: {_cause(exc)}") from None
         return Result(cols, data)
+
+    def set_entity_properties(self, rows: list[dict[str, Any]]) -> int:
+        """``SET e += properties`` on the entity with each row's ``id``; returns how many were found."""
+        self.ensure_schema()
+        q = f"UNWIND $rows AS row MATCH (e:{ENTITY} {{id: row.id}}) SET e += row.properties RETURN count(e) AS n"
+
+        def once() -> int:
+            with self._session() as s:
+                return s.execute_write(lambda tx: tx.run(q, {"rows": [clean_row(r) for r in rows]}).single()["n"])
+
+        return self._retrying(once, "writing node properties")
 
     def _refuse_writes(self, text: str, params: dict) -> None:
         """EXPLAIN the query (nothing runs) and refuse anything that is not a read."""

@@ -76,7 +76,7 @@ def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
     keys, w1 = _run(
         tx,
         f"""MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
-        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DELETE x RETURN DISTINCT s, p, o""",
+        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DETACH DELETE x RETURN DISTINCT s, p, o""",
         ids=article_ids,
     )
     _, w2 = _run(tx, f"MATCH (q:{n.quote}) WHERE q.article_id IN $ids DETACH DELETE q", ids=article_ids)
@@ -116,6 +116,22 @@ def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
     return entity_ids, written
 
 
+def _create_evidence(tx, assertions: list[dict], ents: dict[str, int], arts: dict[str, int]) -> int:
+    """The :Assertion nodes with -[:SUBJECT]->(entity), -[:OBJECT]->(entity) and -[:IN_ARTICLE]->(:Article),
+    in one statement (one pass over the rows, node ids known)."""
+    n = neo4j_rows.names()
+    rows = [{"p": x, "s": ents[x["subject"]], "o": ents[x["object"]], "a": arts[x["article_id"]]} for x in assertions]
+    return _run(
+        tx,
+        f"""{FIXED_PLAN}UNWIND $rows AS row
+        MATCH (s) WHERE id(s) = row.s MATCH (o) WHERE id(o) = row.o MATCH (a) WHERE id(a) = row.a
+        CREATE (s)<-[:{label(n.subject, rel=True)}]-(x:{ASSERTION})-[:{label(n.object, rel=True)}]->(o),
+               (x)-[:{label(n.in_article, rel=True)}]->(a)
+        SET x = row.p""",
+        rows=rows,
+    )[1]
+
+
 def _write_rows(tx, rows: Rows) -> int:
     n = neo4j_rows.names()
     data, written = _run(
@@ -140,6 +156,8 @@ def _write_rows(tx, rows: Rows) -> int:
             f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (e:{ENTITY} {{id: row.id}})
             ON CREATE SET e:{label(lab)}, e.type = row.type
             FOREACH (_ IN CASE WHEN e.name IS NULL OR row.name < e.name THEN [1] ELSE [] END | SET e.name = row.name)
+            SET e.kb = coalesce(e.kb, row.kb), e.country = coalesce(e.country, row.country),
+                e.agent = coalesce(e.agent, row.agent), e.kbRoles = coalesce(e.kbRoles, row.kbRoles)
             RETURN row.id AS id, id(e) AS ref""",
             rows=ent_rows,
         )
@@ -153,7 +171,7 @@ def _write_rows(tx, rows: Rows) -> int:
             tx,
             f"""{FIXED_PLAN}UNWIND $rows AS row
             MATCH (s) WHERE id(s) = row.s MATCH (o) WHERE id(o) = row.o
-            MERGE (s)-[r:{label(typ, rel=True)}]->(o)
+            MERGE (s)-[r:{label(typ, rel=True)}]->(o) ON CREATE SET r.key = row.key
             FOREACH (m IN [{_MERGED_LISTS}] | SET r += {_AGGREGATES})""",
             rows=edges,
         )[1]
@@ -161,15 +179,13 @@ def _write_rows(tx, rows: Rows) -> int:
         tx,
         n.mentions,
         [
-            {"a": arts[m["a"]], "b": ents[m["b"]], "p": {"aliases": m["aliases"], "name": m["name"]}}
+            {"a": arts[m["a"]], "b": ents[m["b"]], "p": {k: m[k] for k in ("aliases", "name", "role") if k in m}}
             for m in rows.mentions
         ],
         props=True,
     )
     if rows.assertions:
-        written += _run(
-            tx, f"{FIXED_PLAN}UNWIND $rows AS row CREATE (x:{ASSERTION}) SET x = row", rows=rows.assertions
-        )[1]
+        written += _create_evidence(tx, rows.assertions, ents, arts)
     if rows.quotes:
         data, w = _run(
             tx,
