@@ -52,10 +52,10 @@ def test_signed_graph_weights_are_evidence_times_confidence_and_signed():
     S = alliances.signed_graph(G)
     assert "f" not in S  # offices are not actors
     assert S["a"]["b"]["weight"] == 1.0 and S["a"]["b"]["positive"] == 1.0  # 2 pieces × 0.5
-    assert S["a"]["d"]["weight"] == -0.5 and S["a"]["d"]["sign"] == -1
+    assert S["a"]["d"]["weight"] == -1.0 and S["a"]["d"]["sign"] == -1  # an attack weighs twice a verbal act
     assert {e["sentence"] for e in S["a"]["b"]["evidence"]} == {"a praises b."}
     # a tie with both cooperation and conflict nets out
-    G2 = _graph([("x", "supports", "y"), ("x", "supports", "y"), ("y", "attacks", "x")])
+    G2 = _graph([("x", "supports", "y")] * 3 + [("y", "attacks", "x")])
     assert alliances.signed_graph(G2)["x"]["y"]["weight"] == 0.5
 
 
@@ -91,12 +91,17 @@ def test_what_is_not_asserted_weighs_less_or_nothing():
             ("fox", "accuses", "blair", None, "reported"),
             ("fox", "accuses", "blair"),
             ("ukip", "supports", "kilroy", None, "obligation"),
+            ("putin", "attacks", "switzerland", None, "wish"),  # "Obama wants Putin to attack Switzerland"
+            ("russia", "aids", "israel", None, "permission"),  # "Obama will allow Russia to help Israel"
+            ("germany", "supports", "ukraine", None, "request"),  # "Blair urged Germany to support Ukraine"
         ]
     )
     S = alliances.signed_graph(G)
-    assert S["howard"]["labour"]["weight"] == -0.25  # half of the 0.5 confidence
+    assert S["howard"]["labour"]["weight"] == -0.5  # half of the 0.5 confidence, times an attack's weight of 2
     assert S["blair"]["fox"]["weight"] == -0.75 and len(S["blair"]["fox"]["evidence"]) == 2
     assert not S.has_edge("blair", "king") and not S.has_edge("ukip", "kilroy")
+    assert not S.has_edge("putin", "switzerland") and not S.has_edge("russia", "israel")
+    assert not S.has_edge("germany", "ukraine")
 
 
 def test_signed_graph_date_window():
@@ -112,7 +117,8 @@ def test_blocs_and_signed_partition_find_the_two_camps():
     assert [sorted(b) for b in alliances.blocs(S)] == [["a", "b", "c"], ["d", "e"]]
     parts, frus = alliances.signed_partition(S)
     assert [sorted(p) for p in parts] == [["a", "b", "c"], ["d", "e"]] and frus == 0.0
-    assert alliances.frustration(S, [set("abcde")]) == 1.5  # the three conflicts, 0.5 each
+    # the three conflicts at 0.5 confidence: an attack (x2), sanctions (x1.6) and a criticism (x1)
+    assert alliances.frustration(S, [set("abcde")]) == pytest.approx(2.3)
 
 
 def test_signed_partition_minimises_frustration_when_positive_blocs_are_wrong():
@@ -397,7 +403,7 @@ def test_window_keeps_dated_evidence_and_tie_changes_name_what_happened():
         ("c", "d", "ended conflict"),
     ]
     broken = rows[2]
-    assert (broken["before"], broken["after"]) == (0.5, -1.0)
+    assert (broken["before"], broken["after"]) == (0.5, -2.0)  # two attacks at 0.5 confidence, weight 2
     assert {e["sentence"] for e in broken["evidence"]} == {"a attacks b."}  # the later window's evidence
     assert alliances.tie_changes(alliances.signed_graph(A), alliances.signed_graph(A)) == []
 

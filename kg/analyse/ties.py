@@ -8,10 +8,13 @@ negotiate as often as allies do (Blair meeting Musharraf says nothing of a bloc)
 mostly to a place. Speeches, membership, employment, posts and places are no ties either; party
 membership seeds the blocs instead (:mod:`kg.analyse.alliances`, :mod:`kg.analyse.parties`).
 
-Each piece of evidence adds ``polarity × confidence × modality weight`` to the tie between its two
-actors (:data:`MODALITY_WEIGHT`): an asserted act counts fully; a reported one or one announced as an
-intention ("will attack Labour's record") counts half; a possible, obliged or conditional act and
-any other modality counts nothing. Negated relations are never extracted.
+Each piece of evidence adds ``polarity × event weight × confidence × modality weight`` to the tie
+between its two actors. The event weight (:func:`event_weight`) comes from the relation's Goldstein
+weight: a verbal act (praise, criticism, a demand) counts 1, an act of material cooperation or
+conflict up to 2 (an attack 2, sanctions 1.6), so an asserted attack weighs more than a verbal
+disagreement. The modality weight (:data:`MODALITY_WEIGHT`): an asserted act counts fully; a reported
+one or one announced as an intention ("will attack Labour's record") counts half; a possible, obliged,
+conditional, wished, requested or permitted act counts nothing. Negated relations are never extracted.
 
 >>> import networkx as nx
 >>> from kg.analyse.graph import add_relation
@@ -23,7 +26,7 @@ any other modality counts nothing. Negated relations are never extracted.
 >>> add_relation(G, "b", "attacks", "d", sentence="B may attack D.", modality="possible")
 >>> S = signed_graph(G)
 >>> S["a"]["c"]["weight"], S["a"]["c"]["sign"], S.has_edge("a", "e"), S.has_edge("b", "d")
-(-1.0, -1, False, False)
+(-2.0, -1, False, False)
 >>> [(r["label"], r["relations"]) for r in allies(S, "a")]
 [('B', {'praises': 1})]
 """
@@ -42,6 +45,7 @@ __all__ = [
     "MODALITY_WEIGHT",
     "adversaries",
     "allies",
+    "event_weight",
     "evidence_weight",
     "signed_graph",
     "tie_changes",
@@ -60,6 +64,18 @@ def tie_relations() -> dict[str, int]:
     (-1, 1, False, False)
     """
     return {name: rt.polarity for name, rt in catalogue.load().relations.items() if rt.tie and rt.polarity}
+
+
+def event_weight(predicate: str) -> float:
+    """How much one act of a relation counts before confidence and modality: its Goldstein weight over
+    5, at least 1 (CAMEO's verbal acts weigh 0 to 5, its material ones up to 10).
+
+    >>> event_weight("criticises"), event_weight("praises"), event_weight("sanctions"), event_weight("attacks")
+    (1.0, 1.0, 1.6, 2.0)
+    """
+    rt = catalogue.load().relations.get(predicate)
+    g = rt.goldstein if rt is not None else None
+    return max(1.0, abs(g) / 5) if g is not None else 1.0
 
 
 def evidence_weight(e: dict) -> float:
@@ -91,7 +107,7 @@ def signed_graph(
     >>> _ = G.add_edge("x", "y", key="attacks", predicate="attacks", weight=3, confidence=0.5)
     >>> _ = G.add_edge("x", "y", key="visits", predicate="visits", weight=9, confidence=1.0)
     >>> signed_graph(G)["x"]["y"]["weight"]
-    -1.5
+    -3.0
     """
     ties = tie_relations()
     S = nx.Graph()
@@ -107,14 +123,15 @@ def signed_graph(
             continue
         key = tuple(sorted((u, v)))
         base = {"subject": u, "predicate": d.get("predicate", ""), "object": v, "polarity": pol}
+        scale = event_weight(d.get("predicate", ""))
         if "evidence" in d:
             items = []
             for e in d["evidence"]:
-                w = evidence_weight(e)
+                w = evidence_weight(e) * scale
                 if w > 0 and in_window(e.get("date"), since, until):
                     items.append({**base, **e, "weight": round(pol * w, 6)})
         else:
-            w = float(d.get("weight", 1)) * float(d.get("confidence", 1.0))
+            w = float(d.get("weight", 1)) * float(d.get("confidence", 1.0)) * scale
             items = [
                 {
                     **base,

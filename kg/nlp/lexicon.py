@@ -6,7 +6,7 @@ pipeline, so a saved pipeline keeps the lexicon it was built with (:func:`from_d
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +26,12 @@ class Lexicon:
     titles: frozenset[str]
     attachments: dict[tuple[str, str, str], str]
     stance_adjectives: dict[str, str]  # adjective -> stance relation
+    event_verbs_skipped: frozenset[str] = frozenset()  # CAMEO dictionary verbs kg does not trigger on
+    clause_requests: dict[str, str] = field(default_factory=dict)  # verb -> relation to its clause's subject
+    event_verbs: frozenset[str] = frozenset()  # CAMEO dictionary verbs that name their event by themselves
+    rejections: frozenset[str] = frozenset()  # verb phrases that turn down what their object asks
+    rejected_asks: frozenset[str] = frozenset()  # nouns of asking whose maker a rejection rejects
+    event_relations_any_verb: frozenset[str] = frozenset()  # relations an object-noun pattern of any verb gives
 
 
 def read(path: Path | str | None = None) -> dict:
@@ -52,6 +58,9 @@ def from_data(data: dict, path: Path | str = "the lexicon") -> Lexicon:
     for rel in data.get("stance", {}):
         if rel not in cat.relations or not cat.relations[rel].stance:
             raise catalogue.CatalogueError(f"{path}: [stance] {rel!r} is not a stance relation of the catalogue")
+    for verb, rel in data.get("events", {}).get("clause_requests", {}).items():
+        if rel not in cat.relations:
+            raise catalogue.CatalogueError(f"{path}: [events] clause_requests.{verb}: {rel!r} is not in the catalogue")
     for section in ("verbs", "nouns"):
         for lemma, slots in data.get(section, {}).items():
             for slot, rel in slots.items():
@@ -73,4 +82,10 @@ def from_data(data: dict, path: Path | str = "the lexicon") -> Lexicon:
         titles=frozenset(data.get("names", {}).get("titles", ())),
         attachments=attachments,
         stance_adjectives={a: rel for rel, words in data.get("stance", {}).items() for a in words},
+        event_verbs_skipped=frozenset(data.get("events", {}).get("skip", ())),
+        clause_requests=dict(data.get("events", {}).get("clause_requests", {})),
+        event_verbs=frozenset(data.get("events", {}).get("verbs", ())),
+        rejections=frozenset(data.get("events", {}).get("rejections", ())),
+        rejected_asks=frozenset(data.get("events", {}).get("rejected_asks", ())),
+        event_relations_any_verb=frozenset(data.get("events", {}).get("any_verb", ())),
     )

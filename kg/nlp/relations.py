@@ -12,13 +12,15 @@ Every relation is checked against the catalogue's domain and range.
 """
 
 from functools import cache, partial
+from pathlib import Path
 
 from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.nlp import args, attrs, interactions, lexicon
+from kg.nlp import args, attrs, event_modality, event_verbs, interactions, lexicon
 from kg.nlp.component import LexiconUser
+from kg.nlp.event_rules import EventRules
 from kg.schema import catalogue, ids
 
 EXTRACTOR = "kg_relations"
@@ -38,20 +40,47 @@ def _own_words() -> interactions.Words:
     return interactions.words(lexicon.read())
 
 
-class Rules:
+@cache
+def _own_governors() -> event_modality.Governors:
+    return event_modality.governors(lexicon.read())
+
+
+class Rules(EventRules):
     """The relation patterns with a lexicon (:func:`relations`); ``words``: the interaction rules'
     word lists (default: those of kg's own lexicon)."""
 
-    def __init__(self, vocab, lex: lexicon.Lexicon, confidence: float = 0.75, words: interactions.Words | None = None):
+    def __init__(
+        self,
+        vocab,
+        lex: lexicon.Lexicon,
+        confidence: float = 0.75,
+        words: interactions.Words | None = None,
+        verbs: event_verbs.VerbTable | None = None,
+        governors: event_modality.Governors | None = None,
+    ):
         self.base = confidence
         self.lex = lex
         self.words = words or _own_words()
         self.trigger_verbs = frozenset(self.lex.verbs)
         self.cat = catalogue.load()
+        self.verb_table = verbs if verbs is not None else event_verbs.load()
+        self.governors = governors or _own_governors()
+        self.rejection_verbs = {phrase.split()[0] for phrase in self.lex.rejections}
+        # the CAMEO verbs the lexicon does not already cover (its entries are tuned on news)
+        self.event_verbs = frozenset(self.verb_table.verbs) - self.trigger_verbs - set(self.lex.event_verbs_skipped)
         # the lemmas a pattern below starts from
         self.triggers = attrs.hashes(
             vocab,
-            [*self.lex.verbs, *self.lex.nouns, *_SPENDING_VERBS, *self.lex.stance_adjectives, *self.words.letters],
+            [
+                *self.lex.verbs,
+                *self.lex.nouns,
+                *_SPENDING_VERBS,
+                *self.lex.stance_adjectives,
+                *self.words.letters,
+                *self.event_verbs,
+                *self.lex.clause_requests,
+                *(phrase.split()[0] for phrase in self.lex.rejections),
+            ],
         )
 
     def find(self, doc: Doc) -> list[attrs.RelationHit]:
@@ -66,12 +95,18 @@ class Rules:
                 found = self._verb(doc, tok, self.lex.verbs[tok.lemma_])
             elif tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in self.lex.nouns:
                 found = self._noun(doc, tok, self.lex.nouns[tok.lemma_])
+            elif tok.pos_ == "VERB" and tok.lemma_ in self.event_verbs:
+                found = self._event_verb(doc, tok)
             else:
                 found = []
             if tok.pos_ == "VERB" and tok.lemma_ in _SPENDING_VERBS:
                 found += self._spending(doc, tok)
             if tok.pos_ == "ADJ" and tok.lemma_ in self.lex.stance_adjectives:
                 found += self._stance_adjective(doc, tok)
+            if tok.pos_ == "VERB" and tok.lemma_ in self.rejection_verbs:
+                found += self._rejection(doc, tok)
+            if tok.pos_ == "VERB" and tok.lemma_ in self.lex.clause_requests:
+                found += self._clause_request(doc, tok)
             if tok.pos_ == "VERB" and tok.lemma_ in self.words.letters:
                 found += self._letter(doc, tok)
             for h in found:
@@ -84,7 +119,7 @@ class Rules:
             if key not in seen:
                 seen.add(key)
                 hits.append(h)
-        return hits
+        return self._one_rejection(hits)
 
     # -- patterns ---------------------------------------------------------
 
@@ -150,6 +185,8 @@ class Rules:
             return []
         out = []
         for slot, rel in slots.items():
+            if noun.dep_ == "dobj" and gov.lemma_ in self.words.demote and self.cat.relation(rel).polarity < 0:
+                continue  # "lift the sanctions on Iran", "end the attacks on": the act undone, not done
             if slot == "amount":
                 objects = [
                     t
@@ -252,6 +289,20 @@ class Rules:
         modality, negated = args.modality_and_negation(scope, self.lex.modality, self.lex.negation_governors)
         if negated:
             return []
+        if rtype.cameo and (gov := event_modality.governor(scope, self.governors)):
+            kind, word = gov
+            if kind == "threat" and rtype.quad == "material_conflict":
+                rel, rtype = "threatens", self.cat.relation("threatens")  # "threatened to shell": a threat
+            elif kind != "threat" and modality in ("asserted", "intent"):
+                modality = kind
+            if kind == "permission":  # "gave permission to Russia to help": the permitted acts
+                subjects = [
+                    o
+                    for c in word.children
+                    if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                    for o in c.children
+                    if o.dep_ == "pobj"
+                ] or subjects
         if interactions.is_interaction(rtype):
             return self._emit_interaction(doc, rel, rtype, subjects, objects, trigger, scope, modality)
         out = []
@@ -287,10 +338,11 @@ class Rules:
     def _emit_interaction(self, doc, rel, rtype, subjects, objects, trigger, scope, modality):
         """:meth:`_emit` for the interaction and stance relations, with their stricter sides
         (:mod:`kg.nlp.interactions`)."""
-        if modality == "asserted":
-            modality = self.sides.clause_modality(scope) or modality
-        if modality == "negated" or not self.sides.asks(rel, trigger):
+        clause = self.sides.clause_modality(scope)
+        if clause == "negated" or not self.sides.asks(rel, trigger):
             return []
+        if modality == "asserted":
+            modality = clause or modality
         out = []
         issue = partial(self._issue, doc)
         actors = {self.sides.subject(t) for t in subjects}
@@ -330,15 +382,37 @@ class Rules:
 
 
 class RelationExtractor(LexiconUser):
-    def __init__(self, nlp: Language, name: str, confidence: float = 0.75):
+    """``verbs``: the CAMEO verb table (``.tsv``) or a folder or file of raw PETRARCH verb dictionaries
+    (``PETR.Validate.verbs.txt``), whose rows are saved with the pipeline; empty for kg's own
+    ``pipelines/kb/verbs.tsv``."""
+
+    def __init__(self, nlp: Language, name: str, confidence: float = 0.75, verbs: str = ""):
         self.name = name
         self.vocab = nlp.vocab
         self.confidence = confidence
+        self.verbs_source = verbs
         super().__init__()
+        if verbs:
+            self.set_verbs(verbs)
+
+    def set_verbs(self, source: str | Path) -> None:
+        """Use the verb table or raw dictionaries at ``source`` (see the class)."""
+        self.set_stored(verbs=[list(r) for r in event_verbs.read_rows(source)])
 
     def restore(self) -> None:
         super().restore()
-        self.rules = Rules(self.vocab, self.lex, self.confidence, interactions.words(self.stored["lexicon"]))
+        if "verbs" in self.stored:
+            table = event_verbs.from_rows([tuple(r) for r in self.stored["verbs"]])
+        else:
+            table = event_verbs.load(self.verbs_source or event_verbs.TABLE_PATH)
+        self.rules = Rules(
+            self.vocab,
+            self.lex,
+            self.confidence,
+            interactions.words(self.stored["lexicon"]),
+            verbs=table,
+            governors=event_modality.governors(self.stored["lexicon"]),
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.kg_relations = self.rules.find(doc)
@@ -349,7 +423,7 @@ class RelationExtractor(LexiconUser):
     "kg_relations",
     assigns=["doc._.kg_relations"],
     requires=["doc._.kg_entities", "doc._.kg_coref", "token.dep", "token.lemma"],
-    default_config={"confidence": 0.75},
+    default_config={"confidence": 0.75, "verbs": ""},
 )
-def make_relations(nlp: Language, name: str, confidence: float) -> RelationExtractor:
-    return RelationExtractor(nlp, name, confidence)
+def make_relations(nlp: Language, name: str, confidence: float, verbs: str) -> RelationExtractor:
+    return RelationExtractor(nlp, name, confidence, verbs)

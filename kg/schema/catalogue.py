@@ -8,6 +8,8 @@ polarity used anywhere in kg comes from here.
 -1
 >>> cat.relation("holds_position").label
 'HOLDS_POSITION'
+>>> cat.relation_for_cameo("0874"), cat.relation("demands").quad
+('concedes_to', 'verbal_conflict')
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ from kg.resources import SCHEMAS
 
 CATALOGUE_PATH = SCHEMAS / "catalogue.toml"
 _LABEL_RE = re.compile(r"^[A-Z][A-Za-z_]*$")
+QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
+
+
+def quad_of_root(root: str) -> str:
+    """The CAMEO quad class of a two-digit root ("14" -> "verbal_conflict")."""
+    n = int(root)
+    return QUADS[0] if n <= 5 else QUADS[1] if n <= 9 else QUADS[2] if n <= 14 else QUADS[3]
 
 
 class CatalogueError(ValueError):
@@ -51,6 +60,8 @@ class RelationType:
     polarity: int = 0
     cameo: str | None = None
     plover: str | None = None
+    quad: str | None = None  # CAMEO quad class, one of QUADS
+    goldstein: float | None = None  # Goldstein weight of the cameo code
     aligned: tuple[str, ...] = ()
     stance: bool = False
     tie: bool = False  # an act towards another actor that signs an alliance tie by its polarity
@@ -58,6 +69,11 @@ class RelationType:
     # the declared domain and range with their subtypes (a Media outlet where an Organization may be)
     domain_kinds: frozenset[str] | None = None
     range_kinds: frozenset[str] | None = None
+
+    @property
+    def root(self) -> str | None:
+        """The two-digit CAMEO root of the relation's code."""
+        return self.cameo[:2] if self.cameo else None
 
     def allows(self, subject_type: str, object_type: str) -> bool:
         return (self.domain_kinds is None or subject_type in self.domain_kinds) and (
@@ -71,6 +87,7 @@ class Catalogue:
     entity_types: dict[str, EntityType]
     relations: dict[str, RelationType]  # extracted relations
     structural: dict[str, RelationType]  # edges kg adds itself
+    cameo: dict[str, str] = field(default_factory=dict)  # CAMEO code prefix -> relation
     _by_ner: dict[str, str] = field(default_factory=dict)
 
     def relation(self, name: str) -> RelationType:
@@ -78,6 +95,13 @@ class Catalogue:
             return self.relations.get(name) or self.structural[name]
         except KeyError:
             raise CatalogueError(f"relation {name!r} is not in the catalogue {CATALOGUE_PATH}") from None
+
+    def relation_for_cameo(self, code: str) -> str | None:
+        """The relation that says CAMEO event ``code`` (longest matching prefix), or None."""
+        for n in range(len(code), 1, -1):
+            if code[:n] in self.cameo:
+                return self.cameo[code[:n]]
+        return None
 
     def entity_type(self, name: str) -> EntityType:
         try:
@@ -154,6 +178,8 @@ def parse(data: dict[str, Any]) -> Catalogue:
             polarity=int(d.get("polarity", 0)),
             cameo=d.get("cameo"),
             plover=d.get("plover"),
+            quad=d.get("quad"),
+            goldstein=float(d["goldstein"]) if "goldstein" in d else None,
             aligned=tuple(d.get("aligned", ())),
             stance=bool(d.get("stance", False)),
             tie=bool(d.get("tie", False)),
@@ -162,7 +188,13 @@ def parse(data: dict[str, Any]) -> Catalogue:
 
     rels = {n: rel(n, d, False) for n, d in data.get("relations", {}).items()}
     struct = {n: rel(n, d, True) for n, d in data.get("structural", {}).items()}
-    cat = Catalogue(namespaces=dict(data.get("namespaces", {})), entity_types=types, relations=rels, structural=struct)
+    cat = Catalogue(
+        namespaces=dict(data.get("namespaces", {})),
+        entity_types=types,
+        relations=rels,
+        structural=struct,
+        cameo=dict(data.get("cameo", {})),
+    )
     _check(cat)
     cat._by_ner = {ner: t.name for t in types.values() for ner in t.ner}
     return cat
@@ -194,6 +226,30 @@ def _check(cat: Catalogue) -> None:
             if type_name not in cat.entity_types:
                 raise CatalogueError(f"relation {r.name}: unknown entity type {type_name!r}")
         cat.expand(r.rdf)
+        _check_event(r)
+    for code, name in cat.cameo.items():
+        if not re.fullmatch(r"\d{2,4}", code) or not 1 <= int(code[:2]) <= 20:
+            raise CatalogueError(f"[cameo] {code!r} is not a CAMEO code")
+        if name not in cat.relations:
+            raise CatalogueError(f"[cameo] {code} names relation {name!r}, which is not declared")
+    if cat.cameo and (missing := [f"{n:02d}" for n in range(1, 21) if f"{n:02d}" not in cat.cameo]):
+        raise CatalogueError(f"[cameo] maps no relation for the CAMEO root(s) {', '.join(missing)}")
+
+
+def _check_event(r: RelationType) -> None:
+    """An event relation's CAMEO code, quad class and Goldstein weight agree with each other."""
+    if r.cameo is None:
+        if r.quad is not None or r.goldstein is not None:
+            raise CatalogueError(f"relation {r.name}: quad and goldstein need a cameo code")
+        return
+    if not re.fullmatch(r"\d{2,4}", r.cameo) or not 1 <= int(r.cameo[:2]) <= 20:
+        raise CatalogueError(f"relation {r.name}: cameo {r.cameo!r} is not a CAMEO code")
+    if r.quad != quad_of_root(r.cameo[:2]):
+        raise CatalogueError(f"relation {r.name}: CAMEO {r.cameo} is {quad_of_root(r.cameo[:2])}, not {r.quad}")
+    if r.goldstein is None or not -10 <= r.goldstein <= 10:
+        raise CatalogueError(f"relation {r.name}: a goldstein weight in -10..10 is required with a cameo code")
+    if r.polarity and r.goldstein and (r.goldstein > 0) != (r.polarity > 0):
+        raise CatalogueError(f"relation {r.name}: goldstein {r.goldstein} and polarity {r.polarity} disagree")
 
 
 @cache

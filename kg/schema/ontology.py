@@ -143,6 +143,8 @@ ANNOTATIONS: dict[str, tuple[str, str]] = {
     "polarity": ("polarity", "+1 cooperation, -1 conflict, 0 neutral (alliance analysis)."),
     "cameo": ("cameo", "CAMEO event code."),
     "plover": ("plover", "PLOVER event type."),
+    "quadClass": ("quad", "CAMEO quad class (verbal/material cooperation/conflict)."),
+    "goldstein": ("goldstein", "Goldstein weight of the CAMEO code, -10 .. +10."),
     "stance": ("stance", "True when the relation expresses a position on its object."),
 }
 
@@ -156,6 +158,8 @@ def _value(v) -> str:
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
+    if isinstance(v, float):
+        return repr(v)  # a Turtle decimal
     return _str(str(v))
 
 

@@ -1,0 +1,112 @@
+"""The event patterns of ``kg_relations`` (:class:`kg.nlp.relations.Rules` holds them): CAMEO verb
+patterns from the verb table, rejections of another actor's request, and demands made in a speech act's
+subjunctive clause. Each gives ``Relation.attrs["cameo"]``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Token
+
+from kg.nlp import args, attrs, event_verbs
+
+if TYPE_CHECKING:
+    from kg.nlp import interactions, lexicon
+    from kg.schema import catalogue
+
+
+def _subjunctive(verb: Token) -> bool:
+    """A base form after a singular subject ("demanding that Tony Blair spell out"), which the tagger may
+    call present tense; "insists England are ready" asserts and asks nothing."""
+    if verb.tag_ == "VB":
+        return True
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    return (
+        verb.tag_ == "VBP"
+        and verb.lemma_ != "be"
+        and bool(subjects)
+        and all(s.tag_ in ("NN", "NNP") and not s.conjuncts for s in subjects)
+    )
+
+
+class EventRules:
+    """Mixed into the relation rules, whose ``_emit`` makes the relations."""
+
+    lex: lexicon.Lexicon
+    words: interactions.Words
+    cat: catalogue.Catalogue
+    ents: dict
+    verb_table: event_verbs.VerbTable
+
+    def _emit(self, doc, rel, subjects, objects, trigger, scope) -> list[attrs.RelationHit]:
+        raise NotImplementedError
+
+    def _event_verb(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """A CAMEO verb pattern ("turned down requests from", "imposed a curfew on", "fired at")."""
+        if verb.lemma_ not in self.lex.event_verbs and not any(c.dep_ in ("dobj", "prep") for c in verb.children):
+            return []  # a verb the lexicon does not list needs an object noun to name an event
+        if verb.tag_ == "VBN" and verb.dep_ == "acl":
+            return []  # "Roma Czechs refused entry to Britain": its noun undergoes the act
+        if verb.lemma_ not in self.words.demote and any(
+            c.dep_ == "dobj" and c.lemma_ in self.lex.nouns for c in verb.children
+        ):
+            return []  # "launched an attack on": the lexicon's noun says which act, and whether verbal
+        # a verb's default code, or a bare preposition ("left with", "took on"), names an event only for
+        # the verbs the lexicon lists; an object noun may name one for any verb, of the specific kinds
+        only = None if verb.lemma_ in self.lex.event_verbs else self.lex.event_relations_any_verb
+        m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents, only)
+        if m is None or not m.targets:
+            return []
+        hits = self._emit(doc, m.relation, args.logical_subjects(verb), list(m.targets), verb, verb)
+        for h in hits:
+            h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)
+        return hits
+
+    def _rejection(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """'Warsaw turned down fresh requests from Minsk': a rejection of whoever made the request."""
+        particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+        if not any(p.split()[1:] in ([], particles[:1]) for p in self.lex.rejections if p.split()[0] == verb.lemma_):
+            return []
+        asks = [t for t in args.logical_objects(verb) if t.lemma_ in self.lex.rejected_asks]
+        makers = [
+            m
+            for a in asks
+            for m in (
+                *args.prep_objects(a, "from"),
+                *args.prep_objects(a, "by"),
+                *(c for c in a.children if c.dep_ == "poss"),
+            )
+        ]
+        hits = self._emit(doc, "rejects", args.logical_subjects(verb), makers, verb, verb)
+        for h in hits:
+            h.attrs["cameo"] = self.cat.relation(h.predicate).cameo
+        return hits
+
+    def _clause_request(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
+        """'France demanded that Russia withdraw its troops': a demand of Russia, beside the quote."""
+        clauses = [
+            c
+            for c in verb.children
+            if c.dep_ == "ccomp"
+            and c.i > verb.i
+            and _subjunctive(c)
+            and not any(a.dep_ == "aux" and a.lower_ in self.lex.modality for a in c.children)
+        ]
+        addressees = [t for c in clauses for s in c.children if s.dep_ == "nsubj" for t in args.conjuncts(s)]
+        if not addressees:
+            return []
+        rel = self.lex.clause_requests[verb.lemma_]
+        hits = self._emit(doc, rel, args.logical_subjects(verb), addressees, verb, verb)
+        for h in hits:
+            h.attrs["cameo"] = self.cat.relation(h.predicate).cameo
+        return hits
+
+    def _one_rejection(self, hits: list[attrs.RelationHit]) -> list[attrs.RelationHit]:
+        """One act, one relation: a rejection that the stance rules already read as opposing the same
+        actor ("rejected the Lib Dems' call": opposes the Liberal Democrats) is not counted twice."""
+
+        def act(h: attrs.RelationHit) -> tuple:
+            return h.subject, h.object, h.sent_start, h.attrs.get("trigger")
+
+        opposed = {act(h) for h in hits if h.predicate == "opposes"}
+        return [h for h in hits if h.predicate != "rejects" or act(h) not in opposed]
