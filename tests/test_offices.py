@@ -460,3 +460,39 @@ def test_a_legislature_between_the_party_and_its_leader_names_the_group(nlp):
 def test_a_partys_or_an_associations_post_keeps_its_owner_and_qualifier(nlp, text, holder, office, owner):
     g = graph(nlp, text)
     assert held(g) == {(holder, office): "current"} and owners(g) == {(office, owner)}
+
+
+@pytest.mark.parametrize(
+    "text, holder, office, owner",
+    [
+        ("Dutch co-chairman Pieter van Rijn said the merger made sense.", "Pieter van Rijn", "Co-Chairman", None),
+        ("The chain is owned by Malaysia entrepreneur Tan Sri Ong.", "Tan Sri Ong", "Entrepreneur", None),
+        (
+            "Turkmen President Saparmurat Niyazov has sacked his oil minister.",
+            "Saparmurat Niyazov",
+            "President",
+            "Turkmenistan",
+        ),
+        ("Lebanese President Emile Lahoud rejected the call.", "Emile Lahoud", "President", "Lebanon"),
+    ],
+)
+def test_a_nationality_owns_a_countrys_post_but_not_a_firms(nlp, text, holder, office, owner):
+    g = graph(nlp, text)
+    assert held(g) == {(holder, office): "current"}
+    assert owners(g) == ({(office, owner)} if owner else set())
+
+
+def test_a_portfolio_in_capitals_is_no_owner_and_the_party_before_it_is(nlp):
+    g = graph(nlp, "Monetary Affairs Commissioner Jorge Almeida said it was a matter for next week.")
+    assert held(g) == {("Jorge Almeida", "Commissioner"): "current"} and owners(g) == set()
+    g = graph(nlp, "Economy and Labour Minister Wolfgang Clement called the dip mild.")
+    assert owners(g) == set() and not [r for r in g.relations if r.predicate == "member_of"]
+    g = graph(nlp, "Lib Dem Home Affairs spokesman Mark Oaten said the plan was flawed.")
+    assert owners(g) == {("Spokesperson", "Liberal Democrats")}
+    g = graph(nlp, "The Liberal Democrats' economics spokesman Vincent Cable backed the move.")
+    assert owners(g) == {("Spokesperson", "Liberal Democrats")}
+
+
+def test_the_organisation_after_a_hyphenated_post_owns_it(nlp):
+    g = graph(nlp, '"We expect growth," said Rajiv Mehta, vice-chairman of India Petrochemicals Limited.')
+    assert owners(g) == {("Vice-Chairman", "India Petrochemicals Limited")}

@@ -164,16 +164,18 @@ def resolve_entities(
         # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
         # in front of an office names the organisation the office belongs to
         i = ent.start - 1
+        # a nationality may start the sentence ("Turkmen President X"); any other capitalised word there may
+        # be capitalised only for that
+        country = places.demonym(doc[i].text) if ent.label_ == "OFFICE" and i >= 0 else None
         if (
             ent.label_ == "OFFICE"
             and i >= 0
             and i not in in_ent
-            and doc[i].pos_ == "PROPN"
+            and (doc[i].pos_ == "PROPN" or (country and doc[i].pos_ == "ADJ"))
             and doc[i].text[:1].isupper()
-            and not doc[i].is_sent_start
+            and (country or not doc[i].is_sent_start)
             and not tables.not_owner(doc[i].text)
         ):
-            country = places.demonym(doc[i].text)  # "Welsh First Minister": Wales's
             mentions.append(
                 (i, i + 1, country, "GPE", "GPE") if country else (i, i + 1, doc[i].text, "Organization", "ORG")
             )

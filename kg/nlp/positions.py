@@ -37,6 +37,12 @@ _OWNER_PREPS = ("of", "at", "for", "with")  # an organisation after an office: t
 _CORPORATE = frozenset(
     {"Chief Executive", "Economist", "Chief Economist", "Analyst", "Chief Analyst", "Strategist", "Managing Director"}
 )
+# posts a country has, so that a nationality or a country before them is their owner ("Turkmen President",
+# "Brazilian finance minister"), unlike a firm's or a profession's ("Dutch co-chairman")
+_COUNTRY_POST = re.compile(
+    r"(.+ )?(President|Leader|Premier|MP|MEP|Envoy|Diplomat|Spokesperson|Officer|Commander|Chief of Staff"
+    r"|Prosecutor|Sheriff|Whip|Monarch|Secretary General|General Secretary)$|Lord .+|Leader of .+"
+)
 _SEATS = frozenset({"MP", "MEP", "MSP", "AM", "Senator", "Congressman", "Councillor", "Candidate"})  # "for" a seat
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
@@ -296,6 +302,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "'", "’", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
+        if eid and _portfolio_name(doc, i):
+            break
         if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             if eid not in [o for o, _ in owners]:
                 owners.insert(0, (eid, doc[i]))
@@ -306,7 +314,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         i -= 1
     # "director of the CBI", "an economist at Natexis", "spokesman for Liberty"; after a name the office
     # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
-    found = [(p, t) for p in _OWNER_PREPS for t in args.prep_objects(ent.root, p)]
+    heads = dict.fromkeys([ent.root, ent[-1]])  # "vice-chairman of X" may hang "of" on "chairman", not "vice"
+    found = [(p, t) for p in _OWNER_PREPS for h in heads for t in args.prep_objects(h, p)]
     person = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
     if not owners and person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
         after = doc[person.end]  # the organisation itself, not what it did ("analyst X of Inbev's results")
@@ -319,10 +328,29 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
         if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
-    # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner
-    if not state and (ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners)):
+    # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner; "Dutch
+    # co-chairman", "Malaysia entrepreneur": a nationality, as no country has such a post
+    country_post = state or _COUNTRY_POST.match(ent.ent_id_)
+    if not country_post or ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners):
         owners = [(o, t) for o, t in owners if etype(o) != "GPE"]
     return owners
+
+
+def _portfolio_name(doc: Doc, i: int) -> bool:
+    """Whether the name ending at token ``i`` before an office is its portfolio, not its owner: "Monetary
+    Affairs Commissioner", "Economy and Labour Minister" (a party after "and" and a capitalised word)."""
+    if doc[i].text == "Affairs" and i > 0 and doc[i - 1].is_title:
+        return True
+    ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+    j = ent.start if ent is not None else i
+    return bool(
+        ent is not None
+        and ent.ent_id_
+        and j > 1
+        and doc[j - 1].lower_ in ("and", "&")
+        and doc[j - 2].is_title
+        and not attrs.entity_of(doc, j - 2)
+    )
 
 
 def _before_portfolio(doc: Doc, start: int) -> int:
@@ -333,8 +361,8 @@ def _before_portfolio(doc: Doc, start: int) -> int:
         if attrs.entity_of(doc, i):
             break
         i -= 1
-    if i > 0 and i < start - 1 and doc[i].text in ("'s", "’s") and attrs.entity_of(doc, i - 1):
-        return i  # a possessor: "IMF's managing director"
+    if i > 0 and i < start - 1 and doc[i].text in ("'s", "’s", "'", "’") and attrs.entity_of(doc, i - 1):
+        return i  # a possessor: "IMF's managing director", "the Liberal Democrats' economics spokesman"
     return i if i < start - 1 and i >= 0 and attrs.entity_of(doc, i) else start - 1
 
 
@@ -343,10 +371,11 @@ def _joining_hyphen(doc: Doc, i: int) -> bool:
 
 
 def _portfolio_word(tok) -> bool:
-    """A lower-case word of a post's title: "home affairs", "industry", "founding" (BNP founding chairman),
-    not a preposition such as "including"."""
+    """A word of a post's title: "home affairs", "industry", "founding" (BNP founding chairman), or one
+    in capitals no name claims ("Lib Dem Home Affairs spokesman"); not a preposition such as "including"."""
     title_word = tok.pos_ in ("NOUN", "ADJ", "PROPN", "X") or tok.tag_ in ("VBG", "VBN")
-    return tok.is_lower and tok.is_alpha and title_word and tok.dep_ != "prep"
+    cased = tok.is_lower or (tok.is_title and not tok.ent_type_ and not tok.is_sent_start)
+    return cased and tok.is_alpha and title_word and tok.dep_ != "prep"
 
 
 class PositionExtractor:
