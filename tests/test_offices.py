@@ -44,6 +44,8 @@ def owners(g) -> set[tuple[str, str]]:
         ("Labour MP Tony Banks has stepped down.", "Tony Banks", "MP"),
         ("Campaigning lawyer Anna Whitford, who led the appeal, has died aged 81.", "Anna Whitford", "Lawyer"),
         ("He will succeed the previous High Commissioner, Ann Grant, in May.", "Ann Grant", "High Commissioner"),
+        ("Non-executive director Philip Yea was voted out on Friday.", "Philip Yea", "Director"),
+        ("The company said it had sacked its finance director Judith Boynton.", "Judith Boynton", "Director"),
     ],
 )
 def test_former_holdings_are_stored_as_former(nlp, text, holder, office):
@@ -420,8 +422,9 @@ def test_an_organisation_the_model_read_as_a_person_after_a_post_is_its_owner(nl
     assert owners(g) == {("Spokesperson", "Crossrail")}
     g = graph(nlp, "Paul Dales, UK economist for Capital Economics, said the figures improved.")
     assert owners(g) == {("Economist", "Capital Economics")}
-    g = graph(nlp, "Vodafone has drafted in its UK chief executive William Morrow.")  # the UK arm's, not the UK's
-    assert held(g) == {("William Morrow", "Chief Executive"): "current"} and owners(g) == set()
+    g = graph(nlp, "Vodafone has drafted in its UK chief executive William Morrow.")  # the firm's, not the UK's
+    assert held(g) == {("William Morrow", "Chief Executive"): "current"}
+    assert owners(g) == {("Chief Executive", "Vodafone")}
 
 
 def test_a_title_starting_the_name_of_a_place_is_no_post(nlp):
@@ -496,3 +499,22 @@ def test_a_portfolio_in_capitals_is_no_owner_and_the_party_before_it_is(nlp):
 def test_the_organisation_after_a_hyphenated_post_owns_it(nlp):
     g = graph(nlp, '"We expect growth," said Rajiv Mehta, vice-chairman of India Petrochemicals Limited.')
     assert owners(g) == {("Vice-Chairman", "India Petrochemicals Limited")}
+
+
+def test_its_before_a_post_is_the_organisation_the_clause_is_about(nlp):
+    g = graph(nlp, "Shell said its finance director Judith Boynton had approved the sale.")
+    assert owners(g) == {("Director", "Shell")}
+    g = graph(nlp, "Mr Brown said he would back its chairman Lord Browne.")  # no organisation to stand for
+    assert owners(g) == set()
+
+
+def test_a_one_word_name_that_employs_a_holder_is_an_organisation_throughout(nlp):
+    text = (
+        "Yukos was sold at auction. Yukos chief executive Steven Theede said the sale was illegal. "
+        "Since Yukos' founder, Mikhail Khodorkovsky, was arrested, the market has fallen."
+    )
+    g = graph(nlp, text)
+    assert owners(g) == {("Chief Executive", "Yukos"), ("Founder", "Yukos")}
+    assert {e.type for e in g.entities if e.name == "Yukos"} == {"Organization"}
+    g = graph(nlp, "Mr Blair met the press. Blair spokesman Tom Kelly said no decision had been made.")
+    assert {e.type for e in g.entities if e.name in ("Blair", "Tony Blair")} == {"Person"}

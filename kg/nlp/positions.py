@@ -238,11 +238,18 @@ def _left(np: Token) -> bool:
         if head.tag_ == "VBG" or any(c.dep_ == "dobj" for c in head.children):
             return False
         return not any(c.dep_ == "neg" or c.lower_ in _FUTURE_AUX | _HYPOTHETICAL_AUX for c in head.children)
-    if np.dep_ == "nsubjpass" and head.lemma_ in _REMOVED:
+    if np.dep_ == "nsubjpass" and (head.lemma_ in _REMOVED or _voted_out(head)):
         return not any(c.dep_ == "neg" for c in head.children)
+    if np.dep_ == "dobj" and (head.lemma_ in _REMOVED or _voted_out(head)) and head.tag_ in ("VBD", "VBN"):
+        # "the board sacked its chairman X": done, unless only threatened or denied
+        return not any(c.dep_ in ("neg", "aux") and c.lower_ not in ("has", "have", "had") for c in head.children)
     if np.dep_ == "poss" and head.lemma_ in _DEPARTURE:
         return True
     return np.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in _DEPARTURE
+
+
+def _voted_out(verb: Token) -> bool:
+    return verb.lemma_ == "vote" and any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
 
 
 def _person_chain(doc, tok, etype) -> list[str]:
@@ -312,6 +319,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         elif eid:
             break
         i -= 1
+    if all(etype(o) == "GPE" for o, _ in owners):  # "its UK chief executive": the firm's
+        owners += _pronoun_owner(doc, ent, etype)
     # "director of the CBI", "an economist at Natexis", "spokesman for Liberty"; after a name the office
     # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
     heads = dict.fromkeys([ent.root, ent[-1]])  # "vice-chairman of X" may hang "of" on "chairman", not "vice"
@@ -334,6 +343,24 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     if not country_post or ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners):
         owners = [(o, t) for o, t in owners if etype(o) != "GPE"]
     return owners
+
+
+def _pronoun_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
+    """The organisation "its" or "their" before an office stands for: the nearest subject above it that
+    names one ("Vodafone has drafted in its UK chief executive X", "Yukos claims ... its founder X")."""
+    k = ent.start - 1
+    while (
+        k >= 0 and ent.start - k <= _PORTFOLIO and (_portfolio_word(doc[k]) or etype(attrs.entity_of(doc, k)) == "GPE")
+    ):
+        k -= 1
+    if k < 0 or doc[k].lower_ not in ("its", "their"):
+        return []
+    for verb in doc[k].ancestors:
+        for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            eid = attrs.entity_of(doc, subj.i)
+            if eid and etype(eid) in _ORG_TYPES:
+                return [(eid, subj)]
+    return []
 
 
 def _portfolio_name(doc: Doc, i: int) -> bool:
