@@ -518,3 +518,28 @@ def test_a_one_word_name_that_employs_a_holder_is_an_organisation_throughout(nlp
     assert {e.type for e in g.entities if e.name == "Yukos"} == {"Organization"}
     g = graph(nlp, "Mr Blair met the press. Blair spokesman Tom Kelly said no decision had been made.")
     assert {e.type for e in g.entities if e.name in ("Blair", "Tony Blair")} == {"Person"}
+
+
+@pytest.mark.parametrize(
+    "text, office, owner",
+    [
+        ('"Prices will fall," said Tom Wills, an analyst at Gartmore.', "Analyst", "Gartmore"),
+        ('"We have risks," said Nick Turner, analyst at brokers Jefferies.', "Analyst", "Jefferies"),
+        (
+            '"It is a shame," said Gordon Lishman, director general of Age Concern England.',
+            "Director-General",
+            "Age Concern England",
+        ),
+    ],
+)
+def test_a_name_the_model_missed_after_a_post_owns_it(nlp, text, office, owner):
+    g = graph(nlp, text)
+    assert owners(g) == {(office, owner)}
+    assert {e.type for e in g.entities if e.name == owner} == {"Organization"}
+
+
+def test_a_place_or_a_lower_case_noun_after_a_post_owns_nothing(nlp):
+    g = graph(nlp, '"Prices will fall," said Tom Wills, an analyst at the bank in London.')
+    assert owners(g) == set()
+    g = graph(nlp, "Dr Ann Lee, a lecturer at London, said so.")
+    assert owners(g) == set()

@@ -21,7 +21,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import args, attrs, office_names, offices, parties
+from kg.nlp import args, attrs, countries, office_names, offices, parties
+from kg.schema import ids
 
 EXTRACTOR = "kg_positions"
 # offices of a state or a committee, not of a party, whoever holds them ("a Labour chancellor", "the Tory home
@@ -335,6 +336,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
             continue  # "MP for Sleaford", "Minister for Planning", "Tory spokesman for the Cabinet Office"
         eid = args.entity_of(doc, t)
         kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
+        if not state and ent.ent_id_ not in _SEATS and (eid is None or etype(eid) not in kinds):
+            eid = organisation_named(doc, t) or eid
         if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
     # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner; "Dutch
@@ -343,6 +346,43 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     if not country_post or ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners):
         owners = [(o, t) for o, t in owners if etype(o) != "GPE"]
     return owners
+
+
+def organisation_named(doc: Doc, t: Token) -> str | None:
+    """The organisation entity for the capitalised name ending at ``t`` after a post's "at", "of" or "for"
+    that the model left untagged or took for a place or a person ("an analyst at Gartmore", "analyst at
+    brokers Jefferies", "director general of Age Concern England"), made if need be; None when the words
+    are no such name (a known place, a lower-case noun, part of a longer name)."""
+    ents, tokens = doc._.kg_entities, doc._.kg_token_entity
+    if ents is None or tokens is None or not (t.is_title or t.is_upper) or not t.is_alpha or t.pos_ != "PROPN":
+        return None
+    start = t.i
+    while start - 1 > t.sent.start and (doc[start - 1].is_title or doc[start - 1].text == "&") and t.i - start < 5:
+        start -= 1
+    if doc[start].text == "&" or any(w.ent_type_ in ("OFFICE", "DATE") or w.is_stop for w in doc[start : t.i + 1]):
+        return None
+    span = doc[start : t.i + 1]
+    # the words are a whole name or none: no entity may run on past them
+    if any(e.start < start < e.end or e.start <= t.i < e.end - 1 for e in doc.ents):
+        return None
+    places = countries.default()
+    if places.lookup(span.text) or places.demonym(span.text) or places.place(span.text):
+        return None
+    old = {tokens.get(i) for i in range(span.start, span.end)} - {None}
+    if any(ents[o].type == "Person" and " " in ents[o].name for o in old if o in ents):
+        return None  # a person's full name: the model may be right
+    new = ids.entity_id(span.text, "Organization")
+    ents.setdefault(new, attrs.EntityInfo(new, span.text, "Organization"))
+    for i in range(span.start, span.end):
+        tokens[i] = new
+    mentions = doc._.kg_mentions
+    if mentions is not None:
+        mentions[:] = [m for m in mentions if not (span.start <= m.start < span.end)]
+        mentions.append(attrs.MentionInfo(new, span.start, span.end))
+    for o in old:
+        if o in ents and not any(m.entity_id == o for m in mentions or ()):
+            ents.pop(o)
+    return new
 
 
 def _pronoun_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
