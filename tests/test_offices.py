@@ -543,3 +543,10 @@ def test_a_place_or_a_lower_case_noun_after_a_post_owns_nothing(nlp):
     assert owners(g) == set()
     g = graph(nlp, "Dr Ann Lee, a lecturer at London, said so.")
     assert owners(g) == set()
+
+
+def test_new_capitalised_at_the_start_of_a_sentence_is_no_part_of_the_owner(nlp):
+    g = graph(nlp, "New Metropolitan Police Commissioner Sir Ian Blair said crime was falling.")
+    assert owners(g) == {("Commissioner", "Metropolitan Police")}
+    g = graph(nlp, "New Zealand Prime Minister Helen Clark said so.")
+    assert owners(g) == {("Prime Minister", "New Zealand")}
