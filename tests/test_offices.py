@@ -550,3 +550,17 @@ def test_new_capitalised_at_the_start_of_a_sentence_is_no_part_of_the_owner(nlp)
     assert owners(g) == {("Commissioner", "Metropolitan Police")}
     g = graph(nlp, "New Zealand Prime Minister Helen Clark said so.")
     assert owners(g) == {("Prime Minister", "New Zealand")}
+
+
+def test_a_bare_leader_under_a_party_subject_leads_that_party_when_no_other_is_named(nlp):
+    g = graph(nlp, "The Liberal Democrats launched their campaign, with leader Charles Kennedy saying they were ready.")
+    assert held(g) == {("Charles Kennedy", "Leader of the Liberal Democrats"): "current"}
+    g = graph(nlp, "The Tories attacked Labour, with leader Michael Howard saying it had failed.")
+    assert held(g) == {("Michael Howard", "Party Leader"): "current"}
+    g = graph(nlp, "The SNP said its leader Alex Salmond would stand.")
+    assert held(g) == {("Alex Salmond", "Leader of the Scottish National Party"): "current"}
+
+
+def test_two_halves_of_a_name_the_model_split_are_one_holder(nlp):
+    g = graph(nlp, "President Susilo Bambang Yudhoyono visited Aceh.")
+    assert held(g) == {("Susilo Bambang Yudhoyono", "President"): "current"}

@@ -85,6 +85,25 @@ def _names_the_employer(doc: Doc, ent: Span, starts: dict, places: countries.Cou
     )
 
 
+def _join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """One person for two person names the model put side by side with nothing between ("Susilo Bambang"
+    + "Yudhoyono"): no sentence names two people that way."""
+    out: list[Span] = []
+    for ent in ents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label_ == ent.label_ == "PERSON"
+            and prev.end == ent.start
+            and doc[prev.end - 1].whitespace_
+            and not ent[0].is_sent_start
+        ):
+            out[-1] = Span(doc, prev.start, ent.end, label="PERSON")
+        else:
+            out.append(ent)
+    return out
+
+
 def _status_word(doc: Doc, i: int) -> bool:
     """Whether token ``i`` is one of the office ruler's status words ("Former", "New")."""
     return any(s.start <= i < s.end for s in doc.spans.get(offices.STATUS_SPANS, ()))
@@ -153,7 +172,7 @@ def resolve_entities(
     places = places or countries.default()
     tables = tables or actors.default()
     mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
-    ents = actors.repair(doc, tables, places)
+    ents = _join_split_names(doc, actors.repair(doc, tables, places))
     doc.ents = ents
     in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
     title_of: dict[int, str] = {}  # mention start -> the personal title it starts with ("Mrs")

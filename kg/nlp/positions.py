@@ -322,6 +322,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         i -= 1
     if all(etype(o) == "GPE" for o, _ in owners):  # "its UK chief executive": the firm's
         owners += _pronoun_owner(doc, ent, etype)
+    if not owners and ent.ent_id_.endswith("Party Leader"):
+        owners += _subject_party(doc, ent)
     # "director of the CBI", "an economist at Natexis", "spokesman for Liberty"; after a name the office
     # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
     heads = dict.fromkeys([ent.root, ent[-1]])  # "vice-chairman of X" may hang "of" on "chairman", not "vice"
@@ -399,6 +401,20 @@ def _pronoun_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
             eid = attrs.entity_of(doc, subj.i)
             if eid and etype(eid) in _ORG_TYPES:
+                return [(eid, subj)]
+    return []
+
+
+def _subject_party(doc: Doc, ent: Span) -> list[tuple[str, Token]]:
+    """The party a bare "leader" is of when the clause above it has that party as its subject and the
+    sentence names no other: "The Liberal Democrats launched ..., with leader Charles Kennedy saying"."""
+    named = {t.ent_id_ for t in ent.sent if t.ent_id_ and t.ent_type_ == "ORG"}
+    if len(named) != 1:
+        return []
+    for verb in ent.root.ancestors:
+        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+            eid = attrs.entity_of(doc, subj.i)
+            if subj.ent_id_ in named and eid:
                 return [(eid, subj)]
     return []
 
