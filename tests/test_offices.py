@@ -564,3 +564,26 @@ def test_a_bare_leader_under_a_party_subject_leads_that_party_when_no_other_is_n
 def test_two_halves_of_a_name_the_model_split_are_one_holder(nlp):
     g = graph(nlp, "President Susilo Bambang Yudhoyono visited Aceh.")
     assert held(g) == {("Susilo Bambang Yudhoyono", "President"): "current"}
+
+
+def test_one_post_given_two_owners_in_a_sentence_is_each_owners_own(nlp):
+    g = graph(nlp, "Leaders include French President Jacques Chirac and South African President Thabo Mbeki.")
+    assert held(g) == {
+        ("Jacques Chirac", "President of France"): "current",
+        ("Thabo Mbeki", "President of South Africa"): "current",
+    }
+    assert owners(g) == {("President of France", "France"), ("President of South Africa", "South Africa")}
+    g = graph(nlp, "Former Labour MP George Galloway is standing against sitting MP Oona King.")
+    assert held(g) == {("George Galloway", "MP of the Labour Party"): "former", ("Oona King", "MP"): "current"}
+    g = graph(nlp, "Tory leader Michael Howard said the party leader would win.")  # the post names its owner
+    assert owners(g) == {("Leader of the Conservative Party", "Conservative Party")}
+
+
+def test_a_market_leader_and_a_labour_minister_in_capitals_are_no_party_posts(nlp):
+    g = graph(nlp, "Its rivals - market leader Mengniu Dairy and Bright Dairy - dominate the market.")
+    assert held(g) == {}
+    g = graph(nlp, "The paper said Labour Minister Ghazi al-Gosaibi had caused uproar.")
+    assert held(g) == {("Ghazi al-Gosaibi", "Minister"): "current"}
+    assert not [r for r in g.relations if r.predicate == "member_of"]
+    g = graph(nlp, "Labour minister Tessa Jowell said so.")
+    assert [r.predicate for r in g.relations if r.predicate == "member_of"] == ["member_of"]

@@ -44,6 +44,8 @@ _COUNTRY_POST = re.compile(
     r"(.+ )?(President|Leader|Premier|MP|MEP|Envoy|Diplomat|Spokesperson|Officer|Commander|Chief of Staff"
     r"|Prosecutor|Sheriff|Whip|Monarch|Secretary General|General Secretary)$|Lord .+|Leader of .+"
 )
+_MARKETS = frozenset({"market", "industry", "sector", "world", "price", "brand", "technology", "cost"})
+_THE_COUNTRY = re.compile(r"United |.+ Republic$|Netherlands$|Philippines$|Gambia$|Bahamas$")  # "the United States"
 _SEATS = frozenset({"MP", "MEP", "MSP", "AM", "Senator", "Congressman", "Councillor", "Candidate"})  # "for" a seat
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
@@ -67,9 +69,9 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
     words = _status_words(doc)
     mentions = [(ent, attrs.entity_of(doc, ent.start)) for ent in doc.ents if ent.label_ == "OFFICE"]
     found = {ent.start: (_holders(doc, ent, etype), _owners(doc, ent, etype)) for ent, office in mentions if office}
-    posts = office_names.name_posts(doc, mentions, found, etype)
+    posts = _one_owner_each(doc, mentions, office_names.name_posts(doc, mentions, found, etype))
     for ent, office in mentions:
-        if office is None:
+        if office is None or _market_leader(doc, ent):
             continue
         holders, (office, owners) = found[ent.start][0], posts[ent.start]
         orgs = [org for org, _ in owners if etype(org) in ("Organization", "Media", "Group")]
@@ -85,6 +87,39 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
     for person, party, toks in [*_party_members(doc, etype), *parties.of_party_members(doc, etype)]:
         add("member_of", person, party, toks, 0.8)
     return hits
+
+
+def _market_leader(doc: Doc, ent: Span) -> bool:
+    """Whether a "leader" is a firm's place in a market ("market leader Mengniu Dairy"), not a post."""
+    return ent.ent_id_.endswith("Leader") and ent.start > 0 and doc[ent.start - 1].lower_ in _MARKETS
+
+
+def _one_owner_each(doc: Doc, mentions: list, posts: dict) -> dict:
+    """``posts`` with the mentions of one post that a sentence gives different owners made posts of their
+    owner ("French President X and South African President Y": President of France, President of South
+    Africa), so that no holder's post is also another's owner's; a mention with no owner or several
+    stays the bare post."""
+    ents = doc._.kg_entities or {}
+    groups: dict[tuple[int, str], list] = {}
+    for ent, office in mentions:
+        if office is not None and ent.start in posts:
+            groups.setdefault((ent.sent.start, posts[ent.start][0]), []).append(ent)
+    out = dict(posts)
+    for (_, post), group in groups.items():
+        owner_sets = {frozenset(o for o, _ in posts[e.start][1]) for e in group}
+        if len(owner_sets) < 2 or post not in ents:
+            continue
+        for e in group:
+            owners = posts[e.start][1]
+            if len({o for o, _ in owners}) != 1 or owners[0][0] not in ents:
+                continue
+            owner = ents[owners[0][0]]
+            if owner.name in ents[post].name:  # "Leader of the Labour Party" names its owner already
+                continue
+            the = "the " if owner.type != "GPE" or _THE_COUNTRY.match(owner.name) else ""
+            the = "" if owner.name.startswith("The ") else the
+            out[e.start] = (office_names.rewire(doc, e, post, f"{ents[post].name} of {the}{owner.name}"), owners)
+    return out
 
 
 def _party_members(doc: Doc, etype) -> list[tuple[str, str, list]]:
@@ -399,9 +434,11 @@ def _pronoun_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         return []
     for verb in doc[k].ancestors:
         for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            if subj.left_edge.i <= k <= subj.right_edge.i:
+                continue  # the phrase "its" is in
             eid = attrs.entity_of(doc, subj.i)
-            if eid and etype(eid) in _ORG_TYPES:
-                return [(eid, subj)]
+            if eid:  # the nearest named subject, or none: "its" may stand for a name mistyped as a person
+                return [(eid, subj)] if etype(eid) in _ORG_TYPES else []
     return []
 
 
@@ -424,6 +461,8 @@ def _portfolio_name(doc: Doc, i: int) -> bool:
     Affairs Commissioner", "Economy and Labour Minister" (a party after "and" and a capitalised word)."""
     if doc[i].text == "Affairs" and i > 0 and doc[i - 1].is_title:
         return True
+    if doc[i].text == "Labour" and i + 1 < len(doc) and doc[i + 1].text in ("Minister", "Secretary"):
+        return True  # "Labour Minister X" in capitals: the minister of labour, as "Labour minister" is the party's
     ent = next((e for e in doc.ents if e.start <= i < e.end), None)
     j = ent.start if ent is not None else i
     return bool(
