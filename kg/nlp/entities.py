@@ -104,6 +104,16 @@ def _join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
     return out
 
 
+_ORG_KINDS = ("Organization", "Media", "Group")
+
+
+def _name_word(tok, in_ent: set[int], starts: dict) -> bool:
+    """Whether ``tok`` may begin a name with the untagged word after it: capitalised, no stop word, and no
+    entity of its own but a nationality ("Jewish" in "Jewish Chronicle")."""
+    alone = tok.i not in in_ent or (tok.i in starts and starts[tok.i].label_ == "NORP" and len(starts[tok.i]) == 1)
+    return tok.is_title and tok.is_alpha and not tok.is_stop and alone
+
+
 def _status_word(doc: Doc, i: int) -> bool:
     """Whether token ``i`` is one of the office ruler's status words ("Former", "New")."""
     return any(s.start <= i < s.end for s in doc.spans.get(offices.STATUS_SPANS, ()))
@@ -179,6 +189,7 @@ def resolve_entities(
     bare: set[int] = set()  # starts of person mentions with no title at all
     starts = {e.start: e for e in ents}
     employers: set[str] = set()  # one-word names that employ the holder of a post next to them
+    untagged: set[int] = set()  # indices of the mentions of names the model left untagged before a post
     for ent in ents:
         typed = _typed(doc, ent, titles, places, tables)
         if _names_the_employer(doc, ent, starts, places):
@@ -207,11 +218,19 @@ def resolve_entities(
             and (country or not doc[i].is_sent_start)
             and not tables.not_owner(doc[i].text)
         ):
-            mentions.append(
-                (i, i + 1, country, "GPE", "GPE") if country else (i, i + 1, doc[i].text, "Organization", "ORG")
-            )
+            j = i  # the capitalised words of the same name before it ("Jewish Chronicle editor")
+            while not country and j > doc[i].sent.start and _name_word(doc[j - 1], in_ent, starts):
+                j -= 1
+            name = doc[j : i + 1].text
+            mentions.append((i, i + 1, country, "GPE", "GPE") if country else (j, i + 1, name, "Organization", "ORG"))
+            untagged.add(len(mentions) - 1)
             if not country and ent.end in starts and starts[ent.end].label_ == "PERSON":
-                employers.add(doc[i].text.casefold())
+                employers.add(name.casefold())
+    # an untagged name before a post is of the kind its tagged mentions are ("Jewish Chronicle": media)
+    kinds = {m[2].casefold(): m[3] for k, m in enumerate(mentions) if k not in untagged and m[3] in _ORG_KINDS}
+    mentions = [
+        (*m[:3], kinds.get(m[2].casefold(), m[3]), *m[4:]) if k in untagged else m for k, m in enumerate(mentions)
+    ]
     mentions = people.retype(sorted(mentions), title_of, places.lookup)
     persons = people.People(mentions, title_of, tables, bare)
 
