@@ -587,3 +587,8 @@ def test_a_market_leader_and_a_labour_minister_in_capitals_are_no_party_posts(nl
     assert not [r for r in g.relations if r.predicate == "member_of"]
     g = graph(nlp, "Labour minister Tessa Jowell said so.")
     assert [r.predicate for r in g.relations if r.predicate == "member_of"] == ["member_of"]
+
+
+def test_a_capitalised_subject_after_of_is_no_owner(nlp):
+    g = graph(nlp, "Jane Roe, professor of Sociology, said the rise was expected.")
+    assert owners(g) == set()

@@ -374,7 +374,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         eid = args.entity_of(doc, t)
         kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
         if not state and ent.ent_id_ not in _SEATS and (eid is None or etype(eid) not in kinds):
-            eid = organisation_named(doc, t) or eid
+            eid = organisation_named(doc, t, prep) or eid
         if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
     # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner; "Dutch
@@ -385,7 +385,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     return owners
 
 
-def organisation_named(doc: Doc, t: Token) -> str | None:
+def organisation_named(doc: Doc, t: Token, prep: str) -> str | None:
     """The organisation entity for the capitalised name ending at ``t`` after a post's "at", "of" or "for"
     that the model left untagged or took for a place or a person ("an analyst at Gartmore", "analyst at
     brokers Jefferies", "director general of Age Concern England"), made if need be; None when the words
@@ -399,6 +399,8 @@ def organisation_named(doc: Doc, t: Token) -> str | None:
     if doc[start].text == "&" or any(w.ent_type_ in ("OFFICE", "DATE") or w.is_stop for w in doc[start : t.i + 1]):
         return None
     span = doc[start : t.i + 1]
+    if prep == "of" and len(span) == 1 and not t.is_upper:
+        return None  # "professor of Economics": a subject, unless a longer name or an acronym
     # the words are a whole name or none: no entity may run on past them
     if any(e.start < start < e.end or e.start <= t.i < e.end - 1 for e in doc.ents):
         return None
