@@ -440,7 +440,10 @@ def _pronoun_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
                 continue  # the phrase "its" is in
             eid = attrs.entity_of(doc, subj.i)
             if eid:  # the nearest named subject, or none: "its" may stand for a name mistyped as a person
-                return [(eid, subj)] if etype(eid) in _ORG_TYPES else []
+                # ... and no other name between them that "its" may stand for
+                between = {attrs.entity_of(doc, i) for i in range(subj.i + 1, k)} - {None, eid}
+                rival = any(etype(o) in ("Person", *_ORG_TYPES) for o in between)
+                return [(eid, subj)] if etype(eid) in _ORG_TYPES and not rival else []
     return []
 
 
