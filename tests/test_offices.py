@@ -596,3 +596,17 @@ def test_a_market_leader_and_a_labour_minister_in_capitals_are_no_party_posts(nl
 def test_a_capitalised_subject_after_of_is_no_owner(nlp):
     g = graph(nlp, "Jane Roe, professor of Sociology, said the rise was expected.")
     assert owners(g) == set()
+
+
+def test_a_plural_post_is_held_by_the_names_listed_after_it_up_to_the_next_post(nlp):
+    g = graph(
+        nlp,
+        "Balfour Beatty managers Anthony Walker and Nicholas Jeffries, and Railtrack managers Alistair Cook "
+        "and Keith Lea all face charges.",
+    )
+    assert held(g) == {
+        ("Anthony Walker", "Manager"): "current",
+        ("Nicholas Jeffries", "Manager"): "current",
+        ("Alistair Cook", "Manager of Railtrack"): "current",
+        ("Keith Lea", "Manager of Railtrack"): "current",
+    }

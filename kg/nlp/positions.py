@@ -45,7 +45,12 @@ _COUNTRY_POST = re.compile(
     r"|Prosecutor|Sheriff|Whip|Monarch|Secretary General|General Secretary)$|Lord .+|Leader of .+"
 )
 _MARKETS = frozenset({"market", "industry", "sector", "world", "price", "brand", "technology", "cost"})
-_THE_COUNTRY = re.compile(r"United |.+ Republic$|Netherlands$|Philippines$|Gambia$|Bahamas$")  # "the United States"
+# owners named with "the": "the United States", "the Labour Party", "the Liberal Democrats", "the BBC"
+_THE_OWNER = re.compile(
+    r"(?!The )(United .+|.+ (Republic|Party|Union|Council|Association|Bank|Commission|Committee|Office|Service"
+    r"|Federation|Institute|Society|Corporation|Board|Agency|Department|Ministry|Democrats|Fund|Assembly)"
+    r"|Netherlands|Philippines|BBC|CBI|TUC|EU|UN|IMF|OECD|NHS|FBI|CIA)$"
+)
 _SEATS = frozenset({"MP", "MEP", "MSP", "AM", "Senator", "Congressman", "Councillor", "Candidate"})  # "for" a seat
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
 
@@ -116,8 +121,7 @@ def _one_owner_each(doc: Doc, mentions: list, posts: dict) -> dict:
             owner = ents[owners[0][0]]
             if owner.name in ents[post].name:  # "Leader of the Labour Party" names its owner already
                 continue
-            the = "the " if owner.type != "GPE" or _THE_COUNTRY.match(owner.name) else ""
-            the = "" if owner.name.startswith("The ") else the
+            the = "the " if _THE_OWNER.match(owner.name) else ""  # "MP of the Labour Party", "Manager of Railtrack"
             out[e.start] = (office_names.rewire(doc, e, post, f"{ents[post].name} of {the}{owner.name}"), owners)
     return out
 
@@ -288,13 +292,22 @@ def _voted_out(verb: Token) -> bool:
     return verb.lemma_ == "vote" and any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
 
 
-def _person_chain(doc, tok, etype) -> list[str]:
+def _person_chain(doc, tok, etype, list_of: Span | None = None) -> list[str]:
+    """The people listed with ``tok``; for the plural office ``list_of``, only those between it and the
+    next office ("Balfour Beatty managers A and B, and Railtrack managers C and D")."""
     out = []
+    lo, hi = (list_of.end, _next_office(doc, list_of.end)) if list_of is not None else (0, len(doc))
     for t in args.conjuncts(tok):
+        if not lo <= t.i < hi:
+            continue
         eid = attrs.entity_of(doc, t.i)
         if eid and etype(eid) == "Person" and eid not in out:
             out.append(eid)
     return out
+
+
+def _next_office(doc: Doc, start: int) -> int:
+    return next((e.start for e in doc.ents if e.label_ == "OFFICE" and e.start >= start), len(doc))
 
 
 def _holders(doc: Doc, ent: Span, etype) -> list[str]:
@@ -305,14 +318,14 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
     if named is not None and etype(named) == "Person":
         span = next((e for e in doc.ents if e.start <= nxt < e.end), doc[nxt : nxt + 1])
         if ent.root.tag_ in ("NNS", "NNPS"):  # "defence secretaries John Healey and Pete Hegseth"
-            holders += _person_chain(doc, span.root, etype)
+            holders += _person_chain(doc, span.root, etype, list_of=ent)
         holders += [named] if not holders else []
     root = ent.root
     # apposition in either direction, and a person list in apposition ("Two Labour MPs, A and B")
     plural = root.tag_ in ("NNS", "NNPS")
     for c in root.children:
         if c.dep_ == "appos":  # "the Prime Minister, Keir Starmer"; "Two Labour MPs, A and B"
-            chain = _person_chain(doc, c, etype)
+            chain = _person_chain(doc, c, etype, list_of=ent if plural else None)
             holders += [h for h in (chain if plural else chain[:1]) if h not in holders]
     if root.dep_ == "appos":  # "John Healey, the Defence Secretary" (not the people listed after him)
         holders += [h for h in _person_chain(doc, root.head, etype)[:1] if h not in holders]
@@ -333,7 +346,7 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
     if root.dep_ == "compound" and etype(attrs.entity_of(doc, root.head.i)) == "Person":
         # one name for a singular office, not the names listed with it ("Ms Jamieson and First Minister Jack
         # McConnell")
-        chain = _person_chain(doc, root.head, etype)
+        chain = _person_chain(doc, root.head, etype, list_of=ent if plural else None)
         holders += [h for h in (chain if plural else chain[:1]) if h not in holders]
     return holders
 
