@@ -610,3 +610,10 @@ def test_a_plural_post_is_held_by_the_names_listed_after_it_up_to_the_next_post(
         ("Alistair Cook", "Manager of Railtrack"): "current",
         ("Keith Lea", "Manager of Railtrack"): "current",
     }
+
+
+def test_the_firm_an_analyst_is_from_owns_the_post(nlp):
+    g = graph(nlp, '"It is a good bet," said Suhas Naik, an investment analyst from ING Mutual Fund.')
+    assert owners(g) == {("Analyst", "ING Mutual Fund")}
+    g = graph(nlp, "Jane Roe, a Labour MP from Leeds, said so.")
+    assert owners(g) == {("MP", "Labour Party")}

@@ -376,6 +376,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
     heads = dict.fromkeys([ent.root, ent[-1]])  # "vice-chairman of X" may hang "of" on "chairman", not "vice"
     found = [(p, t) for p in _OWNER_PREPS for h in heads for t in args.prep_objects(h, p)]
+    if ent.ent_id_ in _CORPORATE:  # "an investment analyst from ING": where the analyst works
+        found += [("at", t) for h in heads for t in args.prep_objects(h, "from")]
     person = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
     if not owners and person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
         after = doc[person.end]  # the organisation itself, not what it did ("analyst X of Inbev's results")
