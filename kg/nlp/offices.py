@@ -95,7 +95,7 @@ def _capitalised_at_start(doc: Doc, toks: list[int]) -> bool:
     """Whether the entity's first word is a status word capitalised only as the sentence's first ("New
     Metropolitan Police Commissioner X"), not the start of a name ("New Zealand", "New Labour")."""
     first = doc[toks[0]]
-    return len(toks) > 1 and first.is_sent_start and doc[toks[1]].text not in _NEW_NAMES
+    return len(toks) > 1 and bool(first.is_sent_start) and doc[toks[1]].text not in _NEW_NAMES
 
 
 def _outside_names(doc: Doc, offices: list[Span]) -> list[Span]:
