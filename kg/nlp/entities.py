@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.parts_of_speech import NOUN, PROPN
 from spacy.tokens import Doc, Span
 
-from kg.nlp import actors, attrs, countries, lexicon, people
+from kg.nlp import actors, attrs, countries, lexicon, offices, people
 from kg.nlp.component import LexiconUser
 from kg.schema import catalogue, ids
 
@@ -61,23 +61,62 @@ def _office_apposition(ent: Span) -> bool:
 def _names_the_employer(doc: Doc, ent: Span, starts: dict, places: countries.Countries) -> bool:
     """Whether a one-word name the model mistyped (person, nationality, title of a work) names the
     organisation of the post before or after it: "Yukos spokesman Alexander Shadrin", "a spokesman for Crossrail"."""
-    if len(ent) != 1 or ent.label_ not in ("PERSON", "NORP", "WORK_OF_ART") or not ent[0].is_title:
+    if len(ent) != 1 or ent.label_ not in ("PERSON", "NORP", "WORK_OF_ART", "ORG") or not ent[0].is_title:
+        return False
+    if ent.ent_id_:  # a party
         return False
     # after the post: "a spokesman for Crossrail", "an analyst at Natexis"
     i = ent.start
     if i > 1 and doc[i - 1].lower_ in ("at", "for", "with") and doc[i - 2].ent_type_ == "OFFICE":
         return not places.demonym(ent.text) and not places.lookup(ent.text)
-    office = starts.get(ent.end)
-    if office is None:
+    # before the post, possessive or not: "Yukos chief executive X", "Yukos' founder, X"
+    j = ent.end + 1 if ent.end < len(doc) and doc[ent.end].text in ("'s", "’s", "'", "’") else ent.end
+    office = starts.get(j)
+    if office is None or office.label_ != "OFFICE":
         return False
     holder = starts.get(office.end)
+    if holder is None and j > ent.end and office.end < len(doc) and doc[office.end].text == ",":
+        holder = starts.get(office.end + 1)
     return (
-        office.label_ == "OFFICE"
-        and holder is not None
+        holder is not None
         and holder.label_ == "PERSON"
         and not places.demonym(ent.text)
         and not places.lookup(ent.text)
     )
+
+
+def _join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """One person for two person names the model put side by side with nothing between ("Susilo Bambang"
+    + "Yudhoyono"): no sentence names two people that way."""
+    out: list[Span] = []
+    for ent in ents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label_ == ent.label_ == "PERSON"
+            and prev.end == ent.start
+            and doc[prev.end - 1].whitespace_
+            and not ent[0].is_sent_start
+        ):
+            out[-1] = Span(doc, prev.start, ent.end, label="PERSON")
+        else:
+            out.append(ent)
+    return out
+
+
+_ORG_KINDS = ("Organization", "Media", "Group")
+
+
+def _name_word(tok, in_ent: set[int], starts: dict) -> bool:
+    """Whether ``tok`` may begin a name with the untagged word after it: capitalised, no stop word, and no
+    entity of its own but a nationality ("Jewish" in "Jewish Chronicle")."""
+    alone = tok.i not in in_ent or (tok.i in starts and starts[tok.i].label_ == "NORP" and len(starts[tok.i]) == 1)
+    return tok.is_title and tok.is_alpha and not tok.is_stop and alone
+
+
+def _status_word(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is one of the office ruler's status words ("Former", "New")."""
+    return any(s.start <= i < s.end for s in doc.spans.get(offices.STATUS_SPANS, ()))
 
 
 def _after_title(doc: Doc, start: int, titles: frozenset[str]) -> bool:
@@ -143,16 +182,19 @@ def resolve_entities(
     places = places or countries.default()
     tables = tables or actors.default()
     mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
-    ents = actors.repair(doc, tables, places)
+    ents = _join_split_names(doc, actors.repair(doc, tables, places))
     doc.ents = ents
     in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
     title_of: dict[int, str] = {}  # mention start -> the personal title it starts with ("Mrs")
     bare: set[int] = set()  # starts of person mentions with no title at all
     starts = {e.start: e for e in ents}
+    employers: set[str] = set()  # one-word names that employ the holder of a post next to them
+    untagged: set[int] = set()  # indices of the mentions of names the model left untagged before a post
     for ent in ents:
         typed = _typed(doc, ent, titles, places, tables)
         if _names_the_employer(doc, ent, starts, places):
             typed = (ent.text, "Organization", ent.start)
+            employers.add(ent.text.casefold())
         if typed:
             name, kg_type, start = typed
             party = ent.ent_id_ and ent.label_ == "ORG"
@@ -164,19 +206,31 @@ def resolve_entities(
         # "Labour MPs", "SNP leader": a capitalised proper noun the model left untagged
         # in front of an office names the organisation the office belongs to
         i = ent.start - 1
+        # a nationality may start the sentence ("Turkmen President X"); any other capitalised word there may
+        # be capitalised only for that
+        country = places.demonym(doc[i].text) if ent.label_ == "OFFICE" and i >= 0 else None
         if (
             ent.label_ == "OFFICE"
             and i >= 0
             and i not in in_ent
-            and doc[i].pos_ == "PROPN"
+            and (doc[i].pos_ == "PROPN" or (doc[i].pos_ == "ADJ" and (country or not _status_word(doc, i))))
             and doc[i].text[:1].isupper()
-            and not doc[i].is_sent_start
+            and (country or not doc[i].is_sent_start)
             and not tables.not_owner(doc[i].text)
         ):
-            country = places.demonym(doc[i].text)  # "Welsh First Minister": Wales's
-            mentions.append(
-                (i, i + 1, country, "GPE", "GPE") if country else (i, i + 1, doc[i].text, "Organization", "ORG")
-            )
+            j = i  # the capitalised words of the same name before it ("Jewish Chronicle editor")
+            while not country and j > doc[i].sent.start and _name_word(doc[j - 1], in_ent, starts):
+                j -= 1
+            name = doc[j : i + 1].text
+            mentions.append((i, i + 1, country, "GPE", "GPE") if country else (j, i + 1, name, "Organization", "ORG"))
+            untagged.add(len(mentions) - 1)
+            if not country and ent.end in starts and starts[ent.end].label_ == "PERSON":
+                employers.add(name.casefold())
+    # an untagged name before a post is of the kind its tagged mentions are ("Jewish Chronicle": media)
+    kinds = {m[2].casefold(): m[3] for k, m in enumerate(mentions) if k not in untagged and m[3] in _ORG_KINDS}
+    mentions = [
+        (*m[:3], kinds.get(m[2].casefold(), m[3]), *m[4:]) if k in untagged else m for k, m in enumerate(mentions)
+    ]
     mentions = people.retype(sorted(mentions), title_of, places.lookup)
     persons = people.People(mentions, title_of, tables, bare)
 
@@ -184,6 +238,10 @@ def resolve_entities(
     votes: dict[str, Counter] = defaultdict(Counter)
     for _, _, name, kg_type, _ in mentions:
         votes[name.casefold()][kg_type] += 1
+
+    # names a title or a given name makes a person's ("Mr Blair", "Tony Blair")
+    personal = {n.casefold() for s, _, n, t, _ in mentions if t == "Person" and s in title_of}
+    personal |= {n.split()[-1].casefold() for _, _, n, t, _ in mentions if t == "Person" and " " in n}
 
     def canonical(name: str, kg_type: str, start: int) -> tuple[str, str]:
         if kg_type in ("Person", "Organization", "Group") and " " not in name:
@@ -195,8 +253,13 @@ def resolve_entities(
             if found:
                 return found, "Person"
         v = votes[name.casefold()]
-        if kg_type in ("Organization", "Group") and v["Person"] > 0:
+        # "Yukos chief executive X": a name that employs someone and that no title or given name makes a
+        # person's is an organisation, wherever else the model took it for a person
+        employer = name.casefold() in employers and name.casefold() not in personal
+        if kg_type in ("Organization", "Group") and v["Person"] > 0 and not employer:
             return name, "Person"
+        if kg_type == "Person" and employer:
+            return name, "Organization"
         if " " in name and kg_type == "Person":
             # "Donald J. Trump" -> "Donald Trump" when that is the surname's only full form
             fulls = persons.full_by_surname.get(name.split()[-1].casefold(), set())

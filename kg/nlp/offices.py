@@ -51,6 +51,12 @@ STATUS_SPANS = "kg_office_status"  # the doc.spans key of the status words
 STATUSES = ("current", "former", "designate", "hypothetical")
 # last words of the names of places that may start with a title ("Imam Khomeini International Airport")
 _PLACE_HEADS = frozenset({"airport", "hospital", "street", "road", "square", "bridge", "station", "stadium", "mosque"})
+# words that follow "New" in names of places, parties and titles
+_NEW_NAMES = frozenset(
+    {"York", "Zealand", "Jersey", "Delhi", "Labour", "Hampshire", "Mexico", "Orleans", "South", "England"}
+    | {"Guinea", "Caledonia", "Brunswick", "Democrats", "Democratic", "Deal", "Scotland", "Statesman", "Haven"}
+    | {"Forest", "Line", "Look", "Economics", "Century", "Party", "World", "Age", "Order", "Testament", "Year"}
+)
 _MAX_SKIP = 3  # portfolio words a qualifier's "skip" may allow at most
 _OWNERS = frozenset({"ORG", "NORP", "GPE"})  # model entities that can stand between a qualifier and its office
 
@@ -75,7 +81,7 @@ def set_offices(doc: Doc, offices: list[Span], statuses: Sequence[Span] = ()) ->
             rest = [i for i in toks if i not in status_of]
             if not rest:
                 continue
-            while toks[0] in status_of and status_of[toks[0]] != "current":
+            while toks[0] in status_of and (status_of[toks[0]] != "current" or _capitalised_at_start(doc, toks)):
                 toks.pop(0)
         if len(toks) == len(ent):
             kept.append(ent)
@@ -83,6 +89,13 @@ def set_offices(doc: Doc, offices: list[Span], statuses: Sequence[Span] = ()) ->
             kept.append(Span(doc, toks[0], toks[-1] + 1, label=ent.label_))
     doc.ents = filter_spans(kept + offices)
     return doc
+
+
+def _capitalised_at_start(doc: Doc, toks: list[int]) -> bool:
+    """Whether the entity's first word is a status word capitalised only as the sentence's first ("New
+    Metropolitan Police Commissioner X"), not the start of a name ("New Zealand", "New Labour")."""
+    first = doc[toks[0]]
+    return len(toks) > 1 and bool(first.is_sent_start) and doc[toks[1]].text not in _NEW_NAMES
 
 
 def _outside_names(doc: Doc, offices: list[Span]) -> list[Span]:

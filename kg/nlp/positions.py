@@ -21,7 +21,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp import args, attrs, office_names, offices, parties
+from kg.nlp import args, attrs, countries, office_names, offices, parties
+from kg.schema import ids
 
 EXTRACTOR = "kg_positions"
 # offices of a state or a committee, not of a party, whoever holds them ("a Labour chancellor", "the Tory home
@@ -36,6 +37,19 @@ _ORG_TYPES = ("Organization", "Media", "Group")
 _OWNER_PREPS = ("of", "at", "for", "with")  # an organisation after an office: the one the post is at
 _CORPORATE = frozenset(
     {"Chief Executive", "Economist", "Chief Economist", "Analyst", "Chief Analyst", "Strategist", "Managing Director"}
+)
+# posts a country has, so that a nationality or a country before them is their owner ("Turkmen President",
+# "Brazilian finance minister"), unlike a firm's or a profession's ("Dutch co-chairman")
+_COUNTRY_POST = re.compile(
+    r"(.+ )?(President|Leader|Premier|MP|MEP|Envoy|Diplomat|Spokesperson|Officer|Commander|Chief of Staff"
+    r"|Prosecutor|Sheriff|Whip|Monarch|Secretary General|General Secretary)$|Lord .+|Leader of .+"
+)
+_MARKETS = frozenset({"market", "industry", "sector", "world", "price", "brand", "technology", "cost"})
+# owners named with "the": "the United States", "the Labour Party", "the Liberal Democrats", "the BBC"
+_THE_OWNER = re.compile(
+    r"(?!The )(United .+|.+ (Republic|Party|Union|Council|Association|Bank|Commission|Committee|Office|Service"
+    r"|Federation|Institute|Society|Corporation|Board|Agency|Department|Ministry|Democrats|Fund|Assembly)"
+    r"|Netherlands|Philippines|BBC|CBI|TUC|EU|UN|IMF|OECD|NHS|FBI|CIA)$"
 )
 _SEATS = frozenset({"MP", "MEP", "MSP", "AM", "Senator", "Congressman", "Councillor", "Candidate"})  # "for" a seat
 _PORTFOLIO = 3  # lower-case words between an owner and its office ("Liberal Democrat home affairs spokesman")
@@ -60,9 +74,9 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
     words = _status_words(doc)
     mentions = [(ent, attrs.entity_of(doc, ent.start)) for ent in doc.ents if ent.label_ == "OFFICE"]
     found = {ent.start: (_holders(doc, ent, etype), _owners(doc, ent, etype)) for ent, office in mentions if office}
-    posts = office_names.name_posts(doc, mentions, found, etype)
+    posts = _one_owner_each(doc, mentions, office_names.name_posts(doc, mentions, found, etype))
     for ent, office in mentions:
-        if office is None:
+        if office is None or _market_leader(doc, ent):
             continue
         holders, (office, owners) = found[ent.start][0], posts[ent.start]
         orgs = [org for org, _ in owners if etype(org) in ("Organization", "Media", "Group")]
@@ -78,6 +92,38 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
     for person, party, toks in [*_party_members(doc, etype), *parties.of_party_members(doc, etype)]:
         add("member_of", person, party, toks, 0.8)
     return hits
+
+
+def _market_leader(doc: Doc, ent: Span) -> bool:
+    """Whether a "leader" is a firm's place in a market ("market leader Mengniu Dairy"), not a post."""
+    return ent.ent_id_.endswith("Leader") and ent.start > 0 and doc[ent.start - 1].lower_ in _MARKETS
+
+
+def _one_owner_each(doc: Doc, mentions: list, posts: dict) -> dict:
+    """``posts`` with the mentions of one post that a sentence gives different owners made posts of their
+    owner ("French President X and South African President Y": President of France, President of South
+    Africa), so that no holder's post is also another's owner's; a mention with no owner or several
+    stays the bare post."""
+    ents = doc._.kg_entities or {}
+    groups: dict[tuple[int, str], list] = {}
+    for ent, office in mentions:
+        if office is not None and ent.start in posts:
+            groups.setdefault((ent.sent.start, posts[ent.start][0]), []).append(ent)
+    out = dict(posts)
+    for (_, post), group in groups.items():
+        owner_sets = {frozenset(o for o, _ in posts[e.start][1]) for e in group}
+        if len(owner_sets) < 2 or post not in ents:
+            continue
+        for e in group:
+            owners = posts[e.start][1]
+            if len({o for o, _ in owners}) != 1 or owners[0][0] not in ents:
+                continue
+            owner = ents[owners[0][0]]
+            if owner.name in ents[post].name:  # "Leader of the Labour Party" names its owner already
+                continue
+            the = "the " if _THE_OWNER.match(owner.name) else ""  # "MP of the Labour Party", "Manager of Railtrack"
+            out[e.start] = (office_names.rewire(doc, e, post, f"{ents[post].name} of {the}{owner.name}"), owners)
+    return out
 
 
 def _party_members(doc: Doc, etype) -> list[tuple[str, str, list]]:
@@ -232,20 +278,36 @@ def _left(np: Token) -> bool:
         if head.tag_ == "VBG" or any(c.dep_ == "dobj" for c in head.children):
             return False
         return not any(c.dep_ == "neg" or c.lower_ in _FUTURE_AUX | _HYPOTHETICAL_AUX for c in head.children)
-    if np.dep_ == "nsubjpass" and head.lemma_ in _REMOVED:
+    if np.dep_ == "nsubjpass" and (head.lemma_ in _REMOVED or _voted_out(head)):
         return not any(c.dep_ == "neg" for c in head.children)
+    if np.dep_ == "dobj" and (head.lemma_ in _REMOVED or _voted_out(head)) and head.tag_ in ("VBD", "VBN"):
+        # "the board sacked its chairman X": done, unless only threatened or denied
+        return not any(c.dep_ in ("neg", "aux") and c.lower_ not in ("has", "have", "had") for c in head.children)
     if np.dep_ == "poss" and head.lemma_ in _DEPARTURE:
         return True
     return np.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in _DEPARTURE
 
 
-def _person_chain(doc, tok, etype) -> list[str]:
+def _voted_out(verb: Token) -> bool:
+    return verb.lemma_ == "vote" and any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
+
+
+def _person_chain(doc, tok, etype, list_of: Span | None = None) -> list[str]:
+    """The people listed with ``tok``; for the plural office ``list_of``, only those between it and the
+    next office ("Balfour Beatty managers A and B, and Railtrack managers C and D")."""
     out = []
+    lo, hi = (list_of.end, _next_office(doc, list_of.end)) if list_of is not None else (0, len(doc))
     for t in args.conjuncts(tok):
+        if not lo <= t.i < hi:
+            continue
         eid = attrs.entity_of(doc, t.i)
         if eid and etype(eid) == "Person" and eid not in out:
             out.append(eid)
     return out
+
+
+def _next_office(doc: Doc, start: int) -> int:
+    return next((e.start for e in doc.ents if e.label_ == "OFFICE" and e.start >= start), len(doc))
 
 
 def _holders(doc: Doc, ent: Span, etype) -> list[str]:
@@ -256,14 +318,14 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
     if named is not None and etype(named) == "Person":
         span = next((e for e in doc.ents if e.start <= nxt < e.end), doc[nxt : nxt + 1])
         if ent.root.tag_ in ("NNS", "NNPS"):  # "defence secretaries John Healey and Pete Hegseth"
-            holders += _person_chain(doc, span.root, etype)
+            holders += _person_chain(doc, span.root, etype, list_of=ent)
         holders += [named] if not holders else []
     root = ent.root
     # apposition in either direction, and a person list in apposition ("Two Labour MPs, A and B")
     plural = root.tag_ in ("NNS", "NNPS")
     for c in root.children:
         if c.dep_ == "appos":  # "the Prime Minister, Keir Starmer"; "Two Labour MPs, A and B"
-            chain = _person_chain(doc, c, etype)
+            chain = _person_chain(doc, c, etype, list_of=ent if plural else None)
             holders += [h for h in (chain if plural else chain[:1]) if h not in holders]
     if root.dep_ == "appos":  # "John Healey, the Defence Secretary" (not the people listed after him)
         holders += [h for h in _person_chain(doc, root.head, etype)[:1] if h not in holders]
@@ -284,7 +346,7 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
     if root.dep_ == "compound" and etype(attrs.entity_of(doc, root.head.i)) == "Person":
         # one name for a singular office, not the names listed with it ("Ms Jamieson and First Minister Jack
         # McConnell")
-        chain = _person_chain(doc, root.head, etype)
+        chain = _person_chain(doc, root.head, etype, list_of=ent if plural else None)
         holders += [h for h in (chain if plural else chain[:1]) if h not in holders]
     return holders
 
@@ -296,6 +358,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "'", "’", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
+        if eid and _portfolio_name(doc, i):
+            break
         if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             if eid not in [o for o, _ in owners]:
                 owners.insert(0, (eid, doc[i]))
@@ -304,9 +368,16 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
         elif eid:
             break
         i -= 1
+    if all(etype(o) == "GPE" for o, _ in owners):  # "its UK chief executive": the firm's
+        owners += _pronoun_owner(doc, ent, etype)
+    if not owners and ent.ent_id_.endswith("Party Leader"):
+        owners += _subject_party(doc, ent)
     # "director of the CBI", "an economist at Natexis", "spokesman for Liberty"; after a name the office
     # premodifies, the organisation it works at ("analyst Mike Powell of Dresdner", "economist X at IXIS")
-    found = [(p, t) for p in _OWNER_PREPS for t in args.prep_objects(ent.root, p)]
+    heads = dict.fromkeys([ent.root, ent[-1]])  # "vice-chairman of X" may hang "of" on "chairman", not "vice"
+    found = [(p, t) for p in _OWNER_PREPS for h in heads for t in args.prep_objects(h, p)]
+    if ent.ent_id_ in _CORPORATE:  # "an investment analyst from ING": where the analyst works
+        found += [("at", t) for h in heads for t in args.prep_objects(h, "from")]
     person = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
     if not owners and person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
         after = doc[person.end]  # the organisation itself, not what it did ("analyst X of Inbev's results")
@@ -317,12 +388,111 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
             continue  # "MP for Sleaford", "Minister for Planning", "Tory spokesman for the Cabinet Office"
         eid = args.entity_of(doc, t)
         kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
+        if not state and ent.ent_id_ not in _SEATS and (eid is None or etype(eid) not in kinds):
+            eid = organisation_named(doc, t, prep) or eid
         if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
-    # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner
-    if not state and (ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners)):
+    # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner; "Dutch
+    # co-chairman", "Malaysia entrepreneur": a nationality, as no country has such a post
+    country_post = state or _COUNTRY_POST.match(ent.ent_id_)
+    if not country_post or ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners):
         owners = [(o, t) for o, t in owners if etype(o) != "GPE"]
     return owners
+
+
+def organisation_named(doc: Doc, t: Token, prep: str) -> str | None:
+    """The organisation entity for the capitalised name ending at ``t`` after a post's "at", "of" or "for"
+    that the model left untagged or took for a place or a person ("an analyst at Gartmore", "analyst at
+    brokers Jefferies", "director general of Age Concern England"), made if need be; None when the words
+    are no such name (a known place, a lower-case noun, part of a longer name)."""
+    ents, tokens = doc._.kg_entities, doc._.kg_token_entity
+    if ents is None or tokens is None or not (t.is_title or t.is_upper) or not t.is_alpha or t.pos_ != "PROPN":
+        return None
+    start = t.i
+    while start - 1 > t.sent.start and (doc[start - 1].is_title or doc[start - 1].text == "&") and t.i - start < 5:
+        start -= 1
+    if doc[start].text == "&" or any(w.ent_type_ in ("OFFICE", "DATE") or w.is_stop for w in doc[start : t.i + 1]):
+        return None
+    span = doc[start : t.i + 1]
+    if prep == "of" and len(span) == 1 and not t.is_upper:
+        return None  # "professor of Economics": a subject, unless a longer name or an acronym
+    # the words are a whole name or none: no entity may run on past them
+    if any(e.start < start < e.end or e.start <= t.i < e.end - 1 for e in doc.ents):
+        return None
+    places = countries.default()
+    if places.lookup(span.text) or places.demonym(span.text) or places.place(span.text):
+        return None
+    old = {tokens.get(i) for i in range(span.start, span.end)} - {None}
+    if any(ents[o].type == "Person" and " " in ents[o].name for o in old if o in ents):
+        return None  # a person's full name: the model may be right
+    new = ids.entity_id(span.text, "Organization")
+    ents.setdefault(new, attrs.EntityInfo(new, span.text, "Organization"))
+    for i in range(span.start, span.end):
+        tokens[i] = new
+    mentions = doc._.kg_mentions
+    if mentions is not None:
+        mentions[:] = [m for m in mentions if not (span.start <= m.start < span.end)]
+        mentions.append(attrs.MentionInfo(new, span.start, span.end))
+    for o in old:
+        if o in ents and not any(m.entity_id == o for m in mentions or ()):
+            ents.pop(o)
+    return new
+
+
+def _pronoun_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
+    """The organisation "its" or "their" before an office stands for: the nearest subject above it that
+    names one ("Vodafone has drafted in its UK chief executive X", "Yukos claims ... its founder X")."""
+    k = ent.start - 1
+    while (
+        k >= 0 and ent.start - k <= _PORTFOLIO and (_portfolio_word(doc[k]) or etype(attrs.entity_of(doc, k)) == "GPE")
+    ):
+        k -= 1
+    if k < 0 or doc[k].lower_ not in ("its", "their"):
+        return []
+    for verb in doc[k].ancestors:
+        for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            if subj.left_edge.i <= k <= subj.right_edge.i:
+                continue  # the phrase "its" is in
+            eid = attrs.entity_of(doc, subj.i)
+            if eid:  # the nearest named subject, or none: "its" may stand for a name mistyped as a person
+                # ... and no other name between them that "its" may stand for
+                between = {attrs.entity_of(doc, i) for i in range(subj.i + 1, k)} - {None, eid}
+                rival = any(etype(o) in ("Person", *_ORG_TYPES) for o in between)
+                return [(eid, subj)] if etype(eid) in _ORG_TYPES and not rival else []
+    return []
+
+
+def _subject_party(doc: Doc, ent: Span) -> list[tuple[str, Token]]:
+    """The party a bare "leader" is of when the clause above it has that party as its subject and the
+    sentence names no other: "The Liberal Democrats launched ..., with leader Charles Kennedy saying"."""
+    named = {t.ent_id_ for t in ent.sent if t.ent_id_ and t.ent_type_ == "ORG"}
+    if len(named) != 1:
+        return []
+    for verb in ent.root.ancestors:
+        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+            eid = attrs.entity_of(doc, subj.i)
+            if subj.ent_id_ in named and eid:
+                return [(eid, subj)]
+    return []
+
+
+def _portfolio_name(doc: Doc, i: int) -> bool:
+    """Whether the name ending at token ``i`` before an office is its portfolio, not its owner: "Monetary
+    Affairs Commissioner", "Economy and Labour Minister" (a party after "and" and a capitalised word)."""
+    if doc[i].text == "Affairs" and i > 0 and doc[i - 1].is_title:
+        return True
+    if doc[i].text == "Labour" and i + 1 < len(doc) and doc[i + 1].text in ("Minister", "Secretary"):
+        return True  # "Labour Minister X" in capitals: the minister of labour, as "Labour minister" is the party's
+    ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+    j = ent.start if ent is not None else i
+    return bool(
+        ent is not None
+        and ent.ent_id_
+        and j > 1
+        and doc[j - 1].lower_ in ("and", "&")
+        and doc[j - 2].is_title
+        and not attrs.entity_of(doc, j - 2)
+    )
 
 
 def _before_portfolio(doc: Doc, start: int) -> int:
@@ -333,8 +503,8 @@ def _before_portfolio(doc: Doc, start: int) -> int:
         if attrs.entity_of(doc, i):
             break
         i -= 1
-    if i > 0 and i < start - 1 and doc[i].text in ("'s", "’s") and attrs.entity_of(doc, i - 1):
-        return i  # a possessor: "IMF's managing director"
+    if i > 0 and i < start - 1 and doc[i].text in ("'s", "’s", "'", "’") and attrs.entity_of(doc, i - 1):
+        return i  # a possessor: "IMF's managing director", "the Liberal Democrats' economics spokesman"
     return i if i < start - 1 and i >= 0 and attrs.entity_of(doc, i) else start - 1
 
 
@@ -343,10 +513,11 @@ def _joining_hyphen(doc: Doc, i: int) -> bool:
 
 
 def _portfolio_word(tok) -> bool:
-    """A lower-case word of a post's title: "home affairs", "industry", "founding" (BNP founding chairman),
-    not a preposition such as "including"."""
+    """A word of a post's title: "home affairs", "industry", "founding" (BNP founding chairman), or one
+    in capitals no name claims ("Lib Dem Home Affairs spokesman"); not a preposition such as "including"."""
     title_word = tok.pos_ in ("NOUN", "ADJ", "PROPN", "X") or tok.tag_ in ("VBG", "VBN")
-    return tok.is_lower and tok.is_alpha and title_word and tok.dep_ != "prep"
+    cased = tok.is_lower or (tok.is_title and not tok.ent_type_ and not tok.is_sent_start)
+    return cased and tok.is_alpha and title_word and tok.dep_ != "prep"
 
 
 class PositionExtractor:
