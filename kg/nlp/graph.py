@@ -3,7 +3,8 @@
 The components in :mod:`kg.nlp` leave their findings on ``doc._``; this module
 turns them into the plain data model, with an :class:`~kg.model.Evidence`
 (article id, sentence, character span, extractor, confidence) on every
-relation and quote. Character offsets index into ``Article.text``.
+relation and quote. Character offsets index into ``Article.text``. An office with a known owner
+becomes its post (:mod:`kg.nlp.posts`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
-from kg.nlp import dates
+from kg.nlp import dates, posts
 from kg.nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
 from kg.schema import ids
 
@@ -83,7 +84,7 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
                 confidence=q.confidence,
             )
         )
-    return graph
+    return posts.to_posts(graph)
 
 
 class _Dates:

@@ -135,6 +135,8 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
         add(n, t.kgp("entityId"), _lit(_clean(e.id)))
         for alias in e.aliases:
             add(n, t.alt_label, _lit(_clean(alias)))
+        if e.attrs.get("title"):  # a post's bare title: "all presidents" is one pattern
+            add(n, t.kgp("title"), _lit(_clean(str(e.attrs["title"]))))
         add(art, t.props["mentions"], n)
 
     for i, r in enumerate(g.relations):

@@ -160,8 +160,10 @@ class Rows:
             rows = self.entities.setdefault(n.entity_labels[etype], {})
             row = rows.get(eid)
             if row is None:
-                rows[eid] = {"id": eid, "name": name, "type": etype}
-            elif cypher_order(name) < cypher_order(row["name"]):
+                row = rows[eid] = {"id": eid, "name": name, "type": etype}
+            if e.attrs.get("title"):  # a post's bare title: "all presidents" is one property match
+                row["title"] = clean(str(e.attrs["title"]))
+            if cypher_order(name) < cypher_order(row["name"]):
                 row["name"] = name
             named[e.id] = min(name, named.get(e.id, name), key=cypher_order)
             known.setdefault(e.id, []).extend(clean(x) for x in e.aliases)
