@@ -10,6 +10,8 @@
 - a mention with several owners ("UK and US defence secretaries John Healey and Pete Hegseth") gives
   one post per owner, paired with its holders in the order both are named when their numbers agree;
   otherwise its holders keep the bare title;
+- a singular mention given several holders gives the post to the one named nearest after it (else
+  before it); the others keep the bare title;
 - a holding whose owner is unknown keeps the bare title, which never gets an ``office_of`` edge;
 - every office entity carries its bare title in ``attrs["title"]`` ("all presidents" is one match).
 
@@ -133,8 +135,10 @@ def to_posts(g: ArticleGraph) -> ArticleGraph:
         holders = _holders_in_order(g, group["holds"], mstart)
         if len(post_of) == 1:
             (post_id,) = post_of.values()
+            one = _nearest_holder(g, group["holds"], mstart, mend) if not _plural(g, mstart, mend) else None
             for i in group["holds"]:
-                new_object[i] = post_id
+                if one is None or g.relations[i].subject == one:
+                    new_object[i] = post_id
             moved[(office, mstart, mend)] = post_id
         elif post_of and len(holders) == len(post_of):
             for holder, post_id in zip(holders, post_of.values(), strict=True):
@@ -188,6 +192,29 @@ def _holders_in_order(g: ArticleGraph, holds: list[int], office_start: int) -> l
             return []
         out.append((min(after), h))
     return [h for _, h in sorted(set(out))]
+
+
+def _plural(g: ArticleGraph, start: int, end: int) -> bool:
+    """Whether the office mention at ``start:end`` names several posts ("Labour MPs", "defence secretaries")."""
+    word = g.article.text[start:end].split()[-1] if g.article.text[start:end].split() else ""
+    return len(word) >= 3 and word.endswith("s") and not word.lower().endswith(("ss", "us", "is"))
+
+
+def _nearest_holder(g: ArticleGraph, holds: list[int], start: int, end: int) -> str | None:
+    """Of several holders given one post ("France's president, Emmanuel Macron, Germany's chancellor, Olaf
+    Scholz"), the one named nearest after the office, else nearest before it; None for a single holder."""
+    people = {g.relations[i].subject for i in holds}
+    if len(people) < 2:
+        return None
+    sentence = g.relations[holds[0]].evidence.sentence
+    after, before = [], []
+    for m in g.mentions:
+        if m.entity_id in people and abs(m.start - start) <= len(sentence):
+            if m.start >= end:
+                after.append((m.start - end, m.entity_id))
+            elif m.end <= start:
+                before.append((start - m.end, m.entity_id))
+    return min(after)[1] if after else min(before)[1] if before else None
 
 
 def _text(g: ArticleGraph, r: Relation) -> str:
