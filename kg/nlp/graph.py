@@ -12,8 +12,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
-from kg.nlp import dates, posts
+from kg.nlp import dates
 from kg.nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
+from kg.nlp.posts import to_posts
 from kg.schema import ids
 
 
@@ -21,7 +22,9 @@ def _sentence(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
-def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
+def doc_to_graph(doc: Doc, article: Article, *, posts: bool = True) -> ArticleGraph:
+    """The article's graph; without ``posts`` the offices stay as the positions extractor read them
+    (titles with ``office_of`` edges to the owners of each mention), to check that extractor."""
     ents = doc._.kg_entities or {}
     text = article.text  # == doc.text, which spaCy rebuilds on every access
     graph = ArticleGraph(article=article)
@@ -84,7 +87,7 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
                 confidence=q.confidence,
             )
         )
-    return posts.to_posts(graph)
+    return to_posts(graph) if posts else graph
 
 
 class _Dates:
