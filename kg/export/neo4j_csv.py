@@ -7,7 +7,7 @@ object) with its per-article lists and their ``evidence`` sum and best ``confide
 ``SAID``/``ABOUT``/``QUOTED_IN``. Labels and relationship types are the catalogue's. One file per
 node label and one per relationship type, each with its header line::
 
-    nodes/Person.csv              id:ID(Entity),name,type,:LABEL
+    nodes/Person.csv              id:ID(Entity),name,type,title,:LABEL
     relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),evidence:int,confidence:double,articles:string[],
                                   articleEvidence:int[],articleConfidence:double[],:TYPE
 
@@ -45,7 +45,7 @@ ARTICLE_HEADER = [
     "contentHash",
     ":LABEL",
 ]
-ENTITY_HEADER = ["id:ID(Entity)", "name", "type", ":LABEL"]
+ENTITY_HEADER = ["id:ID(Entity)", "name", "type", "title", ":LABEL"]  # title: a post's bare title
 ASSERTION_HEADER = [
     "id:ID(Assertion)",
     "article_id",
@@ -120,13 +120,18 @@ def read(store, base: str | None = None) -> dict:
     for r in sorted(
         _rows(
             store,
-            f"""SELECT DISTINCT ?id ?name ?class WHERE {{ GRAPH ?g {{
-            ?e <{kg}entityId> ?id ; <{rdfs}label> ?name ; a ?class }} }}""",
+            f"""SELECT DISTINCT ?id ?name ?class ?title WHERE {{ GRAPH ?g {{
+            ?e <{kg}entityId> ?id ; <{rdfs}label> ?name ; a ?class OPTIONAL {{ ?e <{kg}title> ?title }} }} }}""",
         ),
         key=lambda r: (str(r["id"]), str(r["name"]), str(r["class"])),
     ):
         if r["class"] in type_by_class and r["id"] not in entities:
-            entities[r["id"]] = {"id": r["id"], "name": r["name"], "type": type_by_class[r["class"]]}
+            entities[r["id"]] = {
+                "id": r["id"],
+                "name": r["name"],
+                "type": type_by_class[r["class"]],
+                "title": r.get("title") or "",
+            }
     mentions: dict[tuple, dict] = {}
     for r in _rows(
         store,
@@ -286,7 +291,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
             lab,
             ENTITY_HEADER,
             (
-                [e["id"], e["name"], e["type"], f"{label(ENTITY)};{label(lab)}"]
+                [e["id"], e["name"], e["type"], e["title"], f"{label(ENTITY)};{label(lab)}"]
                 for e in sorted(ents, key=lambda e: e["id"])
             ),
         )
