@@ -10,8 +10,9 @@
 - a mention with several owners ("UK and US defence secretaries John Healey and Pete Hegseth") gives
   one post per owner, paired with its holders in the order both are named when their numbers agree;
   otherwise its holders keep the bare title;
-- a singular mention given several holders gives the post to the one named nearest after it (else
-  before it); the others keep the bare title;
+- a singular mention given several holders gives the post to the one named right after it (else right
+  before it) and the others nothing; with no such one, all of them keep it (the analyses leave a mention
+  given to several holders out);
 - a holding whose owner is unknown keeps the bare title, which never gets an ``office_of`` edge;
 - every office entity carries its bare title in ``attrs["title"]`` ("all presidents" is one match).
 
@@ -135,10 +136,12 @@ def to_posts(g: ArticleGraph) -> ArticleGraph:
         holders = _holders_in_order(g, group["holds"], mstart)
         if len(post_of) == 1:
             (post_id,) = post_of.values()
-            one = _nearest_holder(g, group["holds"], mstart, mend) if not _plural(g, mstart, mend) else None
+            one = _next_holder(g, group["holds"], mstart, mend) if not _plural(g, mstart, mend) else None
             for i in group["holds"]:
                 if one is None or g.relations[i].subject == one:
                     new_object[i] = post_id
+                else:
+                    drop.add(i)
             moved[(office, mstart, mend)] = post_id
         elif post_of and len(holders) == len(post_of):
             for holder, post_id in zip(holders, post_of.values(), strict=True):
@@ -200,21 +203,25 @@ def _plural(g: ArticleGraph, start: int, end: int) -> bool:
     return len(word) >= 3 and word.endswith("s") and not word.lower().endswith(("ss", "us", "is"))
 
 
-def _nearest_holder(g: ArticleGraph, holds: list[int], start: int, end: int) -> str | None:
-    """Of several holders given one post ("France's president, Emmanuel Macron, Germany's chancellor, Olaf
-    Scholz"), the one named nearest after the office, else nearest before it; None for a single holder."""
+def _next_holder(g: ArticleGraph, holds: list[int], start: int, end: int) -> str | None:
+    """Of several holders given one singular post ("Italy's prime minister, Giorgia Meloni, Poland's prime
+    minister, Donald Tusk"), the one named right after the office ("Prime Minister X", "the Y, X"), else
+    right before it ("X, the Y"); None for a single holder or when neither is next to it."""
     people = {g.relations[i].subject for i in holds}
     if len(people) < 2:
         return None
-    sentence = g.relations[holds[0]].evidence.sentence
-    after, before = [], []
-    for m in g.mentions:
-        if m.entity_id in people and abs(m.start - start) <= len(sentence):
-            if m.start >= end:
-                after.append((m.start - end, m.entity_id))
-            elif m.end <= start:
-                before.append((start - m.end, m.entity_id))
-    return min(after)[1] if after else min(before)[1] if before else None
+    text = g.article.text
+    mentions = [m for m in g.mentions if m.entity_id in people]
+    after = {m.entity_id for m in mentions if m.start >= end and _joins(text[end : m.start], 2)}
+    if len(after) == 1:
+        return after.pop()
+    before = {m.entity_id for m in mentions if m.end <= start and _joins(text[m.end : start], 6)}
+    return before.pop() if len(before) == 1 and not after else None
+
+
+def _joins(gap: str, most: int) -> bool:
+    """Whether ``gap`` is what stands between an office and a name next to it: a space, a comma, "the"."""
+    return len(gap) <= most and gap.replace(",", " ").strip().lower() in ("", "the")
 
 
 def _text(g: ArticleGraph, r: Relation) -> str:
