@@ -126,7 +126,8 @@ def to_posts(g: ArticleGraph) -> ArticleGraph:
             by_owner.setdefault(g.relations[i].object, i)
         post_of = {}
         for owner, i in by_owner.items():
-            if owner not in ents:
+            if owner not in ents:  # no post to give it: the bare title owns nothing
+                drop.add(i)
                 continue
             said = _text(g, g.relations[i]) if len(by_owner) == 1 else ""  # "UK and US defence secretaries": no one's
             post = _post(posts, office_name, title, ents[owner].name, said)
