@@ -173,7 +173,7 @@ def _short(G: nx.MultiDiGraph, office_id: str, post: str, owner: str) -> str:
     from kg.nlp.posts import post_name
 
     title = G.nodes[office_id].get("title") if office_id in G else None
-    return title if title and owner and post == post_name(title, owner) else post
+    return title if title and owner and post.casefold() == post_name(title, owner).casefold() else post
 
 
 def _by_status(evs: list[dict] | None) -> dict[str, list[dict] | None]:

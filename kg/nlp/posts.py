@@ -92,10 +92,15 @@ def post_name(office: str, owner: str) -> str:
     ('President of France', 'Leader of the Conservative Party')
     >>> post_name("Chancellor of the Exchequer", "United Kingdom"), post_name("Prime Minister", "United Kingdom")
     ('Chancellor of the Exchequer', 'Prime Minister of the United Kingdom')
+    >>> post_name("Leader", "Labour Party")
+    'Leader (Labour Party)'
     """
     if office in _SELF_NAMED or owner.casefold() in office.casefold():
         return office
-    return f"{office} of {owner_phrase(owner)}"
+    name = f"{office} of {owner_phrase(owner)}"
+    if _PARTY_LEADER.match(name) and not _PARTY_LEADER.match(office):
+        return f"{office} ({owner})"  # a leader in a party, not its leadership: "Leader (Labour Party)"
+    return name
 
 
 def to_posts(g: ArticleGraph) -> ArticleGraph:
