@@ -12,7 +12,8 @@ from kg.nlp.graph import doc_to_graph
 
 
 def graph(nlp, text):
-    return doc_to_graph(nlp(text), Article(id="t", text=text))
+    """The offices as the positions extractor reads them: titles, with the owners of each mention."""
+    return doc_to_graph(nlp(text), Article(id="t", text=text), posts=False)
 
 
 def held(g) -> dict[tuple[str, str], str]:

@@ -14,7 +14,8 @@ LIB_DEMS = "organization/liberal-democrats"
 
 
 def graph(nlp, text, aid="t"):
-    return doc_to_graph(nlp(text), Article(id=aid, text=text, date="2005-03-01"))
+    """The offices as the positions extractor reads them: titles, with the owners of each mention."""
+    return doc_to_graph(nlp(text), Article(id=aid, text=text, date="2005-03-01"), posts=False)
 
 
 def triples(g, pred=None):

@@ -168,6 +168,8 @@ def actor_graph(
         G.add_node(
             r["id"], label=r["label"], type=r["type"], articles=src["mentions"].get(r["id"], 0), first="", last=""
         )
+        if r.get("title"):  # a post's bare title ("President" of the President of France)
+            G.nodes[r["id"]]["title"] = str(r["title"])
     for n, (first, last) in src["dates"].items():
         if n in G:
             G.nodes[n].update(first=str(first or "")[:10], last=str(last or "")[:10])

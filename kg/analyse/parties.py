@@ -3,8 +3,8 @@
 A party is an Organization or Group node named in the party table (``pipelines/parties.toml``: any
 name, alias or short form it lists) or whose own name says so ("British National Party"). An actor
 belongs to the party it is ``member_of``, leads or speaks for, or whose post belongs to the
-party ("Conservative leader Michael Howard": ``holds_position`` Party Leader, ``office_of`` the party,
-read off the same mention). A former post is no membership, nor is a link read off its mention ("ex-UKIP
+party ("Conservative leader Michael Howard": ``holds_position`` the Leader of the Conservative Party, its
+``office_of`` the party). A former post is no membership, nor is a link read off its mention ("ex-UKIP
 MEP Robert Kilroy-Silk": ``holds_position`` MEP with status ``former``), and a party is no member of
 another ("32 Labour MPs joined the Conservatives"). An actor linked to several parties belongs to the
 one with the most evidence, and to none when two parties tie.

@@ -112,38 +112,49 @@ def office_holders(
         for held, group in _by_status(evs).items():
             if wanted is None or held in wanted:
                 rows.append(_holding(G, u, v, d, group, held))
-    rows = _fold_bare(rows)
+    rows = _fold_bare(rows, G)
     rows.sort(key=lambda r: (-r["evidence"], r["holder"], r["office"], STATUSES.index(r["status"])))
     return rows
 
 
-# a bare title -> whether a post is one it names ("Party Leader" -> "Leader of the Labour Party")
+# a bare title -> whether a post is one it names ("Party Leader" -> "Leader of the Labour Party"), for
+# graphs whose office nodes carry no title
 _BARE = {
     "Party Leader": lambda post: post.startswith("Leader of the ") and " in " not in post,
     "Chancellor": lambda post: post == "Chancellor of the Exchequer",
 }
 
 
-def _fold_bare(rows: list[dict]) -> list[dict]:
-    """Rows of a bare title with no owner ("leader Michael Howard") joined to the one post of that title
-    the corpus gives the same holder with the same status (the Leader of the Conservative Party).
+def _titles(G: nx.MultiDiGraph, office_id: str, office: str) -> set[str]:
+    """The bare titles a post goes by: its node's ``title`` (:mod:`kg.nlp.posts`), or the :data:`_BARE`
+    titles that name it."""
+    title = G.nodes[office_id].get("title") if office_id in G else None
+    return {title} if title and title != office else {b for b, names in _BARE.items() if names(office)}
 
-    >>> rows = [{"holder_id": "h", "office": "Leader of the Labour Party", "of": "Labour Party", "status": "current",
-    ...          "evidence": 3, "articles": 2, "first": "2005-01-02", "last": "2005-02-01", "sentences": ["a"]},
-    ...         {"holder_id": "h", "office": "Party Leader", "of": "", "status": "current", "evidence": 2,
-    ...          "articles": 1, "first": "2004-12-01", "last": "", "sentences": ["b"]}]
+
+def _fold_bare(rows: list[dict], G: nx.MultiDiGraph | None = None) -> list[dict]:
+    """Rows of a bare title with no owner ("leader Michael Howard", "Prime Minister Tony Blair") joined to
+    the one post of that title the corpus gives the same holder with the same status (the Leader of the
+    Conservative Party, the Prime Minister of the United Kingdom).
+
+    >>> rows = [{"holder_id": "h", "office_id": "l", "office": "Leader of the Labour Party", "of": "Labour Party",
+    ...          "status": "current", "evidence": 3, "articles": 2, "first": "2005-01-02", "last": "2005-02-01",
+    ...          "sentences": ["a"]},
+    ...         {"holder_id": "h", "office_id": "p", "office": "Party Leader", "of": "", "status": "current",
+    ...          "evidence": 2, "articles": 1, "first": "2004-12-01", "last": "", "sentences": ["b"]}]
     >>> [(r["office"], r["evidence"], r["first"], r["sentences"]) for r in _fold_bare(rows)]
     [('Leader of the Labour Party', 5, '2004-12-01', ['a', 'b'])]
     """
+    G = G if G is not None else nx.MultiDiGraph()
     posts: defaultdict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
-        for bare, names in _BARE.items():
-            if names(r["office"]):
+        if r["of"]:
+            for bare in _titles(G, r["office_id"], r.get("post", r["office"])):
                 posts[(r["holder_id"], r["status"], bare)].append(r)
     out = []
     for r in rows:
-        into = posts.get((r["holder_id"], r["status"], r["office"]), [])
-        if r["office"] not in _BARE or r["of"] or len(into) != 1:
+        into = posts.get((r["holder_id"], r["status"], r.get("post", r["office"])), [])
+        if r["of"] or len(into) != 1:
             out.append(r)
             continue
         t = into[0]
@@ -153,6 +164,16 @@ def _fold_bare(rows: list[dict]) -> list[dict]:
         t["first"], t["last"] = (min(dates), max(dates)) if dates else ("", "")
         t["sentences"] = (t["sentences"] + [x for x in r["sentences"] if x not in t["sentences"]])[:3]
     return out
+
+
+def _short(G: nx.MultiDiGraph, office_id: str, post: str, owner: str) -> str:
+    """A post's name without its owner when the owner is shown beside it ("Prime Minister" of the United
+    Kingdom for the Prime Minister of the United Kingdom); a post whose title names its owner keeps its
+    name ("Leader of the Conservative Party", "Chancellor of the Exchequer")."""
+    from kg.nlp.posts import post_name
+
+    title = G.nodes[office_id].get("title") if office_id in G else None
+    return title if title and owner and post.casefold() == post_name(title, owner).casefold() else post
 
 
 def _by_status(evs: list[dict] | None) -> dict[str, list[dict] | None]:
@@ -206,7 +227,8 @@ def _holding(G: nx.MultiDiGraph, u: str, v: str, d: dict, evs: list[dict] | None
         "holder_id": u,
         "holder": _label(G, u),
         "office_id": v,
-        "office": _label(G, v),
+        "office": _short(G, v, _label(G, v), _label(G, of[0]) if of else ""),
+        "post": _label(G, v),
         "of_id": of[0] if of else "",
         "of": _label(G, of[0]) if of else "",
         "status": held,

@@ -8,7 +8,7 @@ object) with its ``key``, per-article lists and their ``evidence`` sum and best 
 Labels and relationship types are the catalogue's. One file per node label and one per relationship
 type, each with its header line::
 
-    nodes/Person.csv              id:ID(Entity),name,type,kb,country,agent,kbRoles:string[],:LABEL
+    nodes/Person.csv              id:ID(Entity),name,type,title,kb,country,agent,kbRoles:string[],:LABEL
     relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),key,evidence:int,confidence:double,
                                   articles:string[],articleEvidence:int[],articleConfidence:double[],:TYPE
 
@@ -48,7 +48,17 @@ ARTICLE_HEADER = [
     "contentHash",
     ":LABEL",
 ]
-ENTITY_HEADER = ["id:ID(Entity)", "name", "type", "kb", "country", "agent", "kbRoles:string[]", ":LABEL"]
+ENTITY_HEADER = [
+    "id:ID(Entity)",
+    "name",
+    "type",
+    "title",  # a post's bare title
+    "kb",
+    "country",
+    "agent",
+    "kbRoles:string[]",
+    ":LABEL",
+]
 ASSERTION_HEADER = [
     "id:ID(Assertion)",
     "key",
@@ -125,13 +135,18 @@ def read(store, base: str | None = None) -> dict:
     for r in sorted(
         _rows(
             store,
-            f"""SELECT DISTINCT ?id ?name ?class WHERE {{ GRAPH ?g {{
-            ?e <{kg}entityId> ?id ; <{rdfs}label> ?name ; a ?class }} }}""",
+            f"""SELECT DISTINCT ?id ?name ?class ?title WHERE {{ GRAPH ?g {{
+            ?e <{kg}entityId> ?id ; <{rdfs}label> ?name ; a ?class OPTIONAL {{ ?e <{kg}title> ?title }} }} }}""",
         ),
         key=lambda r: (str(r["id"]), str(r["name"]), str(r["class"])),
     ):
         if r["class"] in type_by_class and r["id"] not in entities:
-            entities[r["id"]] = {"id": r["id"], "name": r["name"], "type": type_by_class[r["class"]]}
+            entities[r["id"]] = {
+                "id": r["id"],
+                "name": r["name"],
+                "type": type_by_class[r["class"]],
+                "title": r.get("title") or "",
+            }
     # knowledge-base properties: the same in every article that names the entity
     for r in _rows(
         store,
@@ -323,6 +338,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
                     e["id"],
                     e["name"],
                     e["type"],
+                    e["title"],
                     e.get("kb"),
                     e.get("country"),
                     e.get("agent"),

@@ -3,7 +3,8 @@
 The components in :mod:`kg.nlp` leave their findings on ``doc._``; this module
 turns them into the plain data model, with an :class:`~kg.model.Evidence`
 (article id, sentence, character span, extractor, confidence) on every
-relation and quote. Character offsets index into ``Article.text``.
+relation and quote. Character offsets index into ``Article.text``. An office with a known owner
+becomes its post (:mod:`kg.nlp.posts`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from kg.kb.table import as_of
 from kg.model import Article, ArticleGraph, Entity, Evidence, Mention, Quote, Relation
 from kg.nlp import dates
 from kg.nlp.attrs import char_bounds, sentence_bounds, sentence_numbers
+from kg.nlp.posts import to_posts
 from kg.schema import ids
 
 
@@ -21,7 +23,9 @@ def _sentence(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
-def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
+def doc_to_graph(doc: Doc, article: Article, *, posts: bool = True) -> ArticleGraph:
+    """The article's graph; without ``posts`` the offices stay as the positions extractor read them
+    (titles with ``office_of`` edges to the owners of each mention), to check that extractor."""
     ents = doc._.kg_entities or {}
     text = article.text  # == doc.text, which spaCy rebuilds on every access
     graph = ArticleGraph(article=article)
@@ -87,7 +91,7 @@ def doc_to_graph(doc: Doc, article: Article) -> ArticleGraph:
                 confidence=q.confidence,
             )
         )
-    return graph
+    return to_posts(graph) if posts else graph
 
 
 class _Dates:

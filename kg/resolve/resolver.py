@@ -206,9 +206,9 @@ class Resolver:
 
     def learn_graph(self, g: ArticleGraph) -> None:
         """Know the full names and aliases in one (resolved or raw) article graph."""
-        for r in g.relations:
-            if r.predicate == "holds_position" and r.subject in self.people:
-                self.offices[r.subject].add(r.object)
+        for person, held in _held(g).items():
+            if person in self.people:
+                self.offices[person] |= held
         for e in g.entities:
             self.learn_name(e.id, e.name, e.type)
             self.learn_knight(e)
@@ -362,10 +362,7 @@ class Resolver:
         """A copy of ``g`` with every entity id resolved and every reference rewritten."""
         mapping: dict[str, str] = {}
         merged: dict[str, Entity] = {}
-        held: dict[str, set[str]] = defaultdict(set)
-        for r in g.relations:
-            if r.predicate == "holds_position":
-                held[r.subject].add(r.object)
+        held = _held(g)
         titled = self.titled(g)
         present = {
             p
@@ -378,10 +375,10 @@ class Resolver:
             mapping[e.id] = tid
             ent = merged.get(tid)
             if ent is None:
-                ent = merged[tid] = Entity(id=tid, name=tname, type=ttype, aliases=[], attrs=dict(e.attrs))
-            else:
-                for k, v in e.attrs.items():  # what the knowledge base says: the first entity's, then gaps filled
-                    ent.attrs.setdefault(k, v)
+                ent = merged[tid] = Entity(id=tid, name=tname, type=ttype, aliases=[])
+            # a post's title and what the knowledge base says: the first entity's, then gaps filled
+            for k, v in e.attrs.items():
+                ent.attrs.setdefault(k, v)
             for a in [*e.aliases, e.name]:
                 if a and a != ent.name and a not in ent.aliases:
                     ent.aliases.append(a)
@@ -447,6 +444,19 @@ class Resolver:
             if out.article.hash != first:
                 self.revised += 1
                 yield out
+
+
+def _held(g: ArticleGraph) -> dict[str, set[str]]:
+    """person id -> the offices they hold in ``g``: each post and its bare title, so that "Blair" holding
+    the Prime Minister of the United Kingdom here and a bare Prime Minister elsewhere is one holder."""
+    titles = {e.id: ids.entity_id(e.attrs["title"], e.type) for e in g.entities if e.attrs.get("title")}
+    held: dict[str, set[str]] = defaultdict(set)
+    for r in g.relations:
+        if r.predicate == "holds_position":
+            held[r.subject].add(r.object)
+            if r.object in titles:
+                held[r.subject].add(titles[r.object])
+    return held
 
 
 def for_store(store_dir: str | Path | None, store=None, curation: str | Path | None = None) -> Resolver:

@@ -67,6 +67,12 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         "schema:identifier",
         "The stable entity id (type/slug) the entity IRI is minted from.",
     ),
+    "title": (
+        ("Office",),
+        "xsd:string",
+        None,
+        "The bare title of a post (President for the President of France): one value for all holders' posts.",
+    ),
     "sentence": (("Assertion", "Quote"), "xsd:string", None, "The sentence the statement was read from."),
     "start": (
         ("Assertion", "Quote"),

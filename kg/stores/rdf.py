@@ -144,6 +144,8 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
                 add(n, t.kgp(local), _lit(_clean(str(e.attrs[key]))))
         for role in e.attrs.get("roles") or ():
             add(n, t.kgp("kbRole"), _lit(kb_role(role)))
+        if e.attrs.get("title"):  # a post's bare title: "all presidents" is one pattern
+            add(n, t.kgp("title"), _lit(_clean(str(e.attrs["title"]))))
         add(art, t.props["mentions"], n)
 
     for i, r in enumerate(g.relations):

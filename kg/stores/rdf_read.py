@@ -33,13 +33,14 @@ def actor_rows(store) -> dict:
         )
     }
     entities = [
-        {"id": r["id"], "label": r["label"], "type": type_by_class.get(r["class"])}
+        {"id": r["id"], "label": r["label"], "type": type_by_class.get(r["class"]), "title": r.get("title")}
         for r in sorted(
             _rows(
                 store,
                 f"""
-        SELECT DISTINCT ?id ?label ?class WHERE {{
-          GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class }} }}""",
+        SELECT DISTINCT ?id ?label ?class ?title WHERE {{
+          GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class
+                      OPTIONAL {{ ?e <{kg}title> ?title }} }} }}""",
             ),
             key=lambda r: (str(r["id"]), str(r["label"]), str(r["class"])),
         )

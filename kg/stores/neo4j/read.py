@@ -22,7 +22,7 @@ def neo4j_source(store) -> dict:
     n = names()
     art, mentions, ent, asn = label(n.article), label(n.mentions, rel=True), label(ENTITY), label(ASSERTION)
     entities = sorted(
-        store.query(f"MATCH (e:{ent}) RETURN e.id AS id, e.name AS label, e.type AS type").dicts(),
+        store.query(f"MATCH (e:{ent}) RETURN e.id AS id, e.name AS label, e.type AS type, e.title AS title").dicts(),
         key=lambda r: (str(r["id"]), str(r["label"])),
     )
     counts = store.query(f"""MATCH (a:{art})-[:{mentions}]->(e:{ent})

@@ -204,8 +204,10 @@ class Rows:
             rows = self.entities.setdefault(n.entity_labels[etype], {})
             row = rows.get(eid)
             if row is None:
-                row = rows[eid] = {"id": eid, "name": name, "type": etype, **_kb(e.attrs)}
-            elif cypher_order(name) < cypher_order(row["name"]):
+                row = rows[eid] = {"id": eid, "name": name, "type": etype}
+            if e.attrs.get("title"):  # a post's bare title: "all presidents" is one property match
+                row["title"] = clean(str(e.attrs["title"]))
+            if cypher_order(name) < cypher_order(row["name"]):
                 row["name"] = name
             for k, v in _kb(e.attrs).items():
                 row.setdefault(k, v)

@@ -155,6 +155,7 @@ def _write_rows(tx, rows: Rows) -> int:
             tx,
             f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (e:{ENTITY} {{id: row.id}})
             ON CREATE SET e:{label(lab)}, e.type = row.type
+            FOREACH (_ IN CASE WHEN row.title IS NULL THEN [] ELSE [1] END | SET e.title = row.title)
             FOREACH (_ IN CASE WHEN e.name IS NULL OR row.name < e.name THEN [1] ELSE [] END | SET e.name = row.name)
             SET e.kb = coalesce(e.kb, row.kb), e.country = coalesce(e.country, row.country),
                 e.agent = coalesce(e.agent, row.agent), e.kbRoles = coalesce(e.kbRoles, row.kbRoles)
