@@ -16,6 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
 SHARED_DATA = Path(os.environ.get("KG_SHARED_DATA", ROOT.parent / "shared" / "data"))
 HEALEY = SHARED_DATA / "articles" / "healey-us-backstop.txt"
+# facts of the Healey article every store must hold, as (subject id, relation, object id)
+HEALEY_FACTS = [
+    ("person/john-healey", "holds_position", "office/defence-secretary"),
+    ("person/keir-starmer", "holds_position", "office/prime-minister"),
+    ("person/john-healey", "spoke_at", "organization/institute-for-government"),
+    ("gpe/russia", "attacks", "gpe/ukraine"),
+    ("person/donald-trump", "holds_position", "office/president"),
+    ("person/laura-kyrke-smith", "member_of", "organization/labour-party"),
+    ("person/melanie-ward", "holds_position", "office/mp-of-the-labour-party"),
+]
 
 
 def shared(path: str) -> Path:

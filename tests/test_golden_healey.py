@@ -5,7 +5,7 @@ import pytest
 from kg import readers as read
 from kg.nlp.graph import doc_to_graph
 
-from helpers import HEALEY, shared
+from helpers import HEALEY, HEALEY_FACTS, shared
 
 
 @pytest.fixture(scope="module")
@@ -35,18 +35,7 @@ def test_trump_and_starmer_are_one_person_each(healey):
     assert not any(e.id in ("organization/trump", "organization/starmer") for e in healey.entities)
 
 
-@pytest.mark.parametrize(
-    "subject,pred,obj",
-    [
-        ("person/john-healey", "holds_position", "office/defence-secretary"),
-        ("person/keir-starmer", "holds_position", "office/prime-minister"),
-        ("person/john-healey", "spoke_at", "organization/institute-for-government"),
-        ("gpe/russia", "attacks", "gpe/ukraine"),
-        ("person/donald-trump", "holds_position", "office/president"),
-        ("person/laura-kyrke-smith", "member_of", "organization/labour-party"),
-        ("person/melanie-ward", "holds_position", "office/mp-of-the-labour-party"),
-    ],
-)
+@pytest.mark.parametrize("subject,pred,obj", HEALEY_FACTS)
 def test_golden_relations_with_evidence(healey, subject, pred, obj):
     rels = _rels(healey, pred)
     assert (subject, obj) in rels, f"missing {subject} {pred} {obj}; have {sorted(rels)}"

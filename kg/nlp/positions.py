@@ -74,7 +74,7 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
     words = _status_words(doc)
     mentions = [(ent, attrs.entity_of(doc, ent.start)) for ent in doc.ents if ent.label_ == "OFFICE"]
     found = {ent.start: (_holders(doc, ent, etype), _owners(doc, ent, etype)) for ent, office in mentions if office}
-    posts = _one_owner_each(doc, mentions, office_names.name_posts(doc, mentions, found, etype))
+    posts = office_names.name_posts(doc, mentions, found, etype)
     for ent, office in mentions:
         if office is None or _market_leader(doc, ent):
             continue
@@ -97,33 +97,6 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
 def _market_leader(doc: Doc, ent: Span) -> bool:
     """Whether a "leader" is a firm's place in a market ("market leader Mengniu Dairy"), not a post."""
     return ent.ent_id_.endswith("Leader") and ent.start > 0 and doc[ent.start - 1].lower_ in _MARKETS
-
-
-def _one_owner_each(doc: Doc, mentions: list, posts: dict) -> dict:
-    """``posts`` with the mentions of one post that a sentence gives different owners made posts of their
-    owner ("French President X and South African President Y": President of France, President of South
-    Africa), so that no holder's post is also another's owner's; a mention with no owner or several
-    stays the bare post."""
-    ents = doc._.kg_entities or {}
-    groups: dict[tuple[int, str], list] = {}
-    for ent, office in mentions:
-        if office is not None and ent.start in posts:
-            groups.setdefault((ent.sent.start, posts[ent.start][0]), []).append(ent)
-    out = dict(posts)
-    for (_, post), group in groups.items():
-        owner_sets = {frozenset(o for o, _ in posts[e.start][1]) for e in group}
-        if len(owner_sets) < 2 or post not in ents:
-            continue
-        for e in group:
-            owners = posts[e.start][1]
-            if len({o for o, _ in owners}) != 1 or owners[0][0] not in ents:
-                continue
-            owner = ents[owners[0][0]]
-            if owner.name in ents[post].name:  # "Leader of the Labour Party" names its owner already
-                continue
-            the = "the " if _THE_OWNER.match(owner.name) else ""  # "MP of the Labour Party", "Manager of Railtrack"
-            out[e.start] = (office_names.rewire(doc, e, post, f"{ents[post].name} of {the}{owner.name}"), owners)
-    return out
 
 
 def _party_members(doc: Doc, etype) -> list[tuple[str, str, list]]:
