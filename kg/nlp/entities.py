@@ -183,6 +183,7 @@ def resolve_entities(
     tables = tables or actors.default()
     mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
     ents = _join_split_names(doc, actors.repair(doc, tables, places))
+    ents = [e for e in ents if e.label_ != "OFFICE" or not offices.inside_a_name(e)]  # "producer price index"
     doc.ents = ents
     in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
     title_of: dict[int, str] = {}  # mention start -> the personal title it starts with ("Mrs")
