@@ -222,6 +222,8 @@ def resolve_entities(
             j = i  # the capitalised words of the same name before it ("Jewish Chronicle editor")
             while not country and j > doc[i].sent.start and _name_word(doc[j - 1], in_ent, starts):
                 j -= 1
+                if j - 2 >= doc[i].sent.start and offices.body_of(doc, j):
+                    j -= 2  # "Association of" + "Chief Police Officers"
             name = doc[j : i + 1].text
             mentions.append((i, i + 1, country, "GPE", "GPE") if country else (j, i + 1, name, "Organization", "ORG"))
             untagged.add(len(mentions) - 1)

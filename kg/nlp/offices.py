@@ -318,12 +318,18 @@ def _in_capitalised_name(doc: Doc, start: int, end: int) -> bool:
         return False
     k = start - 1
     while k > 0 and (doc[k].is_title or doc[k].lower_ in ("of", "the", "and", "&")):
-        if doc[k].lower_ in ("of", "for") and doc[k - 1].lower_ in _BODY_HEADS:
+        if body_of(doc, k + 1):
             return True
         if doc[k].is_sent_start:
             break
         k -= 1
     return False
+
+
+def body_of(doc: Doc, i: int) -> bool:
+    """Whether the capitalised name at token ``i`` follows the head of a body's name and "of" or "for"
+    ("Association of" + "Chief Police Officers", "Institute of" + "Directors")."""
+    return i >= 2 and doc[i - 1].lower_ in ("of", "for") and doc[i - 2].is_title and doc[i - 2].lower_ in _BODY_HEADS
 
 
 def inside_a_name(ent: Span) -> bool:
