@@ -128,7 +128,8 @@ def repair(doc: Doc, t: Tables, places: Countries | None = None) -> list[Span]:
         ent, k = _join(doc, ents, k, t, in_ent)
         if ent.label_ in ("MONEY", "PERCENT"):
             end = ent.end
-            if end < len(doc) and doc[end].lower_ in _UNITS and not doc[end - 1].whitespace_ and end not in in_ent:
+            unit = doc[end].lower_.removesuffix(".") if end < len(doc) else ""  # "£50m." ends a sentence
+            if unit in _UNITS and not doc[end - 1].whitespace_ and end not in in_ent:
                 ent = Span(doc, ent.start, end + 1, label=ent.label_)  # "£15m": the tokenizer splits off the "m"
             out.append(ent)
             continue

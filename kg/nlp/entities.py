@@ -50,7 +50,8 @@ def _quantity(doc: Doc, ent: Span) -> tuple[str, int]:
     m = _PERCENT_RE.match(ent.text)
     if m:
         return m.group(1) + "%", start
-    return "".join(t.text_with_ws for t in doc[start : ent.end]).strip(), start
+    text = "".join(t.text_with_ws for t in doc[start : ent.end]).strip()
+    return (text[:-1] if text.endswith(".") and text[-2:-1].isalpha() else text), start  # "£50m." -> "£50m"
 
 
 def _office_apposition(ent: Span) -> bool:
