@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from kg.nlp import args, attrs, event_verbs
+from kg.nlp import args, attrs, countries, event_verbs
 
 if TYPE_CHECKING:
     from kg.nlp import interactions, lexicon
@@ -57,10 +57,23 @@ class EventRules:
         m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents, only)
         if m is None or not m.targets:
             return []
-        hits = self._emit(doc, m.relation, args.logical_subjects(verb), list(m.targets), verb, verb)
+        targets = [t for t in m.targets if not self._place(doc, t)]
+        hits = self._emit(doc, m.relation, args.logical_subjects(verb), targets, verb, verb)
         for h in hits:
             h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)
         return hits
+
+    def _place(self, doc: Doc, tok: Token) -> bool:
+        """A town reached through a preposition ("halt its flights from Heathrow to Jeddah"): where the act
+        goes, not an actor it is done to; a country ("cut aid to Sudan") may be one."""
+        eid = args.entity_of(doc, tok)
+        info = self.ents.get(eid) if eid else None
+        return (
+            info is not None
+            and info.type in ("GPE", "Location")
+            and tok.head.dep_ == "prep"
+            and countries.lookup(info.name) is None
+        )
 
     def _rejection(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
         """'Warsaw turned down fresh requests from Minsk': a rejection of whoever made the request."""

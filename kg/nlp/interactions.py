@@ -57,6 +57,8 @@ class Words:
     verbal_triggers: frozenset[str]
     armed: frozenset[str]  # heads of an attacker's noun phrase that make an attack material
     material: frozenset[str]  # words of a sentence that make an attack material
+    planned: frozenset[str]  # governors and modifiers that make an event noun planned, not done
+    times: frozenset[str]  # nouns of time ("for some time"), which name nothing wanted
     actor_types: frozenset[str]  # entity types that may act in an interaction (the catalogue's domains)
 
 
@@ -100,6 +102,8 @@ def words(data: dict) -> Words:
         verbal_triggers=frozenset(lists["triggers"]),
         armed=frozenset(lists["armed"]),
         material=frozenset(lists["material"]),
+        planned=fs("planned"),
+        times=fs("times"),
         actor_types=frozenset(
             t
             for t in cat.entity_types
@@ -131,6 +135,22 @@ class Sides:
         last = info.name.lower().replace("-", " ").split()[-1:] or [""]
         return None if last[0] in self.w.not_actors else eid
 
+    def guessed(self, tok: Token, eid: str) -> bool:
+        """A common-noun actor whose country the text does not name at the mention ("the police", read
+        as "United Kingdom police"): which force or body it is stays unknown, so it is no side."""
+        info = self.ents.get(eid)
+        if info is None or "agent" not in info.attrs:
+            return False
+        spans = [m for m in self.doc._.kg_mentions or () if m.entity_id == eid and m.start <= tok.i < m.end]
+        if not spans:
+            return False
+        for t in self.doc[spans[0].start : spans[0].end]:
+            for c in t.children:
+                named = any(attrs.entity_of(self.doc, o.i) for o in c.children)
+                if c.dep_ == "prep" and c.lower_ in ("in", "of", "from") and named:
+                    return False  # "leaders in Baghdad": the text names where they are from
+        return all(t.is_lower or t.pos_ in ("DET", "PRON") for m in spans for t in self.doc[m.start : m.end])
+
     def _entity(self, i: int) -> str | None:
         """The entity of a token other than an Issue this component made (whose words stay free)."""
         eid = attrs.entity_of(self.doc, i)
@@ -144,7 +164,7 @@ class Sides:
         eid = attrs.entity_of(self.doc, tok.i)
         compared = tok.i > 0 and self.doc[tok.i - 1].lower_ in ("like", "unlike")  # "Like Labour, the Lib Dems ..."
         if eid and not compared:
-            return self.actor(eid)
+            return None if self.guessed(tok, eid) else self.actor(eid)
         named = self._named(tok)
         return named[0][1] if named else self._institution(tok)
 
@@ -173,7 +193,7 @@ class Sides:
         eid = attrs.entity_of(doc, tok.i)
         info = self.ents.get(eid) if eid else None
         if info is not None and info.type not in ("Issue", "Office"):
-            return [(tok, eid, rel)] if info.type != "Quantity" else []
+            return [(tok, eid, rel)] if info.type != "Quantity" and not self.guessed(tok, eid or "") else []
         if named := self._named(tok):
             # "his Israeli counterpart, Ariel Sharon, and the Palestinian leader, Mahmoud Abbas"
             return [(t, o, rel) for t, o in named]
@@ -261,8 +281,8 @@ class Sides:
             for p in c.children:
                 if p.dep_ == "pcomp" and p.pos_ == "VERB":
                     return self._action(p, rel, rtype, issue, p)  # "calls for scrapping the tax"
-                if p.dep_ != "pobj":
-                    continue
+                if p.dep_ != "pobj" or self.is_time(p):
+                    continue  # "opposed the bid for some time"
                 if eid := self.actor(attrs.entity_of(self.doc, p.i)):
                     return [(p, eid, rel)] if rtype.allows("Person", self.ents[eid].type) else []
                 if name := self.issue_name(p):
@@ -270,6 +290,24 @@ class Sides:
         if lemma in self.w.with_complement and (name := self.issue_name(tok)):
             return [(tok, issue(*name), rel)]  # "a ban on hunting"
         return []
+
+    def is_time(self, tok: Token) -> bool:
+        """A noun of time ("for some time", "for years", "on Monday"), which names no issue."""
+        return tok.ent_type_ in ("DATE", "TIME") or tok.lemma_.lower() in self.w.times
+
+    def planned(self, noun: Token) -> bool:
+        """An event noun that is only planned: "the meeting is scheduled for Friday", "trying to arrange a
+        meeting", "a planned visit", "the talks are expected to ..."."""
+        if any(c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.w.planned for c in noun.lefts):
+            return True
+        if any(c.dep_ in ("amod", "compound") and c.lower_ in self.w.planned for c in noun.lefts):
+            return True
+        gov = noun.head
+        return (
+            noun.dep_ in ("dobj", "nsubj", "nsubjpass")
+            and gov.pos_ in ("VERB", "AUX", "ADJ")
+            and gov.lemma_.lower() in self.w.planned
+        )
 
     def issue_name(self, tok: Token) -> tuple[int, int, str] | None:
         """:meth:`name` of a noun that is not vague, with what it is on ("a quota on economic migrants",
@@ -283,12 +321,16 @@ class Sides:
         head = self.name(tok)
         if head is None:
             return None
+        # an act named by a noun in -ing is named with what it acts on ("a lowering of the voting age")
+        vague = vague or (
+            tok.tag_ == "NN" and tok.lower_.endswith("ing") and any(c.lower_ == "of" for c in tok.children)
+        )
         for c in tok.children:
             if c.dep_ == "prep" and (c.lower_ in ("on", "of", "into", "in", "against") if vague else c.lower_ == "on"):
                 for p in c.children:
                     if (
                         p.dep_ == "pobj"
-                        and p.ent_type_ not in ("DATE", "TIME")  # "on Monday"
+                        and not self.is_time(p)  # "on Monday", "for some time"
                         and (vague or p.pos_ == "NOUN")
                         and not self._vague(p)
                         and (inner := self.name(p, entities=vague))
@@ -308,6 +350,8 @@ class Sides:
         obj = objs[0]
         if any(c.dep_ == "neg" for c in verb.children):
             return []  # "his decision not to release the suspects"
+        if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children):
+            return []  # "keen to protect their profit margins": its own interest, not a stance on an issue
         phrase = False  # the issue is the whole act
         if lemma in self.w.demote and rel in OPPOSITE:
             rel = OPPOSITE[rel]
