@@ -274,3 +274,19 @@ def test_the_police_without_a_country_is_no_side(nlp):
 def test_halting_flights_to_a_town_cuts_no_ties(nlp):
     rels = relations(nlp, "Acme Airways is to halt its flights from Manchester to Lagos from next month.")
     assert not {k for k in rels if k[1] == "cuts_ties_with"}, rels
+
+
+def test_a_progressive_with_a_day_ahead_is_arranged_not_done(nlp):
+    rels = relations(nlp, "Globex chief Karl Weiss is meeting Ms Anna Berg on Thursday.")
+    meets = [r for k, r in rels.items() if k[1] == "meets"]
+    assert meets and all(r.modality == "intent" for r in meets), rels
+
+
+def test_support_under_whether_is_only_possible(nlp):
+    rels = relations(nlp, "It is not yet known whether Mr Smith would support a Glazer bid.")
+    assert all(r.modality == "possible" for k, r in rels.items() if k[1] == "supports"), rels
+
+
+def test_sentence_initial_police_without_a_country_is_no_side(nlp):
+    rels = relations(nlp, "Britain has new laws. Police urged Judge Smith to overturn the ruling.")
+    assert not any("police" in k[0] for k in interactions(rels)), rels

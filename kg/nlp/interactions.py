@@ -149,7 +149,9 @@ class Sides:
                 named = any(attrs.entity_of(self.doc, o.i) for o in c.children)
                 if c.dep_ == "prep" and c.lower_ in ("in", "of", "from") and named:
                     return False  # "leaders in Baghdad": the text names where they are from
-        return all(t.is_lower or t.pos_ in ("DET", "PRON") for m in spans for t in self.doc[m.start : m.end])
+        return all(
+            t.is_lower or t.is_sent_start or t.pos_ in ("DET", "PRON") for m in spans for t in self.doc[m.start : m.end]
+        )
 
     def _entity(self, i: int) -> str | None:
         """The entity of a token other than an Issue this component made (whose words stay free)."""
@@ -309,6 +311,18 @@ class Sides:
             and gov.lemma_.lower() in self.w.planned
         )
 
+    def arranged(self, verb: Token) -> bool:
+        """A present progressive with a day ahead, which news uses for what is arranged, not done: "is
+        meeting Ms Furse on Thursday", "are visiting Paris next week"."""
+        if verb.tag_ != "VBG" or not any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am") for c in verb.children):
+            return False
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "next")
+        when = [c for c in verb.children if c.dep_ == "npadvmod"]
+        when += [
+            p for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" for p in c.children if p.dep_ == "pobj"
+        ]
+        return any(t.lower_ in days for w in when for t in w.subtree)
+
     def issue_name(self, tok: Token) -> tuple[int, int, str] | None:
         """:meth:`name` of a noun that is not vague, with what it is on ("a quota on economic migrants",
         "capital gains tax on home sales"); a vague one that takes a complement is named with it ("a ban
@@ -442,6 +456,8 @@ class Sides:
                 return "reported"
             if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
                 return "possible"
+            if node.dep_ == "ccomp" and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in node.children):
+                return "possible"  # "it is not known whether they would support a bid"
             if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
                 return None  # a clause of its own
             if node.head is node or node.dep_ not in (*_CLAUSES, "conj"):

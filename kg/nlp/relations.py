@@ -348,8 +348,10 @@ class Rules(EventRules):
         clause = self.sides.clause_modality(scope)
         if clause == "negated" or not self.sides.asks(rel, trigger):
             return []
+        if clause == "possible" and modality == "intent":
+            modality = clause  # "not known whether they would support"
         if modality == "asserted":
-            modality = clause or modality
+            modality = clause or ("intent" if self.sides.arranged(scope) else modality)
         out = []
         issue = partial(self._issue, doc)
         actors = {self.sides.subject(t) for t in subjects}
