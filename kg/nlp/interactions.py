@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.nlp import attrs
+from kg.nlp import attrs, countries
 from kg.schema import catalogue
 
 _MODIFIERS = ("compound", "poss", "amod", "nmod")
@@ -119,6 +119,10 @@ def is_interaction(rtype: catalogue.RelationType) -> bool:
 OPPOSITE = {"supports": "opposes", "opposes": "supports"}
 
 
+def _country_word(word: str) -> bool:
+    return bool(countries.lookup(word) or countries.demonym(word))
+
+
 class Sides:
     """The subject and object rules over one Doc (``ents``: its ``kg_entities``)."""
 
@@ -150,7 +154,9 @@ class Sides:
                 if c.dep_ == "prep" and c.lower_ in ("in", "of", "from") and named:
                     return False  # "leaders in Baghdad": the text names where they are from
         return all(
-            t.is_lower or t.is_sent_start or t.pos_ in ("DET", "PRON") for m in spans for t in self.doc[m.start : m.end]
+            t.is_lower or t.pos_ in ("DET", "PRON") or (t.is_sent_start and not _country_word(t.text))
+            for m in spans
+            for t in self.doc[m.start : m.end]
         )
 
     def _entity(self, i: int) -> str | None:
