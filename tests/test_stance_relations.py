@@ -290,3 +290,18 @@ def test_support_under_whether_is_only_possible(nlp):
 def test_sentence_initial_police_without_a_country_is_no_side(nlp):
     rels = relations(nlp, "Britain has new laws. Police urged Judge Smith to overturn the ruling.")
     assert not any("police" in k[0] for k in interactions(rels)), rels
+
+
+def test_a_law_the_recogniser_missed_is_named_whole(nlp):
+    rels = relations(nlp, "Michael Howard led the opposition to the Prevention of Terrorism Bill.")
+    assert not any(k[2] == "issue/prevention" for k in rels), rels
+
+
+def test_a_one_word_issue_keeps_its_complement(nlp):
+    rels = relations(nlp, "Unison supports proper remuneration for foster carers.")
+    assert has(rels, "organization/unison", "supports", "issue/remuneration-for-foster-carers") is not None, rels
+
+
+def test_the_bare_definite_noun_names_no_issue(nlp):
+    rels = relations(nlp, "Mr Gates pledged $750m of his own money to support the cause.")
+    assert not any(k[2] == "issue/cause" for k in rels), rels

@@ -341,22 +341,47 @@ class Sides:
         head = self.name(tok)
         if head is None:
             return None
+        if titled := self._title(tok):
+            return titled  # "the Prevention of Terrorism Bill"
         # an act named by a noun in -ing is named with what it acts on ("a lowering of the voting age")
         vague = vague or (
             tok.tag_ == "NN" and tok.lower_.endswith("ing") and any(c.lower_ == "of" for c in tok.children)
         )
+        bare = head[1] - head[0] == 1  # one word: named with its complement ("entry into the WTO")
+        preps = (
+            ("on", "of", "into", "in", "against") if vague else ("on", "of", "into", "in", "for") if bare else ("on",)
+        )
         for c in tok.children:
-            if c.dep_ == "prep" and (c.lower_ in ("on", "of", "into", "in", "against") if vague else c.lower_ == "on"):
+            if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
                     if (
                         p.dep_ == "pobj"
                         and not self.is_time(p)  # "on Monday", "for some time"
-                        and (vague or p.pos_ == "NOUN")
+                        and (vague or bare or p.pos_ == "NOUN")
                         and not self._vague(p)
-                        and (inner := self.name(p, entities=vague))
+                        and (inner := self.name(p, entities=vague or bare))
                     ):
                         return head[0], inner[1], f"{head[2]} {c.lower_} {inner[2]}"
+        if bare and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in tok.children
+        ):
+            return None  # "to support the cause": which one the sentence does not say
         return None if vague else head
+
+    def _title(self, tok: Token) -> tuple[int, int, str] | None:
+        """The title of a law or a text the entity recogniser missed, from a capitalised word in the
+        middle of a sentence ("opposition to the Prevention of Terrorism Bill")."""
+        doc = self.doc
+        if tok.pos_ != "PROPN" or not tok.is_title or tok.is_sent_start or self._entity(tok.i):
+            return None
+        end = tok.i + 1
+        while end < len(doc) and (doc[end].is_title or doc[end].lower_ in ("of", "the", "and", "for", "on")):
+            end += 1
+        while end > tok.i + 1 and not doc[end - 1].is_title:
+            end -= 1
+        if end == tok.i + 1:
+            return None
+        return tok.i, end, doc[tok.i : end].text
 
     def _action(self, verb: Token, rel: str, rtype, issue, via: Token | None) -> list:
         """A stance on doing something is a stance on what it acts on, the same way for a verb that
