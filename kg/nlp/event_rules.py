@@ -68,12 +68,13 @@ class EventRules:
         goes, not an actor it is done to; a country ("cut aid to Sudan") may be one."""
         eid = args.entity_of(doc, tok)
         info = self.ents.get(eid) if eid else None
-        return (
-            info is not None
-            and info.type in ("GPE", "Location")
-            and tok.head.dep_ == "prep"
-            and countries.lookup(info.name) is None
-        )
+        if info is None or info.type not in ("GPE", "Location") or tok.head.dep_ != "prep":
+            return False
+        if countries.lookup(info.name) is not None:
+            return False
+        kb = str(info.attrs.get("kb", "")).strip("_").replace("_", " ").lower()
+        # a known town, or one the actor table files under a country other than itself (Jeddah: Saudi Arabia)
+        return countries.default().place(info.name) or bool(kb and kb != info.name.lower())
 
     def _rejection(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
         """'Warsaw turned down fresh requests from Minsk': a rejection of whoever made the request."""
