@@ -305,3 +305,15 @@ def test_a_one_word_issue_keeps_its_complement(nlp):
 def test_the_bare_definite_noun_names_no_issue(nlp):
     rels = relations(nlp, "Mr Gates pledged $750m of his own money to support the cause.")
     assert not any(k[2] == "issue/cause" for k in rels), rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Verizon has held merger talks with MCI, Reuters quoted sources as saying.",
+        "Verizon has held merger talks with MCI, according to the Financial Times.",
+    ],
+)
+def test_talks_on_the_word_of_sources_are_reported(nlp, text):
+    talks = [r for k, r in relations(nlp, text).items() if k[1] == "negotiates_with"]
+    assert talks and all(r.modality == "reported" for r in talks), talks

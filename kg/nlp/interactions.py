@@ -57,6 +57,7 @@ class Words:
     verbal_triggers: frozenset[str]
     armed: frozenset[str]  # heads of an attacker's noun phrase that make an attack material
     material: frozenset[str]  # words of a sentence that make an attack material
+    sources: frozenset[str]  # unnamed sources and reports whose word a clause under them is ("sources said")
     planned: frozenset[str]  # governors and modifiers that make an event noun planned, not done
     times: frozenset[str]  # nouns of time ("for some time"), which name nothing wanted
     actor_types: frozenset[str]  # entity types that may act in an interaction (the catalogue's domains)
@@ -103,6 +104,7 @@ def words(data: dict) -> Words:
         armed=frozenset(lists["armed"]),
         material=frozenset(lists["material"]),
         planned=fs("planned"),
+        sources=fs("sources"),
         times=fs("times"),
         actor_types=frozenset(
             t
@@ -485,6 +487,8 @@ class Sides:
                 return "negated"
             if any(c.dep_ == "advmod" and c.lower_ in self.w.reported for c in node.children) and not sibling:
                 return "reported"
+            if any(c.dep_ == "prep" and c.lower_ == "according" for c in node.children) and not sibling:
+                return "reported"  # "held talks with MCI, according to the Financial Times"
             if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
                 return "possible"
             if node.dep_ == "ccomp" and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in node.children):
@@ -500,6 +504,10 @@ class Sides:
             lemma = node.lemma_.lower()
             if lemma in self.w.reported_passives and any(c.dep_ == "auxpass" for c in node.children):
                 return "reported"  # "he is said to have discussed"
+            if node.pos_ == "VERB" and any(
+                c.dep_ in ("nsubj", "dobj") and c.lemma_.lower() in self.w.sources for c in node.children
+            ):
+                return "reported"  # "..., Reuters quoted sources as saying", "..., sources said"
             if (node.pos_ == "NOUN" and lemma in self.w.reported_nouns) or (
                 node.pos_ == "VERB" and lemma in self.w.reported
             ):
