@@ -505,7 +505,10 @@ class Sides:
             if lemma in self.w.reported_passives and any(c.dep_ == "auxpass" for c in node.children):
                 return "reported"  # "he is said to have discussed"
             if node.pos_ == "VERB" and any(
-                c.dep_ in ("nsubj", "dobj") and c.lemma_.lower() in self.w.sources for c in node.children
+                c.dep_ in ("nsubj", "dobj")
+                and c.lemma_.lower() in self.w.sources
+                and not any(m.pos_ == "PROPN" for m in c.children)  # not a named paper ("The Mirror newspaper")
+                for c in node.children
             ):
                 return "reported"  # "..., Reuters quoted sources as saying", "..., sources said"
             if (node.pos_ == "NOUN" and lemma in self.w.reported_nouns) or (
