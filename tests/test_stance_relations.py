@@ -317,3 +317,8 @@ def test_the_bare_definite_noun_names_no_issue(nlp):
 def test_talks_on_the_word_of_sources_are_reported(nlp, text):
     talks = [r for k, r in relations(nlp, text).items() if k[1] == "negotiates_with"]
     assert talks and all(r.modality == "reported" for r in talks), talks
+
+
+def test_a_rejected_offer_is_named_with_its_bidder(nlp):
+    rels = relations(nlp, "Last week, the LSE rejected a takeover proposal from German rival Deutsche Boerse.")
+    assert any(k[1] == "opposes" and k[2].endswith("from-deutsche-boerse") for k in rels), rels

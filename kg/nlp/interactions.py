@@ -57,6 +57,7 @@ class Words:
     verbal_triggers: frozenset[str]
     armed: frozenset[str]  # heads of an attacker's noun phrase that make an attack material
     material: frozenset[str]  # words of a sentence that make an attack material
+    offers: frozenset[str]  # nouns of offers, named with whose offer they are ("a takeover offer from X")
     sources: frozenset[str]  # unnamed sources and reports whose word a clause under them is ("sources said")
     planned: frozenset[str]  # governors and modifiers that make an event noun planned, not done
     times: frozenset[str]  # nouns of time ("for some time"), which name nothing wanted
@@ -105,6 +106,7 @@ def words(data: dict) -> Words:
         material=frozenset(lists["material"]),
         planned=fs("planned"),
         sources=fs("sources"),
+        offers=fs("offers"),
         times=fs("times"),
         actor_types=frozenset(
             t
@@ -364,6 +366,11 @@ class Sides:
                         and (inner := self.name(p, entities=vague or bare))
                     ):
                         return head[0], inner[1], f"{head[2]} {c.lower_} {inner[2]}"
+        if tok.lemma_.lower() in self.w.offers:
+            # "rejected a takeover offer from Foster's": whose offer is part of what is rejected
+            for p in (p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by") for p in c.children):
+                if p.dep_ == "pobj" and (eid := self.actor(attrs.entity_of(self.doc, p.i))):
+                    return head[0], head[1], f"{head[2]} from {self.ents[eid].name}"
         if bare and any(
             c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in tok.children
         ):
