@@ -370,7 +370,7 @@ class Sides:
             # "rejected a takeover offer from Foster's": whose offer is part of what is rejected
             for p in (p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by") for p in c.children):
                 if p.dep_ == "pobj" and (eid := self.actor(attrs.entity_of(self.doc, p.i))):
-                    return head[0], head[1], f"{head[2]} from {self.ents[eid].name}"
+                    return head[0], head[1], f"{head[2]} from {self.ents[eid].name}".replace(" 's", "'s")
         if bare and any(
             c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in tok.children
         ):
