@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 def records(corpus: str, limit: int | None, times: int):
     from kg import readers as read
+    from kg.model import Skipped
 
     files = sorted(str(p) for p in Path(corpus).rglob("*.txt"))[:limit]
-    articles = [a for a in read.read(files) if not isinstance(a, read.Skipped)]
+    articles = [a for a in read.read(files) if not isinstance(a, Skipped)]
     for k in range(times):
         for a in articles:
             yield json.dumps({"id": f"{a.id}-copy{k}", "title": a.title, "text": a.text}, ensure_ascii=False)

@@ -130,12 +130,13 @@ def main() -> None:
 
     from kg import readers as read
     from kg.build.flow import Counts, extract_parallel
+    from kg.model import Skipped
     from kg.nlp import batch_size, parse_mode
 
     if not Path(args.corpus).exists():
         sys.exit(f"corpus not found: {args.corpus}")
     files = sorted(str(p) for p in Path(args.corpus).rglob("*.txt"))[: args.limit]
-    articles = [a for a in read.read(files) if not isinstance(a, read.Skipped)]
+    articles = [a for a in read.read(files) if not isinstance(a, Skipped)]
     words = words_of(articles)
     print(f"corpus: {len(articles)} articles, {words:,} words ({args.corpus})")
 

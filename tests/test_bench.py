@@ -1,0 +1,31 @@
+"""The benchmark scripts run: each on a few example articles, printing its figures (the numbers
+themselves are checked by reading them, not here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from helpers import EXAMPLES, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def run(script: str, *args: str) -> str:
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=900
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    return res.stdout
+
+
+def test_throughput_prints_the_ratio_to_bare_spacy():
+    out = run("throughput.py", "--corpus", str(EXAMPLES), "--limit", "4", "--rounds", "1", "--builds", "1")
+    assert "ratio to bare spaCy" in out and "words/s" in out
+
+
+def test_memory_prints_the_peak_of_both_corpora():
+    out = run("memory.py", "--corpus", str(EXAMPLES), "--limit", "3", "--times", "2")
+    assert "MiB" in out
