@@ -135,3 +135,28 @@ def test_a_rejection_read_as_opposition_is_one_relation(nlp):
 def test_a_subjunctive_the_tagger_calls_present_is_still_a_demand(nlp):
     text = "But the Tories are in turn demanding that Tony Blair spell out which taxes he would raise."
     assert [k for k in events(nlp, text) if k[1] == "demands" and k[2] == "person/tony-blair"]
+
+
+@pytest.mark.parametrize(
+    "text, subject, predicate, obj",
+    [
+        # the target inside the verb's object phrase, as PETRARCH codes it
+        ("Spain condemned an attack by Morocco on its border posts.", "gpe/spain", "accuses", "gpe/morocco"),
+        ("Germany welcomed a resumption of diplomatic ties with Iran.", "gpe/germany", "praises", "gpe/iran"),
+        (
+            "The French government condemned the raid by Syrian soldiers.",
+            "organization/france-government",
+            "accuses",
+            "group/syrian-soldiers",
+        ),
+    ],
+)
+def test_the_target_is_the_first_actor_inside_the_object_phrase(nlp, text, subject, predicate, obj):
+    rels = events(nlp, text)
+    assert (subject, predicate, obj) in rels, rels.keys()
+    assert rels[(subject, predicate, obj)].attrs.get("cameo")
+
+
+def test_a_stance_keeps_its_issue_not_the_actor_inside_it(nlp):
+    rels = events(nlp, "Iran rejected the proposal from the European Union.")
+    assert ("gpe/iran", "opposes", "organization/european-union") not in rels

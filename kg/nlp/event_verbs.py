@@ -106,6 +106,7 @@ class VerbTable:
                 for row in rows:
                     targets = _match_elements(self, verb, row.elements, actor, exact)
                     if targets is not None:  # a null code or a statement: the context names no event here
+                        targets = targets or phrase_actors(verb, actor)
                         pattern = " ".join(row.elements)
                         return Match(row.code, row.relation, targets, pattern) if row.relation != "-" else None
             if entry.relation != "-" and only is None:  # the verb alone: its object, or whom it is aimed at
@@ -116,10 +117,30 @@ class VerbTable:
                     for o in c.children
                     if o.dep_ == "pobj"
                 ]
-                actors = tuple(t for o in objects for t in (o, *o.conjuncts) if actor(t))
+                actors = tuple(t for o in objects for t in (o, *o.conjuncts) if actor(t)) or phrase_actors(verb, actor)
                 if actors:
                     return Match(entry.code, entry.relation, actors, "")
         return None
+
+
+# dependents that open a clause or an aside of their own, not part of the object phrase
+_CLAUSES = ("relcl", "acl", "ccomp", "xcomp", "advcl", "appos", "parataxis", "conj", "cc", "punct", "npadvmod")
+
+
+def phrase_actors(verb: Token, actor: Callable[[Token], bool]) -> tuple[Token, ...]:
+    """The first actor inside the verb's object phrase, as PETRARCH codes a target, with its conjuncts:
+    "condemned an attack *by Osgiliath soldiers*", "welcomed a resumption of ties *with Osgiliath*",
+    "ties *between Gondor and Osgiliath*"; the phrase's own clauses and asides are not searched."""
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        todo, inside = [obj], []
+        while todo:
+            t = todo.pop()
+            inside.append(t)
+            todo += [c for c in t.children if c.dep_ not in _CLAUSES or (c.dep_ == "conj" and t.dep_ == "pobj")]
+        for t in sorted(inside, key=lambda t: t.i):
+            if t is not obj and actor(t):
+                return (t, *(c for c in t.conjuncts if actor(c)))
+    return ()
 
 
 def _words_match(tok: Token, word: str, exact: bool = False) -> bool:

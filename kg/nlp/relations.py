@@ -145,11 +145,29 @@ class Rules(EventRules):
                 ]
             if slot == "dobj" and not objects:
                 continue
+            rtype = self.cat.relation(rel)
+            if slot == "dobj" and rtype.cameo and not rtype.stance and not any(args.entity_of(doc, o) for o in objects):
+                # "condemned an attack by Osgiliath soldiers": the event's other side is the first actor
+                # inside the object phrase (a stance keeps its issue: "rejected the proposal from")
+                objects = [*objects, *event_verbs.phrase_actors(verb, lambda t: args.entity_of(doc, t) in self.ents)]
             if slot == "dobj" and any(c.dep_ == "prt" and c.lower_ in _PARTICLES for c in verb.children):
                 continue  # "back up his optimism", "back down": another verb
 
             out += self._emit(doc, rel, subjects, objects, verb, verb)
-        return out
+        return self._table_code(doc, verb, out)
+
+    def _table_code(self, doc: Doc, verb: Token, hits: list[attrs.RelationHit]) -> list[attrs.RelationHit]:
+        """The CAMEO code of a lexicon verb's event is its verb-table pattern's, as an event coder reads
+        it ("condemned an attack": 122, rejection, not the lexicon relation's 112), when the table
+        knows the verb in this context."""
+        events = [h for h in hits if h.attrs.get("cameo") or self.cat.relation(h.predicate).cameo]
+        if not events:
+            return hits
+        m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents)
+        if m is not None and m.code[:2].isdigit():
+            for h in events:
+                h.attrs["cameo"] = m.code
+        return hits
 
     def _noun(self, doc: Doc, noun: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
         subjects = [
