@@ -160,3 +160,38 @@ def test_the_target_is_the_first_actor_inside_the_object_phrase(nlp, text, subje
 def test_a_stance_keeps_its_issue_not_the_actor_inside_it(nlp):
     rels = events(nlp, "Iran rejected the proposal from the European Union.")
     assert ("gpe/iran", "opposes", "organization/european-union") not in rels
+
+
+@pytest.fixture(scope="module")
+def validation_nlp():
+    """The pipeline with PETRARCH's validation dictionaries (actors and verbs), as `kg eval petrarch
+    --dictionaries` loads it."""
+    from kg.evaluate import dictionary_overrides
+    from kg.nlp import load_pipeline
+
+    from helpers import shared
+
+    folder = shared("external/petrarch2/validation")
+    return load_pipeline(parse="all", overrides=dictionary_overrides(folder))
+
+
+@pytest.mark.parametrize(
+    "text, subject, obj, code",
+    [
+        # an object-noun pattern of a verb the lexicon does not list ("restore ties"): cooperation
+        ("Arnor is about to restore full diplomatic ties with Gondor.", "Arnor", "Gondor", "064"),
+        ("Gondor restored diplomatic ties with Osgiliath.", "Gondor", "Osgiliath", "064"),
+        # the first actor inside the object phrase, the code the verb table's
+        (
+            "The Calenardhon government condemned an attack by Osgiliath soldiers.",
+            "Calenardhon",
+            "Osgiliath soldiers",
+            "122",
+        ),
+    ],
+)
+def test_the_validation_dictionaries_code_the_issue_examples(validation_nlp, text, subject, obj, code):
+    g = doc_to_graph(validation_nlp(text), Article(id="v", text=text, date="1995-01-01"))
+    name = {e.id: e.name for e in g.entities}
+    found = {(name[r.subject], name[r.object]): r.attrs.get("cameo") for r in g.relations}
+    assert found.get((subject, obj)) == code, found
