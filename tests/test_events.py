@@ -181,6 +181,15 @@ def validation_nlp():
         # an object-noun pattern of a verb the lexicon does not list ("restore ties"): cooperation
         ("Arnor is about to restore full diplomatic ties with Gondor.", "Arnor", "Gondor", "064"),
         ("Gondor restored diplomatic ties with Osgiliath.", "Gondor", "Osgiliath", "064"),
+        # a list the parser hangs on an apposition; a possessive pronoun is not the target
+        (
+            "Mordor, the Shire, Fornost and Bree welcomed a resumption of diplomatic ties with Osgiliath.",
+            "Bree",
+            "Osgiliath",
+            "041",
+        ),
+        ("Rohan and Fornost welcomed their resumption of diplomatic ties with Osgiliath.", "Rohan", "Osgiliath", "041"),
+        ("Fornost welcomed a resumption of ties between Minas Tirith and Osgiliath.", "Fornost", "Osgiliath", "041"),
         # the first actor inside the object phrase, the code the verb table's
         (
             "The Calenardhon government condemned an attack by Osgiliath soldiers.",

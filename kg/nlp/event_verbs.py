@@ -138,7 +138,9 @@ def phrase_actors(verb: Token, actor: Callable[[Token], bool]) -> tuple[Token, .
             inside.append(t)
             todo += [c for c in t.children if c.dep_ not in _CLAUSES or (c.dep_ == "conj" and t.dep_ == "pobj")]
         for t in sorted(inside, key=lambda t: t.i):
-            if t is not obj and actor(t):
+            if t is not obj and t.pos_ != "PRON" and actor(t):
+                while t.dep_ == "compound" and t.head is not obj and actor(t.head):
+                    t = t.head  # "between Minas Tirith and Osgiliath": the name's head holds its conjuncts
                 return (t, *(c for c in t.conjuncts if actor(c)))
     return ()
 

@@ -146,7 +146,8 @@ class Rules(EventRules):
             if slot == "dobj" and not objects:
                 continue
             rtype = self.cat.relation(rel)
-            if slot == "dobj" and rtype.cameo and not rtype.stance and not any(args.entity_of(doc, o) for o in objects):
+            named = any(args.names_actor(doc, o) for o in objects)
+            if slot == "dobj" and rtype.cameo and not rtype.stance and not named:
                 # "condemned an attack by Osgiliath soldiers": the event's other side is the first actor
                 # inside the object phrase (a stance keeps its issue: "rejected the proposal from")
                 objects = [*objects, *event_verbs.phrase_actors(verb, lambda t: args.entity_of(doc, t) in self.ents)]
@@ -164,8 +165,11 @@ class Rules(EventRules):
         if not events:
             return hits
         m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents)
-        if m is not None and m.code[:2].isdigit():
-            for h in events:
+        named = self.cat.relation_for_cameo(m.code) if m is not None and m.code[:2].isdigit() else None
+        if m is None or named is None:
+            return hits
+        for h in events:  # within the relation's quad class: "attacked Labour's taxes" stays verbal
+            if self.cat.relation(named).quad == self.cat.relation(h.predicate).quad:
                 h.attrs["cameo"] = m.code
         return hits
 
