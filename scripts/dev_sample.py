@@ -115,9 +115,11 @@ def position_key(r: dict, relations: list[dict], names: dict) -> dict:
             if o["predicate"] == "member_of" and o["subject"] == r["subject"] and o["evidence"]["sentence"] == sent
         }
     )
+    office = names.get(r["object"]) or {}
     return {
         "person": _name(names, r["subject"]),
         "office": _name(names, r["object"]),
+        "title": (office.get("attrs") or {}).get("title"),  # a post's bare title ("Chairman")
         "of": owners,
         "member_of": parties,
         "modality": r["modality"],
@@ -394,12 +396,21 @@ def _found(g: dict, current: dict) -> tuple[bool, bool]:
         return any(same(g["speaker"], q["speaker"]) for q in qs), bool(qs)
     if g["kind"] == "position":
         ps = [p for p in current.get("positions", []) if here(p) and same(g["subject"], p["person"])]
-        core = [p for p in ps if norm(p["office"]) in (norm(g["office"]), norm(g.get("office_core") or g["office"]))]
+        wanted = (norm(g["office"]), norm(g.get("office_core") or g["office"]))
+
+        def titles(p: dict) -> set:  # a post is its title with the owner it names
+            return {norm(p["office"]), norm(p.get("title") or p["office"])}
+
+        def owners(p: dict) -> list:
+            named = p["office"].split(" of ", 1)[1].removeprefix("the ") if " of " in p["office"] else None
+            return [*p["of"], *p["member_of"], *([named] if named else [])]
+
+        core = [p for p in ps if titles(p) & set(wanted)]
         strict = [
             p
             for p in core
-            if norm(p["office"]) == norm(g["office"])
-            and all(any(same(o, x, False) for x in p["of"] + p["member_of"]) for o in g.get("of", []))
+            if norm(g["office"]) in titles(p)
+            and all(any(same(o, x, False) for x in owners(p)) for o in g.get("of", []))
             and (g.get("status", "current") == "current" or g["status"] in json.dumps(p["qualifiers"]))
         ]
         return bool(strict), bool(core)

@@ -40,10 +40,43 @@ def test_clothes_in_lower_case_are_not_actors(nlp):
     assert got == {"Ferguson": "Person"}
 
 
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        (
+            "Cold weather in Europe pushed US crude prices higher.\n\n"
+            "Freezing temperatures and heavy snowfalls took their toll on supplies, traders said.",
+            "Freezing",
+        ),
+        (
+            "Prices fell in London.\n\nNationally, house prices rose at an annual rate of 10%, the Halifax said.",
+            "Nationally",
+        ),
+        (
+            "Mr Ghosn joined Nissan in 1999. Dubbed 'le cost killer' for cutting jobs, he turned the firm around.",
+            "Dubbed",
+        ),
+    ],
+)
+def test_a_common_word_capitalised_as_the_first_of_its_sentence_is_no_actor(nlp, text, word):
+    assert word not in actors(nlp, text)
+
+
+def test_a_party_or_a_firm_first_in_its_sentence_stays_an_actor(nlp):
+    text = "Conservative leader Michael Howard attacked the plan. The Conservative Party said the plan would fail."
+    assert actors(nlp, text).get("Conservative Party") == "Organization"
+
+
 def test_an_amount_keeps_its_unit(nlp):
     got = actors(nlp, "The scheme will cost £15m over three years, the minister said.")
     assert got.get("£15m") == "Quantity"
     assert "£15" not in got
+
+
+def test_an_amount_at_the_end_of_a_sentence_keeps_its_unit(nlp):
+    got = actors(nlp, "The college closed last year, having cost £50m. Its head was paid a bonus.")
+    assert got.get("£50m") == "Quantity"
+    assert "£50" not in got
 
 
 def test_a_ministry_split_at_and_is_one_organisation(nlp):
@@ -179,3 +212,10 @@ def test_a_short_form_and_its_long_form_are_one_organisation(nlp):
 def test_a_preposition_glued_to_a_name_is_not_part_of_it(nlp):
     g = graph(nlp, "He will talk about the central purpose ofNew Labour, which is to win power.")
     assert not [e.name for e in g.entities if e.name.startswith("of")]
+
+
+def test_a_body_named_after_its_members_post_is_one_organisation(nlp):
+    text = "Police chiefs told MPs.\n\nAssociation of Chief Police Officers president Chris Fox said it was weak."
+    got = actors(nlp, text)
+    assert got.get("Association of Chief Police Officers") == "Organization"
+    assert "Chief Police Officers" not in got and not any(n.startswith("Officer") for n in got)

@@ -245,3 +245,30 @@ def test_scorer_exits_with_a_clear_message_without_the_data(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         ds.main(["--data", str(tmp_path / "nowhere")])
     assert "BBC data not found" in str(exc.value)
+
+
+def test_recall_finds_a_post_by_its_title_and_the_owner_it_names():
+    gold = {
+        "file": "politics/999.txt",
+        "kind": "position",
+        "start": 0,
+        "end": 40,
+        "subject": "Alan Beith",
+        "office": "Chairman",
+        "office_core": "Chairman",
+        "of": ["Constitutional Affairs Committee"],
+    }
+    post = {
+        "file": "politics/999.txt",
+        "start": 0,
+        "end": 40,
+        "person": "Alan Beith",
+        "office": "Chairman of the Constitutional Affairs Committee",
+        "title": "Chairman",
+        "of": [],
+        "member_of": [],
+        "qualifiers": {},
+    }
+    assert ds._found(gold, {"positions": [post]}) == (True, True)
+    other = {**post, "office": "Chairman of the Treasury Committee"}
+    assert ds._found(gold, {"positions": [other]}) == (False, True)

@@ -344,6 +344,34 @@ def test_a_figure_of_speech_is_no_post(nlp):
     assert held(g) == {("Richard Rogers", "Architect"): "current"}
 
 
+def offices(g) -> set[str]:
+    return {e.name for e in g.entities if e.type == "Office"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Steel producers and foreign investors welcomed the cut in interest rates.",  # economic roles, no posts
+        "The government said its producer price index rose by 0.5% in March.",  # a compound noun
+        "Investor confidence fell after the row over MP salaries, Gordon Brown said.",
+        "The Association of Chief Police Officers said the law was too weak.",  # a body's name, untagged
+        "The National Association of Head Teachers warned of strikes.",
+        "She gave her brother power of attorney before the operation.",  # a legal instrument
+        "The teachers' union said the plan would fail.",  # a possessive plural of a body
+    ],
+)
+def test_a_generic_role_or_an_office_word_inside_a_name_is_no_office(nlp, text):
+    assert offices(posted(nlp, text)) == set()
+
+
+def test_an_office_next_to_its_holder_or_a_film_producer_stays_an_office(nlp):
+    g = posted(nlp, "Film producer David Puttnam met the chief executive of Tesco and two Labour MPs.")
+    assert "Producer" in offices(g) and any(o.startswith("MP") for o in offices(g))
+    assert held(graph(nlp, "Prime Minister Tony Blair said the plan would work.")) == {
+        ("Tony Blair", "Prime Minister"): "current"
+    }
+
+
 def test_a_bare_chancellor_in_a_british_article_is_the_chancellor_of_the_exchequer(nlp):
     text = "Labour and the Tories clashed over tax. Chancellor Gordon Brown said the economy was strong."
     assert held(graph(nlp, text)) == {("Gordon Brown", "Chancellor of the Exchequer"): "current"}

@@ -215,3 +215,110 @@ def test_a_clause_with_its_own_subject_keeps_its_own_modality(nlp):
     )
     r = has(rels, "person/tessa-jowell", "accuses", CONSERVATIVES)
     assert r is not None and r.modality == "asserted", rels
+
+
+# -- s4: sides, objects and modality of interactions ------------------------------------------------
+
+
+def test_a_scheduled_meeting_is_intended_not_done(nlp):
+    rels = relations(nlp, "Nordbank chief Karl Weiss is scheduled to meet Globex boss Anna Berg on Friday.")
+    r = has(rels, ("person/anna-berg", "person/karl-weiss"), "meets", ("person/anna-berg", "person/karl-weiss"))
+    assert r is not None and r.modality == "intent", rels
+
+
+def test_arranging_a_meeting_is_intended_not_done(nlp):
+    rels = relations(nlp, "Mr Jobs is said to be trying to arrange a meeting with French President Jacques Chirac.")
+    meets = [r for k, r in rels.items() if k[1] == "meets"]
+    assert meets and all(r.modality == "intent" for r in meets), rels
+
+
+def test_a_time_phrase_is_no_stance_object(nlp):
+    rels = relations(nlp, "The rebel shareholders have opposed the takeover bid for some time.")
+    assert not any(k[2] == "issue/time" for k in rels), rels
+
+
+def test_protecting_ones_own_margins_is_no_stance(nlp):
+    rels = relations(
+        nlp, "Analysts said German retailers, keen to protect their profit margins, were reluctant to hire."
+    )
+    assert not {k for k in rels if k[1] == "supports"}, rels
+
+
+def test_a_tensed_verb_hung_on_an_infinitive_goes_with_the_speaker(nlp):
+    rels = relations(
+        nlp, "Tony Blair said Labour would publish plans for schools next month and attacked the Tory plans."
+    )
+    r = has(rels, "person/tony-blair", "criticises", CONSERVATIVES)
+    assert r is not None and r.modality == "asserted", rels
+    assert not any(k[0] in LABOUR and k[1] == "criticises" for k in rels), rels
+
+
+def test_a_party_word_across_a_clause_is_not_who_calls(nlp):
+    text = (
+        "The speech by Mr Smith - who won a formerly safe Tory seat - prompted calls for a lowering of the voting age."
+    )
+    rels = relations(nlp, text)
+    assert not any(k[0] in CONSERVATIVES for k in interactions(rels)), rels
+
+
+def test_a_call_for_an_act_of_something_names_it_whole(nlp):
+    rels = relations(nlp, "The Tories renewed their calls for a lowering of the voting age.")
+    assert has(rels, CONSERVATIVES, "supports", "issue/lowering-of-voting-age") is not None, rels
+
+
+def test_the_police_without_a_country_is_no_side(nlp):
+    rels = relations(nlp, "Britain has new protest laws. The police urged Judge Smith to overturn the ruling.")
+    assert not any("police" in k[0] for k in interactions(rels)), rels
+
+
+def test_halting_flights_to_a_town_cuts_no_ties(nlp):
+    rels = relations(nlp, "Acme Airways is to halt its flights from Manchester to Lagos from next month.")
+    assert not {k for k in rels if k[1] == "cuts_ties_with"}, rels
+
+
+def test_a_progressive_with_a_day_ahead_is_arranged_not_done(nlp):
+    rels = relations(nlp, "Globex chief Karl Weiss is meeting Ms Anna Berg on Thursday.")
+    meets = [r for k, r in rels.items() if k[1] == "meets"]
+    assert meets and all(r.modality == "intent" for r in meets), rels
+
+
+def test_support_under_whether_is_only_possible(nlp):
+    rels = relations(nlp, "It is not yet known whether Mr Smith would support a Glazer bid.")
+    assert all(r.modality == "possible" for k, r in rels.items() if k[1] == "supports"), rels
+
+
+def test_sentence_initial_police_without_a_country_is_no_side(nlp):
+    rels = relations(nlp, "Britain has new laws. Police urged Judge Smith to overturn the ruling.")
+    assert not any("police" in k[0] for k in interactions(rels)), rels
+
+
+def test_a_law_the_recogniser_missed_is_named_whole(nlp):
+    rels = relations(nlp, "Michael Howard led the opposition to the Prevention of Terrorism Bill.")
+    assert not any(k[2] == "issue/prevention" for k in rels), rels
+
+
+def test_a_one_word_issue_keeps_its_complement(nlp):
+    rels = relations(nlp, "Unison supports proper remuneration for foster carers.")
+    assert has(rels, "organization/unison", "supports", "issue/remuneration-for-foster-carers") is not None, rels
+
+
+def test_the_bare_definite_noun_names_no_issue(nlp):
+    rels = relations(nlp, "Mr Gates pledged $750m of his own money to support the cause.")
+    assert not any(k[2] == "issue/cause" for k in rels), rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Verizon has held merger talks with MCI, Reuters quoted sources as saying.",
+        "Verizon has held merger talks with MCI, according to the Financial Times.",
+    ],
+)
+def test_talks_on_the_word_of_sources_are_reported(nlp, text):
+    talks = [r for k, r in relations(nlp, text).items() if k[1] == "negotiates_with"]
+    assert talks and all(r.modality == "reported" for r in talks), talks
+
+
+def test_a_rejected_offer_is_named_with_its_bidder(nlp):
+    rels = relations(nlp, "Last week, the LSE rejected a takeover proposal from German rival Deutsche Boerse.")
+    assert any(k[1] == "opposes" and k[2].endswith("from-deutsche-boerse") for k in rels), rels

@@ -128,7 +128,8 @@ def repair(doc: Doc, t: Tables, places: Countries | None = None) -> list[Span]:
         ent, k = _join(doc, ents, k, t, in_ent)
         if ent.label_ in ("MONEY", "PERCENT"):
             end = ent.end
-            if end < len(doc) and doc[end].lower_ in _UNITS and not doc[end - 1].whitespace_ and end not in in_ent:
+            unit = doc[end].lower_.removesuffix(".") if end < len(doc) else ""  # "£50m." ends a sentence
+            if unit in _UNITS and not doc[end - 1].whitespace_ and end not in in_ent:
                 ent = Span(doc, ent.start, end + 1, label=ent.label_)  # "£15m": the tokenizer splits off the "m"
             out.append(ent)
             continue
@@ -282,6 +283,28 @@ def _trim(doc: Doc, s: int, e: int, t: Tables) -> tuple[int, int]:
     return s, e
 
 
+_NOT_NAMES = frozenset({"ADV", "VERB", "AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "INTJ", "PART"})
+
+
+def _common_word(doc: Doc, i: int) -> bool:
+    """Whether the one-word name at token ``i`` is a common word the tagger saw as such: an adverb or a
+    verb anywhere, a common noun or an adjective first in its sentence (after an opening quotation mark),
+    where only its place capitalises it. False without the tagger."""
+    tok = doc[i]
+    if tok.ent_id_ or tok.is_upper:
+        return False  # a party ("Conservative leader X"), an acronym
+    if tok.pos_ in _NOT_NAMES:
+        return True
+    if tok.pos_ not in ("NOUN", "ADJ"):
+        return False
+    first = tok.is_sent_start or (i > 0 and doc[i - 1].is_sent_start and doc[i - 1].is_quote)
+    # a word capitalised inside a sentence elsewhere in the article is a name ("Labour", "Next")
+    return bool(first) and not any(
+        t.text == tok.text and not t.is_sent_start and not (doc[t.i - 1].is_sent_start and doc[t.i - 1].is_quote)
+        for t in doc
+    )
+
+
 def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: list[Span]) -> str | None:
     """The label of the name doc[s:e], or None when it cannot be an actor."""
     toks = doc[s:e]
@@ -302,6 +325,8 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
         return None
     if len(words) == 1 and (words[0] in t.generic or words[0] in t.portfolio):
         return None
+    if label in ("PERSON", "ORG") and e - s == 1 and _common_word(doc, s):
+        return None  # "Freezing temperatures...", "Symbolically, ...": a word capitalised as the sentence's first
     if label not in ("PERSON", "NORP") and all(w in t.portfolio for w in words if w not in ("and", "&")):
         return None  # "Trade and Industry" of "Trade and Industry Secretary"
     if label != "NORP" and any(words[: len(p)] == list(p) for p in t.media_prefixes):

@@ -78,6 +78,23 @@ def is_passive_participle(verb: Token) -> bool:
     )
 
 
+def conj_head(verb: Token) -> Token:
+    """The verb a coordinated verb goes with: its head, or, for a tensed verb the parser hung on a bare
+    infinitive of a clause below ("said Labour would set out plans and attacked the Tory plans"), the verb
+    governing that clause."""
+    head = verb.head
+    if (
+        verb.tag_ in ("VBD", "VBZ")
+        and head.tag_ == "VB"
+        and head.dep_ in ("ccomp", "xcomp")
+        and head.head is not head
+        and head.head.tag_ == verb.tag_
+        and any(c.dep_ == "aux" and c.tag_ in ("MD", "TO") for c in head.children)
+    ):
+        return head.head
+    return head
+
+
 def logical_subjects(verb: Token, depth: int = 0) -> list[Token]:
     """Who does ``verb``: its subject, the agent of a passive, or the controller of
     an infinitive/gerund ("deter Russia from attacking" -> Russia)."""
@@ -95,7 +112,7 @@ def logical_subjects(verb: Token, depth: int = 0) -> list[Token]:
     if head is verb:
         return []
     if verb.dep_ == "conj":
-        return logical_subjects(head, depth + 1)
+        return logical_subjects(conj_head(verb), depth + 1)
     if verb.dep_ == "xcomp":
         objs = [c for c in head.children if c.dep_ == "dobj"]
         if objs and head.lemma_ in _OBJECT_CONTROL:
@@ -145,7 +162,9 @@ def controller_chain(tok: Token):
         yield node
         if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
             return  # a clause of its own ("said a delay would be disastrous and she accused the Tories")
-        if node.dep_ in ("xcomp", "acomp", "conj") and node.head is not node:
+        if node.dep_ == "conj" and node.head is not node:
+            node = conj_head(node)
+        elif node.dep_ in ("xcomp", "acomp") and node.head is not node:
             node = node.head
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
             node = node.head.head

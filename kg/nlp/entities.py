@@ -50,7 +50,8 @@ def _quantity(doc: Doc, ent: Span) -> tuple[str, int]:
     m = _PERCENT_RE.match(ent.text)
     if m:
         return m.group(1) + "%", start
-    return "".join(t.text_with_ws for t in doc[start : ent.end]).strip(), start
+    text = "".join(t.text_with_ws for t in doc[start : ent.end]).strip()
+    return (text[:-1] if text.endswith(".") and text[-2:-1].isalpha() else text), start  # "£50m." -> "£50m"
 
 
 def _office_apposition(ent: Span) -> bool:
@@ -183,6 +184,7 @@ def resolve_entities(
     tables = tables or actors.default()
     mentions: list[tuple[int, int, str, str, str]] = []  # start, end, name, type, ner label
     ents = _join_split_names(doc, actors.repair(doc, tables, places))
+    ents = [e for e in ents if e.label_ != "OFFICE" or not offices.inside_a_name(e)]  # "producer price index"
     doc.ents = ents
     in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
     title_of: dict[int, str] = {}  # mention start -> the personal title it starts with ("Mrs")
@@ -221,6 +223,8 @@ def resolve_entities(
             j = i  # the capitalised words of the same name before it ("Jewish Chronicle editor")
             while not country and j > doc[i].sent.start and _name_word(doc[j - 1], in_ent, starts):
                 j -= 1
+                if j - 2 >= doc[i].sent.start and offices.body_of(doc, j):
+                    j -= 2  # "Association of" + "Chief Police Officers"
             name = doc[j : i + 1].text
             mentions.append((i, i + 1, country, "GPE", "GPE") if country else (j, i + 1, name, "Organization", "ORG"))
             untagged.add(len(mentions) - 1)

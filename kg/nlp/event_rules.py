@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from kg.nlp import args, attrs, event_verbs
+from kg.nlp import args, attrs, countries, event_verbs
 
 if TYPE_CHECKING:
     from kg.nlp import interactions, lexicon
@@ -57,10 +57,24 @@ class EventRules:
         m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents, only)
         if m is None or not m.targets:
             return []
-        hits = self._emit(doc, m.relation, args.logical_subjects(verb), list(m.targets), verb, verb)
+        targets = [t for t in m.targets if not self._place(doc, t)]
+        hits = self._emit(doc, m.relation, args.logical_subjects(verb), targets, verb, verb)
         for h in hits:
             h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)
         return hits
+
+    def _place(self, doc: Doc, tok: Token) -> bool:
+        """A town reached through a preposition ("halt its flights from Heathrow to Jeddah"): where the act
+        goes, not an actor it is done to; a country ("cut aid to Sudan") may be one."""
+        eid = args.entity_of(doc, tok)
+        info = self.ents.get(eid) if eid else None
+        if info is None or info.type not in ("GPE", "Location") or tok.head.dep_ != "prep":
+            return False
+        if countries.lookup(info.name) is not None:
+            return False
+        kb = str(info.attrs.get("kb", "")).strip("_").replace("_", " ").lower()
+        # a known town, or one the actor table files under a country other than itself (Jeddah: Saudi Arabia)
+        return countries.default().place(info.name) or bool(kb and kb != info.name.lower())
 
     def _rejection(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
         """'Warsaw turned down fresh requests from Minsk': a rejection of whoever made the request."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.nlp import attrs
+from kg.nlp import attrs, countries
 from kg.schema import catalogue
 
 _MODIFIERS = ("compound", "poss", "amod", "nmod")
@@ -57,6 +57,10 @@ class Words:
     verbal_triggers: frozenset[str]
     armed: frozenset[str]  # heads of an attacker's noun phrase that make an attack material
     material: frozenset[str]  # words of a sentence that make an attack material
+    offers: frozenset[str]  # nouns of offers, named with whose offer they are ("a takeover offer from X")
+    sources: frozenset[str]  # unnamed sources and reports whose word a clause under them is ("sources said")
+    planned: frozenset[str]  # governors and modifiers that make an event noun planned, not done
+    times: frozenset[str]  # nouns of time ("for some time"), which name nothing wanted
     actor_types: frozenset[str]  # entity types that may act in an interaction (the catalogue's domains)
 
 
@@ -100,6 +104,10 @@ def words(data: dict) -> Words:
         verbal_triggers=frozenset(lists["triggers"]),
         armed=frozenset(lists["armed"]),
         material=frozenset(lists["material"]),
+        planned=fs("planned"),
+        sources=fs("sources"),
+        offers=fs("offers"),
+        times=fs("times"),
         actor_types=frozenset(
             t
             for t in cat.entity_types
@@ -113,6 +121,10 @@ def is_interaction(rtype: catalogue.RelationType) -> bool:
 
 
 OPPOSITE = {"supports": "opposes", "opposes": "supports"}
+
+
+def _country_word(word: str) -> bool:
+    return bool(countries.lookup(word) or countries.demonym(word))
 
 
 class Sides:
@@ -131,6 +143,26 @@ class Sides:
         last = info.name.lower().replace("-", " ").split()[-1:] or [""]
         return None if last[0] in self.w.not_actors else eid
 
+    def guessed(self, tok: Token, eid: str) -> bool:
+        """A common-noun actor whose country the text does not name at the mention ("the police", read
+        as "United Kingdom police"): which force or body it is stays unknown, so it is no side."""
+        info = self.ents.get(eid)
+        if info is None or "agent" not in info.attrs:
+            return False
+        spans = [m for m in self.doc._.kg_mentions or () if m.entity_id == eid and m.start <= tok.i < m.end]
+        if not spans:
+            return False
+        for t in self.doc[spans[0].start : spans[0].end]:
+            for c in t.children:
+                named = any(attrs.entity_of(self.doc, o.i) for o in c.children)
+                if c.dep_ == "prep" and c.lower_ in ("in", "of", "from") and named:
+                    return False  # "leaders in Baghdad": the text names where they are from
+        return all(
+            t.is_lower or t.pos_ in ("DET", "PRON") or (t.is_sent_start and not _country_word(t.text))
+            for m in spans
+            for t in self.doc[m.start : m.end]
+        )
+
     def _entity(self, i: int) -> str | None:
         """The entity of a token other than an Issue this component made (whose words stay free)."""
         eid = attrs.entity_of(self.doc, i)
@@ -144,7 +176,7 @@ class Sides:
         eid = attrs.entity_of(self.doc, tok.i)
         compared = tok.i > 0 and self.doc[tok.i - 1].lower_ in ("like", "unlike")  # "Like Labour, the Lib Dems ..."
         if eid and not compared:
-            return self.actor(eid)
+            return None if self.guessed(tok, eid) else self.actor(eid)
         named = self._named(tok)
         return named[0][1] if named else self._institution(tok)
 
@@ -173,7 +205,7 @@ class Sides:
         eid = attrs.entity_of(doc, tok.i)
         info = self.ents.get(eid) if eid else None
         if info is not None and info.type not in ("Issue", "Office"):
-            return [(tok, eid, rel)] if info.type != "Quantity" else []
+            return [(tok, eid, rel)] if info.type != "Quantity" and not self.guessed(tok, eid or "") else []
         if named := self._named(tok):
             # "his Israeli counterpart, Ariel Sharon, and the Palestinian leader, Mahmoud Abbas"
             return [(t, o, rel) for t, o in named]
@@ -261,8 +293,8 @@ class Sides:
             for p in c.children:
                 if p.dep_ == "pcomp" and p.pos_ == "VERB":
                     return self._action(p, rel, rtype, issue, p)  # "calls for scrapping the tax"
-                if p.dep_ != "pobj":
-                    continue
+                if p.dep_ != "pobj" or self.is_time(p):
+                    continue  # "opposed the bid for some time"
                 if eid := self.actor(attrs.entity_of(self.doc, p.i)):
                     return [(p, eid, rel)] if rtype.allows("Person", self.ents[eid].type) else []
                 if name := self.issue_name(p):
@@ -270,6 +302,36 @@ class Sides:
         if lemma in self.w.with_complement and (name := self.issue_name(tok)):
             return [(tok, issue(*name), rel)]  # "a ban on hunting"
         return []
+
+    def is_time(self, tok: Token) -> bool:
+        """A noun of time ("for some time", "for years", "on Monday"), which names no issue."""
+        return tok.ent_type_ in ("DATE", "TIME") or tok.lemma_.lower() in self.w.times
+
+    def planned(self, noun: Token) -> bool:
+        """An event noun that is only planned: "the meeting is scheduled for Friday", "trying to arrange a
+        meeting", "a planned visit", "the talks are expected to ..."."""
+        if any(c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.w.planned for c in noun.lefts):
+            return True
+        if any(c.dep_ in ("amod", "compound") and c.lower_ in self.w.planned for c in noun.lefts):
+            return True
+        gov = noun.head
+        return (
+            noun.dep_ in ("dobj", "nsubj", "nsubjpass")
+            and gov.pos_ in ("VERB", "AUX", "ADJ")
+            and gov.lemma_.lower() in self.w.planned
+        )
+
+    def arranged(self, verb: Token) -> bool:
+        """A present progressive with a day ahead, which news uses for what is arranged, not done: "is
+        meeting Ms Furse on Thursday", "are visiting Paris next week"."""
+        if verb.tag_ != "VBG" or not any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am") for c in verb.children):
+            return False
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "next")
+        when = [c for c in verb.children if c.dep_ == "npadvmod"]
+        when += [
+            p for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" for p in c.children if p.dep_ == "pobj"
+        ]
+        return any(t.lower_ in days for w in when for t in w.subtree)
 
     def issue_name(self, tok: Token) -> tuple[int, int, str] | None:
         """:meth:`name` of a noun that is not vague, with what it is on ("a quota on economic migrants",
@@ -283,18 +345,52 @@ class Sides:
         head = self.name(tok)
         if head is None:
             return None
+        if titled := self._title(tok):
+            return titled  # "the Prevention of Terrorism Bill"
+        # an act named by a noun in -ing is named with what it acts on ("a lowering of the voting age")
+        vague = vague or (
+            tok.tag_ == "NN" and tok.lower_.endswith("ing") and any(c.lower_ == "of" for c in tok.children)
+        )
+        bare = head[1] - head[0] == 1  # one word: named with its complement ("entry into the WTO")
+        preps = (
+            ("on", "of", "into", "in", "against") if vague else ("on", "of", "into", "in", "for") if bare else ("on",)
+        )
         for c in tok.children:
-            if c.dep_ == "prep" and (c.lower_ in ("on", "of", "into", "in", "against") if vague else c.lower_ == "on"):
+            if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
                     if (
                         p.dep_ == "pobj"
-                        and p.ent_type_ not in ("DATE", "TIME")  # "on Monday"
-                        and (vague or p.pos_ == "NOUN")
+                        and not self.is_time(p)  # "on Monday", "for some time"
+                        and (vague or bare or p.pos_ == "NOUN")
                         and not self._vague(p)
-                        and (inner := self.name(p, entities=vague))
+                        and (inner := self.name(p, entities=vague or bare))
                     ):
                         return head[0], inner[1], f"{head[2]} {c.lower_} {inner[2]}"
+        if tok.lemma_.lower() in self.w.offers:
+            # "rejected a takeover offer from Foster's": whose offer is part of what is rejected
+            for p in (p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by") for p in c.children):
+                if p.dep_ == "pobj" and (eid := self.actor(attrs.entity_of(self.doc, p.i))):
+                    return head[0], head[1], f"{head[2]} from {self.ents[eid].name}".replace(" 's", "'s")
+        if bare and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in tok.children
+        ):
+            return None  # "to support the cause": which one the sentence does not say
         return None if vague else head
+
+    def _title(self, tok: Token) -> tuple[int, int, str] | None:
+        """The title of a law or a text the entity recogniser missed, from a capitalised word in the
+        middle of a sentence ("opposition to the Prevention of Terrorism Bill")."""
+        doc = self.doc
+        if tok.pos_ != "PROPN" or not tok.is_title or tok.is_sent_start or self._entity(tok.i):
+            return None
+        end = tok.i + 1
+        while end < len(doc) and (doc[end].is_title or doc[end].lower_ in ("of", "the", "and", "for", "on")):
+            end += 1
+        while end > tok.i + 1 and not doc[end - 1].is_title:
+            end -= 1
+        if end == tok.i + 1:
+            return None
+        return tok.i, end, doc[tok.i : end].text
 
     def _action(self, verb: Token, rel: str, rtype, issue, via: Token | None) -> list:
         """A stance on doing something is a stance on what it acts on, the same way for a verb that
@@ -308,6 +404,8 @@ class Sides:
         obj = objs[0]
         if any(c.dep_ == "neg" for c in verb.children):
             return []  # "his decision not to release the suspects"
+        if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children):
+            return []  # "keen to protect their profit margins": its own interest, not a stance on an issue
         phrase = False  # the issue is the whole act
         if lemma in self.w.demote and rel in OPPOSITE:
             rel = OPPOSITE[rel]
@@ -396,8 +494,12 @@ class Sides:
                 return "negated"
             if any(c.dep_ == "advmod" and c.lower_ in self.w.reported for c in node.children) and not sibling:
                 return "reported"
+            if any(c.dep_ == "prep" and c.lower_ == "according" for c in node.children) and not sibling:
+                return "reported"  # "held talks with MCI, according to the Financial Times"
             if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
                 return "possible"
+            if node.dep_ == "ccomp" and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in node.children):
+                return "possible"  # "it is not known whether they would support a bid"
             if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
                 return None  # a clause of its own
             if node.head is node or node.dep_ not in (*_CLAUSES, "conj"):
@@ -409,6 +511,13 @@ class Sides:
             lemma = node.lemma_.lower()
             if lemma in self.w.reported_passives and any(c.dep_ == "auxpass" for c in node.children):
                 return "reported"  # "he is said to have discussed"
+            if node.pos_ == "VERB" and any(
+                c.dep_ in ("nsubj", "dobj")
+                and c.lemma_.lower() in self.w.sources
+                and not any(m.pos_ == "PROPN" for m in c.children)  # not a named paper ("The Mirror newspaper")
+                for c in node.children
+            ):
+                return "reported"  # "..., Reuters quoted sources as saying", "..., sources said"
             if (node.pos_ == "NOUN" and lemma in self.w.reported_nouns) or (
                 node.pos_ == "VERB" and lemma in self.w.reported
             ):

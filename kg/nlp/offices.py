@@ -23,6 +23,12 @@ Two more kinds of pattern say what surrounds an office:
 An ``OFFICE`` pattern with ``"not_before"`` (lower-case words) does not apply right before one of them:
 "architect of the NHS" is a figure of speech, not a post.
 
+An ``OFFICE`` pattern with ``"not_after"`` (phrases of lower-case words) does not apply right after one of
+them: "power of attorney" is a legal instrument, not a post.
+
+An office word inside a longer name or compound noun is no office mention (:func:`inside_a_name`):
+"Association of Chief Police Officers", "producer price index", "the teachers' union".
+
 An ``OFFICE`` pattern with ``"preceded_by"`` (phrases of lower-case words) only applies right after
 one of them, and then wins over a pattern for the same words without it: "chancellor" after "UK" is
 the Chancellor of the Exchequer, elsewhere just Chancellor.
@@ -148,6 +154,7 @@ class _Pattern:
     after: bool = False  # statuses: the word follows the office ("-elect")
     preceded_by: tuple[tuple[str, ...], ...] = ()  # offices: applies only after one of these
     not_before: frozenset[str] = frozenset()  # offices: a figure of speech before these ("architect of")
+    not_after: tuple[tuple[str, ...], ...] = ()  # offices: not after these ("power of" attorney)
 
 
 def _portfolio_word(t: Token) -> bool:
@@ -215,6 +222,7 @@ class OfficeRuler(StoredData):
                 after=p.get("side") == "after",
                 preceded_by=tuple(tuple(words.split()) for words in p.get("preceded_by", ())),
                 not_before=frozenset(p.get("not_before", ())),
+                not_after=tuple(tuple(words.split()) for words in p.get("not_after", ())),
             )
             phrases = self._phrases(p["pattern"])
             docs = [self.tokenizer(ph) for ph in phrases] if phrases else None
@@ -234,6 +242,8 @@ class OfficeRuler(StoredData):
             if p.label == LABEL:
                 if end < len(doc) and doc[end].lower_ in p.not_before:
                     continue
+                if any(_precedes(doc, start, words) for words in p.not_after):
+                    continue
                 if not p.preceded_by or any(_precedes(doc, start, words) for words in p.preceded_by):
                     offices.append((start, end, p))
             elif p.label == QUALIFIER:
@@ -247,7 +257,8 @@ class OfficeRuler(StoredData):
         offices = [
             o
             for o in offices
-            if not any(
+            if not _in_capitalised_name(doc, o[0], o[1])
+            and not any(
                 (e.label_ == "PERSON" and e.start < o[0] and o[1] == e.end)
                 or (len(e) > 1 and e[-1].lower_ in _PLACE_HEADS and e.start <= o[0] < e.end)
                 for e in doc.ents
@@ -296,6 +307,55 @@ class OfficeRuler(StoredData):
         if (start, end, name) == (span.start, span.end, span.id_):
             return span
         return Span(doc, start, end, label=LABEL, span_id=name)
+
+
+def _in_capitalised_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether the office at tokens ``start:end`` is a capitalised plural at the end of the name of a body
+    of its holders that the model left untagged: "Association of Chief Police Officers", "National
+    Association of Head Teachers", "Institute of Directors" (a body, not an office)."""
+    last = doc[end - 1]
+    if not (doc[start].is_title and last.lower_.endswith("s") and not last.lower_.endswith("ss")):
+        return False
+    k = start - 1
+    while k > 0 and (doc[k].is_title or doc[k].lower_ in ("of", "the", "and", "&")):
+        if body_of(doc, k + 1):
+            return True
+        if doc[k].is_sent_start:
+            break
+        k -= 1
+    return False
+
+
+def body_of(doc: Doc, i: int) -> bool:
+    """Whether the capitalised name at token ``i`` follows the head of a body's name and "of" or "for"
+    ("Association of" + "Chief Police Officers", "Institute of" + "Directors")."""
+    return i >= 2 and doc[i - 1].lower_ in ("of", "for") and doc[i - 2].is_title and doc[i - 2].lower_ in _BODY_HEADS
+
+
+def inside_a_name(ent: Span) -> bool:
+    """Whether the office mention ``ent`` only modifies a common noun after it, in a compound ("producer
+    price index", "investor confidence", "MP expenses") or as a possessive plural of a body ("the
+    officers' union"): no mention of the office. Needs the dependency parse; False without it."""
+    last = ent[-1]
+    head = last.head
+    if head.i < ent.end or head.pos_ != "NOUN" or head.ent_type_ or not last.dep_:
+        return False
+    if last.dep_ == "compound":
+        return head.i == ent.end  # the noun right after it ("President Donald Trump commencing talks": a misparse)
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return (
+        nxt is not None
+        and nxt.dep_ == "case"
+        and last.lower_.endswith("s")
+        and head.lower_ in _BODY_HEADS | {"unions", "associations", "groups", "cartel"}
+    )
+
+
+# heads of the names of bodies ("Association of ...", "the teachers' union")
+_BODY_HEADS = frozenset(
+    {"association", "federation", "union", "institute", "society", "college", "confederation", "guild"}
+    | {"council", "league", "club", "forum", "alliance", "network", "group", "body", "conference", "academy"}
+)
 
 
 def _precedes(doc: Doc, start: int, words: tuple[str, ...]) -> bool:

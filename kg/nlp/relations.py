@@ -181,6 +181,7 @@ class Rules(EventRules):
             and (e := args.entity_of(doc, c))
             and self.ents.get(e)
             and self.ents[e].type != "Quantity"
+            and _next_to(c, noun)
         ]
         gov = noun.head
         if not subjects and noun.dep_ == "appos" and args.entity_of(doc, gov):
@@ -224,6 +225,12 @@ class Rules(EventRules):
                 objects = args.prep_objects(gov, slot)  # "held talks with X" parsed on the verb
             scope = gov if noun.dep_ == "dobj" and gov.pos_ in ("VERB", "AUX") else noun
             out += self._emit(doc, rel, subjects, objects, noun, scope)
+        if self.sides.planned(noun):  # "the meeting is scheduled for Friday": intended, not done
+            for h in out:
+                if h.modality in ("asserted", "reported") and interactions.is_interaction(
+                    self.cat.relation(h.predicate)
+                ):
+                    h.modality = "intent"
         return out
 
     def _stance_adjective(self, doc: Doc, adj: Token) -> list[attrs.RelationHit]:
@@ -363,8 +370,10 @@ class Rules(EventRules):
         clause = self.sides.clause_modality(scope)
         if clause == "negated" or not self.sides.asks(rel, trigger):
             return []
+        if clause == "possible" and modality == "intent":
+            modality = clause  # "not known whether they would support"
         if modality == "asserted":
-            modality = clause or modality
+            modality = clause or ("intent" if self.sides.arranged(scope) else modality)
         out = []
         issue = partial(self._issue, doc)
         actors = {self.sides.subject(t) for t in subjects}
@@ -401,6 +410,21 @@ class Rules(EventRules):
                         )
                     )
         return out
+
+
+def _next_to(mod: Token, noun: Token) -> bool:
+    """Whether a modifier before its noun is part of its noun phrase ("the Tory calls", "Labour's plans"),
+    not one the parser hung on it across a clause ("elected in a safe Tory seat - prompted calls")."""
+    if mod.i > noun.i:
+        return True
+    end = max(t.i for t in mod.subtree)
+    for t in noun.doc[end + 1 : noun.i]:
+        node = t
+        while node.i != noun.i and node.dep_ in ("compound", "amod", "nmod", "poss", "case", "det", "punct", "advmod"):
+            node = node.head
+        if node.i != noun.i:
+            return False
+    return True
 
 
 class RelationExtractor(LexiconUser):
