@@ -204,3 +204,13 @@ def test_the_validation_dictionaries_code_the_issue_examples(validation_nlp, tex
     name = {e.id: e.name for e in g.entities}
     found = {(name[r.subject], name[r.object]): r.attrs.get("cameo") for r in g.relations}
     assert found.get((subject, obj)) == code, found
+
+
+def test_the_object_phrase_gives_parties_not_topics_nor_names_taken_for_nouns(nlp):
+    rels = events(nlp, "The UK welcomed the decision by India and Pakistan to open a bus link.")
+    assert {("gpe/united-kingdom", "gpe/india"), ("gpe/united-kingdom", "gpe/pakistan")} <= {
+        (s, o) for s, p, o in rels if p == "praises"
+    }, rels.keys()
+    # "on the NHS" is the topic of the criticism; "Pound" is a name, not the currency of a pattern
+    assert not [k for k in events(nlp, "Fox criticised the government's record on the NHS.") if "nhs" in k[2]]
+    assert not [k for k in events(nlp, "Lucy tracked down Stephen Pound.") if k[1] != "meets"]

@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from kg.kb import verbs as verb_dictionary
+from kg.nlp import attrs
 from kg.resources import PIPELINES
 from kg.schema import catalogue
 
@@ -106,7 +107,8 @@ class VerbTable:
                 for row in rows:
                     targets = _match_elements(self, verb, row.elements, actor, exact)
                     if targets is not None:  # a null code or a statement: the context names no event here
-                        targets = targets or phrase_actors(verb, actor)
+                        if not targets and row.noun:  # "restore ties with", "condemned an attack by"
+                            targets = phrase_actors(verb, actor)
                         pattern = " ".join(row.elements)
                         return Match(row.code, row.relation, targets, pattern) if row.relation != "-" else None
             if entry.relation != "-" and only is None:  # the verb alone: its object, or whom it is aimed at
@@ -123,20 +125,30 @@ class VerbTable:
         return None
 
 
-# dependents that open a clause or an aside of their own, not part of the object phrase
-_CLAUSES = ("relcl", "acl", "ccomp", "xcomp", "advcl", "appos", "parataxis", "conj", "cc", "punct", "npadvmod")
+# how the object phrase holds its actors: nouns, their modifiers, and prepositions naming a party to
+# the act ("an attack *by*", "ties *with*", "*between*", "the decision *of*"), not its topic, place or time
+# ("its record *on* the NHS", "*in* Gaza", "*after* the war") nor a clause of its own
+_PHRASE = ("prep", "pobj", "compound", "poss", "amod", "nmod")
+_PARTY_PREPS = ("by", "with", "between", "from", "against", "of", "to", "toward", "towards", "into")
 
 
 def phrase_actors(verb: Token, actor: Callable[[Token], bool]) -> tuple[Token, ...]:
     """The first actor inside the verb's object phrase, as PETRARCH codes a target, with its conjuncts:
     "condemned an attack *by Osgiliath soldiers*", "welcomed a resumption of ties *with Osgiliath*",
-    "ties *between Gondor and Osgiliath*"; the phrase's own clauses and asides are not searched."""
+    "ties *between Gondor and Osgiliath*"."""
     for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        if attrs.entity_of(obj.doc, obj.i):
+            continue  # a name the pattern took for its noun ("tracked down Mr *Pound*": no currency)
         todo, inside = [obj], []
         while todo:
             t = todo.pop()
             inside.append(t)
-            todo += [c for c in t.children if c.dep_ not in _CLAUSES or (c.dep_ == "conj" and t.dep_ == "pobj")]
+            todo += [
+                c
+                for c in t.children
+                if (c.dep_ in _PHRASE and (c.dep_ != "prep" or c.lower_ in _PARTY_PREPS))
+                or (c.dep_ == "conj" and t.dep_ == "pobj")
+            ]
         for t in sorted(inside, key=lambda t: t.i):
             if t is not obj and t.pos_ != "PRON" and actor(t):
                 while t.dep_ == "compound" and t.head is not obj and actor(t.head):
