@@ -214,3 +214,13 @@ def test_the_object_phrase_gives_parties_not_topics_nor_names_taken_for_nouns(nl
     # "on the NHS" is the topic of the criticism; "Pound" is a name, not the currency of a pattern
     assert not [k for k in events(nlp, "Fox criticised the government's record on the NHS.") if "nhs" in k[2]]
     assert not [k for k in events(nlp, "Lucy tracked down Stephen Pound.") if k[1] != "meets"]
+
+
+def test_a_symmetric_act_with_no_other_side_is_between_the_subjects(nlp):
+    rels = events(nlp, "The US, Russia, and Switzerland met yesterday.")
+    pairs = {frozenset((s, o)) for s, p, o in rels if p == "meets"}
+    assert frozenset(("gpe/united-states", "gpe/switzerland")) in pairs, rels.keys()
+    assert frozenset(("gpe/russia", "gpe/switzerland")) in pairs
+    # they met someone else, and talked with them
+    rels = events(nlp, "Cathy Jamieson and Jack McConnell met club representatives to discuss the issue.")
+    assert not [k for k in rels if {k[0], k[2]} == {"person/cathy-jamieson", "person/jack-mcconnell"}], rels.keys()

@@ -143,6 +143,9 @@ class Rules(EventRules):
                 objects = args.prep_objects(verb, slot) or [
                     t for o in args.logical_objects(verb) for t in args.prep_objects(o, slot)
                 ]
+            if not objects and self.cat.relation(rel).symmetric:
+                out += self._among(doc, rel, subjects, verb)  # "The US, Russia and Switzerland met"
+                continue
             if slot == "dobj" and not objects:
                 continue
             rtype = self.cat.relation(rel)
@@ -156,6 +159,22 @@ class Rules(EventRules):
 
             out += self._emit(doc, rel, subjects, objects, verb, verb)
         return self._table_code(doc, verb, out)
+
+    def _among(
+        self, doc: Doc, rel: str, subjects: list[Token], verb: Token, noun: bool = False
+    ) -> list[attrs.RelationHit]:
+        """A symmetric act with no other side between the actors of a conjoined subject ("The US, Russia
+        and Switzerland met"; with ``noun``, the act's noun is the verb's object: "Gondor and Osgiliath
+        have renewed diplomatic ties"): one relation for each pair."""
+        if verb.dep_ in ("acl", "relcl", "amod", "xcomp", "advcl", "pcomp"):
+            return []  # "... met representatives to discuss the issue": the subject is another verb's
+        if any((c.dep_ == "dobj" and not noun) or (c.dep_ == "prep" and c.lower_ == "with") for c in verb.children):
+            return []  # "met supporters' representatives": they met someone else
+        out = []
+        for i, a in enumerate(subjects):
+            for b in subjects[i + 1 :]:
+                out += self._emit(doc, rel, [a], [b], verb, verb)
+        return out
 
     def _table_code(self, doc: Doc, verb: Token, hits: list[attrs.RelationHit]) -> list[attrs.RelationHit]:
         """The CAMEO code of a lexicon verb's event is its verb-table pattern's, as an event coder reads
