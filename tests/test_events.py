@@ -37,6 +37,7 @@ def events(nlp, text):
         ("The FBI is investigating Microsoft.", "organization/fbi", "investigates", "organization/microsoft", "09"),
         ("Germany promised aid to Greece.", "gpe/germany", "promises", "gpe/greece", "03"),
         ("Warsaw turned down fresh requests from Minsk for credits.", "gpe/warsaw", "rejects", "gpe/minsk", "12"),
+        ("The US presented evidence against Russia.", "gpe/united-states", "accuses", "gpe/russia", "11"),
         (
             "Iran rejected the proposal from the European Union.",
             "gpe/iran",
@@ -224,3 +225,15 @@ def test_a_symmetric_act_with_no_other_side_is_between_the_subjects(nlp):
     # they met someone else, and talked with them
     rels = events(nlp, "Cathy Jamieson and Jack McConnell met club representatives to discuss the issue.")
     assert not [k for k in rels if {k[0], k[2]} == {"person/cathy-jamieson", "person/jack-mcconnell"}], rels.keys()
+
+
+def test_an_office_acts_for_its_holder_or_owner(nlp):
+    rels = events(nlp, "The US commander in Iraq, General David Petraeus, held talks with President Michel Suleiman.")
+    assert any(
+        {s, o} == {"person/david-petraeus", "person/michel-suleiman"} and p == "negotiates_with" for s, p, o in rels
+    ), rels.keys()
+    rels = events(nlp, "Labour MPs criticised Tony Blair.")
+    assert ("organization/labour-party", "criticises", "person/tony-blair") in rels, rels.keys()
+    # a member's place is the seat, not whom the member acts for
+    rels = events(nlp, "The Glasgow Kelvin MP accused Ms King of lying.")
+    assert not [k for k in rels if "glasgow" in k[0]], rels.keys()
