@@ -33,10 +33,17 @@ _MODIFIER_DEPS = ("compound", "poss", "amod", "nmod")
 
 def conjuncts(tok: Token) -> list[Token]:
     """``tok`` and the words listed with it; an apposition that heads a list of its own is part of the
-    list ("Mordor, the Shire, Fornost and Bree welcomed": the parser hangs the rest on "the Shire")."""
+    list ("Mordor, the Shire, Fornost and Bree welcomed": the parser hangs the rest on "the Shire"); a
+    description in apposition is not ("Pansakun, the commander of the police, Khon Kaen, and ...")."""
     out = [tok, *tok.conjuncts]
     for a in tok.children:
-        if a.dep_ == "appos" and a.i > tok.i and any(c.dep_ == "conj" for c in a.children):
+        if (
+            a.dep_ == "appos"
+            and a.pos_ == "PROPN"
+            and a.left_edge.i == tok.i + 2  # the next item of the list: "Mordor, the Shire, ..."
+            and tok.nbor(1).text == ","
+            and any(c.dep_ == "conj" for c in a.children)
+        ):
             out += [a, *a.conjuncts]
     return out
 
