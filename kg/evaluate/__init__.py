@@ -51,7 +51,10 @@ def evaluate(
         from kg.nlp import load_pipeline
 
         overrides = dictionary_overrides(dictionaries) if dictionaries else None
-        nlp = load_pipeline(config=config, model=model_name, overrides=overrides)
+        # the raw dictionaries' names the English model misses are found after the parse selection
+        # (kg.nlp.select counts the model's entities), so their sentences are all parsed
+        parse = "all" if dictionaries else None
+        nlp = load_pipeline(config=config, model=model_name, parse=parse, overrides=overrides)
         if dictionaries:
             nlp.meta["kg"]["dictionaries"] = str(dictionaries)
     from kg.nlp import batch_size

@@ -32,7 +32,20 @@ _MODIFIER_DEPS = ("compound", "poss", "amod", "nmod")
 
 
 def conjuncts(tok: Token) -> list[Token]:
-    return [tok, *tok.conjuncts]
+    """``tok`` and the words listed with it; an apposition that heads a list of its own is part of the
+    list ("Mordor, the Shire, Fornost and Bree welcomed": the parser hangs the rest on "the Shire"); a
+    description in apposition is not ("Pansakun, the commander of the police, Khon Kaen, and ...")."""
+    out = [tok, *tok.conjuncts]
+    for a in tok.children:
+        if (
+            a.dep_ == "appos"
+            and a.pos_ == "PROPN"
+            and a.left_edge.i == tok.i + 2  # the next item of the list: "Mordor, the Shire, ..."
+            and tok.nbor(1).text == ","
+            and any(c.dep_ == "conj" for c in a.children)
+        ):
+            out += [a, *a.conjuncts]
+    return out
 
 
 def entity_of(doc: Doc, tok: Token) -> str | None:
@@ -48,6 +61,14 @@ def entity_of(doc: Doc, tok: Token) -> str | None:
                 if eid:
                     return eid
     return None
+
+
+def names_actor(doc: Doc, tok: Token) -> bool:
+    """Whether a noun phrase headed by ``tok`` names an entity by a name of its own or of a modifier,
+    not through a possessive pronoun ("their resumption of ties with X" names X, not them)."""
+    return bool(attrs.entity_of(doc, tok.i)) or any(
+        c.dep_ in _MODIFIER_DEPS and c.pos_ != "PRON" and attrs.entity_of(doc, c.i) for c in tok.children
+    )
 
 
 def is_passive(verb: Token) -> bool:

@@ -41,6 +41,11 @@ class EventRules:
     def _emit(self, doc, rel, subjects, objects, trigger, scope) -> list[attrs.RelationHit]:
         raise NotImplementedError
 
+    def _among(
+        self, doc: Doc, rel: str, subjects: list[Token], verb: Token, noun: bool = False
+    ) -> list[attrs.RelationHit]:
+        raise NotImplementedError
+
     def _event_verb(self, doc: Doc, verb: Token) -> list[attrs.RelationHit]:
         """A CAMEO verb pattern ("turned down requests from", "imposed a curfew on", "fired at")."""
         if verb.lemma_ not in self.lex.event_verbs and not any(c.dep_ in ("dobj", "prep") for c in verb.children):
@@ -55,6 +60,11 @@ class EventRules:
         # the verbs the lexicon lists; an object noun may name one for any verb, of the specific kinds
         only = None if verb.lemma_ in self.lex.event_verbs else self.lex.event_relations_any_verb
         m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents, only)
+        if m is not None and not m.targets and m.pattern and self.cat.relation(m.relation).symmetric:
+            hits = self._among(doc, m.relation, args.logical_subjects(verb), verb, noun=True)  # "renewed ties"
+            for h in hits:
+                h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)
+            return hits
         if m is None or not m.targets:
             return []
         targets = [t for t in m.targets if not self._place(doc, t)]

@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from kg.kb import verbs as verb_dictionary
+from kg.nlp import attrs
 from kg.resources import PIPELINES
 from kg.schema import catalogue
 
@@ -106,6 +107,8 @@ class VerbTable:
                 for row in rows:
                     targets = _match_elements(self, verb, row.elements, actor, exact)
                     if targets is not None:  # a null code or a statement: the context names no event here
+                        if not targets and row.noun:  # "restore ties with", "condemned an attack by"
+                            targets = phrase_actors(verb, actor)
                         pattern = " ".join(row.elements)
                         return Match(row.code, row.relation, targets, pattern) if row.relation != "-" else None
             if entry.relation != "-" and only is None:  # the verb alone: its object, or whom it is aimed at
@@ -116,10 +119,42 @@ class VerbTable:
                     for o in c.children
                     if o.dep_ == "pobj"
                 ]
-                actors = tuple(t for o in objects for t in (o, *o.conjuncts) if actor(t))
+                actors = tuple(t for o in objects for t in (o, *o.conjuncts) if actor(t)) or phrase_actors(verb, actor)
                 if actors:
                     return Match(entry.code, entry.relation, actors, "")
         return None
+
+
+# how the object phrase holds its actors: nouns, their modifiers, and prepositions naming a party to
+# the act ("an attack *by*", "ties *with*", "*between*", "the decision *of*"), not its topic, place or time
+# ("its record *on* the NHS", "*in* Gaza", "*after* the war") nor a clause of its own
+_PHRASE = ("prep", "pobj", "compound", "poss", "amod", "nmod")
+_PARTY_PREPS = ("by", "with", "between", "from", "against", "of", "to", "toward", "towards", "into")
+
+
+def phrase_actors(verb: Token, actor: Callable[[Token], bool]) -> tuple[Token, ...]:
+    """The first actor inside the verb's object phrase, as PETRARCH codes a target, with its conjuncts:
+    "condemned an attack *by Osgiliath soldiers*", "welcomed a resumption of ties *with Osgiliath*",
+    "ties *between Gondor and Osgiliath*"."""
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        if attrs.entity_of(obj.doc, obj.i):
+            continue  # a name the pattern took for its noun ("tracked down Mr *Pound*": no currency)
+        todo, inside = [obj], []
+        while todo:
+            t = todo.pop()
+            inside.append(t)
+            todo += [
+                c
+                for c in t.children
+                if (c.dep_ in _PHRASE and (c.dep_ != "prep" or c.lower_ in _PARTY_PREPS))
+                or (c.dep_ == "conj" and t.dep_ == "pobj")
+            ]
+        for t in sorted(inside, key=lambda t: t.i):
+            if t is not obj and t.pos_ != "PRON" and actor(t):
+                while t.dep_ == "compound" and t.head is not obj and actor(t.head):
+                    t = t.head  # "between Minas Tirith and Osgiliath": the name's head holds its conjuncts
+                return (t, *(c for c in t.conjuncts if actor(c)))
+    return ()
 
 
 def _words_match(tok: Token, word: str, exact: bool = False) -> bool:

@@ -127,6 +127,10 @@ def _country_word(word: str) -> bool:
     return bool(countries.lookup(word) or countries.demonym(word))
 
 
+# offices held for a seat: the place beside them is a constituency
+_SEATED = frozenset({"mp", "msp", "mep", "am", "mla", "member", "councillor", "candidate"})
+
+
 class Sides:
     """The subject and object rules over one Doc (``ents``: its ``kg_entities``)."""
 
@@ -176,9 +180,34 @@ class Sides:
         eid = attrs.entity_of(self.doc, tok.i)
         compared = tok.i > 0 and self.doc[tok.i - 1].lower_ in ("like", "unlike")  # "Like Labour, the Lib Dems ..."
         if eid and not compared:
-            return None if self.guessed(tok, eid) else self.actor(eid)
+            if self.guessed(tok, eid):
+                return None
+            info = self.ents.get(eid)
+            if self.actor(eid) is None and info is not None and info.type == "Office":
+                # "The US commander in Iraq, General David Petraeus, held talks": the holder named
+                # beside the office, else its owner ("Iraq's national security advisor met")
+                named = self._named(tok)
+                return named[0][1] if named else self._owner(tok)
+            return self.actor(eid)
         named = self._named(tok)
         return named[0][1] if named else self._institution(tok)
+
+    def _owner(self, tok: Token) -> str | None:
+        """The actor owning an office: "Iraq's advisor", "the US commander", "the ambassadors of Arnor"
+        (a member's place is the seat, not who the member acts for: "the Glasgow Kelvin MP"; their
+        party is: "Labour MPs")."""
+        seated = tok.lemma_.lower() in _SEATED
+        for c in tok.children:
+            owners = []
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and c.pos_ != "PRON":
+                owners = [c]
+            elif c.dep_ == "prep" and c.lower_ == "of":
+                owners = [o for o in c.children if o.dep_ == "pobj"]
+            for o in owners:
+                eid = self.actor(attrs.entity_of(self.doc, o.i))
+                if eid and not (seated and not o.ent_id_):  # kg_parties marks a party mention's id
+                    return eid
+        return None
 
     def _named(self, tok: Token, depth: int = 0) -> list[tuple[Token, str]]:
         """The actors in apposition: "Labour's election chief Alan Milburn", "his Israeli counterpart,

@@ -143,13 +143,54 @@ class Rules(EventRules):
                 objects = args.prep_objects(verb, slot) or [
                     t for o in args.logical_objects(verb) for t in args.prep_objects(o, slot)
                 ]
+            if not objects and self.cat.relation(rel).symmetric:
+                out += self._among(doc, rel, subjects, verb)  # "The US, Russia and Switzerland met"
+                continue
             if slot == "dobj" and not objects:
                 continue
+            rtype = self.cat.relation(rel)
+            named = any(args.names_actor(doc, o) for o in objects)
+            if slot == "dobj" and rtype.cameo and not rtype.stance and not named:
+                # "condemned an attack by Osgiliath soldiers": the event's other side is the first actor
+                # inside the object phrase (a stance keeps its issue: "rejected the proposal from")
+                objects = [*objects, *event_verbs.phrase_actors(verb, lambda t: args.entity_of(doc, t) in self.ents)]
             if slot == "dobj" and any(c.dep_ == "prt" and c.lower_ in _PARTICLES for c in verb.children):
                 continue  # "back up his optimism", "back down": another verb
 
             out += self._emit(doc, rel, subjects, objects, verb, verb)
+        return self._table_code(doc, verb, out)
+
+    def _among(
+        self, doc: Doc, rel: str, subjects: list[Token], verb: Token, noun: bool = False
+    ) -> list[attrs.RelationHit]:
+        """A symmetric act with no other side between the actors of a conjoined subject ("The US, Russia
+        and Switzerland met"; with ``noun``, the act's noun is the verb's object: "Gondor and Osgiliath
+        have renewed diplomatic ties"): one relation for each pair."""
+        if verb.dep_ in ("acl", "relcl", "amod", "xcomp", "advcl", "pcomp"):
+            return []  # "... met representatives to discuss the issue": the subject is another verb's
+        if any((c.dep_ == "dobj" and not noun) or (c.dep_ == "prep" and c.lower_ == "with") for c in verb.children):
+            return []  # "met supporters' representatives": they met someone else
+        out = []
+        for i, a in enumerate(subjects):
+            for b in subjects[i + 1 :]:
+                out += self._emit(doc, rel, [a], [b], verb, verb)
         return out
+
+    def _table_code(self, doc: Doc, verb: Token, hits: list[attrs.RelationHit]) -> list[attrs.RelationHit]:
+        """The CAMEO code of a lexicon verb's event is its verb-table pattern's, as an event coder reads
+        it ("condemned an attack": 122, rejection, not the lexicon relation's 112), when the table
+        knows the verb in this context."""
+        events = [h for h in hits if h.attrs.get("cameo") or self.cat.relation(h.predicate).cameo]
+        if not events:
+            return hits
+        m = self.verb_table.match(verb, lambda t: args.entity_of(doc, t) in self.ents)
+        named = self.cat.relation_for_cameo(m.code) if m is not None and m.code[:2].isdigit() else None
+        if m is None or named is None:
+            return hits
+        for h in events:  # within the relation's quad class: "attacked Labour's taxes" stays verbal
+            if self.cat.relation(named).quad == self.cat.relation(h.predicate).quad:
+                h.attrs["cameo"] = m.code
+        return hits
 
     def _noun(self, doc: Doc, noun: Token, slots: dict[str, str]) -> list[attrs.RelationHit]:
         subjects = [
