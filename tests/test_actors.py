@@ -29,6 +29,12 @@ def test_a_name_ends_at_a_preposition_and_the_person_after_it_is_kept(nlp):
     assert not [n for n in got if "after" in n]
 
 
+def test_a_surname_with_a_particle_is_one_name(nlp):
+    got = actors(nlp, "In Kyiv, Volodymyr Zelensky hosted Ursula von der Leyen, the European Commission President.")
+    assert got.get("Ursula von der Leyen") == "Person"
+    assert "Leyen" not in got and "Ursula von der" not in got
+
+
 def test_a_time_is_not_part_of_an_organisation(nlp):
     got = actors(nlp, "Ms Jowell will set out her position when the Bill is debated in the Commons on Monday.")
     assert got.get("Commons") == "Organization"

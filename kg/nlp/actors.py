@@ -110,6 +110,12 @@ def default() -> Tables:
     return Tables(read())
 
 
+# the particles of surnames ("von der Leyen", "de Villepin", "bin Laden")
+_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "du", "des", "la", "le", "di", "da", "del", "dos", "bin", "al"}
+)
+
+
 def _capitalised(tok) -> bool:
     return tok.text[:1].isupper() or tok.text[:1].isdigit()
 
@@ -193,6 +199,10 @@ def _join(doc: Doc, ents: list[Span], k: int, t: Tables, in_ent: set[int]) -> tu
             joined = bool(ministry or (first and words_b and words_b[-1] in t.org_heads))
         elif a.label_ == "ORG" and b.label_ == "OFFICE" and not between and a[-1].lower_ in ("of", "the", "for"):
             joined = True  # "the Office of the Deputy Prime Minister": the office names the organisation
+        elif a.label_ == "PERSON" and not between and a[-1].text in _PARTICLES and _capitalised(b[0]):
+            # "Ursula von der" + "Leyen": a surname's particle ends no name
+            a, k = Span(doc, a.start, b.end, label="PERSON"), k + 1
+            continue
         if not joined:
             break
         a = Span(doc, a.start, b.end, label="ORG")

@@ -32,10 +32,17 @@ _MODIFIER_DEPS = ("compound", "poss", "amod", "nmod")
 
 
 def conjuncts(tok: Token) -> list[Token]:
-    """``tok`` and the words listed with it; an apposition that heads a list of its own is part of the
-    list ("Mordor, the Shire, Fornost and Bree welcomed": the parser hangs the rest on "the Shire"); a
-    description in apposition is not ("Pansakun, the commander of the police, Khon Kaen, and ...")."""
-    out = [tok, *tok.conjuncts]
+    """``tok`` and the words the parser lists with it."""
+    return [tok, *tok.conjuncts]
+
+
+def listed(tok: Token) -> list[Token]:
+    """The actors of a verb's argument headed by ``tok``: its :func:`conjuncts`, and an apposition that
+    heads a list of its own ("Mordor, the Shire, Fornost and Bree welcomed": the parser hangs the rest on
+    "the Shire"); a description in apposition is not ("Pansakun, the commander of the police, Khon Kaen,
+    and ..."). Not for holders of posts: "X, the Commission President, Y, the Council President" is two
+    holders, each of their own post."""
+    out = conjuncts(tok)
     for a in tok.children:
         if (
             a.dep_ == "appos"
@@ -109,12 +116,12 @@ def logical_subjects(verb: Token, depth: int = 0) -> list[Token]:
         return []
     if depth == 0 and (is_passive(verb) or is_passive_participle(verb)):
         agents = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-        return conjuncts(agents[0]) if agents else []
+        return listed(agents[0]) if agents else []
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj") or (depth > 0 and c.dep_ == "nsubjpass"):
             if c.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
-                return conjuncts(verb.head)
-            return conjuncts(c)
+                return listed(verb.head)
+            return listed(c)
     head = verb.head
     if head is verb:
         return []
@@ -123,13 +130,13 @@ def logical_subjects(verb: Token, depth: int = 0) -> list[Token]:
     if verb.dep_ == "xcomp":
         objs = [c for c in head.children if c.dep_ == "dobj"]
         if objs and head.lemma_ in _OBJECT_CONTROL:
-            return conjuncts(objs[0])
+            return listed(objs[0])
         return logical_subjects(head, depth + 1)
     if verb.dep_ == "pcomp" and head.dep_ == "prep":
         gov = head.head
         objs = [c for c in gov.children if c.dep_ == "dobj"]
         if objs:
-            return conjuncts(objs[0])
+            return listed(objs[0])
         return logical_subjects(gov, depth + 1)
     if verb.dep_ in ("advcl", "acomp"):
         return logical_subjects(head, depth + 1)
@@ -139,14 +146,14 @@ def logical_subjects(verb: Token, depth: int = 0) -> list[Token]:
 def logical_objects(verb: Token) -> list[Token]:
     """What ``verb`` is done to: the direct object, or the subject of a passive."""
     if is_passive(verb):
-        return [t for c in verb.children if c.dep_ == "nsubjpass" for t in conjuncts(c)]
+        return [t for c in verb.children if c.dep_ == "nsubjpass" for t in listed(c)]
     if is_passive_participle(verb):
         return [verb.head]
     dobjs = [c for c in verb.children if c.dep_ == "dobj"]
     # a second direct object past a comma is a list the parser broke off ("every teacher, GP and nurse")
     commas = [c.i for c in verb.children if c.dep_ == "punct" and c.text == ","]
     dobjs = dobjs[:1] + [d for d in dobjs[1:] if not any(dobjs[0].i < i < d.i for i in commas)]
-    return [t for c in verb.children if c.dep_ == "dative" or c in dobjs for t in conjuncts(c)]
+    return [t for c in verb.children if c.dep_ == "dative" or c in dobjs for t in listed(c)]
 
 
 def prep_objects(tok: Token, prep: str) -> list[Token]:
@@ -157,7 +164,7 @@ def prep_objects(tok: Token, prep: str) -> list[Token]:
         if c.dep_ == "prep" and c.lower_ == prep
         for p in c.children
         if p.dep_ in ("pobj", "pcomp")
-        for t in conjuncts(p)
+        for t in listed(p)
     ]
 
 
