@@ -83,6 +83,11 @@ class Mention:
     sentence_start: int = 0
 
 
+#: what a relation's sentence says of it: it happened, is intended, possible, due, reported by others, or
+#: is an act that someone wishes, requests or permits (kg.nlp.event_modality)
+MODALITIES = ("asserted", "intent", "possible", "obligation", "reported", "wish", "request", "permission")
+
+
 @dataclass
 class Relation:
     subject: str  # entity id
@@ -90,7 +95,7 @@ class Relation:
     object: str  # entity id
     evidence: Evidence
     confidence: float = 1.0
-    modality: str = "asserted"  # asserted | intent | possible | reported
+    modality: str = "asserted"  # one of MODALITIES
     negated: bool = False
     attrs: dict[str, Any] = field(default_factory=dict)
 

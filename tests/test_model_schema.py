@@ -80,3 +80,17 @@ def test_to_dict_is_what_dataclasses_asdict_gives(example_graphs):
     assert d == dataclasses.asdict(g) and "_resolution" not in d["article"]
     d["relations"][0]["attrs"]["nested"][0]["a"] = 2  # a copy, as asdict's
     assert g.relations[0].attrs == {"nested": [{"a": 1}]}
+
+
+def test_the_modalities_are_the_same_in_the_model_the_json_schema_and_the_shapes():
+    import json
+    import re
+
+    from kg.model import MODALITIES
+    from kg.resources import SCHEMAS
+
+    schema = json.dumps(json.loads((SCHEMAS / "article-graph.schema.json").read_text(encoding="utf-8")))
+    assert f'"modality": {{"enum": {json.dumps(list(MODALITIES))}}}' in schema
+    shapes = (SCHEMAS / "shapes.ttl").read_text(encoding="utf-8")
+    listed = re.search(r"sh:path kg:modality[^\]]*?sh:in \(([^)]*)\)", shapes)
+    assert listed and tuple(re.findall(r'"(\w+)"', listed.group(1))) == MODALITIES

@@ -12,7 +12,7 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.model import Article, ArticleGraph, Entity, Evidence, Quote, Relation
+from kg.model import MODALITIES, Article, ArticleGraph, Entity, Evidence, Quote, Relation
 from kg.resources import SCHEMAS
 from kg.schema import catalogue, ids, ontology
 from kg.stores import open_store
@@ -174,7 +174,7 @@ def test_broken_graph_fails_with_a_readable_report(shapes, ont):
         "an article needs exactly one kg:contentHash (64 hex characters, SHA-256)",
         "evidence needs exactly one xsd:double kg:confidence in [0, 1]",
         "evidence needs exactly one integer kg:start >= 0 and <= kg:end",
-        "kg:modality is one of asserted, intent, possible, obligation, reported",
+        "kg:modality is one of " + ", ".join(MODALITIES),
         "an entity needs exactly one non-empty rdfs:label",
         "an assertion needs exactly one rdf:object, an entity",
     ]

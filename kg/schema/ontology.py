@@ -34,6 +34,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal
 
+from kg.model import MODALITIES
 from kg.resources import SCHEMAS
 from kg.schema import catalogue
 
@@ -88,7 +89,7 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
     ),
     "confidence": (("Assertion", "Quote"), "xsd:double", None, "Extractor confidence in [0, 1]."),
     "extractor": (("Assertion",), "xsd:string", None, "The component and rule that produced the assertion."),
-    "modality": (("Assertion",), "xsd:string", None, "asserted, intent, possible, obligation or reported."),
+    "modality": (("Assertion",), "xsd:string", None, ", ".join(MODALITIES[:-1]) + " or " + MODALITIES[-1] + "."),
     "eventDate": (
         ("Assertion",),
         "rdfs:Literal",
