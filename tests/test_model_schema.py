@@ -73,7 +73,7 @@ def test_to_dict_is_what_dataclasses_asdict_gives(example_graphs):
     g = next(g for g in graphs if g.relations)
     art = _ResolvedArticle(**{f.name: getattr(g.article, f.name) for f in dataclasses.fields(g.article)})
     art._resolution = "not a field"
-    # a copy of the first relation: the example graphs are shared by the whole session
+    # a copy of the first relation: every test reads the same example graphs
     first = dataclasses.replace(g.relations[0], attrs={"nested": [{"a": 1}]})
     g = dataclasses.replace(g, article=art, relations=[first, *g.relations[1:]])
     d = g.to_dict()
