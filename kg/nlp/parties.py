@@ -12,6 +12,7 @@ the word before it ("ofNew Labour"). Forms match case-sensitively, so "labour ma
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,8 +118,8 @@ class _Context:
     def countries(self) -> dict[str, int]:
         """How often the document names each country of the table (its cue words)."""
         if self._countries is None:
-            words = [t.text for t in self.doc]
-            self._countries = {c: sum(w in cues for w in words) for c, cues in self.table.cues.items()}
+            seen = Counter(t.text for t in self.doc)
+            self._countries = {c: sum(seen[w] for w in cues if w in seen) for c, cues in self.table.cues.items()}
         return self._countries
 
     def sentence_initial(self, i: int) -> bool:
