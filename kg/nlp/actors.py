@@ -188,18 +188,21 @@ def _join(doc: Doc, ents: list[Span], k: int, t: Tables, in_ent: set[int]) -> tu
     k += 1
     while k < len(ents):
         b = ents[k]
-        between = [x.lower_ for x in doc[a.end : b.start]]
-        words_a = [x.lower_ for x in a if x.is_alpha]
-        words_b = [x.lower_ for x in b if x.is_alpha and x.lower_ not in ("and", "&")]
+        adjacent = b.start <= a.end  # no words between them
+        a_label, b_label = a.label_, b.label_
         joined = False
-        if a.label_ == "ORG" and b.label_ == "ORG" and between and set(between) <= {"and", ",", "&"}:
-            # "Department for Education and Skills", "Public and Commercial Services Union"
-            ministry = words_a[:1] and words_a[0] in t.ministries and words_b and set(words_b) <= t.portfolio
-            first = len(a) == 1 and (words_a[:1] and (words_a[0] in t.portfolio or words_a[0] in t.generic))
-            joined = bool(ministry or (first and words_b and words_b[-1] in t.org_heads))
-        elif a.label_ == "ORG" and b.label_ == "OFFICE" and not between and a[-1].lower_ in ("of", "the", "for"):
+        if a_label == "ORG" and b_label == "ORG":
+            between = [x.lower_ for x in doc[a.end : b.start]]
+            if between and set(between) <= {"and", ",", "&"}:
+                # "Department for Education and Skills", "Public and Commercial Services Union"
+                words_a = [x.lower_ for x in a if x.is_alpha]
+                words_b = [x.lower_ for x in b if x.is_alpha and x.lower_ not in ("and", "&")]
+                ministry = words_a[:1] and words_a[0] in t.ministries and words_b and set(words_b) <= t.portfolio
+                first = len(a) == 1 and (words_a[:1] and (words_a[0] in t.portfolio or words_a[0] in t.generic))
+                joined = bool(ministry or (first and words_b and words_b[-1] in t.org_heads))
+        elif a_label == "ORG" and b_label == "OFFICE" and adjacent and a[-1].lower_ in ("of", "the", "for"):
             joined = True  # "the Office of the Deputy Prime Minister": the office names the organisation
-        elif a.label_ == "PERSON" and not between and a[-1].text in _PARTICLES and _capitalised(b[0]):
+        elif a_label == "PERSON" and adjacent and a[-1].text in _PARTICLES and _capitalised(b[0]):
             # "Ursula von der" + "Leyen": a surname's particle ends no name
             a, k = Span(doc, a.start, b.end, label="PERSON"), k + 1
             continue

@@ -94,10 +94,12 @@ class VerbTable:
         """The event ``verb`` names with its dependents, or None; ``actor`` tells the tokens that can be
         a target (a pattern whose open preposition holds none, "called on Monday", does not match);
         ``only``: consider just the object-noun patterns of these relations, not the verb alone."""
+        near: set[str] | None = None
         for entry in self.verbs.get(verb.lemma_.lower(), ()):
             if not _phrase_present(verb, entry):
                 continue
-            near = _near(verb)
+            if near is None:
+                near = _near(verb)  # the same for every entry
             rows = [
                 row
                 for row in self.patterns.get(entry.block, ())
