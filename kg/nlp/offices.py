@@ -259,16 +259,14 @@ class OfficeRuler(StoredData):
                     after[start] = max(end, after.get(start, end))
         # an office word that ends a person's name is part of the name ("Mervyn King", not "Lib Dem MP Lembit
         # Opik"), one in the name of a place is part of that ("Imam Khomeini International Airport")
-        ents = doc.ents
+        ents = doc.ents  # (they do not overlap: one ends at each token at most)
+        person_start = {e.end: e.start for e in ents if e.label_ == "PERSON"}  # end -> start of a person's name
+        in_place = {i for e in ents if len(e) > 1 and e[-1].lower_ in _PLACE_HEADS for i in range(e.start, e.end)}
         offices = [
             o
             for o in offices
             if not _in_capitalised_name(doc, o[0], o[1])
-            and not any(
-                (e.label_ == "PERSON" and e.start < o[0] and o[1] == e.end)
-                or (len(e) > 1 and e[-1].lower_ in _PLACE_HEADS and e.start <= o[0] < e.end)
-                for e in ents
-            )
+            and not (person_start.get(o[1], o[0]) < o[0] or o[0] in in_place)
         ]
         if not offices:
             return doc

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Literal
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_LOWER, IS_TITLE, IS_UPPER
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_TITLE, IS_UPPER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -82,6 +83,7 @@ class PartyTable:
         self.common_nouns = frozenset(rules.get("common_nouns", []))
         self.roles = frozenset(rules.get("roles", []))
         self.cues = {code: frozenset(words) for code, words in data.get("countries", {}).items()}
+        self.cue_hashes = {code: frozenset(get_string_id(w) for w in cues) for code, cues in self.cues.items()}  # ORTH
         self.first_words = frozenset(f[0] for f in self.forms)
         self.by_name = {p.name: p for p in self.parties}
 
@@ -118,8 +120,8 @@ class _Context:
     def countries(self) -> dict[str, int]:
         """How often the document names each country of the table (its cue words)."""
         if self._countries is None:
-            seen = Counter(t.text for t in self.doc)
-            self._countries = {c: sum(seen[w] for w in cues if w in seen) for c, cues in self.table.cues.items()}
+            seen = Counter(self.doc.to_array(ORTH).tolist())  # each word's hash -> how often it occurs
+            self._countries = {c: sum(seen[h] for h in cues if h in seen) for c, cues in self.table.cue_hashes.items()}
         return self._countries
 
     def sentence_initial(self, i: int) -> bool:
