@@ -78,6 +78,9 @@ class Tables:
         # known names written in capitals, looked for where the model tagged nothing ("MI6")
         self.acronyms = frozenset(x for x in n.get("organizations", ()) if x.isupper() or x[:2] == "MI")
         self.media_prefixes = tuple(tuple(p.casefold().split()) for p in n.get("media_prefixes", ()))
+        self.media_prefix_sets: dict[int, set[tuple[str, ...]]] = {}  # the prefixes by their number of words
+        for p in self.media_prefixes:
+            self.media_prefix_sets.setdefault(len(p), set()).add(p)
         self.long_forms = {k.casefold(): v for k, v in data.get("long_forms", {}).items()}
         f = data.get("first_names", {})
         self.first_sex = {x.casefold(): "f" for x in f.get("female", ())}
@@ -322,9 +325,10 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
     """The label of the name doc[s:e], or None when it cannot be an actor."""
     toks = doc[s:e]
     words = [x.lower_ for x in toks if not x.is_punct]
-    if not words or not any(c.isalpha() for c in toks.text):
+    text = toks.text
+    if not words or not any(c.isalpha() for c in text):
         return None
-    if not any(c.isupper() for c in toks.text):
+    if not any(c.isupper() for c in text):
         return None  # "grey jeans", "shop workers": a lower-case run
     if words[-1] in t.objects:
         return None
@@ -342,7 +346,7 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
         return None  # "Freezing temperatures...", "Symbolically, ...": a word capitalised as the sentence's first
     if label not in ("PERSON", "NORP") and all(w in t.portfolio for w in words if w not in ("and", "&")):
         return None  # "Trade and Industry" of "Trade and Industry Secretary"
-    if label != "NORP" and any(words[: len(p)] == list(p) for p in t.media_prefixes):
+    if label != "NORP" and any(tuple(words[:n]) in ps for n, ps in t.media_prefix_sets.items()):
         return "MEDIA"
     if label in ("ORG", "FAC", "LOC", "PERSON") and len(words) > 1 and words[-1] in t.issue_heads:
         return "ISSUE"  # "the Prevention of Terrorism Bill"
