@@ -60,11 +60,13 @@ def _needs(elements: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _near(verb: Token) -> set[str]:
-    """The words of a verb's dependents and theirs, as a pattern may name them."""
+def _near(verb: Token, kids: dict[int, list[Token]] | None = None) -> set[str]:
+    """The words of a verb's dependents and theirs, as a pattern may name them (``kids``: see
+    :func:`_children`)."""
+    kids = {} if kids is None else kids
     out: set[str] = set()
-    for c in verb.children:
-        for t in (c, *c.children):
+    for c in _children(kids, verb):
+        for t in (c, *_children(kids, c)):
             lemma = t.lemma_.lower()
             out.update((t.lower_, lemma, lemma + "s"))
     return out
@@ -100,7 +102,7 @@ class VerbTable:
             if not _phrase_present(verb, entry):
                 continue
             if near is None:
-                near = _near(verb)  # the same for every entry
+                near = _near(verb, kids)  # the same for every entry
             rows = [
                 row
                 for row in self.patterns.get(entry.block, ())
