@@ -297,7 +297,7 @@ class SelectiveParser(LexiconUser):
             return Doc(self.vocab, words=[])
         arr = doc.to_array([ORTH, SPACY, NORM])[idx]
         strings = self.vocab.strings
-        sub = Doc(self.vocab, words=[strings[int(h)] for h in arr[:, 0]], spaces=arr[:, 1].astype(bool).tolist())
+        sub = Doc(self.vocab, words=[strings[h] for h in arr[:, 0].tolist()], spaces=arr[:, 1].astype(bool).tolist())
         starts = numpy.zeros(len(idx), dtype=numpy.uint64)
         pos = 0
         for s, e in selected:
