@@ -78,6 +78,9 @@ class Tables:
         # known names written in capitals, looked for where the model tagged nothing ("MI6")
         self.acronyms = frozenset(x for x in n.get("organizations", ()) if x.isupper() or x[:2] == "MI")
         self.media_prefixes = tuple(tuple(p.casefold().split()) for p in n.get("media_prefixes", ()))
+        self.media_prefix_sets: dict[int, set[tuple[str, ...]]] = {}  # the prefixes by their number of words
+        for p in self.media_prefixes:
+            self.media_prefix_sets.setdefault(len(p), set()).add(p)
         self.long_forms = {k.casefold(): v for k, v in data.get("long_forms", {}).items()}
         f = data.get("first_names", {})
         self.first_sex = {x.casefold(): "f" for x in f.get("female", ())}
@@ -188,18 +191,21 @@ def _join(doc: Doc, ents: list[Span], k: int, t: Tables, in_ent: set[int]) -> tu
     k += 1
     while k < len(ents):
         b = ents[k]
-        between = [x.lower_ for x in doc[a.end : b.start]]
-        words_a = [x.lower_ for x in a if x.is_alpha]
-        words_b = [x.lower_ for x in b if x.is_alpha and x.lower_ not in ("and", "&")]
+        adjacent = b.start <= a.end  # no words between them
+        a_label, b_label = a.label_, b.label_
         joined = False
-        if a.label_ == "ORG" and b.label_ == "ORG" and between and set(between) <= {"and", ",", "&"}:
-            # "Department for Education and Skills", "Public and Commercial Services Union"
-            ministry = words_a[:1] and words_a[0] in t.ministries and words_b and set(words_b) <= t.portfolio
-            first = len(a) == 1 and (words_a[:1] and (words_a[0] in t.portfolio or words_a[0] in t.generic))
-            joined = bool(ministry or (first and words_b and words_b[-1] in t.org_heads))
-        elif a.label_ == "ORG" and b.label_ == "OFFICE" and not between and a[-1].lower_ in ("of", "the", "for"):
+        if a_label == "ORG" and b_label == "ORG":
+            between = [x.lower_ for x in doc[a.end : b.start]]
+            if between and set(between) <= {"and", ",", "&"}:
+                # "Department for Education and Skills", "Public and Commercial Services Union"
+                words_a = [x.lower_ for x in a if x.is_alpha]
+                words_b = [x.lower_ for x in b if x.is_alpha and x.lower_ not in ("and", "&")]
+                ministry = words_a[:1] and words_a[0] in t.ministries and words_b and set(words_b) <= t.portfolio
+                first = len(a) == 1 and (words_a[:1] and (words_a[0] in t.portfolio or words_a[0] in t.generic))
+                joined = bool(ministry or (first and words_b and words_b[-1] in t.org_heads))
+        elif a_label == "ORG" and b_label == "OFFICE" and adjacent and a[-1].lower_ in ("of", "the", "for"):
             joined = True  # "the Office of the Deputy Prime Minister": the office names the organisation
-        elif a.label_ == "PERSON" and not between and a[-1].text in _PARTICLES and _capitalised(b[0]):
+        elif a_label == "PERSON" and adjacent and a[-1].text in _PARTICLES and _capitalised(b[0]):
             # "Ursula von der" + "Leyen": a surname's particle ends no name
             a, k = Span(doc, a.start, b.end, label="PERSON"), k + 1
             continue
@@ -319,9 +325,10 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
     """The label of the name doc[s:e], or None when it cannot be an actor."""
     toks = doc[s:e]
     words = [x.lower_ for x in toks if not x.is_punct]
-    if not words or not any(c.isalpha() for c in toks.text):
+    text = toks.text
+    if not words or not any(c.isalpha() for c in text):
         return None
-    if not any(c.isupper() for c in toks.text):
+    if not any(c.isupper() for c in text):
         return None  # "grey jeans", "shop workers": a lower-case run
     if words[-1] in t.objects:
         return None
@@ -339,7 +346,7 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
         return None  # "Freezing temperatures...", "Symbolically, ...": a word capitalised as the sentence's first
     if label not in ("PERSON", "NORP") and all(w in t.portfolio for w in words if w not in ("and", "&")):
         return None  # "Trade and Industry" of "Trade and Industry Secretary"
-    if label != "NORP" and any(words[: len(p)] == list(p) for p in t.media_prefixes):
+    if label != "NORP" and any(tuple(words[:n]) in ps for n, ps in t.media_prefix_sets.items()):
         return "MEDIA"
     if label in ("ORG", "FAC", "LOC", "PERSON") and len(words) > 1 and words[-1] in t.issue_heads:
         return "ISSUE"  # "the Prevention of Terrorism Bill"

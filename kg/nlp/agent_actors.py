@@ -98,11 +98,12 @@ def add(doc: Doc, m: Matcher) -> int:
     country_of = {eid: e.attrs["country"] for eid, e in ents.items() if e.type == "GPE" and e.attrs.get("country")}
     article_country = _dominant(Counter(country_of[x.entity_id] for x in mentions if x.entity_id in country_of))
     by_start = {x.start: x for x in mentions}
+    lowers = lower.tolist()  # Python ints: indexing a numpy array makes a numpy scalar each time
     added, after = 0, 0
     for i in hits:
         if i < after or i in token_entity:
             continue
-        found = _longest(lower, i, m, doc.vocab.strings)
+        found = _longest(lowers, i, m, doc.vocab.strings)
         if found is None:
             continue
         end, (code, _before) = found
@@ -133,10 +134,10 @@ def add(doc: Doc, m: Matcher) -> int:
     return added
 
 
-def _longest(lower, i: int, m: Matcher, strings) -> tuple[int, tuple[str, bool]] | None:
-    first = strings[int(lower[i])]
+def _longest(lower: list[int], i: int, m: Matcher, strings) -> tuple[int, tuple[str, bool]] | None:
+    first = strings[lower[i]]
     lengths = m.lengths.get(first, ())
-    words = [first, *(strings[int(x)] for x in lower[i + 1 : i + lengths[0]])] if lengths else []
+    words = [first, *(strings[x] for x in lower[i + 1 : i + lengths[0]])] if lengths else []
     for n in lengths:
         v = m.phrases.get(tuple(words[:n])) if n <= len(words) else None
         if v is not None:

@@ -230,7 +230,11 @@ class _Table:
         passes = numpy.full(len(doc), (1 << len(self.firsts)) - 1, dtype=numpy.int64)
         for col, attr in enumerate(_FIRST_ATTRS):  # which first-token tests each token's value passes
             values, inverse = numpy.unique(arr[:, col], return_inverse=True)
-            passed = numpy.array([self._passes(attr, v) for v in values.tolist()], dtype=numpy.int64)
+            known = self._starts  # _passes' memo, read first: most values were seen before
+            passed = numpy.array(
+                [known[(attr, v)] if (attr, v) in known else self._passes(attr, v) for v in values.tolist()],
+                dtype=numpy.int64,
+            )
             passes &= passed[inverse.reshape(-1)]
         found: set[tuple[int, int, int]] = set()
         n = len(doc)

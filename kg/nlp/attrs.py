@@ -175,13 +175,20 @@ def indices(doc: Doc, attr: int, values: numpy.ndarray) -> list[int]:
     return numpy.flatnonzero(values[at] == found).tolist()
 
 
+# where ``doc._.kg_coref`` and ``doc._.kg_token_entity`` keep their values (spacy/tokens/underscore.py: a
+# Doc extension's key in ``Doc.user_data``; both are registered with the default None, no getter)
+_COREF_KEY = ("._.", "kg_coref", None, None)
+_TOKEN_ENTITY_KEY = ("._.", "kg_token_entity", None, None)
+
+
 def entity_of(doc: Doc, i: int) -> str | None:
     """Entity id a token refers to: a coreference link first, then the mention it is in."""
-    ext = doc._  # a new Underscore object on every access
-    coref = ext.kg_coref
+    # read directly (``doc._`` makes a new Underscore object on every access); typed str-keyed, it holds tuples
+    data: dict = doc.user_data
+    coref = data.get(_COREF_KEY)
     if coref and i in coref:
         return coref[i]
-    token_entity = ext.kg_token_entity
+    token_entity = data.get(_TOKEN_ENTITY_KEY)
     return token_entity.get(i) if token_entity else None
 
 

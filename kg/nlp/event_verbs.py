@@ -60,11 +60,13 @@ def _needs(elements: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _near(verb: Token) -> set[str]:
-    """The words of a verb's dependents and theirs, as a pattern may name them."""
+def _near(verb: Token, kids: dict[int, list[Token]] | None = None) -> set[str]:
+    """The words of a verb's dependents and theirs, as a pattern may name them (``kids``: see
+    :func:`_children`)."""
+    kids = {} if kids is None else kids
     out: set[str] = set()
-    for c in verb.children:
-        for t in (c, *c.children):
+    for c in _children(kids, verb):
+        for t in (c, *_children(kids, c)):
             lemma = t.lemma_.lower()
             out.update((t.lower_, lemma, lemma + "s"))
     return out
@@ -94,10 +96,13 @@ class VerbTable:
         """The event ``verb`` names with its dependents, or None; ``actor`` tells the tokens that can be
         a target (a pattern whose open preposition holds none, "called on Monday", does not match);
         ``only``: consider just the object-noun patterns of these relations, not the verb alone."""
+        near: set[str] | None = None
+        kids: dict[int, list[Token]] = {}  # token -> its children, for every pattern tried
         for entry in self.verbs.get(verb.lemma_.lower(), ()):
             if not _phrase_present(verb, entry):
                 continue
-            near = _near(verb)
+            if near is None:
+                near = _near(verb, kids)  # the same for every entry
             rows = [
                 row
                 for row in self.patterns.get(entry.block, ())
@@ -105,7 +110,7 @@ class VerbTable:
             ]
             for exact in (True, False):  # "lift sanctions" before "lift sanction"
                 for row in rows:
-                    targets = _match_elements(self, verb, row.elements, actor, exact)
+                    targets = _match_elements(self, verb, row.elements, actor, exact, kids)
                     if targets is not None:  # a null code or a statement: the context names no event here
                         if not targets and row.noun:  # "restore ties with", "condemned an attack by"
                             targets = phrase_actors(verb, actor)
@@ -190,10 +195,25 @@ def _phrase_present(verb: Token, entry: VerbEntry) -> bool:
     return all(w in near for w in others)
 
 
+def _children(kids: dict[int, list[Token]], tok: Token) -> list[Token]:
+    """``tok.children``, listed once in ``kids``."""
+    got = kids.get(tok.i)
+    if got is None:
+        got = kids[tok.i] = list(tok.children)
+    return got
+
+
 def _match_elements(
-    table: VerbTable, verb: Token, elements: tuple[str, ...], actor: Callable[[Token], bool], exact: bool
+    table: VerbTable,
+    verb: Token,
+    elements: tuple[str, ...],
+    actor: Callable[[Token], bool],
+    exact: bool,
+    kids: dict[int, list[Token]] | None = None,
 ) -> tuple[Token, ...] | None:
-    """The targets if every element is found among the verb's dependents, else None."""
+    """The targets if every element is found among the verb's dependents, else None (``kids``: the
+    children of tokens seen before, as :func:`_children` keeps them)."""
+    kids = {} if kids is None else kids
     nouns: list[Token] = []
     targets: list[Token] = []
     for el in elements:
@@ -202,10 +222,15 @@ def _match_elements(
         if ":" in el:
             prep, obj = el.split(":", 1)
             heads = [verb, *nouns]
-            preps = [c for h in heads for c in h.children if c.dep_ in ("prep", "agent", "dative") and c.lower_ == prep]
+            preps = [
+                c
+                for h in heads
+                for c in _children(kids, h)
+                if c.dep_ in ("prep", "agent", "dative") and c.lower_ == prep
+            ]
             found = False
             for p in preps:
-                pobjs = [c for c in p.children if c.dep_ in ("pobj", "pcomp")]
+                pobjs = [c for c in _children(kids, p) if c.dep_ in ("pobj", "pcomp")]
                 if obj in ("", "+"):
                     actors = [t for o in pobjs for t in (o, *o.conjuncts) if actor(t)]
                     targets += actors
@@ -215,7 +240,7 @@ def _match_elements(
             if not found:
                 return None
         else:
-            candidates = [c for h in (verb, *nouns) for c in h.children if c.dep_ in _OBJECTS or h is not verb]
+            candidates = [c for h in (verb, *nouns) for c in _children(kids, h) if c.dep_ in _OBJECTS or h is not verb]
             hit = next((c for c in candidates if _noun_matches(table, c, el, exact)), None)
             if hit is None:
                 return None
@@ -225,13 +250,13 @@ def _match_elements(
         targets = [
             o
             for h in heads
-            for c in h.children
+            for c in _children(kids, h)
             if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS
-            for o in c.children
+            for o in _children(kids, c)
             if o.dep_ == "pobj"
         ]
         if not nouns:
-            targets = [c for c in verb.children if c.dep_ == "dobj"] + targets
+            targets = [c for c in _children(kids, verb) if c.dep_ == "dobj"] + targets
     return tuple(t for t in targets if actor(t))
 
 

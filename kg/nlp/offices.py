@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import IS_SPACE
+from spacy.attrs import IS_SPACE, LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -108,12 +108,16 @@ def _outside_names(doc: Doc, offices: list[Span]) -> list[Span]:
     """``offices`` without those inside an organisation's name ("the Office of the Deputy Prime Minister"):
     a model ORG or FAC entity that goes on into the office (:func:`_into`) is grown over it instead."""
     names = [e for e in doc.ents if e.label_ in ("ORG", "FAC")]
-    if not names:
+    if not names or not offices:
         return offices
+    lower = doc.to_array(LOWER)
+    strings = doc.vocab.strings
+    # how many "of" or "for" come before each token
+    of_for = numpy.concatenate(([0], numpy.cumsum((lower == strings["of"]) | (lower == strings["for"]))))
     kept: list[Span] = []
     grown: dict[int, int] = {}  # start of a name -> the end it grows to
     for o in offices:
-        name = next((e for e in names if e.start < o.start and _into(doc, e, o.start)), None)
+        name = next((e for e in names if e.start < o.start and _into(doc, e, o.start, of_for)), None)
         if name is None:
             kept.append(o)
         else:
@@ -127,11 +131,12 @@ def _outside_names(doc: Doc, offices: list[Span]) -> list[Span]:
     return kept
 
 
-def _into(doc: Doc, name: Span, start: int) -> bool:
+def _into(doc: Doc, name: Span, start: int, of_for: numpy.ndarray) -> bool:
     """Whether the organisation's ``name`` goes on into an office at token ``start``: it names something
     "of" or "for" and overlaps the office, or ends where the office starts on a word no name ends with
-    ("the Office of the" + "Deputy Prime Minister")."""
-    if not any(doc[i].lower_ in ("of", "for") for i in range(name.start, start)):
+    ("the Office of the" + "Deputy Prime Minister"); ``of_for[i]``: how many "of" or "for" come before
+    token i."""
+    if of_for[start] == of_for[name.start]:
         return False
     return start < name.end or (start == name.end and doc[start - 1].lower_ in ("of", "for", "the"))
 
@@ -254,15 +259,14 @@ class OfficeRuler(StoredData):
                     after[start] = max(end, after.get(start, end))
         # an office word that ends a person's name is part of the name ("Mervyn King", not "Lib Dem MP Lembit
         # Opik"), one in the name of a place is part of that ("Imam Khomeini International Airport")
+        ents = doc.ents  # (they do not overlap: one ends at each token at most)
+        person_start = {e.end: e.start for e in ents if e.label_ == "PERSON"}  # end -> start of a person's name
+        in_place = {i for e in ents if len(e) > 1 and e[-1].lower_ in _PLACE_HEADS for i in range(e.start, e.end)}
         offices = [
             o
             for o in offices
             if not _in_capitalised_name(doc, o[0], o[1])
-            and not any(
-                (e.label_ == "PERSON" and e.start < o[0] and o[1] == e.end)
-                or (len(e) > 1 and e[-1].lower_ in _PLACE_HEADS and e.start <= o[0] < e.end)
-                for e in doc.ents
-            )
+            and not (person_start.get(o[1], o[0]) < o[0] or o[0] in in_place)
         ]
         if not offices:
             return doc

@@ -12,15 +12,17 @@ the word before it ("ofNew Labour"). Forms match case-sensitively, so "labour ma
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_LOWER, IS_TITLE, IS_UPPER
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_TITLE, IS_UPPER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -81,6 +83,7 @@ class PartyTable:
         self.common_nouns = frozenset(rules.get("common_nouns", []))
         self.roles = frozenset(rules.get("roles", []))
         self.cues = {code: frozenset(words) for code, words in data.get("countries", {}).items()}
+        self.cue_hashes = {code: frozenset(get_string_id(w) for w in cues) for code, cues in self.cues.items()}  # ORTH
         self.first_words = frozenset(f[0] for f in self.forms)
         self.by_name = {p.name: p for p in self.parties}
 
@@ -117,8 +120,8 @@ class _Context:
     def countries(self) -> dict[str, int]:
         """How often the document names each country of the table (its cue words)."""
         if self._countries is None:
-            words = [t.text for t in self.doc]
-            self._countries = {c: sum(w in cues for w in words) for c, cues in self.table.cues.items()}
+            seen = Counter(self.doc.to_array(ORTH).tolist())  # each word's hash -> how often it occurs
+            self._countries = {c: sum(seen[h] for h in cues if h in seen) for c, cues in self.table.cue_hashes.items()}
         return self._countries
 
     def sentence_initial(self, i: int) -> bool:

@@ -72,8 +72,12 @@ def positions(doc: Doc) -> list[attrs.RelationHit]:
             hits.append(args.hit(doc, pred, s, o, toks, EXTRACTOR, conf, **extra))
 
     words = _status_words(doc)
-    mentions = [(ent, attrs.entity_of(doc, ent.start)) for ent in doc.ents if ent.label_ == "OFFICE"]
-    found = {ent.start: (_holders(doc, ent, etype), _owners(doc, ent, etype)) for ent, office in mentions if office}
+    doc_ents = doc.ents
+    at = {i: e for e in doc_ents for i in range(e.start, e.end)}  # token -> the model entity over it
+    mentions = [(ent, attrs.entity_of(doc, ent.start)) for ent in doc_ents if ent.label_ == "OFFICE"]
+    found = {
+        ent.start: (_holders(doc, ent, etype, at), _owners(doc, ent, etype, at)) for ent, office in mentions if office
+    }
     posts = office_names.name_posts(doc, mentions, found, etype)
     for ent, office in mentions:
         if office is None or _market_leader(doc, ent):
@@ -283,13 +287,14 @@ def _next_office(doc: Doc, start: int) -> int:
     return next((e.start for e in doc.ents if e.label_ == "OFFICE" and e.start >= start), len(doc))
 
 
-def _holders(doc: Doc, ent: Span, etype) -> list[str]:
+def _holders(doc: Doc, ent: Span, etype, at: dict[int, Span]) -> list[str]:
+    """People holding the office ``ent`` (``at``: token -> the entity over it)."""
     holders: list[str] = []
     # premodifier: office directly before a person's name
     nxt = ent.end
     named = attrs.entity_of(doc, nxt) if nxt < len(doc) else None
     if named is not None and etype(named) == "Person":
-        span = next((e for e in doc.ents if e.start <= nxt < e.end), doc[nxt : nxt + 1])
+        span = at.get(nxt) or doc[nxt : nxt + 1]
         if ent.root.tag_ in ("NNS", "NNPS"):  # "defence secretaries John Healey and Pete Hegseth"
             holders += _person_chain(doc, span.root, etype, list_of=ent)
         holders += [named] if not holders else []
@@ -324,14 +329,15 @@ def _holders(doc: Doc, ent: Span, etype) -> list[str]:
     return holders
 
 
-def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
-    """Countries or organisations the office belongs to: premodifiers, possessors, 'of Z'."""
+def _owners(doc: Doc, ent: Span, etype, at: dict[int, Span]) -> list[tuple[str, Token]]:
+    """Countries or organisations the office belongs to: premodifiers, possessors, 'of Z' (``at``: token ->
+    the entity over it)."""
     owners: list[tuple[str, Token]] = []
     i = _before_portfolio(doc, ent.start)
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "'", "’", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
-        if eid and _portfolio_name(doc, i):
+        if eid and _portfolio_name(doc, i, at):
             break
         if eid and etype(eid) in ("GPE", "Organization", "Media", "Group"):
             if eid not in [o for o, _ in owners]:
@@ -351,7 +357,9 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     found = [(p, t) for p in _OWNER_PREPS for h in heads for t in args.prep_objects(h, p)]
     if ent.ent_id_ in _CORPORATE:  # "an investment analyst from ING": where the analyst works
         found += [("at", t) for h in heads for t in args.prep_objects(h, "from")]
-    person = next((e for e in doc.ents if e.start == ent.end and e.label_ == "PERSON"), None)
+    person = at.get(ent.end)
+    if person is not None and (person.start != ent.end or person.label_ != "PERSON"):
+        person = None
     if not owners and person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
         after = doc[person.end]  # the organisation itself, not what it did ("analyst X of Inbev's results")
         found += [(after.lower_, c) for c in after.children if c.dep_ == "pobj" and attrs.entity_of(doc, c.i)]
@@ -449,14 +457,14 @@ def _subject_party(doc: Doc, ent: Span) -> list[tuple[str, Token]]:
     return []
 
 
-def _portfolio_name(doc: Doc, i: int) -> bool:
+def _portfolio_name(doc: Doc, i: int, at: dict[int, Span]) -> bool:
     """Whether the name ending at token ``i`` before an office is its portfolio, not its owner: "Monetary
     Affairs Commissioner", "Economy and Labour Minister" (a party after "and" and a capitalised word)."""
     if doc[i].text == "Affairs" and i > 0 and doc[i - 1].is_title:
         return True
     if doc[i].text == "Labour" and i + 1 < len(doc) and doc[i + 1].text in ("Minister", "Secretary"):
         return True  # "Labour Minister X" in capitals: the minister of labour, as "Labour minister" is the party's
-    ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+    ent = at.get(i)
     j = ent.start if ent is not None else i
     return bool(
         ent is not None

@@ -37,6 +37,7 @@ class QuoteSpeakers:
     carry: int
     naming: frozenset[str]
     mention_spans: list[tuple[str, int, int]]
+    _speaker_memo: tuple[Doc, dict[int, tuple[str | None, bool]]]  # the document, verb -> its speaker
     para_starts: list[int]
     speakers: speakers.Speakers
 
@@ -100,7 +101,17 @@ class QuoteSpeakers:
         return None
 
     def _speaker(self, doc: Doc, verb: Token) -> tuple[str | None, bool]:
-        """(speaker entity, whether the verb has a nominal speaker at all)."""
+        """(speaker entity, whether the verb has a nominal speaker at all), worked out once per verb of a
+        document (what it reads does not change while the document's quotes are found)."""
+        memo = self.__dict__.get("_speaker_memo")
+        if memo is None or memo[0] is not doc:
+            memo = self._speaker_memo = (doc, {})
+        found = memo[1].get(verb.i)
+        if found is None:
+            found = memo[1][verb.i] = self._verb_speaker(doc, verb)
+        return found
+
+    def _verb_speaker(self, doc: Doc, verb: Token) -> tuple[str | None, bool]:
         outer = self._outer_cue(verb)
         own = any(c.dep_ in (*_SUBJ, "auxpass") for c in verb.children)  # "was told ...": the teller speaks
         if outer is not None and verb.dep_ == "conj" and not own:

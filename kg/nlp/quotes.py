@@ -118,6 +118,7 @@ class Quotes(QuoteSpeakers):
         paragraphs = quote_marks.paragraphs(self.text)
         self.para_starts = [lo for lo, _ in paragraphs] or [0]
         self.speakers = speakers.Speakers(doc, self._quoted, paragraphs, self.cues)
+        self._speaker_memo = (doc, {})  # what _speaker found, for this document's speakers
         hits: list[attrs.QuoteHit] = []
         cues = {*attrs.indices(doc, LEMMA, self.cue_hashes), *attrs.indices(doc, LOWER, self.according)}
         for i in sorted(cues | set(attrs.indices(doc, LEMMA, self.point))):

@@ -177,21 +177,22 @@ class Selector:
                     )
             if ent.label_ in self.always:
                 force[s] = True
-        flag = self._flag
-        titles = arr[:, 1].tolist()
-        ent_mask = in_ent.tolist()
-        for i, h in enumerate(lowers.tolist()):
-            f = flag(h)
-            if f:
-                s = sent_of[i]
-                if f & _CUE:
-                    cue[s] = True
-                if f & _PRON:
-                    refs[s] += 1
-                if f & _QUOTE:
-                    force[s] = True
-            elif titles[i] and not ent_mask[i] and h in names:
-                refs[sent_of[i]] += 1  # a repeated name kg_entities will pick up
+        # each distinct word's flags once, then only the tokens with a flag or that may repeat a name
+        uniq, inverse = numpy.unique(lowers, return_inverse=True)
+        flags = numpy.array([self._flag(h) for h in uniq.tolist()], dtype=numpy.int64)[inverse.reshape(-1)]
+        flagged = numpy.flatnonzero(flags)
+        for i, f in zip(flagged.tolist(), flags[flagged].tolist()):
+            s = sent_of[i]
+            if f & _CUE:
+                cue[s] = True
+            if f & _PRON:
+                refs[s] += 1
+            if f & _QUOTE:
+                force[s] = True
+        if names:
+            for i in numpy.flatnonzero((flags == 0) & (arr[:, 1] != 0) & ~in_ent).tolist():
+                if int(lowers[i]) in names:
+                    refs[sent_of[i]] += 1  # a repeated name kg_entities will pick up
         selected, other = [], []
         for k, b in enumerate(bounds):
             if force[k] or refs[k] >= self.min_entities or (cue[k] and refs[k] >= self.cue_entities):
@@ -296,7 +297,7 @@ class SelectiveParser(LexiconUser):
             return Doc(self.vocab, words=[])
         arr = doc.to_array([ORTH, SPACY, NORM])[idx]
         strings = self.vocab.strings
-        sub = Doc(self.vocab, words=[strings[int(h)] for h in arr[:, 0]], spaces=arr[:, 1].astype(bool).tolist())
+        sub = Doc(self.vocab, words=[strings[h] for h in arr[:, 0].tolist()], spaces=arr[:, 1].astype(bool).tolist())
         starts = numpy.zeros(len(idx), dtype=numpy.uint64)
         pos = 0
         for s, e in selected:
