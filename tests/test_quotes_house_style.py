@@ -328,3 +328,20 @@ def test_analysts_are_not_the_one_analyst_the_article_names(nlp):
         "continue. Heronry Nozaki, an analyst at Nomura in Tokyo, said shares would rise.",
     )
     assert not [q for q in g.quotes if "consolidation" in q.text and q.speaker]
+
+
+def test_an_indefinite_spokesman_speaks_for_the_organisation_that_spoke_just_before(nlp):
+    g = graph(
+        nlp,
+        'Steel maker Corus reported higher profits. A spokesman told the BBC: "We will keep the plants open."',
+    )
+    assert quote_with(g, "plants open").speaker == "organization/corus"
+
+
+def test_an_indefinite_spokesman_after_a_person_is_left_unattributed(nlp):
+    g = graph(
+        nlp,
+        "Steel maker Corus reported higher profits. Mr Smith, its chairman, was pleased. "
+        'A spokesman told the BBC: "We will keep the plants open."',
+    )
+    assert all(q.speaker is None for q in g.quotes if "plants open" in q.text)

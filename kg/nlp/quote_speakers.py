@@ -62,6 +62,9 @@ class QuoteSpeakers:
             # "said the spokesman": the one named before, not a person coreference guesses
             gender = {"spokesman": "m", "spokeswoman": "f"}.get(tok.lemma_)
             return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx, gender)
+        if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ in ("a", "an") for c in tok.children):
+            # "A spokesman told the BBC": whom the phrase names, else the organisation that spoke just before
+            return self._voiced(doc, tok) or self.speakers.org_before(tok)
         if self._role(tok, named):
             # "The Ofsted chief said": the holder coreference or the article names, not the organisation;
             # "the former UN commissioner" does not speak for it
