@@ -345,3 +345,12 @@ def test_an_indefinite_spokesman_after_a_person_is_left_unattributed(nlp):
         'A spokesman told the BBC: "We will keep the plants open."',
     )
     assert all(q.speaker is None for q in g.quotes if "plants open" in q.text)
+
+
+def test_a_name_before_a_bare_post_the_parser_took_for_the_subject_is_the_speaker(nlp):
+    g = graph(
+        nlp,
+        "After the ruling Maria Lenton, legal director of the charity Justice Watch, said: "
+        '"It is not enough for ministers to act in private."',
+    )
+    assert quote_with(g, "act in private").speaker == "person/maria-lenton"

@@ -65,6 +65,9 @@ class QuoteSpeakers:
         if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ in ("a", "an") for c in tok.children):
             # "A spokesman told the BBC": whom the phrase names, else the organisation that spoke just before
             return self._voiced(doc, tok) or self.speakers.org_before(tok)
+        if self._role(tok, named) and (person := self._named_before(doc, tok)):
+            # "After the ruling Jane Doe, legal director of X, said": the parser took the post for the subject
+            return person
         if self._role(tok, named):
             # "The Ofsted chief said": the holder coreference or the article names, not the organisation;
             # "the former UN commissioner" does not speak for it
@@ -79,6 +82,17 @@ class QuoteSpeakers:
         if not eid and (org := self.speakers.resolve_org_noun(tok)):  # "the firm said"
             return org
         return self._voiced(doc, tok)
+
+    def _named_before(self, doc: Doc, tok: Token) -> str | None:
+        """The person named right before a bare post set off by a comma ("Jane Doe, legal director of X"),
+        when the post has no article or owner of its own before it; else None."""
+        if any(c.dep_ in ("det", "poss") for c in tok.children):
+            return None
+        i = tok.left_edge.i - 1
+        if i < 1 or doc[i].text != ",":
+            return None
+        eid = (doc._.kg_token_entity or {}).get(i - 1)
+        return eid if eid and self.ents.get(eid) and self.ents[eid].type == "Person" else None
 
     def _role(self, tok: Token, named: str | None) -> bool:
         """``tok`` names a person by their post ("chief", "the first minister"), not one who speaks for
