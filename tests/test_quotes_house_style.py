@@ -354,3 +354,10 @@ def test_a_name_before_a_bare_post_the_parser_took_for_the_subject_is_the_speake
         '"It is not enough for ministers to act in private."',
     )
     assert quote_with(g, "act in private").speaker == "person/maria-lenton"
+
+
+def test_someones_backers_do_not_speak_as_them(nlp):
+    g = graph(nlp, "Mr Harlow's financial backers, including a US bank, have said they will not fund a bid.")
+    assert not [q for q in g.quotes if q.speaker == "person/harlow"]
+    g = graph(nlp, "Tony Blair's official spokesman said the talks had gone well.")
+    assert quote_with(g, "talks had gone well").speaker == "person/tony-blair"

@@ -14,6 +14,28 @@ _DASH = re.compile(r"[ \t]*[―—–-][ \t]*")
 _SPEAKER_TYPES = ("Person", "Organization", "Media", "GPE", "Group")
 _SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson"}
 _SUBJ = ("nsubj", "nsubjpass")
+# people who speak about someone, not for them: "Mr X's backers said" is not Mr X speaking
+_NOT_FOR = frozenset(
+    {
+        "backer",
+        "supporter",
+        "ally",
+        "critic",
+        "friend",
+        "colleague",
+        "rival",
+        "opponent",
+        "relative",
+        "investor",
+        "shareholder",
+        "creditor",
+        "neighbour",
+        "fan",
+        "admirer",
+        "detractor",
+        "enemy",
+    }
+)
 # cues that say what someone thinks or what something shows, not what they said
 THOUGHT = frozenset({"think", "believe", "hope", "expect", "fear", "show", "find", "indicate", "estimate", "wonder"})
 _CONTENT = ("ccomp", "dobj", "xcomp", "attr", "oprd", "dative")  # where a verb's own words go
@@ -53,6 +75,8 @@ class QuoteSpeakers:
         named = (doc._.kg_token_entity or {}).get(tok.i)
         if named and self.ents.get(named) and self.ents[named].type in _SPEAKER_TYPES:
             return named
+        if tok.lemma_.lower() in _NOT_FOR:
+            return None  # "Mr X's financial backers have said": someone kg does not name, not Mr X
         for c in tok.children:  # a name in apposition says who a role noun is, better than coreference
             if c.dep_ == "appos":
                 eid = args.entity_of(doc, c)

@@ -322,15 +322,14 @@ class Speakers:
 
     def org_before(self, tok: Token) -> str | None:
         """The organisation "a spokesman" with no principal of its own speaks for: the organisation that is
-        the last main-clause subject before it in its paragraph or the one before ("Corus said ... A
-        spokesman told the BBC ..."); None when that subject is a person, a plural or a thing."""
+        the last main-clause subject before it in its sentence or the one before ("Corus said ... A
+        spokesman told the BBC ..."); None when that subject is a person, a plural or a thing, or when
+        there is none."""
         doc, ents = self.doc, self.doc._.kg_entities or {}
-        p = bisect_right(self.para_starts, tok.idx) - 1
-        lo = self.para_starts[max(p - 1, 0)]
-        for i in range(tok.i - 1, -1, -1):
+        start = tok.sent.start
+        lo = doc[start - 1].sent.start if start > 0 else 0
+        for i in range(tok.i - 1, lo - 1, -1):
             t = doc[i]
-            if t.idx < lo:
-                return None
             if t.dep_ not in _SUBJECTS or not main_clause(t.head) or self.quoted(t.idx) or self._reported(t):
                 continue
             eid = attrs.entity_of(doc, t.i) or args.entity_of(doc, t)
