@@ -361,3 +361,12 @@ def test_someones_backers_do_not_speak_as_them(nlp):
     assert not [q for q in g.quotes if q.speaker == "person/harlow"]
     g = graph(nlp, "Tony Blair's official spokesman said the talks had gone well.")
     assert quote_with(g, "talks had gone well").speaker == "person/tony-blair"
+
+
+def test_a_friend_named_in_apposition_is_the_speaker(nlp):
+    g = graph(
+        nlp,
+        "Mr Lane blamed the leadership. His friend, Ann Ridley, leader of the county group, said: "
+        '"We lost good people over the war."',
+    )
+    assert quote_with(g, "good people").speaker == "person/ann-ridley"

@@ -75,13 +75,13 @@ class QuoteSpeakers:
         named = (doc._.kg_token_entity or {}).get(tok.i)
         if named and self.ents.get(named) and self.ents[named].type in _SPEAKER_TYPES:
             return named
-        if tok.lemma_.lower() in _NOT_FOR:
-            return None  # "Mr X's financial backers have said": someone kg does not name, not Mr X
         for c in tok.children:  # a name in apposition says who a role noun is, better than coreference
             if c.dep_ == "appos":
                 eid = args.entity_of(doc, c)
                 if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
                     return eid
+        if tok.lemma_.lower() in _NOT_FOR:
+            return None  # "Mr X's financial backers have said": someone kg does not name, not Mr X
         if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ == "the" for c in tok.children):
             # "said the spokesman": the one named before, not a person coreference guesses
             gender = {"spokesman": "m", "spokeswoman": "f"}.get(tok.lemma_)
