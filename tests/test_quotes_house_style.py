@@ -328,3 +328,45 @@ def test_analysts_are_not_the_one_analyst_the_article_names(nlp):
         "continue. Heronry Nozaki, an analyst at Nomura in Tokyo, said shares would rise.",
     )
     assert not [q for q in g.quotes if "consolidation" in q.text and q.speaker]
+
+
+def test_an_indefinite_spokesman_speaks_for_the_organisation_that_spoke_just_before(nlp):
+    g = graph(
+        nlp,
+        'Steel maker Corus reported higher profits. A spokesman told the BBC: "We will keep the plants open."',
+    )
+    assert quote_with(g, "plants open").speaker == "organization/corus"
+
+
+def test_an_indefinite_spokesman_after_a_person_is_left_unattributed(nlp):
+    g = graph(
+        nlp,
+        "Steel maker Corus reported higher profits. Mr Smith, its chairman, was pleased. "
+        'A spokesman told the BBC: "We will keep the plants open."',
+    )
+    assert all(q.speaker is None for q in g.quotes if "plants open" in q.text)
+
+
+def test_a_name_before_a_bare_post_the_parser_took_for_the_subject_is_the_speaker(nlp):
+    g = graph(
+        nlp,
+        "After the ruling Maria Lenton, legal director of the charity Justice Watch, said: "
+        '"It is not enough for ministers to act in private."',
+    )
+    assert quote_with(g, "act in private").speaker == "person/maria-lenton"
+
+
+def test_someones_backers_do_not_speak_as_them(nlp):
+    g = graph(nlp, "Mr Harlow's financial backers, including a US bank, have said they will not fund a bid.")
+    assert not [q for q in g.quotes if q.speaker == "person/harlow"]
+    g = graph(nlp, "Tony Blair's official spokesman said the talks had gone well.")
+    assert quote_with(g, "talks had gone well").speaker == "person/tony-blair"
+
+
+def test_a_friend_named_in_apposition_is_the_speaker(nlp):
+    g = graph(
+        nlp,
+        "Mr Lane blamed the leadership. His friend, Ann Ridley, leader of the county group, said: "
+        '"We lost good people over the war."',
+    )
+    assert quote_with(g, "good people").speaker == "person/ann-ridley"

@@ -14,6 +14,28 @@ _DASH = re.compile(r"[ \t]*[―—–-][ \t]*")
 _SPEAKER_TYPES = ("Person", "Organization", "Media", "GPE", "Group")
 _SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson"}
 _SUBJ = ("nsubj", "nsubjpass")
+# people who speak about someone, not for them: "Mr X's backers said" is not Mr X speaking
+_NOT_FOR = frozenset(
+    {
+        "backer",
+        "supporter",
+        "ally",
+        "critic",
+        "friend",
+        "colleague",
+        "rival",
+        "opponent",
+        "relative",
+        "investor",
+        "shareholder",
+        "creditor",
+        "neighbour",
+        "fan",
+        "admirer",
+        "detractor",
+        "enemy",
+    }
+)
 # cues that say what someone thinks or what something shows, not what they said
 THOUGHT = frozenset({"think", "believe", "hope", "expect", "fear", "show", "find", "indicate", "estimate", "wonder"})
 _CONTENT = ("ccomp", "dobj", "xcomp", "attr", "oprd", "dative")  # where a verb's own words go
@@ -59,10 +81,18 @@ class QuoteSpeakers:
                 eid = args.entity_of(doc, c)
                 if eid and self.ents.get(eid) and self.ents[eid].type == "Person":
                     return eid
+        if tok.lemma_.lower() in _NOT_FOR:
+            return None  # "Mr X's financial backers have said": someone kg does not name, not Mr X
         if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ == "the" for c in tok.children):
             # "said the spokesman": the one named before, not a person coreference guesses
             gender = {"spokesman": "m", "spokeswoman": "f"}.get(tok.lemma_)
             return self._voiced(doc, tok) or self.speakers.voice_before(tok.idx, gender)
+        if tok.lemma_ in _SPOKESPEOPLE and any(c.lower_ in ("a", "an") for c in tok.children):
+            # "A spokesman told the BBC": whom the phrase names, else the organisation that spoke just before
+            return self._voiced(doc, tok) or self.speakers.org_before(tok)
+        if self._role(tok, named) and (person := self._named_before(doc, tok)):
+            # "After the ruling Jane Doe, legal director of X, said": the parser took the post for the subject
+            return person
         if self._role(tok, named):
             # "The Ofsted chief said": the holder coreference or the article names, not the organisation;
             # "the former UN commissioner" does not speak for it
@@ -77,6 +107,17 @@ class QuoteSpeakers:
         if not eid and (org := self.speakers.resolve_org_noun(tok)):  # "the firm said"
             return org
         return self._voiced(doc, tok)
+
+    def _named_before(self, doc: Doc, tok: Token) -> str | None:
+        """The person named right before a bare post set off by a comma ("Jane Doe, legal director of X"),
+        when the post has no article or owner of its own before it; else None."""
+        if any(c.dep_ in ("det", "poss") for c in tok.children):
+            return None
+        i = tok.left_edge.i - 1
+        if i < 1 or doc[i].text != ",":
+            return None
+        eid = (doc._.kg_token_entity or {}).get(i - 1)
+        return eid if eid and self.ents.get(eid) and self.ents[eid].type == "Person" else None
 
     def _role(self, tok: Token, named: str | None) -> bool:
         """``tok`` names a person by their post ("chief", "the first minister"), not one who speaks for

@@ -320,6 +320,27 @@ class Speakers:
         self._resolved[tok.i] = found
         return found
 
+    def org_before(self, tok: Token) -> str | None:
+        """The organisation "a spokesman" with no principal of its own speaks for: the organisation that is
+        the last main-clause subject before it in its sentence or the one before ("Corus said ... A
+        spokesman told the BBC ..."); None when that subject is a person, a plural or a thing, or when
+        there is none."""
+        doc, ents = self.doc, self.doc._.kg_entities or {}
+        start = tok.sent.start
+        lo = doc[start - 1].sent.start if start > 0 else 0
+        for i in range(tok.i - 1, lo - 1, -1):
+            t = doc[i]
+            if t.dep_ not in _SUBJECTS or not main_clause(t.head) or self.quoted(t.idx) or self._reported(t):
+                continue
+            eid = attrs.entity_of(doc, t.i) or args.entity_of(doc, t)
+            if eid is None and t.lower_ == "it":
+                eid = self.resolve_it(t)
+            elif eid is None and t.lemma_.lower() in ORG_NOUNS:
+                eid = self.resolve_org_noun(t)
+            kind = ents[eid].type if eid and eid in ents else ""
+            return eid if kind == "Organization" else None
+        return None
+
     def _reported(self, tok: Token) -> bool:
         """``tok`` is inside the words a speech verb reports ("said Mr Howard's stance was ...")."""
         node = tok
