@@ -694,3 +694,8 @@ def test_a_descriptor_with_two_firms_named_or_a_place_after_a_post_owns_nothing(
     assert owners(g) == set()
     g = graph(nlp, "Labour MP Robert Kilroy-Smith, of Leicester, said so.")
     assert ("MP", "Leicester") not in owners(g)
+
+
+def test_a_post_of_the_firm_a_descriptor_stands_for(nlp):
+    g = graph(nlp, "After the Acme bid failed, Jo Reed, chief executive of the London-based exchange, spoke.")
+    assert owners(g) == {("Chief Executive", "Acme")}

@@ -371,6 +371,8 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
             found += [("at", c) for c in objs]
             apart |= {c.i for c in objs}
     state = bool(_STATE_OFFICE.match(ent.ent_id_))
+    if not owners and not state and any(p in ("of", "at") and _described(t) for p, t in found):
+        owners += _one_firm(doc, ent.sent, etype)  # "chief executive of the firm": the firm the text names
     for prep, t in found:
         if prep == "for" and (any(etype(o) != "GPE" for o, _ in owners) or state or ent.ent_id_ in _SEATS):
             continue  # "MP for Sleaford", "Minister for Planning", "Tory spokesman for the Cabinet Office"
@@ -442,7 +444,7 @@ def organisation_named(doc: Doc, t: Token, prep: str, firm: bool = False) -> str
 
 
 _DESCRIPTORS = frozenset(
-    {"carmaker", "bank", "firm", "company", "group", "airline", "retailer", "insurer", "lender", "brewer"}
+    {"carmaker", "bank", "firm", "company", "group", "airline", "retailer", "insurer", "lender", "brewer", "exchange"}
 )
 
 
@@ -451,11 +453,22 @@ def _described_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     sentence names, or else the one the sentence before names ("When asked if BMW would ..., the carmaker's
     chief executive X said"); none when there are more or none."""
     k = _before_portfolio(doc, ent.start)
+    while k > 0 and doc[k].lower_ in ("new", "former"):  # "the company's new chief executive"
+        k -= 1
     if k < 2 or doc[k].text not in ("'s", "’s") or doc[k - 1].lower_ not in _DESCRIPTORS:
         return []
     if doc[k - 2].lower_ != "the":
         return []
-    sent = ent.sent
+    return _one_firm(doc, ent.sent, etype)
+
+
+def _described(t: Token) -> bool:
+    """Whether ``t`` is "the [adjectives] <descriptor>" ("chief executive of the Frankfurt-based exchange")."""
+    return t.lower_ in _DESCRIPTORS and t.pos_ == "NOUN" and any(c.lower_ == "the" for c in t.children)
+
+
+def _one_firm(doc: Doc, sent: Span, etype) -> list[tuple[str, Token]]:
+    """The one organisation ``sent`` names, or else the one the sentence before names; none if more."""
     spans = [sent]
     if sent.start > 0:
         spans.append(doc[sent.start - 1].sent)
