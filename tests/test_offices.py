@@ -699,3 +699,10 @@ def test_a_descriptor_with_two_firms_named_or_a_place_after_a_post_owns_nothing(
 def test_a_post_of_the_firm_a_descriptor_stands_for(nlp):
     g = graph(nlp, "After the Acme bid failed, Jo Reed, chief executive of the London-based exchange, spoke.")
     assert owners(g) == {("Chief Executive", "Acme")}
+
+
+def test_a_firm_taken_for_a_person_owns_its_post_but_a_client_does_not(nlp):
+    g = graph(nlp, "Shares in Zentrix fell. Zentrix said it would cut jobs, said Ann Lee, Zentrix's chairman.")
+    assert ("Chairman", "Robert Napier") not in owners(g)
+    g = graph(nlp, "Robert Napier sued the prison. Napier's lawyer Tony Kelly said more cases would follow.")
+    assert owners(g) == set()

@@ -328,6 +328,7 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     """Countries or organisations the office belongs to: premodifiers, possessors, 'of Z'."""
     owners: list[tuple[str, Token]] = []
     i = _before_portfolio(doc, ent.start)
+    last = i - 1 if i > 0 and doc[i].text in ("'s", "’s") else i  # the word right before the post or its "'s"
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "'", "’", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
@@ -338,8 +339,15 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
                 owners.insert(0, (eid, doc[i]))
             elif owners[0][0] == eid:
                 owners[0] = (eid, doc[i])  # the evidence starts at the owner's first word ("Liberal Democrat")
-        elif eid and doc[i].ent_type_ == "ORG" and etype(eid) == "Person" and i == _before_portfolio(doc, ent.start):
-            # "former Disney directors Roy Disney": a firm the model tagged, taken for the holder's surname
+        elif (
+            eid
+            and doc[i].ent_type_ == "ORG"
+            and etype(eid) == "Person"
+            and i == last
+            and (i == ent.start - 1 or _firm_as_person(doc, ent, eid))
+        ):
+            # "former Disney directors Roy Disney": a firm the model tagged, taken for the holder's surname;
+            # "X, DaimlerChrysler's chairman": a firm the article's other mentions made a person
             org = organisation_named(doc, doc[i], "of", firm=True)
             if org:
                 owners.insert(0, (org, doc[i]))
@@ -390,6 +398,15 @@ def _owners(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
     if not country_post or ent.ent_id_ in _CORPORATE or any(etype(o) != "GPE" for o, _ in owners):
         owners = [(o, t) for o, t in owners if etype(o) != "GPE"]
     return owners
+
+
+def _firm_as_person(doc: Doc, ent: Span, eid: str) -> bool:
+    """Whether the person entity ``eid`` that a name the model tagged ORG before a post's "'s" resolved to is
+    a firm taken for a person: a one-word name ("Peoplesoft's director"), or the holder's own surname; not
+    someone else's full name ("Napier's lawyer", Robert Napier a client). Right before the post ("Disney
+    directors") the model's tag is taken as it is."""
+    info = (doc._.kg_entities or {}).get(eid)
+    return bool(info and " " not in info.name) or (ent.end < len(doc) and attrs.entity_of(doc, ent.end) == eid)
 
 
 def organisation_named(doc: Doc, t: Token, prep: str, firm: bool = False) -> str | None:
