@@ -651,3 +651,56 @@ def test_the_firm_an_analyst_is_from_owns_the_post(nlp):
     assert owners(g) == {("Analyst", "ING Mutual Fund")}
     g = graph(nlp, "Jane Roe, a Labour MP from Leeds, said so.")
     assert owners(g) == {("MP", "Labour Party")}
+
+
+@pytest.mark.parametrize(
+    "text, office, owner",
+    [
+        # a firm's post "at" a name that is also a town: the firm
+        ("Tom Barker, group economist at Halifax, said prices would rise.", "Economist", "Halifax"),
+        # capitalised words joined by a hyphen, part of them taken for a person's name
+        ('"The figures look weak," said Anil Mehta, an analyst at ASK-Raymond James.', "Analyst", "ASK-Raymond James"),
+        # "Professor X, of the University of Y": the organisation after the name and a comma
+        ("Professor Ann Lee, of the University of Stirling, doubts the plan.", "Professor", "University of Stirling"),
+        # the firm named before a plural post, taken for the surname of the person after it
+        (
+            "The airline was owned by Mr Gold and fellow former Disney directors Roy Disney.",
+            "Director",
+            "Disney",
+        ),
+        # "the carmaker's chief executive": the one organisation the sentence names
+        (
+            "Asked if Fiat would seek damages, the carmaker's chief executive Paolo Rossi said no.",
+            "Chief Executive",
+            "Fiat",
+        ),
+    ],
+)
+def test_the_owner_the_sentence_names_is_kept(nlp, text, office, owner):
+    g = graph(nlp, text)
+    assert owners(g) == {(office, owner)}
+    assert {e.type for e in g.entities if e.name == owner} == {"Organization"}
+
+
+def test_the_firm_a_descriptor_stands_for_may_be_in_the_sentence_before(nlp):
+    g = graph(nlp, "Shares in Tesco rose by 3%. The retailer's chief executive Terry Leahy said sales were strong.")
+    assert owners(g) == {("Chief Executive", "Tesco")}
+
+
+def test_a_descriptor_with_two_firms_named_or_a_place_after_a_post_owns_nothing(nlp):
+    g = graph(nlp, "Fiat said Ford would pay, and the carmaker's chief executive Paolo Rossi agreed.")
+    assert owners(g) == set()
+    g = graph(nlp, "Dr Ann Lee, a lecturer at Stirling, said so.")
+    assert owners(g) == set()
+    g = graph(nlp, "Labour MP Robert Kilroy-Smith, of Leicester, said so.")
+    assert ("MP", "Leicester") not in owners(g)
+
+
+def test_a_post_of_the_firm_a_descriptor_stands_for(nlp):
+    g = graph(nlp, "After the Acme bid failed, Jo Reed, chief executive of the London-based exchange, spoke.")
+    assert owners(g) == {("Chief Executive", "Acme")}
+
+
+def test_a_client_named_before_a_post_does_not_own_it(nlp):
+    g = graph(nlp, "Robert Napier sued the prison. Napier's lawyer Tony Kelly said more cases would follow.")
+    assert owners(g) == set()

@@ -334,6 +334,7 @@ def _owners(doc: Doc, ent: Span, etype, at: dict[int, Span]) -> list[tuple[str, 
     the entity over it)."""
     owners: list[tuple[str, Token]] = []
     i = _before_portfolio(doc, ent.start)
+    last = i - 1 if i > 0 and doc[i].text in ("'s", "’s") else i  # the word right before the post or its "'s"
     # "UK and US defence secretaries", "US Defence Secretary", "Labour MPs", "Britain's defence secretary"
     while i >= 0 and (doc[i].text in ("'s", "’s", "'", "’", "and") or attrs.entity_of(doc, i)):
         eid = attrs.entity_of(doc, i)
@@ -344,9 +345,24 @@ def _owners(doc: Doc, ent: Span, etype, at: dict[int, Span]) -> list[tuple[str, 
                 owners.insert(0, (eid, doc[i]))
             elif owners[0][0] == eid:
                 owners[0] = (eid, doc[i])  # the evidence starts at the owner's first word ("Liberal Democrat")
+        elif (
+            eid
+            and doc[i].ent_type_ == "ORG"
+            and etype(eid) == "Person"
+            and i == last
+            and (i == ent.start - 1 or _firm_as_person(doc, ent, eid))
+        ):
+            # "former Disney directors Roy Disney": a firm the model tagged, taken for the holder's surname;
+            # "X, DaimlerChrysler's chairman": a firm the article's other mentions made a person
+            org = organisation_named(doc, doc[i], "of", firm=True)
+            if org:
+                owners.insert(0, (org, doc[i]))
+            break
         elif eid:
             break
         i -= 1
+    if not owners:  # "the carmaker's chief executive": the one firm the sentence (or the one before) names
+        owners += _described_owner(doc, ent, etype)
     if all(etype(o) == "GPE" for o, _ in owners):  # "its UK chief executive": the firm's
         owners += _pronoun_owner(doc, ent, etype)
     if not owners and ent.ent_id_.endswith("Party Leader"):
@@ -363,14 +379,25 @@ def _owners(doc: Doc, ent: Span, etype, at: dict[int, Span]) -> list[tuple[str, 
     if not owners and person is not None and person.end + 1 < len(doc) and doc[person.end].lower_ in ("of", "at"):
         after = doc[person.end]  # the organisation itself, not what it did ("analyst X of Inbev's results")
         found += [(after.lower_, c) for c in after.children if c.dep_ == "pobj" and attrs.entity_of(doc, c.i)]
+    apart: set[int] = set()  # "Professor X, of the University of Y": an organisation only, never a place
+    if not owners and person is not None and person.end + 2 < len(doc) and doc[person.end].text == ",":
+        after = doc[person.end + 1]
+        if after.lower_ in ("of", "at"):
+            objs = [c for c in after.children if c.dep_ == "pobj" and attrs.entity_of(doc, c.i)]
+            found += [("at", c) for c in objs]
+            apart |= {c.i for c in objs}
     state = bool(_STATE_OFFICE.match(ent.ent_id_))
+    if not owners and not state and any(p in ("of", "at") and _described(t) for p, t in found):
+        owners += _one_firm(doc, ent.sent, etype)  # "chief executive of the firm": the firm the text names
     for prep, t in found:
         if prep == "for" and (any(etype(o) != "GPE" for o, _ in owners) or state or ent.ent_id_ in _SEATS):
             continue  # "MP for Sleaford", "Minister for Planning", "Tory spokesman for the Cabinet Office"
         eid = args.entity_of(doc, t)
         kinds = ("GPE", *_ORG_TYPES) if prep == "of" else _ORG_TYPES
         if not state and ent.ent_id_ not in _SEATS and (eid is None or etype(eid) not in kinds):
-            eid = organisation_named(doc, t, prep) or eid
+            # a firm's post "at" a place name is at the firm of that name ("economist at Halifax")
+            firm = prep == "at" and ent.ent_id_ in _CORPORATE and t.i not in apart
+            eid = organisation_named(doc, t, prep, firm=firm) or eid
         if eid and etype(eid) in kinds and eid not in [o for o, _ in owners]:
             owners.append((eid, t))
     # "UK economist at RBS", "its UK chief executive": a region the post covers, not its owner; "Dutch
@@ -381,30 +408,51 @@ def _owners(doc: Doc, ent: Span, etype, at: dict[int, Span]) -> list[tuple[str, 
     return owners
 
 
-def organisation_named(doc: Doc, t: Token, prep: str) -> str | None:
+def _firm_as_person(doc: Doc, ent: Span, eid: str) -> bool:
+    """Whether the person entity ``eid`` that a name the model tagged ORG before a post's "'s" resolved to is
+    a firm taken for a person: a one-word name ("Peoplesoft's director"), or the holder's own surname; not
+    someone else's full name ("Napier's lawyer", Robert Napier a client). Right before the post ("Disney
+    directors") the model's tag is taken as it is."""
+    info = (doc._.kg_entities or {}).get(eid)
+    return bool(info and " " not in info.name) or (ent.end < len(doc) and attrs.entity_of(doc, ent.end) == eid)
+
+
+def organisation_named(doc: Doc, t: Token, prep: str, firm: bool = False) -> str | None:
     """The organisation entity for the capitalised name ending at ``t`` after a post's "at", "of" or "for"
     that the model left untagged or took for a place or a person ("an analyst at Gartmore", "analyst at
-    brokers Jefferies", "director general of Age Concern England"), made if need be; None when the words
-    are no such name (a known place, a lower-case noun, part of a longer name)."""
+    brokers Jefferies", "director general of Age Concern England", "analyst at ASK-Raymond James"), made if
+    need be; None when the words are no such name (a known place, a lower-case noun, part of a longer name).
+    ``firm``: the words are known to name an organisation whatever the model says (a firm's post "at" a
+    name, "economist at Halifax"; a name the model tagged ORG before a post, "Disney directors")."""
     ents, tokens = doc._.kg_entities, doc._.kg_token_entity
     if ents is None or tokens is None or not (t.is_title or t.is_upper) or not t.is_alpha or t.pos_ != "PROPN":
         return None
     start = t.i
     while start - 1 > t.sent.start and (doc[start - 1].is_title or doc[start - 1].text == "&") and t.i - start < 5:
         start -= 1
+    hyphened = False  # "ASK-Raymond James": capitalised words joined by a hyphen are one firm's name
+    while (
+        start - 2 > t.sent.start
+        and doc[start - 1].text == "-"
+        and not doc[start - 2].whitespace_
+        and not doc[start - 1].whitespace_
+        and (doc[start - 2].is_title or doc[start - 2].is_upper)
+        and doc[start - 2].ent_type_ != "PERSON"  # "Robert Kilroy-Silk": a double-barrelled name
+    ):
+        start, hyphened = start - 2, True
     if doc[start].text == "&" or any(w.ent_type_ in ("OFFICE", "DATE") or w.is_stop for w in doc[start : t.i + 1]):
         return None
     span = doc[start : t.i + 1]
-    if prep == "of" and len(span) == 1 and not t.is_upper:
+    if prep == "of" and len(span) == 1 and not t.is_upper and not firm:
         return None  # "professor of Economics": a subject, unless a longer name or an acronym
     # the words are a whole name or none: no entity may run on past them
     if any(e.start < start < e.end or e.start <= t.i < e.end - 1 for e in doc.ents):
         return None
     places = countries.default()
-    if places.lookup(span.text) or places.demonym(span.text) or places.place(span.text):
+    if not firm and (places.lookup(span.text) or places.demonym(span.text) or places.place(span.text)):
         return None
     old = {tokens.get(i) for i in range(span.start, span.end)} - {None}
-    if any(ents[o].type == "Person" and " " in ents[o].name for o in old if o in ents):
+    if not (firm or hyphened) and any(ents[o].type == "Person" and " " in ents[o].name for o in old if o in ents):
         return None  # a person's full name: the model may be right
     new = ids.entity_id(span.text, "Organization")
     ents.setdefault(new, attrs.EntityInfo(new, span.text, "Organization"))
@@ -418,6 +466,47 @@ def organisation_named(doc: Doc, t: Token, prep: str) -> str | None:
         if o in ents and not any(m.entity_id == o for m in mentions or ()):
             ents.pop(o)
     return new
+
+
+_DESCRIPTORS = frozenset(
+    {"carmaker", "bank", "firm", "company", "group", "airline", "retailer", "insurer", "lender", "brewer", "exchange"}
+)
+
+
+def _described_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
+    """The firm "the carmaker's" or "the bank's" before a post stands for: the one organisation the
+    sentence names, or else the one the sentence before names ("When asked if BMW would ..., the carmaker's
+    chief executive X said"); none when there are more or none."""
+    k = _before_portfolio(doc, ent.start)
+    while k > 0 and doc[k].lower_ in ("new", "former"):  # "the company's new chief executive"
+        k -= 1
+    if k < 2 or doc[k].text not in ("'s", "’s") or doc[k - 1].lower_ not in _DESCRIPTORS:
+        return []
+    if doc[k - 2].lower_ != "the":
+        return []
+    return _one_firm(doc, ent.sent, etype)
+
+
+def _described(t: Token) -> bool:
+    """Whether ``t`` is "the [adjectives] <descriptor>" ("chief executive of the Frankfurt-based exchange")."""
+    return t.lower_ in _DESCRIPTORS and t.pos_ == "NOUN" and any(c.lower_ == "the" for c in t.children)
+
+
+def _one_firm(doc: Doc, sent: Span, etype) -> list[tuple[str, Token]]:
+    """The one organisation ``sent`` names, or else the one the sentence before names; none if more."""
+    spans = [sent]
+    if sent.start > 0:
+        spans.append(doc[sent.start - 1].sent)
+    for span in spans:
+        orgs: dict[str, Token] = {}
+        for tok in span:
+            eid = attrs.entity_of(doc, tok.i)
+            if eid and etype(eid) in _ORG_TYPES and tok.ent_type_ != "OFFICE":
+                orgs.setdefault(eid, tok)
+        if orgs:
+            kinds = {etype(o) for o in orgs}
+            return list(orgs.items()) if len(orgs) == 1 and kinds == {"Organization"} else []
+    return []
 
 
 def _pronoun_owner(doc: Doc, ent: Span, etype) -> list[tuple[str, Token]]:
