@@ -364,3 +364,15 @@ def test_an_insistence_on_a_fact_is_no_demand(nlp):
 def test_paying_to_leave_a_deal_is_no_cooperation(nlp, text):
     rels = relations(nlp, text)
     assert not any(k[1] == "cooperates_with" for k in rels), rels
+
+
+# -- the wrong subject --------------------------------------------------------------------------
+
+
+def test_the_side_who_intends_a_mutual_act_is_its_subject(nlp):
+    rels = relations(nlp, "Zeta Corp wants to sign a deal with Alpha Bank.")
+    hit = has(rels, "organization/zeta-corp", "signs_agreement_with", "organization/alpha-bank")
+    assert hit is not None and hit.modality == "intent", rels
+    # a mutual act done stays one relation, in the catalogue's order
+    rels = relations(nlp, "Zeta Corp held talks with Alpha Bank.")
+    assert has(rels, "organization/alpha-bank", "negotiates_with", "organization/zeta-corp"), rels

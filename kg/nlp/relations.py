@@ -414,7 +414,9 @@ class Rules(EventRules):
                         continue
                     conf = self.base - (0.15 if s_tok.i in self.coref or t.i in self.coref else 0)
                     conf -= 0.1 if modality != "asserted" else 0
-                    subj, obj = (min(s, o), max(s, o)) if rt.symmetric else (s, o)
+                    # "X is trying to negotiate with Y": the side who intends it stays the subject
+                    mutual = rt.symmetric and modality in ("asserted", "reported")
+                    subj, obj = (min(s, o), max(s, o)) if mutual else (s, o)
                     out.append(
                         args.hit(
                             doc,
