@@ -376,3 +376,8 @@ def test_the_side_who_intends_a_mutual_act_is_its_subject(nlp):
     # a mutual act done stays one relation, in the catalogue's order
     rels = relations(nlp, "Zeta Corp held talks with Alpha Bank.")
     assert has(rels, "organization/alpha-bank", "negotiates_with", "organization/zeta-corp"), rels
+
+
+def test_striking_a_deal_is_no_attack(nlp):
+    rels = relations(nlp, "Turkmenistan is also trying to strike a similar deal with Russia.")
+    assert not any(k[1] == "attacks" for k in rels), rels

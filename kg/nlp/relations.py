@@ -149,6 +149,8 @@ class Rules(EventRules):
             if slot == "dobj" and not objects:
                 continue
             rtype = self.cat.relation(rel)
+            if slot == "dobj" and rtype.polarity < 0 and any(o.lemma_.lower() in _DEALS for o in objects):
+                continue  # "trying to strike a deal with Russia": an agreement, no attack
             named = any(args.names_actor(doc, o) for o in objects)
             if slot == "dobj" and rtype.cameo and not rtype.stance and not named:
                 # "condemned an attack by Osgiliath soldiers": the event's other side is the first actor
@@ -431,6 +433,10 @@ class Rules(EventRules):
                         )
                     )
         return out
+
+
+# nouns of an agreement, which a hostile verb's object ("strike a deal") makes no attack
+_DEALS = frozenset({"deal", "agreement", "accord", "pact", "bargain", "compromise", "truce", "treaty", "contract"})
 
 
 def _next_to(mod: Token, noun: Token) -> bool:
