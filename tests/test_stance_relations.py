@@ -381,3 +381,8 @@ def test_the_side_who_intends_a_mutual_act_is_its_subject(nlp):
 def test_striking_a_deal_is_no_attack(nlp):
     rels = relations(nlp, "Turkmenistan is also trying to strike a similar deal with Russia.")
     assert not any(k[1] == "attacks" for k in rels), rels
+
+
+def test_the_subjects_own_goods_are_no_partner(nlp):
+    rels = relations(nlp, "Merck and Pfizer are still selling their Celebrex and Bextra products.")
+    assert not any(k[1] == "cooperates_with" for k in rels), rels

@@ -31,6 +31,45 @@ def _subjunctive(verb: Token) -> bool:
     )
 
 
+# nouns of what an actor owns or makes, which no act with the actor makes a partner ("selling its X products")
+_GOODS = frozenset(
+    {
+        "product",
+        "brand",
+        "drug",
+        "medicine",
+        "model",
+        "car",
+        "range",
+        "line",
+        "label",
+        "unit",
+        "subsidiary",
+        "division",
+        "arm",
+        "plant",
+        "factory",
+        "store",
+        "chain",
+        "title",
+        "service",
+    }
+)
+
+
+def _own_goods(tok: Token) -> bool:
+    """A name inside a noun phrase of the actor's own goods or units ("Pfizer is selling its Celebrex
+    and Bextra products"): the subject's property, no other side."""
+    t = tok
+    for _ in range(4):
+        if t.dep_ not in ("compound", "nmod", "conj", "amod", "appos") or t.head is t:
+            break
+        t = t.head
+    return t.lemma_.lower() in _GOODS and any(
+        c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in t.children
+    )
+
+
 # verbs of leaving a tie: "pay X to get out of a deal", "paid to leave the alliance"
 _LEAVE = frozenset({"leave", "quit", "exit", "end", "terminate", "cancel", "scrap", "withdraw", "escape", "abandon"})
 
@@ -89,7 +128,7 @@ class EventRules:
             return []
         if self.cat.relation(m.relation).polarity > 0 and _to_leave(verb):
             return []  # "is to pay Fiat to get out of a deal": buying an end to a tie, no cooperation
-        targets = [t for t in m.targets if not self._place(doc, t)]
+        targets = [t for t in m.targets if not self._place(doc, t) and not _own_goods(t)]
         hits = self._emit(doc, m.relation, args.logical_subjects(verb), targets, verb, verb)
         for h in hits:
             h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)
