@@ -232,8 +232,9 @@ def test_an_office_acts_for_its_holder_or_owner(nlp):
     assert any(
         {s, o} == {"person/david-petraeus", "person/michel-suleiman"} and p == "negotiates_with" for s, p, o in rels
     ), rels.keys()
+    # some of a party's MPs are not the party (an analyst judges "Labour criticises" a vague subject)
     rels = events(nlp, "Labour MPs criticised Tony Blair.")
-    assert ("organization/labour-party", "criticises", "person/tony-blair") in rels, rels.keys()
+    assert ("organization/labour-party", "criticises", "person/tony-blair") not in rels, rels.keys()
     # a member's place is the seat, not whom the member acts for
     rels = events(nlp, "The Glasgow Kelvin MP accused Ms King of lying.")
     assert not [k for k in rels if "glasgow" in k[0]], rels.keys()

@@ -322,3 +322,67 @@ def test_talks_on_the_word_of_sources_are_reported(nlp, text):
 def test_a_rejected_offer_is_named_with_its_bidder(nlp):
     rels = relations(nlp, "Last week, the LSE rejected a takeover proposal from German rival Deutsche Boerse.")
     assert any(k[1] == "opposes" and k[2].endswith("from-deutsche-boerse") for k in rels), rels
+
+
+# -- a group within a party or body is not the party ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Labour MPs have angrily criticised Tony Blair over the plan.",
+        "Tory MPs backed Gordon Brown on the budget.",
+        "Some Tories attacked Michael Howard over the speech.",
+        "Many EU ministers are thought to support the plan to tax jet fuel.",
+    ],
+)
+def test_some_members_are_not_their_party(nlp, text):
+    rels = interactions(relations(nlp, text))
+    assert not any(k[0].startswith("organization/") for k in rels), rels
+
+
+def test_the_party_leader_still_acts_for_himself(nlp):
+    rels = relations(nlp, "Conservative leader Michael Howard criticised Tony Blair.")
+    assert has(rels, "person/michael-howard", "criticises", "person/tony-blair")
+
+
+# -- the wrong relation -------------------------------------------------------------------------
+
+
+def test_an_insistence_on_a_fact_is_no_demand(nlp):
+    rels = relations(nlp, "Mr Howard insisted that Tony Blair did not tell the truth.")
+    assert not any(k[1] == "demands" for k in rels), rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "General Motors is to pay Fiat 1bn euros to get out of a deal with the Italian firm.",
+        "Ford agreed to pay Mazda 2bn dollars to leave the alliance.",
+    ],
+)
+def test_paying_to_leave_a_deal_is_no_cooperation(nlp, text):
+    rels = relations(nlp, text)
+    assert not any(k[1] == "cooperates_with" for k in rels), rels
+
+
+# -- the wrong subject --------------------------------------------------------------------------
+
+
+def test_the_side_who_intends_a_mutual_act_is_its_subject(nlp):
+    rels = relations(nlp, "Zeta Corp wants to sign a deal with Alpha Bank.")
+    hit = has(rels, "organization/zeta-corp", "signs_agreement_with", "organization/alpha-bank")
+    assert hit is not None and hit.modality == "intent", rels
+    # a mutual act done stays one relation, in the catalogue's order
+    rels = relations(nlp, "Zeta Corp held talks with Alpha Bank.")
+    assert has(rels, "organization/alpha-bank", "negotiates_with", "organization/zeta-corp"), rels
+
+
+def test_striking_a_deal_is_no_attack(nlp):
+    rels = relations(nlp, "Turkmenistan is also trying to strike a similar deal with Russia.")
+    assert not any(k[1] == "attacks" for k in rels), rels
+
+
+def test_the_subjects_own_goods_are_no_partner(nlp):
+    rels = relations(nlp, "Merck and Pfizer are still selling their Celebrex and Bextra products.")
+    assert not any(k[1] == "cooperates_with" for k in rels), rels

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 def _subjunctive(verb: Token) -> bool:
     """A base form after a singular subject ("demanding that Tony Blair spell out"), which the tagger may
     call present tense; "insists England are ready" asserts and asks nothing."""
+    if any(c.dep_ in ("aux", "auxpass") and c.lemma_ in ("do", "will", "shall") for c in verb.children):
+        return False  # "insisted that his work did not influence him": an assertion, asking nothing
     if verb.tag_ == "VB":
         return True
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
@@ -27,6 +29,63 @@ def _subjunctive(verb: Token) -> bool:
         and bool(subjects)
         and all(s.tag_ in ("NN", "NNP") and not s.conjuncts for s in subjects)
     )
+
+
+# nouns of what an actor owns or makes, which no act with the actor makes a partner ("selling its X products")
+_GOODS = frozenset(
+    {
+        "product",
+        "brand",
+        "drug",
+        "medicine",
+        "model",
+        "car",
+        "range",
+        "line",
+        "label",
+        "unit",
+        "subsidiary",
+        "division",
+        "arm",
+        "plant",
+        "factory",
+        "store",
+        "chain",
+        "title",
+        "service",
+    }
+)
+
+
+def _own_goods(tok: Token) -> bool:
+    """A name inside a noun phrase of the actor's own goods or units ("Pfizer is selling its Celebrex
+    and Bextra products"): the subject's property, no other side."""
+    t = tok
+    for _ in range(4):
+        if t.dep_ not in ("compound", "nmod", "conj", "amod", "appos") or t.head is t:
+            break
+        t = t.head
+    return t.lemma_.lower() in _GOODS and any(
+        c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in t.children
+    )
+
+
+# verbs of leaving a tie: "pay X to get out of a deal", "paid to leave the alliance"
+_LEAVE = frozenset({"leave", "quit", "exit", "end", "terminate", "cancel", "scrap", "withdraw", "escape", "abandon"})
+
+
+def _to_leave(verb: Token) -> bool:
+    """A verb whose purpose clause is leaving a tie ("pay Fiat to get out of a deal", "paid to quit")."""
+    for c in verb.children:
+        if c.dep_ not in ("advcl", "xcomp") or not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            continue
+        if c.lemma_ in _LEAVE:
+            return True
+        if c.lemma_ in ("get", "pull", "back", "walk", "opt") and any(
+            p.lower_ in ("out", "away") and p.dep_ in ("prep", "prt", "advmod") for p in c.children
+        ):
+            return True
+    return False
 
 
 class EventRules:
@@ -67,7 +126,9 @@ class EventRules:
             return hits
         if m is None or not m.targets:
             return []
-        targets = [t for t in m.targets if not self._place(doc, t)]
+        if self.cat.relation(m.relation).polarity > 0 and _to_leave(verb):
+            return []  # "is to pay Fiat to get out of a deal": buying an end to a tie, no cooperation
+        targets = [t for t in m.targets if not self._place(doc, t) and not _own_goods(t)]
         hits = self._emit(doc, m.relation, args.logical_subjects(verb), targets, verb, verb)
         for h in hits:
             h.attrs["cameo"] = event_verbs.cameo_of(self.cat, m.code, h.predicate)

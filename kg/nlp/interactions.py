@@ -131,6 +131,20 @@ def _country_word(word: str) -> bool:
 _SEATED = frozenset({"mp", "msp", "mep", "am", "mla", "member", "councillor", "candidate"})
 
 
+# quantifiers of a plural noun that make it a part of the group it names ("some Tories", "many EU ministers")
+_PART_OF = frozenset({"some", "many", "several", "few", "most", "various", "numerous", "other", "dozens", "hundreds"})
+
+
+def _some_of(tok: Token) -> bool:
+    """A plural noun phrase naming only some members of a party or body: "some Tories", "many EU
+    ministers", "two Labour MPs", "a few Lib Dems"."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    return any(
+        (c.dep_ in ("det", "amod", "nummod", "quantmod") and (c.lower_ in _PART_OF or c.like_num)) for c in tok.children
+    )
+
+
 class Sides:
     """The subject and object rules over one Doc (``ents``: its ``kg_entities``)."""
 
@@ -179,6 +193,8 @@ class Sides:
         """The actor a subject token names: its entity, or the one an institution noun speaks for."""
         eid = attrs.entity_of(self.doc, tok.i)
         compared = tok.i > 0 and self.doc[tok.i - 1].lower_ in ("like", "unlike")  # "Like Labour, the Lib Dems ..."
+        if _some_of(tok):
+            return None  # "Some Tories", "many EU ministers": a group within the party or body, not it
         if eid and not compared:
             if self.guessed(tok, eid):
                 return None
@@ -194,8 +210,8 @@ class Sides:
 
     def _owner(self, tok: Token) -> str | None:
         """The actor owning an office: "Iraq's advisor", "the US commander", "the ambassadors of Arnor"
-        (a member's place is the seat, not who the member acts for: "the Glasgow Kelvin MP"; their
-        party is: "Labour MPs")."""
+        (a member's place is the seat, not who the member acts for: "the Glasgow Kelvin MP"; nor is
+        the party the act of some of its members: "Labour MPs criticised" is no act of Labour)."""
         seated = tok.lemma_.lower() in _SEATED
         for c in tok.children:
             owners = []
@@ -205,7 +221,7 @@ class Sides:
                 owners = [o for o in c.children if o.dep_ == "pobj"]
             for o in owners:
                 eid = self.actor(attrs.entity_of(self.doc, o.i))
-                if eid and not (seated and not o.ent_id_):  # kg_parties marks a party mention's id
+                if eid and not seated:
                     return eid
         return None
 

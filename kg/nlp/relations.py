@@ -149,6 +149,8 @@ class Rules(EventRules):
             if slot == "dobj" and not objects:
                 continue
             rtype = self.cat.relation(rel)
+            if slot == "dobj" and rtype.polarity < 0 and any(o.lemma_.lower() in _DEALS for o in objects):
+                continue  # "trying to strike a deal with Russia": an agreement, no attack
             named = any(args.names_actor(doc, o) for o in objects)
             if slot == "dobj" and rtype.cameo and not rtype.stance and not named:
                 # "condemned an attack by Osgiliath soldiers": the event's other side is the first actor
@@ -414,7 +416,9 @@ class Rules(EventRules):
                         continue
                     conf = self.base - (0.15 if s_tok.i in self.coref or t.i in self.coref else 0)
                     conf -= 0.1 if modality != "asserted" else 0
-                    subj, obj = (min(s, o), max(s, o)) if rt.symmetric else (s, o)
+                    # "X is trying to negotiate with Y": the side who intends it stays the subject
+                    mutual = rt.symmetric and modality in ("asserted", "reported")
+                    subj, obj = (min(s, o), max(s, o)) if mutual else (s, o)
                     out.append(
                         args.hit(
                             doc,
@@ -429,6 +433,10 @@ class Rules(EventRules):
                         )
                     )
         return out
+
+
+# nouns of an agreement, which a hostile verb's object ("strike a deal") makes no attack
+_DEALS = frozenset({"deal", "agreement", "accord", "pact", "bargain", "compromise", "truce", "treaty", "contract"})
 
 
 def _next_to(mod: Token, noun: Token) -> bool:
