@@ -1,8 +1,8 @@
 """Draw the fourth development sample: the first sample's drawer over BBC politics and business, in two
 parts (positions and quotes; relations and actors), each with its own seed and sizes.
 
-    python tests/data/bbc_dev_sample/v3/draw.py positions GRAPHS.jsonl... --seed 4040 --out DIR
-    python tests/data/bbc_dev_sample/v3/draw.py relations GRAPHS.jsonl... --seed 4041 --out DIR
+    python tests/data/bbc_dev_sample/v4/draw.py positions GRAPHS.jsonl... --seed 4040 --out DIR
+    python tests/data/bbc_dev_sample/v4/draw.py relations GRAPHS.jsonl... --seed 4041 --out DIR
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Draw the fifth development sample: the first sample's drawer over BBC politics and business, in two
 parts (positions and quotes; relations and actors), each with its own seed and sizes.
 
-    python tests/data/bbc_dev_sample/v3/draw.py positions GRAPHS.jsonl... --seed 5050 --out DIR
-    python tests/data/bbc_dev_sample/v3/draw.py relations GRAPHS.jsonl... --seed 5051 --out DIR
+    python tests/data/bbc_dev_sample/v5/draw.py positions GRAPHS.jsonl... --seed 5050 --out DIR
+    python tests/data/bbc_dev_sample/v5/draw.py relations GRAPHS.jsonl... --seed 5051 --out DIR
 """
 
 from __future__ import annotations
