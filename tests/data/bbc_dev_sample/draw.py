@@ -1,6 +1,10 @@
 """Draw the development sample from ``kg extract`` output: relations, quotes, positions and actors.
 
     python tests/data/bbc_dev_sample/draw.py GRAPHS.jsonl... --seed 2005 --out DIR
+    python tests/data/bbc_dev_sample/draw.py GRAPHS.jsonl... --part positions --seed 4040 --out DIR
+
+``--part`` draws one of the later samples' two parts with its sizes (:data:`PARTS`): positions and
+quotes, or relations and actors.
 
 Writes relations.jsonl, quotes.jsonl, positions.jsonl and actors.jsonl into DIR with every item's key and
 character offsets and empty judgments; no text of the articles is written.
@@ -19,6 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 import dev_sample as ds
 
 SIZES = {"interaction": 100, "other": 100, "quotes_direct": 40, "quotes_reported": 40, "positions": 60, "actors": 150}
+# the later samples (v3 on) draw in two parts, each with its own seed
+PARTS = {
+    "positions": {"interaction": 0, "other": 0, "quotes_direct": 30, "quotes_reported": 30, "positions": 60, "actors": 0},
+    "relations": {"interaction": 60, "other": 40, "quotes_direct": 0, "quotes_reported": 0, "positions": 0, "actors": 60},
+}
 
 
 def sentence_span(text: str, sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -101,7 +110,10 @@ def main() -> None:
     ap.add_argument("graphs", nargs="+")
     ap.add_argument("--seed", type=int, default=2005)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--part", choices=sorted(PARTS), help="draw one part of a later sample, with its sizes")
     a = ap.parse_args()
+    if a.part:
+        SIZES.update(PARTS[a.part])
     a.out.mkdir(parents=True, exist_ok=True)
     for name, items in draw(load(a.graphs), a.seed).items():
         ds.write_jsonl(a.out / f"{name}.jsonl", items)
