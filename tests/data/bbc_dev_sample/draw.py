@@ -24,9 +24,10 @@ import dev_sample as ds
 
 SIZES = {"interaction": 100, "other": 100, "quotes_direct": 40, "quotes_reported": 40, "positions": 60, "actors": 150}
 # the later samples (v3 on) draw in two parts, each with its own seed
+_NONE = dict.fromkeys(SIZES, 0)
 PARTS = {
-    "positions": {"interaction": 0, "other": 0, "quotes_direct": 30, "quotes_reported": 30, "positions": 60, "actors": 0},
-    "relations": {"interaction": 60, "other": 40, "quotes_direct": 0, "quotes_reported": 0, "positions": 0, "actors": 60},
+    "positions": {**_NONE, "quotes_direct": 30, "quotes_reported": 30, "positions": 60},
+    "relations": {**_NONE, "interaction": 60, "other": 40, "actors": 60},
 }
 
 
