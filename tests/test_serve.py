@@ -76,7 +76,7 @@ def test_article_page_marks_entities_triggers_and_quotes_and_anchors_evidence(cl
     assert page.status_code == 200
     html = page.text
     assert "could not be read" not in html
-    assert re.search(r'<a class="m m-entity" href="/actor/[^"]+" title="Person">', html)
+    assert re.search(r'<a class="m m-entity" href="/actor/[^"]+" data-label="Person"', html)
     assert 'class="m m-trigger"' in html
     assert f'id="{anchor}"' in html  # the sentence the tie links to is found in the text
 

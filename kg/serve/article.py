@@ -88,29 +88,31 @@ def spans(
 
 
 def segments(text: str, marks: list[dict[str, Any]], sentences: list[str]) -> list[dict[str, Any]]:
-    """``text`` cut into plain and marked pieces (the template escapes each), with the evidence
-    ``sentences`` found in the text opening an anchor (:func:`sentence_anchor`) where they start."""
-    anchors: dict[int, str] = {}
+    """``text`` cut into plain and marked pieces (the template escapes each). Each piece lists the
+    anchors (:func:`sentence_anchor`) of the evidence ``sentences`` it lies in (``sents``), and the
+    first piece of each such sentence opens its anchor (``anchor``)."""
+    ranges: list[tuple[int, int, str]] = []
     for s in sentences:
         at = text.find(s) if s else -1
         if at >= 0:
-            anchors.setdefault(at, sentence_anchor(s))
-    cuts = sorted({0, len(text), *anchors, *(m["start"] for m in marks), *(m["end"] for m in marks)})
+            ranges.append((at, at + len(s), sentence_anchor(s)))
+    cuts = {0, len(text), *(m["start"] for m in marks), *(m["end"] for m in marks)}
+    cuts |= {r[0] for r in ranges} | {r[1] for r in ranges}
+    ordered = sorted(c for c in cuts if 0 <= c <= len(text))
     by_start = {m["start"]: m for m in marks}
     out: list[dict[str, Any]] = []
+    opened: set[str] = set()
     i = 0
-    while i < len(cuts) - 1:
-        s = cuts[i]
+    while i < len(ordered) - 1:
+        s = ordered[i]
         m = by_start.get(s)
-        if m is not None:
-            out.append({"text": text[m["start"] : m["end"]], "mark": m, "anchor": anchors.get(s)})
-            while i < len(cuts) - 1 and cuts[i] < m["end"]:
-                if cuts[i] in anchors and cuts[i] != s:  # an anchor inside a mark: put it on the mark
-                    out[-1]["anchor"] = out[-1]["anchor"] or anchors[cuts[i]]
-                i += 1
-            continue
-        out.append({"text": text[s : cuts[i + 1]], "mark": None, "anchor": anchors.get(s)})
-        i += 1
+        e = m["end"] if m is not None else ordered[i + 1]
+        sents = [a for lo, hi, a in ranges if lo < e and s < hi]
+        new = [a for a in sents if a not in opened]
+        opened.update(new)
+        out.append({"text": text[s:e], "mark": m, "sents": sents, "anchor": new[0] if new else None})
+        while i < len(ordered) - 1 and ordered[i] < e:
+            i += 1
     return out
 
 
