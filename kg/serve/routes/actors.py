@@ -23,7 +23,7 @@ def actor(request: Request):
     n = request.path_params["id"]
     if n not in snap.G:
         raise HTTPException(404, f"no actor {n!r} in this store")
-    return site.render(request, "actor.html", a=views.actor(snap, n))
+    return site.render(request, "actor.html", a=snap.memoised(("actor", n), lambda: views.actor(snap, n)))
 
 
 routes = [Route("/", index), Route("/actor/{id:path}", actor)]

@@ -9,16 +9,12 @@ from starlette.routing import Route
 from kg.serve import article as art
 
 
-def article(request: Request):
-    site = request.app.state.site
-    snap = site.graphs.get()
-    aid = request.path_params["id"]
-    meta = snap.articles.get(aid)
-    if meta is None:
-        raise HTTPException(404, f"no article {aid!r} in this store")
+def context(snap, aid: str, roots) -> dict:
+    """What the article page shows (computed once per article and state of the store)."""
+    meta = snap.articles[aid]
     rels = snap.evidence_by_article().get(aid, [])
     quotes = [q for q in snap.quotes if q["article"] == aid]
-    text = snap.memoised(("text", aid), lambda: art.read_text(meta, site.roots))
+    text = art.read_text(meta, roots)
     if text is not None and not art.text_matches(text, quotes):
         text = None
     ents = sorted(snap.mentions.get(aid, ()))
@@ -39,14 +35,23 @@ def article(request: Request):
         }
         for r in sorted(rels, key=lambda r: (r.get("start") or 0, r["predicate"]))
     ]
+    return {
+        "meta": meta,
+        "segments": segs,
+        "evidence": evidence,
+        "quotes": [{**q, "speaker_label": snap.label(q["speaker"]) if q["speaker"] else ""} for q in quotes],
+        "entities": [{"id": e, "name": snap.label(e), "type": types[e]} for e in entities],
+    }
+
+
+def article(request: Request):
+    site = request.app.state.site
+    snap = site.graphs.get()
+    aid = request.path_params["id"]
+    if aid not in snap.articles:
+        raise HTTPException(404, f"no article {aid!r} in this store")
     return site.render(
-        request,
-        "article.html",
-        meta=meta,
-        segments=segs,
-        evidence=evidence,
-        quotes=[{**q, "speaker_label": snap.label(q["speaker"]) if q["speaker"] else ""} for q in quotes],
-        entities=[{"id": e, "name": snap.label(e), "type": types[e]} for e in entities],
+        request, "article.html", **snap.memoised(("article", aid), lambda: context(snap, aid, site.roots))
     )
 
 

@@ -9,7 +9,7 @@
     container: document.getElementById("cy"),
     style: [
       { selector: "node", style: {
-          "label": "data(label)", "font-size": 10, "font-family": "system-ui, sans-serif", "color": "#222",
+          "label": "data(label)", "font-size": 14, "font-family": "system-ui, sans-serif", "color": "#222",
           "text-valign": "bottom", "text-margin-y": 3, "text-outline-color": "#fff", "text-outline-width": 2,
           "background-color": function (n) { var b = n.data("bloc"); return b < 0 ? "#999" : palette[b % palette.length]; },
           "width": function (n) { return 10 + 4 * Math.sqrt(n.data("degree")); },
@@ -46,8 +46,9 @@
         blocSelect.value = keep;
         cy.elements().remove();
         cy.add(g.nodes.concat(g.edges));
-        cy.layout({ name: "cose", animate: false, randomize: true, nodeRepulsion: function () { return 9000; },
-                    idealEdgeLength: function () { return 70; }, padding: 20 }).run();
+        cy.layout({ name: "cose", animate: false, randomize: true, padding: 30, nodeOverlap: 40, componentSpacing: 90,
+                    nodeRepulsion: function () { return 80000; }, idealEdgeLength: function () { return 110; },
+                    gravity: 0.6, numIter: 2500 }).run();
         count.textContent = g.nodes.length + " actors, " + g.edges.length + " ties";
         document.getElementById("cy").setAttribute("data-nodes", String(g.nodes.length));
         document.getElementById("cy").setAttribute("data-edges", String(g.edges.length));
