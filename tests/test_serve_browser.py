@@ -4,6 +4,7 @@ own browsers are never downloaded) against `kg serve` started on a free local po
 from __future__ import annotations
 
 import os
+import re
 import socket
 import time
 from pathlib import Path
@@ -119,3 +120,21 @@ def test_serve_warns_when_told_another_host(example_store):
         time.sleep(0.2)
         err = Path(proc.stderr_path).read_text()
     assert "warning: listening on 127.0.0.2" in err and "--write" in err
+
+
+def test_load_bench_prints_page_times_and_memory(example_store):
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "serve_load.py"), "--store", str(example_store), "--clients", "4"]
+        + ["--seconds", "3"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert re.search(r"4 clients for 3 s: [1-9]\d* requests .*, 0 errors", res.stdout), res.stdout
+    assert "p95 ms" in res.stdout and "server RSS MiB: start" in res.stdout
