@@ -128,9 +128,9 @@ def test_load_bench_prints_page_times_and_memory(example_store):
 
     from helpers import ROOT
 
+    bench = str(ROOT / "bench" / "serve_load.py")
     res = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "serve_load.py"), "--store", str(example_store), "--clients", "4"]
-        + ["--seconds", "3"],
+        [sys.executable, bench, "--store", str(example_store), "--clients", "4", "--seconds", "3"],
         capture_output=True,
         text=True,
         timeout=300,

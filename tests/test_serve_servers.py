@@ -11,8 +11,9 @@ pytest.importorskip("starlette", reason="kg serve needs the serve extra: pip ins
 
 from starlette.testclient import TestClient
 
-from helpers import EXAMPLES, wipe
 from kg.serve import make_app
+
+from helpers import EXAMPLES, wipe
 from sparql_servers import sparql_server
 
 
