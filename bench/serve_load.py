@@ -90,8 +90,11 @@ def main() -> int:
         # the most mentioned actors, then the actors and articles their pages link to
         found = list(dict.fromkeys(re.findall(r'href="/actor/([^"]+)"', body.decode())))
         articles: set[str] = set()
+        cold: list[float] = []  # first visits: the page is computed, not yet kept
         for a in found[:60]:
+            t = time.perf_counter()
             _, page = fetch(f"{url}/actor/{a}")
+            cold.append(time.perf_counter() - t)
             found.extend(
                 x for x in dict.fromkeys(re.findall(r'href="/actor/([^"]+)"', page.decode())) if x not in found
             )
@@ -105,6 +108,10 @@ def main() -> int:
         articles_l = sorted(articles)
         print(f"store {store}: {len(actors)} actors and {len(articles_l)} articles to browse")
         print(f"first page (reads the store): {first:.2f} s, status {status}")
+        print(
+            f"first visit of {len(cold)} actor pages, one client: p50 {pct(cold, 50) * 1000:.0f} ms, "
+            f"p95 {pct(cold, 95) * 1000:.0f} ms"
+        )
         rss = {"start": rss_mib(proc.pid)}
 
         times: dict[str, list[float]] = {"actor": [], "article": [], "network": []}
