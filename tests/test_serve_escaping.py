@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
 
@@ -55,28 +56,28 @@ def assert_no_injected_markup(html: str) -> None:
     assert ">49<" not in html and " 49 " not in html
 
 
-def build_store(path, a_name: str, b_name: str, headline: str, sentence: str, quote: str):
-    """A one-article embedded store: A supports B in ``sentence``, A says ``quote``; the article is a
+def build_store(path, a_name: str, b_name: str, headline: str, sentence: str, said: str):
+    """A one-article embedded store: A supports B in ``sentence``, A says ``said``; the article is a
     JSONL line beside it, so the article page reads its text."""
     from kg.model import ArticleGraph, Entity, Evidence, Quote, Relation
     from kg.readers import read
     from kg.schema.ids import entity_id
     from kg.stores import open_store
 
-    text = f"{sentence} \u201c{quote}\u201d, {a_name} said."
+    text = f"{sentence} \u201c{said}\u201d, {a_name} said."
     src = path / "articles.jsonl"
-    src.write_text(json.dumps({"id": "hostile", "title": headline, "date": "2025-03-01", "text": text}) + "\n")
+    src.write_text(json.dumps({"id": 'a/b?c#d "<x>', "title": headline, "date": "2025-03-01", "text": text}) + "\n")
     (article,) = list(read([str(src)]))
     a = Entity(entity_id("Ann Able", "Person"), a_name, "Person", aliases=[a_name + " x"])
     b = Entity(entity_id("Bo Bell", "Person"), b_name, "Person")
     at = text.index(sentence)
     ev = Evidence(article.id, sentence, at, at + max(1, min(4, len(sentence))))
-    q0 = text.index(quote)
+    q0 = text.index(said)
     g = ArticleGraph(
         article,
         entities=[a, b],
         relations=[Relation(a.id, "supports", b.id, ev, confidence=0.9)],
-        quotes=[Quote(a.id, quote, "said", Evidence(article.id, text, q0, q0 + len(quote)))],
+        quotes=[Quote(a.id, said, "said", Evidence(article.id, text, q0, q0 + len(said)))],
     )
     store = path / "kg-store"
     with open_store(str(store)) as s:
@@ -85,16 +86,16 @@ def build_store(path, a_name: str, b_name: str, headline: str, sentence: str, qu
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(a_name=name, b_name=name, headline=piece, sentence=piece, quote=piece)
-def test_hostile_text_renders_no_markup(tmp_path_factory, a_name, b_name, headline, sentence, quote):
+@given(a_name=name, b_name=name, headline=piece, sentence=piece, quote_text=piece)
+def test_hostile_text_renders_no_markup(tmp_path_factory, a_name, b_name, headline, sentence, quote_text):
     path = tmp_path_factory.mktemp("hostile")
     sentence = f"Ann {sentence} backed Bo."
-    store, aid, a = build_store(path, a_name, b_name, headline, sentence, quote)
+    store, aid, a = build_store(path, a_name, b_name, headline, sentence, quote_text)
     client = TestClient(make_app(store, write=True))
     pages = {
         "search": client.get("/", params={"q": a_name[:3]}),
         "actor": client.get(f"/actor/{a}"),
-        "article": client.get(f"/article/{aid}"),
+        "article": client.get("/article/" + quote(aid, safe="/")),
         "network": client.get("/network"),
         "query": client.get("/query"),
     }
@@ -102,10 +103,13 @@ def test_hostile_text_renders_no_markup(tmp_path_factory, a_name, b_name, headli
         assert page.status_code == 200, what
         assert_no_injected_markup(page.text)
     actor = pages["actor"].text
+    assert "could not be read" not in pages["article"].text
+    # the article's link from the actor page leads to it
+    assert f'href="/article/{quote(aid, safe="/")}' in actor
     # the names and the sentence are there, as text
     assert a_name in _text(actor)
     assert sentence in _text(actor)
-    assert quote in _text(pages["article"].text)
+    assert quote_text in _text(pages["article"].text)
     # the network's JSON carries the names as data
     nodes = client.get("/api/network").json()["nodes"]
     assert {n["data"]["label"] for n in nodes} >= {a_name, b_name} - {""} or not nodes

@@ -55,4 +55,4 @@ def article(request: Request):
     )
 
 
-routes = [Route("/article/{id}", article)]
+routes = [Route("/article/{id:path}", article)]

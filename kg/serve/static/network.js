@@ -23,7 +23,7 @@
     ],
     wheelSensitivity: 0.3
   });
-  cy.on("tap", "node", function (ev) { window.location.href = "/actor/" + ev.target.id(); });
+  cy.on("tap", "node", function (ev) { window.location.href = "/actor/" + ev.target.id().split("/").map(encodeURIComponent).join("/"); });
 
   function params() {
     var p = new URLSearchParams();
