@@ -286,3 +286,13 @@ def test_template_expressions_in_names_are_not_evaluated(writable_store):
     page = TestClient(app).get("/actor/person/keir-starmer")
     assert "<h1>{{7*7}}</h1>" in page.text
     assert search(snap, "{{7")[0]["id"] == "person/keir-starmer"
+
+
+def test_serve_command_says_when_there_is_no_store(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    res = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "none"), "--port", "0"])
+    assert res.exit_code != 0
+    assert "no store at" in res.output and "kg build" in res.output
