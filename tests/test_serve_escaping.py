@@ -4,12 +4,14 @@ on every page of kg serve: no markup, no event handler, no evaluated template ex
 from __future__ import annotations
 
 import json
+import os
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
 
-pytest.importorskip("starlette", reason="kg serve needs the serve extra: pip install -e '.[serve]'")
+if os.environ.get("CI", "").lower() != "true":  # in CI a missing serve extra fails the run
+    pytest.importorskip("starlette", reason="kg serve needs the serve extra: pip install -e '.[serve]'")
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -85,10 +87,18 @@ def build_store(path, a_name: str, b_name: str, headline: str, sentence: str, sa
     return store, article.id, a.id
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_usual_attacks_render_no_markup(tmp_path):
+    check_pages(tmp_path, HOSTILE[0] + " Ann", HOSTILE[1] + " Bo", HOSTILE[2], HOSTILE[7], HOSTILE[4])
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(a_name=name, b_name=name, headline=piece, sentence=piece, quote_text=piece)
 def test_hostile_text_renders_no_markup(tmp_path_factory, a_name, b_name, headline, sentence, quote_text):
-    path = tmp_path_factory.mktemp("hostile")
+    check_pages(tmp_path_factory.mktemp("hostile"), a_name, b_name, headline, sentence, quote_text)
+
+
+def check_pages(path, a_name: str, b_name: str, headline: str, sentence: str, quote_text: str) -> None:
     sentence = f"Ann {sentence} backed Bo."
     store, aid, a = build_store(path, a_name, b_name, headline, sentence, quote_text)
     client = TestClient(make_app(store, write=True))

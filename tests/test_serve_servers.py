@@ -3,11 +3,13 @@ articles; the same pages as over the embedded store, and the query page in the s
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 
-pytest.importorskip("starlette", reason="kg serve needs the serve extra: pip install -e '.[serve]'")
+if os.environ.get("CI", "").lower() != "true":  # in CI a missing serve extra fails the run
+    pytest.importorskip("starlette", reason="kg serve needs the serve extra: pip install -e '.[serve]'")
 
 from starlette.testclient import TestClient
 
