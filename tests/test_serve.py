@@ -298,3 +298,11 @@ def test_serve_command_says_when_there_is_no_store(tmp_path):
     res = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "none"), "--port", "0"])
     assert res.exit_code != 0
     assert "no store at" in res.output and "kg build" in res.output
+
+
+def test_requests_naming_another_host_are_refused(client):
+    # a web page whose name was rebound to 127.0.0.1 sends its own name as Host
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/api/network", headers={"Host": "attacker.example:8000"}).status_code == 400
+    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200

@@ -44,7 +44,7 @@ def serve(store, host, port, write, curation):
 
     with open_for_reading(store):  # a missing store or an unreachable server is said now, not on the first page
         pass
-    app = make_app(store, write=write, curation=curation)
+    app = make_app(store, write=write, curation=curation, hosts=() if host in LOCAL_HOSTS else ("*",))
     where = f"[{host}]" if ":" in host else host
     click.echo(f"kg serve: http://{where}:{port}/ ({'read-write' if write else 'read-only'})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -15,6 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
@@ -23,6 +25,8 @@ from starlette.staticfiles import StaticFiles
 from kg.api.common import StoreLocation
 from kg.serve.data import Graphs
 
+# the names this machine answers to: a page elsewhere that rebinds its own name to 127.0.0.1 gets a 400
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]", "testserver")
 CSRF_COOKIE = "kg_csrf"
 CSRF_FIELD = "csrf_token"
 STATIC = Path(__file__).parent / "static"
@@ -88,11 +92,13 @@ def make_app(
     write: bool = False,
     curation: str | os.PathLike[str] | None = None,
     roots: list[Path] | None = None,
+    hosts: tuple[str, ...] = (),
 ) -> Starlette:
     """The web app over ``store`` (a directory, ``bolt://``/``neo4j://`` or ``http(s)://``, as
     :func:`kg.api.query`). ``write`` shows the curation buttons (merge, split, rename), which record in
     ``curation`` (default: the embedded store's directory); ``roots``: where relative article sources
-    are read from besides the working directory (default: the store's parent directory)."""
+    are read from besides the working directory (default: the store's parent directory). Requests must
+    name this machine (``Host``: 127.0.0.1, localhost, ::1) or one of ``hosts``."""
     from kg.serve.routes import actors, articles, curate, network, query
 
     site = Site(store, write=write, curation=curation, roots=roots)
@@ -104,7 +110,8 @@ def make_app(
         *curate.routes,
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _error, Exception: _error})
+    trusted = Middleware(TrustedHostMiddleware, allowed_hosts=[*LOCAL_NAMES, *hosts], www_redirect=False)
+    app = Starlette(routes=routes, middleware=[trusted], exception_handlers={HTTPException: _error, Exception: _error})
     app.state.site = site
     return app
 

@@ -3,6 +3,8 @@ rename an actor through :mod:`kg.api`, recorded in the curation file at once."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -45,9 +47,8 @@ async def curate(request: Request):
     except (KeyError, ValueError) as exc:
         raise HTTPException(400, str(exc).strip("'\"")) from None
     site.graphs.invalidate()
-    back = f"/actor/{entity}" if "/" in entity else "/"
-    if verb == "merge":
-        back = f"/actor/{target}" if "/" in target else back
+    shown = target if verb == "merge" else entity
+    back = "/actor/" + quote(shown, safe="/") if "/" in shown else "/"
     resp = RedirectResponse(back + f"?done={verb}", status_code=303)
     resp.headers["X-KG-Curation"] = str(result.summary.get("curation", ""))
     return resp
