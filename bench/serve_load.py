@@ -107,7 +107,7 @@ def main() -> int:
         actors = found
         articles_l = sorted(articles)
         print(f"store {store}: {len(actors)} actors and {len(articles_l)} articles to browse")
-        print(f"first page (reads the store): {first:.2f} s, status {status}")
+        print(f"first page: {first:.2f} s, status {status}")
         print(
             f"first visit of {len(cold)} actor pages, one client: p50 {pct(cold, 50) * 1000:.0f} ms, "
             f"p95 {pct(cold, 95) * 1000:.0f} ms"

@@ -40,11 +40,10 @@ def serve(store, host, port, write, curation):
             + (" and change it (--write)" if write else ""),
             err=True,
         )
-    from kg.api.common import open_for_reading
-
-    with open_for_reading(store):  # a missing store or an unreachable server is said now, not on the first page
-        pass
     app = make_app(store, write=write, curation=curation, hosts=() if host in LOCAL_HOSTS else ("*",))
+    # the graph is read before listening: a missing store or an unreachable server is said now, and the
+    # first page does not wait for it
+    app.state.site.graphs.get()
     where = f"[{host}]" if ":" in host else host
     click.echo(f"kg serve: http://{where}:{port}/ ({'read-write' if write else 'read-only'})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
