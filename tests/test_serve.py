@@ -306,3 +306,18 @@ def test_requests_naming_another_host_are_refused(client):
     assert client.get("/api/network", headers={"Host": "attacker.example:8000"}).status_code == 400
     assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
     assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+
+
+def test_pages_follow_a_change_of_the_store(writable_store, example_graphs):
+    import copy
+
+    from kg.stores import open_store
+
+    app = make_app(writable_store)
+    client = TestClient(app)
+    assert client.get("/article/extra-article").status_code == 404
+    g = copy.deepcopy(example_graphs[0][0])
+    g.article.id = "extra-article"
+    with open_store(str(writable_store)) as st:
+        st.load([g])
+    assert client.get("/article/extra-article").status_code == 200

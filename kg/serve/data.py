@@ -170,10 +170,17 @@ class Graphs:
         snap = self._snap
         if snap is not None and key == self._key:
             return snap
-        with self._lock:
+        # while one request reads the changed store, the others are served the snapshot they had
+        if snap is not None and not self._lock.acquire(blocking=False):
+            return snap
+        if snap is None:
+            self._lock.acquire()
+        try:
             if self._snap is None or key != self._key:
                 self._snap, self._key = load_snapshot(self.store), key
             return self._snap
+        finally:
+            self._lock.release()
 
     def invalidate(self) -> None:
         with self._lock:
