@@ -57,11 +57,58 @@ batch_date_option = date_option(
 )
 
 
-def fmt_option(f):
-    f = click.option("--json", "fmt", flag_value="json", help="Output JSON.")(f)
-    f = click.option("--csv", "fmt", flag_value="csv", help="Output CSV.")(f)
-    f = click.option("--table", "fmt", flag_value="table", default=True, help="Output a table (default).")(f)
-    return f
+FORMATS = ("table", "json", "csv", "nl")
+
+
+def fmt_option(f=None, *, tabular: bool = True):
+    """--table, --json, --csv and --nl (newline-delimited JSON), mutually exclusive, and --wide; the command
+    receives ``fmt``. ``tabular=False``: a summary, not rows (no --csv, --table or --wide)."""
+    if f is None:
+        return functools.partial(fmt_option, tabular=tabular)
+    names = FORMATS if tabular else ("json", "nl")
+
+    @functools.wraps(f)
+    def command(*args, **kwargs):
+        chosen = [n for n in names if kwargs.pop(f"fmt_{n}", False)]
+        wide = kwargs.pop("wide", False) if tabular else False
+        if len(chosen) > 1:
+            raise click.UsageError(f"{' and '.join('--' + n for n in chosen)} are mutually exclusive: give one format")
+        ctx = click.get_current_context()
+        ctx.ensure_object(dict)["wide"] = wide
+        kwargs["fmt"] = chosen[0] if chosen else ("table" if tabular else None)
+        return f(*args, **kwargs)
+
+    helps = {
+        "table": "Output a table (default; full width when stdout is not a terminal).",
+        "json": "Output JSON (typed: numbers, lists and objects as such).",
+        "csv": "Output CSV.",
+        "nl": "Output newline-delimited JSON, one object per line.",
+    }
+    if tabular:
+        command = click.option("--wide", is_flag=True, help="Table: never cut cells to the terminal's width.")(command)
+    for n in reversed(names):
+        command = click.option(f"--{n}", f"fmt_{n}", is_flag=True, help=helps[n])(command)
+    return command
+
+
+def echo_result(result, fmt) -> None:
+    """Print a Result in ``fmt``, its warnings and any cut by a row limit on stderr."""
+    ctx = click.get_current_context()
+    click.echo(output.render(result, fmt, wide=(ctx.obj or {}).get("wide", False)))
+    for w in getattr(result, "warnings", ()):
+        click.echo(f"kg: warning: {w}", err=True)
+    if getattr(result, "truncated", False):
+        click.echo(f"kg: warning: showing the first {len(result.rows):,} rows; --limit N for more (0: all)", err=True)
+
+
+def echo_summary(summary: dict, fmt) -> None:
+    """A command's summary: JSON (--json), one line of JSON (--nl), else ``key value ...`` on stderr."""
+    if fmt == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "nl":
+        click.echo(json.dumps(summary, ensure_ascii=False, default=str))
+    elif not click.get_current_context().obj["quiet"]:
+        click.echo(" ".join(f"{k} {v}" for k, v in summary.items()), err=True)
 
 
 def _check_backend(location: str, backend: str, problem: str, example: str) -> None:
@@ -182,15 +229,19 @@ def with_options(options):
     return deco
 
 
-def print_summary(counts, quiet: bool, report_path: str | None) -> None:
+def print_summary(counts, quiet: bool, report_path: str | None, fmt: str | None = None) -> None:
     if report_path:
         with open(report_path, "w", encoding="utf-8") as fh:
             for s in counts.skipped:
                 record = {"source": s.source, "line": s.line, "reason": s.reason}
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    d = counts.as_dict()
+    if fmt in ("json", "nl"):
+        skipped = [{"source": s.source, "line": s.line, "reason": s.reason} for s in counts.skipped]
+        record = {**d, "skipped_inputs": skipped}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2 if fmt == "json" else None, default=str))
     if quiet:
         return
-    d = counts.as_dict()
     if counts.undated:  # before the counts, which stay the last line of a run that skipped nothing
         click.echo(
             f"kg: warning: {counts.undated} of {counts.extracted} articles have no date (none in their metadata, "
@@ -198,16 +249,33 @@ def print_summary(counts, quiet: bool, report_path: str | None) -> None:
             "one with --date DATE",
             err=True,
         )
-    click.echo(" ".join(f"{k} {v}" for k, v in d.items()), err=True)
+    if fmt not in ("json", "nl"):
+        click.echo(" ".join(f"{k} {v}" for k, v in d.items()), err=True)
     for s in counts.skipped[:20]:
         click.echo(f"  skipped {s}", err=True)
     if len(counts.skipped) > 20:
-        click.echo(f"  ... and {len(counts.skipped) - 20} more (use --report FILE for all)", err=True)
+        more = len(counts.skipped) - 20
+        where = f"all in {report_path}" if report_path else "use --report FILE for all"
+        click.echo(f"  ... and {more} more ({where})", err=True)
 
 
 def exit_for(ctx, counts) -> None:
-    if counts.skipped:
+    """Exit 3 when an input was skipped; an exact duplicate (read once) is reported but is no failure."""
+    from kg.readers.files import EXACT_DUPLICATE
+
+    if any(not s.reason.startswith(EXACT_DUPLICATE) for s in counts.skipped):
         ctx.exit(EXIT_SKIPPED)
+
+
+def check_inputs(inputs) -> None:
+    """A named input that does not exist (and is no glob pattern or -) is a usage error (exit 2), not a
+    skipped input."""
+    import os
+    import re
+
+    for item in inputs:
+        if item != "-" and not os.path.lexists(item) and not re.search(r"[*?[]", item):
+            raise click.BadParameter(f"no such file or directory: {item}", param_hint="INPUTS")
 
 
 window_options = [
@@ -221,12 +289,17 @@ analysis_options = [store_option, *window_options]
 
 
 def show(ctx, result, fmt, summary_keys=()) -> None:
-    click.echo(output.render(result, fmt))
-    if fmt == "table" and not ctx.obj["quiet"]:
-        for k in summary_keys:
-            v = result.summary.get(k)
-            if v not in (None, [], {}):
-                click.echo(f"{k}: {json.dumps(v, ensure_ascii=False, default=str)}", err=True)
+    """Rows in ``fmt``; the summary's ``summary_keys`` on stderr (one ``key: JSON`` line each), or with
+    --json in the JSON object beside the rows."""
+    summary = {k: result.summary.get(k) for k in summary_keys if result.summary.get(k) not in (None, [], {})}
+    if fmt == "json" and summary:
+        body = {ctx.info_name: result.dicts(), **summary}
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2, default=str))
+        return
+    echo_result(result, fmt)
+    if fmt != "json" and not ctx.obj["quiet"]:
+        for k, v in summary.items():
+            click.echo(f"{k}: {json.dumps(v, ensure_ascii=False, default=str)}", err=True)
 
 
 curation_option = click.option(

@@ -9,44 +9,92 @@ import click
 
 from kg import api
 from kg.cli.group import main
-from kg.cli.options import fmt_option, store_option
+from kg.api.queries import DEFAULT_LIMIT, DEFAULT_TIMEOUT
+from kg.cli.options import echo_result, fmt_option, store_option
 from kg.evaluate import datasets as _eval_datasets
 from kg.export import formats as _export_formats
 from kg.render import tables as output
 from kg.schema import queries
 
 
+def _query_text(text, query_file, sparql, cypher, name):
+    """The one query given, as (text, language); a TEXT that is - or names an existing file is read."""
+    given = [o for o, v in (("TEXT", text), ("-f", query_file), ("--sparql", sparql), ("--cypher", cypher)) if v]
+    given += ["--name"] if name else []
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)} are mutually exclusive: give one query")
+    if not given:
+        raise click.UsageError("give a query: TEXT, -f FILE, --sparql 'SELECT ...', --cypher 'MATCH ...' or --name NAME")
+    language = "sparql" if sparql else "cypher" if cypher else None
+    path = query_file or (text if text == "-" or (text and "\n" not in text and os.path.isfile(text)) else None)
+    if path:
+        with click.open_file(path, encoding="utf-8") as fh:
+            text = fh.read()
+        if str(path).lower().endswith((".cypher", ".cql")):
+            language = "cypher"
+        elif str(path).lower().endswith((".rq", ".sparql")):
+            language = "sparql"
+    return text or sparql or cypher, language
+
+
 @main.command()
 @click.argument("text", required=False)
+@click.option(
+    "-f", "--file", "query_file", default=None, metavar="FILE", help="Read the query from FILE (- for stdin)."
+)
 @click.option("--sparql", "sparql", default=None, help="SPARQL query text.")
 @click.option("--cypher", "cypher", default=None, help="Cypher query text (Neo4j: --neo4j URI or env NEO4J_URI).")
 @click.option("--name", default=None, help=f"A named query from schemas/queries ({', '.join(queries.names())}).")
 @click.option("--write", is_flag=True, help="Allow SPARQL Update / Cypher writes (refused otherwise).")
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow a query to reach other machines or files: SPARQL SERVICE and LOAD, Cypher LOAD CSV (refused otherwise).",
+)
+@click.option(
+    "--limit",
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Return at most N rows, saying so when there are more (0: all).",
+)
+@click.option(
+    "--timeout",
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(0),
+    metavar="SECONDS",
+    help="Stop a query that runs longer (0: no limit).",
+)
 @store_option
 @fmt_option
-def query(text, sparql, cypher, name, write, store, fmt):
+def query(text, query_file, sparql, cypher, name, write, allow_service, limit, timeout, store, fmt):
     """Ask the store a query in its language: SPARQL (the catalogue's prefixes need no PREFIX lines), or
-    Cypher on Neo4j; TEXT, --sparql, --cypher or a named query."""
-    texts = [t for t in (text, sparql, cypher) if t]
-    if len(texts) + bool(name) > 1:
-        raise click.UsageError("give one query: TEXT, --sparql, --cypher or --name")
-    if not texts and not name:
-        raise click.UsageError("give a query: TEXT, --sparql 'SELECT ...', --cypher 'MATCH ...' or --name NAME")
+    Cypher on Neo4j; TEXT (a query, a file holding one, or - for stdin), -f FILE, --sparql, --cypher or a
+    named query. Read-only, local, at most --limit rows within --timeout unless told otherwise."""
+    from kg import api
+
+    text, language = _query_text(text, query_file, sparql, cypher, name)
     ctx = click.get_current_context()
     if (
-        cypher
+        language == "cypher"
         and ctx.get_parameter_source("store") != click.core.ParameterSource.COMMANDLINE
         and not (store or "").startswith(("bolt", "neo4j"))
     ):
         store = os.environ.get("NEO4J_URI")
         if not store:
             raise click.UsageError("--cypher needs a Neo4j server: --neo4j bolt://host:7687 or env NEO4J_URI")
-    language = "sparql" if sparql else "cypher" if cypher else None
-    click.echo(
-        output.render(
-            api.query(texts[0] if texts else None, name=name, store=store, write=write, language=language), fmt
-        )
+    res = api.query(
+        text,
+        name=name,
+        store=store,
+        write=write,
+        language=language,
+        limit=limit,
+        timeout=timeout,
+        allow_service=allow_service,
     )
+    echo_result(res, fmt)
 
 
 @main.command()
@@ -94,7 +142,7 @@ def stats(store, fmt):
     from kg.stores.base import Result
 
     s = api.stats(store=store)
-    click.echo(output.render(Result(list(s), [list(s.values())]), fmt))
+    echo_result(Result(list(s), [list(s.values())]), fmt)
 
 
 @main.command(name="eval")
