@@ -8,7 +8,6 @@ from pathlib import Path
 from kg.api.common import StoreLocation, open_for_reading
 from kg.stores.base import Result, Store
 
-
 DEFAULT_LIMIT = 10_000  # rows a query returns unless told otherwise (0 or None: all)
 DEFAULT_TIMEOUT = 60.0  # seconds a query may run unless told otherwise (0 or None: no limit)
 
@@ -64,9 +63,7 @@ def query(
     with open_for_reading(store) if not write else open_store(store) as st:
         if language and language != st.language:
             raise ValueError(f"the store at {st.location or store} answers {st.language}, not {language}")
-        return run_query(
-            st, text, name=name, limit=limit, timeout=timeout, allow_service=allow_service, write=write
-        )
+        return run_query(st, text, name=name, limit=limit, timeout=timeout, allow_service=allow_service, write=write)
 
 
 def stats(*, store: StoreLocation = None) -> dict[str, int]:

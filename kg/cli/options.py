@@ -3,8 +3,10 @@ commands print summaries and exit."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 
 import click
 
@@ -101,6 +103,23 @@ def echo_result(result, fmt) -> None:
         click.echo(f"kg: warning: showing the first {len(result.rows):,} rows; --limit N for more (0: all)", err=True)
 
 
+@contextlib.contextmanager
+def to_stdout(name: str):
+    """A path in a temporary directory whose file is copied to stdout once written (``-o -``)."""
+    import shutil
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kg-") as tmp:
+        path = os.path.join(tmp, name)
+        yield path
+        stdout = click.get_binary_stream("stdout")
+        with open(path, "rb") as fh:
+            shutil.copyfileobj(fh, stdout)
+        stdout.flush()
+        sys.stdout.flush()
+
+
 def echo_summary(summary: dict, fmt) -> None:
     """A command's summary: JSON (--json), one line of JSON (--nl), else ``key value ...`` on stderr."""
     if fmt == "json":
@@ -108,7 +127,9 @@ def echo_summary(summary: dict, fmt) -> None:
     elif fmt == "nl":
         click.echo(json.dumps(summary, ensure_ascii=False, default=str))
     elif not click.get_current_context().obj["quiet"]:
-        click.echo(" ".join(f"{k} {v}" for k, v in summary.items()), err=True)
+        wrote = summary.get("wrote")
+        rest = " ".join(f"{k} {v}" for k, v in summary.items() if k != "wrote")
+        click.echo(f"wrote {wrote}: {rest}" if wrote else rest, err=True)
 
 
 def _check_backend(location: str, backend: str, problem: str, example: str) -> None:

@@ -8,12 +8,11 @@ import os
 import click
 
 from kg import api
-from kg.cli.group import main
 from kg.api.queries import DEFAULT_LIMIT, DEFAULT_TIMEOUT
-from kg.cli.options import echo_result, fmt_option, store_option
+from kg.cli.group import main
+from kg.cli.options import echo_result, echo_summary, fmt_option, store_option, to_stdout
 from kg.evaluate import datasets as _eval_datasets
 from kg.export import formats as _export_formats
-from kg.render import tables as output
 from kg.schema import queries
 
 
@@ -24,7 +23,9 @@ def _query_text(text, query_file, sparql, cypher, name):
     if len(given) > 1:
         raise click.UsageError(f"{' and '.join(given)} are mutually exclusive: give one query")
     if not given:
-        raise click.UsageError("give a query: TEXT, -f FILE, --sparql 'SELECT ...', --cypher 'MATCH ...' or --name NAME")
+        raise click.UsageError(
+            "give a query: TEXT, -f FILE, --sparql 'SELECT ...', --cypher 'MATCH ...' or --name NAME"
+        )
     language = "sparql" if sparql else "cypher" if cypher else None
     path = query_file or (text if text == "-" or (text and "\n" not in text and os.path.isfile(text)) else None)
     if path:
@@ -49,7 +50,8 @@ def _query_text(text, query_file, sparql, cypher, name):
 @click.option(
     "--allow-service",
     is_flag=True,
-    help="Allow a query to reach other machines or files: SPARQL SERVICE and LOAD, Cypher LOAD CSV (refused otherwise).",
+    help="Allow a query to reach other machines or files: SPARQL SERVICE and LOAD, Cypher LOAD CSV "
+    "(refused otherwise).",
 )
 @click.option(
     "--limit",
@@ -97,19 +99,69 @@ def query(text, query_file, sparql, cypher, name, write, allow_service, limit, t
     echo_result(res, fmt)
 
 
+EXTENSIONS = {
+    ".gexf": "gexf",
+    ".graphml": "graphml",
+    ".json": "json",
+    ".jsonld": "jsonld",
+    ".nq": "nq",
+    ".nt": "nt",
+    ".trig": "trig",
+    ".ttl": "ttl",
+}
+
+
+def _export_format(fmt: str | None, output: str) -> str:
+    """The export format: --format (any case), else the output file's extension."""
+    known = _export_formats()
+    if fmt:
+        found = {f.lower(): f for f in known}.get(fmt.lower())
+        if not found:
+            raise click.BadParameter(f"{fmt!r} is not one of {', '.join(known)}", param_hint="--format")
+        return found
+    ext = os.path.splitext(output)[1].lower()
+    if ext in EXTENSIONS:
+        return EXTENSIONS[ext]
+    raise click.UsageError(
+        f"give --format ({', '.join(known)}): the output {output!r} does not say it by its extension"
+    )
+
+
 @main.command()
-@click.option("--format", "fmt", required=True, type=click.Choice(_export_formats()))
 @click.option(
-    "-o", "--output", required=True, type=click.Path(), help="File to write (a directory for --format neo4j-csv)."
+    "--format",
+    "export_format",
+    default=None,
+    metavar="FORMAT",
+    help="gexf, graphml, json, jsonld, neo4j-csv, nq, nt, trig or ttl, in any case (default: from the "
+    "output file's extension).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="File to write (- for stdout; a directory for --format neo4j-csv).",
 )
 @store_option
+@fmt_option(tabular=False)
 @click.pass_context
-def export(ctx, fmt, output, store):
+def export(ctx, export_format, output, store, fmt):
     """Export the store as a graph file (GraphML, GEXF, JSON; with the analysis results as attributes), RDF
     (Turtle, N-Triples, N-Quads, TriG, JSON-LD) or neo4j-admin import CSV files (neo4j-csv, a directory)."""
-    info = api.export(fmt, output, store=store)
-    if not ctx.obj["quiet"]:
-        click.echo(f"wrote {output}: " + " ".join(f"{k} {v}" for k, v in info.items()), err=True)
+    from kg import api
+
+    fmt, summary_fmt = _export_format(export_format, output), fmt
+    if output == "-":
+        if fmt == "neo4j-csv":
+            raise click.UsageError("--format neo4j-csv writes a directory of files: give one with -o DIR")
+        if summary_fmt:
+            raise click.UsageError("-o - and --json/--nl both want stdout: write the export to a file")
+        with to_stdout(f"export.{fmt}") as path:
+            info = api.export(fmt, path, store=store)
+    else:
+        info = api.export(fmt, output, store=store)
+    echo_summary({"wrote": output, "format": fmt, **info}, summary_fmt)
 
 
 @main.command()
@@ -118,20 +170,32 @@ def export(ctx, fmt, output, store):
     "-o",
     "--output",
     default=None,
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, allow_dash=True),
     help="Write the full report (blocs, top actors, alliances, adversaries, office holders, stance "
-    "heatmap, network picture) to FILE.html (self-contained) or FILE.md (pictures beside it).",
+    "heatmap, network picture) to FILE.html (self-contained), FILE.md (pictures beside it) or - (the "
+    "HTML report on stdout).",
 )
 @click.option("--top", default=15, show_default=True, type=click.IntRange(1), help="Rows per table.")
+@fmt_option(tabular=False)
 @click.pass_context
-def report(ctx, store, output, top):
+def report(ctx, store, output, top, fmt):
     """Print a short report of the store (counts, top actors, example triples, a SPARQL answer), or with
     --output write the full corpus report as HTML or Markdown with its pictures."""
+    from kg import api
+
+    if output == "-":
+        if fmt:
+            raise click.UsageError("-o - and --json/--nl both want stdout: write the report to a file")
+        with to_stdout("report.html") as path:
+            api.report(store=store, output=path, top=top)
+        return
     res = api.report(store=store, output=output, top=top)
     if isinstance(res, str):  # without --output: the short report itself
+        if fmt:
+            raise click.UsageError("--json/--nl describe a written report: give -o FILE")
         click.echo(res)
-    elif not ctx.obj["quiet"]:
-        click.echo(f"wrote {res['report']} (pictures: {res['pictures']})", err=True)
+    else:
+        echo_summary({"wrote": res["report"], "pictures": res["pictures"]}, fmt)
 
 
 @main.command()

@@ -238,8 +238,7 @@ def check_new_store_dir(path: str | os.PathLike[str]) -> None:
     if others:
         shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
         raise StoreError(
-            f"{os.fspath(path)} is not empty ({shown}) and holds no kg store: give a new or empty directory "
-            "for --store"
+            f"{os.fspath(path)} is not empty ({shown}) and holds no kg store: give a new or empty directory for --store"
         )
 
 

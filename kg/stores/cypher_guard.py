@@ -4,10 +4,10 @@ it in a read transaction): no ``LOAD CSV`` (it fetches files and URLs) unless ``
 comments do not count.
 
 >>> check("MATCH (n) WHERE n.name = 'LOAD CSV FROM x' RETURN n")
->>> check("LOAD CSV FROM 'http://127.0.0.1:9/x.csv' AS row RETURN row")
+>>> check("LOAD CSV FROM 'http://127.0.0.1:9/x.csv' AS row RETURN row")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-kg.stores.base.ReadOnlyError: LOAD CSV refused: it would read a file or reach another machine; pass --allow-service to allow it
+kg.stores.base.ReadOnlyError: LOAD CSV refused: it would read a file or reach another machine; ...
 """
 
 from __future__ import annotations

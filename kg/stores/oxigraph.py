@@ -17,8 +17,8 @@ import pyoxigraph as ox
 
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
-from kg.stores import rdf as rdfterms
 from kg.stores import limits, sparql_guard
+from kg.stores import rdf as rdfterms
 from kg.stores.base import (
     MEMORY,
     LoadStats,

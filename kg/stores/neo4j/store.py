@@ -309,9 +309,10 @@ class Neo4jStore(Store):
 
     @staticmethod
     def _query_error(exc: Neo4jError) -> StoreError:
-        if isinstance(exc, ClientError):
-            if "AccessMode" in (exc.code or "") or "read access mode" in _cause(exc).lower():
-                return ReadOnlyError("write refused on the read-only query path; pass --write to modify the graph")
+        if isinstance(exc, ClientError) and (
+            "AccessMode" in (exc.code or "") or "read access mode" in _cause(exc).lower()
+        ):
+            return ReadOnlyError("write refused on the read-only query path; pass --write to modify the graph")
         return StoreError(f"Cypher error: {_cause(exc)}")
 
     def set_entity_properties(self, rows: list[dict[str, Any]]) -> int:
