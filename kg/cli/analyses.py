@@ -7,10 +7,8 @@ import os
 
 import click
 
-from kg import api
-from kg.analyse.positions import STATUSES
-from kg.api.common import Analysis
 from kg.cli.group import main
+from kg.cli.lazy import api
 from kg.cli.options import (
     analysis_options,
     date_option,
@@ -22,6 +20,8 @@ from kg.cli.options import (
     to_stdout,
     with_options,
 )
+
+STATUSES = ("current", "designate", "hypothetical", "former")  # kg.analyse.positions.STATUSES, without networkx
 
 
 def _ties(partners: list[dict]) -> str:
@@ -44,7 +44,7 @@ def alliances(ctx, store, since, until, top, fmt):
     if fmt != "json":
         at = {c: i for i, c in enumerate(res.columns)}
         rows = [[_ties(v) if i in (at["allies"], at["adversaries"]) else v for i, v in enumerate(r)] for r in res.rows]
-        res = Analysis(res.columns, rows, res.summary)
+        res = type(res)(res.columns, rows, res.summary)
     show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"))
 
 

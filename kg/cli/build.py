@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from kg import api
 from kg.cli.group import main
+from kg.cli.lazy import api
 from kg.cli.options import (
     batch_date_option,
     batch_option,

@@ -10,13 +10,14 @@ import os
 
 import click
 
-from kg import api, plugins
 from kg.cli.group import EXIT_SKIPPED
-from kg.dates import check
-from kg.render import tables as output
-from kg.stores import sparql_endpoints
-from kg.stores.base import StoreError, redact, scheme
-from kg.stores.neo4j.rows import DEFAULT_BATCH
+
+# kg's defaults, here without importing the modules that own them (kept equal by tests/test_cli_conventions.py)
+DEFAULT_BATCH = 20000  # kg.stores.neo4j.rows.DEFAULT_BATCH
+DEFAULT_MAX_CHARS = 1_000_000  # kg.readers.article.DEFAULT_MAX_CHARS
+DEFAULT_ARTICLE_TIMEOUT = 60.0  # kg.build.timeouts.DEFAULT_ARTICLE_TIMEOUT
+SPARQL_PRESETS = ("fuseki", "graphdb", "oxigraph")  # kg.stores.sparql_endpoints.PRESETS
+SPARQL_PRESET_ENV = "KG_SPARQL_PRESET"  # kg.stores.sparql_endpoints.PRESET_ENV
 
 
 class IsoDate(click.ParamType):
@@ -27,6 +28,8 @@ class IsoDate(click.ParamType):
 
     def convert(self, value, param, ctx):
         try:
+            from kg.dates import check
+
             return check(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
@@ -95,6 +98,8 @@ def fmt_option(f=None, *, tabular: bool = True):
 
 def echo_result(result, fmt) -> None:
     """Print a Result in ``fmt``, its warnings and any cut by a row limit on stderr."""
+    from kg.render import tables as output
+
     ctx = click.get_current_context()
     click.echo(output.render(result, fmt, wide=(ctx.obj or {}).get("wide", False)))
     for w in getattr(result, "warnings", ()):
@@ -135,9 +140,24 @@ def echo_summary(summary: dict, fmt) -> None:
 def _check_backend(location: str, backend: str, problem: str, example: str) -> None:
     """An alias (--neo4j, --sparql-endpoint) names its kind of server: a location another store serves is an
     error saying so, not a silent switch to that store."""
+    from kg import plugins
+    from kg.stores.base import StoreError, redact, scheme
+
     found = plugins.find("store", scheme=scheme(location) or "file")
     if found is None or found.name != backend:
         raise StoreError(f"{problem} {redact(location)}: give {example}")
+
+
+FROM_ENV = "\0env"  # --neo4j or --sparql-endpoint given without a value: the backend's environment variable
+
+
+def _from_env(value: str | None, option: str, env: str) -> str | None:
+    if value != FROM_ENV:
+        return value
+    found = os.environ.get(env)
+    if not found:
+        raise click.UsageError(f"{option} without a value takes the server from env {env}, which is not set")
+    return found
 
 
 def store_option(f):
@@ -148,6 +168,10 @@ def store_option(f):
     def command(*args, neo4j=None, sparql_endpoint=None, sparql_preset=None, **kwargs):
         ctx = click.get_current_context()
         explicit = ctx.get_parameter_source("store") == click.core.ParameterSource.COMMANDLINE
+        neo4j, sparql_endpoint = (
+            _from_env(neo4j, "--neo4j", "NEO4J_URI"),
+            _from_env(sparql_endpoint, "--sparql-endpoint", "KG_SPARQL_ENDPOINT"),
+        )
         given = [o for o, v in (("--neo4j", neo4j), ("--sparql-endpoint", sparql_endpoint)) if v]
         if len(given) + explicit > 1:
             raise click.UsageError(
@@ -159,6 +183,8 @@ def store_option(f):
             _check_backend(sparql_endpoint, "sparql", "not a SPARQL endpoint:", "http(s)://host:port")
         if given:
             kwargs["store"] = neo4j or sparql_endpoint
+        from kg.stores import sparql_endpoints
+
         with sparql_endpoints.preset_default(sparql_preset):
             return f(*args, **kwargs)
 
@@ -166,9 +192,9 @@ def store_option(f):
         "--sparql-preset",
         "sparql_preset",
         default=None,
-        envvar=sparql_endpoints.PRESET_ENV,
+        envvar=SPARQL_PRESET_ENV,
         metavar="NAME",
-        type=click.Choice(sorted(sparql_endpoints.PRESETS), case_sensitive=False),
+        type=click.Choice(SPARQL_PRESETS, case_sensitive=False),
         help="The SPARQL server's endpoint paths: oxigraph, fuseki or graphdb (default: read from the URL; env "
         "KG_SPARQL_PRESET). Basic auth from the URL or KG_SPARQL_USER / KG_SPARQL_PASSWORD (docs/servers.md).",
     )(command)
@@ -176,16 +202,21 @@ def store_option(f):
         "--sparql-endpoint",
         "sparql_endpoint",
         default=None,
-        metavar="URL",
+        is_flag=False,
+        flag_value=FROM_ENV,
+        metavar="[URL]",
         help="Same as --store URL: the SPARQL 1.1 server at URL (server root, Fuseki dataset, GraphDB "
-        "repository or query endpoint).",
+        "repository or query endpoint); without URL, env KG_SPARQL_ENDPOINT.",
     )(command)
     command = click.option(
         "--neo4j",
         "neo4j",
         default=None,
-        metavar="URI",
-        help="Same as --store URI: the Neo4j server at URI (bolt://...); credentials from NEO4J_USER / NEO4J_PASSWORD.",
+        is_flag=False,
+        flag_value=FROM_ENV,
+        metavar="[URI]",
+        help="Same as --store URI: the Neo4j server at URI (bolt://...); without URI, env NEO4J_URI; credentials "
+        "from NEO4J_USER / NEO4J_PASSWORD.",
     )(command)
     return click.option(
         "--store",
@@ -217,14 +248,14 @@ model_options = [
     ),
     click.option(
         "--max-chars",
-        default=api.DEFAULT_MAX_CHARS,
+        default=DEFAULT_MAX_CHARS,
         show_default=True,
         type=click.IntRange(1),
         help="Skip an article longer than this many characters (title and text), saying so.",
     ),
     click.option(
         "--article-timeout",
-        default=api.DEFAULT_ARTICLE_TIMEOUT,
+        default=DEFAULT_ARTICLE_TIMEOUT,
         show_default=True,
         type=click.FloatRange(0, min_open=True),
         metavar="SECONDS",

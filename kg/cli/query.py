@@ -7,13 +7,10 @@ import os
 
 import click
 
-from kg import api
-from kg.api.queries import DEFAULT_LIMIT, DEFAULT_TIMEOUT
 from kg.cli.group import main
+from kg.cli.lazy import api
 from kg.cli.options import echo_result, echo_summary, fmt_option, store_option, to_stdout
-from kg.evaluate import datasets as _eval_datasets
-from kg.export import formats as _export_formats
-from kg.schema import queries
+from kg.resources import SCHEMAS
 
 
 def _query_text(text, query_file, sparql, cypher, name):
@@ -38,6 +35,11 @@ def _query_text(text, query_file, sparql, cypher, name):
     return text or sparql or cypher, language
 
 
+_NAMED = sorted(p.stem for p in (SCHEMAS / "queries").glob("*.rq"))  # kg.schema.queries.names(), for --help
+DEFAULT_LIMIT = 10_000  # kg.api.queries.DEFAULT_LIMIT, without importing the API for --help
+DEFAULT_TIMEOUT = 60.0  # kg.api.queries.DEFAULT_TIMEOUT
+
+
 @main.command()
 @click.argument("text", required=False)
 @click.option(
@@ -45,7 +47,7 @@ def _query_text(text, query_file, sparql, cypher, name):
 )
 @click.option("--sparql", "sparql", default=None, help="SPARQL query text.")
 @click.option("--cypher", "cypher", default=None, help="Cypher query text (Neo4j: --neo4j URI or env NEO4J_URI).")
-@click.option("--name", default=None, help=f"A named query from schemas/queries ({', '.join(queries.names())}).")
+@click.option("--name", default=None, help=f"A named query from schemas/queries ({', '.join(_NAMED)}).")
 @click.option("--write", is_flag=True, help="Allow SPARQL Update / Cypher writes (refused otherwise).")
 @click.option(
     "--allow-service",
@@ -74,7 +76,6 @@ def query(text, query_file, sparql, cypher, name, write, allow_service, limit, t
     """Ask the store a query in its language: SPARQL (the catalogue's prefixes need no PREFIX lines), or
     Cypher on Neo4j; TEXT (a query, a file holding one, or - for stdin), -f FILE, --sparql, --cypher or a
     named query. Read-only, local, at most --limit rows within --timeout unless told otherwise."""
-    from kg import api
 
     text, language = _query_text(text, query_file, sparql, cypher, name)
     ctx = click.get_current_context()
@@ -113,7 +114,9 @@ EXTENSIONS = {
 
 def _export_format(fmt: str | None, output: str) -> str:
     """The export format: --format (any case), else the output file's extension."""
-    known = _export_formats()
+    from kg.export import formats
+
+    known = formats()
     if fmt:
         found = {f.lower(): f for f in known}.get(fmt.lower())
         if not found:
@@ -149,7 +152,6 @@ def _export_format(fmt: str | None, output: str) -> str:
 def export(ctx, export_format, output, store, fmt):
     """Export the store as a graph file (GraphML, GEXF, JSON; with the analysis results as attributes), RDF
     (Turtle, N-Triples, N-Quads, TriG, JSON-LD) or neo4j-admin import CSV files (neo4j-csv, a directory)."""
-    from kg import api
 
     fmt, summary_fmt = _export_format(export_format, output), fmt
     if output == "-":
@@ -181,7 +183,6 @@ def export(ctx, export_format, output, store, fmt):
 def report(ctx, store, output, top, fmt):
     """Print a short report of the store (counts, top actors, example triples, a SPARQL answer), or with
     --output write the full corpus report as HTML or Markdown with its pictures."""
-    from kg import api
 
     if output == "-":
         if fmt:
@@ -209,8 +210,22 @@ def stats(store, fmt):
     echo_result(Result(list(s), [list(s.values())]), fmt)
 
 
+class Dataset(click.ParamType):
+    """A gold dataset's name, checked against the dataset plugins when the command runs (not for --help)."""
+
+    name = "dataset"
+
+    def convert(self, value, param, ctx):
+        from kg import plugins
+
+        known = plugins.names("dataset")
+        if value not in known:
+            self.fail(f"{value!r} is not one of {', '.join(known)}", param, ctx)
+        return value
+
+
 @main.command(name="eval")
-@click.argument("dataset", type=click.Choice(_eval_datasets()))
+@click.argument("dataset", type=Dataset())
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--limit", default=None, type=click.IntRange(1), help="Evaluate on the first N documents only.")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
