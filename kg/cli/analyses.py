@@ -17,6 +17,7 @@ from kg.cli.options import (
     show,
     since_until,
     store_option,
+    summary_option,
     to_stdout,
     with_options,
 )
@@ -33,19 +34,20 @@ def _ties(partners: list[dict]) -> str:
 
 @main.command()
 @with_options(analysis_options)
+@summary_option
 @fmt_option
 @click.pass_context
-def alliances(ctx, store, since, until, top, fmt):
+def alliances(ctx, store, since, until, top, summary_only, fmt):
     """Blocs of actors (the signed partition of their acts of support and conflict, seeded by party
     membership), each actor's strongest allies and adversaries with the relations and evidence each tie
     rests on (--json: lists of {actor, weight, relations, evidence}); balance, frustration, blocs and
-    bridges on stderr."""
+    bridges on stderr (--summary: those instead of the rows, typed with --json)."""
     res = api.alliances(store=store, since=since, until=until, top=top or 20)
     if fmt != "json":
         at = {c: i for i, c in enumerate(res.columns)}
         rows = [[_ties(v) if i in (at["allies"], at["adversaries"]) else v for i, v in enumerate(r)] for r in res.rows]
         res = type(res)(res.columns, rows, res.summary)
-    show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"))
+    show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"), summary_only=summary_only)
 
 
 @main.command()
@@ -136,9 +138,10 @@ def analyse(ctx, store, since, until, top, write, fmt):
 @date_option("--b-until", "Window B ends on DATE. Articles without a date are in neither window.")
 @click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows.")
 @store_option
+@summary_option
 @fmt_option
 @click.pass_context
-def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
+def changes(ctx, a_since, a_until, b_since, b_until, top, store, summary_only, fmt):
     """Alliances and conflicts that are new, broken, lapsed or ended from date window A to window B,
     with a sentence each; counts, PageRank movers and the evidence
     from undated articles (in neither window) on stderr."""
@@ -147,6 +150,7 @@ def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
         api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store, top=top),
         fmt,
         ("changes", "pagerank", "undated_evidence"),
+        summary_only=summary_only,
     )
 
 

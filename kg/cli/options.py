@@ -118,11 +118,10 @@ def to_stdout(name: str):
     with tempfile.TemporaryDirectory(prefix="kg-") as tmp:
         path = os.path.join(tmp, name)
         yield path
-        stdout = click.get_binary_stream("stdout")
-        with open(path, "rb") as fh:
-            shutil.copyfileobj(fh, stdout)
-        stdout.flush()
         sys.stdout.flush()
+        with open(path, "rb") as fh:
+            shutil.copyfileobj(fh, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
 
 
 def echo_summary(summary: dict, fmt) -> None:
@@ -340,18 +339,29 @@ window_options = [
 analysis_options = [store_option, *window_options]
 
 
-def show(ctx, result, fmt, summary_keys=()) -> None:
-    """Rows in ``fmt``; the summary's ``summary_keys`` on stderr (one ``key: JSON`` line each), or with
-    --json in the JSON object beside the rows."""
+def show(ctx, result, fmt, summary_keys=(), *, summary_only: bool = False) -> None:
+    """Rows in ``fmt``, the summary's ``summary_keys`` on stderr (one ``key: JSON`` line each); with
+    ``summary_only`` (--summary), those keys instead of the rows, typed, on stdout."""
     summary = {k: result.summary.get(k) for k in summary_keys if result.summary.get(k) not in (None, [], {})}
-    if fmt == "json" and summary:
-        body = {ctx.info_name: result.dicts(), **summary}
-        click.echo(json.dumps(body, ensure_ascii=False, indent=2, default=str))
+    if summary_only:
+        if fmt in ("json", "nl"):
+            click.echo(json.dumps(summary, ensure_ascii=False, indent=2 if fmt == "json" else None, default=str))
+        else:
+            for k, v in summary.items():
+                click.echo(f"{k}: {v if isinstance(v, (int, float, str)) else json.dumps(v, ensure_ascii=False)}")
         return
     echo_result(result, fmt)
-    if fmt != "json" and not ctx.obj["quiet"]:
+    if not ctx.obj["quiet"]:
         for k, v in summary.items():
             click.echo(f"{k}: {json.dumps(v, ensure_ascii=False, default=str)}", err=True)
+
+
+summary_option = click.option(
+    "--summary",
+    "summary_only",
+    is_flag=True,
+    help="Print the analysis summary (with --json/--nl typed) instead of the rows.",
+)
 
 
 curation_option = click.option(

@@ -19,6 +19,7 @@ def take(
     out: dict[str, Any] = {}
 
     def run() -> None:
+        rows: Iterable[list[Any]] = ()
         try:
             cols, rows = start()
             got: list[list[Any]] = []
@@ -30,8 +31,13 @@ def take(
                     break
                 got.append(row)
             out["answer"] = (cols, got)
-        except BaseException as exc:  # handed to the caller's thread
-            out["error"] = exc
+        except BaseException as exc:  # handed to the caller's thread, without frames that hold the answer object
+            out["error"] = exc.with_traceback(None)
+        finally:  # the engine's answer object is freed in the thread that made it (pyoxigraph requires it)
+            close = getattr(rows, "close", None)
+            if close:
+                close()
+            del rows
 
     if timeout is None:
         run()
