@@ -260,7 +260,9 @@ def test_the_same_message_for_no_store(tmp_path, args):
     for where in (tmp_path / "missing", tmp_path):  # nothing there, and a directory that is no store
         res = kg(*args, "--store", where)
         assert res.exit_code == 1, res.output
-        assert res.stderr.strip() == f"kg: error: no kg store at {where} (build one with `kg build ... --store {where}`)"
+        assert (
+            res.stderr.strip() == f"kg: error: no kg store at {where} (build one with `kg build ... --store {where}`)"
+        )
 
 
 def test_no_store_is_made_among_other_files(tmp_path):
@@ -331,10 +333,10 @@ def test_help_imports_neither_the_api_nor_networkx():
 
 
 def test_the_cli_copies_of_defaults_match_their_owners():
+    from kg.analyse.positions import STATUSES
     from kg.api import queries as api_queries
     from kg.build.timeouts import DEFAULT_ARTICLE_TIMEOUT
     from kg.cli import analyses, options, query
-    from kg.analyse.positions import STATUSES
     from kg.readers.article import DEFAULT_MAX_CHARS
     from kg.schema import queries
     from kg.stores import sparql_endpoints
@@ -344,5 +346,5 @@ def test_the_cli_copies_of_defaults_match_their_owners():
     assert options.DEFAULT_ARTICLE_TIMEOUT == DEFAULT_ARTICLE_TIMEOUT
     assert set(options.SPARQL_PRESETS) == set(sparql_endpoints.PRESETS)
     assert options.SPARQL_PRESET_ENV == sparql_endpoints.PRESET_ENV
-    assert analyses.STATUSES == STATUSES and query._NAMED == queries.names()
+    assert analyses.STATUSES == STATUSES and queries.names() == query._NAMED
     assert (query.DEFAULT_LIMIT, query.DEFAULT_TIMEOUT) == (api_queries.DEFAULT_LIMIT, api_queries.DEFAULT_TIMEOUT)

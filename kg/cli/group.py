@@ -91,10 +91,15 @@ def _version(ctx, _param, value):
     """kg's version, and spaCy's and the model's that it would load (without loading them)."""
     if not value or ctx.resilient_parsing:
         return
-    from kg.build.ledger import _model_name
+    import configparser
+
     from kg.resources import PIPELINES
 
-    model = _model_name(PIPELINES / "kg.cfg", None)  # the config's base model, read without spaCy
+    model = os.environ.get("KG_SPACY_MODEL")
+    if not model:  # the default pipeline's base model, read from its config without spaCy
+        cfg = configparser.ConfigParser(interpolation=None)
+        cfg.read(PIPELINES / "kg.cfg", encoding="utf-8")
+        model = cfg.get("paths", "base_model", fallback="").strip('"') or "unknown"
     lines = [
         f"kg {_dist_version('kg') or 'unknown'}",
         f"spaCy {_dist_version('spacy') or 'not installed'}",

@@ -283,7 +283,7 @@ class Neo4jStore(Store):
             nonlocal truncated
             res = tx.run(text, params)
             keys = list(res.keys())
-            rows = []
+            rows: list[list[Any]] = []
             for r in res:
                 if limit is not None and len(rows) >= limit:
                     truncated = True
