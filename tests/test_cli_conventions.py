@@ -348,3 +348,63 @@ def test_the_cli_copies_of_defaults_match_their_owners():
     assert options.SPARQL_PRESET_ENV == sparql_endpoints.PRESET_ENV
     assert analyses.STATUSES == STATUSES and queries.names() == query._NAMED
     assert (query.DEFAULT_LIMIT, query.DEFAULT_TIMEOUT) == (api_queries.DEFAULT_LIMIT, api_queries.DEFAULT_TIMEOUT)
+
+
+# -- Cypher on the read path --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q, said",
+    [
+        ("LOAD CSV FROM 'http://127.0.0.1:9/x.csv' AS row RETURN row", "LOAD CSV refused"),
+        ("load  csv with headers from 'file:///etc/passwd' AS r RETURN r", "LOAD CSV refused"),
+        ("CALL dbms.listConfig() YIELD name RETURN name", "CALL dbms.listConfig refused"),
+        ("CALL apoc.load.json('http://127.0.0.1:9/') YIELD value RETURN value", "CALL apoc.load.json refused"),
+    ],
+)
+def test_cypher_reaching_out_is_refused_before_it_is_sent(q, said):
+    from kg.stores import cypher_guard
+    from kg.stores.base import ReadOnlyError
+
+    with pytest.raises(ReadOnlyError, match=said):
+        cypher_guard.check(q)
+
+
+def test_cypher_keywords_in_strings_and_comments_do_not_count():
+    from kg.stores import cypher_guard
+
+    cypher_guard.check("MATCH (n) WHERE n.name = 'LOAD CSV FROM x' RETURN n // CALL dbms.killQuery")
+    cypher_guard.check("MATCH (n:`CALL apoc.x`) RETURN n /* LOAD CSV */")
+
+
+def test_neo4j_query_path_is_read_only_local_and_limited(neo4j_uri, listener):
+    port, seen = listener
+    env = {"NEO4J_URI": neo4j_uri}
+    res = kg("query", "--cypher", "CREATE (:Probe {at: 1}) RETURN 1", env=env)
+    assert res.exit_code == 1 and "refused" in res.stderr
+    res = kg("query", "--cypher", f"LOAD CSV FROM 'http://127.0.0.1:{port}/x.csv' AS row RETURN row", env=env)
+    assert res.exit_code == 1 and "LOAD CSV refused" in res.stderr and seen == []
+    res = kg("query", "--neo4j", "--cypher", "UNWIND range(1, 50) AS i RETURN i", "--limit", "7", "--json", env=env)
+    assert res.exit_code == 0, res.output
+    assert [r["i"] for r in json.loads(res.stdout)] == list(range(1, 8)) and "first 7 rows" in res.stderr
+    slow = "UNWIND range(1, 100000000) AS i WITH i WHERE i % 7 = 100 RETURN count(i) AS n"
+    res = kg("query", "--cypher", slow, "--timeout", "0.5", env=env)
+    assert res.exit_code == 1 and "time limit" in res.stderr, res.output
+    count = kg("query", "--cypher", "MATCH (p:Probe) RETURN count(p) AS n", "--json", env=env)
+    assert json.loads(count.stdout) == [{"n": 0}]
+
+
+def test_sparql_server_query_path_is_read_only_local_and_limited(listener):
+    from sparql_servers import sparql_server
+
+    url = sparql_server("oxigraph")
+    port, seen = listener
+    service = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    res = kg("query", "--sparql-endpoint", url, service)
+    assert res.exit_code == 1 and "--allow-service" in res.stderr and seen == []
+    res = kg("query", "--sparql-endpoint", url, "DELETE WHERE { ?s ?p ?o }")
+    assert res.exit_code == 1 and "SPARQL Update refused" in res.stderr
+    values = "SELECT ?i WHERE { VALUES ?i { 1 2 3 4 5 } }"  # --sparql-endpoint without a URL: from the env
+    res = kg("query", values, "--sparql-endpoint", "--limit", "2", "--json", env={"KG_SPARQL_ENDPOINT": url})
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == [{"i": 1}, {"i": 2}] and "first 2 rows" in res.stderr
