@@ -145,6 +145,33 @@ def _unparsed(text: str, allow_service: bool, write: bool) -> Checked:
     return Checked("update" if update else "query")
 
 
+# words that start an update or reach out; a text without any of them outside strings, IRIs and comments
+# is a plain query, and needs no full parse
+_RISKY = re.compile(r"(?i)\b(service|load|insert|delete|clear|drop|create|add|move|copy|with)\b")
+_DECL = re.compile(r"(?i)\bprefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>")
+_PNAME = re.compile(r"(?<![\w.\-:?$])([A-Za-z][\w.-]*)?:")
+
+
+def _quick(text: str, known: dict[str, str]) -> Checked | None:
+    """The check of a plain query without rdflib's (slow) parse, or None where that parse is needed: a
+    risky word, an escape sequence, or a prefix not obviously declared."""
+    code = " ".join(text[a:b] for a, b in _code(text))
+    if "\\u" in text.lower() or _RISKY.search(code):
+        return None
+    declared = {(m.group(1) or ""): m.group(2) for m in _DECL.finditer(text)}
+    if any((m.group(1) or "") not in declared and (m.group(1) or "") not in known for m in _PNAME.finditer(code)):
+        return None
+    return Checked("query", _schema_warnings(declared))
+
+
+def _schema_warnings(declared: dict[str, str]) -> list[str]:
+    return [
+        f"PREFIX {p}: <{iri}> is http://; kg's schema.org terms are https://schema.org/ (this query may find nothing)"
+        for p, iri in declared.items()
+        if iri == SCHEMA_HTTP
+    ]
+
+
 def check(
     text: str, *, known: dict[str, str] | None = None, allow_service: bool = False, write: bool = False
 ) -> Checked:
@@ -152,6 +179,9 @@ def check(
     ``SERVICE`` unless ``allow_service``, ``LOAD`` unless both. ``known``: the prefixes the store would
     add (named in the unknown-prefix message). Returns its kind and warnings (an ``http://schema.org/``
     prefix where kg's terms are ``https://``)."""
+    quick = _quick(text, known or {})
+    if quick is not None:
+        return quick
     kind, tree = _parse(text)
     if kind is None:
         return _unparsed(text, allow_service, write)
