@@ -97,6 +97,15 @@ def test_viz_and_report_to_stdout_and_a_png_is_a_png(store, tmp_path):
     assert res.exit_code == 2 and not (tmp_path / "net.txt").exists()
 
 
+def test_extract_to_stdout_and_load_from_stdin(tmp_path):
+    article = EXAMPLES / "2025-02-17-paris-summit.txt"
+    extracted = kg("extract", article, "-q")
+    assert extracted.exit_code == 0 and len(extracted.stdout.splitlines()) == 1
+    res = kg("load", "-", "--store", tmp_path / "s", "--nl", input=extracted.stdout)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["loaded"] == 1
+
+
 # -- queries ----------------------------------------------------------------------------------------
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

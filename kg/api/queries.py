@@ -27,7 +27,9 @@ def run_query(
 
     Safe by default: read-only unless ``write``; a query that would reach another machine (SPARQL
     ``SERVICE``/``LOAD``, Cypher ``LOAD CSV``) is refused unless ``allow_service``; at most ``limit`` rows
-    (``Result.truncated`` says there were more) within ``timeout`` seconds (:class:`QueryTimeout`).
+    (``Result.truncated`` says there were more) within ``timeout`` seconds (:class:`QueryTimeout`; on
+    the embedded store the query is then abandoned: it stops at its next row, or an aggregate still
+    computing finishes in the background).
     Errors are :class:`StoreError` with a one-line reason (a syntax error or an unknown prefix adds the
     query line and a caret)."""
     from kg.schema import catalogue, queries

@@ -120,13 +120,13 @@ def build(
 
 
 @main.command()
-@click.argument("jsonl", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("jsonl", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @store_option
 @batch_option
 @fmt_option(tabular=False)
 @click.pass_context
 def load(ctx, jsonl, store, batch_size, fmt):
-    """Load ArticleGraph JSON Lines (from `kg extract`) into the store."""
-    counts = api.load(jsonl, store=store, batch_size=batch_size)
+    """Load ArticleGraph JSON Lines (from `kg extract`; - for stdin) into the store."""
+    counts = api.load(jsonl, store=store, batch_size=batch_size, stdin=sys.stdin)
     print_summary(counts, ctx.obj["quiet"], None, fmt)
     exit_for(ctx, counts)
