@@ -123,6 +123,8 @@ def test_query_from_a_file_from_f_and_from_stdin(store, tmp_path):
     assert all(r.exit_code == 0 for r in answers), [r.output for r in answers]
     values = [json.loads(r.stdout)[0]["n"] for r in answers]
     assert values[0] > 1000 and len(set(values)) == 1 and isinstance(values[0], int)
+    res = kg("query", "--store", store, tmp_path / "cuont.rq")
+    assert res.exit_code == 2 and "no such file" in res.stderr
 
 
 @pytest.mark.parametrize(

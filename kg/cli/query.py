@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import click
 
@@ -25,6 +26,8 @@ def _query_text(text, query_file, sparql, cypher, name):
         )
     language = "sparql" if sparql else "cypher" if cypher else None
     path = query_file or (text if text == "-" or (text and "\n" not in text and os.path.isfile(text)) else None)
+    if not path and text and re.fullmatch(r"\S+\.(rq|sparql|cypher|cql)", text, re.I):
+        raise click.BadParameter(f"no such file: {text}", param_hint="TEXT")
     if path:
         with click.open_file(path, encoding="utf-8") as fh:
             text = fh.read()
