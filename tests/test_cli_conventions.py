@@ -252,6 +252,20 @@ def test_tables_are_not_cut_off_a_terminal(store):
     assert max(len(line) for line in res.stdout.splitlines()) > 150
 
 
+def test_tables_fit_a_terminal_unless_wide(monkeypatch):
+    import os
+    import shutil
+
+    from kg.render import tables
+    from kg.stores.base import Result
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=None: os.terminal_size((40, 20)))
+    long = Result(["a", "b"], [["x" * 80, "y" * 80]])
+    assert "…" in tables.table(long) and max(map(len, tables.table(long).splitlines())) < 50
+    assert "…" not in tables.table(long, wide=True) and "x" * 80 in tables.table(long, wide=True)
+
+
 # -- stores, environment, messages ---------------------------------------------------------------
 
 
