@@ -63,6 +63,7 @@ DEFAULT_TIMEOUT = 60.0  # kg.api.queries.DEFAULT_TIMEOUT
     default=DEFAULT_LIMIT,
     show_default=True,
     type=click.IntRange(0),
+    metavar="N",
     help="Return at most N rows, saying so when there are more (0: all).",
 )
 @click.option(
