@@ -433,3 +433,12 @@ def test_sparql_server_query_path_is_read_only_local_and_limited(listener):
     res = kg("query", values, "--sparql-endpoint", "--limit", "2", "--json", env={"KG_SPARQL_ENDPOINT": url})
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout) == [{"i": 1}, {"i": 2}] and "first 2 rows" in res.stderr
+
+
+def test_neo4j_option_on_stats_and_export(neo4j_uri, tmp_path):
+    env = {"NEO4J_URI": neo4j_uri}
+    stats = kg("stats", "--neo4j", "--json", env=env)
+    assert stats.exit_code == 0, stats.output
+    assert all(isinstance(v, int) for v in json.loads(stats.stdout)[0].values())
+    res = kg("export", "--neo4j", "-o", tmp_path / "g.ttl", env=env)
+    assert res.exit_code == 1 and "an RDF export needs an RDF store" in res.stderr
