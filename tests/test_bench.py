@@ -29,3 +29,8 @@ def test_throughput_prints_the_ratio_to_bare_spacy():
 def test_memory_prints_the_peak_of_both_corpora():
     out = run("memory.py", "--corpus", str(EXAMPLES), "--limit", "3", "--times", "2")
     assert "MiB" in out
+
+
+def test_cli_startup_prints_medians_and_ratios():
+    out = run("cli_startup.py", "--runs", "2")
+    assert "kg --help: median" in out and "kg --version: median" in out and "ratio to python -c pass" in out

@@ -77,4 +77,4 @@ def test_report_output_needs_html_or_md(example_store, tmp_path):
     res = CliRunner().invoke(main, ["report", "--store", str(example_store), "-o", str(tmp_path / "r.pdf")])
     assert res.exit_code == 1 and ".html or .md" in res.stderr and not (tmp_path / "r.pdf").exists()
     res = CliRunner().invoke(main, ["report", "--store", str(tmp_path / "nothing-here")])
-    assert res.exit_code == 1 and "no store" in res.stderr
+    assert res.exit_code == 1 and "no kg store" in res.stderr

@@ -18,7 +18,7 @@ from kg.api.annotations import analyse
 from kg.api.build import build, extract, load
 from kg.api.common import Analysis
 from kg.api.curation import merge, split
-from kg.api.queries import evaluate, export, query, stats
+from kg.api.queries import evaluate, export, query, run_query, stats
 from kg.build.flow import Counts
 from kg.build.timeouts import DEFAULT_ARTICLE_TIMEOUT
 from kg.readers import DEFAULT_MAX_CHARS
@@ -48,6 +48,7 @@ __all__ = [
     "positions",
     "query",
     "report",
+    "run_query",
     "split",
     "stats",
     "viz",

@@ -145,9 +145,14 @@ def build(
     return counts
 
 
-def load(jsonl_paths: Iterable[str], *, store: StoreLocation = None, batch_size: int | None = None) -> Counts:
+def load(
+    jsonl_paths: Iterable[str], *, store: StoreLocation = None, batch_size: int | None = None, stdin=None
+) -> Counts:
     """Load ArticleGraph JSON Lines (the output of ``extract``) into the store at ``store``, resolving
-    entities across articles on the way (alias table and curation file beside an embedded store)."""
+    entities across articles on the way (alias table and curation file beside an embedded store). A
+    path ``-`` reads ``stdin``."""
+    import contextlib
+
     from kg.resolve import resolver as resolve
 
     counts = Counts()
@@ -156,7 +161,8 @@ def load(jsonl_paths: Iterable[str], *, store: StoreLocation = None, batch_size:
 
     def graphs(bar):
         for path in jsonl_paths:
-            with open(path, encoding="utf-8") as fh:
+            use_stdin = path == "-" and stdin is not None
+            with contextlib.nullcontext(stdin) if use_stdin else open(path, encoding="utf-8") as fh:
                 for item in model.read_jsonl(fh, source=str(path)):
                     counts.read += 1
                     bar.update(1)

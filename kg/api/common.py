@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.stores.base import MEMORY, Result, Store, default_location, is_remote, open_store
+from kg.stores.base import MEMORY, Result, Store, default_location, is_embedded_store, is_remote, no_store, open_store
 
 StoreLocation = str | os.PathLike[str] | None  # a directory, bolt://, neo4j:// or http(s):// (None: $KG_STORE)
 
@@ -22,6 +22,6 @@ def open_for_reading(store: StoreLocation) -> Store:
     """The store at ``store``, read-only; an embedded store that does not exist is an error saying how to
     make one (rather than an empty store made on the spot)."""
     where = os.fspath(store) if store is not None else default_location()
-    if not is_remote(where) and where != MEMORY and not os.path.isdir(where):
-        raise FileNotFoundError(f"no store at {where} (build one with `kg build ... --store {where}`)")
+    if not is_remote(where) and where != MEMORY and not is_embedded_store(where):
+        raise FileNotFoundError(no_store(where))
     return open_store(where, read_only=True)

@@ -6,7 +6,45 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.api.common import StoreLocation, open_for_reading
-from kg.stores.base import Result
+from kg.stores.base import Result, Store
+
+DEFAULT_LIMIT = 10_000  # rows a query returns unless told otherwise (0 or None: all)
+DEFAULT_TIMEOUT = 60.0  # seconds a query may run unless told otherwise (0 or None: no limit)
+
+
+def run_query(
+    st: Store,
+    text: str | None = None,
+    *,
+    name: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_service: bool = False,
+    write: bool = False,
+) -> Result:
+    """Run ``text`` (or the named query ``name`` from ``schemas/queries``) on the open store ``st`` in its
+    language: SPARQL (the catalogue's prefixes need no PREFIX lines) or Cypher on Neo4j.
+
+    Safe by default: read-only unless ``write``; a query that would reach another machine (SPARQL
+    ``SERVICE``/``LOAD``, Cypher ``LOAD CSV``) is refused unless ``allow_service``; at most ``limit`` rows
+    (``Result.truncated`` says there were more) within ``timeout`` seconds (:class:`QueryTimeout`; on
+    the embedded store the query is then abandoned: it stops at its next row, or an aggregate still
+    computing finishes in the background).
+    Errors are :class:`StoreError` with a one-line reason (a syntax error or an unknown prefix adds the
+    query line and a caret)."""
+    from kg.schema import catalogue, queries
+    from kg.stores import sparql_guard
+
+    if text and name:
+        raise ValueError("give a query text or a named query, not both")
+    if not (text or name):
+        raise ValueError("give a query: its text, or a named query")
+    q = text or queries.named(str(name), "cypher" if st.language == "cypher" else "rq")
+    if st.language == "sparql":
+        known = {"rdf": queries.RDF_NS, **catalogue.load().namespaces}
+        sparql_guard.check(q, known=known, allow_service=allow_service, write=write)
+        q = queries.with_prefixes(q)
+    return st.query(q, write=write, allow_service=allow_service, limit=limit or None, timeout=timeout or None)
 
 
 def query(
@@ -16,24 +54,18 @@ def query(
     name: str | None = None,
     write: bool = False,
     language: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_service: bool = False,
 ) -> Result:
-    """Run ``text`` (or the named query ``name`` from ``schemas/queries``) on the store, in its language:
-    SPARQL on an RDF store (the catalogue's prefixes need no PREFIX lines), Cypher on Neo4j. Read-only
-    unless ``write``. ``language`` ("sparql"/"cypher"), when given, must be the store's."""
-    from kg.schema import queries
+    """Open the store at ``store`` and :func:`run_query` there. ``language`` ("sparql"/"cypher"), when
+    given, must be the store's."""
     from kg.stores.base import open_store
 
-    if text and name:
-        raise ValueError("give a query text or a named query, not both")
-    if not (text or name):
-        raise ValueError("give a query: its text, or a named query")
     with open_for_reading(store) if not write else open_store(store) as st:
         if language and language != st.language:
             raise ValueError(f"the store at {st.location or store} answers {st.language}, not {language}")
-        q = text or queries.named(str(name), "cypher" if st.language == "cypher" else "rq")
-        if st.language == "sparql":
-            q = queries.with_prefixes(q)
-        return st.query(q, write=write)
+        return run_query(st, text, name=name, limit=limit, timeout=timeout, allow_service=allow_service, write=write)
 
 
 def stats(*, store: StoreLocation = None) -> dict[str, int]:

@@ -69,7 +69,7 @@ class Counts:
             "loaded": self.loaded,
             "unchanged": self.unchanged,
             "skipped": len(self.skipped),
-            "entities": self.entities,
+            "article_entities": self.entities,  # per article, summed: `kg stats` counts distinct entities
             "relations": self.relations,
             "quotes": self.quotes,
             "nlp": self.nlp,

@@ -3,13 +3,26 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
-from kg import api
-from kg.analyse.positions import STATUSES
-from kg.api.common import Analysis
 from kg.cli.group import main
-from kg.cli.options import analysis_options, date_option, fmt_option, show, since_until, store_option, with_options
+from kg.cli.lazy import api
+from kg.cli.options import (
+    analysis_options,
+    date_option,
+    echo_summary,
+    fmt_option,
+    show,
+    since_until,
+    store_option,
+    summary_option,
+    to_stdout,
+    with_options,
+)
+
+STATUSES = ("current", "designate", "hypothetical", "former")  # kg.analyse.positions.STATUSES, without networkx
 
 
 def _ties(partners: list[dict]) -> str:
@@ -21,19 +34,20 @@ def _ties(partners: list[dict]) -> str:
 
 @main.command()
 @with_options(analysis_options)
+@summary_option
 @fmt_option
 @click.pass_context
-def alliances(ctx, store, since, until, top, fmt):
+def alliances(ctx, store, since, until, top, summary_only, fmt):
     """Blocs of actors (the signed partition of their acts of support and conflict, seeded by party
     membership), each actor's strongest allies and adversaries with the relations and evidence each tie
     rests on (--json: lists of {actor, weight, relations, evidence}); balance, frustration, blocs and
-    bridges on stderr."""
+    bridges on stderr (--summary: those instead of the rows, typed with --json)."""
     res = api.alliances(store=store, since=since, until=until, top=top or 20)
     if fmt != "json":
         at = {c: i for i, c in enumerate(res.columns)}
         rows = [[_ties(v) if i in (at["allies"], at["adversaries"]) else v for i, v in enumerate(r)] for r in res.rows]
-        res = Analysis(res.columns, rows, res.summary)
-    show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"))
+        res = type(res)(res.columns, rows, res.summary)
+    show(ctx, res, fmt, ("balance", "frustration", "blocs", "bridges"), summary_only=summary_only)
 
 
 @main.command()
@@ -124,9 +138,10 @@ def analyse(ctx, store, since, until, top, write, fmt):
 @date_option("--b-until", "Window B ends on DATE. Articles without a date are in neither window.")
 @click.option("--top", default=None, type=click.IntRange(1), help="Show the first N rows.")
 @store_option
+@summary_option
 @fmt_option
 @click.pass_context
-def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
+def changes(ctx, a_since, a_until, b_since, b_until, top, store, summary_only, fmt):
     """Alliances and conflicts that are new, broken, lapsed or ended from date window A to window B,
     with a sentence each; counts, PageRank movers and the evidence
     from undated articles (in neither window) on stderr."""
@@ -135,6 +150,7 @@ def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
         api.changes(a_since=a_since, a_until=a_until, b_since=b_since, b_until=b_until, store=store, top=top),
         fmt,
         ("changes", "pagerank", "undated_evidence"),
+        summary_only=summary_only,
     )
 
 
@@ -143,20 +159,37 @@ def changes(ctx, a_since, a_until, b_since, b_until, top, store, fmt):
     "-o",
     "--output",
     default=None,
-    type=click.Path(dir_okay=False),
-    help="Interactive HTML page to write (self-contained: no network needed to view it).",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Interactive HTML page to write (self-contained: no network needed to view it; - for stdout); a "
+    "FILE.png is the static picture.",
 )
 @click.option("--png", default=None, type=click.Path(dir_okay=False), help="Static PNG picture to write.")
 @with_options(since_until())
 @click.option("--top", default=40, show_default=True, type=click.IntRange(1), help="Draw the N most central actors.")
 @store_option
+@fmt_option(tabular=False)
 @click.pass_context
-def viz(ctx, output, png, since, until, top, store):
+def viz(ctx, output, png, since, until, top, store, fmt):
     """Draw the alliance network: cooperation green, conflict red, blocs grouped and coloured, nodes sized
     by PageRank, evidence sentences on hover (HTML) -- as -o FILE.html and/or --png FILE.png."""
-    res = api.viz(output, png=png, store=store, since=since, until=until, top=top)
-    if not ctx.obj["quiet"]:
-        click.echo(
-            f"wrote {', '.join(res['written'])}: {res['actors']} actors, {res['ties']} ties, {res['groups']} groups",
-            err=True,
-        )
+    ext = os.path.splitext(output or "")[1].lower()
+    if ext == ".png":  # the picture the name asks for, never HTML under a .png name
+        if png:
+            raise click.UsageError("-o FILE.png and --png both name the picture: give one")
+        output, png = None, output
+    elif output and output != "-" and ext not in (".html", ".htm"):
+        raise click.BadParameter(f"{output!r}: give FILE.html, FILE.png or -", param_hint="'-o'")
+    kwargs = {"png": png, "store": store, "since": since, "until": until, "top": top}
+    if output == "-":
+        if fmt:
+            raise click.UsageError("-o - and --json/--nl both want stdout: write the page to a file")
+        with to_stdout("viz.html") as path:
+            res = api.viz(path, **kwargs)
+        res["written"] = ["-" if w == path else w for w in res["written"]]
+    else:
+        res = api.viz(output, **kwargs)
+    if fmt:
+        echo_summary(res, fmt)
+    elif not ctx.obj["quiet"]:
+        wrote = ", ".join(res["written"])
+        click.echo(f"wrote {wrote}: {res['actors']} actors, {res['ties']} ties, {res['groups']} groups", err=True)

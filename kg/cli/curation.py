@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kg import api
 from kg.cli.group import main
+from kg.cli.lazy import api
 from kg.cli.options import curation_option, fmt_option, show_recorded, store_option
 
 

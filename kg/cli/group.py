@@ -3,33 +3,114 @@
 from __future__ import annotations
 
 import logging
-import traceback
+import os
+import sys
 
 import click
 
-from kg.stores.base import StoreError, redact, redact_logs
-
+EXIT_OK = 0
+EXIT_ERROR = 1  # kg could not do it; the message says why
+EXIT_USAGE = 2  # the command line is wrong (click's own code), including an input path that does not exist
 EXIT_SKIPPED = 3  # the run completed, but some inputs were skipped
+
+EPILOG = """\b
+Exit codes: 0 done; 1 error (the message says why); 2 usage error (a wrong
+option, or an input path that does not exist); 3 done, but some inputs were
+skipped (exact duplicate files are reported, not counted as failures).
+Environment: KG_STORE (the store), NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD
+(--neo4j, --cypher), KG_SPARQL_ENDPOINT (--sparql-endpoint).
+-h or --help on any command; -q anywhere. Shell completion: see docs/cli.md."""
+
+
+def _quiet(ctx, _param, value):
+    """-q/--quiet after the sub-command: the same as before it."""
+    if value:
+        root = ctx.find_root()
+        root.ensure_object(dict)["quiet"] = True
+        from kg.render import progress
+
+        progress.configure(False)
+    return value
+
+
+class KgCommand(click.Command):
+    """A sub-command that also takes -q/--quiet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not any("--quiet" in getattr(p, "opts", ()) for p in self.params):
+            self.params.append(
+                click.Option(
+                    ["--quiet", "-q"],
+                    is_flag=True,
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_quiet,
+                    help="Print only results, no progress or summaries.",
+                )
+            )
 
 
 class KgGroup(click.Group):
     """Turns kg's own errors into one line on stderr (a traceback only with --debug)."""
+
+    command_class = KgCommand
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except (StoreError, LookupError, OSError, RuntimeError, ValueError) as exc:
+        except BrokenPipeError:  # the reader stopped early (| head): nothing more to say
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(EXIT_ERROR)
+        except (LookupError, OSError, RuntimeError, ValueError) as exc:
+            import traceback
+
+            from kg.stores.base import redact
+
             if ctx.obj and ctx.obj.get("debug"):  # the traceback, with any password in it masked
                 click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
-                ctx.exit(1)
+                ctx.exit(EXIT_ERROR)
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
             click.echo(f"kg: error: {redact(str(msg))}", err=True)
-            ctx.exit(1)
+            ctx.exit(EXIT_ERROR)
 
 
-@click.group(cls=KgGroup)
+def _dist_version(name: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def _version(ctx, _param, value):
+    """kg's version, and spaCy's and the model's that it would load (without loading them)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import configparser
+
+    from kg.resources import PIPELINES
+
+    model = os.environ.get("KG_SPACY_MODEL")
+    if not model:  # the default pipeline's base model, read from its config without spaCy
+        cfg = configparser.ConfigParser(interpolation=None)
+        cfg.read(PIPELINES / "kg.cfg", encoding="utf-8")
+        model = cfg.get("paths", "base_model", fallback="").strip('"') or "unknown"
+    lines = [
+        f"kg {_dist_version('kg') or 'unknown'}",
+        f"spaCy {_dist_version('spacy') or 'not installed'}",
+        f"model {model} {_dist_version(model) or _dist_version(model.replace('_', '-')) or 'not installed'}",
+        f"Python {sys.version.split()[0]}",
+    ]
+    click.echo("\n".join(lines))
+    ctx.exit(EXIT_OK)
+
+
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only results, no progress or summaries.")
 @click.option(
@@ -38,11 +119,19 @@ class KgGroup(click.Group):
     default=None,
     help="Progress bars on stderr (default: when stderr is a terminal; env KG_PROGRESS=1/0).",
 )
-@click.version_option(package_name="kg")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the versions of kg, spaCy and the spaCy model, and exit.",
+)
 @click.pass_context
 def main(ctx, debug, quiet, show_progress):
     """kg: turn news articles into a knowledge graph you can query and trust."""
     from kg.render import progress
+    from kg.stores.base import redact_logs
 
     ctx.obj = {"debug": debug, "quiet": quiet}
     progress.configure(False if quiet else show_progress)
@@ -50,6 +139,3 @@ def main(ctx, debug, quiet, show_progress):
     logging.basicConfig(level=logging.DEBUG if debug else logging.ERROR, format="kg: %(levelname)s: %(message)s")
     if not debug:  # the Neo4j driver logs lost connections itself; kg reports the failure in one line
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-
-
-# -- analyses and resolution curation (thin wrappers over kg.api; see kg/analyse/commands.py) --------

@@ -216,6 +216,9 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+EXACT_DUPLICATE = "exact duplicate"  # a Skipped reason that is a report, not a failure
+
+
 def _admit(result: Result, max_chars: int | None, first_at: dict[str, str]) -> Result:
     """*result* without lone surrogates, or a Skipped if it is an article over *max_chars* or with
     an id read before."""
@@ -228,8 +231,11 @@ def _admit(result: Result, max_chars: int | None, first_at: dict[str, str]) -> R
         return skipped_article(result, f"too large: {size:,} characters, over the {max_chars:,}-character limit")
     where = result.source or result.id
     if result.id in first_at:
+        if first_at.get(f"{result.id}\0hash") == result.hash:  # the same article again: a copy, read once
+            return skipped_article(result, f"{EXACT_DUPLICATE} of {first_at[result.id]} (read once)")
         return skipped_article(result, f"duplicate id {result.id} (first at {first_at[result.id]})")
     first_at[result.id] = where
+    first_at[f"{result.id}\0hash"] = result.hash
     return result
 
 

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import shutil
+import sys
 
 from kg.stores.base import Result
 
@@ -40,12 +41,14 @@ def _cell(v, width: int | None = None) -> str:
     return s
 
 
-def table(result: Result, max_width: int | None = None) -> str:
+def table(result: Result, max_width: int | None = None, *, wide: bool = False) -> str:
+    """An aligned text table; cells are cut to fit ``max_width`` (default: the terminal's) only when
+    writing to a terminal and not ``wide``."""
     cols = result.columns
     if not cols:
         return "(no columns)"
-    term = max_width or shutil.get_terminal_size((120, 20)).columns
-    limit = max(12, term // max(1, len(cols)) - 3) if len(cols) > 1 else None
+    fit = max_width or (None if wide or not sys.stdout.isatty() else shutil.get_terminal_size((120, 20)).columns)
+    limit = max(12, fit // max(1, len(cols)) - 3) if fit and len(cols) > 1 else None
     rows = [[_cell(v, limit) for v in r] for r in result.rows]
     widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
     line = "  ".join("-" * w for w in widths)
@@ -66,5 +69,12 @@ def to_csv(result: Result) -> str:
     return buf.getvalue()
 
 
-def render(result: Result, fmt: str = "table") -> str:
-    return {"table": table, "json": to_json, "csv": to_csv}[fmt](result)
+def to_nl(result: Result) -> str:
+    """Newline-delimited JSON: one object per row."""
+    return "\n".join(json.dumps(d, ensure_ascii=False, default=str) for d in result.dicts())
+
+
+def render(result: Result, fmt: str = "table", *, wide: bool = False) -> str:
+    if fmt == "table":
+        return table(result, wide=wide)
+    return {"json": to_json, "csv": to_csv, "nl": to_nl}[fmt](result)

@@ -29,15 +29,22 @@ class StoreError(RuntimeError):
 
 
 class ReadOnlyError(StoreError):
-    """A write was attempted on the read-only query path."""
+    """A write (or a query reaching another machine) was attempted on the read-only query path."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran past its time limit."""
 
 
 @dataclass
 class Result:
-    """Tabular query answer: column names and rows of plain Python values."""
+    """Tabular query answer: column names and rows of plain Python values; ``truncated`` when a row limit
+    cut it, ``warnings`` about the query (e.g. a namespace kg does not use)."""
 
     columns: list[str]
     rows: list[list[Any]]
+    truncated: bool = field(default=False, kw_only=True)
+    warnings: list[str] = field(default_factory=list, kw_only=True)
 
     def dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, r)) for r in self.rows]
@@ -66,7 +73,18 @@ class Store:
         """article id -> content hash of what is loaded (the ledger)."""
         raise NotImplementedError
 
-    def query(self, text: str, *, write: bool = False) -> Result:
+    def query(
+        self,
+        text: str,
+        *,
+        write: bool = False,
+        allow_service: bool = False,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> Result:
+        """Run ``text`` in the store's language: read-only unless ``write``; never reaching another machine
+        (SPARQL ``SERVICE``/``LOAD``, Cypher ``LOAD CSV``) unless ``allow_service``; at most ``limit`` rows
+        (``truncated`` says if there were more) within ``timeout`` seconds (:class:`QueryTimeout`)."""
         raise NotImplementedError
 
     def stats(self) -> dict[str, int]:
@@ -196,6 +214,32 @@ def open_store(
             )
     factory: Callable[..., Store] = found.load()
     return factory(where, read_only=read_only, **options)
+
+
+KG_FILES = ("ledger.sqlite", "aliases.json", "curation.toml")  # kg's own files beside the embedded store's
+
+
+def is_embedded_store(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a directory holding an embedded store (its database files)."""
+    return os.path.isfile(os.path.join(path, "CURRENT"))
+
+
+def no_store(where: str | os.PathLike[str]) -> str:
+    """The message for a location that holds no store, the same from every command."""
+    return f"no kg store at {os.fspath(where)} (build one with `kg build ... --store {os.fspath(where)}`)"
+
+
+def check_new_store_dir(path: str | os.PathLike[str]) -> None:
+    """Refuse to make a store in a directory that already holds other files (a store's database files
+    would be scattered among them)."""
+    if is_embedded_store(path) or not os.path.isdir(path):
+        return
+    others = sorted(n for n in os.listdir(path) if not n.startswith(KG_FILES))
+    if others:
+        shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        raise StoreError(
+            f"{os.fspath(path)} is not empty ({shown}) and holds no kg store: give a new or empty directory for --store"
+        )
 
 
 def is_remote(location: str | os.PathLike[str] | None) -> bool:

@@ -17,10 +17,20 @@ import pyoxigraph as ox
 
 from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
+from kg.stores import limits, sparql_guard
 from kg.stores import rdf as rdfterms
-from kg.stores.base import MEMORY, LoadStats, ReadOnlyError, Result, Store, StoreError
+from kg.stores.base import (
+    MEMORY,
+    LoadStats,
+    Result,
+    Store,
+    StoreError,
+    check_new_store_dir,
+    is_embedded_store,
+    no_store,
+)
 from kg.stores.rdf_read import RdfReading
-from kg.stores.sparql_results import is_update, query_result
+from kg.stores.sparql_results import result_rows
 
 
 class OxigraphStore(RdfReading, Store):
@@ -33,8 +43,11 @@ class OxigraphStore(RdfReading, Store):
             if self.path is None:
                 self.store = ox.Store()
             elif read_only:
+                if not is_embedded_store(self.path):
+                    raise StoreError(no_store(self.path))
                 self.store = ox.Store.read_only(str(self.path))
             else:
+                check_new_store_dir(self.path)
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.store = ox.Store(str(self.path))
         except OSError as exc:
@@ -108,20 +121,31 @@ class OxigraphStore(RdfReading, Store):
 
     # -- query --------------------------------------------------------------
 
-    def query(self, text: str, *, write: bool = False) -> Result:
-        if is_update(text):
-            if not write:
-                raise ReadOnlyError("SPARQL Update refused on the query path; pass --write to modify the store")
+    def query(
+        self,
+        text: str,
+        *,
+        write: bool = False,
+        allow_service: bool = False,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> Result:
+        checked = sparql_guard.check(text, allow_service=allow_service, write=write)
+        if checked.kind == "update":
             try:
                 self.store.update(text)
             except SyntaxError as exc:
-                raise StoreError(f"SPARQL syntax error: {exc}") from None
+                raise sparql_guard.syntax_error(text, exc) from None
             return Result(["updated"], [[True]])
-        try:
-            res = self.store.query(text, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {exc}") from None
-        return query_result(res)
+
+        def start():
+            try:
+                return result_rows(self.store.query(text, use_default_graph_as_union=True))
+            except SyntaxError as exc:
+                raise sparql_guard.syntax_error(text, exc) from None
+
+        cols, rows, truncated = limits.take(start, limit, timeout)
+        return Result(cols, rows, truncated=truncated, warnings=checked.warnings)
 
     def _select(self, q: str, *, union: bool = False) -> ox.QuerySolutions:
         # pyoxigraph types every answer as the union of all query forms'; a SELECT answers with solutions

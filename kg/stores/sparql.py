@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -39,9 +40,10 @@ from kg.model import ArticleGraph
 from kg.schema import catalogue, ids
 from kg.stores import rdf as rdfterms
 from kg.stores import sparql_endpoints as ep
-from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError, redact
+from kg.stores import sparql_guard
+from kg.stores.base import LoadStats, QueryTimeout, ReadOnlyError, Result, Store, StoreError, redact
 from kg.stores.rdf_read import RdfReading
-from kg.stores.sparql_results import is_update, query_result
+from kg.stores.sparql_results import result_rows
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +141,12 @@ class SparqlStore(RdfReading, Store):
                 del self._conns[key]
                 if attempt:  # a stale kept-alive connection is retried once
                     raise StoreError(f"SPARQL server {redact(parts.netloc)} closed the connection: {exc}") from None
+            except TimeoutError:
+                conn.close()
+                del self._conns[key]
+                raise QueryTimeout(
+                    f"{where} did not answer within its time limit of {self.timeout:g} s (--timeout SECONDS)"
+                ) from None
             except OSError as exc:
                 conn.close()
                 del self._conns[key]
@@ -237,10 +245,19 @@ class SparqlStore(RdfReading, Store):
 
     # -- query ----------------------------------------------------------------
 
-    def query(self, text: str, *, write: bool = False) -> Result:
-        if is_update(text):
-            if not write or self.read_only:
-                raise ReadOnlyError("SPARQL Update refused on the query path; pass --write to modify the store")
+    def query(
+        self,
+        text: str,
+        *,
+        write: bool = False,
+        allow_service: bool = False,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> Result:
+        checked = sparql_guard.check(text, allow_service=allow_service, write=write)
+        if checked.kind == "update":
+            if self.read_only:
+                raise ReadOnlyError("SPARQL Update refused: the store was opened read-only")
             self._request(
                 "POST",
                 self.update_url,
@@ -249,7 +266,24 @@ class SparqlStore(RdfReading, Store):
                 {"Content-Type": "application/sparql-update; charset=utf-8"},
             )
             return Result(["updated"], [[True]])
-        return query_result(self._select(text))
+        saved = self.timeout
+        if timeout is not None:  # the socket timeout bounds the wait for the server's answer
+            self.timeout = timeout
+            self._drop_connections()
+        try:
+            cols, rows = result_rows(self._select(text))
+        finally:
+            if timeout is not None:
+                self.timeout = saved
+                self._drop_connections()
+        got = list(itertools.islice(rows, limit + 1)) if limit is not None else list(rows)
+        truncated = limit is not None and len(got) > limit
+        return Result(cols, got[:limit] if truncated else got, truncated=truncated, warnings=checked.warnings)
+
+    def _drop_connections(self) -> None:
+        for conn in self._conns.values():
+            conn.close()
+        self._conns.clear()
 
     def _count(self, where: str, *, dataset: bool = True) -> int:
         rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", dataset=dataset)

@@ -3,6 +3,8 @@ the embedded store and the SPARQL server store."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyoxigraph as ox
 
 from kg.stores.base import Result
@@ -37,6 +39,17 @@ def query_result(res) -> Result:
         ["subject", "predicate", "object"],
         [[term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res],
     )
+
+
+def result_rows(res) -> tuple[list[str], Iterator[list]]:
+    """A pyoxigraph answer's columns and rows, the rows read as they are iterated."""
+    if isinstance(res, ox.QueryBoolean):
+        return ["answer"], iter([[bool(res)]])
+    if isinstance(res, ox.QuerySolutions):
+        cols = [v.value for v in res.variables]
+        return cols, ([term_value(sol[c]) for c in cols] for sol in res)
+    triples = ([term_value(t.subject), term_value(t.predicate), term_value(t.object)] for t in res)
+    return ["subject", "predicate", "object"], triples
 
 
 def is_update(text: str) -> bool:

@@ -66,7 +66,8 @@ from neo4j.exceptions import (
 from kg.model import ArticleGraph
 from kg.resources import SCHEMAS
 from kg.schema import ids
-from kg.stores.base import LoadStats, ReadOnlyError, Result, Store, StoreError
+from kg.stores import cypher_guard
+from kg.stores.base import LoadStats, QueryTimeout, ReadOnlyError, Result, Store, StoreError
 from kg.stores.neo4j import rows as neo4j_rows
 from kg.stores.neo4j.read import neo4j_aliases, neo4j_kb_roles, neo4j_source
 from kg.stores.neo4j.retry import (
@@ -261,14 +262,34 @@ class Neo4jStore(Store):
         with self._session(read=True) as s:
             return s.execute_read(lambda tx: [r.data() for r in tx.run(text, params or {})])
 
-    def query(self, text: str, *, write: bool = False, params: dict | None = None) -> Result:
-        """Run Cypher: in a read transaction unless ``write`` (a write query is refused before it runs)."""
+    def query(
+        self,
+        text: str,
+        *,
+        write: bool = False,
+        params: dict | None = None,
+        allow_service: bool = False,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> Result:
+        """Run Cypher: in a read transaction unless ``write`` (a write query is refused before it runs),
+        at most ``limit`` rows, within ``timeout`` seconds (a transaction timeout the server enforces)."""
         params = params or {}
+        cypher_guard.check(text, allow_service=allow_service, write=write)
+        truncated = False
 
+        @neo4j.unit_of_work(timeout=timeout)
         def work(tx):
+            nonlocal truncated
             res = tx.run(text, params)
             keys = list(res.keys())
-            return keys, [[plain(r[k]) for k in keys] for r in res]
+            rows: list[list[Any]] = []
+            for r in res:
+                if limit is not None and len(rows) >= limit:
+                    truncated = True
+                    break
+                rows.append([plain(r[k]) for k in keys])
+            return keys, rows
 
         try:
             if not write:
@@ -277,17 +298,22 @@ class Neo4jStore(Store):
                 cols, data = (s.execute_write if write else s.execute_read)(work)
         except CypherSyntaxError as exc:
             raise StoreError(f"Cypher syntax error: {_cause(exc)}") from None
-        except ClientError as exc:
-            if "AccessMode" in (exc.code or "") or "read access mode" in _cause(exc).lower():
-                raise ReadOnlyError(
-                    "write refused on the read-only query path; pass --write to modify the graph"
-                ) from None
-            raise StoreError(f"Cypher error: {_cause(exc)}") from None
         except Neo4jError as exc:
-            raise StoreError(f"Cypher error: {_cause(exc)}") from None
+            if "TimedOut" not in (exc.code or ""):
+                raise self._query_error(exc) from None
+            limit_text = f" of {timeout:g} s" if timeout else ""
+            raise QueryTimeout(f"the query ran past its time limit{limit_text} (--timeout SECONDS)") from None
         except DriverError as exc:
             raise StoreError(f"Neo4j at {self.uri} unavailable: {_cause(exc)}") from None
-        return Result(cols, data)
+        return Result(cols, data, truncated=truncated)
+
+    @staticmethod
+    def _query_error(exc: Neo4jError) -> StoreError:
+        if isinstance(exc, ClientError) and (
+            "AccessMode" in (exc.code or "") or "read access mode" in _cause(exc).lower()
+        ):
+            return ReadOnlyError("write refused on the read-only query path; pass --write to modify the graph")
+        return StoreError(f"Cypher error: {_cause(exc)}")
 
     def set_entity_properties(self, rows: list[dict[str, Any]]) -> int:
         """``SET e += properties`` on the entity with each row's ``id``; returns how many were found."""
