@@ -297,7 +297,7 @@ def test_serve_command_says_when_there_is_no_store(tmp_path):
 
     res = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "none"), "--port", "0"])
     assert res.exit_code != 0
-    assert "no store at" in res.output and "kg build" in res.output
+    assert "no kg store at" in res.output and "kg build" in res.output
 
 
 def test_requests_naming_another_host_are_refused(client):

@@ -5,9 +5,7 @@ SERVICE, no LOAD) in SPARQL, no clause that writes in Cypher -- checked here and
 from __future__ import annotations
 
 import asyncio
-import inspect
 import re
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,35 +14,33 @@ from starlette.routing import Route
 ROW_LIMIT = 1000
 TIME_LIMIT = 30.0  # seconds the page waits for an answer
 
-_SPARQL_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-_SPARQL_FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
 _CYPHER_WRITES = re.compile(
     r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|CALL|LOAD\s+CSV|USE|GRANT|REVOKE|DENY)\b", re.IGNORECASE
 )
 
 
-def _without_comments_and_strings(text: str, comment: str) -> str:
-    # strings and IRIs go first so that a '#' inside them is not taken for a comment
-    text = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>\s]*>', '""', text)
-    return re.sub(comment + r"[^\n]*", " ", text)
-
-
 def refusal(text: str, language: str) -> str | None:
-    """Why a read-only page refuses ``text`` (None: it may run)."""
+    """Why a read-only page refuses ``text`` (None: it may run). SPARQL goes through the stores' own check
+    (no SERVICE, LOAD or update); Cypher is also refused any clause that writes, before the server's
+    read transaction would refuse it."""
+    from kg.stores.base import ReadOnlyError
+
     if language == "cypher":
-        bare = _without_comments_and_strings(text, "//")
-        m = _CYPHER_WRITES.search(bare)
+        from kg.stores.cypher_guard import code
+
+        m = _CYPHER_WRITES.search(code(text))
         return (
             f"{m.group(1).upper()} is refused: the query page is read-only (start kg serve with --write)" if m else None
         )
-    bare = _without_comments_and_strings(text, "#")
-    m = _SPARQL_FORBIDDEN.search(bare)
-    if m:
-        return f"{m.group(1).upper()} is refused: the query page reads this store only"
-    body = re.sub(r"\b(PREFIX\s+\S*:\s*\"\"|BASE\s+\"\")", " ", bare, flags=re.IGNORECASE).split()
-    first = body[0].upper() if body else ""
-    if first not in _SPARQL_FORMS:
-        return "only SELECT, ASK, CONSTRUCT and DESCRIBE queries run here (start kg serve with --write for updates)"
+    from kg.schema import catalogue, queries
+    from kg.stores.sparql_guard import QuerySyntaxError, check
+
+    try:
+        check(text, known={"rdf": queries.RDF_NS, **catalogue.load().namespaces})
+    except ReadOnlyError as exc:
+        return str(exc).replace("pass --write", "start kg serve with --write")
+    except QuerySyntaxError:
+        return None  # the store reports the syntax error with its caret
     return None
 
 
@@ -59,14 +55,9 @@ def _language(site) -> str:
 def _run(site, text: str | None, name: str | None, limit: int):
     from kg import api
 
-    kwargs: dict[str, Any] = {}
-    params = inspect.signature(api.query).parameters
-    # the API's own row and time limits, where it has them
-    if "limit" in params:
-        kwargs["limit"] = limit + 1
-    if "timeout" in params:
-        kwargs["timeout"] = TIME_LIMIT
-    return api.query(text or None, name=name or None, store=site.store, write=site.write, **kwargs)
+    return api.query(
+        text or None, name=name or None, store=site.store, write=site.write, limit=limit + 1, timeout=TIME_LIMIT
+    )
 
 
 def _page(request: Request, **ctx):
