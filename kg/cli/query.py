@@ -54,12 +54,19 @@ def query(text, sparql, cypher, name, write, store, fmt):
 @click.option(
     "-o", "--output", required=True, type=click.Path(), help="File to write (a directory for --format neo4j-csv)."
 )
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="GraphML, GEXF, JSON: every entity and relation (offices, quantities, events...), not only the actor network.",
+)
 @store_option
 @click.pass_context
-def export(ctx, fmt, output, store):
-    """Export the store as a graph file (GraphML, GEXF, JSON; with the analysis results as attributes), RDF
+def export(ctx, fmt, output, everything, store):
+    """Export the store as a graph file (GraphML, GEXF, JSON: the actor network with the analysis results,
+    party, country, and kg viz's colours, sizes and positions; a dynamic GEXF for Gephi's timeline), RDF
     (Turtle, N-Triples, N-Quads, TriG, JSON-LD) or neo4j-admin import CSV files (neo4j-csv, a directory)."""
-    info = api.export(fmt, output, store=store)
+    info = api.export(fmt, output, store=store, everything=everything)
     if not ctx.obj["quiet"]:
         click.echo(f"wrote {output}: " + " ".join(f"{k} {v}" for k, v in info.items()), err=True)
 
