@@ -128,3 +128,28 @@ def test_hostile_names_stay_data(store):
 def test_a_server_store_without_a_curation_file_is_refused(tmp_path):
     with pytest.raises(ValueError, match="give the curation file"):
         api.rename("gpe/russia", "Russian Federation", store="http://127.0.0.1:9/sparql")
+
+
+@pytest.mark.sparql_server
+@pytest.mark.parametrize("kind", ["oxigraph", "fuseki"])
+def test_merge_and_rename_apply_on_a_sparql_server(kind, built, example_graphs, tmp_path):
+    from sparql_servers import sparql_server
+
+    url = sparql_server(kind)
+    with open_store(url) as st:
+        st.query("DROP ALL", write=True)
+        st.load(list(resolve_stream(example_graphs[0], Resolver())))
+    try:
+        curation = tmp_path / "curation.toml"
+        res = api.merge("Moscow", "Russia", store=url, curation=curation)
+        assert res.summary["applied"] > 0
+        api.rename("Russia", "Russian Federation", store=url, curation=curation)
+        assert api.ego("Moscow", store=url).summary["actor"] == "gpe/russia"
+        local = str(shutil.copytree(built, tmp_path / "store"))
+        api.merge("Moscow", "Russia", store=local)
+        api.rename("Russia", "Russian Federation", store=local)
+        assert _snapshot(url) == _snapshot(local)
+        assert Curation.load(curation).merges == Curation.load(local).merges
+    finally:
+        with open_store(url) as st:
+            st.query("DROP ALL", write=True)
