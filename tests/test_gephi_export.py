@@ -11,8 +11,8 @@ from lxml import etree
 
 from kg.analyse.graph import ACTOR_TYPES, actor_graph
 from kg.cli import main
-from kg.render.layout import R_MAX, R_MIN, scene
-from kg.render.viz import colour
+from kg.render.layout import R_MAX, R_MIN, radius, scene
+from kg.render.viz import NO_BLOC, colour
 from kg.stores import open_store
 
 GEXF = "{http://gexf.net/1.3}"
@@ -39,12 +39,14 @@ def files(example_store, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def picture(example_store):
-    """The scene `kg viz` draws of every connected actor."""
+    """The scene `kg viz` draws (its default number of actors), and the connected actors by id."""
     with open_store(str(example_store), read_only=True) as st:
         G = actor_graph(st, evidence=True)
-    sc = scene(G, top=None)
+    sc = scene(G)
     colours = {g["index"]: colour(g) for g in sc.groups}
-    return {n["id"]: {**n, "colour": colours[n["group"]]} for n in sc.nodes}
+    blocs = {g["bloc"]: colour(g) for g in sc.groups if g["bloc"] >= 0}
+    connected = {r["actor_id"]: r for r in sc.annotation.centrality}
+    return {n["id"]: {**n, "colour": colours[n["group"]]} for n in sc.nodes}, connected, blocs
 
 
 def _hex(d) -> str:
@@ -52,22 +54,29 @@ def _hex(d) -> str:
 
 
 def test_graphml_holds_the_actor_network_as_kg_viz_draws_it(files, picture):
+    shown, connected, blocs = picture
     G = nx.read_graphml(files["graphml"])
-    assert set(G) == set(picture) and len(G) > 20
+    assert set(G) == set(connected) and len(G) > len(shown) > 20
     assert all(d["type"] in ACTOR_TYPES for _, d in G.nodes(data=True))
     assert all(G.degree(n) > 0 for n in G), "an isolated node in the actor network"
+    top = max(r["pagerank"] for r in connected.values())
     for n, d in G.nodes(data=True):
-        p = picture[n]
-        assert _hex(d) == p["colour"], n
-        assert (d["x"], d["y"]) == (p["x"], -p["y"])  # Gephi's y axis points up
-        assert R_MIN <= d["size"] <= R_MAX and d["size"] == pytest.approx(p["r"], abs=0.01)
-        assert isinstance(d["party"], str) and isinstance(d["country"], str)
-    # blocs keep their colour: two actors share one exactly when the picture groups them together
+        assert R_MIN <= d["size"] <= R_MAX and isinstance(d["party"], str) and isinstance(d["country"], str)
+        p = shown.get(n)
+        if p:  # where kg viz draws it
+            assert _hex(d) == p["colour"], n
+            assert (d["x"], d["y"]) == (p["x"], -p["y"])  # Gephi's y axis points up
+            assert d["size"] == pytest.approx(p["r"], abs=0.01)
+        else:  # its bloc's colour in the picture, and the picture's size rule
+            assert _hex(d) == blocs.get(d["bloc"], NO_BLOC), n
+            assert d["size"] == pytest.approx(radius(d["pagerank"], top), abs=0.01)
+    # blocs keep their colour: two drawn actors share one exactly when the picture groups them together
     same = {
-        (picture[u]["group"] == picture[v]["group"]) == (_hex(G.nodes[u]) == _hex(G.nodes[v])) for u, v in G.edges()
+        (shown[u]["group"] == shown[v]["group"]) == (_hex(G.nodes[u]) == _hex(G.nodes[v])) for u in shown for v in shown
     }
     assert same == {True}
     assert len({_hex(d) for _, d in G.nodes(data=True)}) >= 3
+    assert len({(d["x"], d["y"]) for _, d in G.nodes(data=True)}) == len(G)
     nodes = dict(G.nodes(data=True))
     assert nodes["person/nigel-farage"]["party"] == "Reform UK"
     assert nodes["gpe/russia"]["country"] == "RUS" and nodes["person/vladimir-putin"]["country"] == "RUS"

@@ -3,15 +3,18 @@
 a dynamic GEXF 1.3 writer whose node and edge intervals (first to last article date) drive Gephi's
 timeline.
 
-Positions are the scene's pixels with y turned upwards (Gephi's y axis points up, SVG's down); colours
-are the bloc colours of the picture; size is the node radius there (PageRank). Nodes the picture does
-not show (with ``everything``: offices, quantities, events, actors without a tie) are grey, of the
-smallest size, and placed by a force layout around the fixed actors.
+The actors ``kg viz`` draws (the most central ones) keep the picture's pixels, with y turned upwards
+(Gephi's y axis points up, SVG's down), its bloc colours and its node radius (PageRank) as size. The
+other connected actors take the colour of their bloc where the picture has it (else the picture's "no
+bloc" grey) and the picture's size rule, and are placed by a force layout around the fixed ones; with
+``everything`` the other entities (offices, quantities, events, actors without a tie) are grey and of
+the smallest size, placed the same way.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 from datetime import date
 from pathlib import Path
@@ -22,7 +25,7 @@ import networkx as nx
 
 from kg.analyse.parties import membership
 from kg.analyse.positions import office_holders
-from kg.render.layout import R_MIN, scene
+from kg.render.layout import DEFAULT_TOP, R_MIN, radius, scene
 from kg.render.viz import NO_BLOC, colour
 
 GEXF_NS = "http://gexf.net/1.3"
@@ -46,30 +49,63 @@ def _countries(G: nx.MultiDiGraph, kb: dict[str, dict]) -> dict[str, str]:
     return out
 
 
+def _positions(G: nx.MultiDiGraph, fixed: dict, connected: set, seed: int) -> dict:
+    """Positions for every node of ``G``: ``fixed`` ones kept; the other connected actors by a force layout
+    around them; every other node beside its placed neighbours, else on a ring around the picture."""
+    rng = random.Random(seed)  # distinct starting points: nodes that start together never part
+    pos = dict(fixed)
+    xs, ys = [x for x, _ in pos.values()] or [0.0], [y for _, y in pos.values()] or [0.0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 200.0)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    actors = [n for n in G if n in connected]
+    if any(n not in pos for n in actors):
+        U = nx.Graph()  # built in sorted order: the layout depends on the order, not on the other nodes of G
+        U.add_nodes_from(sorted(actors))
+        U.add_edges_from(sorted((u, v) for u, v in G.subgraph(actors).edges() if u != v))
+        init = {n: pos.get(n, (cx + rng.uniform(-span, span), cy + rng.uniform(-span, span))) for n in U}
+        placed = nx.spring_layout(U, pos=init, fixed=[n for n in U if n in pos] or None, k=60.0, seed=seed)
+        pos.update({n: (float(x), float(y)) for n, (x, y) in placed.items() if n not in pos})
+    todo = [n for n in G if n not in pos]
+    for _ in range(3):  # offices, quantities and the like: beside what they are tied to
+        for n in todo:
+            near = [pos[m] for m in nx.all_neighbors(G, n) if m in pos]
+            if near and n not in pos:
+                a, d = rng.uniform(0, 2 * math.pi), rng.uniform(25.0, 60.0)
+                mx, my = sum(p[0] for p in near) / len(near), sum(p[1] for p in near) / len(near)
+                pos[n] = (mx + d * math.cos(a), my + d * math.sin(a))
+        todo = [n for n in todo if n not in pos]
+    r = span * 0.75 + 100.0
+    for i, n in enumerate(sorted(todo, key=lambda n: (G.nodes[n].get("type", ""), n))):  # nothing tied to them
+        a = 2 * math.pi * i / len(todo)
+        pos[n] = (cx + r * math.cos(a), cy + r * math.sin(a))
+    return pos
+
+
 def style(G: nx.MultiDiGraph, *, kb: dict[str, dict] | None = None, everything: bool = False, seed: int = 0) -> None:
     """Lay out ``G`` (an actor graph with evidence lists) as ``kg viz`` does and set on its nodes the
     analysis attributes (:func:`kg.analyse.annotate.annotate`), ``party``, ``country`` and :data:`STYLE`;
-    without ``everything`` keep only the actors the picture shows (those with a tie to another actor)."""
-    sc = scene(G, top=None, seed=seed)
-    colours = {g["index"]: colour(g) for g in sc.groups}
+    without ``everything`` keep only the connected actors (those with a tie to another actor)."""
+    sc = scene(G, top=DEFAULT_TOP, seed=seed)
+    rows = sc.annotation.centrality if sc.annotation else []
+    connected = {r["actor_id"] for r in rows}
+    top_pagerank = max((r["pagerank"] for r in rows), default=1.0)
+    bloc_colour = {g["bloc"]: colour(g) for g in sc.groups if g["bloc"] >= 0}
     shown = {n["id"]: n for n in sc.nodes}
     if not everything:
-        G.remove_nodes_from([n for n in list(G) if n not in shown])
+        G.remove_nodes_from([n for n in list(G) if n not in connected])
     parties = membership(G)
     countries = _countries(G, kb or {})
-    pos = {n: (s["x"], -s["y"]) for n, s in shown.items()}
-    rest = [n for n in G if n not in pos]
-    if rest:
-        U = nx.Graph(G.to_undirected(as_view=True))
-        rng = random.Random(seed)  # distinct starting points: nodes that start together never part
-        xs, ys = [x for x, _ in pos.values()] or [0.0], [y for _, y in pos.values()] or [0.0]
-        span = max(max(xs) - min(xs), max(ys) - min(ys), 200.0)
-        init = {n: pos.get(n, (rng.uniform(-span, span), rng.uniform(-span, span))) for n in U}
-        placed = nx.spring_layout(U, pos=init, fixed=list(pos) or None, k=60.0, seed=seed, iterations=100)
-        pos.update({n: (float(placed[n][0]), float(placed[n][1])) for n in rest})
+    pos = _positions(G, {n: (s["x"], -s["y"]) for n, s in shown.items()}, connected, seed)
+    group_colour = {g["index"]: colour(g) for g in sc.groups}
     for n, d in G.nodes(data=True):
         s = shown.get(n)
-        r, g, b = _rgb(colours[s["group"]] if s else NO_BLOC)
+        if s:
+            hex_colour, size = group_colour[s["group"]], float(s["r"])
+        elif n in connected:
+            hex_colour, size = bloc_colour.get(d["bloc"], NO_BLOC), radius(d["pagerank"], top_pagerank)
+        else:
+            hex_colour, size = NO_BLOC, R_MIN
+        r, g, b = _rgb(hex_colour)
         party = parties.get(n)
         d.update(
             party=str(G.nodes[party].get("label", party)) if party else "",
@@ -77,7 +113,7 @@ def style(G: nx.MultiDiGraph, *, kb: dict[str, dict] | None = None, everything: 
             r=r,
             g=g,
             b=b,
-            size=round(float(s["r"]) if s else R_MIN, 2),
+            size=round(size, 2),
             x=round(pos[n][0], 1),
             y=round(pos[n][1], 1),
         )
