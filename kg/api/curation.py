@@ -1,7 +1,7 @@
 """The API verbs that correct entity resolution: ``merge``, ``split`` and ``rename`` record a user's
 decision in the curation file (beside the embedded store, or a given path), which every later build and
-load honours, and apply it to the store at once (:mod:`kg.resolve.apply`), so that the next query
-already sees it."""
+load honours, and apply it to the store at once (:mod:`kg.resolve.apply` for RDF stores,
+:mod:`kg.resolve.apply_neo4j` for Neo4j), so that the next query already sees it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kg.api.analyses import _find, graph
 from kg.api.common import Analysis, StoreLocation
 from kg.stores.base import default_location, is_remote, local_dir, open_store
 
-# what the summary says when the store is a Neo4j server, whose nodes the curation does not rewrite
+# what a split's summary says on a Neo4j store, whose nodes keep no trace of what a merge moved
 NEO4J_PENDING = "recorded only: reload the articles (kg load) to apply it to a Neo4j store"
 
 
@@ -55,30 +55,31 @@ def _where(store: StoreLocation) -> str:
     return os.fspath(store) if store is not None else default_location()
 
 
-def _apply(store: StoreLocation, change) -> Any:
-    """Run ``change(open store)`` on the store for writing; how many article graphs it changed, or why
-    it was not applied."""
+def _apply(store: StoreLocation, change, cypher_change=None) -> Any:
+    """Run ``change(open store)`` on an RDF store, ``cypher_change`` on a Neo4j store, opened for writing;
+    how many articles it changed, or why it was not applied."""
     where = _where(store)
     if not is_remote(where) and not (Path(where) / "CURRENT").exists():  # the embedded store's own marker file
         return f"recorded only: no store at {where}"
     with open_store(where) as st:
-        if st.language != "sparql":
-            return NEO4J_PENDING
-        return change(st)
+        if st.language == "sparql":
+            return change(st)
+        return cypher_change(st) if cypher_change else NEO4J_PENDING
 
 
 def merge(source: str, target: str, *, store: StoreLocation = None, curation: str | Path | None = None) -> Analysis:
     """Record in the curation file that ``source`` is the same actor as ``target`` (names or ids) and
     rewrite ``source`` to ``target`` in the store: its relations, quotes and mentions become
     ``target``'s and its name an alias of ``target``. Every later build or load does the same."""
-    from kg.resolve import apply
+    from kg.resolve import apply, apply_neo4j
 
     cur = _curation(store, curation)
     s, t = _actor_id(source, store, cur), _actor_id(target, store)
     if cur.merges.get(s) != t:
         cur.merge(s, t)
     p = cur.save(cur.path or _home(store, curation))
-    applied = _apply(store, lambda st: apply.merge(st, s, cur.target(t)))
+    into = cur.target(t)
+    applied = _apply(store, lambda st: apply.merge(st, s, into), lambda st: apply_neo4j.merge(st, s, into))
     return Analysis(
         ["merged", "into"],
         [[a, b] for a, b in sorted(cur.merges.items())],
@@ -124,13 +125,14 @@ def split(
 def rename(entity: str, new_name: str, *, store: StoreLocation = None, curation: str | Path | None = None) -> Analysis:
     """Record in the curation file that ``entity`` (a name or id) goes by ``new_name`` and set that name
     in the store; its old name becomes an alias. Every later build or load does the same."""
-    from kg.resolve import apply
+    from kg.resolve import apply, apply_neo4j
 
     cur = _curation(store, curation)
     e = _actor_id(entity, store)
     cur.rename(e, new_name)
     p = cur.save(cur.path or _home(store, curation))
-    applied = _apply(store, lambda st: apply.rename(st, e, cur.names[e]))
+    name = cur.names[e]
+    applied = _apply(store, lambda st: apply.rename(st, e, name), lambda st: apply_neo4j.rename(st, e, name))
     return Analysis(
         ["id", "name"],
         [[i, n] for i, n in sorted(cur.names.items())],
