@@ -3,6 +3,7 @@ default (every entity with --all), the picture's colours, sizes and positions, p
 networkx-internal attributes, and a dynamic GEXF 1.3 whose intervals come from the article dates."""
 
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -18,6 +19,7 @@ from kg.stores import open_store
 GEXF = "{http://gexf.net/1.3}"
 VIZ = "{http://gexf.net/1.3/viz}"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SCHEMA = Path(__file__).parent / "data" / "gexf-1.3" / "gexf.rng"
 
 
 def _export(store, fmt, out, *extra):
@@ -139,3 +141,13 @@ def test_gexf_node_intervals_are_the_article_dates(files):
         d = G.nodes[n.get("id")]
         assert (n.get("start"), n.get("end")) == ((d["first"], d["last"]) if d["first"] else (None, None))
         assert n.get("label") == d["label"]
+
+
+@pytest.mark.parametrize("name", ["gexf", "all.gexf"])
+def test_gexf_is_valid_gexf_1_3(files, name):
+    schema = etree.RelaxNG(etree.parse(str(SCHEMA)))
+    doc = etree.parse(str(files[name]))
+    assert schema.validate(doc), [str(e) for e in schema.error_log][:5]
+    # the schema does check: a colour channel out of range is refused
+    doc.getroot().find(f".//{VIZ}color").set("r", "300")
+    assert not schema.validate(doc)
