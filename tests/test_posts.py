@@ -180,7 +180,8 @@ def test_two_presidents_are_joined_by_what_they_did_not_by_their_title(example_s
 
 def test_offices_are_not_the_top_nodes_of_the_graph_export(example_store, tmp_path):
     out = tmp_path / "g.graphml"
-    res = CliRunner().invoke(main, ["export", "--store", str(example_store), "--format", "graphml", "-o", str(out)])
+    args = ["export", "--store", str(example_store), "--format", "graphml", "-o", str(out), "--all"]
+    res = CliRunner().invoke(main, args)
     assert res.exit_code == 0, res.output
     G = nx.read_graphml(out)
     top = sorted(nx.Graph(G).degree, key=lambda x: (-x[1], x[0]))[:5]

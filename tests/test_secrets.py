@@ -43,6 +43,7 @@ EXTRA_ARGS = {
     "path": ["Keir Starmer", "Emmanuel Macron"],
     "positions": [],
     "query": ["ASK {}"],
+    "rename": ["Keir Starmer", "Sir Keir Starmer"],
     "report": [],
     "split": ["Keir Starmer"],
     "stats": [],

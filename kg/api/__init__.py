@@ -17,7 +17,7 @@ from kg.api.analyses import actors, alliances, centrality, changes, ego, graph, 
 from kg.api.annotations import analyse
 from kg.api.build import build, extract, load
 from kg.api.common import Analysis
-from kg.api.curation import merge, split
+from kg.api.curation import merge, rename, split
 from kg.api.queries import evaluate, export, query, run_query, stats
 from kg.build.flow import Counts
 from kg.build.timeouts import DEFAULT_ARTICLE_TIMEOUT
@@ -47,6 +47,7 @@ __all__ = [
     "path",
     "positions",
     "query",
+    "rename",
     "report",
     "run_query",
     "split",

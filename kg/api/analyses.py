@@ -32,6 +32,21 @@ def graph(*, store: StoreLocation = None, since: str | None = None, until: str |
         return actor_graph(st, since=since, until=until, evidence=True)
 
 
+def _find(G, name: str, store: StoreLocation) -> str:
+    """The actor ``name`` refers to (:func:`kg.analyse.graph.find_actor`), else the one actor the
+    articles also called ``name`` (an alias, such as a name merged into another actor)."""
+    try:
+        return find_actor(G, name)
+    except KeyError:
+        key = " ".join(name.split()).casefold()
+        with open_for_reading(store) as st:
+            known = st.aliases()
+        hits = sorted(n for n, names in known.items() if n in G and key in {a.casefold() for a in names})
+        if len(hits) == 1:
+            return hits[0]
+        raise
+
+
 def _sentence(evidence: list[dict]) -> str:
     for e in sorted(evidence, key=lambda e: -float(e.get("confidence", 0))):
         if e.get("sentence"):
@@ -218,7 +233,7 @@ def path(
     import networkx as nx
 
     G = graph(store=store, since=since, until=until)
-    a, b = find_actor(G, source), find_actor(G, target)
+    a, b = _find(G, source, store), _find(G, target, store)
     try:
         steps = _ce.path(G, a, b)
     except nx.NetworkXNoPath:
@@ -246,7 +261,7 @@ def ego(
 ) -> Analysis:
     """The relations around an actor (within ``radius`` steps), strongest first, with a sentence each."""
     G = graph(store=store, since=since, until=until)
-    n = find_actor(G, actor)
+    n = _find(G, actor, store)
     E = _ce.ego(G, n, radius=radius)
     edges = sorted(E.edges(data=True), key=lambda e: (-e[2].get("weight", 1), e[0], e[1], e[2]["predicate"]))
     rows = [

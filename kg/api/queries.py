@@ -74,13 +74,14 @@ def stats(*, store: StoreLocation = None) -> dict[str, int]:
         return st.stats()
 
 
-def export(fmt: str, output: str | Path, *, store: StoreLocation = None) -> dict[str, int]:
+def export(fmt: str, output: str | Path, *, store: StoreLocation = None, everything: bool = False) -> dict[str, int]:
     """Write the store's graph to ``output`` in ``fmt`` (an exporter plugin: graphml, gexf, json, ttl, nt,
-    nq, trig, jsonld, neo4j-csv); returns what was written."""
+    nq, trig, jsonld, neo4j-csv); returns what was written. GraphML, GEXF and JSON hold the actor
+    network unless ``everything``."""
     from kg.export import export as _export
 
     with open_for_reading(store) as st:
-        return _export(st, fmt, output)
+        return _export(st, fmt, output, everything=everything)
 
 
 def evaluate(

@@ -372,4 +372,8 @@ curation_option = click.option(
 def show_recorded(ctx, res, fmt) -> None:
     show(ctx, res, fmt)
     if not ctx.obj["quiet"]:
-        click.echo(f"recorded in {res.summary['curation']}; rebuild (kg build / kg load) to apply", err=True)
+        applied = res.summary.get("applied")
+        done = f"applied to {applied} articles in the store" if isinstance(applied, int) else applied
+        click.echo(f"recorded in {res.summary['curation']}; {done}", err=True)
+        if res.summary.get("rebuild"):
+            click.echo(f"{res.summary['rebuild']} articles need a rebuild (kg build) to tell the names apart", err=True)

@@ -150,11 +150,18 @@ def _export_format(fmt: str | None, output: str) -> str:
     type=click.Path(),
     help="File to write (- for stdout; a directory for --format neo4j-csv).",
 )
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="GraphML, GEXF, JSON: every entity and relation (offices, quantities, events...), not only the actor network.",
+)
 @store_option
 @fmt_option(tabular=False)
 @click.pass_context
-def export(ctx, export_format, output, store, fmt):
-    """Export the store as a graph file (GraphML, GEXF, JSON; with the analysis results as attributes), RDF
+def export(ctx, export_format, output, everything, store, fmt):
+    """Export the store as a graph file (GraphML, GEXF, JSON: the actor network with the analysis results,
+    party, country, and kg viz's colours, sizes and positions; a dynamic GEXF for Gephi's timeline), RDF
     (Turtle, N-Triples, N-Quads, TriG, JSON-LD) or neo4j-admin import CSV files (neo4j-csv, a directory)."""
 
     fmt, summary_fmt = _export_format(export_format, output), fmt
@@ -164,9 +171,9 @@ def export(ctx, export_format, output, store, fmt):
         if summary_fmt:
             raise click.UsageError("-o - and --json/--nl both want stdout: write the export to a file")
         with to_stdout(f"export.{fmt}") as path:
-            info = api.export(fmt, path, store=store)
+            info = api.export(fmt, path, store=store, everything=everything)
     else:
-        info = api.export(fmt, output, store=store)
+        info = api.export(fmt, output, store=store, everything=everything)
     echo_summary({"wrote": output, "format": fmt, **info}, summary_fmt)
 
 

@@ -8,6 +8,7 @@ written; another package adds a format under the ``kg.exporters`` entry-point gr
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from kg import plugins
@@ -18,11 +19,14 @@ def formats() -> list[str]:
     return plugins.names("exporter")
 
 
-def export(store, fmt: str, out: str | Path) -> dict[str, int]:
+def export(store, fmt: str, out: str | Path, *, everything: bool = False) -> dict[str, int]:
     """Write the store's graph to ``out`` in ``fmt`` (a directory for ``neo4j-csv``); returns what was
-    written."""
+    written. The graph formats hold the actor network unless ``everything``; the RDF and CSV exports
+    always hold every entity."""
     try:
         exporter = plugins.get(fmt, "exporter")
     except plugins.PluginError:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(formats())}") from None
+    if everything and "everything" in inspect.signature(exporter).parameters:
+        return exporter(store, Path(out), everything=True)
     return exporter(store, Path(out))

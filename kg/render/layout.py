@@ -38,6 +38,7 @@ CHAR_W = 7.2  # px per label character at the label font size (12 px DejaVu Sans
 LABEL_H = 15.0
 R_MIN, R_MAX = 6.0, 24.0
 PAD = 8.0
+DEFAULT_TOP = 40  # the actors a picture shows unless told otherwise (kg viz --top)
 
 
 @dataclass
@@ -65,6 +66,11 @@ class Scene:
         if not xs:
             return (0.0, 0.0, 2 * margin, 2 * margin)
         return (min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
+
+
+def radius(pagerank: float, top_pagerank: float) -> float:
+    """A node's radius: grows with the square root of its PageRank, from R_MIN to R_MAX for the most central."""
+    return R_MIN + (R_MAX - R_MIN) * math.sqrt(max(pagerank, 0.0) / (top_pagerank or 1.0))
 
 
 def label_width(label: str) -> float:
@@ -174,7 +180,7 @@ def _offices(G: nx.MultiDiGraph, n) -> list[str]:
 
 
 def scene(
-    G: nx.MultiDiGraph, *, top: int | None = 40, seed: int = 0, types: tuple[str, ...] | None = ACTOR_TYPES
+    G: nx.MultiDiGraph, *, top: int | None = DEFAULT_TOP, seed: int = 0, types: tuple[str, ...] | None = ACTOR_TYPES
 ) -> Scene:
     """The scene of an actor graph (with evidence lists): the ``top`` actors by PageRank (all connected
     actors when None), grouped by bloc and laid out without overlapping labels. Annotates ``G``
@@ -198,7 +204,7 @@ def scene(
             "first": d.get("first", ""),
             "last": d.get("last", ""),
             "offices": _offices(G, n),
-            "r": R_MIN + (R_MAX - R_MIN) * math.sqrt(max(d["pagerank"], 0.0) / prmax),
+            "r": radius(d["pagerank"], prmax),
         }
     H = _ce.actor_network(G.subgraph(keep), types=types)
     S = ann.signed

@@ -11,11 +11,17 @@ It lives next to the embedded store (``<store>/curation.toml``) unless a path is
     id = "person/ed-miliband"
     names = ["David Miliband"]
 
+    # kg rename gpe/russia "Russian Federation": the name the actor goes by everywhere
+    [rename]
+    "gpe/russia" = "Russian Federation"
+
 >>> c = Curation()
 >>> c.merge("person/starmer", "person/keir-starmer"); c.target("person/starmer")
 'person/keir-starmer'
 >>> c.split("person/ed-miliband", ["David Miliband"]); c.keeps_apart("person/ed-miliband", "david miliband")
 True
+>>> c.rename("person/keir-starmer", "Sir Keir Starmer"); c.names["person/keir-starmer"]
+'Sir Keir Starmer'
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ FILENAME = "curation.toml"
 class Curation:
     merges: dict[str, str] = field(default_factory=dict)  # id -> id it is merged into
     splits: dict[str, list[str]] = field(default_factory=dict)  # id -> names kept apart ([] = every other name)
+    names: dict[str, str] = field(default_factory=dict)  # id -> the name it goes by (kg rename)
     path: Path | None = None
 
     @classmethod
@@ -51,7 +58,12 @@ class Curation:
         splits: dict[str, list[str]] = {}
         for s in data.get("split", []):
             splits.setdefault(str(s["id"]), []).extend(str(n) for n in s.get("names", []))
-        return cls(merges={str(k): str(v) for k, v in data.get("merge", {}).items()}, splits=splits, path=p)
+        return cls(
+            merges={str(k): str(v) for k, v in data.get("merge", {}).items()},
+            splits=splits,
+            names={str(k): str(v) for k, v in data.get("rename", {}).items()},
+            path=p,
+        )
 
     def save(self, path: str | Path | None = None) -> Path:
         p = Path(path) if path else self.path
@@ -60,7 +72,10 @@ class Curation:
         if p.is_dir():
             p = p / FILENAME
         p.parent.mkdir(parents=True, exist_ok=True)
-        lines = ["# kg curation: corrections to entity resolution (kg merge / kg split); every build honours it", ""]
+        lines = [
+            "# kg curation: corrections to entity resolution (kg merge / kg split / kg rename); every build honours it",
+            "",
+        ]
         lines.append("[merge]")
         for k in sorted(self.merges):
             lines.append(f"{json.dumps(k)} = {json.dumps(self.merges[k])}")
@@ -71,6 +86,9 @@ class Curation:
                 f"id = {json.dumps(i)}",
                 f"names = [{', '.join(json.dumps(n) for n in self.splits[i])}]",
             ]
+        if self.names:
+            lines += ["", "[rename]"]
+            lines += [f"{json.dumps(k)} = {json.dumps(self.names[k])}" for k in sorted(self.names)]
         write_atomic(p, "\n".join(lines) + "\n")
         self.path = p
         return p
@@ -97,6 +115,13 @@ class Curation:
         for n in names or []:
             if n.casefold() not in (h.casefold() for h in have):
                 have.append(n)
+
+    def rename(self, entity_id: str, name: str) -> None:
+        """Make ``name`` the name ``entity_id`` goes by (its id stays, so links to it hold)."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("the new name is empty")
+        self.names[entity_id] = name
 
     def target(self, entity_id: str) -> str:
         """Where ``entity_id`` ends after following merges (cycles stop)."""

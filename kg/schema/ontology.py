@@ -68,6 +68,12 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         "schema:identifier",
         "The stable entity id (type/slug) the entity IRI is minted from.",
     ),
+    "mergedFrom": (
+        (),
+        "xsd:string",
+        None,
+        "The id of an entity merged into this one in this article by kg merge (what kg split gives back).",
+    ),
     "title": (
         ("Office",),
         "xsd:string",
