@@ -33,13 +33,10 @@ async def curate(request: Request):
         names = [n.strip() for n in str(form.get("names", "")).split(";") if n.strip()]
         call = lambda: api.split(entity, names, **where)  # noqa: E731
     elif verb == "rename":
-        rename = getattr(api, "rename", None)
-        if rename is None:
-            raise HTTPException(501, "renaming is not available in this version of kg (no kg.api.rename)")
         new = str(form.get("name", "")).strip()
         if not new:
             raise HTTPException(400, "rename to what?")
-        call = lambda: rename(entity, new, **where)  # noqa: E731
+        call = lambda: api.rename(entity, new, **where)  # noqa: E731
     else:
         raise HTTPException(404, f"no curation verb {verb!r}")
     try:
