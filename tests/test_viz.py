@@ -164,6 +164,11 @@ def test_cli_viz_html_and_png(store, tmp_path):
     data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.S).group(1))
     assert len(data["nodes"]) == 25 and {"Keir Starmer", "Vladimir Putin"} <= {n["label"] for n in data["nodes"]}
     assert any(e["sign"] == -1 and any("Putin" in s for s in e["sentences"]) for e in data["edges"])
+    # every evidence sentence names its article, whose headline, date and link the page carries
+    sources = [i for e in data["edges"] for i in e["sources"]]
+    assert sources and all(i in data["articles"] for i in sources)
+    assert all(a["title"] for a in data["articles"].values())
+    assert any(a["url"].startswith("https://") and a["date"] for a in data["articles"].values())
     green, red = _ties(_pixels(tmp_path / "g.png"))
     assert green > 300 and red > 300
 

@@ -380,12 +380,18 @@ def viz(
         raise ValueError("give an HTML file to write (-o FILE.html) and/or --png FILE.png")
     G = graph(store=store, since=since, until=until)
     sc = scene(G, top=top, seed=seed)
+    articles = None
+    if output:
+        from kg.api.queries import article_index
+
+        with open_for_reading(store) as st:
+            articles = article_index(st)
     window = f" ({since or '…'} to {until or '…'})" if since or until else ""
     title = f"kg: alliances{window}"
     written = []
     if output:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(_viz.html(sc, title=title), encoding="utf-8")
+        Path(output).write_text(_viz.html(sc, title=title, articles=articles), encoding="utf-8")
         written.append(str(output))
     if png:
         written.append(str(_viz.png(sc, png, title=title)))

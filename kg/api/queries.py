@@ -111,3 +111,27 @@ def evaluate(
             loaded.meta["kg"]["dictionaries"] = str(dictionaries)
         nlp = progress.ProgressNLP(loaded, f"eval {dataset}")
     return _evaluate(dataset, path, limit, nlp=nlp, model_name=model_name, config=config, dictionaries=dictionaries)
+
+
+_ARTICLES = {
+    "sparql": """SELECT ?id ?title ?date ?url ?source WHERE { ?a a kg:Article ; kg:articleId ?id .
+        OPTIONAL { ?a schema:headline ?title } OPTIONAL { ?a schema:datePublished ?date }
+        OPTIONAL { ?a schema:url ?url } OPTIONAL { ?a kg:source ?source } }""",
+    "cypher": """MATCH (a:Article) RETURN a.id AS id, a.title AS title, toString(a.date) AS date,
+        a.url AS url, a.source AS source""",
+}
+
+
+def article_index(st: Store) -> dict[str, dict[str, str]]:
+    """The open store's articles by id: ``id``, ``title`` (headline), ``date`` (ISO, day only), ``url`` and
+    ``source`` (the file and line it was read from), empty strings where unknown."""
+    from kg.schema.queries import with_prefixes
+
+    text = _ARTICLES["cypher" if st.language == "cypher" else "sparql"]
+    rows = st.query(with_prefixes(text) if st.language == "sparql" else text).dicts()
+    out = {}
+    for r in rows:
+        a = {k: "" if r.get(k) is None else str(r[k]) for k in ("id", "title", "date", "url", "source")}
+        a["date"] = a["date"][:10]
+        out[a["id"]] = a
+    return out

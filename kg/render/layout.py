@@ -212,7 +212,7 @@ def scene(
     for u, v, d in sorted(H.edges(data=True), key=lambda e: tuple(sorted(e[:2]))):
         a, b = sorted((u, v))
         w = S.edges[a, b]["weight"] if S.has_edge(a, b) else 0.0
-        rels, sents = [], []
+        rels, sents, sources = [], [], []
         for s, p, o, rd in sorted(d["relations"], key=lambda r: (-r[3].get("weight", 1), r[1])):
             rels.append(
                 f"{G.nodes[s].get('label', s)} {p.replace('_', ' ')} {G.nodes[o].get('label', o)}"
@@ -221,6 +221,7 @@ def scene(
             for e in rd.get("evidence", []):
                 if e.get("sentence") and e["sentence"] not in sents:
                     sents.append(e["sentence"])
+                    sources.append(e.get("article", ""))
         edges.append(
             {
                 "source": a,
@@ -230,6 +231,7 @@ def scene(
                 "evidence": d["weight"],
                 "relations": rels,
                 "sentences": sents[:5],
+                "sources": sources[:5],  # the article each sentence is from
             }
         )
     # groups: the blocs with two or more shown members, then everyone else

@@ -145,6 +145,7 @@ body{margin:0;font-family:Helvetica,Arial,sans-serif;color:#222;display:flex;hei
 #kg-side{width:340px;overflow:auto;border-left:1px solid #ddd;padding:12px;font-size:13px;background:#fff}
 #kg-side h1{font-size:16px;margin:0 0 6px} #kg-side h2{font-size:14px;margin:12px 0 4px}
 #kg-side blockquote{margin:4px 0;padding:4px 8px;border-left:3px solid #ccc;background:#f6f6f6}
+#kg-side .cite{font-size:11px;color:#666;margin:0 0 6px 11px}
 #kg-search{width:100%;box-sizing:border-box;padding:4px;margin:6px 0}
 .legend span{display:inline-block;margin-right:10px} .sw{display:inline-block;width:18px;height:4px;vertical-align:middle}
 svg.dim .node,svg.dim .edge{opacity:.12} svg.dim .hl{opacity:1}
@@ -173,6 +174,9 @@ function clear(){ svg.classList.remove('dim'); svg.querySelectorAll('.hl').forEa
 function highlight(ids){ clear(); svg.classList.add('dim');
   svg.querySelectorAll('.node').forEach(g => { if (ids.has(g.dataset.id)) g.classList.add('hl'); });
   svg.querySelectorAll('.edge').forEach(g => { if (ids.has(g.dataset.s) && ids.has(g.dataset.t)) g.classList.add('hl'); }); }
+function quote(s, id){ el('blockquote', s, side); const a = (data.articles || {})[id]; if (!a) return;
+  const c = el('div', undefined, side); c.className = 'cite'; const t = [a.title || id, a.date].filter(x => x).join(' · ');
+  if (a.url) { const l = el('a', t, c); l.setAttribute('href', a.url); l.setAttribute('target', '_blank'); l.setAttribute('rel', 'noopener'); } else c.textContent = t; }
 function showNode(i){ const n = data.nodes[i]; side.replaceChildren();
   el('h2', n.label + ' (' + n.type + ')', side);
   el('div', (n.bloc >= 0 ? 'bloc ' + (n.bloc + 1) : 'no bloc') + ' · PageRank ' + n.pagerank.toFixed(4) + ' · degree ' + n.degree + ' · ' + n.articles + ' articles', side);
@@ -182,12 +186,12 @@ function showNode(i){ const n = data.nodes[i]; side.replaceChildren();
     const other = e.source === n.id ? e.target : e.source; ids.add(other);
     el('h2', (e.sign > 0 ? 'ally: ' : e.sign < 0 ? 'adversary: ' : 'tie: ') + labels[other] + ' (' + e.weight + ')', side);
     e.relations.slice(0, 3).forEach(r => el('div', r, side));
-    e.sentences.slice(0, 2).forEach(s => el('blockquote', s, side)); });
+    e.sentences.slice(0, 2).forEach((s, k) => quote(s, e.sources[k])); });
   highlight(ids); }
 function showEdge(i){ const e = data.edges[i]; side.replaceChildren();
   el('h2', labels[e.source] + ' – ' + labels[e.target], side);
   el('div', (e.sign > 0 ? 'cooperation' : e.sign < 0 ? 'conflict' : 'neutral') + ', signed weight ' + e.weight + ', ' + e.evidence + ' evidence', side);
-  e.relations.forEach(r => el('div', r, side)); e.sentences.forEach(s => el('blockquote', s, side));
+  e.relations.forEach(r => el('div', r, side)); e.sentences.forEach((s, k) => quote(s, e.sources[k]));
   highlight(new Set([e.source, e.target])); }
 svg.querySelectorAll('.node').forEach(g => { g.addEventListener('mouseenter', () => { if (pinned === null) showNode(+g.dataset.i); });
   g.addEventListener('click', ev => { ev.stopPropagation(); pinned = pinned === g.dataset.i ? null : g.dataset.i; showNode(+g.dataset.i); }); });
@@ -199,11 +203,25 @@ document.getElementById('kg-search').addEventListener('input', ev => { const q =
 """  # noqa: E501 -- a script, one statement or handler per line
 
 
-def html(sc: Scene, *, title: str = "kg: alliances") -> str:
-    """A self-contained HTML page: the SVG, a side panel (legend, summary, evidence on hover) and the
+def _web(url: str) -> str:
+    """``url`` if it is a web address (the only kind the page links to), else ''."""
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+def html(sc: Scene, *, title: str = "kg: alliances", articles: dict[str, dict] | None = None) -> str:
+    """A self-contained HTML page: the SVG, a side panel (legend, summary, evidence on hover, each sentence
+    under its article's headline, date and link from ``articles``, id -> {title, date, url}) and the
     script that makes it interactive. Text from articles is escaped; the data block cannot close its
     script element."""
-    data = json.dumps({"nodes": sc.nodes, "edges": sc.edges}, ensure_ascii=False).replace("<", "\\u003c")
+    cited = {i for e in sc.edges for i in e.get("sources", ())}
+    shown = {
+        i: {"title": a.get("title", ""), "date": a.get("date", ""), "url": _web(a.get("url", ""))}
+        for i, a in (articles or {}).items()
+        if i in cited
+    }
+    data = json.dumps({"nodes": sc.nodes, "edges": sc.edges, "articles": shown}, ensure_ascii=False).replace(
+        "<", "\\u003c"
+    )
     s = sc.summary
     bal = s.get("balance", {})
     legend = (

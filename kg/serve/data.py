@@ -18,18 +18,12 @@ from typing import Any
 import networkx as nx
 
 from kg.api.common import StoreLocation, open_for_reading
+from kg.api.queries import article_index
 from kg.stores.base import default_location, is_remote
 
 # a server's graph is read again after this many seconds: it may be loaded by others meanwhile
 REMOTE_TTL = 60.0
 
-_ARTICLES = {
-    "sparql": """SELECT ?id ?title ?date ?url ?source WHERE { ?a a kg:Article ; kg:articleId ?id .
-        OPTIONAL { ?a schema:headline ?title } OPTIONAL { ?a schema:datePublished ?date }
-        OPTIONAL { ?a schema:url ?url } OPTIONAL { ?a kg:source ?source } }""",
-    "cypher": """MATCH (a:Article) RETURN a.id AS id, a.title AS title, toString(a.date) AS date,
-        a.url AS url, a.source AS source""",
-}
 _QUOTES = {
     "sparql": """SELECT DISTINCT ?speaker ?text ?cue ?article ?start ?end ?sentence WHERE {
         ?q a kg:Quote ; schema:text ?text ; kg:cue ?cue ; kg:start ?start ; kg:end ?end ;
@@ -107,12 +101,7 @@ def load_snapshot(store: StoreLocation) -> Snapshot:
     with open_for_reading(store) as st:
         G = actor_graph(st, evidence=True)
         aliases = st.aliases()
-        articles = {
-            _str(r["id"]): {k: _str(r.get(k)) for k in ("id", "title", "date", "url", "source")}
-            for r in _rows(st, _ARTICLES)
-        }
-        for a in articles.values():
-            a["date"] = a["date"][:10]
+        articles = article_index(st)
         quotes: list[dict[str, Any]] = [
             {
                 "speaker": _str(r.get("speaker")),
