@@ -19,7 +19,8 @@ class _Finder(importlib.abc.MetaPathFinder):
         run = spec.loader.exec_module
 
         def exec_module(module):
-            sys.modules["torch"] = None  # type: ignore[assignment]  (None makes `import torch` raise ImportError)
+            # None in sys.modules makes `import torch` raise ImportError
+            sys.modules["torch"] = None  # type: ignore[assignment]
             try:
                 run(module)
             finally:
