@@ -140,3 +140,20 @@ def test_accurate_pipeline_extracts_saves_and_loads(tiny_model, tmp_path):
     assert (tmp_path / "nlp" / "kg_transformer_entities" / "model.safetensors").exists()
     again = load_pipeline(tmp_path / "nlp")
     assert edges(again, text) == found
+
+
+def test_accurate_config_is_the_default_one_plus_the_transformer_components():
+    from kg.nlp import read_config
+    from kg.resources import PIPELINES
+
+    default, accurate = read_config(PIPELINES / "kg.cfg"), read_config(PIPELINES / "accurate.cfg")
+    added = ["kg_transformer_entities", "kg_transformer_relations"]
+    pipeline = accurate["nlp"]["pipeline"]
+    assert pipeline.index("kg_actor_kb") < pipeline.index(added[0]) < pipeline.index("kg_positions")
+    assert pipeline.index("kg_relations") < pipeline.index(added[1]) < pipeline.index("kg_relation_model")
+    accurate["nlp"]["pipeline"] = [p for p in pipeline if p not in added]
+    for section in ("components", ("initialize", "components")):
+        parts = accurate[section] if isinstance(section, str) else accurate[section[0]][section[1]]
+        for name in added:
+            del parts[name]
+    assert accurate == default
