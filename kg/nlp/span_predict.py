@@ -21,14 +21,16 @@ class SentencePrediction:
 
 
 def decode_entities(probs: torch.Tensor, spans: list[tuple[int, int, int]], threshold: float) -> dict[int, list]:
-    """Per sentence row, non-overlapping (start, end, type, prob), the most probable first."""
-    best_p, best_t = probs[:, 1:].max(dim=1)
-    order = torch.argsort(best_p, descending=True).tolist()
+    """Per sentence row, non-overlapping (start, end, type, prob), the most probable first: a span is an
+    entity when its probability of being one (1 - P(none)) reaches ``threshold``, of its likeliest type."""
+    is_entity = 1 - probs[:, 0]
+    best_t = probs[:, 1:].argmax(dim=1)
+    order = torch.argsort(is_entity, descending=True).tolist()
     taken: dict[int, set[int]] = {}
     out: dict[int, list] = {}
     for k in order:
-        p = float(best_p[k])
-        if p < threshold or p <= float(probs[k, 0]):
+        p = float(is_entity[k])
+        if p < threshold:
             break
         row, s, e = spans[k]
         used = taken.setdefault(row, set())
