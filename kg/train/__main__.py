@@ -46,10 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         help="override a training config value, e.g. training.max_epochs=5",
     )
     ap.add_argument("--accurate", action="store_true", help="train the accurate mode's transformer model instead")
-    ap.add_argument("--epochs", type=int, default=5, help="--accurate: training epochs (default 5)")
+    ap.add_argument("--epochs", type=int, default=3, help="--accurate: training epochs (default 3)")
     ap.add_argument("--seed", type=int, default=0, help="--accurate: random seed (default 0)")
     ap.add_argument("--threads", type=int, default=1, help="--accurate: torch CPU threads (default 1)")
-    ap.add_argument("--kbp-sample", type=int, default=3000, help="--accurate: KBP37 train pairs used (default 3000)")
+    ap.add_argument("--kbp-sample", type=int, default=2000, help="--accurate: KBP37 train pairs used (default 2000)")
     a = ap.parse_args(argv)
     if a.accurate:
         return _accurate(a)
