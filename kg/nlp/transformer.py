@@ -2,14 +2,15 @@
 
 - ``kg_transformer_entities`` (after ``kg_actor_kb``): one MiniLM pass per sentence, batched by length.
   Its entity spans are reconciled with kg's mentions: where they overlap a person, organisation or
-  place mention, the transformer's boundaries win (the rules' entity, with its type and knowledge-base
-  attributes, is kept); offices, dates and quantities stay the rules'; a span no mention covers becomes
-  a new entity. It then scores the relations between the sentence's candidate mentions (its own and
-  kg's), for sentences holding at least two, and leaves them in ``doc.user_data``.
-- ``kg_transformer_relations`` (after ``kg_relations``, whose rules it does not replace): those scores
-  become relations (extractor ``kg_transformer``, the score as confidence) where the catalogue allows
-  the two entities' types and the clause joining them is not negated; a relation the rules found in the
-  same sentence keeps the rules' evidence, with the higher confidence.
+  place mention, the transformer's boundaries win, and its type where the rules' entity has no
+  knowledge-base entry and is of another kind; offices, dates and quantities stay the rules'; a span no
+  mention covers becomes a new entity. It then scores the relations between the sentence's candidate
+  mentions (its own and kg's), for sentences holding at least two, and leaves them in ``doc.user_data``.
+- ``kg_transformer_relations`` (after ``kg_relations``, whose rules it does not replace): those scores,
+  but for the relations in ``exclude``, become relations (extractor ``kg_transformer``, the score as
+  confidence) where the catalogue allows the two entities' types and the clause joining them is not
+  negated; a relation the rules found in the same sentence keeps the rules' evidence, with the higher
+  confidence.
 
 Without a trained model (``initialize(path=...)``, built by ``make model-accurate`` into
 ``pipelines/models/accurate``) both do nothing. torch is imported only when a model is loaded.
@@ -217,8 +218,9 @@ def _retyped(doc: Doc, eid: str, model_type: str, start: int, end: int) -> str:
 
 
 class TransformerRelations(LexiconUser):
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, exclude: Iterable[str] = ()):
         self.name = name
+        self.exclude = frozenset(exclude)
         self.cat = catalogue.load()
         super().__init__()
 
@@ -233,7 +235,7 @@ class TransformerRelations(LexiconUser):
         best: dict[tuple, tuple] = {}
         for s0, s1, o0, o1, rel, prob in pending:
             s, o = at.get((s0, s1)), at.get((o0, o1))
-            if s is None or o is None or s == o or s not in ents or o not in ents:
+            if rel in self.exclude or s is None or o is None or s == o or s not in ents or o not in ents:
                 continue
             if not self.cat.relation(rel).allows(ents[s].type, ents[o].type):
                 continue
@@ -292,6 +294,7 @@ def make_transformer_entities(
     "kg_transformer_relations",
     assigns=["doc._.kg_relations"],
     requires=["doc._.kg_mentions", "doc._.kg_entities", "doc._.kg_relations"],
+    default_config={"exclude": []},
 )
-def make_transformer_relations(nlp: Language, name: str) -> TransformerRelations:
-    return TransformerRelations(nlp, name)
+def make_transformer_relations(nlp: Language, name: str, exclude: list[str]) -> TransformerRelations:
+    return TransformerRelations(nlp, name, exclude)
