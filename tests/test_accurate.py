@@ -140,6 +140,8 @@ def test_accurate_pipeline_extracts_saves_and_loads(tiny_model, tmp_path):
     assert (tmp_path / "nlp" / "kg_transformer_entities" / "model.safetensors").exists()
     again = load_pipeline(tmp_path / "nlp")
     assert edges(again, text) == found
+    without = load_pipeline(tmp_path / "nlp", overrides={"components.kg_transformer_relations.exclude": ["works_for"]})
+    assert ("Anna Berg", "works_for", "Nordbank", "kg_transformer") not in edges(without, text)
 
 
 def test_accurate_config_is_the_default_one_plus_the_transformer_components():
