@@ -4,6 +4,7 @@
 #   make test-all  the same with the slow tests (corpus-scale, fuzzing, torture, own servers): what CI runs
 #   make lint      ruff (lint and format check), mypy, and the CLI reference docs/cli.md up to date
 #   make model     rebuild the trained relation model from ../shared/data/external (not shipped)
+#   make model-accurate  fine-tune the accurate mode's transformer model from ../shared/data/external (not shipped)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -13,14 +14,14 @@ STORE  ?= kg-store
 NEO4J_PASSWORD ?= kg-test-password
 export NEO4J_PASSWORD
 
-.PHONY: demo test test-all lint install clean model
+.PHONY: demo test test-all lint install clean model model-accurate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[test,lint,serve]'
+	$(BIN)/python -m pip install -q -e '.[test,lint,serve,accurate]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -49,6 +50,11 @@ lint: install
 DATA ?= ../shared/data/external
 model: install
 	$(BIN)/python -m kg.train --data $(DATA)
+
+# the accurate mode's span network (pipelines/models/accurate, read by pipelines/accurate.cfg) from the
+# CoNLL04, CrossRE and KBP37 train splits; resumes from build/accurate after an interruption
+model-accurate: install
+	$(BIN)/python -m kg.train --accurate --data $(DATA)
 
 clean:
 	rm -rf $(STORE) .run

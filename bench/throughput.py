@@ -7,6 +7,7 @@ Measured in one run, on the same articles:
   - kg extraction words/s (the same pipeline plus kg's components and Doc -> ArticleGraph), and the
     ratio; both timed on the same slices of the corpus, interleaved (see parse_modes)
   - kg extraction with 1 and with N worker processes, and the ratio
+  - the same for the accurate mode (``pipelines/accurate.cfg``, when its model is built), beside the default
   - end-to-end ``kg build`` wall time into a fresh embedded store (median and range of ``--builds`` runs:
     a shared machine's speed can drift by a quarter within a day), and peak RSS
 """
@@ -109,6 +110,36 @@ def parse_modes(articles, words: int, bs: int, rounds: int) -> tuple[float, dict
     return tuned, {m: seconds[m] for m in ("all", "selected")}
 
 
+def accurate(articles, words: int, workers: int, bs: int, one: float, many: float) -> None:
+    """The accurate mode's extraction words/s, 1 and ``workers`` processes, beside the default's."""
+    from kg.build.flow import Counts, extract, extract_parallel
+    from kg.nlp import load_pipeline
+    from kg.resources import PIPELINES
+
+    config = PIPELINES / "accurate.cfg"
+    nlp = load_pipeline(config=config)
+    if nlp.get_pipe("kg_transformer_entities").net is None:
+        print("accurate mode: no trained model (make model-accurate); not measured")
+        return
+    sum(1 for _ in extract(iter(articles[:5]), nlp, batch_size=bs, counts=Counts()))  # warm-up, not timed
+    t = time.perf_counter()
+    sum(1 for _ in extract(iter(articles), nlp, batch_size=bs, counts=Counts()))
+    acc_one = time.perf_counter() - t
+    t = time.perf_counter()
+    stream = extract_parallel(iter(articles), workers=workers, config=str(config), batch_size=bs, counts=Counts())
+    nn = sum(1 for _ in stream)
+    acc_many = time.perf_counter() - t
+    print(f"accurate mode ({config.name}), 1 process: {words / acc_one:,.0f} words/s ({acc_one:.1f} s; {loadavg()})")
+    print(
+        f"accurate mode, {workers} processes: {words / acc_many:,.0f} words/s ({acc_many:.1f} s incl. worker start, "
+        f"{nn} graphs; target >= 1,500 words/s on 2 processes)"
+    )
+    print(
+        f"default vs accurate words/s: 1 process {words / one:,.0f} / {words / acc_one:,.0f}; "
+        f"{workers} processes {words / many:,.0f} / {words / acc_many:,.0f}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "data" / "external" / "bbc"))
@@ -126,6 +157,7 @@ def main() -> None:
         default=3,
         help="end-to-end builds to time (a machine's speed drifts: the median and range are printed)",
     )
+    ap.add_argument("--no-accurate", action="store_true", help="leave out the accurate mode")
     args = ap.parse_args()
 
     from kg import readers as read
@@ -155,6 +187,9 @@ def main() -> None:
         f"kg extraction, {args.workers} processes: {words / many:,.0f} words/s ({many:.1f} s incl. worker start, "
         f"{nn} graphs); speed-up {one / many:.2f}x (target >= 1.7x)"
     )
+
+    if not args.no_accurate:
+        accurate(articles, words, args.workers, bs, one, many)
 
     walls = []
     for k in range(max(1, args.builds)):

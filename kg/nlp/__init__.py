@@ -21,11 +21,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.nlp import without_torch
 from kg.resources import PIPELINES
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from thinc.config import Config
+
+without_torch.install()
 
 # spaCy and kg's components are imported by load_pipeline, not here, so that a build's main process (the
 # workers run the NLP) and kg.nlp.lexicon's users start without paying for spaCy's import
@@ -62,6 +65,7 @@ def register() -> None:
         quotes,
         relations,
         select,
+        transformer,
         tuning,
     )
 

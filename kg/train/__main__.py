@@ -1,6 +1,7 @@
 """``python -m kg.train``: rebuild the relation model in ``pipelines/models/relations`` from the CoNLL04 and
-KBP37 train splits (dev splits for model selection). Nothing is downloaded: the data are read from
-``--data`` (default ``../shared/data/external``)."""
+KBP37 train splits (dev splits for model selection); with ``--accurate``, the accurate mode's transformer
+model in ``pipelines/models/accurate`` from the CoNLL04, CrossRE and KBP37 train splits. Nothing is
+downloaded: the data are read from ``--data`` (default ``../shared/data/external``)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="KEY=VALUE",
         help="override a training config value, e.g. training.max_epochs=5",
     )
+    ap.add_argument("--accurate", action="store_true", help="train the accurate mode's transformer model instead")
+    ap.add_argument("--epochs", type=int, default=3, help="--accurate: training epochs (default 3)")
+    ap.add_argument("--seed", type=int, default=0, help="--accurate: random seed (default 0)")
+    ap.add_argument("--threads", type=int, default=1, help="--accurate: torch CPU threads (default 1)")
+    ap.add_argument("--kbp-sample", type=int, default=2000, help="--accurate: KBP37 train pairs used (default 2000)")
     a = ap.parse_args(argv)
+    if a.accurate:
+        return _accurate(a)
 
     from kg.nlp import RELATION_MODEL_ENV, base_model, load_pipeline
 
@@ -62,6 +70,19 @@ def main(argv: list[str] | None = None) -> int:
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     print(f"model: {target} ({size / 1e6:.1f} MB); corpus {t1 - t0:.0f}s, training {t2 - t1:.0f}s")
     print(f"use it: {RELATION_MODEL_ENV}={target} kg build ...  (off by default; see pipelines/kg.cfg)")
+    return 0
+
+
+def _accurate(a) -> int:
+    from kg.train import accurate, accurate_data
+
+    t0 = time.perf_counter()
+    splits = accurate_data.load_splits(a.data, a.kbp_sample, a.seed)
+    output = a.output if a.output != relations.MODEL_DIR else accurate.MODEL_DIR
+    work = a.work if a.work != Path("build/relations") else Path("build/accurate")
+    best = accurate.train(splits["train"], splits["dev"], work, output, epochs=a.epochs, seed=a.seed, threads=a.threads)
+    print(f"model: {output}; best epoch {best['epoch']}, dev {best}; {time.perf_counter() - t0:.0f}s in all")
+    print("use it: kg eval ... --config pipelines/accurate.cfg")
     return 0
 
 
