@@ -95,7 +95,7 @@ def _read(path):
 
 
 NODE_FIELD = re.compile(
-    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string|date|datetime)(\[\])?)?)$"
+    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string|date|datetime|boolean)(\[\])?)?)$"
 )
 REL_FIELD = re.compile(
     r"^(:START_ID\((Article|Entity|Quote|Assertion)\)|:END_ID\((Article|Entity|Quote)\)|:TYPE|"

@@ -60,6 +60,14 @@ def extract(ctx, inputs, output, report_path, date, model_name, config, max_char
     ".kg-ledger/HOST-HASH.sqlite).",
 )
 @click.option("--no-ledger", is_flag=True, help="Build without a ledger: parse every article, no resume.")
+@click.option(
+    "--neo4j-import",
+    "neo4j_import",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Instead of loading a store, write neo4j-admin import CSV files (and constraints.cypher) for an empty "
+    "Neo4j database into this new directory.",
+)
 @batch_date_option
 @with_options(model_options)
 @click.pass_context
@@ -71,6 +79,7 @@ def build(
     report_path,
     ledger,
     no_ledger,
+    neo4j_import,
     date,
     model_name,
     config,
@@ -95,6 +104,7 @@ def build(
         max_chars=max_chars,
         article_timeout=article_timeout,
         date=date,
+        neo4j_import=neo4j_import,
     )
     print_summary(counts, ctx.obj["quiet"], report_path)
     exit_for(ctx, counts)
@@ -104,9 +114,17 @@ def build(
 @click.argument("jsonl", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @store_option
 @batch_option
+@click.option(
+    "--neo4j-import",
+    "neo4j_import",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Instead of loading a store, write neo4j-admin import CSV files (and constraints.cypher) for an empty "
+    "Neo4j database into this new directory.",
+)
 @click.pass_context
-def load(ctx, jsonl, store, batch_size):
+def load(ctx, jsonl, store, batch_size, neo4j_import):
     """Load ArticleGraph JSON Lines (from `kg extract`) into the store."""
-    counts = api.load(jsonl, store=store, batch_size=batch_size)
+    counts = api.load(jsonl, store=store, batch_size=batch_size, neo4j_import=neo4j_import)
     print_summary(counts, ctx.obj["quiet"], None)
     exit_for(ctx, counts)

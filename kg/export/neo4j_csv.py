@@ -12,7 +12,8 @@ type, each with its header line::
     relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),key,evidence:int,confidence:double,
                                   articles:string[],articleEvidence:int[],articleConfidence:double[],:TYPE
 
-What the RDF store does not hold is not written: an assertion's ``negated`` flag.
+What the RDF store does not hold is left empty: an assertion's ``negated`` flag
+(:mod:`kg.export.neo4j_import` writes it, from the extracted graphs).
 
 ``import.args`` holds the arguments for ``neo4j-admin``, paths relative to the export directory::
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -76,6 +78,7 @@ ASSERTION_HEADER = [
     "eventStart:date",
     "eventEnd:date",
     "status",
+    "negated:boolean",
     ":LABEL",
 ]
 QUOTE_HEADER = [
@@ -275,6 +278,10 @@ def read(store, base: str | None = None) -> dict:
 def _cell(v, changed: list[int]):
     if v is None:
         return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
     if isinstance(v, (list, tuple, set)):
         items = [clean(str(x)) for x in v]
         changed[0] += sum(ARRAY_DELIMITER in x for x in items)
@@ -371,8 +378,9 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         "eventStart",
         "eventEnd",
         "status",
+        "negated",
     )
-    nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in assertion_keys] + [label(ASSERTION)] for a in asns))
+    nodes(label(ASSERTION), ASSERTION_HEADER, ([a.get(k) for k in assertion_keys] + [label(ASSERTION)] for a in asns))
     quote = label(n.quote)
     nodes(
         quote,
