@@ -15,9 +15,11 @@ type, each with its header line::
 What the RDF store does not hold is left empty: an assertion's ``negated`` flag
 (:mod:`kg.export.neo4j_import` writes it, from the extracted graphs).
 
-``import.args`` holds the arguments for ``neo4j-admin``, paths relative to the export directory::
+``import.args`` holds the arguments for ``neo4j-admin``, paths relative to the export directory, and
+``constraints.cypher`` the loader's constraints and indexes, to run once the imported database is up::
 
     cd DIR && neo4j-admin database import full @import.args neo4j
+    cypher-shell -f constraints.cypher
 
 Array values are separated by ``;``, neo4j-admin's own default (``--array-delimiter``), as labels are
 (docs/formats.md). neo4j-admin has no escape for it, so a ``;`` inside an array item (an alias or article
@@ -27,6 +29,7 @@ id) is written as U+FF1B ``；``; the export counts such items (``items_with_sem
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +37,7 @@ from urllib.parse import unquote
 
 from kg.schema import catalogue
 from kg.stores.neo4j.rows import ASSERTION, ENTITY, clean, label, names, relation_key
+from kg.stores.neo4j.store import CONSTRAINTS
 
 ARRAY_DELIMITER = ";"
 IN_ITEM = "\uff1b"  # what a ";" inside an array item becomes
@@ -457,6 +461,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
     )
     args += [f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true"]
     (out / "import.args").write_text("\n".join(args) + "\n", encoding="utf-8")
+    shutil.copyfile(CONSTRAINTS, out / "constraints.cypher")  # the loader's indexes, to run after the import
     written = {
         "nodes": sum(v for k, v in counts.items() if k.startswith("nodes")),
         "relationships": sum(v for k, v in counts.items() if k.startswith("relationships")),
