@@ -75,27 +75,29 @@ def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
     n = neo4j_rows.names()
     keys, w1 = _run(
         tx,
-        f"""MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
-        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DETACH DELETE x RETURN DISTINCT s, p, o""",
+        f"""{FIXED_PLAN}MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
+        WITH x, x.subject AS s, x.predicate AS p, x.object AS o, x.key AS k DETACH DELETE x
+        RETURN DISTINCT s, p, o, k""",
         ids=article_ids,
     )
-    _, w2 = _run(tx, f"MATCH (q:{n.quote}) WHERE q.article_id IN $ids DETACH DELETE q", ids=article_ids)
+    _, w2 = _run(tx, f"{FIXED_PLAN}MATCH (q:{n.quote}) WHERE q.article_id IN $ids DETACH DELETE q", ids=article_ids)
     ents, w3 = _run(
         tx,
-        f"""MATCH (a:{n.article})-[m:{n.mentions}]->(e:{ENTITY}) WHERE a.id IN $ids
+        f"""{FIXED_PLAN}MATCH (a:{n.article})-[m:{n.mentions}]->(e:{ENTITY}) WHERE a.id IN $ids
         DELETE m RETURN DISTINCT e.id AS id""",
         ids=article_ids,
     )
     written = w1 + w2 + w3
-    by_type: dict[str, list[dict]] = {}
-    for k in keys:
-        if k["p"] in n.rel_types:
-            by_type.setdefault(n.rel_types[k["p"]], []).append({"s": k["s"], "o": k["o"]})
-    for typ, rows in by_type.items():  # drop the articles' entries; delete the edge if none are left
+    # one statement for every relationship type (found by its key): a statement per type would be planned
+    # and compiled once per type, which costs more than the edits themselves
+    rows = [{"s": k["s"], "o": k["o"], "k": k["k"]} for k in keys if k["p"] in n.rel_types]
+    if rows:
         written += _run(
             tx,
-            f"""UNWIND $rows AS row
-            MATCH (:{ENTITY} {{id: row.s}})-[r:{label(typ, rel=True)}]->(:{ENTITY} {{id: row.o}})
+            f"""{FIXED_PLAN}UNWIND $rows AS row
+            MATCH (s:{ENTITY} {{id: row.s}}) MATCH (o:{ENTITY} {{id: row.o}})
+            MATCH (s)-[r:{"|".join(label(t, rel=True) for t in sorted(set(n.rel_types.values())))}]->(o)
+            WHERE r.key = row.k
             WITH r, [i IN range(0, size(r.articles) - 1) WHERE NOT r.articles[i] IN $ids] AS keep
             FOREACH (m IN CASE WHEN size(keep) > 0 THEN [{{a: [i IN keep | r.articles[i]],
                 n: [i IN keep | r.articleEvidence[i]], c: [i IN keep | r.articleConfidence[i]]}}] ELSE [] END |
