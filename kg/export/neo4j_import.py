@@ -144,6 +144,7 @@ class Neo4jImportWriter:
             self.files[key] = _File(out / "relationships" / f"{rel(typ)}.csv", header)
         self._article_fields = _fields(ARTICLE_HEADER)[:-1]
         self._assertion_fields = _fields(ASSERTION_HEADER)[:-1]
+        assert self._assertion_fields[12:] == ["eventDate", "eventStart", "eventEnd", "status", "negated"]
         self._quote_fields = _fields(QUOTE_HEADER)[:-1]
         self.seq: dict[str, int] = {}  # article id -> number of its latest version
         self.versions: list[tuple[str, dict[str, int], list[str], list[tuple]]] = []
@@ -171,6 +172,31 @@ class Neo4jImportWriter:
             v if type(v) in _PLAIN else _SCALAR[v] if type(v) in _SCALAR_TYPES else cell(v) for v in map(d.get, fields)
         ] + tail
 
+    def _assertion(self, x: dict, asn: str) -> list:
+        """An :Assertion row in ASSERTION_HEADER's order (written out: the most rows of all, by far)."""
+        if "eventDate" in x or "status" in x:
+            return self._row(self._assertion_fields, x, [asn])
+        return [
+            x["id"],
+            x["key"],
+            x["article_id"],
+            x["subject"],
+            x["predicate"],
+            x["object"],
+            x["sentence"],
+            x["start"],
+            x["end"],
+            x["confidence"],
+            x["extractor"],
+            x["modality"],
+            "",
+            "",
+            "",
+            "",
+            "true" if x["negated"] else "false",
+            asn,
+        ]
+
     def load(self, graphs: Iterable[ArticleGraph]) -> LoadStats:
         stats = LoadStats()
         for g in graphs:
@@ -195,7 +221,7 @@ class Neo4jImportWriter:
         f["mentions"].article(
             [[aid, m["b"], cell(m["aliases"]), m["name"], m.get("role", ""), n.mentions] for m in r.mentions]
         )
-        f["assertion"].article([self._row(self._assertion_fields, x, [asn]) for x in r.assertions])
+        f["assertion"].article([self._assertion(x, asn) for x in r.assertions])
         f["subject"].article([[x["id"], x["subject"], n.subject] for x in r.assertions])
         f["object"].article([[x["id"], x["object"], n.object] for x in r.assertions])
         f["in_article"].article([[x["id"], aid, n.in_article] for x in r.assertions])
@@ -290,21 +316,17 @@ class Neo4jImportWriter:
         return self.summary
 
     def _edge_rows(self, typ: str, relation: str, edges):
-        for s, o, per in sorted(edges, key=lambda e: (e[0], e[1])):
+        join = ARRAY_DELIMITER.join
+        for s, o, per in edges:
+            key = relation_key(s, relation, o)
+            if len(per) == 1:  # most relationships: one article, nothing to sort or sum
+                ((aid, (k, c)),) = per.items()
+                yield [s, o, key, k, c, aid if _safe([aid]) else self._cell([aid]), k, c, typ]
+                continue
             aids = sorted(per, key=cypher_order)
             ns, cs = [per[a][0] for a in aids], [per[a][1] for a in aids]
-            join = ARRAY_DELIMITER.join
-            yield [
-                s,
-                o,
-                relation_key(s, relation, o),
-                sum(ns),
-                max(cs),
-                join(aids) if _safe(aids) else self._cell(aids),
-                join(map(str, ns)),
-                join(map(str, cs)),
-                typ,
-            ]
+            ids_cell = join(aids) if _safe(aids) else self._cell(aids)
+            yield [s, o, key, sum(ns), max(cs), ids_cell, join(map(str, ns)), join(map(str, cs)), typ]
 
     def _cell(self, v):
         if v is None:
