@@ -147,7 +147,8 @@ class Neo4jImportWriter:
         assert self._assertion_fields[12:] == ["eventDate", "eventStart", "eventEnd", "status", "negated"]
         self._quote_fields = _fields(QUOTE_HEADER)[:-1]
         self.seq: dict[str, int] = {}  # article id -> number of its latest version
-        self.versions: list[tuple[str, dict[str, int], list[str], list[tuple]]] = []
+        # per article version: its id, its rows in each file (in self.files' order), its entities and relationships
+        self.versions: list[tuple[str, tuple[int, ...], list[str], list[tuple]]] = []
         self.entities: dict[str, dict] = {}  # id -> row, with its label under "_label"
         self.mentioned: dict[str, int] = {}  # entity id -> article versions in force that mention it
         self.edges: dict[tuple[str, str, str], dict[str, list]] = {}  # (type, s, o) -> article -> [n, conf]
@@ -255,7 +256,7 @@ class Neo4jImportWriter:
                 key = (typ, s, o)
                 self.edges.setdefault(key, {})[aid] = per[aid]
                 keys.append(key)
-        self.versions.append((aid, counts, ents, keys))
+        self.versions.append((aid, tuple(counts.get(k, 0) for k in self.files), ents, keys))
         stats.articles_loaded += 1
         stats.records_written += sum(counts.values())
 
@@ -279,9 +280,9 @@ class Neo4jImportWriter:
         self.closed = True
         n = self.n
         stale = sorted(i for i, v in enumerate(self.versions) if self.seq[v[0]] != i)
-        for key, f in self.files.items():
+        for j, f in enumerate(self.files.values()):
             if stale:
-                f.drop(stale, sum(self.versions[i][1].get(key, 0) for i in stale))
+                f.drop(stale, sum(self.versions[i][1][j] for i in stale))
             else:
                 f.fh.close()
         counts = {str(f.path.relative_to(self.out)): f.rows for f in self.files.values()}
