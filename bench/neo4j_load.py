@@ -40,6 +40,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -136,11 +137,9 @@ def loadavg() -> str:
 
 
 def rss_mb(who: str = "self") -> float:
-    """Peak resident memory in MiB: of this process ("self"), its finished children ("children"), or the
-    process with that pid (VmHWM)."""
-    if who in ("self", "children"):
-        usage = resource.getrusage(resource.RUSAGE_SELF if who == "self" else resource.RUSAGE_CHILDREN)
-        return usage.ru_maxrss / 1024
+    """Peak resident memory in MiB: of this process ("self") or of the process with that pid (VmHWM)."""
+    if who == "self":
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     try:
         for line in Path(f"/proc/{who}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -169,7 +168,7 @@ def admin_path(graphs: list[ArticleGraph], out: dict) -> None:
         out["export_rss"] = rss_mb()
         got = neo4j_admin.import_full(Path(tmp) / "csv", Path(tmp) / "home", heap=ADMIN_HEAP)
         out["import_s"] = got["seconds"]
-        out["import_rss"] = rss_mb("children")
+        out["import_rss"] = got["peak_mib"]
         out["admin_counts"] = (got["nodes"], got["relationships"])
         assert (files["nodes"], files["relationships"]) == out["admin_counts"], (files, got)
 
@@ -298,7 +297,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     paths = set(args.paths.split(","))
 
-    corpora = []
+    corpora: list[tuple[str, Callable[[], list[ArticleGraph] | None]]] = []
     if not args.no_synthetic:
         corpora.append(("synthetic", lambda: synthetic(args.relations, args.per_article, args.entities)))
     if not args.no_bbc:
