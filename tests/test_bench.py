@@ -34,3 +34,13 @@ def test_memory_prints_the_peak_of_both_corpora():
 def test_cli_startup_prints_medians_and_ratios():
     out = run("cli_startup.py", "--runs", "2")
     assert "kg --help: median" in out and "kg --version: median" in out and "ratio to python -c pass" in out
+
+
+@pytest.mark.neo4j
+def test_neo4j_load_compares_the_same_graph_and_the_admin_path(neo4j_uri):
+    out = run("neo4j_load.py", "--uri", neo4j_uri, "--no-bbc", "--relations", "1000", "--per-article", "50")
+    assert "same graph (nodes per label, relationships per type, property counts): yes" in out
+    assert "kg / CREATE" in out and "kg replace 10%" in out and "peak RSS (MiB)" in out
+    from kg.export import neo4j_admin
+
+    assert ("neo4j-admin total" in out) == neo4j_admin.available(), out

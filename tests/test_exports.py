@@ -96,7 +96,7 @@ def _read(path):
 
 
 NODE_FIELD = re.compile(
-    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string|date|datetime)(\[\])?)?)$"
+    r"^(id:ID\((Article|Entity|Assertion|Quote)\)|:LABEL|[a-z][A-Za-z_]*(:(int|double|string|date|datetime|boolean)(\[\])?)?)$"
 )
 REL_FIELD = re.compile(
     r"^(:START_ID\((Article|Entity|Quote|Assertion)\)|:END_ID\((Article|Entity|Quote)\)|:TYPE|"
@@ -142,6 +142,7 @@ def test_neo4j_csv_headers_labels_and_types(csv_dir, example_store):
     args = (csv_dir / "import.args").read_text().split()
     assert "--array-delimiter=;" in args and "--nodes=nodes/Person.csv" in args
     assert len([a for a in args if a.startswith(("--nodes=", "--relationships="))]) == len(node_files) + len(rel_files)
+    assert "CREATE CONSTRAINT kg_entity_id" in (csv_dir / "constraints.cypher").read_text()
 
 
 @pytest.mark.slow

@@ -101,6 +101,7 @@ def build(
     max_chars: int | None = DEFAULT_MAX_CHARS,
     article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
     date: str | None = None,
+    neo4j_import: str | Path | None = None,
 ) -> Counts:
     """Read, extract and load ``inputs`` into the store at ``store`` (a directory for the embedded store,
     ``bolt://`` for Neo4j, ``http(s)://`` for a SPARQL server; default ``$KG_STORE`` or ``kg-store``).
@@ -112,7 +113,8 @@ def build(
     An article over ``max_chars`` characters, or whose NLP takes over ``article_timeout`` seconds, is
     skipped with that reason (None: no limit). ``batch_size``: Neo4j rows per write transaction. ``date``
     (ISO 8601) dates the articles that have no date of their own (``counts.undated`` counts those left
-    without).
+    without). ``neo4j_import``: instead of a store, write ``neo4j-admin database import full`` files for an
+    empty Neo4j database into this new directory (kg.export.neo4j_import; no ledger).
     """
     from kg import readers as reader
     from kg.build.flow import COMMIT_SECONDS, build_into
@@ -124,8 +126,10 @@ def build(
     where = os.fspath(store) if store is not None else default_location()
     home = local_dir(where)
     options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
+    if neo4j_import is not None:
+        home, ledger = None, False
     with (
-        open_store(where, **options) as st,
+        _sink(neo4j_import) or open_store(where, **options) as st,
         _ledger(ledger, where, model_name, config) as led,
         _bar("build", inputs) as bar,
     ):
@@ -145,12 +149,27 @@ def build(
     return counts
 
 
+def _sink(neo4j_import: str | Path | None):
+    """The neo4j-admin import writer for ``neo4j_import``, or None."""
+    if neo4j_import is None:
+        return None
+    from kg.export.neo4j_import import Neo4jImportWriter
+
+    return Neo4jImportWriter(neo4j_import)
+
+
 def load(
-    jsonl_paths: Iterable[str], *, store: StoreLocation = None, batch_size: int | None = None, stdin=None
+    jsonl_paths: Iterable[str],
+    *,
+    store: StoreLocation = None,
+    batch_size: int | None = None,
+    neo4j_import: str | Path | None = None,
+    stdin=None,
 ) -> Counts:
     """Load ArticleGraph JSON Lines (the output of ``extract``) into the store at ``store``, resolving
     entities across articles on the way (alias table and curation file beside an embedded store). A
-    path ``-`` reads ``stdin``."""
+    path ``-`` reads ``stdin``. ``neo4j_import``: write neo4j-admin import files into this new directory
+    instead (as :func:`build`)."""
     import contextlib
 
     from kg.resolve import resolver as resolve
@@ -172,8 +191,9 @@ def load(
                         yield counts.add(item)
 
     options: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
-    with open_store(where, **options) as st, _bar("load", jsonl_paths) as bar:
-        resolver = resolve.for_store(local_dir(where), st)
+    sink = _sink(neo4j_import)
+    with sink or open_store(where, **options) as st, _bar("load", jsonl_paths) as bar:
+        resolver = resolve.for_store(None if sink else local_dir(where), st)
         stats = st.load(resolve.resolve_stream(graphs(bar), resolver))
     counts.loaded = stats.articles_loaded - resolver.revised  # a revision is an article already counted
     counts.unchanged = stats.articles_unchanged

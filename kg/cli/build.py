@@ -76,6 +76,14 @@ def extract(
     ".kg-ledger/HOST-HASH.sqlite).",
 )
 @click.option("--no-ledger", is_flag=True, help="Build without a ledger: parse every article, no resume.")
+@click.option(
+    "--neo4j-import",
+    "neo4j_import",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Instead of loading a store, write neo4j-admin import CSV files (and constraints.cypher) for an empty "
+    "Neo4j database into this new directory.",
+)
 @batch_date_option
 @with_options(model_options)
 @fmt_option(tabular=False)
@@ -89,6 +97,7 @@ def build(
     report_path,
     ledger,
     no_ledger,
+    neo4j_import,
     date,
     model_name,
     config,
@@ -114,6 +123,7 @@ def build(
         max_chars=max_chars,
         article_timeout=article_timeout,
         date=date,
+        neo4j_import=neo4j_import,
     )
     print_summary(counts, ctx.obj["quiet"], report_path, fmt)
     exit_for(ctx, counts)
@@ -123,10 +133,18 @@ def build(
 @click.argument("jsonl", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @store_option
 @batch_option
+@click.option(
+    "--neo4j-import",
+    "neo4j_import",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Instead of loading a store, write neo4j-admin import CSV files (and constraints.cypher) for an empty "
+    "Neo4j database into this new directory.",
+)
 @fmt_option(tabular=False)
 @click.pass_context
-def load(ctx, jsonl, store, batch_size, fmt):
+def load(ctx, jsonl, store, batch_size, neo4j_import, fmt):
     """Load ArticleGraph JSON Lines (from `kg extract`; - for stdin) into the store."""
-    counts = api.load(jsonl, store=store, batch_size=batch_size, stdin=sys.stdin)
+    counts = api.load(jsonl, store=store, batch_size=batch_size, neo4j_import=neo4j_import, stdin=sys.stdin)
     print_summary(counts, ctx.obj["quiet"], None, fmt)
     exit_for(ctx, counts)

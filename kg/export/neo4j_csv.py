@@ -12,11 +12,14 @@ type, each with its header line::
     relationships/MEETS.csv       :START_ID(Entity),:END_ID(Entity),key,evidence:int,confidence:double,
                                   articles:string[],articleEvidence:int[],articleConfidence:double[],:TYPE
 
-What the RDF store does not hold is not written: an assertion's ``negated`` flag.
+What the RDF store does not hold is left empty: an assertion's ``negated`` flag
+(:mod:`kg.export.neo4j_import` writes it, from the extracted graphs).
 
-``import.args`` holds the arguments for ``neo4j-admin``, paths relative to the export directory::
+``import.args`` holds the arguments for ``neo4j-admin``, paths relative to the export directory, and
+``constraints.cypher`` the loader's constraints and indexes, to run once the imported database is up::
 
     cd DIR && neo4j-admin database import full @import.args neo4j
+    cypher-shell -f constraints.cypher
 
 Array values are separated by ``;``, neo4j-admin's own default (``--array-delimiter``), as labels are
 (docs/formats.md). neo4j-admin has no escape for it, so a ``;`` inside an array item (an alias or article
@@ -26,12 +29,15 @@ id) is written as U+FF1B ``；``; the export counts such items (``items_with_sem
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import defaultdict
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
 from kg.schema import catalogue
 from kg.stores.neo4j.rows import ASSERTION, ENTITY, clean, label, names, relation_key
+from kg.stores.neo4j.store import CONSTRAINTS
 
 ARRAY_DELIMITER = ";"
 IN_ITEM = "\uff1b"  # what a ";" inside an array item becomes
@@ -76,6 +82,7 @@ ASSERTION_HEADER = [
     "eventStart:date",
     "eventEnd:date",
     "status",
+    "negated:boolean",
     ":LABEL",
 ]
 QUOTE_HEADER = [
@@ -275,6 +282,10 @@ def read(store, base: str | None = None) -> dict:
 def _cell(v, changed: list[int]):
     if v is None:
         return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
     if isinstance(v, (list, tuple, set)):
         items = [clean(str(x)) for x in v]
         changed[0] += sum(ARRAY_DELIMITER in x for x in items)
@@ -371,8 +382,9 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
         "eventStart",
         "eventEnd",
         "status",
+        "negated",
     )
-    nodes(label(ASSERTION), ASSERTION_HEADER, ([a[k] for k in assertion_keys] + [label(ASSERTION)] for a in asns))
+    nodes(label(ASSERTION), ASSERTION_HEADER, ([a.get(k) for k in assertion_keys] + [label(ASSERTION)] for a in asns))
     quote = label(n.quote)
     nodes(
         quote,
@@ -449,6 +461,7 @@ def export_neo4j_csv(store, out: str | Path) -> dict[str, int]:
     )
     args += [f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true"]
     (out / "import.args").write_text("\n".join(args) + "\n", encoding="utf-8")
+    shutil.copyfile(CONSTRAINTS, out / "constraints.cypher")  # the loader's indexes, to run after the import
     written = {
         "nodes": sum(v for k, v in counts.items() if k.startswith("nodes")),
         "relationships": sum(v for k, v in counts.items() if k.startswith("relationships")),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 DEFAULT_BASE = "https://kg.example.org/"
@@ -46,6 +47,7 @@ def quote_id(article_id: str, start: int, end: int) -> str:
     return f"quote/{slug(article_id)}-{start}-{end}"
 
 
+@lru_cache(maxsize=8192)  # the same article and entity ids come back for every relation and mention
 def _iri_segment(value: str, safe: str = "") -> str:
     # Percent-encode everything outside the unreserved set (RFC 3987-safe for
     # N-Triples, Turtle and SPARQL), keeping '/' when asked.

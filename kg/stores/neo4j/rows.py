@@ -131,7 +131,9 @@ def cypher_order(text: str) -> bytes:
 def _event_dates(value) -> dict:
     """An assertion's ``eventDate`` (ISO text of the precision read) and the first and last day of that
     period as Neo4j Dates (``eventStart``, ``eventEnd``); nothing for a relation without a date."""
-    span = dates.period(value or "")
+    if not value:
+        return {}
+    span = dates.period(value)
     if not span:
         return {}
     return {"eventDate": str(value), "eventStart": date.fromisoformat(span[0]), "eventEnd": date.fromisoformat(span[1])}

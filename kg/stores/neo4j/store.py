@@ -33,10 +33,11 @@ Idempotency and replacement. Each ``:Article`` keeps its ``contentHash``; an
 article whose hash is stored is skipped without a write. A changed article's
 old contribution is removed in the same transaction that writes the new one:
 its ``:Assertion`` evidence (with its links), ``:Quote`` nodes and ``MENTIONS`` are deleted;
-every aggregated relationship it supported drops the article's entry from its
-per-article lists and gets ``evidence``/``confidence`` recomputed from the
+every aggregated relationship it supported and its new version does not drops the article's entry
+from its per-article lists and gets ``evidence``/``confidence`` recomputed from the
 entries left (deleted if none are, so an edge also supported by another
-article survives); the names of the entities it mentioned are recomputed from
+article survives; one the new version supports again has its entry replaced in place by the merge);
+the names of the entities whose smallest name it gave are recomputed from
 the remaining mentions, and entities no article mentions any more are deleted.
 Because the replacement is decided inside the transaction, a batch whose
 commit was cut off (``IncompleteCommit``) can simply be run again.

@@ -70,48 +70,56 @@ _AGGREGATES = (
 )
 
 
-def _remove(tx, article_ids: list[str]) -> tuple[list[str], int]:
-    """Delete what the articles contributed (see the module docstring); return the entities they mentioned."""
+def _remove(tx, article_ids: list[str], new_edges: dict | None = None) -> tuple[list[str], int]:
+    """Delete what the articles contributed (see the module docstring); return the entities they mentioned.
+
+    ``new_edges`` (Rows.edges of the articles' new versions): an aggregated relationship an article
+    supports again keeps its entry here, since the merge that follows replaces it in place."""
     n = neo4j_rows.names()
     keys, w1 = _run(
         tx,
-        f"""MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
-        WITH x, x.subject AS s, x.predicate AS p, x.object AS o DETACH DELETE x RETURN DISTINCT s, p, o""",
+        f"""{FIXED_PLAN}MATCH (x:{ASSERTION}) WHERE x.article_id IN $ids
+        WITH x, x.subject AS s, x.predicate AS p, x.object AS o, x.article_id AS a DETACH DELETE x
+        RETURN DISTINCT s, p, o, a""",
         ids=article_ids,
     )
-    _, w2 = _run(tx, f"MATCH (q:{n.quote}) WHERE q.article_id IN $ids DETACH DELETE q", ids=article_ids)
+    _, w2 = _run(tx, f"{FIXED_PLAN}MATCH (q:{n.quote}) WHERE q.article_id IN $ids DETACH DELETE q", ids=article_ids)
     ents, w3 = _run(
         tx,
-        f"""MATCH (a:{n.article})-[m:{n.mentions}]->(e:{ENTITY}) WHERE a.id IN $ids
-        DELETE m RETURN DISTINCT e.id AS id""",
+        f"""{FIXED_PLAN}MATCH (a:{n.article})-[m:{n.mentions}]->(e:{ENTITY}) WHERE a.id IN $ids
+        WITH e, m, m.name AS name DELETE m WITH e, min(name) AS gone RETURN e.id AS id, gone <= e.name AS renamed""",
         ids=article_ids,
     )
     written = w1 + w2 + w3
-    by_type: dict[str, list[dict]] = {}
+    drop: dict[str, dict[tuple[str, str], list[str]]] = {}  # type -> (s, o) -> articles to take out
     for k in keys:
-        if k["p"] in n.rel_types:
-            by_type.setdefault(n.rel_types[k["p"]], []).append({"s": k["s"], "o": k["o"]})
+        typ = n.rel_types.get(k["p"])
+        if typ is not None and k["a"] not in (new_edges or {}).get(typ, {}).get((k["s"], k["o"]), ()):
+            drop.setdefault(typ, {}).setdefault((k["s"], k["o"]), []).append(k["a"])
+    by_type = {t: [{"s": s, "o": o, "ids": ids} for (s, o), ids in d.items()] for t, d in drop.items()}
     for typ, rows in by_type.items():  # drop the articles' entries; delete the edge if none are left
         written += _run(
             tx,
-            f"""UNWIND $rows AS row
+            f"""{FIXED_PLAN}UNWIND $rows AS row
             MATCH (:{ENTITY} {{id: row.s}})-[r:{label(typ, rel=True)}]->(:{ENTITY} {{id: row.o}})
-            WITH r, [i IN range(0, size(r.articles) - 1) WHERE NOT r.articles[i] IN $ids] AS keep
+            WITH r, [i IN range(0, size(r.articles) - 1) WHERE NOT r.articles[i] IN row.ids] AS keep
             FOREACH (m IN CASE WHEN size(keep) > 0 THEN [{{a: [i IN keep | r.articles[i]],
                 n: [i IN keep | r.articleEvidence[i]], c: [i IN keep | r.articleConfidence[i]]}}] ELSE [] END |
                 SET r += {_AGGREGATES})
             FOREACH (_ IN CASE WHEN size(keep) = 0 THEN [1] ELSE [] END | DELETE r)""",
             rows=rows,
-            ids=article_ids,
         )[1]
     entity_ids = [e["id"] for e in ents]
-    if entity_ids:  # names from the mentions that remain (none: the entity goes at the end, unless re-mentioned)
+    # names from the mentions that remain (none: the entity goes at the end, unless re-mentioned); only where
+    # a removed mention gave the name, the smallest
+    renamed = [e["id"] for e in ents if e["renamed"] is not False]
+    if renamed:
         _run(
             tx,
-            f"""UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
+            f"""{FIXED_PLAN}UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
             OPTIONAL MATCH (:{n.article})-[m:{n.mentions}]->(e)
             WITH e, min(m.name) AS name SET e.name = name""",
-            ids=entity_ids,
+            ids=renamed,
         )
     return entity_ids, written
 
@@ -146,7 +154,7 @@ def _write_rows(tx, rows: Rows) -> int:
     replaced = sorted(set(rows.replaced) | {r["id"] for r in data if r["old"] is not None})
     touched: list[str] = []
     if replaced:
-        touched, w = _remove(tx, replaced)
+        touched, w = _remove(tx, replaced, rows.edges)
         written += w
 
     ents: dict[str, int] = {}
@@ -199,6 +207,8 @@ def _write_rows(tx, rows: Rows) -> int:
         written += _link(tx, n.quoted_in, [{"a": quotes[q["id"]], "b": arts[q["article_id"]]} for q in rows.quotes])
         written += _link(tx, n.said, [{"a": ents[r["a"]], "b": quotes[r["b"]]} for r in rows.said])
         written += _link(tx, n.about, [{"a": quotes[r["a"]], "b": ents[r["b"]]} for r in rows.about])
+    mentioned = {m["b"] for m in rows.mentions}
+    touched = [e for e in touched if e not in mentioned]
     if touched:  # entities no article mentions any more
         written += _run(
             tx,
