@@ -68,6 +68,13 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         "schema:identifier",
         "The stable entity id (type/slug) the entity IRI is minted from.",
     ),
+    "mentionedAs": (
+        (),
+        "xsd:string",
+        None,
+        "The name one article gives the entity, in that article's graph; the entity's one rdfs:label is "
+        "chosen across articles (kg/resolve/labels.py) and lives in the entities graph.",
+    ),
     "title": (
         ("Office",),
         "xsd:string",

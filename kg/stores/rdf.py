@@ -5,6 +5,10 @@ the ``kg:`` namespace declared there. Each article's statements live in the
 named graph ``ids.graph_iri(article_id)``, so re-loading a changed article
 replaces exactly what it said.
 
+An entity's ``rdfs:label`` is no article's fact: each article graph says how that article names it
+(``kg:mentionedAs``), and the store keeps one label and one type per entity in the entities graph
+(:func:`entity_quads`, chosen by :mod:`kg.resolve.labels`), so the union of all graphs has one of each.
+
 Every extracted relation is written twice: as a direct triple
 (``:healey kg:holdsPosition :defence-secretary``) for simple queries, and as a
 reified ``kg:Assertion`` (rdf:subject/predicate/object) carrying its evidence
@@ -135,7 +139,7 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
     for e in g.entities:
         n = node[e.id] = NamedNode(ids.entity_iri(e.id, base))
         add(n, t.type, t.classes.get(e.type, t.classes["Group"]))
-        add(n, t.label, _lit(_clean(e.name)))
+        add(n, t.kgp("mentionedAs"), _lit(_clean(e.name)))
         add(n, t.kgp("entityId"), _lit(_clean(e.id)))
         for alias in e.aliases:
             add(n, t.alt_label, _lit(_clean(alias)))
@@ -207,3 +211,39 @@ def _quote_links(add, t: Terms, node: dict, q, qn: NamedNode) -> None:
     for about in q.about:
         if about in node:
             add(qn, t.props["about"], node[about])
+
+
+def entity_quads(
+    entity: NamedNode, entity_id: str, names: dict[str, int], classes: dict[str, int], base: str = ids.DEFAULT_BASE
+) -> list[Quad]:
+    """The entities graph's statements of one entity: its one ``rdf:type`` and ``rdfs:label``, chosen
+    from what the article graphs say (``names``: name -> articles giving it, ``classes``: class IRI ->
+    articles typing it so)."""
+    from kg.resolve import labels
+
+    t = terms()
+    eg = NamedNode(ids.entities_graph_iri(base))
+    prefix = entity_id.partition("/")[0]
+    minted = next((c.value for name, c in t.classes.items() if name.lower() == prefix), None)
+    return [
+        Quad(entity, t.type, NamedNode(labels.canonical_type(classes, minted)), eg),
+        Quad(entity, t.kgp("entityId"), _lit(entity_id), eg),
+        Quad(entity, t.label, _lit(labels.canonical(names)), eg),
+    ]
+
+
+def store_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> list[Quad]:
+    """What a store holding only article ``g`` holds: its graph and its entities' labels and types."""
+    t = terms()
+    group = t.classes["Group"].value
+    return graph_quads(g, base) + [
+        q
+        for e in g.entities
+        for q in entity_quads(
+            NamedNode(ids.entity_iri(e.id, base)),
+            _clean(e.id),
+            {_clean(e.name): 1},
+            {t.classes[e.type].value if e.type in t.classes else group: 1},
+            base,
+        )
+    ]
