@@ -31,9 +31,9 @@ queries (default graph = union of the article graphs, as kg queries it)
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import subprocess
-import random
 import sys
 import tempfile
 import time
@@ -184,14 +184,12 @@ def main(argv=None) -> int:
     if args.scale_child:
         return scale_child(args.scale_child, args.dir)
     graphs = synthetic(args.articles)
-    quads = [q for g in graphs for q in rdfterms.graph_quads(g)]
-
     tmp = tempfile.TemporaryDirectory(dir=args.dir)
     root = Path(tmp.name)
     t_map, _ = timed(lambda: [rdfterms.graph_quads(g) for g in graphs])
     kg_store = OxigraphStore(root / "kg")
     assert kg_store.first_build
-    t_kg, stats = timed(lambda: kg_store.load(graphs))
+    t_kg, _ = timed(lambda: kg_store.load(graphs))
     # the raw loader gets exactly what kg wrote: the article graphs and the entities graph
     nq = ox.serialize(kg_store.quads(), format=ox.RdfFormat.N_QUADS)
     n = len(kg_store.store)
