@@ -29,7 +29,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import dates
 from kg.kb.table import kb_role
-from kg.model import ArticleGraph
+from kg.model import ArticleGraph, Entity
 from kg.schema import catalogue, ids
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -87,9 +87,12 @@ def _lit(value) -> Literal:
     return Literal(str(value))
 
 
-def _clean(text: str) -> str:
-    # RDF literals cannot hold lone surrogates; control characters are kept.
+def clean(text: str) -> str:
+    """``text`` fit for an RDF literal: lone surrogates replaced (control characters are kept)."""
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+_clean = clean
 
 
 _KB_PROPS = (("kb", "kbId"), ("country", "countryCode"), ("role", "roleCode"), ("agent", "agentCode"))
@@ -138,7 +141,7 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
     node = {}
     for e in g.entities:
         n = node[e.id] = NamedNode(ids.entity_iri(e.id, base))
-        add(n, t.type, t.classes.get(e.type, t.classes["Group"]))
+        add(n, t.type, t.classes.get(e.type) or t.classes["Group"])
         add(n, t.kgp("mentionedAs"), _lit(_clean(e.name)))
         add(n, t.kgp("entityId"), _lit(_clean(e.id)))
         for alias in e.aliases:
@@ -232,10 +235,14 @@ def entity_quads(
     ]
 
 
+def entity_class(e: Entity) -> str:
+    """The class IRI an article graph types entity ``e`` with (an unknown type is a Group)."""
+    t = terms()
+    return (t.classes.get(e.type) or t.classes["Group"]).value
+
+
 def store_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> list[Quad]:
     """What a store holding only article ``g`` holds: its graph and its entities' labels and types."""
-    t = terms()
-    group = t.classes["Group"].value
     return graph_quads(g, base) + [
         q
         for e in g.entities
@@ -243,7 +250,7 @@ def store_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> list[Quad]:
             NamedNode(ids.entity_iri(e.id, base)),
             _clean(e.id),
             {_clean(e.name): 1},
-            {t.classes[e.type].value if e.type in t.classes else group: 1},
+            {entity_class(e): 1},
             base,
         )
     ]
