@@ -123,6 +123,11 @@ class OxigraphStore(RdfReading, Store):
             self.store.extend(hashes)
             if not carry:
                 return
+            g = carry.pop()  # an article the store holds already: compared (and replaced) in a transaction
+            out = self._admit(g, stats, touched)
+            if out is not None:
+                self._count_entities(g)
+                self.store.extend([*out, rdfterms.hash_quad(g, self.base)])
 
     def _bulk_quads(
         self,
@@ -133,10 +138,13 @@ class OxigraphStore(RdfReading, Store):
         touched: set[ox.NamedNode],
     ) -> Iterator[ox.Quad]:
         """The quads of ``graphs`` for the bulk loader, counting their entities' names and types, until an
-        article comes a second time (a revision: put in ``carry``, compared once the first is in)."""
+        article the store may hold already comes (one loaded before, or a revision of one in this run: put
+        in ``carry``; the store is not written while the bulk loader runs)."""
         seen: set[str] = set()
         for g in graphs:
-            if g.article.id in seen:
+            if g.article.id in seen or self.store.contains_named_graph(
+                ox.NamedNode(ids.graph_iri(g.article.id, self.base))
+            ):
                 carry.append(g)
                 return
             out = self._admit(g, stats, touched)
@@ -144,12 +152,15 @@ class OxigraphStore(RdfReading, Store):
                 continue
             seen.add(g.article.id)
             hashes.append(rdfterms.hash_quad(g, self.base))
-            for e in g.entities:
-                eid = ox.NamedNode(ids.entity_iri(e.id, self.base))
-                _, names, classes = self._census.setdefault(eid, (rdfterms.clean(e.id), {}, {}))
-                _count(names, rdfterms.clean(e.name), 1)
-                _count(classes, rdfterms.entity_class(e), 1)
+            self._count_entities(g)
             yield from out
+
+    def _count_entities(self, g: ArticleGraph) -> None:
+        for e in g.entities:
+            eid = ox.NamedNode(ids.entity_iri(e.id, self.base))
+            _, names, classes = self._census.setdefault(eid, (rdfterms.clean(e.id), {}, {}))
+            _count(names, rdfterms.clean(e.name), 1)
+            _count(classes, rdfterms.entity_class(e), 1)
 
     def _load_batches(
         self, graphs: Iterable[ArticleGraph], batch_size: int, stats: LoadStats, touched: set[ox.NamedNode]
