@@ -178,7 +178,7 @@ def _check_round_trip(store, g: ArticleGraph) -> None:
         rows = _select(
             store,
             "?e ?id",
-            f"GRAPH ?g {{ ?e <{X('rdfs:label')}> ?name ; <{KG}entityId> ?id }}",
+            f"GRAPH ?g {{ ?e <{KG}mentionedAs> ?name ; <{KG}entityId> ?id }}",
             g=graph,
             name=ox.Literal(e.name),
         )

@@ -132,7 +132,7 @@ def _validate(data: rdflib.Graph, shapes: rdflib.Graph, ont: rdflib.Graph):
 def test_every_example_graph_conforms_to_the_shapes(example_graphs, shapes, ont):
     failures = {}
     for g in example_graphs[0]:
-        conforms, messages, _ = _validate(_graph(rdfterms.graph_quads(g)), shapes, ont)
+        conforms, messages, _ = _validate(_graph(rdfterms.store_quads(g)), shapes, ont)
         if not conforms:
             failures[g.article.id] = messages
     assert not failures, "SHACL violations:\n" + json.dumps(failures, indent=1, ensure_ascii=False)
@@ -153,12 +153,12 @@ def _sample_graph() -> ArticleGraph:
 
 
 def test_sample_graph_conforms(shapes, ont):
-    conforms, _messages, text = _validate(_graph(rdfterms.graph_quads(_sample_graph())), shapes, ont)
+    conforms, _messages, text = _validate(_graph(rdfterms.store_quads(_sample_graph())), shapes, ont)
     assert conforms, text
 
 
 def test_broken_graph_fails_with_a_readable_report(shapes, ont):
-    g = _graph(rdfterms.graph_quads(_sample_graph()))
+    g = _graph(rdfterms.store_quads(_sample_graph()))
     art = next(g.subjects(RDF.type, KG.Article))
     asn = next(g.subjects(RDF.type, KG.Assertion))
     person = rdflib.URIRef(ids.entity_iri(ids.entity_id("Keir Starmer", "Person")))
@@ -184,7 +184,7 @@ def test_broken_graph_fails_with_a_readable_report(shapes, ont):
 
 
 def test_domain_and_range_come_from_the_ontology(shapes, ont):
-    g = _graph(rdfterms.graph_quads(_sample_graph()))
+    g = _graph(rdfterms.store_quads(_sample_graph()))
     asn = next(g.subjects(RDF.type, KG.Assertion))
     s = g.value(asn, RDF.subject)
     g.set((s, RDF.type, KG.Quantity))  # a Quantity cannot meet anyone
@@ -210,9 +210,9 @@ def test_hostile_names_round_trip_through_every_syntax(article_id, names):
     # and an independent parser reads the same literals and IRIs back
     ds = rdflib.Dataset()
     ds.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode(), format="nquads")
-    labels = {str(o) for _, _, o, _ in ds.quads((None, RDFS.label, None, None))}
+    labels = {str(o) for _, _, o, _ in ds.quads((None, KG.mentionedAs, None, None))}
     assert labels == set(names)
-    iris = {str(s) for s, _, _, _ in ds.quads((None, RDFS.label, None, None))}
+    iris = {str(s) for s, _, _, _ in ds.quads((None, KG.mentionedAs, None, None))}
     assert iris == {ids.entity_iri(f"person/{n}") for n in names}
 
 
@@ -250,17 +250,23 @@ def test_reloading_a_changed_article_rewrites_only_its_named_graph(names, which,
     changed = hostile_graph(target.article.id, new)
     with open_store(":memory:") as store:
         store.load(graphs)
-        gn = ids.graph_iri(target.article.id)
-        others = {q for q in store.quads() if q.graph_name.value != gn}
+        gn, eg = ids.graph_iri(target.article.id), ids.entities_graph_iri()
+        others = {q for q in store.quads() if q.graph_name.value not in (gn, eg)}
         stats = store.load([changed])
         if changed.article.hash == target.article.hash:
             assert stats.articles_unchanged == 1
             return
         assert stats.articles_replaced == 1 and stats.articles_loaded == 1
-        assert {q for q in store.quads() if q.graph_name.value != gn} == others
+        assert {q for q in store.quads() if q.graph_name.value not in (gn, eg)} == others
         fresh = ox.Store()  # the store normalises literals (1.0 -> 1e0): compare like with like
         fresh.extend(rdfterms.graph_quads(changed))
         assert {q for q in store.quads() if q.graph_name.value == gn} == set(fresh)
+        # the entities graph is what a store loaded with the final articles at once holds
+        with open_store(":memory:") as once:
+            once.load([changed if g is target else g for g in graphs])
+            assert {q for q in store.quads() if q.graph_name.value == eg} == {
+                q for q in once.quads() if q.graph_name.value == eg
+            }
         assert store.load([changed]).articles_unchanged == 1
 
 

@@ -31,6 +31,7 @@ from sparql_servers import sparql_server
 pytestmark = pytest.mark.sparql_server
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+KG_NAME = "https://kg.example.org/ontology#mentionedAs"
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "fuseki"])
@@ -65,7 +66,8 @@ def test_endpoints_are_derived_from_root_or_query_url():
 
 def test_load_gives_the_same_counts_and_graphs_as_embedded(loaded, example_store, example_graphs):
     with open_store(loaded) as rem, open_store(str(example_store), read_only=True) as emb:
-        assert set(rem.named_graphs()) == {ids.graph_iri(g.article.id) for g in example_graphs[0]}
+        articles = {ids.graph_iri(g.article.id) for g in example_graphs[0]}
+        assert set(rem.named_graphs()) == articles | {ids.entities_graph_iri()}
         remote, local = set(rem.quads()), set(emb.quads())
         assert (remote - local, local - remote) == (set(), set())
         assert rem.stats() == emb.stats()
@@ -99,20 +101,25 @@ def test_changed_article_replaces_only_its_named_graph(remote, example_graphs, n
     graphs = example_graphs[0][:3]
     remote.load(graphs)
     target = graphs[0]
-    gn = ids.graph_iri(target.article.id)
-    others = {q for q in remote.quads() if q.graph_name.value != gn}
+    gn, eg = ids.graph_iri(target.article.id), ids.entities_graph_iri()
+    others = {q for q in remote.quads() if q.graph_name.value not in (gn, eg)}
     changed_article = dataclasses.replace(
         target.article, text="Russia attacked Ukraine. Keir Starmer criticised Russia."
     )
     changed = doc_to_graph(nlp(changed_article.text), changed_article)
     stats = remote.load([changed])
     assert stats.articles_replaced == 1 and stats.articles_loaded == 1
-    assert {q for q in remote.quads() if q.graph_name.value != gn} == others
+    assert {q for q in remote.quads() if q.graph_name.value not in (gn, eg)} == others
     mine = {q for q in remote.quads() if q.graph_name.value == gn}
     fresh = ox.Store()
     fresh.extend(rdfterms.graph_quads(changed))
     assert mine == set(fresh)
-    assert {q.object.value for q in mine if q.predicate.value == RDFS_LABEL} == {"Russia", "Ukraine", "Keir Starmer"}
+    assert {q.object.value for q in mine if q.predicate.value == KG_NAME} == {"Russia", "Ukraine", "Keir Starmer"}
+    with open_store(":memory:") as emb:  # the entities graph the embedded store holds for the same articles
+        emb.load([changed, *graphs[1:]])
+        assert {q for q in remote.quads() if q.graph_name.value == eg} == {
+            q for q in emb.quads() if q.graph_name.value == eg
+        }
     assert remote.article_hashes()[target.article.id] == changed.article.hash
 
 

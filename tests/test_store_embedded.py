@@ -30,7 +30,8 @@ def test_example_store_answers_sparql(example_store):
 def test_one_named_graph_per_article(example_store, example_graphs):
     with open_store(str(example_store), read_only=True) as st:
         graphs = {str(g.value) for g in st.store.named_graphs()}
-    assert graphs == {ids.graph_iri(g.article.id) for g in example_graphs[0]}
+    # and the entities graph: each entity's one label and type
+    assert graphs == {ids.graph_iri(g.article.id) for g in example_graphs[0]} | {ids.entities_graph_iri()}
 
 
 def test_loading_twice_changes_nothing(store, example_graphs):
@@ -52,15 +53,23 @@ def test_changed_article_replaces_only_its_own_graph(store, example_graphs, nlp)
     graphs = example_graphs[0][:3]
     store.load(graphs)
     target, _others = graphs[0], graphs[1:]
-    other_quads = {q for q in store.quads() if q.graph_name.value != ids.graph_iri(target.article.id)}
+    own, eg = ids.graph_iri(target.article.id), ids.entities_graph_iri()
+    other_quads = {q for q in store.quads() if q.graph_name.value not in (own, eg)}
     changed = dataclasses.replace(target.article, text="Russia attacked Ukraine. Keir Starmer criticised Russia.")
-    stats = store.load([doc_to_graph(nlp(changed.text), changed)])
+    new = doc_to_graph(nlp(changed.text), changed)
+    stats = store.load([new])
     assert stats.articles_replaced == 1
-    after_other = {q for q in store.quads() if q.graph_name.value != ids.graph_iri(target.article.id)}
+    after_other = {q for q in store.quads() if q.graph_name.value not in (own, eg)}
     assert after_other == other_quads
-    mine = [q for q in store.quads() if q.graph_name.value == ids.graph_iri(target.article.id)]
-    labels = {q.object.value for q in mine if q.predicate.value.endswith("#label")}
-    assert labels == {"Russia", "Ukraine", "Keir Starmer"}
+    mine = [q for q in store.quads() if q.graph_name.value == own]
+    names = {q.object.value for q in mine if q.predicate.value.endswith("#mentionedAs")}
+    assert names == {"Russia", "Ukraine", "Keir Starmer"}
+    # the entities graph labels exactly the entities the articles now name
+    labelled = {
+        q.subject.value for q in store.quads() if q.graph_name.value == eg and q.predicate.value.endswith("#label")
+    }
+    named = {ids.entity_iri(e.id) for g in [new, *graphs[1:]] for e in g.entities}
+    assert labelled == named
 
 
 def test_query_path_is_read_only(example_store):

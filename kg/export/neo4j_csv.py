@@ -143,7 +143,8 @@ def read(store, base: str | None = None) -> dict:
         _rows(
             store,
             f"""SELECT DISTINCT ?id ?name ?class ?title WHERE {{ GRAPH ?g {{
-            ?e <{kg}entityId> ?id ; <{rdfs}label> ?name ; a ?class OPTIONAL {{ ?e <{kg}title> ?title }} }} }}""",
+            ?e <{kg}entityId> ?id ; <{rdfs}label> ?name ; a ?class }}
+            OPTIONAL {{ GRAPH ?h {{ ?e <{kg}title> ?title }} }} }}""",
         ),
         key=lambda r: (str(r["id"]), str(r["name"]), str(r["class"])),
     ):
@@ -181,7 +182,7 @@ def read(store, base: str | None = None) -> dict:
     for r in _rows(
         store,
         f"""SELECT DISTINCT ?aid ?id ?name ?alias WHERE {{ GRAPH ?g {{
-            ?a <{kg}articleId> ?aid ; <{prop["mentions"]}> ?e . ?e <{kg}entityId> ?id ; <{rdfs}label> ?name .
+            ?a <{kg}articleId> ?aid ; <{prop["mentions"]}> ?e . ?e <{kg}entityId> ?id ; <{kg}mentionedAs> ?name .
             OPTIONAL {{ ?e <{skos}altLabel> ?alias }} }} }}""",
     ):
         m = mentions.setdefault(

@@ -47,6 +47,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from kg.model import Article, ArticleGraph, Entity, content_hash
+from kg.resolve import labels
 from kg.resolve.atomic import write_atomic
 from kg.resolve.curation import Curation
 from kg.resolve.names import (
@@ -382,13 +383,13 @@ class Resolver:
             for a in [*e.aliases, e.name]:
                 if a and a != ent.name and a not in ent.aliases:
                     ent.aliases.append(a)
-        renamed = []
+        renamed = labels.undateline(g, merged, mapping, self.names)
         for ent in merged.values():
             new = self.curation.names.get(ent.id)
             if new and new != ent.name:  # the curated name wins; the article's becomes an alias
                 ent.aliases.append(ent.name)
                 ent.name = new
-                renamed.append((ent.id, new))
+                renamed[ent.id] = new
             ent.aliases = sorted({a for a in ent.aliases if a != ent.name})
         changed = {k: v for k, v in mapping.items() if k != v}
         if not changed and not renamed:
@@ -406,7 +407,7 @@ class Resolver:
         quotes = [replace(q, speaker=m(q.speaker), about=list(dict.fromkeys(m(a) for a in q.about))) for q in g.quotes]
         mentions = [replace(x, entity_id=m(x.entity_id)) for x in g.mentions]
         art = _ResolvedArticle(**{f.name: getattr(g.article, f.name) for f in fields(Article)})
-        art._resolution = json.dumps(sorted(changed.items()) + sorted(renamed))
+        art._resolution = json.dumps(sorted(changed.items()) + sorted(renamed.items()))
         return ArticleGraph(
             article=art, entities=list(merged.values()), mentions=mentions, relations=rels, quotes=quotes
         )

@@ -67,6 +67,11 @@ def graph_iri(article_id: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}graph/{_iri_segment(article_id)}"
 
 
+def entities_graph_iri(base: str = DEFAULT_BASE) -> str:
+    """The named graph that holds each entity's one label and type, chosen across the article graphs."""
+    return f"{base}entities"
+
+
 def assertion_iri(article_id: str, key: str, base: str = DEFAULT_BASE) -> str:
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{base}assertion/{_iri_segment(article_id)}/{digest}"

@@ -74,6 +74,13 @@ DATATYPE_PROPERTIES: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         None,
         "The id of an entity merged into this one in this article by kg merge (what kg split gives back).",
     ),
+    "mentionedAs": (
+        (),
+        "xsd:string",
+        None,
+        "The name one article gives the entity, in that article's graph; the entity's one rdfs:label is "
+        "chosen across articles (kg/resolve/labels.py) and lives in the entities graph.",
+    ),
     "title": (
         ("Office",),
         "xsd:string",

@@ -1,6 +1,7 @@
 """The embedded default: a persistent Oxigraph store on disk (pyoxigraph).
 
-One named graph per article; loading is idempotent (an article whose content
+One named graph per article, and the entities graph (each entity's one label and type, see
+:mod:`kg.stores.rdf`); loading is idempotent (an article whose content
 hash is already stored is skipped; a changed one has its graph dropped and
 rewritten). SPARQL queries see the union of all article graphs.
 """
@@ -8,8 +9,9 @@ rewritten). SPARQL queries see the union of all article graphs.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import cast
 
@@ -53,6 +55,18 @@ class OxigraphStore(RdfReading, Store):
         except OSError as exc:
             raise StoreError(f"cannot open the embedded store at {self.path}: {exc}") from None
         self._kg = catalogue.load().namespaces["kg"]
+        # a store empty when opened is being built for the first time: it takes the bulk loader, and what
+        # its articles name its entities is counted as they go in (the census) rather than read back
+        self.first_build = not read_only and self.is_empty()
+        self._census: dict[ox.NamedNode, tuple[str, dict[str, int], dict[str, int]]] = {}
+        t = rdfterms.terms()
+        self._hash_p, self._named_p, self._id_p, self._type_p = (
+            t.kgp("contentHash"),
+            t.kgp("mentionedAs"),
+            t.kgp("entityId"),
+            t.type,
+        )
+        self._entities_g = ox.NamedNode(ids.entities_graph_iri(self.base))
 
     # -- load ---------------------------------------------------------------
 
@@ -61,63 +75,158 @@ class OxigraphStore(RdfReading, Store):
         return {s["id"].value: s["h"].value for s in self._select(q)}
 
     def load(self, graphs: Iterable[ArticleGraph], batch_size: int = 200) -> LoadStats:
+        """Load ``graphs`` idempotently. Into a store that was empty when opened (a first build) the article
+        graphs stream into pyoxigraph's bulk loader; into one that held articles, they go in one
+        transaction per ``batch_size`` articles. Either way the entities graph is then rewritten for every
+        entity the loaded or replaced articles name."""
         stats = LoadStats()
-        batch: list[ox.Quad] = []
-        hashes: list[ox.Quad] = []
-        drop: list[ox.NamedNode] = []
-        hash_p = rdfterms.terms().kgp("contentHash")
-        in_batch: set[str] = set()  # articles whose quads wait in batch
-
-        def flush():
-            # Crash safety at bulk speed: the article graphs go in with the (non-transactional) bulk
-            # loader, their content hashes after, in one small transaction. A build killed in between
-            # leaves graphs without a hash; the next build sees them as not loaded and rewrites them.
-            for g in drop:
-                self.store.remove_graph(g)
-            if batch:
-                self.store.bulk_extend(batch)
-                self.store.extend(hashes)
-            drop.clear()
-            batch.clear()
-            hashes.clear()
-            in_batch.clear()
-
-        for g in graphs:
-            aid = g.article.id
-            if aid in in_batch:
-                flush()  # the same article again (a revision): its first version goes in before it is compared
-            gn = ox.NamedNode(ids.graph_iri(aid, self.base))
-            # the stored content hash, looked up in the article's own graph (an index lookup, not a query
-            # over the whole store)
-            stored = next(
-                (
-                    q.object.value
-                    for q in self.store.quads_for_pattern(
-                        ox.NamedNode(ids.article_iri(aid, self.base)), hash_p, None, gn
-                    )
-                    if isinstance(q.object, ox.Literal)
-                ),
-                None,
-            )
-            if stored == g.article.hash:
-                stats.articles_unchanged += 1
-                continue
-            if stored is not None:
-                stats.articles_replaced += 1
-                drop.append(gn)
-            elif self.store.contains_named_graph(gn):  # left without its hash by an interrupted build
-                drop.append(gn)
-            quads = rdfterms.graph_quads(g, self.base, content_hash=False)
-            batch.extend(quads)
-            hashes.append(rdfterms.hash_quad(g, self.base))
-            in_batch.add(aid)
-            stats.records_written += len(quads) + 1
-            stats.articles_loaded += 1
-            if stats.articles_loaded % batch_size == 0:
-                flush()
-        flush()
+        touched: set[ox.NamedNode] = set()  # entities whose label and type are chosen again
+        if self.first_build:
+            self._load_bulk(iter(graphs), stats, touched)
+        else:
+            self._load_batches(graphs, batch_size, stats, touched)
+        stats.records_written += self._write_entities(touched)
         self.store.flush()
         return stats
+
+    def _admit(self, g: ArticleGraph, stats: LoadStats, touched: set[ox.NamedNode]) -> list[ox.Quad] | None:
+        """The quads of ``g`` to write (its content hash apart), or None when the store holds it unchanged;
+        a changed article's old graph is removed."""
+        aid = g.article.id
+        gn = ox.NamedNode(ids.graph_iri(aid, self.base))
+        stored = None
+        if self.store.contains_named_graph(gn):
+            # the stored content hash, looked up in the article's own graph (an index lookup)
+            art = ox.NamedNode(ids.article_iri(aid, self.base))
+            stored = next((_value(q.object) for q in self.store.quads_for_pattern(art, self._hash_p, None, gn)), "")
+            if stored == g.article.hash:
+                stats.articles_unchanged += 1
+                return None
+            stats.articles_replaced += bool(stored)  # "": left without its hash by an interrupted build
+            self._forget(gn, touched)
+        quads = rdfterms.graph_quads(g, self.base, content_hash=False)
+        touched.update(ox.NamedNode(ids.entity_iri(e.id, self.base)) for e in g.entities)
+        stats.records_written += len(quads) + 1
+        stats.articles_loaded += 1
+        return quads
+
+    def _forget(self, gn: ox.NamedNode, touched: set[ox.NamedNode]) -> None:
+        """Remove an article's graph, taking what it said of its entities out of the census."""
+        for q in self.store.quads_for_pattern(None, self._named_p, None, gn):
+            e = cast(ox.NamedNode, q.subject)
+            touched.add(e)
+            if e in self._census:
+                _count(self._census[e][1], _value(q.object), -1)
+        for q in self.store.quads_for_pattern(None, self._type_p, None, gn):
+            e = cast(ox.NamedNode, q.subject)
+            if e in self._census:
+                _count(self._census[e][2], _value(q.object), -1)
+        self.store.remove_graph(gn)
+
+    def _load_bulk(self, graphs: Iterator[ArticleGraph], stats: LoadStats, touched: set[ox.NamedNode]) -> None:
+        carry: list[ArticleGraph] = []
+        while True:
+            hashes: list[ox.Quad] = []
+            rest = itertools.chain(carry, graphs)
+            carry = []
+            # Crash safety at bulk speed: the article graphs go in with the (non-transactional) bulk loader,
+            # their content hashes after; a build killed in between leaves graphs without a hash, which the
+            # next build sees as not loaded and rewrites.
+            self.store.bulk_extend(self._bulk_quads(rest, hashes, carry, stats, touched))
+            self.store.extend(hashes)
+            if not carry:
+                return
+            g = carry.pop()  # an article the store holds already: compared (and replaced) in a transaction
+            out = self._admit(g, stats, touched)
+            if out is not None:
+                self._count_entities(g)
+                self.store.extend([*out, rdfterms.hash_quad(g, self.base)])
+
+    def _bulk_quads(
+        self,
+        graphs: Iterator[ArticleGraph],
+        hashes: list[ox.Quad],
+        carry: list[ArticleGraph],
+        stats: LoadStats,
+        touched: set[ox.NamedNode],
+    ) -> Iterator[ox.Quad]:
+        """The quads of ``graphs`` for the bulk loader, counting their entities' names and types, until an
+        article the store may hold already comes (one loaded before, or a revision of one in this run: put
+        in ``carry``; the store is not written while the bulk loader runs)."""
+        seen: set[str] = set()
+        for g in graphs:
+            if g.article.id in seen or self.store.contains_named_graph(
+                ox.NamedNode(ids.graph_iri(g.article.id, self.base))
+            ):
+                carry.append(g)
+                return
+            out = self._admit(g, stats, touched)
+            if out is None:
+                continue
+            seen.add(g.article.id)
+            hashes.append(rdfterms.hash_quad(g, self.base))
+            self._count_entities(g)
+            yield from out
+
+    def _count_entities(self, g: ArticleGraph) -> None:
+        for e in g.entities:
+            eid = ox.NamedNode(ids.entity_iri(e.id, self.base))
+            _, names, classes = self._census.setdefault(eid, (rdfterms.clean(e.id), {}, {}))
+            _count(names, rdfterms.clean(e.name), 1)
+            _count(classes, rdfterms.entity_class(e), 1)
+
+    def _load_batches(
+        self, graphs: Iterable[ArticleGraph], batch_size: int, stats: LoadStats, touched: set[ox.NamedNode]
+    ) -> None:
+        batch: list[ox.Quad] = []
+        in_batch: set[str] = set()  # articles whose quads wait in batch
+        for g in graphs:
+            if g.article.id in in_batch:  # a revision: the first version goes in before it is compared
+                self.store.extend(batch)
+                batch, in_batch = [], set()
+            out = self._admit(g, stats, touched)
+            if out is None:
+                continue
+            batch += out
+            batch.append(rdfterms.hash_quad(g, self.base))
+            in_batch.add(g.article.id)
+            if len(in_batch) >= batch_size:
+                self.store.extend(batch)
+                batch, in_batch = [], set()
+        self.store.extend(batch)
+
+    def is_empty(self) -> bool:
+        return next(iter(self.store), None) is None
+
+    def _census_of(self, e: ox.NamedNode) -> tuple[str | None, dict[str, int], dict[str, int]]:
+        """(entity id, name -> articles giving it, class -> articles typing it so) of an entity."""
+        if self.first_build:
+            return self._census.get(e, (None, {}, {}))
+        names: dict[str, int] = {}
+        classes: dict[str, int] = {}
+        for q in self.store.quads_for_pattern(e, self._named_p, None, None):
+            _count(names, _value(q.object), 1)
+        for q in self.store.quads_for_pattern(e, self._type_p, None, None):
+            if q.graph_name != self._entities_g:
+                _count(classes, _value(q.object), 1)
+        eid = next((_value(q.object) for q in self.store.quads_for_pattern(e, self._id_p, None, None)), None)
+        return eid, names, classes
+
+    def _write_entities(self, entities: Iterable[ox.NamedNode]) -> int:
+        """Rewrite the entities graph's label and type of ``entities`` from what the article graphs say
+        now (an entity no article names any more leaves it); returns the statements written."""
+        old: list[ox.Quad] = []
+        new: list[ox.Quad] = []
+        for e in entities:
+            eid, names, classes = self._census_of(e)
+            old.extend(self.store.quads_for_pattern(e, None, None, self._entities_g))
+            if names and classes and eid is not None:
+                new.extend(rdfterms.entity_quads(e, eid, names, classes, self.base))
+        keep, had = set(new), set(old)
+        for q in had - keep:
+            self.store.remove(q)
+        self.store.extend([q for q in new if q not in had])
+        return len(new)
 
     # -- query --------------------------------------------------------------
 
@@ -179,6 +288,16 @@ class OxigraphStore(RdfReading, Store):
         with contextlib.suppress(Exception):  # read-only or in-memory store
             self.store.flush()
         del self.store
+
+
+def _count(counts: dict[str, int], key: str, n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
+    if counts[key] <= 0:
+        del counts[key]
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return term.value if not isinstance(term, ox.Triple) else str(term)
 
 
 def open_oxigraph(location: str, *, read_only: bool = False, **options) -> OxigraphStore:

@@ -5,6 +5,10 @@ the ``kg:`` namespace declared there. Each article's statements live in the
 named graph ``ids.graph_iri(article_id)``, so re-loading a changed article
 replaces exactly what it said.
 
+An entity's ``rdfs:label`` is no article's fact: each article graph says how that article names it
+(``kg:mentionedAs``), and the store keeps one label and one type per entity in the entities graph
+(:func:`entity_quads`, chosen by :mod:`kg.resolve.labels`), so the union of all graphs has one of each.
+
 Every extracted relation is written twice: as a direct triple
 (``:healey kg:holdsPosition :defence-secretary``) for simple queries, and as a
 reified ``kg:Assertion`` (rdf:subject/predicate/object) carrying its evidence
@@ -25,7 +29,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import dates
 from kg.kb.table import kb_role
-from kg.model import ArticleGraph
+from kg.model import ArticleGraph, Entity
 from kg.schema import catalogue, ids
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -83,9 +87,12 @@ def _lit(value) -> Literal:
     return Literal(str(value))
 
 
-def _clean(text: str) -> str:
-    # RDF literals cannot hold lone surrogates; control characters are kept.
+def clean(text: str) -> str:
+    """``text`` fit for an RDF literal: lone surrogates replaced (control characters are kept)."""
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+_clean = clean
 
 
 _KB_PROPS = (("kb", "kbId"), ("country", "countryCode"), ("role", "roleCode"), ("agent", "agentCode"))
@@ -134,8 +141,8 @@ def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: boo
     node = {}
     for e in g.entities:
         n = node[e.id] = NamedNode(ids.entity_iri(e.id, base))
-        add(n, t.type, t.classes.get(e.type, t.classes["Group"]))
-        add(n, t.label, _lit(_clean(e.name)))
+        add(n, t.type, t.classes.get(e.type) or t.classes["Group"])
+        add(n, t.kgp("mentionedAs"), _lit(_clean(e.name)))
         add(n, t.kgp("entityId"), _lit(_clean(e.id)))
         for alias in e.aliases:
             add(n, t.alt_label, _lit(_clean(alias)))
@@ -207,3 +214,43 @@ def _quote_links(add, t: Terms, node: dict, q, qn: NamedNode) -> None:
     for about in q.about:
         if about in node:
             add(qn, t.props["about"], node[about])
+
+
+def entity_quads(
+    entity: NamedNode, entity_id: str, names: dict[str, int], classes: dict[str, int], base: str = ids.DEFAULT_BASE
+) -> list[Quad]:
+    """The entities graph's statements of one entity: its one ``rdf:type`` and ``rdfs:label``, chosen
+    from what the article graphs say (``names``: name -> articles giving it, ``classes``: class IRI ->
+    articles typing it so)."""
+    from kg.resolve import labels
+
+    t = terms()
+    eg = NamedNode(ids.entities_graph_iri(base))
+    prefix = entity_id.partition("/")[0]
+    minted = next((c.value for name, c in t.classes.items() if name.lower() == prefix), None)
+    return [
+        Quad(entity, t.type, NamedNode(labels.canonical_type(classes, minted)), eg),
+        Quad(entity, t.kgp("entityId"), _lit(entity_id), eg),
+        Quad(entity, t.label, _lit(labels.canonical(names)), eg),
+    ]
+
+
+def entity_class(e: Entity) -> str:
+    """The class IRI an article graph types entity ``e`` with (an unknown type is a Group)."""
+    t = terms()
+    return (t.classes.get(e.type) or t.classes["Group"]).value
+
+
+def store_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> list[Quad]:
+    """What a store holding only article ``g`` holds: its graph and its entities' labels and types."""
+    return graph_quads(g, base) + [
+        q
+        for e in g.entities
+        for q in entity_quads(
+            NamedNode(ids.entity_iri(e.id, base)),
+            _clean(e.id),
+            {_clean(e.name): 1},
+            {entity_class(e): 1},
+            base,
+        )
+    ]

@@ -39,8 +39,8 @@ def actor_rows(store) -> dict:
                 store,
                 f"""
         SELECT DISTINCT ?id ?label ?class ?title WHERE {{
-          GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class
-                      OPTIONAL {{ ?e <{kg}title> ?title }} }} }}""",
+          GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; a ?class }}
+          OPTIONAL {{ GRAPH ?h {{ ?e <{kg}title> ?title }} }} }}""",
             ),
             key=lambda r: (str(r["id"]), str(r["label"]), str(r["class"])),
         )
@@ -115,8 +115,9 @@ def kb_roles(store) -> dict[str, dict]:
     for r in _rows(
         store,
         f"""SELECT DISTINCT ?id ?label ?kb ?country ?role WHERE {{ GRAPH ?g {{
-            ?e <{kg}entityId> ?id ; <{rdfs}label> ?label ; <{kg}kbId> ?kb .
-            OPTIONAL {{ ?e <{kg}countryCode> ?country }} OPTIONAL {{ ?e <{kg}kbRole> ?role }} }} }}""",
+            ?e <{kg}entityId> ?id ; <{kg}kbId> ?kb .
+            OPTIONAL {{ ?e <{kg}countryCode> ?country }} OPTIONAL {{ ?e <{kg}kbRole> ?role }} }}
+            GRAPH ?l {{ ?e <{rdfs}label> ?label }} }}""",
     ):
         row = out.setdefault(r["id"], {"label": r["label"], "kb": r["kb"], "country": r.get("country"), "roles": []})
         row["label"] = min(row["label"], r["label"])

@@ -241,7 +241,34 @@ class SparqlStore(RdfReading, Store):
             stats.articles_loaded += 1
             stats.records_written += len(quads)
             known[aid] = g.article.hash
+        if stats.articles_loaded:
+            stats.records_written += self.choose_entities()
         return stats
+
+    def choose_entities(self) -> int:
+        """Rewrite the entities graph (each entity's one label and type) from what the article graphs say
+        now, in one GSP PUT; returns the statements written."""
+        kg = self._kg
+        rows = self._select(
+            f"""SELECT ?e ?id ?name ?class (COUNT(DISTINCT ?g) AS ?n) WHERE {{
+            GRAPH ?g {{ ?e <{kg}entityId> ?id ; <{kg}mentionedAs> ?name ; a ?class }} }}
+            GROUP BY ?e ?id ?name ?class""",
+            dataset=False,
+        )
+        seen: dict[str, tuple[ox.NamedNode, str, dict[str, int], dict[str, int]]] = {}
+        for r in rows:
+            e = r["e"]
+            _, _, names, classes = seen.setdefault(e.value, (e, r["id"].value, {}, {}))
+            n = int(r["n"].value)
+            names[r["name"].value] = names.get(r["name"].value, 0) + n
+            classes[r["class"].value] = classes.get(r["class"].value, 0) + n
+        quads = [
+            q
+            for e, eid, names, classes in seen.values()
+            for q in rdfterms.entity_quads(e, eid, names, classes, self.base)
+        ]
+        self.put_graph(ids.entities_graph_iri(self.base), (ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+        return len(quads)
 
     # -- query ----------------------------------------------------------------
 
