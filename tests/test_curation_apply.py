@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_union_shapes import labels_and_types, union_violations
 
 from kg import api
 from kg.analyse.graph import actor_graph
 from kg.cli import main
 from kg.resolve.curation import Curation
-from kg.resolve.resolver import Resolver, resolve_stream
+from kg.resolve.resolver import Resolver, for_store, resolve_stream
+from kg.schema import ids
 from kg.stores import open_store
 
 from helpers import neo4j_snapshot, wipe
@@ -46,6 +48,24 @@ def _snapshot(path) -> tuple[dict, set, dict]:
     return nodes, edges, aliases
 
 
+def _conforms(path) -> bool:
+    """Whether the union of the store's graphs passes the store-wide shapes."""
+    with open_store(str(path), read_only=True) as st:
+        messages, text = union_violations(st)
+    assert messages == [], text
+    return True
+
+
+def _one_label_each(path) -> bool:
+    """Whether each entity has one label and one type in the union of the store's graphs (the shapes'
+    check that a curation can break, without the shapes' run time)."""
+    with open_store(str(path), read_only=True) as st:
+        labels, types = labels_and_types(st)
+    assert [e for e, v in labels.items() if len(v) != 1] == []
+    assert [e for e, v in types.items() if len(v) != 1] == [] and set(types) == set(labels)
+    return True
+
+
 def _kg(*args):
     res = CliRunner().invoke(main, list(args))
     assert res.exit_code == 0, res.output
@@ -69,6 +89,11 @@ def test_merge_applies_at_once_and_ego_follows_the_merged_name(store):
     moscow_sentences = {r[5] for r in before.rows if r[5]}
     assert moscow_sentences <= {r[5] for r in after.rows}
     assert 'gpe/moscow" = "gpe/russia"' in Path(store, "curation.toml").read_text()
+    assert _one_label_each(store)
+    with open_store(store, read_only=True) as st:
+        labels = labels_and_types(st)[0]
+    assert labels[ids.entity_iri("gpe/russia")] == {"Russia"}
+    assert ids.entity_iri("gpe/moscow") not in labels
 
 
 def test_merge_twice_changes_nothing(store):
@@ -84,6 +109,21 @@ def test_rebuild_with_the_curation_file_gives_the_graph_applied_at_once(store, e
     api.rename("Russia", "Russian Federation", store=store)
     rebuilt = _build(tmp_path / "rebuilt", example_graphs[0], Curation.load(store))
     assert _snapshot(store) == _snapshot(rebuilt)
+    assert _one_label_each(store) and _one_label_each(rebuilt)
+
+
+def test_a_renamed_label_stays_when_later_builds_add_articles(example_graphs, tmp_path):
+    graphs = example_graphs[0]
+    later = [g for g in graphs if any(e.id == "gpe/russia" for e in g.entities)][-2:]
+    assert later
+    first = [g for g in graphs if g not in later]
+    store = str(_build(tmp_path / "store", first))
+    api.rename("Russia", "Russian Federation", store=store)
+    with open_store(store) as st:  # as `kg build` adds articles: the curation file beside the store
+        st.load(list(resolve_stream(later, for_store(store, st))))
+    nodes, _, aliases = _snapshot(store)
+    assert nodes["gpe/russia"][0] == "Russian Federation" and "Russia" in aliases["gpe/russia"]
+    assert _one_label_each(store)
 
 
 def test_rename_sets_the_label_everywhere(store):
@@ -96,6 +136,7 @@ def test_rename_sets_the_label_everywhere(store):
     rows = api.query("SELECT ?n WHERE { ?e kg:entityId 'gpe/russia' ; rdfs:label ?n }", store=store).rows
     assert {r[0] for r in rows} == {"Russian Federation"}
     assert '"gpe/russia" = "Russian Federation"' in Path(store, "curation.toml").read_text()
+    assert _one_label_each(store)
 
 
 def test_split_undoes_a_merge_applied_to_whole_articles(store):
@@ -104,13 +145,25 @@ def test_split_undoes_a_merge_applied_to_whole_articles(store):
     berlin = {e for e in edges0 if "gpe/berlin" in e[:2]}
     assert berlin
     api.merge("Berlin", "France", store=store)
-    assert "gpe/berlin" not in _snapshot(store)[0]
+    assert "gpe/berlin" not in _snapshot(store)[0] and _one_label_each(store)
     res = api.split("France", ["Berlin"], store=store)
     assert res.summary["applied"] >= 1 and res.summary["rebuild"] == 0
     nodes, edges, aliases = _snapshot(store)
     assert nodes["gpe/berlin"] == nodes0["gpe/berlin"] and {e for e in edges if "gpe/berlin" in e[:2]} == berlin
     assert (nodes, edges) == (nodes0, edges0)
     assert "Berlin" not in aliases.get("gpe/france", [])
+    assert _one_label_each(store)
+
+
+@pytest.mark.slow
+def test_the_union_conforms_to_the_shapes_after_each_curation(store):
+    api.merge("Moscow", "Russia", store=store)
+    assert _conforms(store)
+    api.rename("Russia", "Russian Federation", store=store)
+    assert _conforms(store)
+    api.merge("Berlin", "France", store=store)
+    api.split("France", ["Berlin"], store=store)
+    assert _conforms(store)
 
 
 def test_split_of_a_merge_within_shared_articles_asks_for_a_rebuild(store):
@@ -153,6 +206,15 @@ def test_merge_and_rename_apply_on_a_sparql_server(kind, built, example_graphs, 
         api.rename("Russia", "Russian Federation", store=local)
         assert _snapshot(url) == _snapshot(local)
         assert Curation.load(curation).merges == Curation.load(local).merges
+        labels = (
+            "SELECT DISTINCT ?id ?n WHERE { ?e kg:entityId ?id ; rdfs:label ?n "
+            "FILTER (?id IN ('gpe/russia', 'gpe/moscow')) }"
+        )
+        assert api.query(labels, store=url).rows == [["gpe/russia", "Russian Federation"]]
+        for where, cur in ((url, curation), (local, None)):
+            api.merge("Berlin", "France", store=where, curation=cur)
+            assert api.split("France", ["Berlin"], store=where, curation=cur).summary["applied"] >= 1
+        assert _snapshot(url) == _snapshot(local)
     finally:
         with open_store(url) as st:
             st.query("DROP ALL", write=True)

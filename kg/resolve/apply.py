@@ -2,11 +2,18 @@
 Update, so that queries see them without a rebuild; a rebuild with the curation file gives the same
 graph.
 
+Each article graph says how the article names an entity (``kg:mentionedAs``) and its other names
+(``skos:altLabel``); the entities graph holds each entity's one ``rdfs:label`` and type, chosen from the
+article graphs by :mod:`kg.resolve.labels`. A decision rewrites the article graphs as a rebuild with the
+curation file writes them, then chooses the touched entities' label and type again (:func:`relabel`).
+
 * merge S into T: in every article graph, S's relations, quotes and mentions become T's, S's names
-  become T's aliases (``skos:altLabel``) and T keeps its own name and type; a relation between S and T
-  themselves goes, with its assertion, as the resolver drops "Starmer met Keir Starmer". Where T was not
-  in the article, ``kg:mergedFrom`` keeps S's id on T, which a later split uses to undo exactly.
-* rename E to N: E's name (``rdfs:label``) is N in every article graph, the old name an alias.
+  become T's aliases and T keeps its own name and type; a relation between S and T themselves goes,
+  with its assertion, as the resolver drops "Starmer met Keir Starmer". Where T was not in the article,
+  ``kg:mergedFrom`` keeps S's id on T, which a later split uses to undo exactly. S leaves the entities
+  graph.
+* rename E to N: every article graph names E N, the old name an alias, so N is E's label, and stays so
+  when later builds (which give N too) add articles.
 * split N from E: the article graphs where E stands for a merged N (``kg:mergedFrom``) get N back as
   an entity of its own; E's other articles keep their relations (telling which of them came from N
   needs the text again, so the caller reports them for a rebuild).
@@ -19,9 +26,10 @@ from __future__ import annotations
 
 import re
 
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 
 from kg.schema import catalogue, ids
+from kg.stores import rdf as rdfterms
 
 _IRI_OK = re.compile(r'[^\s<>"{}|\\^`]+')
 
@@ -37,16 +45,17 @@ def _lit(text: str) -> str:
     return str(Literal(text))  # N-Triples form: quotes, backslashes and newlines escaped
 
 
-def _ns() -> dict[str, str]:
+def _ns(base: str) -> dict[str, str]:
     cat = catalogue.load()
     n = cat.namespaces
     return {
         "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
         "label": f"<{n['rdfs']}label>",
+        "named": f"<{n['kg']}mentionedAs>",
         "alt": f"<{n['skos']}altLabel>",
         "eid": f"<{n['kg']}entityId>",
         "merged": f"<{n['kg']}mergedFrom>",
-        "entity_classes": " ".join(f"<{cat.expand(t.rdf)}>" for k, t in cat.entity_types.items() if k != "Article"),
+        "eg": f"<{ids.entities_graph_iri(base)}>",
     }
 
 
@@ -55,24 +64,55 @@ def _base(store) -> str:
 
 
 def describe(store, entity_id: str) -> tuple[str, str] | None:
-    """(name, class IRI) of an entity in the store (its smallest label), or None when it is not there."""
-    ns, e = _ns(), _iri(entity_id, _base(store))
-    rows = store.query(f"SELECT ?label ?class WHERE {{ GRAPH ?g {{ {e} {ns['label']} ?label ; a ?class }} }}").dicts()
-    if not rows:
+    """(label, class IRI) of an entity in the store's entities graph, or None when it is not there."""
+    base = _base(store)
+    ns, e = _ns(base), _iri(entity_id, base)
+    rows = store.query(f"SELECT ?label ?class WHERE {{ GRAPH {ns['eg']} {{ {e} {ns['label']} ?label ; a ?class }} }}")
+    found = rows.dicts()
+    if not found:
         return None
-    label = min(str(r["label"]) for r in rows)
-    classes = sorted(str(r["class"]) for r in rows)
-    return label, max(set(classes), key=lambda c: (classes.count(c), c))
+    return min((str(r["label"]), str(r["class"])) for r in found)
 
 
-def _move(a: str, b: str, only: str = "") -> list[str]:
-    """Updates that make ``a`` ``b`` as object and subject, in every graph (or those matching ``only``,
-    a pattern on ``a`` as subject: so the subjects move last)."""
+def relabel(store, entity_ids: list[str]) -> int:
+    """Choose the entities graph's label and type of ``entity_ids`` again from what the article graphs say
+    now, as a load does (an entity no article names leaves it); returns the statements written."""
+    base = _base(store)
+    ns = _ns(base)
+    steps: list[str] = []
+    written = 0
+    for entity_id in entity_ids:
+        e = _iri(entity_id, base)
+        names: dict[str, int] = {}
+        classes: dict[str, int] = {}
+        rows = store.query(
+            f"""SELECT ?name ?class (COUNT(DISTINCT ?g) AS ?n) WHERE {{
+            GRAPH ?g {{ {e} {ns["named"]} ?name ; a ?class }} }} GROUP BY ?name ?class"""
+        ).dicts()
+        for r in rows:
+            n = int(r["n"])
+            names[str(r["name"])] = names.get(str(r["name"]), 0) + n
+            classes[str(r["class"])] = classes.get(str(r["class"]), 0) + n
+        steps.append(f"DELETE WHERE {{ GRAPH {ns['eg']} {{ {e} ?p ?o }} }}")
+        if names and classes:
+            node = NamedNode(ids.entity_iri(entity_id, base))
+            quads = rdfterms.entity_quads(node, entity_id, names, classes, base)
+            written += len(quads)
+            data = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            steps.append(f"INSERT DATA {{ GRAPH {ns['eg']} {{ {data} }} }}")
+    if steps:
+        store.query(" ;\n".join(steps), write=True)
+    return written
+
+
+def _move(a: str, b: str, where: str) -> list[str]:
+    """Updates that make ``a`` ``b`` as object and subject in the graphs ``?g`` that ``where`` binds (so
+    the subjects move last)."""
     return [
         f"DELETE {{ GRAPH ?g {{ ?s ?p {a} }} }} INSERT {{ GRAPH ?g {{ ?s ?p {b} }} }} "
-        f"WHERE {{ {only} GRAPH ?g {{ ?s ?p {a} }} }}",
+        f"WHERE {{ {where} GRAPH ?g {{ ?s ?p {a} }} }}",
         f"DELETE {{ GRAPH ?g {{ {a} ?p ?o }} }} INSERT {{ GRAPH ?g {{ {b} ?p ?o }} }} "
-        f"WHERE {{ {only} GRAPH ?g {{ {a} ?p ?o }} }}",
+        f"WHERE {{ {where} GRAPH ?g {{ {a} ?p ?o }} }}",
     ]
 
 
@@ -94,45 +134,53 @@ def merge(store, source: str, target: str) -> int:
     if found is None:
         raise ValueError(f"{target} is not in the store: nothing to merge {source} into")
     label, cls = found
-    ns, base = _ns(), _base(store)
+    base = _base(store)
+    ns = _ns(base)
     S, T = _iri(source, base), _iri(target, base)
-    touched = _count(store, f"{S} ?p ?o")
+    in_articles = f"GRAPH ?g {{ {S} {ns['named']} ?sn }}"  # the article graphs naming the source
+    touched = _count(store, f"{S} {ns['named']} ?o")
     rdf = ns["rdf"]
     steps = [
+        f"DELETE WHERE {{ GRAPH {ns['eg']} {{ {S} ?p ?o }} }}",
         # a relation between the two is a relation of one actor with itself: it goes, with its assertion
         f"""DELETE {{ GRAPH ?g {{ ?a ?ap ?ao }} }} WHERE {{ GRAPH ?g {{
             ?a <{rdf}subject> ?x ; <{rdf}object> ?y ; ?ap ?ao .
             FILTER ((?x = {S} && ?y = {T}) || (?x = {T} && ?y = {S})) }} }}""",
         _drop(f"{S} ?p {T}"),
         _drop(f"{T} ?p {S}"),
-        # where the target was not in the article, the source's node becomes it: provenance for a split
-        f"""INSERT {{ GRAPH ?g {{ {T} {ns["merged"]} {_lit(source)} }} }} WHERE {{ GRAPH ?g {{
-            {S} {ns["eid"]} ?i . FILTER NOT EXISTS {{ {T} {ns["eid"]} ?j }} }} }}""",
-        f"""INSERT {{ GRAPH ?g {{ {T} a <{cls}> ; {ns["label"]} {_lit(label)} ; {ns["eid"]} {_lit(target)} ;
-            {ns["alt"]} ?l }} }} WHERE {{ GRAPH ?g {{ {S} {ns["label"]} ?l }} }}""",
+        # where the target was not in the article, the source's node becomes it, named as the store
+        # names it: kg:mergedFrom is the provenance a split needs
+        f"""INSERT {{ GRAPH ?g {{ {T} {ns["merged"]} {_lit(source)} ; a <{cls}> ; {ns["named"]} {_lit(label)} ;
+            {ns["eid"]} {_lit(target)} }} }}
+            WHERE {{ {in_articles} FILTER NOT EXISTS {{ GRAPH ?g {{ {T} {ns["eid"]} ?j }} }} }}""",
+        f"INSERT {{ GRAPH ?g {{ {T} {ns['alt']} ?sn }} }} WHERE {{ {in_articles} }}",
         f"INSERT {{ GRAPH ?g {{ {T} {ns['alt']} ?a }} }} WHERE {{ GRAPH ?g {{ {S} {ns['alt']} ?a }} }}",
         f"""DELETE {{ GRAPH ?g {{ {S} ?p ?o }} }} WHERE {{ GRAPH ?g {{ {S} ?p ?o .
             FILTER (isLiteral(?o) || ?p = <{rdf}type>) }} }}""",
-        *_move(S, T),
-        _drop(f"{T} {ns['alt']} {_lit(label)}"),
+        *_move(S, T, ""),
+        f"""DELETE {{ GRAPH ?g {{ {T} {ns["alt"]} ?n }} }}
+            WHERE {{ GRAPH ?g {{ {T} {ns["named"]} ?n ; {ns["alt"]} ?n }} }}""",
     ]
     store.query(" ;\n".join(steps), write=True)
+    relabel(store, [source, target])
     return touched
 
 
 def rename(store, entity: str, name: str) -> int:
-    """Give ``entity`` the name ``name`` in every article graph (its other labels become aliases);
-    returns how many graphs changed."""
-    ns, base = _ns(), _base(store)
+    """Name ``entity`` ``name`` in every article graph (its other names become aliases), so that ``name``
+    is its label; returns how many graphs changed."""
+    base = _base(store)
+    ns = _ns(base)
     E, N = _iri(entity, base), _lit(name)
-    touched = _count(store, f"{E} {ns['label']} ?l . FILTER (?l != {N})")
+    touched = _count(store, f"{E} {ns['named']} ?l . FILTER (?l != {N})")
     steps = [
-        f"""DELETE {{ GRAPH ?g {{ {E} {ns["label"]} ?l }} }} INSERT {{ GRAPH ?g {{ {E} {ns["alt"]} ?l }} }}
-            WHERE {{ GRAPH ?g {{ {E} {ns["label"]} ?l . FILTER (?l != {N}) }} }}""",
-        f"INSERT {{ GRAPH ?g {{ {E} {ns['label']} {N} }} }} WHERE {{ GRAPH ?g {{ {E} {ns['eid']} ?i }} }}",
+        f"""DELETE {{ GRAPH ?g {{ {E} {ns["named"]} ?l }} }}
+            INSERT {{ GRAPH ?g {{ {E} {ns["alt"]} ?l ; {ns["named"]} {N} }} }}
+            WHERE {{ GRAPH ?g {{ {E} {ns["named"]} ?l . FILTER (?l != {N}) }} }}""",
         _drop(f"{E} {ns['alt']} {N}"),
     ]
     store.query(" ;\n".join(steps), write=True)
+    relabel(store, [entity])
     return touched
 
 
@@ -140,9 +188,11 @@ def split(store, entity: str, sources: list[str], label_of: dict[str, str]) -> t
     """Give each of ``sources`` (ids merged into ``entity``) back the article graphs where it was merged
     whole (``kg:mergedFrom``), named ``label_of[id]``; returns (graphs given back, graphs of ``entity``
     where a split name is an alias but that cannot be told apart without the text)."""
-    ns, base = _ns(), _base(store)
+    base = _base(store)
+    ns = _ns(base)
     E = _iri(entity, base)
     back = 0
+    cat = catalogue.load()
     for src in sources:
         S, M, L = _iri(src, base), _lit(src), _lit(label_of[src])
         n = _count(store, f"{E} {ns['merged']} {M}")
@@ -150,23 +200,25 @@ def split(store, entity: str, sources: list[str], label_of: dict[str, str]) -> t
             continue
         back += n
         type_ = _type(src)
-        cls = f"<{catalogue.load().expand(catalogue.load().entity_types[type_].rdf)}>" if type_ else None
         where = f"GRAPH ?g {{ {E} {ns['merged']} {M} }}"
         steps = [
             *_move(E, S, where),
-            f"""DELETE {{ GRAPH ?g {{ {S} {ns["label"]} ?l . {S} {ns["eid"]} ?i . {S} {ns["merged"]} ?m .
+            f"""DELETE {{ GRAPH ?g {{ {S} {ns["named"]} ?l . {S} {ns["eid"]} ?i . {S} {ns["merged"]} ?m .
                 {S} {ns["alt"]} {L} }} }}
-                WHERE {{ GRAPH ?g {{ {S} {ns["merged"]} {M} ; {ns["label"]} ?l ; {ns["eid"]} ?i ;
+                INSERT {{ GRAPH ?g {{ {S} {ns["named"]} {L} ; {ns["eid"]} {M} }} }}
+                WHERE {{ GRAPH ?g {{ {S} {ns["merged"]} {M} ; {ns["named"]} ?l ; {ns["eid"]} ?i ;
                 {ns["merged"]} ?m }} }}""",
-            f"""INSERT {{ GRAPH ?g {{ {S} {ns["label"]} {L} ; {ns["eid"]} {M} }} }}
-                WHERE {{ GRAPH ?g {{ {S} ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ {S} {ns["eid"]} ?i }} }} }}""",
         ]
-        if cls:
+        if type_:
+            cls = f"<{cat.expand(cat.entity_types[type_].rdf)}>"
             steps.append(
                 f"""DELETE {{ GRAPH ?g {{ {S} a ?c }} }} INSERT {{ GRAPH ?g {{ {S} a {cls} }} }}
                 WHERE {{ GRAPH ?g {{ {S} {ns["eid"]} {M} ; a ?c }} }}"""
             )
         store.query(" ;\n".join(steps), write=True)
+        relabel(store, [src])
+    if back:
+        relabel(store, [entity])
     left = sum(_count(store, f"{E} {ns['alt']} {_lit(label_of[s])}") for s in sources)
     return back, left
 
