@@ -234,11 +234,19 @@ class OxigraphStore(RdfReading, Store):
         now (an entity no article names any more leaves it); returns the statements written."""
         old: list[ox.Quad] = []
         new: list[ox.Quad] = []
+        # a first build writes the entities graph from nothing: no old statements to look up or remove
+        fresh = (
+            self.first_build and next(self.store.quads_for_pattern(None, None, None, self._entities_g), None) is None
+        )
         for e in entities:
             eid, names, classes = self._census_of(e)
-            old.extend(self.store.quads_for_pattern(e, None, None, self._entities_g))
+            if not fresh:
+                old.extend(self.store.quads_for_pattern(e, None, None, self._entities_g))
             if names and classes and eid is not None:
                 new.extend(rdfterms.entity_quads(e, eid, names, classes, self.base))
+        if fresh:
+            self.store.bulk_extend(new)
+            return len(new)
         keep, had = set(new), set(old)
         for q in had - keep:
             self.store.remove(q)
