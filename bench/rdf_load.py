@@ -31,6 +31,7 @@ queries (default graph = union of the article graphs, as kg queries it)
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import subprocess
@@ -194,7 +195,7 @@ def main(argv=None) -> int:
     nq = ox.serialize(kg_store.quads(), format=ox.RdfFormat.N_QUADS)
     n = len(kg_store.store)
     print(f"synthetic corpus: {len(graphs)} articles, {n:,} quads ({len(nq) / 1e6:.0f} MB as N-Quads)")
-    print("\nload (a first build: fresh on-disk stores)")
+    print(f"\nload (a first build: fresh on-disk stores; load average {_loadavg()})")
     t_raw, _ = timed(lambda: ox.Store(str(root / "raw")).bulk_load(nq, ox.RdfFormat.N_QUADS))
     assert len(ox.Store.read_only(str(root / "raw"))) == n
     print(f"  raw pyoxigraph bulk_load (N-Quads)     {rate(n, t_raw)}")
@@ -204,6 +205,8 @@ def main(argv=None) -> int:
         f" (target >= 0.8: {'met' if ratio >= 0.8 else 'NOT met'})"
         f"   (of which ArticleGraph->quads mapping {t_map:.2f} s)"
     )
+
+    print(f"  load average after both: {_loadavg()}")
 
     import rdflib
 
@@ -271,6 +274,10 @@ def main(argv=None) -> int:
     if args.scale_relations:
         scale(args.scale_relations, args.dir)
     return 0
+
+
+def _loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 RELS_PER_ARTICLE = 40  # synthetic()'s default

@@ -179,8 +179,9 @@ class OxigraphStore(RdfReading, Store):
             if not self._compare(g, stats, touched):
                 continue
             seen.add(g.article.id)
+            before = text.statements
             chunk = text.article(g, content_hash=False)
-            stats.records_written += chunk.count("\n") + 1
+            stats.records_written += text.statements - before + 1
             hashes.append(rdfterms.hash_quad(g, self.base))
             self._count_entities(g)
             yield chunk.encode()

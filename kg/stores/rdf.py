@@ -171,11 +171,13 @@ class NQuadsText:
         self.t = _TextTerms(terms())
         self._nodes: dict[str, str] = {}
         self._lits: dict[tuple[type, object], str] = {}
+        self.statements = 0  # written so far
 
     def article(self, g: ArticleGraph, content_hash: bool = True) -> str:
         lines: list[str] = []
         gn = self.once(ids.graph_iri(g.article.id, self.base))
         _statements(g, self.base, self, lambda s, p, o: lines.append(f"{s} {p} {o} {gn} .\n"), content_hash)
+        self.statements += len(lines)
         return "".join(lines)
 
     def node(self, iri: str) -> str:
