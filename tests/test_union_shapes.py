@@ -130,6 +130,22 @@ def test_a_first_build_in_bulk_holds_what_loading_article_by_article_holds(tmp_p
     assert one.load(graphs).articles_unchanged == 3
 
 
+def test_a_first_build_that_fails_on_an_article_raises_its_error_and_keeps_no_content_hash(tmp_path):
+    graphs = [_nato("a", "NATO"), _nato("b", "Nato"), _nato("c", "Nato")]
+    broken = _nato("b", "Nato")
+    broken.relations[0].predicate = "no_such_relation"  # not in the catalogue: mapping it fails
+    store = OxigraphStore(tmp_path / "s")
+    with pytest.raises(KeyError, match="no_such_relation"):
+        store.load([graphs[0], broken, graphs[2]])
+    assert store.article_hashes() == {}  # so the next build loads every article again
+    store.close()
+    again = OxigraphStore(tmp_path / "s")
+    again.load(graphs)
+    whole = OxigraphStore(tmp_path / "whole")
+    whole.load(graphs)
+    assert set(again.quads()) == set(whole.quads())
+
+
 def test_the_examples_store_conforms_as_a_whole(example_graphs, tmp_path):
     graphs = list(Resolver().stream(example_graphs[0]))
     with open_store(str(tmp_path / "store")) as st:

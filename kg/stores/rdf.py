@@ -112,102 +112,198 @@ def hash_quad(g: ArticleGraph, base: str = ids.DEFAULT_BASE) -> Quad:
 def graph_quads(g: ArticleGraph, base: str = ids.DEFAULT_BASE, content_hash: bool = True) -> list[Quad]:
     """The article's statements in its named graph; without its :func:`hash_quad` if not ``content_hash``
     (a store that writes the hashes after the graphs)."""
-    t = terms()
-    a = g.article
-    gn = NamedNode(ids.graph_iri(a.id, base))
-    art = NamedNode(ids.article_iri(a.id, base))
     out: list[Quad] = []
+    gn = NamedNode(ids.graph_iri(g.article.id, base))
+    _statements(g, base, _OBJECTS, lambda s, p, o: out.append(Quad(s, p, o, gn)), content_hash)
+    return out
 
-    def add(s, p, o):
-        out.append(Quad(s, p, o, gn))
+
+class _Objects:
+    """Terms as pyoxigraph objects."""
+
+    @property
+    def t(self) -> Terms:
+        return terms()
+
+    node = once = staticmethod(NamedNode)
+
+    @staticmethod
+    def lit(value):
+        return _lit(value)
+
+    @staticmethod
+    def typed(value: str, datatype: NamedNode):
+        return Literal(value, datatype=datatype)
+
+
+_OBJECTS = _Objects()
+
+
+class _TextTerms:
+    """:class:`Terms` as N-Quads text."""
+
+    def __init__(self, t: Terms):
+        self._t = t
+        for k in ("type", "rdf_subject", "rdf_predicate", "rdf_object", "label", "alt_label", "derived"):
+            setattr(self, k, str(getattr(t, k)))
+        for k in ("headline", "date", "url", "text", "assertion"):
+            setattr(self, k, str(getattr(t, k)))
+        self.classes = {name: str(n) for name, n in t.classes.items()}
+        self.props = {name: str(n) for name, n in t.props.items()}
+        self._kgp: dict[str, str] = {}
+
+    def kgp(self, local: str) -> str:
+        node = self._kgp.get(local)
+        if node is None:
+            node = self._kgp[local] = str(self._t.kgp(local))
+        return node
+
+
+class NQuadsText:
+    """Article graphs as N-Quads text, for a bulk loader's parser: the same statements as
+    :func:`graph_quads`, each term as pyoxigraph serialises it (so with its escaping), the terms that
+    repeat across articles cached."""
+
+    _MAX_CACHED = 200_000
+
+    def __init__(self, base: str = ids.DEFAULT_BASE):
+        self.base = base
+        self.t = _TextTerms(terms())
+        self._nodes: dict[str, str] = {}
+        self._lits: dict[tuple[type, object], str] = {}
+        self.statements = 0  # written so far
+
+    def article(self, g: ArticleGraph, content_hash: bool = True) -> str:
+        lines: list[str] = []
+        gn = self.once(ids.graph_iri(g.article.id, self.base))
+        _statements(g, self.base, self, lambda s, p, o: lines.append(f"{s} {p} {o} {gn} .\n"), content_hash)
+        self.statements += len(lines)
+        return "".join(lines)
+
+    def node(self, iri: str) -> str:
+        text = self._nodes.get(iri)
+        if text is None:
+            if len(self._nodes) >= self._MAX_CACHED:
+                self._nodes.clear()
+            text = self._nodes[iri] = str(NamedNode(iri))
+        return text
+
+    @staticmethod
+    def once(iri: str) -> str:
+        """An IRI that does not repeat (not cached)."""
+        return str(NamedNode(iri))
+
+    def lit(self, value) -> str:
+        if isinstance(value, str):
+            return str(Literal(value))
+        key = (value.__class__, value)
+        text = self._lits.get(key)
+        if text is None:
+            if len(self._lits) >= self._MAX_CACHED:
+                self._lits.clear()
+            text = self._lits[key] = str(_lit(value))
+        return text
+
+    @staticmethod
+    def typed(value: str, datatype: NamedNode) -> str:
+        return str(Literal(value, datatype=datatype))
+
+
+def _statements(g: ArticleGraph, base: str, kit, add, content_hash: bool) -> None:
+    """Call ``add(s, p, o)`` for each statement of the article's graph, its terms made by ``kit``
+    (:class:`_Objects` or :class:`NQuadsText`)."""
+    t = kit.t
+    node_of, lit, typed = kit.node, kit.lit, kit.typed
+    a = g.article
+    art = node_of(ids.article_iri(a.id, base))
 
     add(art, t.type, t.classes["Article"])
-    add(art, t.kgp("articleId"), _lit(_clean(a.id)))
+    add(art, t.kgp("articleId"), lit(_clean(a.id)))
     if content_hash:
-        out.append(hash_quad(g, base))
+        add(art, t.kgp("contentHash"), lit(a.hash))
     if a.title:
-        add(art, t.headline, _lit(_clean(a.title)))
+        add(art, t.headline, lit(_clean(a.title)))
     day = dates.day_of(a.date)
     if day:
-        add(art, t.date, Literal(day.isoformat(), datatype=_DATE))
+        add(art, t.date, typed(day.isoformat(), _DATE))
     when = dates.datetime_of(a.date)
     if when:
-        add(art, t.kgp("publishedAt"), Literal(when.isoformat(), datatype=_DATETIME))
+        add(art, t.kgp("publishedAt"), typed(when.isoformat(), _DATETIME))
     if a.url:
-        add(art, t.url, _lit(_clean(a.url)))
+        add(art, t.url, lit(_clean(a.url)))
     if a.source:
-        add(art, t.kgp("source"), _lit(_clean(a.source)))
+        add(art, t.kgp("source"), lit(_clean(a.source)))
 
     node = {}
+    mentioned_as, entity_id, mentions = t.kgp("mentionedAs"), t.kgp("entityId"), t.props["mentions"]
     for e in g.entities:
-        n = node[e.id] = NamedNode(ids.entity_iri(e.id, base))
+        n = node[e.id] = node_of(ids.entity_iri(e.id, base))
         add(n, t.type, t.classes.get(e.type) or t.classes["Group"])
-        add(n, t.kgp("mentionedAs"), _lit(_clean(e.name)))
-        add(n, t.kgp("entityId"), _lit(_clean(e.id)))
+        add(n, mentioned_as, lit(_clean(e.name)))
+        add(n, entity_id, lit(_clean(e.id)))
         for alias in e.aliases:
-            add(n, t.alt_label, _lit(_clean(alias)))
-        for key, local in _KB_PROPS:
-            if e.attrs.get(key):
-                add(n, t.kgp(local), _lit(_clean(str(e.attrs[key]))))
-        for role in e.attrs.get("roles") or ():
-            add(n, t.kgp("kbRole"), _lit(kb_role(role)))
-        if e.attrs.get("title"):  # a post's bare title: "all presidents" is one pattern
-            add(n, t.kgp("title"), _lit(_clean(str(e.attrs["title"]))))
-        add(art, t.props["mentions"], n)
+            add(n, t.alt_label, lit(_clean(alias)))
+        if e.attrs:
+            for key, local in _KB_PROPS:
+                if e.attrs.get(key):
+                    add(n, t.kgp(local), lit(_clean(str(e.attrs[key]))))
+            for role in e.attrs.get("roles") or ():
+                add(n, t.kgp("kbRole"), lit(kb_role(role)))
+            if e.attrs.get("title"):  # a post's bare title: "all presidents" is one pattern
+                add(n, t.kgp("title"), lit(_clean(str(e.attrs["title"]))))
+        add(art, mentions, n)
 
+    sentence, start, end, confidence = t.kgp("sentence"), t.kgp("start"), t.kgp("end"), t.kgp("confidence")
+    extractor, modality = t.kgp("extractor"), t.kgp("modality")
     for i, r in enumerate(g.relations):
         if r.subject not in node or r.object not in node:
             continue
         s, p, o = node[r.subject], t.props[r.predicate], node[r.object]
         add(s, p, o)
         ev = r.evidence
-        asn = NamedNode(ids.assertion_iri(a.id, f"{r.subject}|{r.predicate}|{r.object}|{ev.start}|{ev.end}|{i}", base))
+        asn = kit.once(ids.assertion_iri(a.id, f"{r.subject}|{r.predicate}|{r.object}|{ev.start}|{ev.end}|{i}", base))
         add(asn, t.type, t.assertion)
         add(asn, t.rdf_subject, s)
         add(asn, t.rdf_predicate, p)
         add(asn, t.rdf_object, o)
-        add(asn, t.kgp("sentence"), _lit(_clean(ev.sentence)))
-        add(asn, t.kgp("start"), _lit(ev.start))
-        add(asn, t.kgp("end"), _lit(ev.end))
-        add(asn, t.kgp("confidence"), _lit(float(r.confidence)))
-        add(asn, t.kgp("extractor"), _lit(ev.extractor))
-        add(asn, t.kgp("modality"), _lit(r.modality))
-        span = dates.period(r.attrs.get("date") or "")
-        if span:
-            value = str(r.attrs["date"])
-            add(
-                asn,
-                t.kgp("eventDate"),
-                Literal(value, datatype=_EVENT_TYPES.get(dates.precision(value) or "", _STRING)),
-            )
-            add(asn, t.kgp("eventStart"), Literal(span[0], datatype=_DATE))
-            add(asn, t.kgp("eventEnd"), Literal(span[1], datatype=_DATE))
-        if r.attrs.get("status"):
-            add(asn, t.kgp("status"), _lit(str(r.attrs["status"])))
+        add(asn, sentence, lit(_clean(ev.sentence)))
+        add(asn, start, lit(ev.start))
+        add(asn, end, lit(ev.end))
+        add(asn, confidence, lit(float(r.confidence)))
+        add(asn, extractor, lit(ev.extractor))
+        add(asn, modality, lit(r.modality))
+        if r.attrs:
+            span = dates.period(r.attrs.get("date") or "")
+            if span:
+                value = str(r.attrs["date"])
+                add(asn, t.kgp("eventDate"), typed(value, _EVENT_TYPES.get(dates.precision(value) or "", _STRING)))
+                add(asn, t.kgp("eventStart"), typed(span[0], _DATE))
+                add(asn, t.kgp("eventEnd"), typed(span[1], _DATE))
+            if r.attrs.get("status"):
+                add(asn, t.kgp("status"), lit(str(r.attrs["status"])))
         add(asn, t.derived, art)
 
-    seen: set[NamedNode] = set()
+    seen: set = set()
     for q in g.quotes:
         ev = q.evidence
-        qn = NamedNode(ids.entity_iri(ids.quote_id(a.id, ev.start, ev.end), base))
+        qn = kit.once(ids.entity_iri(ids.quote_id(a.id, ev.start, ev.end), base))
         if qn in seen:  # two quotes at one span are one Quote, described by the first (as in Neo4j)
             _quote_links(add, t, node, q, qn)
             continue
         seen.add(qn)
         add(qn, t.type, t.classes["Quote"])
-        add(qn, t.text, _lit(_clean(q.text)))
-        add(qn, t.kgp("cue"), _lit(q.cue))
-        add(qn, t.kgp("quoteKind"), _lit(q.kind))
-        add(qn, t.kgp("sentence"), _lit(_clean(ev.sentence)))
-        add(qn, t.kgp("start"), _lit(ev.start))
-        add(qn, t.kgp("end"), _lit(ev.end))
-        add(qn, t.kgp("confidence"), _lit(float(q.confidence)))
+        add(qn, t.text, lit(_clean(q.text)))
+        add(qn, t.kgp("cue"), lit(q.cue))
+        add(qn, t.kgp("quoteKind"), lit(q.kind))
+        add(qn, sentence, lit(_clean(ev.sentence)))
+        add(qn, start, lit(ev.start))
+        add(qn, end, lit(ev.end))
+        add(qn, confidence, lit(float(q.confidence)))
         add(qn, t.props["quoted_in"], art)
         _quote_links(add, t, node, q, qn)
-    return out
 
 
-def _quote_links(add, t: Terms, node: dict, q, qn: NamedNode) -> None:
+def _quote_links(add, t, node: dict, q, qn) -> None:
     """The quote's speaker and the entities it is about."""
     if q.speaker in node:
         add(node[q.speaker], t.props["said"], qn)
