@@ -45,6 +45,7 @@ EXTRA_ARGS = {
     "query": ["ASK {}"],
     "rename": ["Keir Starmer", "Sir Keir Starmer"],
     "report": [],
+    "serve": ["--port", "0"],
     "split": ["Keir Starmer"],
     "stats": [],
     "viz": ["-o", "{tmp}/viz.html"],
