@@ -124,7 +124,7 @@ def relation_key(subject: str, relation: str, obj: str) -> str:
 def cypher_order(text: str) -> bytes:
     """Sort key that orders strings as Cypher's ``<`` does: by UTF-16 code unit (Java's order), which differs
     from Python's code point order for characters beyond U+FFFF. Every choice the loader makes in Python
-    (the smallest name, sorted article ids) uses it, so batch boundaries never change the outcome."""
+    (an article's name of an entity, sorted article ids) uses it, so batch boundaries never change the outcome."""
     return text.encode("utf-16-be", "surrogatepass")
 
 
@@ -279,11 +279,10 @@ class Rows:
         self.about += [{"a": q, "b": e} for q, e in about]
 
     def entity_rows(self) -> dict[str, list[dict]]:
-        """label -> entity rows, each named by what these articles call it (``mixed``: they differ)."""
+        """label -> entity rows, each named by what these articles call it."""
         for rows in self.entities.values():
             for eid, row in rows.items():
-                counts = self.names[eid]
-                row["name"], row["mixed"] = labels.canonical(counts), len(counts) > 1
+                row["name"] = labels.canonical(self.names[eid])
         return {lab: list(rows.values()) for lab, rows in self.entities.items()}
 
     def edge_rows(self) -> dict[str, list[dict]]:

@@ -180,7 +180,7 @@ def _write_rows(tx, rows: Rows) -> int:
             SET e.kb = coalesce(e.kb, row.kb), e.country = coalesce(e.country, row.country),
                 e.agent = coalesce(e.agent, row.agent), e.kbRoles = coalesce(e.kbRoles, row.kbRoles)
             RETURN row.id AS id, id(e) AS ref, row.mixed OR e.name <> row.name AS rename""",
-            rows=ent_rows,
+            rows=[{**row, "mixed": len(rows.names[row["id"]]) > 1} for row in ent_rows],
         )
         ents.update(_refs(data))
         rename.update(r["id"] for r in data if r["rename"])
