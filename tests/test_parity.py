@@ -105,9 +105,9 @@ def test_named_queries_give_the_same_rows_in_the_same_order_on_every_store(examp
     answers = _named_queries(examples_everywhere)
     assert set(answers) == set(queries.names("cypher"))
     _assert_same(answers)
-    # the dateline "speakers" are one speaker each, named as Neo4j names them
+    # a dateline "speaker" is one speaker, named in its well-cased form on every store (capitals never win)
     speakers = [r[0] for r in answers["quotes-by-speaker"]["neo4j"][1]]
-    assert speakers.count("London") + speakers.count("LONDON") == speakers.count("LONDON")
+    assert speakers.count("London") == 1 and "LONDON" not in speakers
     # relations are spelt by their catalogue name
     relations = {r[1] for r in answers["who-met-whom"]["sparql"][1]}
     assert "meets" in relations and relations <= {"meets", "negotiates_with", "visits"}

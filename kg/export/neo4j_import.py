@@ -38,6 +38,7 @@ from kg.export.neo4j_csv import (
     _cell,
 )
 from kg.model import ArticleGraph
+from kg.resolve.labels import canonical
 from kg.schema import ids
 from kg.stores.base import LoadStats
 from kg.stores.neo4j.rows import ASSERTION, ENTITY, Rows, cypher_order, label, names, relation_key
@@ -147,10 +148,12 @@ class Neo4jImportWriter:
         assert self._assertion_fields[12:] == ["eventDate", "eventStart", "eventEnd", "status", "negated"]
         self._quote_fields = _fields(QUOTE_HEADER)[:-1]
         self.seq: dict[str, int] = {}  # article id -> number of its latest version
-        # per article version: its id, its rows in each file (in self.files' order), its entities and relationships
-        self.versions: list[tuple[str, tuple[int, ...], list[str], list[tuple]]] = []
+        # per article version: its id, its rows in each file (in self.files' order), its mentions (entity, name)
+        # and relationships
+        self.versions: list[tuple[str, tuple[int, ...], list[tuple[str, str]], list[tuple]]] = []
         self.entities: dict[str, dict] = {}  # id -> row, with its label under "_label"
         self.mentioned: dict[str, int] = {}  # entity id -> article versions in force that mention it
+        self.names: dict[str, dict[str, int]] = {}  # entity id -> name -> article versions in force giving it
         self.edges: dict[tuple[str, str, str], dict[str, list]] = {}  # (type, s, o) -> article -> [n, conf]
         self.stats = LoadStats()
         self.closed = False
@@ -234,19 +237,19 @@ class Neo4jImportWriter:
         counts.update(subject=len(r.assertions), object=len(r.assertions), in_article=len(r.assertions))
         counts["quoted_in"] = len(r.quotes)
 
-        ents = []
+        ents = [(m["b"], m["name"]) for m in r.mentions]
+        for eid, name in ents:
+            counts = self.names.setdefault(eid, {})
+            counts[name] = counts.get(name, 0) + 1
         for lab, rows in r.entities.items():
             for eid, row in rows.items():
-                ents.append(eid)
                 self.mentioned[eid] = self.mentioned.get(eid, 0) + 1
                 have = self.entities.get(eid)
                 if have is None:
                     self.entities[eid] = {**row, "_label": lab}
                     continue
-                if row.get("title"):  # as the loader: the latest article's title, the smallest name
+                if row.get("title"):  # as the loader: the latest article's title
                     have["title"] = row["title"]
-                if cypher_order(row["name"]) < cypher_order(have["name"]):
-                    have["name"] = row["name"]
                 for k in ("kb", "country", "agent", "kbRoles"):
                     if k in row:
                         have.setdefault(k, row[k])
@@ -263,8 +266,9 @@ class Neo4jImportWriter:
     def _forget(self, version) -> None:
         """Take an article's earlier version out of the shared entities and aggregated relationships."""
         aid, _, ents, keys = version
-        for eid in ents:
+        for eid, name in ents:
             self.mentioned[eid] -= 1
+            self.names[eid][name] -= 1
         for key in keys:
             per = self.edges[key]
             per.pop(aid, None)
@@ -289,7 +293,8 @@ class Neo4jImportWriter:
 
         by_label: dict[str, list[dict]] = {}
         for eid, e in self.entities.items():
-            if self.mentioned.get(eid, 0) > 0:
+            if self.mentioned.get(eid, 0) > 0:  # named as the loader names it, from the versions in force
+                e["name"] = canonical({k: c for k, c in self.names[eid].items() if c > 0})
                 by_label.setdefault(e["_label"], []).append(e)
         for lab, ents in sorted(by_label.items()):
             path = Path("nodes") / f"{lab}.csv"

@@ -11,9 +11,8 @@ The graph written (see :mod:`kg.stores.neo4j.store` for how it is replaced):
   day), ``publishedAt`` a ``DateTime`` where the source gives a time
 - ``(:Entity:<catalogue label> {id, name, type[, kb, country, agent, kbRoles]})``, one node per entity id
   (the knowledge base's id, country, agent code and dated roles, the first article's);
-  ``name`` is the smallest of the names the articles that mention it give (in
-  Cypher's string order, :func:`cypher_order`), as the embedded store's
-  analyses pick the smallest label
+  ``name`` is the name most of the articles that mention it give, as the embedded store's label
+  (:func:`kg.resolve.labels.canonical`, over the ``name`` of its ``MENTIONS``)
 - ``(:Article)-[:MENTIONS {aliases, name[, role]}]->(:Entity)``, aliases, name and knowledge-base role as
   used by that article
 - ``(:Assertion {id, key, article_id, subject, predicate, object, sentence, start,
@@ -47,6 +46,7 @@ from functools import lru_cache
 from kg import dates
 from kg.kb.table import kb_role
 from kg.model import ArticleGraph
+from kg.resolve import labels
 from kg.schema import catalogue, ids
 from kg.stores.base import StoreError
 
@@ -124,7 +124,7 @@ def relation_key(subject: str, relation: str, obj: str) -> str:
 def cypher_order(text: str) -> bytes:
     """Sort key that orders strings as Cypher's ``<`` does: by UTF-16 code unit (Java's order), which differs
     from Python's code point order for characters beyond U+FFFF. Every choice the loader makes in Python
-    (the smallest name, sorted article ids) uses it, so batch boundaries never change the outcome."""
+    (an article's name of an entity, sorted article ids) uses it, so batch boundaries never change the outcome."""
     return text.encode("utf-16-be", "surrogatepass")
 
 
@@ -166,6 +166,7 @@ class Rows:
     replaced: list[str] = field(default_factory=list)  # article ids whose old contributions go first
     articles: list[dict] = field(default_factory=list)
     entities: dict[str, dict[str, dict]] = field(default_factory=dict)  # label -> id -> row
+    names: dict[str, dict[str, int]] = field(default_factory=dict)  # entity id -> name -> articles giving it
     mentions: list[dict] = field(default_factory=list)
     assertions: list[dict] = field(default_factory=list)
     edges: dict[str, dict[tuple[str, str], dict]] = field(default_factory=dict)  # type -> (s, o) -> row
@@ -209,8 +210,6 @@ class Rows:
                 row = rows[eid] = {"id": eid, "name": name, "type": etype}
             if e.attrs.get("title"):  # a post's bare title: "all presidents" is one property match
                 row["title"] = clean(str(e.attrs["title"]))
-            if cypher_order(name) < cypher_order(row["name"]):
-                row["name"] = name
             for k, v in _kb(e.attrs).items():
                 row.setdefault(k, v)
             named[e.id] = min(name, named.get(e.id, name), key=cypher_order)
@@ -219,6 +218,9 @@ class Rows:
             {"a": aid, "b": clean(eid), "aliases": sorted(set(al)), "name": named[eid], **roles.get(eid, {})}
             for eid, al in known.items()
         ]
+        for eid, name in named.items():
+            counts = self.names.setdefault(clean(eid), {})
+            counts[name] = counts.get(name, 0) + 1
 
         for i, r in enumerate(g.relations):
             if r.subject not in known or r.object not in known or r.predicate not in n.rel_types:
@@ -277,6 +279,10 @@ class Rows:
         self.about += [{"a": q, "b": e} for q, e in about]
 
     def entity_rows(self) -> dict[str, list[dict]]:
+        """label -> entity rows, each named by what these articles call it."""
+        for rows in self.entities.values():
+            for eid, row in rows.items():
+                row["name"] = labels.canonical(self.names[eid])
         return {lab: list(rows.values()) for lab, rows in self.entities.items()}
 
     def edge_rows(self) -> dict[str, list[dict]]:

@@ -37,8 +37,8 @@ every aggregated relationship it supported and its new version does not drops th
 from its per-article lists and gets ``evidence``/``confidence`` recomputed from the
 entries left (deleted if none are, so an edge also supported by another
 article survives; one the new version supports again has its entry replaced in place by the merge);
-the names of the entities whose smallest name it gave are recomputed from
-the remaining mentions, and entities no article mentions any more are deleted.
+the entities it mentioned are named again from the mentions that remain
+(:func:`kg.resolve.labels.canonical`), and entities no article mentions any more are deleted.
 Because the replacement is decided inside the transaction, a batch whose
 commit was cut off (``IncompleteCommit``) can simply be run again.
 """

@@ -4,6 +4,7 @@ per-pair aggregated relationships."""
 
 from __future__ import annotations
 
+from kg.resolve import labels
 from kg.stores.neo4j import rows as neo4j_rows
 from kg.stores.neo4j.rows import ASSERTION, ENTITY, Rows, label
 
@@ -87,7 +88,7 @@ def _remove(tx, article_ids: list[str], new_edges: dict | None = None) -> tuple[
     ents, w3 = _run(
         tx,
         f"""{FIXED_PLAN}MATCH (a:{n.article})-[m:{n.mentions}]->(e:{ENTITY}) WHERE a.id IN $ids
-        WITH e, m, m.name AS name DELETE m WITH e, min(name) AS gone RETURN e.id AS id, gone <= e.name AS renamed""",
+        DELETE m RETURN DISTINCT e.id AS id""",
         ids=article_ids,
     )
     written = w1 + w2 + w3
@@ -110,18 +111,27 @@ def _remove(tx, article_ids: list[str], new_edges: dict | None = None) -> tuple[
             rows=rows,
         )[1]
     entity_ids = [e["id"] for e in ents]
-    # names from the mentions that remain (none: the entity goes at the end, unless re-mentioned); only where
-    # a removed mention gave the name, the smallest
-    renamed = [e["id"] for e in ents if e["renamed"] is not False]
-    if renamed:
-        _run(
-            tx,
-            f"""{FIXED_PLAN}UNWIND $ids AS id MATCH (e:{ENTITY} {{id: id}})
-            OPTIONAL MATCH (:{n.article})-[m:{n.mentions}]->(e)
-            WITH e, min(m.name) AS name SET e.name = name""",
-            ids=renamed,
-        )
     return entity_ids, written
+
+
+def _rename(tx, entity_ids: list[str]) -> None:
+    """Name the entities ``entity_ids`` by :func:`kg.resolve.labels.canonical` over their MENTIONS' names
+    (one no article mentions any more keeps its name: it is about to go)."""
+    n = neo4j_rows.names()
+    data, _ = _run(
+        tx,
+        f"""{FIXED_PLAN}UNWIND $ids AS id MATCH (:{n.article})-[m:{n.mentions}]->(e:{ENTITY} {{id: id}})
+        RETURN id, m.name AS name, count(*) AS n""",
+        ids=entity_ids,
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for r in data:
+        counts.setdefault(r["id"], {})[r["name"]] = r["n"]
+    _run(
+        tx,
+        f"""{FIXED_PLAN}UNWIND $rows AS row MATCH (e:{ENTITY} {{id: row.id}}) SET e.name = row.name""",
+        rows=[{"id": i, "name": labels.canonical(c)} for i, c in counts.items()],
+    )
 
 
 def _create_evidence(tx, assertions: list[dict], ents: dict[str, int], arts: dict[str, int]) -> int:
@@ -158,19 +168,22 @@ def _write_rows(tx, rows: Rows) -> int:
         written += w
 
     ents: dict[str, int] = {}
-    for lab, ent_rows in rows.entity_rows().items():  # the name: the smallest any article gives
+    # a new entity is named as these articles name it; one they name otherwise than the graph does (or
+    # name in more ways than one) is named again from all its mentions once they are written
+    rename = set(touched)
+    for lab, ent_rows in rows.entity_rows().items():
         data, w = _run(
             tx,
             f"""{FIXED_PLAN}UNWIND $rows AS row MERGE (e:{ENTITY} {{id: row.id}})
-            ON CREATE SET e:{label(lab)}, e.type = row.type
+            ON CREATE SET e:{label(lab)}, e.type = row.type, e.name = row.name
             FOREACH (_ IN CASE WHEN row.title IS NULL THEN [] ELSE [1] END | SET e.title = row.title)
-            FOREACH (_ IN CASE WHEN e.name IS NULL OR row.name < e.name THEN [1] ELSE [] END | SET e.name = row.name)
             SET e.kb = coalesce(e.kb, row.kb), e.country = coalesce(e.country, row.country),
                 e.agent = coalesce(e.agent, row.agent), e.kbRoles = coalesce(e.kbRoles, row.kbRoles)
-            RETURN row.id AS id, id(e) AS ref""",
-            rows=ent_rows,
+            RETURN row.id AS id, id(e) AS ref, row.mixed OR e.name <> row.name AS rename""",
+            rows=[{**row, "mixed": len(rows.names[row["id"]]) > 1} for row in ent_rows],
         )
         ents.update(_refs(data))
+        rename.update(r["id"] for r in data if r["rename"])
         written += w
 
     for typ, edges in rows.edge_rows().items():
@@ -207,6 +220,8 @@ def _write_rows(tx, rows: Rows) -> int:
         written += _link(tx, n.quoted_in, [{"a": quotes[q["id"]], "b": arts[q["article_id"]]} for q in rows.quotes])
         written += _link(tx, n.said, [{"a": ents[r["a"]], "b": quotes[r["b"]]} for r in rows.said])
         written += _link(tx, n.about, [{"a": quotes[r["a"]], "b": ents[r["b"]]} for r in rows.about])
+    if rename:
+        _rename(tx, sorted(rename))
     mentioned = {m["b"] for m in rows.mentions}
     touched = [e for e in touched if e not in mentioned]
     if touched:  # entities no article mentions any more
