@@ -244,6 +244,31 @@ def test_canonical_dump_ignores_write_order_but_sees_every_difference(neo):
     assert sum(a != b for a, b in zip(sorted(changed), forward)) >= 1
 
 
+@pytest.mark.slow  # a server of its own with a small transaction memory limit
+def test_a_batch_over_the_transaction_memory_limit_is_written_in_halves(server, tmp_path_factory, caplog):
+    graphs = corpus(40, seed=5)
+    with server.store() as st:
+        wipe(st)
+        st.load(graphs)
+        reference = st.canonical_dump()
+    small = OwnNeo4j(tmp_path_factory.mktemp("neo4j-small-tx"))
+    # a per-transaction limit well under one 40-article batch, above one article's rows
+    small.env["KG_NEO4J_SETTINGS"] = "db.memory.transaction.max=4m"
+    small.start()
+    try:
+        with small.store() as st, caplog.at_level("INFO", logger="kg.stores.neo4j.store"):
+            stats = st.load(graphs, batch_size=100_000)
+            halves = sum("two halves" in r.getMessage() for r in caplog.records)
+            # replacing articles in one big batch takes the same road
+            st.load([*corpus(40, seed=6)[:10], *graphs[10:]], batch_size=100_000)
+            st.load(graphs[:10], batch_size=100_000)
+            dump = st.canonical_dump()
+    finally:
+        small.stop()
+    assert stats.articles_loaded == 40 and halves >= 1
+    assert dump == reference
+
+
 # -- (b) unreachable server, wrong password ---------------------------------------------------------------------
 
 

@@ -174,6 +174,8 @@ class Rows:
     said: list[dict] = field(default_factory=list)  # {"a": speaker entity id, "b": quote id}
     about: list[dict] = field(default_factory=list)  # {"a": quote id, "b": entity id}
     article_ids: set[str] = field(default_factory=set)
+    # the graphs these rows came from and whether each replaces a stored article, to rebuild half a batch
+    graphs: list[tuple[ArticleGraph, bool]] = field(default_factory=list)
 
     @property
     def size(self) -> int:

@@ -212,10 +212,12 @@ class Neo4jStore(Store):
                 if aid in rows.article_ids:
                     yield rows  # the same article twice in one batch: the later version replaces the earlier
                     rows = Rows()
-                if aid in known:
+                replaces = aid in known
+                if replaces:
                     stats.articles_replaced += 1
                     rows.replaced.append(aid)
                 rows.add(g, self.base)
+                rows.graphs.append((g, replaces))
                 known[aid] = g.article.hash
                 stats.articles_loaded += 1
                 if rows.size >= limit:
@@ -236,15 +238,40 @@ class Neo4jStore(Store):
         return stats
 
     def _write(self, rows: Rows) -> int:
-        """One batch in one write transaction, retried on transient errors."""
+        """One batch in one write transaction, retried on transient errors; a batch over the server's
+        transaction memory limit is written as two halves (each a whole number of articles) instead."""
 
         def once() -> int:
-            with self._session() as s, s.begin_transaction() as tx:
-                written = _write_rows(tx, rows)
-                tx.commit()
-                return written
+            try:
+                with self._session() as s, s.begin_transaction() as tx:
+                    written = _write_rows(tx, rows)
+                    tx.commit()
+                    return written
+            except Neo4jError as exc:
+                if _over_memory(exc):
+                    raise _TooBig(_cause(exc)) from None
+                raise
 
-        return self._retrying(once, "writing")
+        try:
+            return self._retrying(once, "writing")
+        except _TooBig as exc:
+            if len(rows.graphs) < 2:
+                raise StoreError(
+                    f"Neo4j at {self.uri} cannot hold one article's rows in a transaction: {exc} (raise the "
+                    "server's heap or its transaction memory setting)"
+                ) from None
+            half = len(rows.graphs) // 2
+            log.info("a batch of %d articles is over the server's transaction memory: two halves", len(rows.graphs))
+            return self._write(self._rows_of(rows.graphs[:half])) + self._write(self._rows_of(rows.graphs[half:]))
+
+    def _rows_of(self, graphs: list[tuple[ArticleGraph, bool]]) -> Rows:
+        rows = Rows()
+        for g, replaces in graphs:
+            if replaces:
+                rows.replaced.append(clean(g.article.id))
+            rows.add(g, self.base)
+            rows.graphs.append((g, replaces))
+        return rows
 
     def _retrying(self, work: Callable[[], T], what: str) -> T:
         """``work()`` under :func:`retry`; a failure as a one-line StoreError naming the URI and the cause."""
@@ -389,3 +416,12 @@ def open_neo4j(location: str, *, read_only: bool = False, **options) -> Neo4jSto
     """The ``neo4j`` store plugin: the Neo4j server at the URI ``location``; credentials from the URI or
     NEO4J_USER / NEO4J_PASSWORD. Queries run in read transactions unless ``write`` is asked for."""
     return Neo4jStore(location, **options)
+
+
+class _TooBig(Exception):
+    """A write transaction went over the server's transaction memory limit (not worth the same retry)."""
+
+
+def _over_memory(exc: Neo4jError) -> bool:
+    code = exc.code or ""
+    return code.endswith(("MemoryPoolOutOfMemoryError", "TransactionMemoryLimit"))
