@@ -16,6 +16,7 @@ from kg.cli.options import (
     exit_for,
     fmt_option,
     model_options,
+    neo4j_import_option,
     print_summary,
     store_option,
     with_options,
@@ -76,14 +77,7 @@ def extract(
     ".kg-ledger/HOST-HASH.sqlite).",
 )
 @click.option("--no-ledger", is_flag=True, help="Build without a ledger: parse every article, no resume.")
-@click.option(
-    "--neo4j-import",
-    "neo4j_import",
-    default=None,
-    type=click.Path(file_okay=False),
-    help="Instead of loading a store, write neo4j-admin import CSV files (and constraints.cypher) for an empty "
-    "Neo4j database into this new directory.",
-)
+@neo4j_import_option
 @batch_date_option
 @with_options(model_options)
 @fmt_option(tabular=False)
@@ -133,14 +127,7 @@ def build(
 @click.argument("jsonl", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @store_option
 @batch_option
-@click.option(
-    "--neo4j-import",
-    "neo4j_import",
-    default=None,
-    type=click.Path(file_okay=False),
-    help="Instead of loading a store, write neo4j-admin import CSV files (and constraints.cypher) for an empty "
-    "Neo4j database into this new directory.",
-)
+@neo4j_import_option
 @fmt_option(tabular=False)
 @click.pass_context
 def load(ctx, jsonl, store, batch_size, neo4j_import, fmt):

@@ -377,3 +377,13 @@ def show_recorded(ctx, res, fmt) -> None:
         click.echo(f"recorded in {res.summary['curation']}; {done}", err=True)
         if res.summary.get("rebuild"):
             click.echo(f"{res.summary['rebuild']} articles need a rebuild (kg build) to tell the names apart", err=True)
+
+
+neo4j_import_option = click.option(
+    "--neo4j-import",
+    "neo4j_import",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Instead of loading a store, write neo4j-admin import CSV files (and constraints.cypher) for an empty "
+    "Neo4j database into this new directory.",
+)
