@@ -13,7 +13,7 @@ import click
 from kg.cli.group import EXIT_SKIPPED
 
 # kg's defaults, here without importing the modules that own them (kept equal by tests/test_cli_conventions.py)
-DEFAULT_BATCH = 20000  # kg.stores.neo4j.rows.DEFAULT_BATCH
+DEFAULT_BATCH = 5000  # kg.stores.neo4j.rows.DEFAULT_BATCH
 DEFAULT_MAX_CHARS = 1_000_000  # kg.readers.article.DEFAULT_MAX_CHARS
 DEFAULT_ARTICLE_TIMEOUT = 60.0  # kg.build.timeouts.DEFAULT_ARTICLE_TIMEOUT
 SPARQL_PRESETS = ("fuseki", "graphdb", "oxigraph")  # kg.stores.sparql_endpoints.PRESETS

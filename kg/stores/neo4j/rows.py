@@ -50,7 +50,9 @@ from kg.resolve import labels
 from kg.schema import catalogue, ids
 from kg.stores.base import StoreError
 
-DEFAULT_BATCH = 20000  # rows (mentions + relations + quotes) per write transaction
+# rows (mentions + relations + quotes) per write transaction: as fast a first load as larger batches, and
+# replacements touch less of the hub relationships per transaction (docs/performance.md, "Batch size")
+DEFAULT_BATCH = 5000
 ENTITY = "Entity"  # every entity node carries it besides its catalogue label
 ASSERTION = "Assertion"  # evidence nodes, as kg:Assertion in RDF
 
