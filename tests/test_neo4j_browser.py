@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +50,16 @@ def server(tmp_path_factory):
     )
     r = subprocess.run([str(SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
+    # the start script waits for Bolt; the HTTP connector can open a little later on a busy machine
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            _get(f"http://127.0.0.1:{http}/")
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
     try:
         yield {"bolt": bolt, "http": http}
     finally:
