@@ -42,7 +42,6 @@ def report(store, *, top: int = 10, examples: int = 6) -> str:
                 ["actor", "type", "relations", "articles"],
                 [[G.nodes[n]["label"], G.nodes[n]["type"], G.degree(n), G.nodes[n]["articles"]] for n in ranked],
             ),
-            110,
         )
     )
     lines += ["", "## Example triples with their source sentences", ""]
@@ -63,7 +62,7 @@ def report(store, *, top: int = 10, examples: int = 6) -> str:
     lines += ["", f"## {language}: {EXAMPLE_QUERY}", "", shown_q.strip(), ""]
     res = store.query(q)
     res.rows = res.rows[:top]
-    lines.append(table(res, 110))
+    lines.append(table(res))
     return "\n".join(lines)
 
 
