@@ -7,6 +7,8 @@ the same id in every article, every store and every export:
 'person/john-healey'
 >>> entity_id("Institute for Government", "Organization")
 'organization/institute-for-government'
+>>> entity_id("£25", "Quantity"), entity_id("25%", "Quantity")
+('quantity/gbp-25', 'quantity/25-percent')
 >>> entity_iri('person/o"brien <x>', base="https://kg.example.org/")
 'https://kg.example.org/id/person/o%22brien%20%3Cx%3E'
 """
@@ -22,6 +24,8 @@ from urllib.parse import quote
 DEFAULT_BASE = "https://kg.example.org/"
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+# symbols that carry meaning in an amount: without them "£25", "$25" and "25%" would share one id
+_SYMBOLS = str.maketrans({"£": " gbp ", "$": " usd ", "€": " eur ", "¥": " yen ", "%": " percent "})
 
 
 def normalise_name(name: str) -> str:
@@ -33,7 +37,7 @@ def normalise_name(name: str) -> str:
 
 def slug(name: str) -> str:
     """Lower-case, word characters joined by '-'; a short hash when nothing is left."""
-    s = _NON_WORD.sub("-", normalise_name(name).casefold()).strip("-_")
+    s = _NON_WORD.sub("-", normalise_name(name).translate(_SYMBOLS).casefold()).strip("-_")
     if not s:
         s = "x" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return s
