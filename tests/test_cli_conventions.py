@@ -435,6 +435,24 @@ def test_sparql_server_query_path_is_read_only_local_and_limited(listener):
     assert json.loads(res.stdout) == [{"i": 1}, {"i": 2}] and "first 2 rows" in res.stderr
 
 
+def test_a_bare_server_option_leaves_the_next_argument_alone(neo4j_uri):
+    from sparql_servers import sparql_server
+
+    res = kg("query", "--neo4j", "--cypher", "RETURN 1 AS one", "--json", env={"NEO4J_URI": neo4j_uri})
+    assert res.exit_code == 0, res.output
+    res = kg("query", "--neo4j", "RETURN 2 AS two", "--json", env={"NEO4J_URI": neo4j_uri})
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == [{"two": 2}]
+    url = sparql_server("oxigraph")
+    values = "SELECT ?i WHERE { VALUES ?i { 3 } }"
+    res = kg("query", "--sparql-endpoint", values, "--json", env={"KG_SPARQL_ENDPOINT": url})
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == [{"i": 3}]
+    res = kg("query", "--sparql-endpoint", url, values, "--json", env={"KG_SPARQL_ENDPOINT": "http://127.0.0.1:9/"})
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == [{"i": 3}]
+
+
 def test_neo4j_option_on_stats_and_export(neo4j_uri, tmp_path):
     env = {"NEO4J_URI": neo4j_uri}
     stats = kg("stats", "--neo4j", "--json", env=env)

@@ -50,6 +50,12 @@ class KgCommand(click.Command):
                 )
             )
 
+    def parse_args(self, ctx, args):
+        # a server option's value is optional: a query or path after a bare --neo4j is not its URI
+        from kg.cli.options import server_values  # loaded already by the commands' own options
+
+        return super().parse_args(ctx, server_values(args))
+
 
 class KgGroup(click.Group):
     """Turns kg's own errors into one line on stderr (a traceback only with --debug)."""
