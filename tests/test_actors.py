@@ -117,6 +117,23 @@ def test_a_head_of_state_is_a_person_and_a_city_a_gpe(nlp):
     assert got.get("Cape Town") == "GPE"
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Andrii Sybiha, Ukraine's foreign minister, said Kyiv had already accepted a 30-day truce.", "Kyiv"),
+        ("Zelensky cut short a visit to South Africa to return to Kyiv.", "Kyiv"),
+        ("If you come to Norwich on a Friday night you will see things that make you feel ashamed.", "Norwich"),
+    ],
+)
+def test_a_city_the_model_took_for_a_person_is_a_gpe(nlp, text, place):
+    assert actors(nlp, text).get(place) == "GPE"
+
+
+def test_a_first_name_that_is_also_a_place_stays_a_person(nlp):
+    got = actors(nlp, "His career included a very public disagreement with his daughter Victoria over civil rights.")
+    assert got.get("Victoria") == "Person"
+
+
 def test_media_outlets_are_typed_media(nlp):
     got = actors(nlp, "Mr Howard told BBC Radio 4's Today programme that the tax was unfair.")
     assert got.get("BBC Radio 4") == "Media"

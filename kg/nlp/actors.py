@@ -360,4 +360,6 @@ def _label(doc: Doc, s: int, e: int, label: str, t: Tables, is_place, before: li
             return "PERSON"  # "President Thabo Mbeki": the name after an office is its holder
     if label in ("LOC", "ORG", "FAC") and is_place(name):
         return "GPE"  # "Cape Town", "Nagano", "Northumberland"
+    if label == "PERSON" and is_place(name) and not (len(words) == 1 and words[0] in t.first_sex):
+        return "GPE"  # "said Kyiv had accepted", "Labour chooses Manchester"; not "his daughter Victoria"
     return label
