@@ -129,6 +129,20 @@ def test_a_city_the_model_took_for_a_person_is_a_gpe(nlp, text, place):
     assert actors(nlp, text).get(place) == "GPE"
 
 
+def test_a_name_starts_at_its_first_capitalised_word(nlp):
+    got = actors(nlp, "Mr Pound says he rang Lucy as soon as he got her letter, and they met up.")
+    assert got.get("Lucy") == "Person" and "rang Lucy" not in got
+
+
+def test_a_preposition_first_in_its_sentence_is_no_part_of_a_name(nlp):
+    got = actors(nlp, "Across Wales, pickets were held by striking civil servants in Cardiff.")
+    assert got.get("Wales") == "GPE" and "Across Wales" not in got
+
+
+def test_a_region_is_a_gpe(nlp):
+    assert actors(nlp, "The plans were criticised in Yorkshire by Labour MPs.").get("Yorkshire") == "GPE"
+
+
 def test_a_first_name_that_is_also_a_place_stays_a_person(nlp):
     got = actors(nlp, "His career included a very public disagreement with his daughter Victoria over civil rights.")
     assert got.get("Victoria") == "Person"

@@ -274,6 +274,8 @@ def _pieces(doc: Doc, ent: Span, t: Tables, is_place) -> list[tuple[int, int, st
     out = []
     for n, (s, e) in enumerate(cuts):
         s, e = _trim(doc, s, e, t)
+        if person:
+            s = _name_start(doc, s, e, t)
         if s >= e:
             continue
         titled = t.is_title(doc[s]) and e - s > 1
@@ -297,6 +299,20 @@ def _trim(doc: Doc, s: int, e: int, t: Tables) -> tuple[int, int]:
             break
         e -= 1  # "Sunday Times Mr": a title at the end belongs to the next name
     return s, e
+
+
+def _name_start(doc: Doc, s: int, e: int, t: Tables) -> int:
+    """Where a person's name in doc[s:e] starts: after the lower-case words the model took in ("rang
+    Lucy") and after a function word that only its place first in the sentence capitalises ("Across
+    Wales")."""
+    while s < e - 1:
+        tok = doc[s]
+        lower_word = tok.is_lower and tok.is_alpha and tok.lower_ not in _PARTICLES
+        first_function_word = tok.is_sent_start and tok.is_title and tok.lower_ in t.function
+        if not (lower_word or first_function_word):
+            break
+        s += 1
+    return s
 
 
 _NOT_NAMES = frozenset({"ADV", "VERB", "AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "INTJ", "PART"})

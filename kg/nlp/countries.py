@@ -79,8 +79,9 @@ def tables(extra_path: Path | str | None = None) -> dict[str, dict[str, str]]:
         names[_key(nation)] = nation
         for dem in dems:
             demonyms[_key(dem)] = nation
-    for city in extra.get("places", {}).get("cities", ()):
-        places[_key(city)] = city
+    for kind in ("cities", "regions"):
+        for place in extra.get("places", {}).get(kind, ()):
+            places[_key(place)] = place
     for key in names:
         places.pop(key, None)  # a country is a country, not a province of another
     return {"names": names, "demonyms": demonyms, "places": places}

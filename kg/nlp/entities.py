@@ -155,6 +155,10 @@ def _typed(
         if ent.root.tag_ not in ("NNPS", "NNS"):
             return None  # an adjective that names no country ("European")
         return name, "Group", ent.start
+    if label == "PERSON" and len(ent) == 1 and ent[0].lower_ not in tables.first_sex:
+        country = places.lookup(name)
+        if country:
+            return country, "GPE", ent.start  # "Across Wales, pickets were held": a country, not a person
     if label == "PERSON" and ent[0].lower_.rstrip(".") in tables.peerage and len(name.split()) == 1:
         return f"{ent[0].text.rstrip('.')} {name}", kg_type, ent.start  # "Lord Roberts" is a name of its own
     if label in ("GPE", "LOC", "ORG", "FAC"):
