@@ -231,6 +231,24 @@ def test_spelling_variants_merge_by_similarity_but_not_across_first_names():
     ]
 
 
+def test_a_misspelling_seen_first_does_not_name_the_person(tmp_path):
+    misspelt = _article("1", "Robert Preston")
+    spelt = [_article(str(n), "Robert Peston") for n in (2, 3, 4)]
+    out = _final(Resolver().stream([misspelt, *spelt]))
+    # one person; each article keeps its own spelling, so most articles' spelling names him in the store
+    assert {_ids(g)[0] for g in out} == {"person/robert-preston"}
+    assert [next(e.name for e in g.entities if e.type == "Person") for g in out] == [
+        "Robert Preston",
+        *["Robert Peston"] * 3,
+    ]
+    src = tmp_path / "graphs.jsonl"
+    with open(src, "w") as fh:
+        write_jsonl([misspelt, *spelt], fh)
+    assert api.load([str(src)], store=str(tmp_path / "store")).loaded == 4
+    label = "SELECT ?l WHERE { <https://kg.example.org/id/person/robert-preston> rdfs:label ?l }"
+    assert api.query(label, store=str(tmp_path / "store")).rows == [["Robert Peston"]]
+
+
 def test_same_surname_disambiguated_by_the_office_held():
     r = Resolver()
     pm = Entity("office/prime-minister", "Prime Minister", "Office")

@@ -376,7 +376,7 @@ class Resolver:
             mapping[e.id] = tid
             ent = merged.get(tid)
             if ent is None:
-                ent = merged[tid] = Entity(id=tid, name=tname, type=ttype, aliases=[])
+                ent = merged[tid] = Entity(id=tid, name=_own_name(e, tname, ttype), type=ttype, aliases=[])
             # a post's title and what the knowledge base says: the first entity's, then gaps filled
             for k, v in e.attrs.items():
                 ent.attrs.setdefault(k, v)
@@ -451,6 +451,16 @@ class Resolver:
             if out.article.hash != first:
                 self.revised += 1
                 yield out
+
+
+def _own_name(e: Entity, target_name: str, target_type: str) -> str:
+    """The name an article gives a person it names in full, spelled as the article spells it ("Robert
+    Peston" joined to a "Robert Preston" known from a misspelt article): the store's label is then the
+    spelling most articles use. Other entities, and a person named by surname alone, take the target's."""
+    if target_type != "Person" or e.type != "Person":
+        return target_name
+    own = person_name(e.name)
+    return own if len(own.split()) > 1 and own.split()[-1][:1].isupper() else target_name
 
 
 def _held(g: ArticleGraph) -> dict[str, set[str]]:
