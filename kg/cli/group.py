@@ -13,6 +13,29 @@ EXIT_ERROR = 1  # kg could not do it; the message says why
 EXIT_USAGE = 2  # the command line is wrong (click's own code), including an input path that does not exist
 EXIT_SKIPPED = 3  # the run completed, but some inputs were skipped
 
+FROM_ENV = "\0env"  # --neo4j or --sparql-endpoint given without a value: the backend's environment variable
+SERVER_OPTIONS = ("--neo4j", "--sparql-endpoint")
+
+
+def server_values(args: list[str]) -> list[str]:
+    """The command line with a bare ``--neo4j``/``--sparql-endpoint`` marked as taking its server from the
+    environment when the next word is no URL, so that word stays an argument of its own.
+
+    >>> server_values(["--neo4j", "MATCH (n) RETURN n", "--cypher"])
+    ['--neo4j=\\x00env', 'MATCH (n) RETURN n', '--cypher']
+    >>> server_values(["--neo4j", "bolt://localhost:7687", "--", "--neo4j", "x"])
+    ['--neo4j', 'bolt://localhost:7687', '--', '--neo4j', 'x']
+    """
+    out = list(args)
+    for i, arg in enumerate(out[:-1]):
+        if arg == "--":
+            break
+        nxt = out[i + 1]
+        if arg in SERVER_OPTIONS and not nxt.startswith("-") and "://" not in nxt:
+            out[i] = f"{arg}={FROM_ENV}"
+    return out
+
+
 EPILOG = """\b
 Exit codes: 0 done; 1 error (the message says why); 2 usage error (a wrong
 option, or an input path that does not exist); 3 done, but some inputs were
@@ -52,8 +75,6 @@ class KgCommand(click.Command):
 
     def parse_args(self, ctx, args):
         # a server option's value is optional: a query or path after a bare --neo4j is not its URI
-        from kg.cli.options import server_values  # loaded already by the commands' own options
-
         return super().parse_args(ctx, server_values(args))
 
 

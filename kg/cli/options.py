@@ -10,7 +10,7 @@ import os
 
 import click
 
-from kg.cli.group import EXIT_SKIPPED
+from kg.cli.group import EXIT_SKIPPED, FROM_ENV
 
 # kg's defaults, here without importing the modules that own them (kept equal by tests/test_cli_conventions.py)
 DEFAULT_BATCH = 5000  # kg.stores.neo4j.rows.DEFAULT_BATCH
@@ -145,29 +145,6 @@ def _check_backend(location: str, backend: str, problem: str, example: str) -> N
     found = plugins.find("store", scheme=scheme(location) or "file")
     if found is None or found.name != backend:
         raise StoreError(f"{problem} {redact(location)}: give {example}")
-
-
-FROM_ENV = "\0env"  # --neo4j or --sparql-endpoint given without a value: the backend's environment variable
-SERVER_OPTIONS = ("--neo4j", "--sparql-endpoint")
-
-
-def server_values(args: list[str]) -> list[str]:
-    """The command line with a bare ``--neo4j``/``--sparql-endpoint`` marked as taking its server from the
-    environment when the next word is no URL, so that word stays an argument of its own.
-
-    >>> server_values(["--neo4j", "MATCH (n) RETURN n", "--cypher"])
-    ['--neo4j=\\x00env', 'MATCH (n) RETURN n', '--cypher']
-    >>> server_values(["--neo4j", "bolt://localhost:7687", "--", "--neo4j", "x"])
-    ['--neo4j', 'bolt://localhost:7687', '--', '--neo4j', 'x']
-    """
-    out = list(args)
-    for i, arg in enumerate(out[:-1]):
-        if arg == "--":
-            break
-        nxt = out[i + 1]
-        if arg in SERVER_OPTIONS and not nxt.startswith("-") and "://" not in nxt:
-            out[i] = f"{arg}={FROM_ENV}"
-    return out
 
 
 def _from_env(value: str | None, option: str, env: str) -> str | None:
