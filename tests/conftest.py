@@ -4,6 +4,8 @@ on-disk Oxigraph store, and the Neo4j server. Shared helpers are in helpers.py."
 from __future__ import annotations
 
 import os
+import socket
+import threading
 
 import pytest
 
@@ -92,3 +94,30 @@ def example_store(tmp_path_factory, example_graphs):
     with open_store(str(path)) as st:
         st.load(example_graphs[0])
     return path
+
+
+@pytest.fixture
+def listener():
+    """A local TCP socket that records every connection made to it (accepted and closed at once)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    seen: list[tuple] = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, addr = sock.accept()
+            except OSError:
+                continue
+            seen.append(addr)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    sock.close()

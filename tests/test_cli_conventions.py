@@ -5,7 +5,6 @@ a query path that stays read-only and local unless told otherwise."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -31,33 +30,6 @@ def store(tmp_path_factory):
     summary = json.loads(res.stdout)
     assert summary["read"] == summary["extracted"] == 14 and isinstance(summary["skipped_inputs"], list)
     return where
-
-
-@pytest.fixture
-def listener():
-    """A local TCP socket that records every connection made to it (accepted and closed at once)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.settimeout(0.2)
-    seen: list[tuple] = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, addr = sock.accept()
-            except OSError:
-                continue
-            seen.append(addr)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield sock.getsockname()[1], seen
-    stop.set()
-    thread.join()
-    sock.close()
 
 
 # -- stdin and stdout ---------------------------------------------------------------------------------

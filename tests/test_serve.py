@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
 
 import pytest
 
@@ -122,33 +120,6 @@ def test_query_page_cuts_at_the_row_limit(client):
     assert page.status_code == 200
     assert "3 rows (the first 3)" in page.text
     assert page.text.count("<tr><td>") == 3
-
-
-@pytest.fixture
-def listener():
-    """A local TCP port that records every connection made to it."""
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen()
-    srv.settimeout(0.2)
-    hits: list[object] = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = srv.accept()
-            except OSError:
-                continue
-            hits.append(conn)
-            conn.close()
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    yield srv.getsockname()[1], hits
-    stop.set()
-    t.join()
-    srv.close()
 
 
 @pytest.mark.parametrize(
